@@ -1,0 +1,275 @@
+package dev.cairn.coord;
+
+import dev.cairn.common.admin.AdminServer;
+import dev.cairn.common.admin.Metrics;
+import dev.cairn.common.engine.Engine;
+import dev.cairn.common.net.NettyServer;
+import dev.cairn.coord.net.ClientPipeline;
+import dev.cairn.coord.net.Connections;
+import dev.cairn.coord.net.ServerContext;
+import dev.cairn.coord.persist.Recovery;
+import dev.cairn.coord.persist.Snapshotter;
+import dev.cairn.coord.persist.TxnLog;
+import dev.cairn.coord.proto.Err;
+import dev.cairn.coord.proto.OpCode;
+import dev.cairn.coord.server.FinalProcessor;
+import dev.cairn.coord.server.PrepProcessor;
+import dev.cairn.coord.server.Request;
+import dev.cairn.coord.server.ServerStats;
+import dev.cairn.coord.server.SyncProcessor;
+import dev.cairn.coord.session.Session;
+import dev.cairn.coord.session.SessionTracker;
+import dev.cairn.coord.tree.DataTree;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.zookeeper.data.Id;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The coordinator: a standalone ZooKeeper-protocol server. Start-up recovers the tree and sessions
+ * from {@code dataDir}/{@code dataLogDir}, starts the request pipeline (prep → sync → final), the
+ * session expiry clock, the client listener and the admin HTTP port.
+ *
+ * <p>Embeddable: build a {@link CoordinatorConfig} in code (port 0 picks a free port), {@link
+ * #start}, then read {@link #clientPort()} / {@link #connectString()}. Stopping is graceful:
+ * listeners close, in-flight requests drain, the pipeline finishes what it queued and the log is
+ * closed.
+ */
+public final class CoordinatorEngine implements Engine {
+  private static final Logger log = LoggerFactory.getLogger(CoordinatorEngine.class);
+  private static final List<Id> SERVER_AUTH = List.of(new Id("super", "cairn-coord"));
+
+  private final CoordinatorConfig config;
+  private final ServerStats stats = new ServerStats();
+  private volatile boolean ready;
+  private volatile boolean stopped;
+  private NettyServer netty;
+  private AdminServer admin;
+  private PrometheusMeterRegistry registry;
+  private SessionTracker sessions;
+  private TxnLog txnLog;
+  private Snapshotter snapshotter;
+  private PrepProcessor prep;
+  private SyncProcessor sync;
+  private FinalProcessor finalStage;
+  private DataTree tree;
+  private InetSocketAddress clientAddress;
+  private Timer latency;
+  private final Map<OpCode, Counter> requests = new EnumMap<>(OpCode.class);
+
+  public CoordinatorEngine(CoordinatorConfig config) {
+    this.config = config;
+  }
+
+  public CoordinatorConfig config() {
+    return config;
+  }
+
+  @Override
+  public String name() {
+    return "coord";
+  }
+
+  @Override
+  public synchronized void start() throws Exception {
+    Recovery recovered =
+        Recovery.run(config.dataDir(), config.dataLogDir(), config.juteMaxBuffer());
+    tree = recovered.tree();
+    sessions = new SessionTracker(config.tickTime(), 0, System::currentTimeMillis);
+    recovered.sessions().forEach(sessions::add);
+    snapshotter = new Snapshotter(config.dataDir(), config.dataLogDir(), tree, sessions);
+    if (!recovered.hadSnapshot() || recovered.replayed() > 0) {
+      snapshotter.takeNow();
+    }
+    txnLog = new TxnLog(config.dataLogDir(), config.forceSync());
+    txnLog.roll(recovered.lastZxid() + 1);
+
+    registry = Metrics.prometheus(name());
+    latency =
+        Timer.builder("cairn.coord.request.latency")
+            .description("Time from a request's arrival to its reply")
+            .publishPercentiles(0.5, 0.99)
+            .register(registry);
+    Timer fsync =
+        Timer.builder("cairn.coord.fsync")
+            .description("Duration of one group-commit write + fsync")
+            .register(registry);
+    DistributionSummary batch =
+        DistributionSummary.builder("cairn.coord.fsync.batch.txns")
+            .description("Txns made durable by one fsync")
+            .register(registry);
+    for (OpCode op : OpCode.values()) {
+      requests.put(
+          op,
+          Counter.builder("cairn.coord.requests")
+              .description("Requests answered, by op")
+              .tag("op", op.name().toLowerCase(java.util.Locale.ROOT))
+              .register(registry));
+    }
+
+    finalStage = new FinalProcessor(tree, sessions, this::answered);
+    sync =
+        new SyncProcessor(
+            txnLog,
+            config.snapCount(),
+            zxid -> snapshotter.request(),
+            this::logFailed,
+            finalStage,
+            (n, nanos) -> {
+              fsync.record(nanos, TimeUnit.NANOSECONDS);
+              batch.record(n);
+            });
+    prep = new PrepProcessor(tree, recovered.lastZxid(), config.extendedTypesEnabled(), sync);
+    finalStage.start(prep);
+    sync.start();
+    prep.start();
+    sessions.start(this::expire);
+    snapshotter.schedulePurge(config.purgeIntervalHours(), config.snapRetainCount());
+
+    netty = new NettyServer(name(), 0);
+    netty.bindMetrics(registry);
+    Connections connections = new Connections(config.maxClientCnxns());
+    ServerContext context =
+        new ServerContext(
+            config,
+            prep,
+            sessions,
+            tree,
+            stats,
+            connections,
+            netty.inFlight(),
+            () -> prep.queued() + sync.queued() + finalStage.queued());
+    Gauge.builder("cairn.coord.znodes", tree, DataTree::nodeCount)
+        .description("Znodes in the tree")
+        .register(registry);
+    Gauge.builder("cairn.coord.sessions", sessions, s -> s.sessions().size())
+        .description("Live sessions")
+        .register(registry);
+    Gauge.builder("cairn.coord.watches", tree, t -> t.watches().watchCount())
+        .description("Registered watches (path, connection pairs)")
+        .register(registry);
+    Gauge.builder("cairn.coord.connections", connections, Connections::count)
+        .description("Open client connections")
+        .register(registry);
+    Gauge.builder("cairn.coord.last.zxid", tree, DataTree::lastProcessedZxid)
+        .description("Zxid of the last applied txn")
+        .register(registry);
+    clientAddress =
+        netty.listen(
+            new InetSocketAddress(config.clientPortAddress(), config.clientPort()),
+            new ClientPipeline(context));
+    if (config.adminEnabled()) {
+      admin =
+          AdminServer.start(
+              name(),
+              new InetSocketAddress(config.adminAddress(), config.adminPort()),
+              registry,
+              this::ready);
+    }
+    ready = true;
+    log.info(
+        "coordinator serving on {} at zxid 0x{} (standalone)",
+        clientAddress,
+        Long.toHexString(recovered.lastZxid()));
+  }
+
+  private void answered(Request r, Err err) {
+    netty.inFlight().end();
+    long nanos = System.nanoTime() - r.receivedNanos;
+    latency.record(nanos, TimeUnit.NANOSECONDS);
+    stats.latency(nanos / 1_000_000);
+    requests.get(r.op).increment();
+  }
+
+  /** The expiry clock found the session dead: its closeSession goes through the pipeline. */
+  private void expire(Session s) {
+    netty.inFlight().begin();
+    prep.process(new Request(null, s.id(), 0, OpCode.CLOSE_SESSION, null, SERVER_AUTH));
+  }
+
+  private void logFailed() {
+    ready = false;
+    log.error("coordinator stops serving: the txn log can no longer be written");
+    Thread t = new Thread(() -> netty.shutdown(Duration.ZERO), "coord-fatal-stop");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  @Override
+  public boolean ready() {
+    return ready;
+  }
+
+  /** The bound client address (after {@link #start}). */
+  public InetSocketAddress clientAddress() {
+    return clientAddress;
+  }
+
+  public int clientPort() {
+    return clientAddress.getPort();
+  }
+
+  /** "host:port" for ZooKeeper clients and Curator, on loopback when bound to all interfaces. */
+  public String connectString() {
+    String host =
+        clientAddress.getAddress().isAnyLocalAddress()
+            ? "127.0.0.1"
+            : clientAddress.getAddress().getHostAddress();
+    return host + ":" + clientAddress.getPort();
+  }
+
+  /** The admin HTTP address, or null when the admin server is disabled. */
+  public InetSocketAddress adminAddress() {
+    return admin == null ? null : admin.address();
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  @Override
+  public synchronized void stop(Duration drain) {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    ready = false;
+    if (netty != null) {
+      netty.shutdown(drain);
+    }
+    if (sessions != null) {
+      sessions.close();
+    }
+    if (prep != null) {
+      prep.shutdown();
+    }
+    if (snapshotter != null) {
+      snapshotter.close();
+    }
+    if (txnLog != null) {
+      try {
+        txnLog.close();
+      } catch (IOException e) {
+        log.warn("closing the txn log: {}", e.toString());
+      }
+    }
+    if (admin != null) {
+      admin.close();
+    }
+    if (registry != null) {
+      registry.close();
+    }
+    log.info("coordinator stopped");
+  }
+}

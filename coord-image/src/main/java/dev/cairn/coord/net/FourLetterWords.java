@@ -1,0 +1,213 @@
+package dev.cairn.coord.net;
+
+import dev.cairn.coord.CoordinatorConfig;
+import dev.cairn.coord.Version;
+import dev.cairn.coord.tree.DataTree;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * ZooKeeper's four-letter words, sent as a connection's first four bytes and answered in plain text
+ * before the connection is closed. Only words in {@code 4lw.commands.whitelist} run (ZooKeeper's
+ * default whitelist is {@code srvr}); others get ZooKeeper's refusal line. Output formats and the
+ * {@code mntr} keys follow ZooKeeper so existing probes and scrapers keep working.
+ */
+final class FourLetterWords {
+  private static final Map<String, Function<ServerContext, String>> WORDS = new TreeMap<>();
+
+  static {
+    WORDS.put("ruok", s -> "imok");
+    WORDS.put("srvr", FourLetterWords::srvr);
+    WORDS.put("stat", FourLetterWords::stat);
+    WORDS.put("mntr", FourLetterWords::mntr);
+    WORDS.put("conf", FourLetterWords::conf);
+    WORDS.put("cons", FourLetterWords::cons);
+    WORDS.put("envi", FourLetterWords::envi);
+    WORDS.put("isro", s -> "rw");
+    WORDS.put("wchs", FourLetterWords::wchs);
+  }
+
+  private FourLetterWords() {}
+
+  /** All words this server knows. */
+  static Set<String> known() {
+    return WORDS.keySet();
+  }
+
+  /** The word whose four ASCII bytes read as {@code length}, or null. */
+  static String word(int length) {
+    byte[] b = {
+      (byte) (length >>> 24), (byte) (length >>> 16), (byte) (length >>> 8), (byte) length
+    };
+    String w = new String(b, StandardCharsets.ISO_8859_1);
+    return WORDS.containsKey(w) ? w : null;
+  }
+
+  static void answer(ChannelHandlerContext ctx, String word, ServerContext server) {
+    Set<String> allowed = server.config().fourLetterWords();
+    String text =
+        allowed.contains("*") || allowed.contains(word)
+            ? WORDS.get(word).apply(server)
+            : word + " is not executed because it is not in the whitelist.\n";
+    ctx.writeAndFlush(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8))
+        .addListener(ChannelFutureListener.CLOSE);
+  }
+
+  private static String srvr(ServerContext s) {
+    DataTree tree = s.tree();
+    return "Zookeeper version: "
+        + Version.ZOOKEEPER_COMPATIBLE
+        + ", built on "
+        + Version.BUILT
+        + "\n"
+        + String.format(
+            "Latency min/avg/max: %d/%.4f/%d%n",
+            s.stats().minLatency(), s.stats().avgLatency(), s.stats().maxLatency())
+        + "Received: "
+        + s.stats().packetsReceived()
+        + "\n"
+        + "Sent: "
+        + s.stats().packetsSent()
+        + "\n"
+        + "Connections: "
+        + s.connections().count()
+        + "\n"
+        + "Outstanding: "
+        + s.outstanding().getAsInt()
+        + "\n"
+        + "Zxid: 0x"
+        + Long.toHexString(tree.lastProcessedZxid())
+        + "\n"
+        + "Mode: standalone\n"
+        + "Node count: "
+        + tree.nodeCount()
+        + "\n";
+  }
+
+  private static String stat(ServerContext s) {
+    StringBuilder b = new StringBuilder();
+    String srvr = srvr(s);
+    int firstLine = srvr.indexOf('\n') + 1;
+    b.append(srvr, 0, firstLine).append("Clients:\n");
+    for (ClientConnection c : s.connections().all()) {
+      b.append(c.describe()).append('\n');
+    }
+    b.append('\n').append(srvr.substring(firstLine));
+    return b.toString();
+  }
+
+  private static String cons(ServerContext s) {
+    StringBuilder b = new StringBuilder();
+    for (ClientConnection c : s.connections().all()) {
+      b.append(c.describe()).append('\n');
+    }
+    return b.append('\n').toString();
+  }
+
+  private static String mntr(ServerContext s) {
+    DataTree tree = s.tree();
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("zk_version", Version.ZOOKEEPER_COMPATIBLE + ", built on " + Version.BUILT);
+    m.put("zk_server_state", "standalone");
+    m.put("zk_avg_latency", String.format("%.4f", s.stats().avgLatency()));
+    m.put("zk_max_latency", s.stats().maxLatency());
+    m.put("zk_min_latency", s.stats().minLatency());
+    m.put("zk_packets_received", s.stats().packetsReceived());
+    m.put("zk_packets_sent", s.stats().packetsSent());
+    m.put("zk_num_alive_connections", s.connections().count());
+    m.put("zk_outstanding_requests", s.outstanding().getAsInt());
+    m.put("zk_znode_count", tree.nodeCount());
+    m.put("zk_watch_count", tree.watches().watchCount());
+    m.put("zk_ephemerals_count", tree.ephemeralCount());
+    m.put("zk_approximate_data_size", tree.approximateDataSize());
+    m.put("zk_global_sessions", s.sessions().sessions().size());
+    m.put("zk_local_sessions", 0);
+    if (ProcessHandleInfo.openFds() >= 0) {
+      m.put("zk_open_file_descriptor_count", ProcessHandleInfo.openFds());
+      m.put("zk_max_file_descriptor_count", ProcessHandleInfo.maxFds());
+    }
+    StringBuilder b = new StringBuilder();
+    m.forEach((k, v) -> b.append(k).append('\t').append(v).append('\n'));
+    return b.toString();
+  }
+
+  private static String conf(ServerContext s) {
+    CoordinatorConfig c = s.config();
+    StringBuilder b = new StringBuilder();
+    b.append("clientPort=").append(c.clientPort()).append('\n');
+    b.append("clientPortAddress=").append(c.clientPortAddress()).append('\n');
+    b.append("dataDir=").append(c.dataDir().toAbsolutePath()).append('\n');
+    b.append("dataLogDir=").append(c.dataLogDir().toAbsolutePath()).append('\n');
+    b.append("tickTime=").append(c.tickTime()).append('\n');
+    b.append("maxClientCnxns=").append(c.maxClientCnxns()).append('\n');
+    b.append("minSessionTimeout=").append(c.minSessionTimeout()).append('\n');
+    b.append("maxSessionTimeout=").append(c.maxSessionTimeout()).append('\n');
+    b.append("clientPortListenBacklog=-1\n");
+    b.append("serverId=0\n");
+    return b.toString();
+  }
+
+  private static String envi(ServerContext s) {
+    StringBuilder b = new StringBuilder("Environment:\n");
+    b.append("zookeeper.version=")
+        .append(Version.ZOOKEEPER_COMPATIBLE)
+        .append(", built on ")
+        .append(Version.BUILT)
+        .append('\n');
+    for (String key :
+        new String[] {
+          "java.version",
+          "java.vendor",
+          "java.home",
+          "java.class.path",
+          "os.name",
+          "os.arch",
+          "os.version",
+          "user.name",
+          "user.dir"
+        }) {
+      b.append(key).append('=').append(System.getProperty(key, "<NA>")).append('\n');
+    }
+    try {
+      b.append("host.name=")
+          .append(java.net.InetAddress.getLocalHost().getCanonicalHostName())
+          .append('\n');
+    } catch (java.net.UnknownHostException e) {
+      b.append("host.name=<NA>\n");
+    }
+    return b.toString();
+  }
+
+  private static String wchs(ServerContext s) {
+    var w = s.tree().watches();
+    return w.watcherCount()
+        + " connections watching "
+        + w.pathCount()
+        + " paths\nTotal watches:"
+        + w.watchCount()
+        + "\n";
+  }
+
+  /** File-descriptor counts from the JVM's Unix MXBean, or -1 where it has none. */
+  private static final class ProcessHandleInfo {
+    static long openFds() {
+      return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+              instanceof com.sun.management.UnixOperatingSystemMXBean u
+          ? u.getOpenFileDescriptorCount()
+          : -1;
+    }
+
+    static long maxFds() {
+      return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+              instanceof com.sun.management.UnixOperatingSystemMXBean u
+          ? u.getMaxFileDescriptorCount()
+          : -1;
+    }
+  }
+}

@@ -1,0 +1,25 @@
+package dev.cairn.coord.net;
+
+import dev.cairn.common.net.InFlight;
+import dev.cairn.coord.CoordinatorConfig;
+import dev.cairn.coord.server.RequestProcessor;
+import dev.cairn.coord.server.ServerStats;
+import dev.cairn.coord.session.SessionTracker;
+import dev.cairn.coord.tree.DataTree;
+import java.util.function.IntSupplier;
+
+/**
+ * What a client connection needs of the server: configuration, the pipeline's entry, sessions, the
+ * tree (for watches and the last zxid), stats and the registry of open connections.
+ *
+ * @param outstanding requests queued in the pipeline (for the four-letter words)
+ */
+public record ServerContext(
+    CoordinatorConfig config,
+    RequestProcessor pipeline,
+    SessionTracker sessions,
+    DataTree tree,
+    ServerStats stats,
+    Connections connections,
+    InFlight inFlight,
+    IntSupplier outstanding) {}

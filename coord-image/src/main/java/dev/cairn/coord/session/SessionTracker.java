@@ -1,0 +1,161 @@
+package dev.cairn.coord.session;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Live sessions and their expiry, in tick buckets as ZooKeeper's {@code ExpiryQueue}: a session
+ * expires at {@code now + timeout} rounded up to the next multiple of {@code tickTime}, so all
+ * sessions of one bucket expire together and touching a session only moves it when its bucket
+ * changes. The expiry thread wakes once per bucket and hands each expired session, already marked
+ * closing, to the expirer (which submits its closeSession txn).
+ *
+ * <p>Session ids are ZooKeeper's shape: the server id in the top byte and the wall clock at
+ * start-up in the next 40 bits, so ids never repeat across restarts; then a counter.
+ *
+ * <p>Thread-safety: all methods are safe from any thread.
+ */
+public final class SessionTracker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SessionTracker.class);
+
+  private final int tickTime;
+  private final LongSupplier clock;
+  private final Map<Long, Session> sessions = new ConcurrentHashMap<>();
+  private final TreeMap<Long, Set<Session>> buckets = new TreeMap<>();
+  private long nextId;
+  private Thread thread;
+  private volatile boolean running;
+
+  public SessionTracker(int tickTime, long serverId, LongSupplier clock) {
+    this.tickTime = tickTime;
+    this.clock = clock;
+    this.nextId = ((clock.getAsLong() << 24) >>> 8) | (serverId << 56);
+  }
+
+  public void start(Consumer<Session> expirer) {
+    running = true;
+    thread = new Thread(() -> run(expirer), "coord-session-expiry");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** A new session with a fresh id. */
+  public synchronized Session create(int timeout) {
+    long id = nextId++;
+    return add(id, timeout);
+  }
+
+  /** Registers a session (new, or restored from disk) and starts its expiry clock. */
+  public synchronized Session add(long id, int timeout) {
+    Session s = sessions.computeIfAbsent(id, i -> new Session(i, timeout));
+    if (id >= nextId) {
+      nextId = id + 1;
+    }
+    touch(s);
+    return s;
+  }
+
+  public Session get(long id) {
+    return sessions.get(id);
+  }
+
+  public Collection<Session> sessions() {
+    return sessions.values();
+  }
+
+  /** Pushes the session's expiry out; false when it is closing or gone. */
+  public synchronized boolean touch(Session s) {
+    if (s.closing() || sessions.get(s.id()) != s) {
+      return false;
+    }
+    long expires = roundUp(clock.getAsLong() + s.timeout());
+    if (expires == s.expiresAt) {
+      return true;
+    }
+    remove(s.expiresAt, s);
+    s.expiresAt = expires;
+    buckets.computeIfAbsent(expires, e -> new HashSet<>()).add(s);
+    notifyAll();
+    return true;
+  }
+
+  /** Marks the session closing (closeSession from the client); false if it already was. */
+  public synchronized boolean markClosing(long id) {
+    Session s = sessions.get(id);
+    if (s == null || s.closing()) {
+      return false;
+    }
+    s.markClosing();
+    remove(s.expiresAt, s);
+    return true;
+  }
+
+  /** Forgets the session once its closeSession txn is applied. */
+  public synchronized void removeSession(long id) {
+    Session s = sessions.remove(id);
+    if (s != null) {
+      s.markClosing();
+      remove(s.expiresAt, s);
+    }
+  }
+
+  private void remove(long bucket, Session s) {
+    Set<Session> set = buckets.get(bucket);
+    if (set != null) {
+      set.remove(s);
+      if (set.isEmpty()) {
+        buckets.remove(bucket);
+      }
+    }
+  }
+
+  private long roundUp(long time) {
+    return (time / tickTime + 1) * tickTime;
+  }
+
+  private void run(Consumer<Session> expirer) {
+    while (running) {
+      List<Session> expired = new ArrayList<>();
+      synchronized (this) {
+        long now = clock.getAsLong();
+        Map.Entry<Long, Set<Session>> first = buckets.firstEntry();
+        if (first == null || first.getKey() > now) {
+          long wait = first == null ? tickTime : first.getKey() - now;
+          try {
+            wait(Math.max(1, wait));
+          } catch (InterruptedException e) {
+            return;
+          }
+          continue;
+        }
+        buckets.pollFirstEntry();
+        for (Session s : first.getValue()) {
+          s.markClosing();
+          expired.add(s);
+        }
+      }
+      for (Session s : expired) {
+        log.info("session 0x{} expired after {} ms", Long.toHexString(s.id()), s.timeout());
+        expirer.accept(s);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    if (thread != null) {
+      thread.interrupt();
+    }
+  }
+}
