@@ -1,0 +1,180 @@
+package dev.cairn.cache.db;
+
+import dev.cairn.cache.db.Dict.KeyEntry;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One of the numbered databases (SELECT n): the key dict and, like Redis, a second dict holding
+ * only the keys with a time to live so expiry sampling and the volatile eviction policies look at
+ * those alone.
+ *
+ * <p>Reads go through {@link #lookupRead} / {@link #lookupWrite}, which expire the key first if its
+ * time has passed (lazy expiry) and touch the access clock. Writes report to the {@link Keyspace}
+ * (memory estimate, WATCH, blocked clients, notifications). Not thread-safe: owned by the keyspace
+ * thread.
+ */
+public final class Database {
+  public final int id;
+  final Keyspace keyspace;
+  Dict keys = new Dict(Dict.Kind.KEYSPACE);
+  Dict expires = new Dict(Dict.Kind.INDEX);
+  long bytes;
+  long avgTtlSum;
+
+  Database(int id, Keyspace keyspace) {
+    this.id = id;
+    this.keyspace = keyspace;
+  }
+
+  public int size() {
+    return keys.size();
+  }
+
+  public int expiresCount() {
+    return expires.size();
+  }
+
+  public Dict keys() {
+    return keys;
+  }
+
+  public Dict expires() {
+    return expires;
+  }
+
+  public long bytes() {
+    return bytes + keys.bytes() + expires.bytes();
+  }
+
+  /** The live entry for key, expiring it first if due; no access bookkeeping. */
+  public KeyEntry peek(byte[] key) {
+    KeyEntry e = (KeyEntry) keys.find(key);
+    if (e != null && e.expireAt != 0 && e.expireAt <= keyspace.now()) {
+      keyspace.expireKey(this, e);
+      return null;
+    }
+    return e;
+  }
+
+  /** A read: expires if due, counts hit/miss, touches the LRU/LFU clock. */
+  public KeyEntry lookupRead(byte[] key) {
+    KeyEntry e = peek(key);
+    if (e == null) {
+      keyspace.misses++;
+    } else {
+      keyspace.hits++;
+      keyspace.touch(e);
+    }
+    return e;
+  }
+
+  /** A lookup before modifying the value in place: marks the key modified. */
+  public KeyEntry lookupWrite(byte[] key) {
+    KeyEntry e = peek(key);
+    if (e != null) {
+      keyspace.touch(e);
+      keyspace.modified(this, e);
+    }
+    return e;
+  }
+
+  /** Sets key to value, keeping or clearing its TTL. */
+  public KeyEntry set(byte[] key, Object value, boolean keepTtl) {
+    KeyEntry e = (KeyEntry) keys.findOrCreate(key);
+    if (e.value == null) {
+      keyspace.initClock(e);
+    } else if (e.expireAt != 0 && e.expireAt <= keyspace.now()) {
+      keyspace.notifyExpired(this, e);
+      setExpire(e, 0);
+    } else if (!keepTtl && e.expireAt != 0) {
+      setExpire(e, 0);
+    }
+    keys.setValue(e, value);
+    keyspace.touch(e);
+    keyspace.modified(this, e);
+    return e;
+  }
+
+  /** Adds a key known to be absent (after a failed lookup). */
+  public KeyEntry add(byte[] key, Object value) {
+    return set(key, value, false);
+  }
+
+  public boolean delete(byte[] key) {
+    KeyEntry e = peek(key);
+    if (e == null) {
+      return false;
+    }
+    remove(e);
+    return true;
+  }
+
+  /** Removes an entry that is known live. */
+  public void remove(KeyEntry e) {
+    keyspace.modified(this, e);
+    keys.remove(e.key);
+    if (e.expireAt != 0) {
+      expires.remove(e.key);
+    }
+    bytes -= e.memo;
+    e.memo = 0;
+    keyspace.removed(this, e);
+  }
+
+  /** Sets (ms since epoch) or clears (0) an entry's expiry. */
+  public void setExpire(KeyEntry e, long at) {
+    if (at == 0) {
+      if (e.expireAt != 0) {
+        expires.remove(e.key);
+      }
+    } else if (e.expireAt == 0) {
+      expires.put(e.key, e);
+    }
+    e.expireAt = at;
+  }
+
+  /** Re-estimates an entry's memory after its value changed. */
+  void remeasure(KeyEntry e) {
+    if (keys.find(e.key) != e) {
+      return;
+    }
+    int size = (int) Math.min(Integer.MAX_VALUE, Memory.sizeOfValue(e.value));
+    if (e.value instanceof byte[]) {
+      size = 0; // already counted by the dict as a leaf value
+    }
+    bytes += size - e.memo;
+    e.memo = size;
+  }
+
+  /** Every live key (used by KEYS; a full walk, as in Redis). */
+  public List<KeyEntry> liveEntries() {
+    List<KeyEntry> out = new ArrayList<>(keys.size());
+    long now = keyspace.now();
+    for (Dict.Entry e : keys) {
+      KeyEntry k = (KeyEntry) e;
+      if (k.expireAt == 0 || k.expireAt > now) {
+        out.add(k);
+      }
+    }
+    return out;
+  }
+
+  void clear() {
+    keys = new Dict(Dict.Kind.KEYSPACE);
+    expires = new Dict(Dict.Kind.INDEX);
+    bytes = 0;
+  }
+
+  void swapWith(Database other) {
+    Dict k = keys;
+    Dict x = expires;
+    long b = bytes;
+    keys = other.keys;
+    expires = other.expires;
+    bytes = other.bytes;
+    other.keys = k;
+    other.expires = x;
+    other.bytes = b;
+  }
+}

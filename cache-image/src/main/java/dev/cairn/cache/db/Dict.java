@@ -1,0 +1,289 @@
+package dev.cairn.cache.db;
+
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+
+/**
+ * A hash table keyed by byte strings, like Redis's dict: chained buckets in a power-of-two table,
+ * grown at load factor 1 and shrunk below 1/8. Used for the keyspace (entries carry expiry, the
+ * LRU/LFU clock and the memory estimate) and for hash, set and sorted-set members.
+ *
+ * <p>Why not {@link java.util.HashMap}: eviction and SPOP/SRANDMEMBER need a random entry, and SCAN
+ * needs a cursor that survives resizing; both need the bucket array. One entry object per key (no
+ * separate key wrapper) also keeps the per-key overhead close to Redis's.
+ *
+ * <p>{@link #scan} walks buckets in reverse-binary order (Pieter Noordhuis's algorithm in Redis):
+ * an element present during the whole scan is returned at least once even if the table is resized
+ * between calls.
+ *
+ * <p>{@link #bytes()} estimates the memory held: entry objects, keys and {@code byte[]} or {@code
+ * Double} values (nested containers are accounted by their owners). Not thread-safe.
+ */
+public final class Dict implements Iterable<Dict.Entry> {
+  /** Object header + key/value/next references + hash, rounded (compressed oops). */
+  static final int ENTRY_OVERHEAD = 32;
+
+  /** A dict entry; keyspace entries also carry expiry, access clock and memory estimate. */
+  public static class Entry {
+    public final byte[] key;
+    final int hash;
+    public Object value;
+    Entry next;
+
+    Entry(byte[] key, int hash, Object value) {
+      this.key = key;
+      this.hash = hash;
+      this.value = value;
+    }
+  }
+
+  /** A keyspace entry. */
+  public static final class KeyEntry extends Entry {
+    /** Absolute expiry in ms since the epoch, 0 = none. */
+    public long expireAt;
+
+    /** LRU clock (seconds) or LFU (minutes << 8 | log counter), as Redis's robj.lru. */
+    public int lru;
+
+    /** Last memory estimate added to the database total. */
+    int memo;
+
+    KeyEntry(byte[] key, int hash, Object value) {
+      super(key, hash, value);
+    }
+  }
+
+  /** What a dict holds: decides TYPE for hashes and sets, and keyspace entry layout. */
+  public enum Kind {
+    KEYSPACE,
+    HASH,
+    SET,
+    ZSET,
+    INDEX
+  }
+
+  private final Kind kind;
+  private final boolean keyspace;
+  private Entry[] table = new Entry[4];
+  private int size;
+  private long bytes = 4L * 4;
+
+  public Dict(Kind kind) {
+    this.kind = kind;
+    this.keyspace = kind == Kind.KEYSPACE;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  /** A copy with the same kind, keys and (shared, immutable) leaf values. */
+  public Dict copy() {
+    Dict d = new Dict(kind);
+    for (Entry e : this) {
+      d.put(e.key, e.value);
+    }
+    return d;
+  }
+
+  public int size() {
+    return size;
+  }
+
+  public boolean isEmpty() {
+    return size == 0;
+  }
+
+  public long bytes() {
+    return bytes;
+  }
+
+  static int hash(byte[] key) {
+    int h = Arrays.hashCode(key);
+    return h ^ (h >>> 16) ^ (h >>> 7);
+  }
+
+  public Entry find(byte[] key) {
+    int h = hash(key);
+    for (Entry e = table[h & (table.length - 1)]; e != null; e = e.next) {
+      if (e.hash == h && Arrays.equals(e.key, key)) {
+        return e;
+      }
+    }
+    return null;
+  }
+
+  public Object get(byte[] key) {
+    Entry e = find(key);
+    return e == null ? null : e.value;
+  }
+
+  public boolean contains(byte[] key) {
+    return find(key) != null;
+  }
+
+  /** The entry for key, created with a null value if missing. */
+  public Entry findOrCreate(byte[] key) {
+    int h = hash(key);
+    int i = h & (table.length - 1);
+    for (Entry e = table[i]; e != null; e = e.next) {
+      if (e.hash == h && Arrays.equals(e.key, key)) {
+        return e;
+      }
+    }
+    Entry e = keyspace ? new KeyEntry(key, h, null) : new Entry(key, h, null);
+    e.next = table[i];
+    table[i] = e;
+    size++;
+    bytes += ENTRY_OVERHEAD + (keyspace ? 16 : 0) + Memory.sizeOf(key);
+    if (size > table.length) {
+      resize(table.length * 2);
+    }
+    return e;
+  }
+
+  /** Sets key to value; returns true if the key was new. */
+  public boolean put(byte[] key, Object value) {
+    int before = size;
+    Entry e = findOrCreate(key);
+    setValue(e, value);
+    return size != before;
+  }
+
+  /** Replaces an entry's value keeping the byte estimate right. */
+  public void setValue(Entry e, Object value) {
+    bytes += Memory.sizeOfLeaf(value) - Memory.sizeOfLeaf(e.value);
+    e.value = value;
+  }
+
+  public Entry remove(byte[] key) {
+    int h = hash(key);
+    int i = h & (table.length - 1);
+    Entry prev = null;
+    for (Entry e = table[i]; e != null; prev = e, e = e.next) {
+      if (e.hash == h && Arrays.equals(e.key, key)) {
+        if (prev == null) {
+          table[i] = e.next;
+        } else {
+          prev.next = e.next;
+        }
+        size--;
+        bytes -=
+            ENTRY_OVERHEAD
+                + (keyspace ? 16 : 0)
+                + Memory.sizeOf(e.key)
+                + Memory.sizeOfLeaf(e.value);
+        e.next = null;
+        if (table.length > 4 && size < table.length / 8) {
+          resize(Math.max(4, Integer.highestOneBit(Math.max(size, 1)) * 2));
+        }
+        return e;
+      }
+    }
+    return null;
+  }
+
+  public void clear() {
+    table = new Entry[4];
+    size = 0;
+    bytes = 16;
+  }
+
+  private void resize(int capacity) {
+    Entry[] old = table;
+    Entry[] fresh = new Entry[capacity];
+    int mask = capacity - 1;
+    for (Entry head : old) {
+      for (Entry e = head; e != null; ) {
+        Entry next = e.next;
+        int i = e.hash & mask;
+        e.next = fresh[i];
+        fresh[i] = e;
+        e = next;
+      }
+    }
+    bytes += 4L * (capacity - old.length);
+    table = fresh;
+  }
+
+  /** A uniformly chosen bucket's random entry (as dictGetRandomKey), or null when empty. */
+  public Entry random() {
+    if (size == 0) {
+      return null;
+    }
+    ThreadLocalRandom rnd = ThreadLocalRandom.current();
+    Entry head;
+    do {
+      head = table[rnd.nextInt(table.length)];
+    } while (head == null);
+    int len = 0;
+    for (Entry e = head; e != null; e = e.next) {
+      len++;
+    }
+    int pick = rnd.nextInt(len);
+    Entry e = head;
+    while (pick-- > 0) {
+      e = e.next;
+    }
+    return e;
+  }
+
+  /**
+   * Visits the entries of the bucket(s) at {@code cursor} and returns the next cursor (0 = done).
+   */
+  public long scan(long cursor, Consumer<Entry> visitor) {
+    if (size == 0) {
+      return 0;
+    }
+    long mask = table.length - 1;
+    for (Entry e = table[(int) (cursor & mask)]; e != null; ) {
+      Entry next = e.next;
+      visitor.accept(e);
+      e = next;
+    }
+    long v = cursor | ~mask;
+    v = Long.reverse(v);
+    v++;
+    v = Long.reverse(v);
+    return v;
+  }
+
+  @Override
+  public Iterator<Entry> iterator() {
+    return new Iterator<>() {
+      private final Entry[] t = table;
+      private int bucket = -1;
+      private Entry next = advance(null);
+
+      private Entry advance(Entry from) {
+        if (from != null && from.next != null) {
+          return from.next;
+        }
+        while (++bucket < t.length) {
+          if (t[bucket] != null) {
+            return t[bucket];
+          }
+        }
+        return null;
+      }
+
+      @Override
+      public boolean hasNext() {
+        return next != null;
+      }
+
+      @Override
+      public Entry next() {
+        if (next == null) {
+          throw new NoSuchElementException();
+        }
+        Entry e = next;
+        next = advance(e);
+        return e;
+      }
+    };
+  }
+}

@@ -1,0 +1,278 @@
+package dev.cairn.cache.db;
+
+import dev.cairn.cache.db.Dict.KeyEntry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * All databases plus what spans them: the command clock, expiry (lazy through {@link Database},
+ * active through {@link #activeExpireCycle}), the LRU/LFU access clock, the memory estimate and
+ * eviction under {@code maxmemory}.
+ *
+ * <p>Time is cached per command ({@link #tick}) as in Redis, so a command sees one "now" and a key
+ * cannot expire halfway through it. Changes are reported to {@link Listener} (WATCH, blocked
+ * clients, keyspace notifications). Not thread-safe: the keyspace thread owns it; other threads
+ * only read counters for metrics (stale values are fine there).
+ */
+public final class Keyspace {
+  /** Receives key changes. */
+  public interface Listener {
+    void modified(Database db, byte[] key);
+
+    void event(Database db, byte[] key, char type, String event);
+  }
+
+  /** Redis's LFU_INIT_VAL: new keys start with a small counter so they are not evicted at once. */
+  static final int LFU_INIT = 5;
+
+  /** Active expiry: keys sampled per database per loop, and repeat while > 25% were expired. */
+  private static final int EXPIRE_SAMPLES = 20;
+
+  private final Database[] dbs;
+  private final Listener listener;
+  private final List<KeyEntry> dirty = new ArrayList<>();
+  private final List<Database> dirtyDbs = new ArrayList<>();
+  private long now = System.currentTimeMillis();
+  public long hits;
+  public long misses;
+  public long expired;
+  public long evicted;
+  private EvictionPolicy policy = EvictionPolicy.NOEVICTION;
+  private int lfuLogFactor = 10;
+  private int lfuDecayMinutes = 1;
+
+  public Keyspace(int databases, Listener listener) {
+    this.listener = listener;
+    dbs = new Database[databases];
+    for (int i = 0; i < databases; i++) {
+      dbs[i] = new Database(i, this);
+    }
+  }
+
+  public Database db(int i) {
+    return dbs[i];
+  }
+
+  public int count() {
+    return dbs.length;
+  }
+
+  public long now() {
+    return now;
+  }
+
+  /** Advances the cached clock; called before each command and timer. */
+  public void tick() {
+    now = System.currentTimeMillis();
+  }
+
+  public void policy(EvictionPolicy policy, int lfuLogFactor, int lfuDecayMinutes) {
+    this.policy = policy;
+    this.lfuLogFactor = lfuLogFactor;
+    this.lfuDecayMinutes = lfuDecayMinutes;
+  }
+
+  public EvictionPolicy policy() {
+    return policy;
+  }
+
+  /** Estimated bytes held by the data of every database. */
+  public long usedMemory() {
+    long sum = 0;
+    for (Database db : dbs) {
+      sum += db.bytes();
+    }
+    return sum;
+  }
+
+  public long keys() {
+    long n = 0;
+    for (Database db : dbs) {
+      n += db.size();
+    }
+    return n;
+  }
+
+  void modified(Database db, KeyEntry e) {
+    dirty.add(e);
+    dirtyDbs.add(db);
+    listener.modified(db, e.key);
+  }
+
+  /** Re-measures the keys changed by the last command; returns them for notifications. */
+  public void settle() {
+    for (int i = 0; i < dirty.size(); i++) {
+      dirtyDbs.get(i).remeasure(dirty.get(i));
+    }
+    dirty.clear();
+    dirtyDbs.clear();
+  }
+
+  public void notify(Database db, byte[] key, char type, String event) {
+    listener.event(db, key, type, event);
+  }
+
+  void removed(Database db, KeyEntry e) {}
+
+  void expireKey(Database db, KeyEntry e) {
+    db.remove(e);
+    expired++;
+    listener.event(db, e.key, 'x', "expired");
+  }
+
+  void notifyExpired(Database db, KeyEntry e) {
+    expired++;
+    listener.event(db, e.key, 'x', "expired");
+  }
+
+  // ---- access clock (LRU seconds or LFU counter) ----
+
+  private int lruClock() {
+    return (int) ((now / 1000) & 0xFFFFFF);
+  }
+
+  private int lfuMinutes() {
+    return (int) ((now / 60000) & 0xFFFF);
+  }
+
+  void initClock(KeyEntry e) {
+    e.lru = policy.lfu() ? (lfuMinutes() << 8) | LFU_INIT : lruClock();
+  }
+
+  void touch(KeyEntry e) {
+    if (policy.lfu()) {
+      int counter = lfuDecrAndReturn(e);
+      counter = lfuLogIncr(counter);
+      e.lru = (lfuMinutes() << 8) | counter;
+    } else {
+      e.lru = lruClock();
+    }
+  }
+
+  /** The idle time in ms (OBJECT IDLETIME, LRU eviction). */
+  public long idleMillis(KeyEntry e) {
+    int clock = lruClock();
+    int lru = e.lru & 0xFFFFFF;
+    long idle = clock >= lru ? clock - lru : (0xFFFFFF - lru) + clock;
+    return idle * 1000;
+  }
+
+  /** The decayed LFU counter (OBJECT FREQ). */
+  public int lfuDecrAndReturn(KeyEntry e) {
+    int ldt = (e.lru >>> 8) & 0xFFFF;
+    int counter = e.lru & 0xFF;
+    int nowMin = lfuMinutes();
+    int elapsed = nowMin >= ldt ? nowMin - ldt : 65535 - ldt + nowMin;
+    int periods = lfuDecayMinutes > 0 ? elapsed / lfuDecayMinutes : 0;
+    return periods > counter ? 0 : counter - periods;
+  }
+
+  private int lfuLogIncr(int counter) {
+    if (counter == 255) {
+      return 255;
+    }
+    double r = ThreadLocalRandom.current().nextDouble();
+    double base = Math.max(0, counter - LFU_INIT);
+    double p = 1.0 / (base * lfuLogFactor + 1);
+    return r < p ? counter + 1 : counter;
+  }
+
+  // ---- active expiry ----
+
+  /**
+   * One active expiry cycle, as Redis's: per database sample up to 20 keys with a TTL, delete the
+   * expired ones, and repeat while more than a quarter of a sample was expired, within a time
+   * budget so the keyspace thread never stalls.
+   */
+  public void activeExpireCycle(long budgetMillis) {
+    tick();
+    long deadline = System.nanoTime() + budgetMillis * 1_000_000;
+    for (Database db : dbs) {
+      while (db.expires.size() > 0) {
+        int sampled = 0;
+        int expiredNow = 0;
+        int n = Math.min(EXPIRE_SAMPLES, db.expires.size());
+        for (int i = 0; i < n; i++) {
+          Dict.Entry x = db.expires.random();
+          if (x == null) {
+            break;
+          }
+          KeyEntry e = (KeyEntry) x.value;
+          sampled++;
+          if (e.expireAt <= now) {
+            expireKey(db, e);
+            expiredNow++;
+          }
+        }
+        settle();
+        if (sampled == 0 || expiredNow * 4 <= sampled || System.nanoTime() > deadline) {
+          break;
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        return;
+      }
+    }
+  }
+
+  // ---- eviction ----
+
+  /**
+   * Evicts keys until the estimate is at most {@code maxmemory}: per round, samples {@code samples}
+   * candidates from every database (all keys or only those with a TTL, per policy) and evicts the
+   * best one, as Redis's approximated LRU/LFU/TTL. Returns false when nothing more can be evicted
+   * and memory is still over the limit.
+   */
+  public boolean evictUntil(long maxmemory, int samples) {
+    while (usedMemory() > maxmemory) {
+      if (policy == EvictionPolicy.NOEVICTION) {
+        return false;
+      }
+      Database bestDb = null;
+      KeyEntry best = null;
+      double bestScore = Double.NEGATIVE_INFINITY;
+      for (Database db : dbs) {
+        Dict pool = policy.volatileOnly() ? db.expires : db.keys;
+        for (int i = 0; i < samples && pool.size() > 0; i++) {
+          Dict.Entry x = pool.random();
+          KeyEntry e = policy.volatileOnly() ? (KeyEntry) x.value : (KeyEntry) x;
+          double score =
+              switch (policy) {
+                case ALLKEYS_LRU, VOLATILE_LRU -> idleMillis(e);
+                case ALLKEYS_LFU, VOLATILE_LFU -> 255 - lfuDecrAndReturn(e);
+                case VOLATILE_TTL -> -(double) e.expireAt;
+                default -> ThreadLocalRandom.current().nextDouble();
+              };
+          if (score > bestScore) {
+            bestScore = score;
+            best = e;
+            bestDb = db;
+          }
+          if (policy.random()) {
+            break;
+          }
+        }
+      }
+      if (best == null) {
+        return false;
+      }
+      bestDb.remove(best);
+      evicted++;
+      listener.event(bestDb, best.key, 'e', "evicted");
+      settle();
+    }
+    return true;
+  }
+
+  public void flush(Database db) {
+    for (Dict.Entry e : db.keys) {
+      listener.modified(db, e.key);
+    }
+    db.clear();
+  }
+
+  public void swap(int a, int b) {
+    dbs[a].swapWith(dbs[b]);
+  }
+}

@@ -1,0 +1,242 @@
+package dev.cairn.cache.resp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Encodes replies into a connection's pending output buffer, in RESP2 or RESP3 (per {@link
+ * #protocol}). Types RESP2 lacks degrade as Redis degrades them: maps become flat arrays, sets
+ * arrays, doubles bulk strings, null is {@code $-1} or {@code *-1}, booleans integers.
+ *
+ * <p>The buffer is taken from the allocator on first write and handed over by {@link #take()} when
+ * the connection flushes. Not thread-safe: used by the keyspace thread only.
+ */
+public class RespWriter {
+  private static final byte[] CRLF = {'\r', '\n'};
+  private static final int CACHED_INTS = 1024;
+  private static final byte[][] INT_REPLIES = new byte[CACHED_INTS][];
+  private static final byte[][] BULK_HEADERS = new byte[CACHED_INTS][];
+  private static final byte[] OK = "+OK\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] NULL_BULK = "$-1\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] NULL_ARRAY = "*-1\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] NULL3 = "_\r\n".getBytes(StandardCharsets.US_ASCII);
+
+  static {
+    for (int i = 0; i < CACHED_INTS; i++) {
+      INT_REPLIES[i] = (":" + i + "\r\n").getBytes(StandardCharsets.US_ASCII);
+      BULK_HEADERS[i] = ("$" + i + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+  }
+
+  private final ByteBufAllocator alloc;
+  private ByteBuf buf;
+  private int protocol = 2;
+
+  public RespWriter(ByteBufAllocator alloc) {
+    this.alloc = alloc;
+  }
+
+  public int protocol() {
+    return protocol;
+  }
+
+  public void protocol(int protocol) {
+    this.protocol = protocol;
+  }
+
+  public boolean resp3() {
+    return protocol == 3;
+  }
+
+  /** The pending output (may be null), leaving the writer empty. */
+  public ByteBuf take() {
+    ByteBuf b = buf;
+    buf = null;
+    return b;
+  }
+
+  /** Bytes written but not yet taken. */
+  public int pending() {
+    return buf == null ? 0 : buf.readableBytes();
+  }
+
+  private ByteBuf out() {
+    if (buf == null) {
+      buf = alloc.ioBuffer(256);
+    }
+    return buf;
+  }
+
+  public void ok() {
+    out().writeBytes(OK);
+  }
+
+  public void simple(String s) {
+    ByteBuf b = out();
+    b.writeByte('+');
+    b.writeCharSequence(s, StandardCharsets.UTF_8);
+    b.writeBytes(CRLF);
+  }
+
+  /** An error; {@code message} starts with its code ("ERR ...", "WRONGTYPE ..."). */
+  public void error(String message) {
+    ByteBuf b = out();
+    b.writeByte('-');
+    // An error is one line: newlines in user input must not break the framing.
+    b.writeCharSequence(message.replace('\r', ' ').replace('\n', ' '), StandardCharsets.UTF_8);
+    b.writeBytes(CRLF);
+  }
+
+  public void integer(long v) {
+    if (v >= 0 && v < CACHED_INTS) {
+      out().writeBytes(INT_REPLIES[(int) v]);
+      return;
+    }
+    prefixed(':', v);
+  }
+
+  public void bool(boolean v) {
+    if (resp3()) {
+      out().writeBytes(v ? "#t\r\n".getBytes(StandardCharsets.US_ASCII) : "#f\r\n".getBytes());
+    } else {
+      integer(v ? 1 : 0);
+    }
+  }
+
+  public void bulk(byte[] v) {
+    if (v == null) {
+      nullBulk();
+      return;
+    }
+    ByteBuf b = out();
+    if (v.length < CACHED_INTS) {
+      b.writeBytes(BULK_HEADERS[v.length]);
+    } else {
+      prefixed('$', v.length);
+    }
+    b.writeBytes(v);
+    b.writeBytes(CRLF);
+  }
+
+  public void bulk(String s) {
+    bulk(s == null ? null : s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A long as a bulk string (what INCRBYFLOAT and friends return). */
+  public void bulkLong(long v) {
+    bulk(Long.toString(v).getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /** RESP3 verbatim string (INFO, CLIENT LIST), a bulk string in RESP2. */
+  public void verbatim(String s) {
+    if (!resp3()) {
+      bulk(s);
+      return;
+    }
+    byte[] body = ("txt:" + s).getBytes(StandardCharsets.UTF_8);
+    prefixed('=', body.length);
+    out().writeBytes(body).writeBytes(CRLF);
+  }
+
+  public void nullBulk() {
+    out().writeBytes(resp3() ? NULL3 : NULL_BULK);
+  }
+
+  public void nullArray() {
+    out().writeBytes(resp3() ? NULL3 : NULL_ARRAY);
+  }
+
+  public void array(long n) {
+    prefixed('*', n);
+  }
+
+  /** A map of n pairs: RESP3 '%', RESP2 a flat array of 2n. */
+  public void map(long n) {
+    if (resp3()) {
+      prefixed('%', n);
+    } else {
+      prefixed('*', n * 2);
+    }
+  }
+
+  public void set(long n) {
+    prefixed(resp3() ? '~' : '*', n);
+  }
+
+  public void push(long n) {
+    prefixed(resp3() ? '>' : '*', n);
+  }
+
+  public void dbl(double d) {
+    if (resp3()) {
+      ByteBuf b = out();
+      b.writeByte(',');
+      b.writeCharSequence(formatDouble(d), StandardCharsets.US_ASCII);
+      b.writeBytes(CRLF);
+    } else {
+      bulk(formatDouble(d).getBytes(StandardCharsets.US_ASCII));
+    }
+  }
+
+  public void bulks(Iterable<byte[]> items, int n) {
+    array(n);
+    for (byte[] i : items) {
+      bulk(i);
+    }
+  }
+
+  /** Writes pre-encoded bytes as they are (pub/sub, EXEC replies). */
+  public void raw(ByteBuf bytes) {
+    out().writeBytes(bytes);
+  }
+
+  private void prefixed(char type, long v) {
+    ByteBuf b = out();
+    b.writeByte(type);
+    if (v >= 0 && v < CACHED_INTS) {
+      // digits of the cached integer reply ":<v>\r\n" without its ':'
+      byte[] cached = INT_REPLIES[(int) v];
+      b.writeBytes(cached, 1, cached.length - 1);
+      return;
+    }
+    b.writeCharSequence(Long.toString(v), StandardCharsets.US_ASCII);
+    b.writeBytes(CRLF);
+  }
+
+  /**
+   * Scores and floats as Redis 7.2+ prints them: the shortest text that reads back as the same
+   * double, integers without a fraction, "inf"/"-inf".
+   */
+  public static String formatDouble(double d) {
+    if (Double.isInfinite(d)) {
+      return d > 0 ? "inf" : "-inf";
+    }
+    if (Double.isNaN(d)) {
+      return "nan";
+    }
+    if (d == Math.rint(d) && Math.abs(d) < 1e17) {
+      return Long.toString((long) d);
+    }
+    String s = Double.toString(d);
+    int e = s.indexOf('E');
+    if (e < 0) {
+      return s;
+    }
+    String mantissa = s.substring(0, e);
+    if (mantissa.endsWith(".0")) {
+      mantissa = mantissa.substring(0, mantissa.length() - 2);
+    }
+    String exp = s.substring(e + 1);
+    return mantissa + "e" + (exp.startsWith("-") ? exp : "+" + exp);
+  }
+
+  /** INCRBYFLOAT/HINCRBYFLOAT's human format: plain digits, no exponent, no trailing zeros. */
+  public static String formatHuman(double d) {
+    if (d == Math.rint(d) && Math.abs(d) < 1e17) {
+      return Long.toString((long) d);
+    }
+    return new BigDecimal(Double.toString(d)).stripTrailingZeros().toPlainString();
+  }
+}

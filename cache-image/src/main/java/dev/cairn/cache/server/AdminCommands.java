@@ -1,0 +1,524 @@
+package dev.cairn.cache.server;
+
+import static dev.cairn.cache.server.Args.is;
+
+import dev.cairn.cache.acl.Category;
+import dev.cairn.cache.acl.User;
+import dev.cairn.cache.config.CacheConfig;
+import dev.cairn.cache.db.Dict.KeyEntry;
+import dev.cairn.cache.db.Glob;
+import dev.cairn.cache.db.Memory;
+import dev.cairn.common.config.ConfigException;
+import dev.cairn.common.config.ConfigKey;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Server administration: CONFIG, COMMAND, SLOWLOG, LATENCY, MEMORY, DEBUG, TIME, WAIT, ROLE and the
+ * ACL family. INFO lives in {@link Info}.
+ */
+public final class AdminCommands {
+  private AdminCommands() {}
+
+  private static CommandError unknownSub(byte[] sub, String cmd) {
+    return new CommandError(
+        "ERR unknown subcommand '" + Args.str(sub) + "'. Try " + cmd + " HELP.");
+  }
+
+  // ---- CONFIG ----
+
+  public static void config(Client c, byte[][] a) {
+    String sub = Args.lower(a[1]);
+    switch (sub) {
+      case "get" -> configGet(c, a);
+      case "set" -> configSet(c, a);
+      case "resetstat" -> {
+        for (Command cmd : c.server.commands.all()) {
+          cmd.stats().calls = 0;
+          cmd.stats().micros = 0;
+          cmd.stats().rejected = 0;
+          cmd.stats().failed = 0;
+        }
+        c.server.totalCommands = 0;
+        c.server.errorReplies = 0;
+        c.server.keyspace.hits = 0;
+        c.server.keyspace.misses = 0;
+        c.server.keyspace.expired = 0;
+        c.server.keyspace.evicted = 0;
+        c.server.slowlog.reset();
+        c.reply.ok();
+      }
+      case "rewrite" -> throw new CommandError("ERR The server is running without a config file");
+      default -> throw unknownSub(a[1], "CONFIG");
+    }
+  }
+
+  private static void configGet(Client c, byte[][] a) {
+    if (a.length < 3) {
+      throw new CommandError(
+          "ERR unknown subcommand or wrong number of arguments for 'get'. Try CONFIG HELP.");
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    CacheConfig cfg = c.server.config();
+    for (int i = 2; i < a.length; i++) {
+      String pattern = Args.str(a[i]).toLowerCase(Locale.ROOT);
+      for (ConfigKey<?> k : CacheConfig.SCHEMA.keys()) {
+        if (Glob.match(pattern, k.name())) {
+          out.put(k.name(), cfg.raw(k));
+        }
+      }
+    }
+    c.reply.map(out.size());
+    out.forEach((k, v) -> {
+      c.reply.bulk(k);
+      c.reply.bulk(v);
+    });
+  }
+
+  private static void configSet(Client c, byte[][] a) {
+    if (a.length < 4 || a.length % 2 != 0) {
+      throw new CommandError(
+          "ERR unknown subcommand or wrong number of arguments for 'set'. Try CONFIG HELP.");
+    }
+    CacheConfig next = c.server.config();
+    for (int i = 2; i < a.length; i += 2) {
+      String name = Args.str(a[i]).toLowerCase(Locale.ROOT);
+      String value = Args.str(a[i + 1]);
+      if (CacheConfig.SCHEMA.keys().stream().noneMatch(k -> k.name().equals(name))) {
+        throw new CommandError(
+            "ERR Unknown option or number of arguments for CONFIG SET - '" + name + "'");
+      }
+      if (CacheConfig.IMMUTABLE.contains(name)) {
+        throw new CommandError(
+            "ERR CONFIG SET failed (possibly related to argument '"
+                + name
+                + "') - can't set immutable config");
+      }
+      try {
+        next = next.with(name, value);
+      } catch (ConfigException e) {
+        throw new CommandError(
+            "ERR CONFIG SET failed (possibly related to argument '"
+                + name
+                + "') - "
+                + e.getMessage());
+      }
+    }
+    c.server.apply(next);
+    c.reply.ok();
+  }
+
+  // ---- COMMAND ----
+
+  public static void command(Client c, byte[][] a) {
+    if (a.length == 1) {
+      c.reply.array(c.server.commands.all().size());
+      for (Command cmd : c.server.commands.all()) {
+        commandInfo(c, cmd);
+      }
+      return;
+    }
+    String sub = Args.lower(a[1]);
+    switch (sub) {
+      case "count" -> c.reply.integer(c.server.commands.all().size());
+      case "info" -> {
+        c.reply.array(a.length - 2);
+        for (int i = 2; i < a.length; i++) {
+          Command cmd = c.server.commands.lookup(a[i]);
+          if (cmd == null) {
+            c.reply.nullArray();
+          } else {
+            commandInfo(c, cmd);
+          }
+        }
+      }
+      case "docs" -> {
+        List<Command> wanted = new ArrayList<>();
+        if (a.length == 2) {
+          wanted.addAll(c.server.commands.all());
+        } else {
+          for (int i = 2; i < a.length; i++) {
+            Command cmd = c.server.commands.lookup(a[i]);
+            if (cmd != null) {
+              wanted.add(cmd);
+            }
+          }
+        }
+        c.reply.map(wanted.size());
+        for (Command cmd : wanted) {
+          c.reply.bulk(cmd.name());
+          c.reply.map(3);
+          c.reply.bulk("summary");
+          c.reply.bulk(cmd.name().toUpperCase(Locale.ROOT) + " command");
+          c.reply.bulk("since");
+          c.reply.bulk("1.0.0");
+          c.reply.bulk("group");
+          c.reply.bulk(group(cmd));
+        }
+      }
+      case "list" -> {
+        List<byte[]> names = new ArrayList<>();
+        for (Command cmd : c.server.commands.all()) {
+          names.add(Args.bytes(cmd.name()));
+        }
+        c.reply.bulks(names, names.size());
+      }
+      case "getkeys" -> {
+        if (a.length < 3) {
+          throw Args.wrongArgs("command|getkeys");
+        }
+        Command cmd = c.server.commands.lookup(a[2]);
+        if (cmd == null) {
+          throw new CommandError("ERR Invalid command specified");
+        }
+        byte[][] argv = java.util.Arrays.copyOfRange(a, 2, a.length);
+        if (!cmd.arityOk(argv.length)) {
+          throw new CommandError("ERR Invalid number of arguments specified for command");
+        }
+        int[] pos = cmd.keyPositions(argv.length);
+        if (pos.length == 0) {
+          throw new CommandError("ERR The command has no key arguments");
+        }
+        c.reply.array(pos.length);
+        for (int p : pos) {
+          c.reply.bulk(argv[p]);
+        }
+      }
+      default -> throw unknownSub(a[1], "COMMAND");
+    }
+  }
+
+  private static String group(Command cmd) {
+    for (Category cat :
+        List.of(
+            Category.STRING,
+            Category.LIST,
+            Category.HASH,
+            Category.SET,
+            Category.SORTEDSET,
+            Category.PUBSUB,
+            Category.TRANSACTION,
+            Category.CONNECTION,
+            Category.KEYSPACE)) {
+      if (cmd.categories().contains(cat)) {
+        return cat == Category.KEYSPACE ? "generic" : cat.label();
+      }
+    }
+    return "server";
+  }
+
+  private static void commandInfo(Client c, Command cmd) {
+    c.reply.array(10);
+    c.reply.bulk(cmd.name());
+    c.reply.integer(cmd.arity());
+    List<String> flags = new ArrayList<>();
+    for (Command.Flag f : cmd.flags()) {
+      switch (f) {
+        case WRITE -> flags.add("write");
+        case READONLY -> flags.add("readonly");
+        case DENYOOM -> flags.add("denyoom");
+        case ADMIN -> flags.add("admin");
+        case PUBSUB -> flags.add("pubsub");
+        case BLOCKING -> flags.add("blocking");
+        case FAST -> flags.add("fast");
+        case NO_AUTH -> flags.add("no_auth");
+        default -> {}
+      }
+    }
+    c.reply.set(flags.size());
+    for (String f : flags) {
+      c.reply.simple(f);
+    }
+    c.reply.integer(cmd.firstKey());
+    c.reply.integer(cmd.lastKey());
+    c.reply.integer(cmd.step());
+    c.reply.set(cmd.categories().size());
+    for (Category cat : cmd.categories()) {
+      c.reply.simple("@" + cat.label());
+    }
+    c.reply.set(0);
+    c.reply.array(0);
+    c.reply.array(0);
+  }
+
+  // ---- diagnostics ----
+
+  public static void time(Client c, byte[][] a) {
+    long micros = System.currentTimeMillis() * 1000 + (System.nanoTime() / 1000) % 1000;
+    c.reply.array(2);
+    c.reply.bulk(Args.bytes(micros / 1_000_000));
+    c.reply.bulk(Args.bytes(micros % 1_000_000));
+  }
+
+  public static void slowlog(Client c, byte[][] a) {
+    String sub = Args.lower(a[1]);
+    SlowLog log = c.server.slowlog;
+    switch (sub) {
+      case "len" -> c.reply.integer(log.size());
+      case "reset" -> {
+        log.reset();
+        c.reply.ok();
+      }
+      case "get" -> {
+        long n = a.length > 2 ? Args.toLong(a[2]) : 10;
+        if (n < -1) {
+          throw new CommandError("ERR count should be greater than or equal to -1");
+        }
+        List<SlowLog.Entry> entries = new ArrayList<>(log.entries());
+        if (n >= 0 && n < entries.size()) {
+          entries = entries.subList(0, (int) n);
+        }
+        c.reply.array(entries.size());
+        for (SlowLog.Entry e : entries) {
+          c.reply.array(6);
+          c.reply.integer(e.id());
+          c.reply.integer(e.time());
+          c.reply.integer(e.micros());
+          c.reply.array(e.argv().length);
+          for (byte[] arg : e.argv()) {
+            c.reply.bulk(arg);
+          }
+          c.reply.bulk(e.addr());
+          c.reply.bulk(e.name());
+        }
+      }
+      case "help" -> {
+        List<byte[]> lines = new ArrayList<>();
+        for (String l : List.of("SLOWLOG <subcommand>", "GET [<count>]", "LEN", "RESET")) {
+          lines.add(Args.bytes(l));
+        }
+        c.reply.bulks(lines, lines.size());
+      }
+      default -> throw unknownSub(a[1], "SLOWLOG");
+    }
+  }
+
+  /** LATENCY: events are not sampled separately (see slowlog); LATEST and HISTORY are empty. */
+  public static void latency(Client c, byte[][] a) {
+    String sub = Args.lower(a[1]);
+    switch (sub) {
+      case "latest", "history" -> c.reply.array(0);
+      case "reset" -> c.reply.integer(0);
+      case "doctor" ->
+          c.reply.verbatim(
+              "Dave, no latency spike was observed during the lifetime of this Redis instance,"
+                  + " not in the slightest bit. I honestly think you ought to sleep tonight.\n");
+      default -> throw unknownSub(a[1], "LATENCY");
+    }
+  }
+
+  public static void memory(Client c, byte[][] a) {
+    String sub = Args.lower(a[1]);
+    switch (sub) {
+      case "usage" -> {
+        if (a.length != 3 && !(a.length == 5 && is(a[3], "samples"))) {
+          throw CommandError.SYNTAX;
+        }
+        KeyEntry e = c.db().peek(a[2]);
+        if (e == null) {
+          c.reply.nullBulk();
+        } else {
+          c.reply.integer(48 + Memory.sizeOf(e.key) + Memory.sizeOfValue(e.value));
+        }
+      }
+      case "doctor" ->
+          c.reply.verbatim("Hi Sam, I can't find any memory issue in your instance.\n");
+      case "stats" -> {
+        c.reply.map(3);
+        c.reply.bulk("peak.allocated");
+        c.reply.integer(c.server.keyspace.usedMemory());
+        c.reply.bulk("total.allocated");
+        c.reply.integer(c.server.keyspace.usedMemory());
+        c.reply.bulk("keys.count");
+        c.reply.integer(c.server.keyspace.keys());
+      }
+      default -> throw unknownSub(a[1], "MEMORY");
+    }
+  }
+
+  /** DEBUG SLEEP seconds (blocks the server, as in Redis) and DEBUG SET-ACTIVE-EXPIRE. */
+  public static void debug(Client c, byte[][] a) {
+    String sub = Args.lower(a[1]);
+    switch (sub) {
+      case "sleep" -> {
+        if (a.length != 3) {
+          throw CommandError.SYNTAX;
+        }
+        double seconds = Args.toDouble(a[2]);
+        try {
+          Thread.sleep((long) (seconds * 1000));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        c.reply.ok();
+      }
+      case "object" -> {
+        KeyEntry e = c.db().peek(a[2]);
+        if (e == null) {
+          throw CommandError.NO_SUCH_KEY;
+        }
+        c.reply.simple(
+            "Value at:0x0 refcount:1 encoding:"
+                + dev.cairn.cache.types.Keys.encoding(e.value)
+                + " serializedlength:0 lru:"
+                + (e.lru & 0xFFFFFF)
+                + " lru_seconds_idle:"
+                + c.server.keyspace.idleMillis(e) / 1000);
+      }
+      default -> throw unknownSub(a[1], "DEBUG");
+    }
+  }
+
+  public static void waitCommand(Client c, byte[][] a) {
+    Args.toLong(a[1]);
+    if (Args.toLong(a[2]) < 0) {
+      throw new CommandError("ERR timeout is negative");
+    }
+    // No replicas in v1: nothing acknowledges, and there is nothing to wait for.
+    c.reply.integer(0);
+  }
+
+  public static void role(Client c, byte[][] a) {
+    c.reply.array(3);
+    c.reply.bulk("master");
+    c.reply.integer(0);
+    c.reply.array(0);
+  }
+
+  public static void lastsave(Client c, byte[][] a) {
+    c.reply.integer(c.server.startedAt / 1000);
+  }
+
+  // ---- ACL ----
+
+  public static void acl(Client c, byte[][] a) {
+    String sub = Args.lower(a[1]);
+    switch (sub) {
+      case "whoami" -> c.reply.bulk(c.user.name());
+      case "users" -> {
+        List<byte[]> names = new ArrayList<>();
+        for (User u : c.server.acl.users()) {
+          names.add(Args.bytes(u.name()));
+        }
+        c.reply.bulks(names, names.size());
+      }
+      case "list" -> {
+        List<byte[]> lines = new ArrayList<>();
+        for (User u : c.server.acl.users()) {
+          lines.add(Args.bytes(u.describe()));
+        }
+        c.reply.bulks(lines, lines.size());
+      }
+      case "setuser" -> {
+        if (a.length < 3) {
+          throw Args.wrongArgs("acl|setuser");
+        }
+        List<String> rules = new ArrayList<>();
+        for (int i = 3; i < a.length; i++) {
+          rules.add(Args.str(a[i]));
+        }
+        String err = c.server.acl.setUser(Args.str(a[2]), rules);
+        if (err != null) {
+          throw new CommandError(err);
+        }
+        c.reply.ok();
+      }
+      case "getuser" -> {
+        if (a.length != 3) {
+          throw Args.wrongArgs("acl|getuser");
+        }
+        User u = c.server.acl.user(Args.str(a[2]));
+        if (u == null) {
+          c.reply.nullBulk();
+          return;
+        }
+        c.reply.map(6);
+        c.reply.bulk("flags");
+        c.reply.array(u.flags().size());
+        for (String f : u.flags()) {
+          c.reply.bulk(f);
+        }
+        c.reply.bulk("passwords");
+        c.reply.array(u.passwordHashes().size());
+        for (String p : u.passwordHashes()) {
+          c.reply.bulk(p);
+        }
+        c.reply.bulk("commands");
+        c.reply.bulk(u.commandsText());
+        c.reply.bulk("keys");
+        c.reply.bulk(u.keysText());
+        c.reply.bulk("channels");
+        c.reply.bulk(u.channelsText());
+        c.reply.bulk("selectors");
+        c.reply.array(0);
+      }
+      case "deluser" -> {
+        int n = 0;
+        for (int i = 2; i < a.length; i++) {
+          String name = Args.str(a[i]);
+          if (name.equals("default")) {
+            throw new CommandError("ERR The 'default' user cannot be removed");
+          }
+          if (c.server.acl.delete(name)) {
+            n++;
+            for (Client x : List.copyOf(clientsOf(c))) {
+              if (x.user.name().equals(name)) {
+                x.close();
+              }
+            }
+          }
+        }
+        c.reply.integer(n);
+      }
+      case "cat" -> {
+        List<byte[]> out = new ArrayList<>();
+        if (a.length == 2) {
+          for (Category cat : Category.values()) {
+            out.add(Args.bytes(cat.label()));
+          }
+        } else {
+          Category cat = Category.of(Args.str(a[2]));
+          if (cat == null) {
+            throw new CommandError("ERR Unknown category '" + Args.str(a[2]) + "'");
+          }
+          for (Command cmd : c.server.commands.all()) {
+            if (cmd.categories().contains(cat)) {
+              out.add(Args.bytes(cmd.name()));
+            }
+          }
+        }
+        c.reply.bulks(out, out.size());
+      }
+      case "genpass" -> {
+        byte[] rnd = new byte[32];
+        new java.security.SecureRandom().nextBytes(rnd);
+        c.reply.bulk(java.util.HexFormat.of().formatHex(rnd));
+      }
+      case "log" -> c.reply.array(0);
+      default -> throw unknownSub(a[1], "ACL");
+    }
+  }
+
+  private static List<Client> clientsOf(Client c) {
+    List<Client> out = new ArrayList<>();
+    c.server.clients().forEach(out::add);
+    return out;
+  }
+
+  static String human(long bytes) {
+    if (bytes < 1024) {
+      return bytes + "B";
+    }
+    String[] units = {"K", "M", "G", "T"};
+    double v = bytes;
+    int i = -1;
+    while (v >= 1024 && i < units.length - 1) {
+      v /= 1024;
+      i++;
+    }
+    return String.format(Locale.ROOT, "%.2f%s", v, units[i]);
+  }
+}

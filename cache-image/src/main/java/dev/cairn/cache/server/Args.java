@@ -1,0 +1,174 @@
+package dev.cairn.cache.server;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Argument parsing with Redis's rules and error replies: integers as string2ll (no spaces, no '+',
+ * no leading zeros), floats as strtod without NaN, keywords compared case-insensitively without
+ * allocating.
+ */
+public final class Args {
+  private Args() {}
+
+  /** Whether arg equals the lower-case ASCII {@code word}, ignoring case. */
+  public static boolean is(byte[] arg, String word) {
+    if (arg.length != word.length()) {
+      return false;
+    }
+    for (int i = 0; i < arg.length; i++) {
+      int b = arg[i];
+      if (b >= 'A' && b <= 'Z') {
+        b += 32;
+      }
+      if (b != word.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  public static String str(byte[] b) {
+    return new String(b, StandardCharsets.UTF_8);
+  }
+
+  public static String lower(byte[] b) {
+    return new String(b, StandardCharsets.ISO_8859_1).toLowerCase(java.util.Locale.ROOT);
+  }
+
+  public static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  public static byte[] bytes(long v) {
+    return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** Strict integer parse; null if not an integer in range. */
+  public static Long tryLong(byte[] b) {
+    int n = b.length;
+    if (n == 0 || n > 20) {
+      return null;
+    }
+    if (n == 1 && b[0] == '0') {
+      return 0L;
+    }
+    int i = 0;
+    boolean neg = false;
+    if (b[0] == '-') {
+      neg = true;
+      i = 1;
+      if (n == 1) {
+        return null;
+      }
+    }
+    if (b[i] < '1' || b[i] > '9') {
+      return null;
+    }
+    long v = 0;
+    for (; i < n; i++) {
+      int d = b[i] - '0';
+      if (d < 0 || d > 9) {
+        return null;
+      }
+      // accumulate negatively so Long.MIN_VALUE parses
+      if (v < (Long.MIN_VALUE + d) / 10) {
+        return null;
+      }
+      v = v * 10 - d;
+    }
+    if (!neg) {
+      if (v == Long.MIN_VALUE) {
+        return null;
+      }
+      v = -v;
+    }
+    return v;
+  }
+
+  public static long toLong(byte[] b) {
+    Long v = tryLong(b);
+    if (v == null) {
+      throw CommandError.NOT_INTEGER;
+    }
+    return v;
+  }
+
+  public static long toLong(byte[] b, CommandError error) {
+    Long v = tryLong(b);
+    if (v == null) {
+      throw error;
+    }
+    return v;
+  }
+
+  public static int toInt(byte[] b) {
+    long v = toLong(b);
+    if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+      throw CommandError.NOT_INTEGER;
+    }
+    return (int) v;
+  }
+
+  /** A positive count ("value is out of range, must be positive"). */
+  public static long positive(byte[] b) {
+    long v = toLong(b);
+    if (v <= 0) {
+      throw new CommandError("ERR value is out of range, must be positive");
+    }
+    return v;
+  }
+
+  /** Double as Redis's getDoubleFromObject: inf allowed, NaN and spaces not. */
+  public static Double tryDouble(byte[] b) {
+    if (b.length == 0 || b.length > 300 || Character.isWhitespace(b[0])) {
+      return null;
+    }
+    String s = new String(b, StandardCharsets.US_ASCII);
+    String l = s.toLowerCase(java.util.Locale.ROOT);
+    switch (l) {
+      case "inf", "+inf", "infinity", "+infinity":
+        return Double.POSITIVE_INFINITY;
+      case "-inf", "-infinity":
+        return Double.NEGATIVE_INFINITY;
+      default:
+        break;
+    }
+    if (l.contains("n") || l.endsWith("d") || l.endsWith("f") || l.startsWith("0x")) {
+      return null;
+    }
+    try {
+      double d = Double.parseDouble(s);
+      if (Double.isNaN(d) || Character.isWhitespace(s.charAt(s.length() - 1))) {
+        return null;
+      }
+      return d;
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  public static double toDouble(byte[] b) {
+    Double v = tryDouble(b);
+    if (v == null) {
+      throw CommandError.NOT_FLOAT;
+    }
+    return v;
+  }
+
+  /** A blocking timeout in seconds (may be fractional) → ms; 0 = forever. */
+  public static long timeoutMillis(byte[] b) {
+    Double d = tryDouble(b);
+    if (d == null || Double.isInfinite(d)) {
+      throw new CommandError("ERR timeout is not a float or out of range");
+    }
+    if (d < 0) {
+      throw new CommandError("ERR timeout is negative");
+    }
+    return (long) Math.ceil(d * 1000);
+  }
+
+  /** Errors of the form "ERR ... for '<cmd>' command". */
+  public static CommandError wrongArgs(String cmd) {
+    return new CommandError("ERR wrong number of arguments for '" + cmd + "' command");
+  }
+}

@@ -1,0 +1,158 @@
+package dev.cairn.cache.server;
+
+import dev.cairn.cache.db.Database;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Clients blocked in BLPOP, BRPOP, BLMOVE, BLMPOP, BZPOPMIN/MAX and BZMPOP.
+ *
+ * <p>As Redis 7: a blocked client waits on keys in FIFO order per key; when a write touches a key
+ * someone waits on, the key is marked ready, and after the writing command completes each waiting
+ * client's command is run again in arrival order. If it finds data it replies and unblocks; if not
+ * (another client took it), it stays blocked. A timer answers null when the timeout passes. A
+ * blocked client's further input stays buffered until it is unblocked.
+ */
+final class Blocking {
+  private record Key(int db, String key) {}
+
+  private final Server server;
+  private final Map<Key, ArrayDeque<Client>> waiting = new HashMap<>();
+  private final LinkedHashSet<Key> ready = new LinkedHashSet<>();
+  private boolean reblocked;
+
+  Blocking(Server server) {
+    this.server = server;
+  }
+
+  boolean hasWaiters() {
+    return !waiting.isEmpty();
+  }
+
+  boolean hasReady() {
+    return !ready.isEmpty();
+  }
+
+  /** Blocked clients now (read by metrics from another thread). */
+  int blockedCount() {
+    return blockedCount;
+  }
+
+  private volatile int blockedCount;
+
+  private static Key key(Database db, byte[] key) {
+    return new Key(db.id, new String(key, StandardCharsets.ISO_8859_1));
+  }
+
+  void block(Client c, List<byte[]> keys, long timeoutMillis) {
+    if (c.retrying) {
+      reblocked = true;
+      return;
+    }
+    c.blockedArgv = currentArgv;
+    c.blockedCommand = currentCommand;
+    c.blockedKeys = keys;
+    c.blockedDb = c.db;
+    blockedCount++;
+    for (byte[] k : keys) {
+      waiting.computeIfAbsent(key(c.db, k), x -> new ArrayDeque<>()).add(c);
+    }
+    if (timeoutMillis > 0) {
+      c.blockTimer =
+          c.channel
+              .eventLoop()
+              .schedule(
+                  () -> {
+                    if (c.blocked() && !c.closed) {
+                      unblock(c);
+                      c.reply.nullArray();
+                      c.flush();
+                      c.resume();
+                    }
+                  },
+                  timeoutMillis,
+                  TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private byte[][] currentArgv;
+  private Command currentCommand;
+
+  /** Records the command about to run, so a handler that blocks can be retried later. */
+  void current(Command cmd, byte[][] argv) {
+    currentCommand = cmd;
+    currentArgv = argv;
+  }
+
+  void unblock(Client c) {
+    if (!c.blocked()) {
+      return;
+    }
+    for (byte[] k : c.blockedKeys) {
+      Key key = key(c.blockedDb, k);
+      ArrayDeque<Client> q = waiting.get(key);
+      if (q != null) {
+        q.remove(c);
+        if (q.isEmpty()) {
+          waiting.remove(key);
+        }
+      }
+    }
+    if (c.blockTimer != null) {
+      c.blockTimer.cancel(false);
+      c.blockTimer = null;
+    }
+    blockedCount--;
+    c.blockedArgv = null;
+    c.blockedCommand = null;
+    c.blockedKeys = null;
+    c.blockedDb = null;
+  }
+
+  void signal(Database db, byte[] key) {
+    Key k = key(db, key);
+    if (waiting.containsKey(k)) {
+      ready.add(k);
+    }
+  }
+
+  /** Retries the commands of clients waiting on ready keys until no key is ready. */
+  void serveReady() {
+    int rounds = 0;
+    while (!ready.isEmpty() && rounds++ < 100_000) {
+      Iterator<Key> it = ready.iterator();
+      Key k = it.next();
+      it.remove();
+      ArrayDeque<Client> q = waiting.get(k);
+      if (q == null) {
+        continue;
+      }
+      for (Client c : new ArrayList<>(q)) {
+        if (!c.blocked()) {
+          continue;
+        }
+        server.keyspace.tick();
+        reblocked = false;
+        c.retrying = true;
+        try {
+          current(c.blockedCommand, c.blockedArgv);
+          server.call(c, c.blockedCommand, c.blockedArgv);
+        } finally {
+          c.retrying = false;
+        }
+        if (!reblocked) {
+          unblock(c);
+          c.flush();
+          c.resume();
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,176 @@
+package dev.cairn.cache.server;
+
+import dev.cairn.cache.acl.User;
+import dev.cairn.cache.db.Database;
+import dev.cairn.cache.resp.RespWriter;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One connection's state: selected database, protocol version, authenticated user, name, MULTI
+ * queue and WATCHed keys, subscriptions, and (while blocked in BLPOP & co.) what it waits for.
+ * Replies go to {@link #reply}, the pending output flushed after each read batch.
+ *
+ * <p>Owned by the keyspace thread (the single event loop), like everything it points to.
+ */
+public final class Client {
+  public final long id;
+  public final Server server;
+  public final RespWriter reply;
+  final Channel channel;
+  final long createdAt = System.currentTimeMillis();
+  long lastInteraction = createdAt;
+  Database db;
+  String name;
+  User user;
+  boolean authenticated;
+  String lastCommand = "NULL";
+  boolean noEvict;
+  boolean closeAfterReply;
+  boolean closed;
+
+  /** Queued commands while in MULTI, null otherwise. */
+  List<byte[][]> multi;
+
+  /** A command failed to queue: EXEC answers -EXECABORT. */
+  boolean multiError;
+
+  /** A WATCHed key changed: EXEC answers null. */
+  boolean dirtyCas;
+
+  final List<Watch> watched = new ArrayList<>();
+  final Set<String> channels = new LinkedHashSet<>();
+  final Set<String> patterns = new LinkedHashSet<>();
+
+  /** While blocked: the command to retry, the keys waited on and the timeout timer. */
+  byte[][] blockedArgv;
+
+  Command blockedCommand;
+  List<byte[]> blockedKeys;
+  Database blockedDb;
+  ScheduledFuture<?> blockTimer;
+
+  /** Continues parsing buffered input after the client was unblocked. */
+  Runnable resumer;
+
+  /** Set while a handler runs from the blocked-client retry path: do not block again. */
+  boolean retrying;
+
+  /** A WATCHed key: database and key, and whether it was a live key with a TTL at WATCH. */
+  record Watch(Database db, byte[] key, long expireAtWatch) {}
+
+  Client(long id, Server server, Channel channel) {
+    this.id = id;
+    this.server = server;
+    this.channel = channel;
+    this.reply = new RespWriter(channel.alloc());
+  }
+
+  public Database db() {
+    return db;
+  }
+
+  public void select(Database db) {
+    this.db = db;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public User user() {
+    return user;
+  }
+
+  public boolean inMulti() {
+    return multi != null;
+  }
+
+  public boolean blocked() {
+    return blockedArgv != null;
+  }
+
+  public Set<String> subscribedChannels() {
+    return channels;
+  }
+
+  public Set<String> subscribedPatterns() {
+    return patterns;
+  }
+
+  public int subscriptions() {
+    return channels.size() + patterns.size();
+  }
+
+  /** Whether a command may block now (not inside MULTI/EXEC, not a retry that found nothing). */
+  public boolean canBlock() {
+    return !server.executingTransaction && multi == null;
+  }
+
+  /**
+   * Parks this client until one of {@code keys} gets data or {@code timeoutMillis} passes (0 =
+   * forever); the command will be retried then. No reply is written now.
+   */
+  public void block(List<byte[]> keys, long timeoutMillis) {
+    server.blocking.block(this, keys, timeoutMillis);
+  }
+
+  void resume() {
+    if (resumer != null && !closed) {
+      channel.eventLoop().execute(resumer);
+    }
+  }
+
+  public String address() {
+    InetSocketAddress a = (InetSocketAddress) channel.remoteAddress();
+    return a == null ? "?:0" : a.getAddress().getHostAddress() + ":" + a.getPort();
+  }
+
+  String localAddress() {
+    InetSocketAddress a = (InetSocketAddress) channel.localAddress();
+    return a == null ? "?:0" : a.getAddress().getHostAddress() + ":" + a.getPort();
+  }
+
+  /** Sends pending output now (replies to this client written outside its own read batch). */
+  public void flush() {
+    ByteBuf out = reply.take();
+    if (out != null) {
+      if (closed) {
+        out.release();
+        return;
+      }
+      channel.writeAndFlush(out, channel.voidPromise());
+      server.checkOutputLimit(this);
+    }
+  }
+
+  /** Replies with the error, flushes and closes the connection. */
+  public void closeWithError(String error) {
+    reply.error(error);
+    flush();
+    close();
+  }
+
+  public void close() {
+    if (!closed) {
+      closed = true;
+      channel.close();
+    }
+  }
+
+  long outputPending() {
+    var ob = channel.unsafe().outboundBuffer();
+    return (ob == null ? 0 : ob.totalPendingWriteBytes()) + reply.pending();
+  }
+
+  static String str(byte[] b) {
+    return new String(b, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,103 @@
+package dev.cairn.cache.server;
+
+import dev.cairn.cache.acl.Category;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * One command's metadata, as in Redis's command table: arity (positive = exact, negative = at
+ * least), flags, ACL categories and the key positions (first, last — negative counts from the end —
+ * and step; 0 = no keys), and its running statistics. The ACL categories derived from the flags
+ * (@read, @write, @fast/@slow,
+ *
+ * @admin + @dangerous, @pubsub, @blocking) are added by the table.
+ */
+public record Command(
+    String name,
+    int arity,
+    Set<Flag> flags,
+    Set<Category> categories,
+    int firstKey,
+    int lastKey,
+    int step,
+    Handler handler,
+    CommandStats stats) {
+
+  /** Command flags (Redis's CMD_*). */
+  public enum Flag {
+    /** Modifies the keyspace. */
+    WRITE,
+    /** Reads the keyspace only. */
+    READONLY,
+    /** May grow memory: refused with -OOM when over maxmemory. */
+    DENYOOM,
+    /** Administrative. */
+    ADMIN,
+    /** Pub/sub related. */
+    PUBSUB,
+    /** May block the client. */
+    BLOCKING,
+    /** O(1) or O(log n). */
+    FAST,
+    /** Allowed before authentication. */
+    NO_AUTH,
+    /** Executed immediately even inside MULTI (EXEC, DISCARD, MULTI, WATCH, QUIT, RESET). */
+    TX_CONTROL,
+    /** Allowed in RESP2 subscribed mode. */
+    SUBSCRIBED_OK
+  }
+
+  /** Executes one command for a client. */
+  @FunctionalInterface
+  public interface Handler {
+    void handle(Client c, byte[][] argv);
+  }
+
+  public boolean has(Flag f) {
+    return flags.contains(f);
+  }
+
+  public boolean arityOk(int argc) {
+    return arity >= 0 ? argc == arity : argc >= -arity;
+  }
+
+  /** The argument indexes that are keys for this invocation. */
+  public int[] keyPositions(int argc) {
+    if (firstKey == 0 || argc <= firstKey) {
+      return new int[0];
+    }
+    int last = lastKey < 0 ? argc + lastKey : Math.min(lastKey, argc - 1);
+    if (last < firstKey) {
+      return new int[0];
+    }
+    int n = (last - firstKey) / step + 1;
+    int[] out = new int[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = firstKey + i * step;
+    }
+    return out;
+  }
+
+  static Set<Category> derive(Set<Flag> flags, Set<Category> declared) {
+    EnumSet<Category> all = EnumSet.noneOf(Category.class);
+    all.addAll(declared);
+    if (flags.contains(Flag.WRITE)) {
+      all.add(Category.WRITE);
+    }
+    if (flags.contains(Flag.READONLY)) {
+      all.add(Category.READ);
+    }
+    if (flags.contains(Flag.ADMIN)) {
+      all.add(Category.ADMIN);
+      all.add(Category.DANGEROUS);
+    }
+    if (flags.contains(Flag.PUBSUB)) {
+      all.add(Category.PUBSUB);
+    }
+    if (flags.contains(Flag.BLOCKING)) {
+      all.add(Category.BLOCKING);
+    }
+    all.add(flags.contains(Flag.FAST) ? Category.FAST : Category.SLOW);
+    return all;
+  }
+}

@@ -1,0 +1,272 @@
+package dev.cairn.cache.server;
+
+import dev.cairn.cache.acl.Category;
+import dev.cairn.cache.server.Command.Flag;
+import dev.cairn.cache.server.Command.Handler;
+import dev.cairn.cache.types.Hashes;
+import dev.cairn.cache.types.Keys;
+import dev.cairn.cache.types.Lists;
+import dev.cairn.cache.types.Sets;
+import dev.cairn.cache.types.SortedSets;
+import dev.cairn.cache.types.Strings;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * THE command table: every command the cache serves, one line each, as Redis's commands.def — name,
+ * arity (negative = at least), flags, ACL categories (beyond those the flags imply), key positions
+ * (first, last, step; 0 = none or variable "movable" keys) and handler. Metadata matches Redis 7 so
+ * COMMAND, COMMAND INFO and ACL categories answer what clients expect.
+ */
+final class Commands {
+  private Commands() {}
+
+  private static final List<Command> table = new ArrayList<>();
+
+  private static void def(
+      String name, int arity, String flags, String cats, int first, int last, int step, Handler h) {
+    EnumSet<Flag> f = EnumSet.noneOf(Flag.class);
+    for (String x : flags.split(" ")) {
+      if (!x.isEmpty()) {
+        f.add(Flag.valueOf(x.toUpperCase(Locale.ROOT).replace('-', '_')));
+      }
+    }
+    EnumSet<Category> c = EnumSet.noneOf(Category.class);
+    for (String x : cats.split(" ")) {
+      if (!x.isEmpty()) {
+        Category cat = Category.of(x);
+        if (cat == null) {
+          throw new IllegalArgumentException("unknown category " + x + " for " + name);
+        }
+        c.add(cat);
+      }
+    }
+    if (f.contains(Flag.WRITE) == f.contains(Flag.READONLY) && first != 0) {
+      throw new IllegalArgumentException(name + ": a command with keys is write or readonly");
+    }
+    table.add(
+        new Command(
+            name, arity, f, Command.derive(f, c), first, last, step, h, new CommandStats()));
+  }
+
+  static CommandTable table() {
+    return new CommandTable(table);
+  }
+
+  static {
+    // strings (t_string.c, bitops.c)
+    def("get", 2, "readonly fast", "string", 1, 1, 1, Strings::get);
+    def("set", -3, "write denyoom", "string", 1, 1, 1, Strings::set);
+    def("setnx", 3, "write denyoom fast", "string", 1, 1, 1, Strings::setnx);
+    def("setex", 4, "write denyoom", "string", 1, 1, 1, Strings::setex);
+    def("psetex", 4, "write denyoom", "string", 1, 1, 1, Strings::psetex);
+    def("getset", 3, "write denyoom fast", "string", 1, 1, 1, Strings::getset);
+    def("getdel", 2, "write fast", "string", 1, 1, 1, Strings::getdel);
+    def("getex", -2, "write fast", "string", 1, 1, 1, Strings::getex);
+    def("mget", -2, "readonly fast", "string", 1, -1, 1, Strings::mget);
+    def("mset", -3, "write denyoom", "string", 1, -1, 2, Strings::mset);
+    def("msetnx", -3, "write denyoom", "string", 1, -1, 2, Strings::msetnx);
+    def("append", 3, "write denyoom fast", "string", 1, 1, 1, Strings::append);
+    def("strlen", 2, "readonly fast", "string", 1, 1, 1, Strings::strlen);
+    def("incr", 2, "write denyoom fast", "string", 1, 1, 1, Strings::incr);
+    def("decr", 2, "write denyoom fast", "string", 1, 1, 1, Strings::decr);
+    def("incrby", 3, "write denyoom fast", "string", 1, 1, 1, Strings::incrby);
+    def("decrby", 3, "write denyoom fast", "string", 1, 1, 1, Strings::decrby);
+    def("incrbyfloat", 3, "write denyoom fast", "string", 1, 1, 1, Strings::incrbyfloat);
+    def("getrange", 4, "readonly", "string", 1, 1, 1, Strings::getrange);
+    def("substr", 4, "readonly", "string", 1, 1, 1, Strings::getrange);
+    def("setrange", 4, "write denyoom", "string", 1, 1, 1, Strings::setrange);
+    def("setbit", 4, "write denyoom", "bitmap", 1, 1, 1, Strings::setbit);
+    def("getbit", 3, "readonly fast", "bitmap", 1, 1, 1, Strings::getbit);
+    def("bitcount", -2, "readonly", "bitmap", 1, 1, 1, Strings::bitcount);
+    def("bitpos", -3, "readonly", "bitmap", 1, 1, 1, Strings::bitpos);
+    def("bitop", -4, "write denyoom", "bitmap", 2, -1, 1, Strings::bitop);
+
+    // keys and databases (db.c, expire.c, object.c)
+    def("del", -2, "write", "keyspace", 1, -1, 1, Keys::del);
+    def("unlink", -2, "write fast", "keyspace", 1, -1, 1, Keys::del);
+    def("exists", -2, "readonly fast", "keyspace", 1, -1, 1, Keys::exists);
+    def("touch", -2, "readonly fast", "keyspace", 1, -1, 1, Keys::touch);
+    def("type", 2, "readonly fast", "keyspace", 1, 1, 1, Keys::type);
+    def("rename", 3, "write", "keyspace", 1, 2, 1, Keys::rename);
+    def("renamenx", 3, "write fast", "keyspace", 1, 2, 1, Keys::renamenx);
+    def("copy", -3, "write denyoom", "keyspace", 1, 2, 1, Keys::copy);
+    def("move", 3, "write fast", "keyspace", 1, 1, 1, Keys::move);
+    def("randomkey", 1, "readonly", "keyspace", 0, 0, 0, Keys::randomkey);
+    def("keys", 2, "readonly", "keyspace dangerous", 0, 0, 0, Keys::keys);
+    def("scan", -2, "readonly", "keyspace", 0, 0, 0, Keys::scan);
+    def("object", -2, "readonly", "keyspace", 2, 2, 1, Keys::object);
+    def("expire", -3, "write fast", "keyspace", 1, 1, 1, Keys::expire);
+    def("pexpire", -3, "write fast", "keyspace", 1, 1, 1, Keys::pexpire);
+    def("expireat", -3, "write fast", "keyspace", 1, 1, 1, Keys::expireat);
+    def("pexpireat", -3, "write fast", "keyspace", 1, 1, 1, Keys::pexpireat);
+    def("ttl", 2, "readonly fast", "keyspace", 1, 1, 1, Keys::ttl);
+    def("pttl", 2, "readonly fast", "keyspace", 1, 1, 1, Keys::pttl);
+    def("expiretime", 2, "readonly fast", "keyspace", 1, 1, 1, Keys::expiretime);
+    def("pexpiretime", 2, "readonly fast", "keyspace", 1, 1, 1, Keys::pexpiretime);
+    def("persist", 2, "write fast", "keyspace", 1, 1, 1, Keys::persist);
+    def("select", 2, "fast", "connection", 0, 0, 0, Keys::select);
+    def("dbsize", 1, "readonly fast", "keyspace", 0, 0, 0, Keys::dbsize);
+    def("flushdb", -1, "write", "keyspace dangerous", 0, 0, 0, Keys::flushdb);
+    def("flushall", -1, "write", "keyspace dangerous", 0, 0, 0, Keys::flushall);
+    def("swapdb", 3, "write fast", "keyspace dangerous", 0, 0, 0, Keys::swapdb);
+
+    // lists (t_list.c)
+    def("lpush", -3, "write denyoom fast", "list", 1, 1, 1, Lists::lpush);
+    def("rpush", -3, "write denyoom fast", "list", 1, 1, 1, Lists::rpush);
+    def("lpushx", -3, "write denyoom fast", "list", 1, 1, 1, Lists::lpushx);
+    def("rpushx", -3, "write denyoom fast", "list", 1, 1, 1, Lists::rpushx);
+    def("lpop", -2, "write fast", "list", 1, 1, 1, Lists::lpop);
+    def("rpop", -2, "write fast", "list", 1, 1, 1, Lists::rpop);
+    def("llen", 2, "readonly fast", "list", 1, 1, 1, Lists::llen);
+    def("lrange", 4, "readonly", "list", 1, 1, 1, Lists::lrange);
+    def("lindex", 3, "readonly", "list", 1, 1, 1, Lists::lindex);
+    def("lset", 4, "write denyoom", "list", 1, 1, 1, Lists::lset);
+    def("linsert", 5, "write denyoom", "list", 1, 1, 1, Lists::linsert);
+    def("lrem", 4, "write", "list", 1, 1, 1, Lists::lrem);
+    def("ltrim", 4, "write", "list", 1, 1, 1, Lists::ltrim);
+    def("lpos", -3, "readonly", "list", 1, 1, 1, Lists::lpos);
+    def("rpoplpush", 3, "write denyoom", "list", 1, 2, 1, Lists::rpoplpush);
+    def("lmove", 5, "write denyoom", "list", 1, 2, 1, Lists::lmove);
+    def("lmpop", -4, "write", "list", 0, 0, 0, Lists::lmpop);
+    def("blpop", -3, "write blocking", "list", 1, -2, 1, Lists::blpop);
+    def("brpop", -3, "write blocking", "list", 1, -2, 1, Lists::brpop);
+    def("brpoplpush", 4, "write denyoom blocking", "list", 1, 2, 1, Lists::brpoplpush);
+    def("blmove", 6, "write denyoom blocking", "list", 1, 2, 1, Lists::blmove);
+    def("blmpop", -5, "write blocking", "list", 0, 0, 0, Lists::blmpop);
+
+    // hashes (t_hash.c)
+    def("hset", -4, "write denyoom fast", "hash", 1, 1, 1, Hashes::hset);
+    def("hmset", -4, "write denyoom fast", "hash", 1, 1, 1, Hashes::hset);
+    def("hsetnx", 4, "write denyoom fast", "hash", 1, 1, 1, Hashes::hsetnx);
+    def("hget", 3, "readonly fast", "hash", 1, 1, 1, Hashes::hget);
+    def("hmget", -3, "readonly fast", "hash", 1, 1, 1, Hashes::hmget);
+    def("hdel", -3, "write fast", "hash", 1, 1, 1, Hashes::hdel);
+    def("hlen", 2, "readonly fast", "hash", 1, 1, 1, Hashes::hlen);
+    def("hstrlen", 3, "readonly fast", "hash", 1, 1, 1, Hashes::hstrlen);
+    def("hexists", 3, "readonly fast", "hash", 1, 1, 1, Hashes::hexists);
+    def("hkeys", 2, "readonly", "hash", 1, 1, 1, Hashes::hkeys);
+    def("hvals", 2, "readonly", "hash", 1, 1, 1, Hashes::hvals);
+    def("hgetall", 2, "readonly", "hash", 1, 1, 1, Hashes::hgetall);
+    def("hincrby", 4, "write denyoom fast", "hash", 1, 1, 1, Hashes::hincrby);
+    def("hincrbyfloat", 4, "write denyoom fast", "hash", 1, 1, 1, Hashes::hincrbyfloat);
+    def("hrandfield", -2, "readonly", "hash", 1, 1, 1, Hashes::hrandfield);
+    def("hscan", -3, "readonly", "hash", 1, 1, 1, Hashes::hscan);
+
+    // sets (t_set.c)
+    def("sadd", -3, "write denyoom fast", "set", 1, 1, 1, Sets::sadd);
+    def("srem", -3, "write fast", "set", 1, 1, 1, Sets::srem);
+    def("smembers", 2, "readonly", "set", 1, 1, 1, Sets::smembers);
+    def("sismember", 3, "readonly fast", "set", 1, 1, 1, Sets::sismember);
+    def("smismember", -3, "readonly fast", "set", 1, 1, 1, Sets::smismember);
+    def("scard", 2, "readonly fast", "set", 1, 1, 1, Sets::scard);
+    def("spop", -2, "write fast", "set", 1, 1, 1, Sets::spop);
+    def("srandmember", -2, "readonly", "set", 1, 1, 1, Sets::srandmember);
+    def("smove", 4, "write fast", "set", 1, 2, 1, Sets::smove);
+    def("sinter", -2, "readonly", "set", 1, -1, 1, Sets::sinter);
+    def("sinterstore", -3, "write denyoom", "set", 1, -1, 1, Sets::sinterstore);
+    def("sunion", -2, "readonly", "set", 1, -1, 1, Sets::sunion);
+    def("sunionstore", -3, "write denyoom", "set", 1, -1, 1, Sets::sunionstore);
+    def("sdiff", -2, "readonly", "set", 1, -1, 1, Sets::sdiff);
+    def("sdiffstore", -3, "write denyoom", "set", 1, -1, 1, Sets::sdiffstore);
+    def("sintercard", -3, "readonly", "set", 0, 0, 0, Sets::sintercard);
+    def("sscan", -3, "readonly", "set", 1, 1, 1, Sets::sscan);
+
+    // sorted sets (t_zset.c)
+    def("zadd", -4, "write denyoom fast", "sortedset", 1, 1, 1, SortedSets::zadd);
+    def("zincrby", 4, "write denyoom fast", "sortedset", 1, 1, 1, SortedSets::zincrby);
+    def("zscore", 3, "readonly fast", "sortedset", 1, 1, 1, SortedSets::zscore);
+    def("zmscore", -3, "readonly fast", "sortedset", 1, 1, 1, SortedSets::zmscore);
+    def("zcard", 2, "readonly fast", "sortedset", 1, 1, 1, SortedSets::zcard);
+    def("zcount", 4, "readonly fast", "sortedset", 1, 1, 1, SortedSets::zcount);
+    def("zlexcount", 4, "readonly fast", "sortedset", 1, 1, 1, SortedSets::zlexcount);
+    def("zrank", -3, "readonly fast", "sortedset", 1, 1, 1, SortedSets::zrank);
+    def("zrevrank", -3, "readonly fast", "sortedset", 1, 1, 1, SortedSets::zrevrank);
+    def("zrem", -3, "write fast", "sortedset", 1, 1, 1, SortedSets::zrem);
+    def("zrange", -4, "readonly", "sortedset", 1, 1, 1, SortedSets::zrange);
+    def("zrevrange", -4, "readonly", "sortedset", 1, 1, 1, SortedSets::zrevrange);
+    def("zrangebyscore", -4, "readonly", "sortedset", 1, 1, 1, SortedSets::zrangebyscore);
+    def("zrevrangebyscore", -4, "readonly", "sortedset", 1, 1, 1, SortedSets::zrevrangebyscore);
+    def("zrangebylex", -4, "readonly", "sortedset", 1, 1, 1, SortedSets::zrangebylex);
+    def("zrevrangebylex", -4, "readonly", "sortedset", 1, 1, 1, SortedSets::zrevrangebylex);
+    def("zrangestore", -5, "write denyoom", "sortedset", 1, 2, 1, SortedSets::zrangestore);
+    def("zremrangebyrank", 4, "write", "sortedset", 1, 1, 1, SortedSets::zremrangebyrank);
+    def("zremrangebyscore", 4, "write", "sortedset", 1, 1, 1, SortedSets::zremrangebyscore);
+    def("zremrangebylex", 4, "write", "sortedset", 1, 1, 1, SortedSets::zremrangebylex);
+    def("zpopmin", -2, "write fast", "sortedset", 1, 1, 1, SortedSets::zpopmin);
+    def("zpopmax", -2, "write fast", "sortedset", 1, 1, 1, SortedSets::zpopmax);
+    def("bzpopmin", -3, "write blocking fast", "sortedset", 1, -2, 1, SortedSets::bzpopmin);
+    def("bzpopmax", -3, "write blocking fast", "sortedset", 1, -2, 1, SortedSets::bzpopmax);
+    def("zmpop", -4, "write", "sortedset", 0, 0, 0, SortedSets::zmpop);
+    def("bzmpop", -5, "write blocking", "sortedset", 0, 0, 0, SortedSets::bzmpop);
+    def("zunion", -3, "readonly", "sortedset", 0, 0, 0, SortedSets::zunion);
+    def("zinter", -3, "readonly", "sortedset", 0, 0, 0, SortedSets::zinter);
+    def("zdiff", -3, "readonly", "sortedset", 0, 0, 0, SortedSets::zdiff);
+    def("zunionstore", -4, "write denyoom", "sortedset", 1, 1, 1, SortedSets::zunionstore);
+    def("zinterstore", -4, "write denyoom", "sortedset", 1, 1, 1, SortedSets::zinterstore);
+    def("zdiffstore", -4, "write denyoom", "sortedset", 1, 1, 1, SortedSets::zdiffstore);
+    def("zintercard", -3, "readonly", "sortedset", 0, 0, 0, SortedSets::zintercard);
+    def("zrandmember", -2, "readonly", "sortedset", 1, 1, 1, SortedSets::zrandmember);
+    def("zscan", -3, "readonly", "sortedset", 1, 1, 1, SortedSets::zscan);
+
+    // connection, transactions, pub/sub
+    def("ping", -1, "fast subscribed-ok", "connection", 0, 0, 0, ConnectionCommands::ping);
+    def("echo", 2, "fast", "connection", 0, 0, 0, ConnectionCommands::echo);
+    def(
+        "quit",
+        -1,
+        "fast no-auth tx-control subscribed-ok",
+        "connection",
+        0,
+        0,
+        0,
+        ConnectionCommands::quit);
+    def(
+        "reset",
+        1,
+        "fast no-auth tx-control subscribed-ok",
+        "connection",
+        0,
+        0,
+        0,
+        ConnectionCommands::reset);
+    def("hello", -1, "fast no-auth", "connection", 0, 0, 0, ConnectionCommands::hello);
+    def("auth", -2, "fast no-auth", "connection", 0, 0, 0, ConnectionCommands::auth);
+    def("client", -2, "", "connection", 0, 0, 0, ConnectionCommands::client);
+    def("multi", 1, "fast tx-control", "transaction", 0, 0, 0, ConnectionCommands::multi);
+    def("exec", 1, "tx-control", "transaction", 0, 0, 0, ConnectionCommands::exec);
+    def("discard", 1, "fast tx-control", "transaction", 0, 0, 0, ConnectionCommands::discard);
+    def(
+        "watch",
+        -2,
+        "readonly fast tx-control",
+        "transaction",
+        1,
+        -1,
+        1,
+        ConnectionCommands::watch);
+    def("unwatch", 1, "fast", "transaction", 0, 0, 0, ConnectionCommands::unwatch);
+    def("subscribe", -2, "pubsub subscribed-ok", "", 0, 0, 0, ConnectionCommands::subscribe);
+    def("psubscribe", -2, "pubsub subscribed-ok", "", 0, 0, 0, ConnectionCommands::psubscribe);
+    def("unsubscribe", -1, "pubsub subscribed-ok", "", 0, 0, 0, ConnectionCommands::unsubscribe);
+    def("punsubscribe", -1, "pubsub subscribed-ok", "", 0, 0, 0, ConnectionCommands::punsubscribe);
+    def("publish", 3, "pubsub fast", "", 0, 0, 0, ConnectionCommands::publish);
+    def("pubsub", -2, "pubsub", "", 0, 0, 0, ConnectionCommands::pubsub);
+
+    // server
+    def("info", -1, "", "dangerous", 0, 0, 0, Info::info);
+    def("config", -2, "admin", "", 0, 0, 0, AdminCommands::config);
+    def("command", -1, "", "connection", 0, 0, 0, AdminCommands::command);
+    def("time", 1, "fast", "", 0, 0, 0, AdminCommands::time);
+    def("slowlog", -2, "admin", "", 0, 0, 0, AdminCommands::slowlog);
+    def("latency", -2, "admin", "", 0, 0, 0, AdminCommands::latency);
+    def("memory", -2, "readonly", "", 2, 2, 1, AdminCommands::memory);
+    def("debug", -2, "admin", "", 0, 0, 0, AdminCommands::debug);
+    def("wait", 3, "", "connection", 0, 0, 0, AdminCommands::waitCommand);
+    def("role", 1, "fast", "dangerous", 0, 0, 0, AdminCommands::role);
+    def("lastsave", 1, "fast", "dangerous", 0, 0, 0, AdminCommands::lastsave);
+    def("acl", -2, "", "", 0, 0, 0, AdminCommands::acl);
+  }
+}

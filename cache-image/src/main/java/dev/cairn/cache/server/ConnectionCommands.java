@@ -1,0 +1,464 @@
+package dev.cairn.cache.server;
+
+import static dev.cairn.cache.server.Args.is;
+
+import dev.cairn.cache.acl.User;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Connection commands: PING, ECHO, QUIT, RESET, HELLO, AUTH, and the CLIENT family. Also the
+ * transaction commands (MULTI, EXEC, DISCARD, WATCH, UNWATCH) and pub/sub, which are per connection
+ * state too.
+ */
+public final class ConnectionCommands {
+  /** The Redis version we speak (clients pick features by it). */
+  public static final String REDIS_VERSION = "7.2.4";
+
+  private ConnectionCommands() {}
+
+  public static void ping(Client c, byte[][] a) {
+    if (a.length > 2) {
+      throw Args.wrongArgs("ping");
+    }
+    if (c.subscriptions() > 0 && c.reply.protocol() == 2) {
+      c.reply.array(2);
+      c.reply.bulk("pong");
+      c.reply.bulk(a.length == 2 ? a[1] : new byte[0]);
+    } else if (a.length == 2) {
+      c.reply.bulk(a[1]);
+    } else {
+      c.reply.simple("PONG");
+    }
+  }
+
+  public static void echo(Client c, byte[][] a) {
+    c.reply.bulk(a[1]);
+  }
+
+  public static void quit(Client c, byte[][] a) {
+    c.reply.ok();
+    c.closeAfterReply = true;
+  }
+
+  public static void reset(Client c, byte[][] a) {
+    c.multi = null;
+    c.multiError = false;
+    c.server.unwatchAll(c);
+    c.server.pubsub.unsubscribeAll(c);
+    c.db = c.server.keyspace.db(0);
+    c.reply.protocol(2);
+    c.name = null;
+    c.noEvict = false;
+    c.user = c.server.acl.defaultUser();
+    c.authenticated = !c.user.requiresPassword();
+    c.reply.simple("RESET");
+  }
+
+  /** AUTH [username] password. */
+  public static void auth(Client c, byte[][] a) {
+    if (a.length > 3) {
+      throw CommandError.SYNTAX;
+    }
+    if (a.length == 2 && !c.server.acl.defaultUser().requiresPassword()) {
+      throw new CommandError(
+          "ERR AUTH <password> called without any password configured for the default user. Are"
+              + " you sure your configuration is correct?");
+    }
+    String user = a.length == 3 ? Args.str(a[1]) : "default";
+    authenticate(c, user, Args.str(a[a.length - 1]));
+    c.reply.ok();
+  }
+
+  private static void authenticate(Client c, String userName, String password) {
+    User u = c.server.acl.user(userName);
+    if (u == null || !u.checkPassword(password)) {
+      throw new CommandError("WRONGPASS invalid username-password pair or user is disabled.");
+    }
+    c.user = u;
+    c.authenticated = true;
+  }
+
+  /** HELLO [protover [AUTH username password] [SETNAME clientname]]. */
+  public static void hello(Client c, byte[][] a) {
+    int proto = c.reply.protocol();
+    int i = 1;
+    if (a.length > 1) {
+      Long v = Args.tryLong(a[1]);
+      if (v == null) {
+        throw new CommandError("ERR Protocol version is not an integer or out of range");
+      }
+      if (v != 2 && v != 3) {
+        throw new CommandError("NOPROTO unsupported protocol version");
+      }
+      proto = v.intValue();
+      i = 2;
+    }
+    String setName = null;
+    boolean authGiven = false;
+    for (; i < a.length; i++) {
+      if (is(a[i], "auth") && i + 2 < a.length) {
+        authenticate(c, Args.str(a[i + 1]), Args.str(a[i + 2]));
+        authGiven = true;
+        i += 2;
+      } else if (is(a[i], "setname") && i + 1 < a.length) {
+        setName = checkName(a[++i]);
+      } else {
+        throw new CommandError("ERR Syntax error in HELLO option '" + Args.str(a[i]) + "'");
+      }
+    }
+    if (!c.authenticated && !authGiven) {
+      throw new CommandError(
+          "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO"
+              + " <proto> AUTH <user> <pass> option can be used to authenticate the client and"
+              + " select the RESP protocol version at the same time");
+    }
+    if (setName != null) {
+      c.name = setName.isEmpty() ? null : setName;
+    }
+    c.reply.protocol(proto);
+    c.reply.map(7);
+    c.reply.bulk("server");
+    c.reply.bulk("redis");
+    c.reply.bulk("version");
+    c.reply.bulk(REDIS_VERSION);
+    c.reply.bulk("proto");
+    c.reply.integer(proto);
+    c.reply.bulk("id");
+    c.reply.integer(c.id);
+    c.reply.bulk("mode");
+    c.reply.bulk("standalone");
+    c.reply.bulk("role");
+    c.reply.bulk("master");
+    c.reply.bulk("modules");
+    c.reply.array(0);
+  }
+
+  private static String checkName(byte[] name) {
+    for (byte b : name) {
+      if (b < '!' || b > '~') {
+        throw new CommandError(
+            "ERR Client names cannot contain spaces, newlines or special characters.");
+      }
+    }
+    return Args.str(name);
+  }
+
+  // ---- CLIENT ----
+
+  public static void client(Client c, byte[][] a) {
+    String sub = Args.lower(a[1]);
+    switch (sub) {
+      case "id" -> c.reply.integer(c.id);
+      case "setname" -> {
+        expect(a, 3, "setname");
+        String n = checkName(a[2]);
+        c.name = n.isEmpty() ? null : n;
+        c.reply.ok();
+      }
+      case "getname" -> c.reply.bulk(c.name);
+      case "setinfo" -> {
+        expect(a, 4, "setinfo");
+        c.reply.ok();
+      }
+      case "info" -> c.reply.verbatim(describe(c) + "\n");
+      case "list" -> {
+        StringBuilder sb = new StringBuilder();
+        String type = a.length == 4 && is(a[2], "type") ? Args.lower(a[3]) : null;
+        for (Client x : c.server.clients()) {
+          if (type != null && !type.equals(x.subscriptions() > 0 ? "pubsub" : "normal")) {
+            continue;
+          }
+          sb.append(describe(x)).append('\n');
+        }
+        c.reply.verbatim(sb.toString());
+      }
+      case "kill" -> kill(c, a);
+      case "no-evict" -> {
+        expect(a, 3, "no-evict");
+        c.noEvict = onOff(a[2]);
+        c.reply.ok();
+      }
+      case "no-touch" -> {
+        expect(a, 3, "no-touch");
+        onOff(a[2]);
+        c.reply.ok();
+      }
+      case "unblock" -> {
+        Client target = c.server.client(Args.toLong(a[2]));
+        boolean error = a.length == 4 && is(a[3], "error");
+        if (target != null && target.blocked()) {
+          c.server.blocking.unblock(target);
+          if (error) {
+            target.reply.error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
+          } else {
+            target.reply.nullArray();
+          }
+          target.flush();
+          target.resume();
+          c.reply.integer(1);
+        } else {
+          c.reply.integer(0);
+        }
+      }
+      case "help" -> {
+        List<byte[]> lines = new ArrayList<>();
+        for (String l :
+            List.of(
+                "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                "ID",
+                "GETNAME",
+                "SETNAME <name>",
+                "SETINFO <option> <value>",
+                "INFO",
+                "LIST [TYPE normal|pubsub]",
+                "KILL <ip:port> | KILL [ID id] [ADDR ip:port] [LADDR ip:port] [USER name]"
+                    + " [SKIPME yes|no]",
+                "NO-EVICT on|off",
+                "UNBLOCK <id> [TIMEOUT|ERROR]")) {
+          lines.add(Args.bytes(l));
+        }
+        c.reply.bulks(lines, lines.size());
+      }
+      default ->
+          throw new CommandError(
+              "ERR unknown subcommand '" + Args.str(a[1]) + "'. Try CLIENT HELP.");
+    }
+  }
+
+  private static void expect(byte[][] a, int n, String sub) {
+    if (a.length != n) {
+      throw new CommandError(
+          "ERR unknown subcommand or wrong number of arguments for '"
+              + sub
+              + "'. Try CLIENT HELP.");
+    }
+  }
+
+  private static boolean onOff(byte[] arg) {
+    if (is(arg, "on")) {
+      return true;
+    }
+    if (is(arg, "off")) {
+      return false;
+    }
+    throw CommandError.SYNTAX;
+  }
+
+  static String describe(Client x) {
+    long now = System.currentTimeMillis();
+    String flags =
+        (x.subscriptions() > 0 ? "P" : "")
+            + (x.multi != null ? "x" : "")
+            + (x.blocked() ? "b" : "")
+            + (x.noEvict ? "e" : "");
+    return "id="
+        + x.id
+        + " addr="
+        + x.address()
+        + " laddr="
+        + x.localAddress()
+        + " fd=-1 name="
+        + (x.name == null ? "" : x.name)
+        + " age="
+        + (now - x.createdAt) / 1000
+        + " idle="
+        + (now - x.lastInteraction) / 1000
+        + " flags="
+        + (flags.isEmpty() ? "N" : flags)
+        + " db="
+        + x.db.id
+        + " sub="
+        + x.channels.size()
+        + " psub="
+        + x.patterns.size()
+        + " ssub=0 multi="
+        + (x.multi == null ? -1 : x.multi.size())
+        + " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem="
+        + x.reply.pending()
+        + " tot-mem=0 events=r cmd="
+        + x.lastCommand
+        + " user="
+        + x.user.name()
+        + " redir=-1 resp="
+        + x.reply.protocol();
+  }
+
+  private static void kill(Client c, byte[][] a) {
+    if (a.length == 3) {
+      String addr = Args.str(a[2]);
+      for (Client x : List.copyOf(clientList(c))) {
+        if (x.address().equals(addr)) {
+          x.close();
+          c.reply.ok();
+          return;
+        }
+      }
+      throw new CommandError("ERR No such client");
+    }
+    if (a.length % 2 != 0) {
+      throw CommandError.SYNTAX;
+    }
+    Long id = null;
+    String addr = null;
+    String laddr = null;
+    String user = null;
+    boolean skipMe = true;
+    for (int i = 2; i < a.length; i += 2) {
+      String v = Args.str(a[i + 1]);
+      if (is(a[i], "id")) {
+        id = Args.tryLong(a[i + 1]);
+        if (id == null) {
+          throw new CommandError("ERR client-id should be greater than 0");
+        }
+      } else if (is(a[i], "addr")) {
+        addr = v;
+      } else if (is(a[i], "laddr")) {
+        laddr = v;
+      } else if (is(a[i], "user")) {
+        user = v;
+      } else if (is(a[i], "skipme")) {
+        skipMe = onOffYesNo(a[i + 1]);
+      } else if (is(a[i], "type")) {
+        continue;
+      } else {
+        throw CommandError.SYNTAX;
+      }
+    }
+    int killed = 0;
+    for (Client x : List.copyOf(clientList(c))) {
+      if ((id != null && x.id != id)
+          || (addr != null && !x.address().equals(addr))
+          || (laddr != null && !x.localAddress().equals(laddr))
+          || (user != null && !x.user.name().equals(user))
+          || (skipMe && x == c)) {
+        continue;
+      }
+      if (x == c) {
+        c.closeAfterReply = true;
+      } else {
+        x.close();
+      }
+      killed++;
+    }
+    c.reply.integer(killed);
+  }
+
+  private static boolean onOffYesNo(byte[] v) {
+    if (is(v, "yes")) {
+      return true;
+    }
+    if (is(v, "no")) {
+      return false;
+    }
+    throw CommandError.SYNTAX;
+  }
+
+  private static List<Client> clientList(Client c) {
+    List<Client> out = new ArrayList<>();
+    c.server.clients().forEach(out::add);
+    return out;
+  }
+
+  // ---- transactions ----
+
+  public static void multi(Client c, byte[][] a) {
+    if (c.multi != null) {
+      throw new CommandError("ERR MULTI calls can not be nested");
+    }
+    c.multi = new ArrayList<>();
+    c.reply.ok();
+  }
+
+  public static void exec(Client c, byte[][] a) {
+    if (c.multi == null) {
+      throw new CommandError("ERR EXEC without MULTI");
+    }
+    c.server.exec(c);
+  }
+
+  public static void discard(Client c, byte[][] a) {
+    if (c.multi == null) {
+      throw new CommandError("ERR DISCARD without MULTI");
+    }
+    c.multi = null;
+    c.multiError = false;
+    c.server.unwatchAll(c);
+    c.reply.ok();
+  }
+
+  public static void watch(Client c, byte[][] a) {
+    if (c.multi != null) {
+      throw new CommandError("ERR WATCH inside MULTI is not allowed");
+    }
+    for (int i = 1; i < a.length; i++) {
+      c.server.watch(c, a[i]);
+    }
+    c.reply.ok();
+  }
+
+  public static void unwatch(Client c, byte[][] a) {
+    c.server.unwatchAll(c);
+    c.reply.ok();
+  }
+
+  // ---- pub/sub ----
+
+  public static void subscribe(Client c, byte[][] a) {
+    c.server.pubsub.subscribe(c, c.channels, false, a, 1);
+  }
+
+  public static void psubscribe(Client c, byte[][] a) {
+    c.server.pubsub.subscribe(c, c.patterns, true, a, 1);
+  }
+
+  public static void unsubscribe(Client c, byte[][] a) {
+    c.server.pubsub.unsubscribe(c, c.channels, false, a, 1);
+  }
+
+  public static void punsubscribe(Client c, byte[][] a) {
+    c.server.pubsub.unsubscribe(c, c.patterns, true, a, 1);
+  }
+
+  public static void publish(Client c, byte[][] a) {
+    c.reply.integer(c.server.pubsub.publish(a[1], a[2]));
+  }
+
+  /** PUBSUB CHANNELS [pattern] | NUMSUB [channel ...] | NUMPAT. */
+  public static void pubsub(Client c, byte[][] a) {
+    String sub = Args.lower(a[1]);
+    switch (sub) {
+      case "channels" -> {
+        List<byte[]> out = new ArrayList<>();
+        for (String ch : c.server.pubsub.channels()) {
+          byte[] b = ch.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+          if (a.length < 3 || dev.cairn.cache.db.Glob.match(a[2], b, false)) {
+            out.add(b);
+          }
+        }
+        c.reply.bulks(out, out.size());
+      }
+      case "numsub" -> {
+        c.reply.map(a.length - 2);
+        for (int i = 2; i < a.length; i++) {
+          c.reply.bulk(a[i]);
+          c.reply.integer(
+              c.server.pubsub.subscribers(
+                  new String(a[i], java.nio.charset.StandardCharsets.ISO_8859_1)));
+        }
+      }
+      case "numpat" -> c.reply.integer(c.server.pubsub.patternCount());
+      case "shardchannels" -> c.reply.array(0);
+      case "shardnumsub" -> {
+        c.reply.map(a.length - 2);
+        for (int i = 2; i < a.length; i++) {
+          c.reply.bulk(a[i]);
+          c.reply.integer(0);
+        }
+      }
+      default ->
+          throw new CommandError(
+              "ERR unknown subcommand '" + Args.str(a[1]) + "'. Try PUBSUB HELP.");
+    }
+  }
+}

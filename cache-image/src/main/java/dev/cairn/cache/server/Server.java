@@ -1,0 +1,389 @@
+package dev.cairn.cache.server;
+
+import dev.cairn.cache.acl.Acl;
+import dev.cairn.cache.config.CacheConfig;
+import dev.cairn.cache.db.Database;
+import dev.cairn.cache.db.Keyspace;
+import dev.cairn.cache.pubsub.PubSub;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.netty.channel.Channel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cache's core: keyspace, command table, clients, pub/sub, ACL, and the dispatcher that runs
+ * every command through the same checks in Redis's order (lookup, arity, authentication, ACL,
+ * subscribed-mode restrictions, MULTI queueing, maxmemory) before calling its handler.
+ *
+ * <p>Threading: all of it runs on one thread (the single Netty event loop that owns every client
+ * connection), so commands are atomic and MULTI/EXEC isolated without any lock. Other threads
+ * (metrics scrapes) only read counters.
+ */
+public final class Server implements Keyspace.Listener {
+  private static final Logger log = LoggerFactory.getLogger(Server.class);
+
+  public final CommandTable commands;
+  public final Keyspace keyspace;
+  public final PubSub pubsub = new PubSub(this);
+  public final Acl acl = new Acl();
+  final Blocking blocking = new Blocking(this);
+  public final SlowLog slowlog = new SlowLog();
+  final Map<Long, Client> clients = new LinkedHashMap<>();
+  private final Map<WatchKey, List<Client>> watchers = new HashMap<>();
+  private final MeterRegistry registry;
+  public final long startedAt = System.currentTimeMillis();
+  public final String runId;
+  private CacheConfig config;
+  private long maxmemory;
+  private int maxmemorySamples;
+  private int notifyFlags;
+  private long slowerThanMicros;
+  long nextClientId = 1;
+  boolean executingTransaction;
+  public long totalCommands;
+  public long totalConnections;
+  public long rejectedConnections;
+  public long errorReplies;
+  public long netInputBytes;
+
+  /** A key some client WATCHes. */
+  private record WatchKey(int db, String key) {}
+
+  public Server(CacheConfig config, MeterRegistry registry) {
+    this.registry = registry;
+    this.keyspace = new Keyspace(config.get(CacheConfig.DATABASES), this);
+    this.commands = Commands.table();
+    byte[] id = new byte[20];
+    new java.security.SecureRandom().nextBytes(id);
+    this.runId = java.util.HexFormat.of().formatHex(id);
+    apply(config);
+  }
+
+  public CacheConfig config() {
+    return config;
+  }
+
+  /** Applies a (validated) configuration; the live keys take effect immediately. */
+  public void apply(CacheConfig next) {
+    this.config = next;
+    this.maxmemory = next.get(CacheConfig.MAXMEMORY);
+    this.maxmemorySamples = next.get(CacheConfig.MAXMEMORY_SAMPLES);
+    this.slowerThanMicros = next.get(CacheConfig.SLOWLOG_LOG_SLOWER_THAN);
+    this.notifyFlags = Notifications.parse(next.get(CacheConfig.NOTIFY_KEYSPACE_EVENTS));
+    slowlog.maxLen(next.get(CacheConfig.SLOWLOG_MAX_LEN));
+    keyspace.policy(
+        next.policy(), next.get(CacheConfig.LFU_LOG_FACTOR), next.get(CacheConfig.LFU_DECAY_TIME));
+    acl.requirePass(next.get(CacheConfig.REQUIREPASS));
+  }
+
+  public long maxmemory() {
+    return maxmemory;
+  }
+
+  // ---- clients ----
+
+  /** Registers a new connection; null if maxclients is reached (the caller closes it). */
+  Client connect(Channel channel) {
+    totalConnections++;
+    Client c = new Client(nextClientId++, this, channel);
+    c.db = keyspace.db(0);
+    c.user = acl.defaultUser();
+    c.authenticated = !acl.defaultUser().requiresPassword();
+    if (clients.size() >= config.get(CacheConfig.MAXCLIENTS)) {
+      rejectedConnections++;
+      c.closeWithError("ERR max number of clients reached");
+      return null;
+    }
+    clients.put(c.id, c);
+    return c;
+  }
+
+  void disconnect(Client c) {
+    if (clients.remove(c.id) == null) {
+      return;
+    }
+    c.closed = true;
+    unwatchAll(c);
+    pubsub.unsubscribeAll(c);
+    blocking.unblock(c);
+    var pending = c.reply.take();
+    if (pending != null) {
+      pending.release();
+    }
+  }
+
+  public Iterable<Client> clients() {
+    return clients.values();
+  }
+
+  public int clientCount() {
+    return clients.size();
+  }
+
+  public Client client(long id) {
+    return clients.get(id);
+  }
+
+  /** Closes a client whose pending output exceeds its class's hard limit. */
+  void checkOutputLimit(Client c) {
+    long limit = config.outputHardLimit(c.subscriptions() > 0 ? "pubsub" : "normal");
+    if (limit > 0 && c.outputPending() > limit) {
+      log.warn(
+          "cache client id={} addr={} closed: output buffer over {} bytes",
+          c.id,
+          c.address(),
+          limit);
+      c.close();
+    }
+  }
+
+  // ---- dispatch ----
+
+  /**
+   * Runs one command from a client. Returns false if the client is now blocked (the caller stops
+   * parsing its input until it is unblocked).
+   */
+  boolean execute(Client c, byte[][] argv) {
+    keyspace.tick();
+    c.lastInteraction = keyspace.now();
+    Command cmd = commands.lookup(argv[0]);
+    if (cmd == null) {
+      reject(c, null, unknownCommand(argv));
+      return true;
+    }
+    if (!cmd.arityOk(argv.length)) {
+      reject(c, cmd, "ERR wrong number of arguments for '" + cmd.name() + "' command");
+      return true;
+    }
+    if (!c.authenticated && !cmd.has(Command.Flag.NO_AUTH)) {
+      reject(c, cmd, "NOAUTH Authentication required.");
+      return true;
+    }
+    String denied = acl.check(c.user, cmd, argv);
+    if (denied != null) {
+      reject(c, cmd, denied);
+      return true;
+    }
+    if (c.subscriptions() > 0 && c.reply.protocol() == 2 && !cmd.has(Command.Flag.SUBSCRIBED_OK)) {
+      reject(
+          c,
+          cmd,
+          "ERR Can't execute '"
+              + cmd.name()
+              + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in"
+              + " this context");
+      return true;
+    }
+    if (maxmemory > 0 && !keyspace.evictUntil(maxmemory, maxmemorySamples)) {
+      if (cmd.has(Command.Flag.DENYOOM)) {
+        reject(c, cmd, CommandError.OOM.getMessage());
+        return true;
+      }
+    }
+    if (c.multi != null && !cmd.has(Command.Flag.TX_CONTROL)) {
+      c.multi.add(argv);
+      c.reply.simple("QUEUED");
+      return true;
+    }
+    call(c, cmd, argv);
+    afterCommand();
+    return !c.blocked();
+  }
+
+  private void reject(Client c, Command cmd, String error) {
+    if (c.multi != null) {
+      c.multiError = true;
+    }
+    if (cmd != null) {
+      cmd.stats().rejected++;
+    }
+    errorReplies++;
+    c.reply.error(error);
+  }
+
+  private static String unknownCommand(byte[][] argv) {
+    StringBuilder sb = new StringBuilder("ERR unknown command '");
+    sb.append(trim(argv[0])).append("', with args beginning with: ");
+    for (int i = 1; i < argv.length && sb.length() < 512; i++) {
+      sb.append('\'').append(trim(argv[i])).append("' ");
+    }
+    return sb.toString();
+  }
+
+  private static String trim(byte[] b) {
+    return new String(b, 0, Math.min(b.length, 128), StandardCharsets.UTF_8);
+  }
+
+  /** Calls a command's handler with timing, statistics and error replies. */
+  void call(Client c, Command cmd, byte[][] argv) {
+    long start = System.nanoTime();
+    blocking.current(cmd, argv);
+    c.lastCommand = cmd.name();
+    try {
+      cmd.handler().handle(c, argv);
+    } catch (CommandError e) {
+      cmd.stats().failed++;
+      errorReplies++;
+      c.reply.error(e.getMessage());
+    }
+    long nanos = System.nanoTime() - start;
+    CommandStats s = cmd.stats();
+    s.calls++;
+    s.micros += nanos / 1000;
+    totalCommands++;
+    Timer t = s.timer;
+    if (t == null) {
+      t = s.timer = timer(cmd);
+    }
+    t.record(nanos, TimeUnit.NANOSECONDS);
+    if (slowerThanMicros >= 0 && nanos / 1000 >= slowerThanMicros) {
+      slowlog.add(c, argv, nanos / 1000);
+    }
+    keyspace.settle();
+  }
+
+  private Timer timer(Command cmd) {
+    return Timer.builder("cairn_cache_command_duration")
+        .description("Command execution time on the keyspace thread")
+        .tag("command", cmd.name())
+        .serviceLevelObjectives(
+            Duration.ofNanos(10_000),
+            Duration.ofNanos(50_000),
+            Duration.ofNanos(100_000),
+            Duration.ofNanos(500_000),
+            Duration.ofMillis(1),
+            Duration.ofMillis(5),
+            Duration.ofMillis(10),
+            Duration.ofMillis(100),
+            Duration.ofSeconds(1))
+        .register(registry);
+  }
+
+  /** Serves clients blocked on keys that got data. */
+  void afterCommand() {
+    if (blocking.hasReady()) {
+      blocking.serveReady();
+    }
+  }
+
+  // ---- MULTI / EXEC ----
+
+  void exec(Client c) {
+    List<byte[][]> queue = c.multi;
+    c.multi = null;
+    if (c.multiError) {
+      c.multiError = false;
+      unwatchAll(c);
+      throw new CommandError("EXECABORT Transaction discarded because of previous errors.");
+    }
+    if (c.dirtyCas || watchedKeyExpired(c)) {
+      unwatchAll(c);
+      c.reply.nullArray();
+      return;
+    }
+    unwatchAll(c);
+    c.reply.array(queue.size());
+    executingTransaction = true;
+    try {
+      for (byte[][] argv : queue) {
+        Command cmd = commands.lookup(argv[0]);
+        String denied = acl.check(c.user, cmd, argv);
+        if (denied != null) {
+          c.reply.error(denied);
+          continue;
+        }
+        call(c, cmd, argv);
+      }
+    } finally {
+      executingTransaction = false;
+    }
+  }
+
+  private boolean watchedKeyExpired(Client c) {
+    long now = keyspace.now();
+    for (Client.Watch w : c.watched) {
+      if (w.expireAtWatch() != 0 && w.expireAtWatch() <= now) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  void watch(Client c, byte[] key) {
+    WatchKey wk = new WatchKey(c.db.id, new String(key, StandardCharsets.ISO_8859_1));
+    for (Client.Watch w : c.watched) {
+      if (w.db() == c.db && Arrays.equals(w.key(), key)) {
+        return;
+      }
+    }
+    var e = c.db.peek(key);
+    c.watched.add(new Client.Watch(c.db, key, e == null ? 0 : e.expireAt));
+    watchers.computeIfAbsent(wk, k -> new ArrayList<>()).add(c);
+  }
+
+  void unwatchAll(Client c) {
+    for (Client.Watch w : c.watched) {
+      WatchKey wk = new WatchKey(w.db().id, new String(w.key(), StandardCharsets.ISO_8859_1));
+      List<Client> list = watchers.get(wk);
+      if (list != null) {
+        list.remove(c);
+        if (list.isEmpty()) {
+          watchers.remove(wk);
+        }
+      }
+    }
+    c.watched.clear();
+    c.dirtyCas = false;
+  }
+
+  // ---- keyspace events ----
+
+  @Override
+  public void modified(Database db, byte[] key) {
+    if (!watchers.isEmpty()) {
+      List<Client> list =
+          watchers.get(new WatchKey(db.id, new String(key, StandardCharsets.ISO_8859_1)));
+      if (list != null) {
+        for (Client w : list) {
+          w.dirtyCas = true;
+        }
+      }
+    }
+    if (blocking.hasWaiters()) {
+      blocking.signal(db, key);
+    }
+  }
+
+  /** Marks every WATCHer of a database dirty (FLUSHDB, SWAPDB). */
+  public void touchAllWatched(int dbId) {
+    watchers.forEach((k, list) -> {
+      if (k.db() == dbId || dbId < 0) {
+        list.forEach(w -> w.dirtyCas = true);
+      }
+    });
+  }
+
+  @Override
+  public void event(Database db, byte[] key, char type, String event) {
+    if (notifyFlags != 0) {
+      Notifications.publish(this, notifyFlags, db, key, type, event);
+    }
+  }
+
+  /** A keyspace notification from a command handler. */
+  public void notify(Database db, byte[] key, char type, String event) {
+    if (notifyFlags != 0) {
+      Notifications.publish(this, notifyFlags, db, key, type, event);
+    }
+  }
+}

@@ -1,0 +1,318 @@
+package dev.cairn.cache.types;
+
+import dev.cairn.cache.db.Dict;
+import dev.cairn.cache.db.Memory;
+import java.util.Arrays;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A sorted set, as in Redis's t_zset.c: a dict from member to score answers ZSCORE and membership
+ * in O(1), and a skip list ordered by (score, member) answers ranges and ranks in O(log n).
+ *
+ * <p>The skip list follows William Pugh's paper with Redis's changes: scores may repeat (ties are
+ * ordered by member bytes), every forward link records its span (how many elements it jumps) so the
+ * rank of an element is the sum of spans along the search path, and level-0 nodes keep a backward
+ * pointer for reverse iteration. Levels are drawn with p = 1/4, at most 32.
+ *
+ * <p>Not thread-safe.
+ */
+public final class ZSet {
+  private static final int MAX_LEVEL = 32;
+
+  /** A skip-list node: one element. */
+  public static final class Node {
+    public final byte[] member;
+    public final double score;
+    Node backward;
+    final Node[] forward;
+    final int[] span;
+
+    Node(int level, double score, byte[] member) {
+      this.member = member;
+      this.score = score;
+      this.forward = new Node[level];
+      this.span = new int[level];
+    }
+
+    public Node next() {
+      return forward[0];
+    }
+
+    public Node previous() {
+      return backward;
+    }
+  }
+
+  private final Dict dict = new Dict(Dict.Kind.ZSET);
+  private final Node header = new Node(MAX_LEVEL, 0, null);
+  private Node tail;
+  private int level = 1;
+  private int length;
+  private long nodeBytes;
+
+  public int size() {
+    return length;
+  }
+
+  public long bytes() {
+    return 48 + dict.bytes() + nodeBytes;
+  }
+
+  public ZSet copy() {
+    ZSet z = new ZSet();
+    for (Node n = first(); n != null; n = n.next()) {
+      z.put(n.member, n.score);
+    }
+    return z;
+  }
+
+  public Dict dict() {
+    return dict;
+  }
+
+  public Double score(byte[] member) {
+    return (Double) dict.get(member);
+  }
+
+  /** Adds or updates; returns the previous score or null if the member is new. */
+  public Double put(byte[] member, double score) {
+    Dict.Entry e = dict.findOrCreate(member);
+    Double old = (Double) e.value;
+    if (old != null) {
+      if (old == score) {
+        return old;
+      }
+      deleteNode(old, e.key);
+    }
+    dict.setValue(e, score);
+    insertNode(score, e.key);
+    return old;
+  }
+
+  public boolean remove(byte[] member) {
+    Dict.Entry e = dict.remove(member);
+    if (e == null) {
+      return false;
+    }
+    deleteNode((Double) e.value, e.key);
+    return true;
+  }
+
+  private static int compare(double s1, byte[] m1, double s2, byte[] m2) {
+    int c = Double.compare(s1, s2);
+    if (s1 == s2) {
+      c = 0;
+    }
+    return c != 0 ? c : Arrays.compareUnsigned(m1, m2);
+  }
+
+  private void insertNode(double score, byte[] member) {
+    Node[] update = new Node[MAX_LEVEL];
+    int[] rank = new int[MAX_LEVEL];
+    Node x = header;
+    for (int i = level - 1; i >= 0; i--) {
+      rank[i] = i == level - 1 ? 0 : rank[i + 1];
+      while (x.forward[i] != null
+          && compare(x.forward[i].score, x.forward[i].member, score, member) < 0) {
+        rank[i] += x.span[i];
+        x = x.forward[i];
+      }
+      update[i] = x;
+    }
+    int lvl = randomLevel();
+    if (lvl > level) {
+      for (int i = level; i < lvl; i++) {
+        rank[i] = 0;
+        update[i] = header;
+        update[i].span[i] = length;
+      }
+      level = lvl;
+    }
+    x = new Node(lvl, score, member);
+    for (int i = 0; i < lvl; i++) {
+      x.forward[i] = update[i].forward[i];
+      update[i].forward[i] = x;
+      x.span[i] = update[i].span[i] - (rank[0] - rank[i]);
+      update[i].span[i] = (rank[0] - rank[i]) + 1;
+    }
+    for (int i = lvl; i < level; i++) {
+      update[i].span[i]++;
+    }
+    x.backward = update[0] == header ? null : update[0];
+    if (x.forward[0] != null) {
+      x.forward[0].backward = x;
+    } else {
+      tail = x;
+    }
+    length++;
+    nodeBytes += 24 + Memory.align(16 + 4L * lvl) + Memory.align(16 + 4L * lvl);
+  }
+
+  private void deleteNode(double score, byte[] member) {
+    Node[] update = new Node[MAX_LEVEL];
+    Node x = header;
+    for (int i = level - 1; i >= 0; i--) {
+      while (x.forward[i] != null
+          && compare(x.forward[i].score, x.forward[i].member, score, member) < 0) {
+        x = x.forward[i];
+      }
+      update[i] = x;
+    }
+    x = x.forward[0];
+    for (int i = 0; i < level; i++) {
+      if (update[i].forward[i] == x) {
+        update[i].span[i] += x.span[i] - 1;
+        update[i].forward[i] = x.forward[i];
+      } else {
+        update[i].span[i] -= 1;
+      }
+    }
+    if (x.forward[0] != null) {
+      x.forward[0].backward = x.backward;
+    } else {
+      tail = x.backward;
+    }
+    while (level > 1 && header.forward[level - 1] == null) {
+      level--;
+    }
+    length--;
+    int lvl = x.forward.length;
+    nodeBytes -= 24 + Memory.align(16 + 4L * lvl) + Memory.align(16 + 4L * lvl);
+  }
+
+  private static int randomLevel() {
+    int lvl = 1;
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    while ((r.nextInt() & 0xFFFF) < (0xFFFF >> 2) && lvl < MAX_LEVEL) {
+      lvl++;
+    }
+    return lvl;
+  }
+
+  /** 0-based rank of member (ascending), or -1. */
+  public long rank(byte[] member) {
+    Double score = score(member);
+    if (score == null) {
+      return -1;
+    }
+    long rank = 0;
+    Node x = header;
+    for (int i = level - 1; i >= 0; i--) {
+      while (x.forward[i] != null
+          && compare(x.forward[i].score, x.forward[i].member, score, member) <= 0) {
+        rank += x.span[i];
+        x = x.forward[i];
+      }
+      if (x != header && Arrays.equals(x.member, member)) {
+        return rank - 1;
+      }
+    }
+    return -1;
+  }
+
+  /** The node at 0-based rank, or null. */
+  public Node byRank(long rank) {
+    if (rank < 0 || rank >= length) {
+      return null;
+    }
+    long traversed = 0;
+    Node x = header;
+    for (int i = level - 1; i >= 0; i--) {
+      while (x.forward[i] != null && traversed + x.span[i] <= rank + 1) {
+        traversed += x.span[i];
+        x = x.forward[i];
+      }
+      if (traversed == rank + 1) {
+        return x;
+      }
+    }
+    return null;
+  }
+
+  public Node first() {
+    return header.forward[0];
+  }
+
+  public Node last() {
+    return tail;
+  }
+
+  /** First node whose score is in range (ascending), or null. */
+  public Node firstInRange(ScoreRange r) {
+    Node x = header;
+    for (int i = level - 1; i >= 0; i--) {
+      while (x.forward[i] != null && !r.aboveMin(x.forward[i].score)) {
+        x = x.forward[i];
+      }
+    }
+    x = x.forward[0];
+    return x != null && r.belowMax(x.score) ? x : null;
+  }
+
+  /** Last node whose score is in range, or null. */
+  public Node lastInRange(ScoreRange r) {
+    Node x = header;
+    for (int i = level - 1; i >= 0; i--) {
+      while (x.forward[i] != null && r.belowMax(x.forward[i].score)) {
+        x = x.forward[i];
+      }
+    }
+    return x != header && r.aboveMin(x.score) ? x : null;
+  }
+
+  public Node firstInLex(LexRange r) {
+    Node x = header;
+    for (int i = level - 1; i >= 0; i--) {
+      while (x.forward[i] != null && !r.aboveMin(x.forward[i].member)) {
+        x = x.forward[i];
+      }
+    }
+    x = x.forward[0];
+    return x != null && r.belowMax(x.member) ? x : null;
+  }
+
+  public Node lastInLex(LexRange r) {
+    Node x = header;
+    for (int i = level - 1; i >= 0; i--) {
+      while (x.forward[i] != null && r.belowMax(x.forward[i].member)) {
+        x = x.forward[i];
+      }
+    }
+    return x != header && r.aboveMin(x.member) ? x : null;
+  }
+
+  /** A score interval; exclusive ends written "(x" by users. */
+  public record ScoreRange(double min, boolean minExclusive, double max, boolean maxExclusive) {
+    public boolean aboveMin(double s) {
+      return minExclusive ? s > min : s >= min;
+    }
+
+    public boolean belowMax(double s) {
+      return maxExclusive ? s < max : s <= max;
+    }
+
+    public boolean contains(double s) {
+      return aboveMin(s) && belowMax(s);
+    }
+  }
+
+  /** A lexicographic interval: "[a" inclusive, "(a" exclusive, "-" and "+" the extremes. */
+  public record LexRange(byte[] min, boolean minExclusive, byte[] max, boolean maxExclusive) {
+    /** min == null with minExclusive false means "-"; max == null means "+". */
+    public boolean aboveMin(byte[] m) {
+      if (min == null) {
+        return !minExclusive;
+      }
+      int c = Arrays.compareUnsigned(m, min);
+      return minExclusive ? c > 0 : c >= 0;
+    }
+
+    public boolean belowMax(byte[] m) {
+      if (max == null) {
+        return !maxExclusive;
+      }
+      int c = Arrays.compareUnsigned(m, max);
+      return maxExclusive ? c < 0 : c <= 0;
+    }
+  }
+}
