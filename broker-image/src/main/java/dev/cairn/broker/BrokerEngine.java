@@ -1,0 +1,304 @@
+package dev.cairn.broker;
+
+import dev.cairn.broker.api.ApiTable;
+import dev.cairn.broker.api.ApiVersionsHandler;
+import dev.cairn.broker.api.CreatePartitionsHandler;
+import dev.cairn.broker.api.CreateTopicsHandler;
+import dev.cairn.broker.api.DeleteTopicsHandler;
+import dev.cairn.broker.api.DescribeClusterHandler;
+import dev.cairn.broker.api.FetchHandler;
+import dev.cairn.broker.api.InitProducerIdHandler;
+import dev.cairn.broker.api.ListOffsetsHandler;
+import dev.cairn.broker.api.MetadataHandler;
+import dev.cairn.broker.api.ProduceHandler;
+import dev.cairn.broker.config.BrokerConfig;
+import dev.cairn.broker.config.Listener;
+import dev.cairn.broker.log.LogConfig;
+import dev.cairn.broker.log.LogManager;
+import dev.cairn.broker.log.UnifiedLog;
+import dev.cairn.broker.metadata.BrokerInfo;
+import dev.cairn.broker.metadata.ClusterMetadata;
+import dev.cairn.broker.metadata.Controller;
+import dev.cairn.broker.metadata.MetadataImage;
+import dev.cairn.broker.network.KafkaFrameDecoder;
+import dev.cairn.broker.network.RequestChannelHandler;
+import dev.cairn.broker.producer.ProducerIdManager;
+import dev.cairn.broker.server.BrokerContext;
+import dev.cairn.broker.server.FetchPurgatory;
+import dev.cairn.broker.server.FetchSessionCache;
+import dev.cairn.broker.server.ReplicaManager;
+import dev.cairn.broker.server.TopicAdmin;
+import dev.cairn.common.admin.AdminServer;
+import dev.cairn.common.admin.Metrics;
+import dev.cairn.common.config.ConfigException;
+import dev.cairn.common.engine.Engine;
+import dev.cairn.common.net.NettyServer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.SocketChannel;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.zookeeper.KeeperException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The broker process: loads the logs, joins the cluster through the coordinator (registration,
+ * controller election, metadata caches), serves the Kafka protocol on its listeners and metrics and
+ * probes on the admin port. Ready once the logs are loaded, the broker is registered and the
+ * metadata image is loaded.
+ *
+ * <p>Stop order: stop accepting and drain requests, leave the cluster (session closed, so the
+ * registration and any controller znode vanish at once), then flush and close every log and mark
+ * the log dirs clean.
+ */
+public final class BrokerEngine implements Engine {
+  private static final Logger log = LoggerFactory.getLogger(BrokerEngine.class);
+  private static final String CLUSTER_ID_PATH = "/cluster/id";
+
+  private final BrokerConfig config;
+  private final PrometheusMeterRegistry registry = Metrics.prometheus("broker");
+  private volatile boolean ready;
+  private volatile boolean stopped;
+  private NettyServer server;
+  private AdminServer admin;
+  private LogManager logs;
+  private ClusterMetadata metadata;
+  private ExecutorService requestExecutor;
+  private ScheduledExecutorService scheduler;
+  private InetSocketAddress boundAddress;
+
+  public BrokerEngine(BrokerConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public String name() {
+    return "broker";
+  }
+
+  @Override
+  public void start() throws Exception {
+    String connect = config.get(BrokerConfig.ZOOKEEPER_CONNECT);
+    if (connect == null) {
+      throw new ConfigException(
+          "zookeeper.connect is required: this build has no embedded coordinator yet");
+    }
+    scheduler = Executors.newSingleThreadScheduledExecutor(daemon("broker-scheduler"));
+    AtomicInteger n = new AtomicInteger();
+    requestExecutor =
+        Executors.newFixedThreadPool(
+            config.get(BrokerConfig.NUM_IO_THREADS),
+            r -> daemon("broker-request-" + n.incrementAndGet()).newThread(r));
+
+    metadata =
+        new ClusterMetadata(
+            connect,
+            config.get(BrokerConfig.ZOOKEEPER_SESSION_TIMEOUT_MS),
+            config.get(BrokerConfig.ZOOKEEPER_CONNECTION_TIMEOUT_MS));
+    logs =
+        new LogManager(
+            config.logDirs(),
+            topic -> {
+              MetadataImage.TopicImage t = metadata.image().topic(topic);
+              return LogConfig.of(config, t == null ? Map.of() : t.configs());
+            },
+            System::currentTimeMillis);
+    logs.loadAll();
+    logs.startBackgroundTasks(scheduler, config.get(BrokerConfig.LOG_RETENTION_CHECK_INTERVAL_MS));
+
+    Duration connectTimeout =
+        Duration.ofMillis(config.get(BrokerConfig.ZOOKEEPER_CONNECTION_TIMEOUT_MS));
+    metadata.start(connectTimeout);
+    String clusterId = clusterId();
+    Controller controller =
+        new Controller(
+            metadata, config.brokerId(), config.get(BrokerConfig.UNCLEAN_LEADER_ELECTION));
+    ReplicaManager replicas = new ReplicaManager(config.brokerId(), logs);
+    FetchPurgatory purgatory = new FetchPurgatory(scheduler, requestExecutor);
+    replicas.onAppend(purgatory::onAppend);
+    BrokerContext ctx =
+        new BrokerContext(
+            config,
+            clusterId,
+            metadata,
+            controller,
+            replicas,
+            new TopicAdmin(config, metadata, controller),
+            purgatory,
+            new FetchSessionCache(1000),
+            new ProducerIdManager(
+                metadata::allocateProducerIdBlock, ClusterMetadata.PRODUCER_ID_BLOCK_SIZE));
+
+    ApiTable apis = new ApiTable();
+    apis.add(ApiKeys.API_VERSIONS, 4, new ApiVersionsHandler(apis))
+        .add(ApiKeys.METADATA, 12, new MetadataHandler(ctx))
+        .add(ApiKeys.PRODUCE, 12, new ProduceHandler(ctx, registry))
+        .add(ApiKeys.FETCH, 12, new FetchHandler(ctx, registry))
+        .add(ApiKeys.LIST_OFFSETS, 8, new ListOffsetsHandler(ctx))
+        .add(ApiKeys.CREATE_TOPICS, 7, new CreateTopicsHandler(ctx))
+        .add(ApiKeys.DELETE_TOPICS, 6, new DeleteTopicsHandler(ctx))
+        .add(ApiKeys.CREATE_PARTITIONS, 3, new CreatePartitionsHandler(ctx))
+        .add(ApiKeys.INIT_PRODUCER_ID, 5, new InitProducerIdHandler(ctx))
+        .add(ApiKeys.DESCRIBE_CLUSTER, 1, new DescribeClusterHandler(ctx));
+
+    server = new NettyServer("broker", config.get(BrokerConfig.NUM_NETWORK_THREADS));
+    int maxFrame = config.get(BrokerConfig.SOCKET_REQUEST_MAX_BYTES);
+    Listener listener = config.listeners().get(0);
+    InetSocketAddress bind =
+        listener.host().isEmpty()
+            ? new InetSocketAddress(listener.port())
+            : new InetSocketAddress(listener.host(), listener.port());
+    boundAddress =
+        server.listen(
+            bind,
+            new ChannelInitializer<SocketChannel>() {
+              @Override
+              protected void initChannel(SocketChannel ch) {
+                ch.config().setOption(ChannelOption.SO_SNDBUF, sendBuffer());
+                ch.pipeline()
+                    .addLast(new KafkaFrameDecoder(maxFrame))
+                    .addLast(
+                        new RequestChannelHandler(
+                            apis, requestExecutor, server.inFlight(), registry))
+                    .addLast(NettyServer.closeOnError("broker"));
+              }
+            });
+    server.bindMetrics(registry);
+    bindMetrics(replicas, purgatory, ctx);
+
+    Listener adv = config.advertisedListeners().get(0);
+    String host =
+        adv.host().isEmpty() ? InetAddress.getLocalHost().getCanonicalHostName() : adv.host();
+    int port = adv.port() == 0 ? boundAddress.getPort() : adv.port();
+    metadata.addListener(replicas);
+    metadata.registerBroker(
+        new BrokerInfo(config.brokerId(), host, port, config.get(BrokerConfig.BROKER_RACK)),
+        Duration.ofMillis(2L * config.get(BrokerConfig.ZOOKEEPER_SESSION_TIMEOUT_MS)));
+    controller.start();
+
+    admin =
+        AdminServer.start(
+            "broker",
+            new InetSocketAddress(
+                config.get(BrokerConfig.ADMIN_HOST), config.get(BrokerConfig.ADMIN_PORT)),
+            registry,
+            this::ready);
+    metadata.await(i -> i.brokers().containsKey(config.brokerId()), connectTimeout);
+    ready = true;
+    log.info(
+        "broker {} ready on {} (advertised {}:{}), cluster {}",
+        config.brokerId(),
+        boundAddress,
+        host,
+        port,
+        clusterId);
+  }
+
+  private int sendBuffer() {
+    int b = config.get(BrokerConfig.SOCKET_SEND_BUFFER);
+    return b <= 0 ? 65536 : b;
+  }
+
+  private String clusterId() throws Exception {
+    try {
+      metadata
+          .client()
+          .create()
+          .creatingParentsIfNeeded()
+          .forPath(CLUSTER_ID_PATH, Uuid.randomUuid().toString().getBytes(StandardCharsets.UTF_8));
+    } catch (KeeperException.NodeExistsException e) {
+      // set by the first broker of the cluster
+    }
+    return new String(metadata.client().getData().forPath(CLUSTER_ID_PATH), StandardCharsets.UTF_8);
+  }
+
+  private void bindMetrics(ReplicaManager replicas, FetchPurgatory purgatory, BrokerContext ctx) {
+    Gauge.builder("cairn_broker_leader_partitions", replicas, ReplicaManager::leaderCount)
+        .register(registry);
+    Gauge.builder(
+            "cairn_broker_log_bytes", logs, l -> l.all().stream().mapToLong(UnifiedLog::size).sum())
+        .register(registry);
+    Gauge.builder("cairn_broker_connections", server, NettyServer::connectionCount)
+        .register(registry);
+    Gauge.builder("cairn_broker_fetch_waiting", purgatory, FetchPurgatory::waiting)
+        .register(registry);
+    Gauge.builder("cairn_broker_fetch_sessions", ctx.fetchSessions(), FetchSessionCache::size)
+        .register(registry);
+  }
+
+  /** The address the Kafka listener is bound to (its port when configured as 0). */
+  public InetSocketAddress boundAddress() {
+    return boundAddress;
+  }
+
+  public InetSocketAddress adminAddress() {
+    return admin.address();
+  }
+
+  public LogManager logManager() {
+    return logs;
+  }
+
+  @Override
+  public boolean ready() {
+    return ready && !stopped;
+  }
+
+  @Override
+  public synchronized void stop(Duration drain) {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    ready = false;
+    if (server != null) {
+      server.shutdown(drain);
+    }
+    if (metadata != null) {
+      metadata.close();
+    }
+    if (requestExecutor != null) {
+      requestExecutor.shutdownNow();
+    }
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+      try {
+        scheduler.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (logs != null) {
+      try {
+        logs.close();
+      } catch (Exception e) {
+        log.error("closing logs failed; next start recovers them", e);
+      }
+    }
+    if (admin != null) {
+      admin.close();
+    }
+    registry.close();
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

@@ -1,0 +1,59 @@
+package dev.cairn.broker.api;
+
+import dev.cairn.broker.server.BrokerContext;
+import dev.cairn.broker.server.TopicAdmin;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.message.CreateTopicsRequestData;
+import org.apache.kafka.common.message.CreateTopicsResponseData;
+import org.apache.kafka.common.message.CreateTopicsResponseData.CreatableTopicResult;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ApiError;
+
+/** CreateTopics: one {@link TopicAdmin#create} per topic; errors per topic with messages. */
+public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequestData> {
+  private final BrokerContext broker;
+
+  public CreateTopicsHandler(BrokerContext broker) {
+    this.broker = broker;
+  }
+
+  @Override
+  public CompletableFuture<CreateTopicsResponseData> handle(
+      RequestContext ctx, CreateTopicsRequestData request) {
+    CreateTopicsResponseData response = new CreateTopicsResponseData();
+    for (CreateTopicsRequestData.CreatableTopic t : request.topics()) {
+      CreatableTopicResult r = new CreatableTopicResult().setName(t.name());
+      Map<Integer, java.util.List<Integer>> explicit = new LinkedHashMap<>();
+      t.assignments().forEach(a -> explicit.put(a.partitionIndex(), a.brokerIds()));
+      Map<String, String> configs = new LinkedHashMap<>();
+      t.configs().forEach(c -> configs.put(c.name(), c.value()));
+      try {
+        TopicAdmin.Created created =
+            broker
+                .topics()
+                .create(
+                    t.name(),
+                    t.numPartitions(),
+                    t.replicationFactor(),
+                    explicit,
+                    configs,
+                    request.validateOnly(),
+                    BrokerContext.clampWait(request.timeoutMs()));
+        r.setTopicId(created.assignment().topicId())
+            .setNumPartitions(created.partitions())
+            .setReplicationFactor(created.replicationFactor());
+      } catch (Exception e) {
+        ApiError error = ApiError.fromThrowable(e);
+        r.setErrorCode(error.error().code()).setErrorMessage(error.message());
+        r.setNumPartitions(-1).setReplicationFactor((short) -1);
+      }
+      if (r.errorCode() == Errors.NONE.code()) {
+        r.setErrorMessage(null);
+      }
+      response.topics().add(r);
+    }
+    return CompletableFuture.completedFuture(response);
+  }
+}

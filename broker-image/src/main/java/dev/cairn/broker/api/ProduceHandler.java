@@ -1,0 +1,87 @@
+package dev.cairn.broker.api;
+
+import dev.cairn.broker.log.LogAppendInfo;
+import dev.cairn.broker.server.BrokerContext;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.internals.Topic;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
+import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Produce: validate and append each partition's batches on its leader; answer per partition with
+ * the base offset or Kafka's error (UNKNOWN_TOPIC_OR_PARTITION, NOT_LEADER_OR_FOLLOWER,
+ * CORRUPT_MESSAGE, MESSAGE_TOO_LARGE, INVALID_RECORD, OUT_OF_ORDER_SEQUENCE, NOT_ENOUGH_REPLICAS…).
+ * acks=0 sends no response at all; acks=1 and acks=all answer after the local append — with one
+ * replica the ISR is the leader, so "all" is satisfied at once (replication will park acks=all in a
+ * purgatory until the high watermark passes the batch).
+ */
+public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
+  private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
+  private final BrokerContext broker;
+  private final Counter bytesIn;
+  private final Counter messagesIn;
+
+  public ProduceHandler(BrokerContext broker, MeterRegistry registry) {
+    this.broker = broker;
+    this.bytesIn = registry.counter("cairn_broker_bytes_in_total");
+    this.messagesIn = registry.counter("cairn_broker_messages_in_total");
+  }
+
+  @Override
+  public CompletableFuture<ProduceResponseData> handle(
+      RequestContext ctx, ProduceRequestData request) {
+    short acks = request.acks();
+    ProduceResponseData response = new ProduceResponseData();
+    for (ProduceRequestData.TopicProduceData topic : request.topicData()) {
+      TopicProduceResponse tr = new TopicProduceResponse().setName(topic.name());
+      for (ProduceRequestData.PartitionProduceData p : topic.partitionData()) {
+        TopicPartition tp = new TopicPartition(topic.name(), p.index());
+        PartitionProduceResponse pr = new PartitionProduceResponse().setIndex(p.index());
+        if (acks != 0 && acks != 1 && acks != -1) {
+          pr.setErrorCode(Errors.INVALID_REQUIRED_ACKS.code());
+        } else {
+          append(tp, (MemoryRecords) p.records(), acks, pr);
+        }
+        tr.partitionResponses().add(pr);
+      }
+      response.responses().add(tr);
+    }
+    return CompletableFuture.completedFuture(acks == 0 ? null : response);
+  }
+
+  private void append(
+      TopicPartition tp, MemoryRecords records, short acks, PartitionProduceResponse pr) {
+    try {
+      if (Topic.isInternal(tp.topic())) {
+        throw new InvalidTopicException("Cannot append to internal topic " + tp.topic());
+      }
+      if (records == null) {
+        throw new org.apache.kafka.common.errors.CorruptRecordException("no records");
+      }
+      LogAppendInfo info = broker.replicas().appendToLeader(tp, records, acks);
+      bytesIn.increment(records.sizeInBytes());
+      messagesIn.increment(info.records());
+      pr.setBaseOffset(info.firstOffset())
+          .setLogAppendTimeMs(info.logAppendTime())
+          .setLogStartOffset(info.logStartOffset());
+    } catch (Exception e) {
+      Errors error = Errors.forException(e);
+      if (error == Errors.UNKNOWN_SERVER_ERROR) {
+        log.error("{}: append failed", tp, e);
+      } else {
+        log.debug("{}: produce rejected: {}", tp, e.getMessage());
+      }
+      pr.setErrorCode(error.code()).setErrorMessage(e.getMessage()).setBaseOffset(-1);
+    }
+  }
+}

@@ -1,0 +1,25 @@
+package dev.cairn.broker.log;
+
+import java.nio.file.Path;
+import org.apache.kafka.common.record.BaseRecords;
+import org.apache.kafka.common.record.RecordsSend;
+
+/**
+ * A byte range of a segment file, put into a Fetch response's records field and written to the
+ * socket by the network layer as a zero-copy file region (sendfile), never copied through the heap.
+ * The range always starts at a batch boundary; it may end inside a batch (clients drop a trailing
+ * partial batch), exactly as Kafka serves it.
+ */
+public record FileSlice(Path file, long position, int size) implements BaseRecords {
+
+  @Override
+  public int sizeInBytes() {
+    return size;
+  }
+
+  /** Kafka's own socket layer is not used here; {@code ResponseWriter} sends file regions. */
+  @Override
+  public RecordsSend<? extends BaseRecords> toSend() {
+    throw new UnsupportedOperationException("file slices are sent as Netty file regions");
+  }
+}

@@ -1,0 +1,181 @@
+package dev.cairn.broker.log;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.stream.Stream;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * All partition logs of this broker over its {@code log.dirs}.
+ *
+ * <p>Placement: a new partition goes to the log directory holding the fewest partition directories
+ * (ties: the first listed). Start-up loads every {@code <topic>-<partition>} directory; a directory
+ * without the {@value #CLEAN_SHUTDOWN} marker was not closed cleanly, so its logs' active segments
+ * are recovered. The marker is removed at start and written after every log is flushed and closed
+ * at shutdown.
+ *
+ * <p>Background work on the given scheduler: retention every {@code
+ * log.retention.check.interval.ms} and time-based flushing every second.
+ */
+public final class LogManager implements Closeable {
+  private static final Logger log = LoggerFactory.getLogger(LogManager.class);
+  static final String CLEAN_SHUTDOWN = ".clean-shutdown";
+
+  private final List<Path> dirs;
+  private final Function<String, LogConfig> configs;
+  private final LongSupplier clock;
+  private final Map<TopicPartition, UnifiedLog> logs = new ConcurrentHashMap<>();
+
+  public LogManager(List<Path> dirs, Function<String, LogConfig> configs, LongSupplier clock) {
+    this.dirs = List.copyOf(dirs);
+    this.configs = configs;
+    this.clock = clock;
+  }
+
+  /** Loads every partition log found in the log directories. */
+  public void loadAll() throws IOException {
+    for (Path dir : dirs) {
+      Files.createDirectories(dir);
+      Path marker = dir.resolve(CLEAN_SHUTDOWN);
+      boolean clean = Files.exists(marker);
+      Files.deleteIfExists(marker);
+      try (Stream<Path> children = Files.list(dir)) {
+        for (Path child : children.filter(Files::isDirectory).toList()) {
+          TopicPartition tp = UnifiedLog.parseDirName(child.getFileName().toString());
+          if (tp == null) {
+            continue;
+          }
+          logs.put(tp, UnifiedLog.load(tp, child, configs.apply(tp.topic()), clean, clock));
+        }
+      }
+      log.info("log dir {} loaded ({} shutdown)", dir, clean ? "clean" : "unclean");
+    }
+  }
+
+  public void startBackgroundTasks(ScheduledExecutorService scheduler, long retentionCheckMs) {
+    scheduler.scheduleWithFixedDelay(
+        this::runRetention, retentionCheckMs, retentionCheckMs, TimeUnit.MILLISECONDS);
+    scheduler.scheduleWithFixedDelay(this::flushByTime, 1000, 1000, TimeUnit.MILLISECONDS);
+  }
+
+  /** One retention pass over every log (also called by tests). */
+  public void runRetention() {
+    long now = clock.getAsLong();
+    for (UnifiedLog l : logs.values()) {
+      try {
+        l.deleteOldSegments(now);
+      } catch (IOException | RuntimeException e) {
+        log.warn("{}: retention failed: {}", l.topicPartition(), e.toString());
+      }
+    }
+  }
+
+  private void flushByTime() {
+    long now = clock.getAsLong();
+    for (UnifiedLog l : logs.values()) {
+      try {
+        l.maybeFlushByTime(now);
+      } catch (IOException | RuntimeException e) {
+        log.warn("{}: flush failed: {}", l.topicPartition(), e.toString());
+      }
+    }
+  }
+
+  public UnifiedLog get(TopicPartition tp) {
+    return logs.get(tp);
+  }
+
+  /** The partition's log, created in the least-used log directory if it does not exist yet. */
+  public synchronized UnifiedLog getOrCreate(TopicPartition tp) throws IOException {
+    UnifiedLog existing = logs.get(tp);
+    if (existing != null) {
+      return existing;
+    }
+    Path dir = leastLoadedDir().resolve(UnifiedLog.dirName(tp));
+    UnifiedLog l = UnifiedLog.load(tp, dir, configs.apply(tp.topic()), true, clock);
+    logs.put(tp, l);
+    log.info("{}: created log in {}", tp, dir.getParent());
+    return l;
+  }
+
+  private Path leastLoadedDir() throws IOException {
+    Path best = null;
+    long bestCount = Long.MAX_VALUE;
+    for (Path dir : dirs) {
+      long count;
+      try (Stream<Path> children = Files.list(dir)) {
+        count =
+            children
+                .filter(Files::isDirectory)
+                .filter(p -> UnifiedLog.parseDirName(p.getFileName().toString()) != null)
+                .count();
+      }
+      if (count < bestCount) {
+        best = dir;
+        bestCount = count;
+      }
+    }
+    return best;
+  }
+
+  /** Deletes a partition's log and its directory (topic deletion). */
+  public void delete(TopicPartition tp) throws IOException {
+    UnifiedLog l = logs.remove(tp);
+    if (l != null) {
+      l.delete();
+      log.info("{}: deleted log", tp);
+    }
+  }
+
+  /** Re-reads the topic's configuration into its logs (after AlterConfigs). */
+  public void reconfigure(String topic) {
+    LogConfig cfg = configs.apply(topic);
+    for (UnifiedLog l : logs.values()) {
+      if (l.topicPartition().topic().equals(topic)) {
+        l.updateConfig(cfg);
+      }
+    }
+  }
+
+  public Collection<UnifiedLog> all() {
+    return logs.values();
+  }
+
+  public List<Path> dirs() {
+    return dirs;
+  }
+
+  @Override
+  public void close() throws IOException {
+    List<IOException> failures = new ArrayList<>();
+    for (UnifiedLog l :
+        logs.values().stream().sorted(Comparator.comparing(UnifiedLog::dir)).toList()) {
+      try {
+        l.close();
+      } catch (IOException e) {
+        failures.add(e);
+      }
+    }
+    if (!failures.isEmpty()) {
+      throw failures.get(0);
+    }
+    for (Path dir : dirs) {
+      Files.writeString(dir.resolve(CLEAN_SHUTDOWN), "");
+    }
+    log.info("all logs closed cleanly");
+  }
+}

@@ -1,0 +1,379 @@
+package dev.cairn.broker.log;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Iterator;
+import java.util.Optional;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.MutableRecordBatch;
+import org.apache.kafka.common.record.Record;
+import org.apache.kafka.common.record.RecordBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One segment of a partition's log: {@code <base offset, 20 digits>.log} holding record batches
+ * back to back, with its {@link OffsetIndex} ({@code .index}) and {@link TimeIndex} ({@code
+ * .timeindex}).
+ *
+ * <p>Invariant: every batch in the file has offsets at or above the base offset, in increasing
+ * order, and {@link #nextOffset()} is one past the last. The file is written only at its end, and
+ * {@link #size()} is published after a write completes, so readers bounded by it never see a
+ * partial append. Writes go through the page cache; {@link #flush()} is the fsync.
+ *
+ * <p>Not thread-safe for writers: {@link #append} and {@link #recover} require the owning log's
+ * lock. Reads may run concurrently with an append.
+ */
+public final class LogSegment implements Closeable {
+  private static final Logger log = LoggerFactory.getLogger(LogSegment.class);
+
+  private final long baseOffset;
+  private final Path logFile;
+  private final FileChannel channel;
+  private final OffsetIndex offsetIndex;
+  private final TimeIndex timeIndex;
+  private final int indexIntervalBytes;
+  private volatile int size;
+  private volatile long nextOffset;
+  private volatile long maxTimestamp = RecordBatch.NO_TIMESTAMP;
+  private long rollingBasedTimestamp = RecordBatch.NO_TIMESTAMP;
+  private int bytesSinceLastIndexEntry;
+
+  private LogSegment(Path dir, long baseOffset, LogConfig config, boolean writable)
+      throws IOException {
+    this.baseOffset = baseOffset;
+    this.logFile = dir.resolve(fileName(baseOffset, ".log"));
+    this.channel =
+        FileChannel.open(
+            logFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    this.indexIntervalBytes = config.indexIntervalBytes();
+    this.size = (int) channel.size();
+    this.nextOffset = baseOffset;
+    OffsetIndex oi;
+    TimeIndex ti;
+    try {
+      oi =
+          new OffsetIndex(
+              dir.resolve(fileName(baseOffset, ".index")),
+              baseOffset,
+              config.segmentIndexBytes(),
+              writable);
+      ti =
+          new TimeIndex(
+              dir.resolve(fileName(baseOffset, ".timeindex")),
+              baseOffset,
+              config.segmentIndexBytes(),
+              writable);
+    } catch (CorruptIndexException e) {
+      log.warn("{}: {}, rebuilding indexes", logFile, e.getMessage());
+      Files.deleteIfExists(dir.resolve(fileName(baseOffset, ".index")));
+      Files.deleteIfExists(dir.resolve(fileName(baseOffset, ".timeindex")));
+      oi =
+          new OffsetIndex(
+              dir.resolve(fileName(baseOffset, ".index")),
+              baseOffset,
+              config.segmentIndexBytes(),
+              writable);
+      ti =
+          new TimeIndex(
+              dir.resolve(fileName(baseOffset, ".timeindex")),
+              baseOffset,
+              config.segmentIndexBytes(),
+              writable);
+    }
+    this.offsetIndex = oi;
+    this.timeIndex = ti;
+  }
+
+  /** The file name of a segment file: the base offset as 20 zero-padded digits, then suffix. */
+  public static String fileName(long baseOffset, String suffix) {
+    return String.format("%020d%s", baseOffset, suffix);
+  }
+
+  /** A new empty segment (the active one). */
+  public static LogSegment create(Path dir, long baseOffset, LogConfig config) throws IOException {
+    return new LogSegment(dir, baseOffset, config, true);
+  }
+
+  /**
+   * Opens an existing segment. A segment whose indexes are missing, empty while the log is not, or
+   * fail their sanity check gets them rebuilt from the log; the last valid offset is found by
+   * scanning from the last index entry.
+   */
+  public static LogSegment open(Path dir, long baseOffset, LogConfig config, boolean active)
+      throws IOException {
+    LogSegment s = new LogSegment(dir, baseOffset, config, active);
+    boolean indexesUsable;
+    try {
+      s.offsetIndex.sanityCheck();
+      s.timeIndex.sanityCheck();
+      indexesUsable = s.size == 0 || s.offsetIndex.entries() > 0 || s.size < s.indexIntervalBytes;
+    } catch (CorruptIndexException e) {
+      log.warn("{}: {}", s.logFile, e.getMessage());
+      indexesUsable = false;
+    }
+    if (!indexesUsable) {
+      s.recover(Integer.MAX_VALUE);
+    } else {
+      s.loadTail();
+    }
+    return s;
+  }
+
+  /** Recomputes next offset and max timestamp by scanning from the last offset-index entry. */
+  private void loadTail() throws IOException {
+    OffsetIndex.OffsetPosition last = offsetIndex.lookup(Long.MAX_VALUE);
+    long pos = last.position();
+    maxTimestamp = timeIndex.lastTimestamp();
+    BatchHeader first = BatchHeader.read(channel, 0, size);
+    if (first != null) {
+      rollingBasedTimestamp = first.maxTimestamp();
+    }
+    while (true) {
+      BatchHeader h = BatchHeader.read(channel, pos, size);
+      if (h == null) {
+        break;
+      }
+      nextOffset = h.lastOffset() + 1;
+      maxTimestamp = Math.max(maxTimestamp, h.maxTimestamp());
+      pos += h.sizeInBytes();
+    }
+  }
+
+  /**
+   * Crash recovery: re-reads every batch from the start, checks size, magic, offsets and CRC,
+   * rebuilds both indexes, and truncates the file at the first batch that fails (a torn or corrupt
+   * tail). Returns the number of bytes cut off.
+   */
+  public int recover(int maxBatchSize) throws IOException {
+    offsetIndex.reset();
+    timeIndex.reset();
+    bytesSinceLastIndexEntry = 0;
+    nextOffset = baseOffset;
+    maxTimestamp = RecordBatch.NO_TIMESTAMP;
+    rollingBasedTimestamp = RecordBatch.NO_TIMESTAMP;
+    long fileSize = channel.size();
+    int pos = 0;
+    while (true) {
+      BatchHeader h = BatchHeader.read(channel, pos, fileSize);
+      if (h == null
+          || h.magic() != RecordBatch.MAGIC_VALUE_V2
+          || h.sizeInBytes() < BatchHeader.SIZE
+          || h.sizeInBytes() > maxBatchSize
+          || pos + (long) h.sizeInBytes() > fileSize
+          || h.baseOffset() < nextOffset
+          || h.lastOffset() < h.baseOffset()) {
+        break;
+      }
+      ByteBuffer buf = ByteBuffer.allocate(h.sizeInBytes());
+      while (buf.hasRemaining()) {
+        channel.read(buf, pos + buf.position());
+      }
+      buf.flip();
+      MutableRecordBatch batch = MemoryRecords.readableRecords(buf).batches().iterator().next();
+      if (!batch.isValid()) {
+        break;
+      }
+      indexBatch(h, pos);
+      nextOffset = h.lastOffset() + 1;
+      pos += h.sizeInBytes();
+    }
+    int truncated = (int) (fileSize - pos);
+    if (truncated > 0) {
+      channel.truncate(pos);
+      log.warn(
+          "{}: truncated {} bytes of torn or corrupt batches at position {}",
+          logFile,
+          truncated,
+          pos);
+    }
+    size = pos;
+    return truncated;
+  }
+
+  private void indexBatch(BatchHeader h, int position) {
+    if (rollingBasedTimestamp == RecordBatch.NO_TIMESTAMP) {
+      rollingBasedTimestamp = h.maxTimestamp();
+    }
+    if (h.maxTimestamp() > maxTimestamp) {
+      maxTimestamp = h.maxTimestamp();
+    }
+    if (bytesSinceLastIndexEntry > indexIntervalBytes) {
+      offsetIndex.append(h.lastOffset(), position);
+      timeIndex.maybeAppend(maxTimestamp, h.lastOffset());
+      bytesSinceLastIndexEntry = 0;
+    }
+    bytesSinceLastIndexEntry += h.sizeInBytes();
+  }
+
+  /**
+   * Appends batches that already carry their final offsets (at or above {@link #nextOffset()}),
+   * adding index entries every {@code index.interval.bytes}.
+   */
+  public void append(ByteBuffer batches) throws IOException {
+    int start = size;
+    ByteBuffer write = batches.duplicate();
+    long pos = start;
+    while (write.hasRemaining()) {
+      pos += channel.write(write, pos);
+    }
+    ByteBuffer scan = batches.duplicate();
+    int position = start;
+    while (scan.remaining() >= BatchHeader.SIZE) {
+      BatchHeader h = BatchHeader.parse(scan);
+      if (h.baseOffset() < nextOffset) {
+        throw new IllegalArgumentException(
+            logFile + ": batch base offset " + h.baseOffset() + " below next offset " + nextOffset);
+      }
+      indexBatch(h, position);
+      nextOffset = h.lastOffset() + 1;
+      position += h.sizeInBytes();
+      scan.position(scan.position() + h.sizeInBytes());
+    }
+    size = (int) pos;
+  }
+
+  /**
+   * Where the batch holding {@code offset} (or the first batch after it) starts, with its header.
+   */
+  public record BatchPosition(int position, BatchHeader header) {}
+
+  /** The first batch whose last offset is at least {@code offset}, or null past the end. */
+  public BatchPosition translateOffset(long offset) throws IOException {
+    int end = size;
+    long pos = offsetIndex.lookup(offset).position();
+    while (true) {
+      BatchHeader h = BatchHeader.read(channel, pos, end);
+      if (h == null) {
+        return null;
+      }
+      if (h.lastOffset() >= offset) {
+        return new BatchPosition((int) pos, h);
+      }
+      pos += h.sizeInBytes();
+    }
+  }
+
+  /**
+   * Up to {@code maxBytes} from the batch holding {@code startOffset}, not past {@code
+   * maxPosition}; with {@code minOneBatch} the first batch is returned whole even if larger. Null
+   * when the segment holds nothing at or after {@code startOffset}.
+   */
+  public FileSlice read(long startOffset, int maxBytes, int maxPosition, boolean minOneBatch)
+      throws IOException {
+    BatchPosition start = translateOffset(startOffset);
+    if (start == null) {
+      return null;
+    }
+    int limit = minOneBatch ? Math.max(maxBytes, start.header().sizeInBytes()) : maxBytes;
+    int length = Math.max(0, Math.min(maxPosition - start.position(), limit));
+    return new FileSlice(logFile, start.position(), length);
+  }
+
+  /** The first record at or after {@code timestamp} with its offset, if this segment has one. */
+  public Optional<TimestampOffset> findOffsetByTimestamp(long timestamp, long startingOffset)
+      throws IOException {
+    long from = Math.max(timeIndex.lookup(timestamp), startingOffset);
+    BatchPosition bp = translateOffset(from);
+    if (bp == null) {
+      return Optional.empty();
+    }
+    int end = size;
+    long pos = bp.position();
+    while (true) {
+      BatchHeader h = BatchHeader.read(channel, pos, end);
+      if (h == null) {
+        return Optional.empty();
+      }
+      if (h.maxTimestamp() >= timestamp && h.lastOffset() >= startingOffset) {
+        ByteBuffer buf = ByteBuffer.allocate(h.sizeInBytes());
+        while (buf.hasRemaining()) {
+          channel.read(buf, pos + buf.position());
+        }
+        buf.flip();
+        MutableRecordBatch batch = MemoryRecords.readableRecords(buf).batches().iterator().next();
+        Iterator<Record> it = batch.iterator();
+        while (it.hasNext()) {
+          Record r = it.next();
+          if (r.timestamp() >= timestamp && r.offset() >= startingOffset) {
+            return Optional.of(new TimestampOffset(r.timestamp(), r.offset()));
+          }
+        }
+      }
+      pos += h.sizeInBytes();
+    }
+  }
+
+  /** A record's timestamp and offset (ListOffsets answers). */
+  public record TimestampOffset(long timestamp, long offset) {}
+
+  /**
+   * Whether an append of {@code incomingBytes} must go to a new segment: size, age (by the first
+   * batch's timestamp, as Kafka), full indexes, or relative offsets overflowing.
+   */
+  public boolean shouldRoll(LogConfig config, int incomingBytes, long lastOffset, long nowMs) {
+    boolean tooOld =
+        size > 0
+            && rollingBasedTimestamp != RecordBatch.NO_TIMESTAMP
+            && nowMs - rollingBasedTimestamp > config.segmentMs();
+    return (size > 0 && (long) size + incomingBytes > config.segmentBytes())
+        || tooOld
+        || offsetIndex.isFull()
+        || timeIndex.isFull()
+        || lastOffset - baseOffset > Integer.MAX_VALUE;
+  }
+
+  /** The segment stops being active: its indexes shrink to their entries. */
+  public void onBecomeInactive() throws IOException {
+    flush();
+    offsetIndex.trimToValidSize();
+    timeIndex.trimToValidSize();
+  }
+
+  public void flush() throws IOException {
+    channel.force(false);
+    offsetIndex.flush();
+    timeIndex.flush();
+  }
+
+  public long baseOffset() {
+    return baseOffset;
+  }
+
+  /** One past the last offset in the segment; the base offset when empty. */
+  public long nextOffset() {
+    return nextOffset;
+  }
+
+  public int size() {
+    return size;
+  }
+
+  public long maxTimestamp() {
+    return maxTimestamp;
+  }
+
+  public Path file() {
+    return logFile;
+  }
+
+  @Override
+  public void close() throws IOException {
+    offsetIndex.close();
+    timeIndex.close();
+    channel.close();
+  }
+
+  /** Closes and removes the segment's three files. */
+  public void delete() throws IOException {
+    channel.close();
+    offsetIndex.delete();
+    timeIndex.delete();
+    Files.deleteIfExists(logFile);
+  }
+}

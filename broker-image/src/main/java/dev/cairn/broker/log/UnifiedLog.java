@@ -1,0 +1,451 @@
+package dev.cairn.broker.log;
+
+import dev.cairn.broker.producer.ProducerStateManager;
+import dev.cairn.common.io.AtomicFile;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+import java.util.stream.Stream;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.OffsetOutOfRangeException;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The log of one partition: a directory {@code <topic>-<partition>} of {@link LogSegment}s keyed by
+ * base offset, the last one active.
+ *
+ * <p>Offsets: {@code logStartOffset <= highWatermark <= logEndOffset}. The log start offset moves
+ * forward by retention (whole segments) and DeleteRecords (any offset below the high watermark;
+ * persisted in {@code log-start-offset} so it survives a restart). The high watermark is set by the
+ * partition's replication state; consumers never read at or above it.
+ *
+ * <p>Lookup of an offset: the segment with the greatest base offset at or below it (a floor search
+ * over the skip-list), then that segment's sparse index, then a short scan.
+ *
+ * <p>Appends are serialised by the log's lock (validation happens before it); reads take no lock.
+ * Flushing follows {@code flush.messages}; {@code flush.ms} is driven by the log manager.
+ */
+public final class UnifiedLog implements Closeable {
+  private static final Logger log = LoggerFactory.getLogger(UnifiedLog.class);
+  static final String LOG_START_FILE = "log-start-offset";
+
+  private final TopicPartition tp;
+  private final Path dir;
+  private final LongSupplier clock;
+  private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final ProducerStateManager producers = new ProducerStateManager();
+  private volatile LogConfig config;
+  private volatile long logStartOffset;
+  private volatile LogOffsetMetadata highWatermark;
+  private long unflushedMessages;
+  private volatile long lastFlushMs;
+
+  private UnifiedLog(TopicPartition tp, Path dir, LogConfig config, LongSupplier clock) {
+    this.tp = tp;
+    this.dir = dir;
+    this.config = config;
+    this.clock = clock;
+    this.lastFlushMs = clock.getAsLong();
+  }
+
+  /** The directory name of a partition's log. */
+  public static String dirName(TopicPartition tp) {
+    return tp.topic() + "-" + tp.partition();
+  }
+
+  /** Parses a log directory name back into its partition, or null if it is not one. */
+  public static TopicPartition parseDirName(String name) {
+    int dash = name.lastIndexOf('-');
+    if (dash <= 0 || dash == name.length() - 1) {
+      return null;
+    }
+    try {
+      return new TopicPartition(
+          name.substring(0, dash), Integer.parseInt(name.substring(dash + 1)));
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Opens (or creates) the log in {@code dir}. After an unclean shutdown the active segment is
+   * recovered: CRC-checked batch by batch, torn tail truncated, indexes rebuilt.
+   */
+  public static UnifiedLog load(
+      TopicPartition tp, Path dir, LogConfig config, boolean cleanShutdown, LongSupplier clock)
+      throws IOException {
+    Files.createDirectories(dir);
+    UnifiedLog l = new UnifiedLog(tp, dir, config, clock);
+    List<Long> bases = new ArrayList<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.toList()) {
+        String name = f.getFileName().toString();
+        if (name.endsWith(".deleted") || name.endsWith(".tmp")) {
+          Files.deleteIfExists(f);
+        } else if (name.endsWith(".log")) {
+          bases.add(Long.parseLong(name.substring(0, name.length() - 4)));
+        }
+      }
+    }
+    bases.sort(null);
+    for (int i = 0; i < bases.size(); i++) {
+      boolean active = i == bases.size() - 1;
+      LogSegment s = LogSegment.open(dir, bases.get(i), config, active);
+      if (active && !cleanShutdown) {
+        s.recover(Integer.MAX_VALUE);
+      }
+      l.segments.put(s.baseOffset(), s);
+    }
+    Path startFile = dir.resolve(LOG_START_FILE);
+    long checkpointed =
+        Files.exists(startFile)
+            ? Long.parseLong(Files.readString(startFile, StandardCharsets.UTF_8).trim())
+            : 0;
+    if (l.segments.isEmpty()) {
+      l.segments.put(checkpointed, LogSegment.create(dir, checkpointed, config));
+    }
+    l.logStartOffset = Math.max(checkpointed, l.segments.firstKey());
+    l.rebuildProducerState();
+    l.highWatermark = l.endMetadata();
+    log.info(
+        "{}: loaded {} segments, log start offset {}, log end offset {}",
+        tp,
+        l.segments.size(),
+        l.logStartOffset,
+        l.logEndOffset());
+    return l;
+  }
+
+  private void rebuildProducerState() throws IOException {
+    for (LogSegment s : segments.values()) {
+      long pos = 0;
+      try (var ch = java.nio.channels.FileChannel.open(s.file())) {
+        while (true) {
+          BatchHeader h = BatchHeader.read(ch, pos, s.size());
+          if (h == null) {
+            break;
+          }
+          producers.update(h);
+          pos += h.sizeInBytes();
+        }
+      }
+    }
+  }
+
+  private LogSegment active() {
+    return segments.lastEntry().getValue();
+  }
+
+  private LogOffsetMetadata endMetadata() {
+    LogSegment a = active();
+    return new LogOffsetMetadata(a.nextOffset(), a.baseOffset(), a.size());
+  }
+
+  /**
+   * Validates and appends producer batches as the leader: duplicates of an idempotent producer's
+   * recent batch are answered with the original offsets and not written.
+   */
+  public LogAppendInfo appendAsLeader(MemoryRecords records, int leaderEpoch) throws IOException {
+    LogConfig cfg = config;
+    LogValidator.ValidatedBatches validated = LogValidator.validate(records, cfg);
+    lock.lock();
+    try {
+      for (BatchHeader h : validated.headers()) {
+        ProducerStateManager.BatchMetadata dup = producers.check(h);
+        if (dup != null) {
+          log.debug(
+              "{}: duplicate batch of producer {} at offset {}",
+              tp,
+              h.producerId(),
+              dup.firstOffset());
+          return new LogAppendInfo(dup.firstOffset(), dup.lastOffset(), -1, logStartOffset, 0);
+        }
+      }
+      long now = clock.getAsLong();
+      long first = logEndOffset();
+      long next = LogValidator.assignOffsets(records, first, leaderEpoch, cfg, now);
+      LogSegment segment = active();
+      if (segment.shouldRoll(cfg, records.sizeInBytes(), next - 1, now)) {
+        segment = roll(first);
+      }
+      segment.append(records.buffer());
+      for (BatchHeader h : BatchHeader.all(records.buffer())) {
+        producers.update(h);
+      }
+      unflushedMessages += validated.records();
+      if (unflushedMessages >= cfg.flushMessages()) {
+        flushLocked();
+      }
+      return new LogAppendInfo(
+          first, next - 1, cfg.logAppendTime() ? now : -1, logStartOffset, validated.records());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private LogSegment roll(long baseOffset) throws IOException {
+    LogSegment old = active();
+    old.onBecomeInactive();
+    LogSegment s = LogSegment.create(dir, baseOffset, config);
+    segments.put(baseOffset, s);
+    log.info("{}: rolled new segment at offset {}", tp, baseOffset);
+    return s;
+  }
+
+  /** fsyncs the active segment (and anything appended since the last flush). */
+  public void flush() throws IOException {
+    lock.lock();
+    try {
+      flushLocked();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void flushLocked() throws IOException {
+    active().flush();
+    unflushedMessages = 0;
+    lastFlushMs = clock.getAsLong();
+  }
+
+  /** Flushes if {@code flush.ms} has passed since the last flush and something is unflushed. */
+  public void maybeFlushByTime(long nowMs) throws IOException {
+    if (unflushedMessages > 0 && nowMs - lastFlushMs >= config.flushMs()) {
+      flush();
+    }
+  }
+
+  /**
+   * Reads from {@code startOffset} up to {@code maxBytes}, never at or past {@code maxOffset} (the
+   * high watermark for consumers). Throws {@link OffsetOutOfRangeException} outside [log start, log
+   * end].
+   */
+  public FetchDataInfo read(long startOffset, int maxBytes, boolean minOneMessage)
+      throws IOException {
+    LogOffsetMetadata hw = highWatermark;
+    long start = logStartOffset;
+    long end = logEndOffset();
+    if (startOffset < start || startOffset > end) {
+      throw new OffsetOutOfRangeException(
+          "offset " + startOffset + " of " + tp + " is outside [" + start + ", " + end + "]");
+    }
+    if (startOffset >= hw.offset()) {
+      return new FetchDataInfo(startOffset, null);
+    }
+    Map.Entry<Long, LogSegment> e = segments.floorEntry(startOffset);
+    while (e != null && e.getKey() <= hw.segmentBaseOffset()) {
+      LogSegment s = e.getValue();
+      int maxPosition = s.baseOffset() == hw.segmentBaseOffset() ? hw.position() : s.size();
+      FileSlice slice = s.read(startOffset, maxBytes, maxPosition, minOneMessage);
+      if (slice != null && slice.size() > 0) {
+        return new FetchDataInfo(startOffset, slice);
+      }
+      e = segments.higherEntry(e.getKey());
+    }
+    return new FetchDataInfo(startOffset, null);
+  }
+
+  /** Moves the high watermark (single replica: to the log end after every append). */
+  public void updateHighWatermark(long offset) throws IOException {
+    LogOffsetMetadata end = endMetadata();
+    if (offset >= end.offset()) {
+      highWatermark = end;
+      return;
+    }
+    Map.Entry<Long, LogSegment> e = segments.floorEntry(offset);
+    LogSegment.BatchPosition bp = e.getValue().translateOffset(offset);
+    highWatermark =
+        new LogOffsetMetadata(offset, e.getKey(), bp == null ? e.getValue().size() : bp.position());
+  }
+
+  /** The first record with a timestamp at or after {@code timestamp}, if any. */
+  public Optional<LogSegment.TimestampOffset> offsetForTimestamp(long timestamp)
+      throws IOException {
+    long start = logStartOffset;
+    for (LogSegment s : segments.values()) {
+      if (s.nextOffset() <= start || s.maxTimestamp() < timestamp) {
+        continue;
+      }
+      Optional<LogSegment.TimestampOffset> found = s.findOffsetByTimestamp(timestamp, start);
+      if (found.isPresent() && found.get().offset() < highWatermark.offset()) {
+        return found;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The record with the largest timestamp below the high watermark (ListOffsets MAX_TIMESTAMP),
+   * found by scanning segments' max timestamps then the winning segment.
+   */
+  public Optional<LogSegment.TimestampOffset> maxTimestampOffset() throws IOException {
+    LogSegment best = null;
+    for (LogSegment s : segments.values()) {
+      if (s.size() > 0 && (best == null || s.maxTimestamp() > best.maxTimestamp())) {
+        best = s;
+      }
+    }
+    return best == null
+        ? Optional.empty()
+        : best.findOffsetByTimestamp(best.maxTimestamp(), logStartOffset);
+  }
+
+  /**
+   * DeleteRecords: moves the log start offset to {@code offset} (at most the high watermark),
+   * persists it, and deletes segments wholly below it. Returns the new log start offset.
+   */
+  public long deleteRecordsBefore(long offset) throws IOException {
+    lock.lock();
+    try {
+      if (offset > highWatermark.offset() || offset < 0) {
+        throw new OffsetOutOfRangeException(
+            "cannot delete records of "
+                + tp
+                + " before "
+                + offset
+                + ", high watermark is "
+                + highWatermark.offset());
+      }
+      if (offset > logStartOffset) {
+        logStartOffset = offset;
+        AtomicFile.write(
+            dir.resolve(LOG_START_FILE), (offset + "\n").getBytes(StandardCharsets.UTF_8));
+        deleteSegmentsBelowStart();
+      }
+      return logStartOffset;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void deleteSegmentsBelowStart() throws IOException {
+    while (segments.size() > 1) {
+      LogSegment first = segments.firstEntry().getValue();
+      if (first.nextOffset() > logStartOffset) {
+        break;
+      }
+      deleteSegment(first, "below log start offset " + logStartOffset);
+    }
+  }
+
+  private void deleteSegment(LogSegment s, String reason) throws IOException {
+    segments.remove(s.baseOffset());
+    s.delete();
+    log.info("{}: deleted segment {} ({})", tp, s.baseOffset(), reason);
+  }
+
+  /**
+   * Retention: deletes whole inactive segments older than {@code retention.ms} (by their newest
+   * timestamp) or while the log exceeds {@code retention.bytes}. Returns how many were deleted.
+   */
+  public int deleteOldSegments(long nowMs) throws IOException {
+    LogConfig cfg = config;
+    if (!cfg.delete()) {
+      return 0;
+    }
+    lock.lock();
+    try {
+      int deleted = 0;
+      long total = segments.values().stream().mapToLong(LogSegment::size).sum();
+      while (segments.size() > 1) {
+        LogSegment first = segments.firstEntry().getValue();
+        boolean expired =
+            cfg.retentionMs() >= 0 && nowMs - first.maxTimestamp() > cfg.retentionMs();
+        boolean oversize =
+            cfg.retentionBytes() >= 0 && total - first.size() >= cfg.retentionBytes();
+        if (!expired && !oversize) {
+          break;
+        }
+        total -= first.size();
+        deleteSegment(first, expired ? "retention.ms" : "retention.bytes");
+        deleted++;
+      }
+      if (deleted > 0 && segments.firstKey() > logStartOffset) {
+        logStartOffset = segments.firstKey();
+      }
+      return deleted;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public TopicPartition topicPartition() {
+    return tp;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public LogConfig config() {
+    return config;
+  }
+
+  public void updateConfig(LogConfig config) {
+    this.config = config;
+  }
+
+  public long logStartOffset() {
+    return logStartOffset;
+  }
+
+  public long logEndOffset() {
+    return active().nextOffset();
+  }
+
+  public long highWatermark() {
+    return highWatermark.offset();
+  }
+
+  public int numberOfSegments() {
+    return segments.size();
+  }
+
+  public long size() {
+    return segments.values().stream().mapToLong(LogSegment::size).sum();
+  }
+
+  @Override
+  public void close() throws IOException {
+    lock.lock();
+    try {
+      flushLocked();
+      for (LogSegment s : segments.values()) {
+        s.close();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Closes the log and removes its directory (topic deletion). */
+  public void delete() throws IOException {
+    lock.lock();
+    try {
+      for (LogSegment s : segments.values()) {
+        s.delete();
+      }
+      segments.clear();
+      try (Stream<Path> files = Files.list(dir)) {
+        for (Path f : files.toList()) {
+          Files.deleteIfExists(f);
+        }
+      }
+      Files.deleteIfExists(dir);
+    } finally {
+      lock.unlock();
+    }
+  }
+}

@@ -1,0 +1,381 @@
+package dev.cairn.broker.metadata;
+
+import java.io.Closeable;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.api.transaction.CuratorOp;
+import org.apache.curator.framework.recipes.cache.ChildData;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This broker's view of, and writes to, the cluster metadata in the coordinator, through Curator.
+ *
+ * <p>Reads: caches of {@code /brokers}, {@code /config} and {@code /controller} (see {@link
+ * ZkPaths}) are folded into a new {@link MetadataImage} after every change, on one event thread;
+ * listeners (the replica manager, the controller) run there too, in order. Nothing blocks the
+ * ZooKeeper event thread.
+ *
+ * <p>Writes: topic creation (assignment, partition states and config in one multi-op, so other
+ * brokers never see a half-created topic), deletion, partition growth, config changes, broker
+ * registration (ephemeral) and producer-id blocks (compare-and-set on the znode version).
+ */
+public final class ClusterMetadata implements Closeable {
+  private static final Logger log = LoggerFactory.getLogger(ClusterMetadata.class);
+
+  /** Producer ids are handed out to brokers in blocks of this size, as Kafka does. */
+  public static final long PRODUCER_ID_BLOCK_SIZE = 1000;
+
+  private final CuratorFramework client;
+  private final ExecutorService events;
+  private final List<CuratorCache> caches = new ArrayList<>();
+  private final List<Consumer<MetadataImage>> listeners = new CopyOnWriteArrayList<>();
+  private final Object imageLock = new Object();
+  private volatile MetadataImage image = MetadataImage.EMPTY;
+
+  public ClusterMetadata(String connect, int sessionTimeoutMs, int connectionTimeoutMs) {
+    this.client =
+        CuratorFrameworkFactory.builder()
+            .connectString(connect)
+            .sessionTimeoutMs(sessionTimeoutMs)
+            .connectionTimeoutMs(connectionTimeoutMs)
+            .retryPolicy(new ExponentialBackoffRetry(200, 10, 2000))
+            .build();
+    this.events =
+        Executors.newSingleThreadExecutor(r -> {
+          Thread t = new Thread(r, "broker-metadata");
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
+  /** Connects, creates the persistent parents, and loads the caches. */
+  public void start(Duration timeout) throws Exception {
+    client.start();
+    if (!client.blockUntilConnected((int) timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException("could not reach the coordinator within " + timeout);
+    }
+    for (String p : List.of(ZkPaths.BROKER_IDS, ZkPaths.TOPICS, ZkPaths.TOPIC_CONFIGS)) {
+      try {
+        client.create().creatingParentsIfNeeded().forPath(p);
+      } catch (KeeperException.NodeExistsException e) {
+        // created by another broker or an earlier run
+      }
+    }
+    List<java.util.concurrent.CountDownLatch> loaded = new ArrayList<>();
+    for (String root : List.of(ZkPaths.BROKERS, ZkPaths.CONFIG, ZkPaths.CONTROLLER)) {
+      CuratorCache cache = CuratorCache.build(client, root);
+      java.util.concurrent.CountDownLatch latch = new java.util.concurrent.CountDownLatch(1);
+      cache
+          .listenable()
+          .addListener(
+              CuratorCacheListener.builder()
+                  .forAll((type, oldData, data) -> events.execute(this::rebuild))
+                  .forInitialized(latch::countDown)
+                  .build());
+      caches.add(cache);
+      loaded.add(latch);
+      cache.start();
+    }
+    for (var latch : loaded) {
+      if (!latch.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException("metadata caches not loaded within " + timeout);
+      }
+    }
+    events.submit(this::rebuild).get();
+  }
+
+  public CuratorFramework client() {
+    return client;
+  }
+
+  public ExecutorService events() {
+    return events;
+  }
+
+  public MetadataImage image() {
+    return image;
+  }
+
+  /** Calls {@code listener} on the event thread with every new image (and the current one). */
+  public void addListener(Consumer<MetadataImage> listener) {
+    listeners.add(listener);
+    events.execute(() -> listener.accept(image));
+  }
+
+  /** Waits until an image satisfies {@code condition}; returns whether it did in time. */
+  public boolean await(Predicate<MetadataImage> condition, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (imageLock) {
+      while (!condition.test(image)) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        imageLock.wait(Math.max(1, left / 1_000_000));
+      }
+      return true;
+    }
+  }
+
+  private void rebuild() {
+    Map<String, ChildData> nodes = new HashMap<>();
+    for (CuratorCache c : caches) {
+      c.stream().forEach(d -> nodes.put(d.getPath(), d));
+    }
+    Map<Integer, BrokerInfo> brokers = new TreeMap<>();
+    Map<String, TopicAssignment> assignments = new TreeMap<>();
+    Map<String, Map<Integer, PartitionState>> states = new HashMap<>();
+    Map<String, Map<String, String>> configs = new HashMap<>();
+    int controller = -1;
+    for (ChildData d : nodes.values()) {
+      String path = d.getPath();
+      String[] parts = path.substring(1).split("/");
+      try {
+        if (path.equals(ZkPaths.CONTROLLER)) {
+          controller =
+              Integer.parseInt(ZnodeText.decode(d.getData()).getOrDefault("brokerid", "-1"));
+        } else if (parts.length == 3 && path.startsWith(ZkPaths.BROKER_IDS + "/")) {
+          int id = Integer.parseInt(parts[2]);
+          brokers.put(id, BrokerInfo.decode(id, d.getData()));
+        } else if (parts.length == 3 && path.startsWith(ZkPaths.TOPICS + "/")) {
+          if (d.getData() != null && d.getData().length > 0) {
+            assignments.put(parts[2], TopicAssignment.decode(d.getData()));
+          }
+        } else if (parts.length == 6 && parts[5].equals("state")) {
+          states
+              .computeIfAbsent(parts[2], t -> new HashMap<>())
+              .put(Integer.parseInt(parts[4]), PartitionState.decode(d.getData()));
+        } else if (parts.length == 3 && path.startsWith(ZkPaths.TOPIC_CONFIGS + "/")) {
+          configs.put(parts[2], ZnodeText.decode(d.getData()));
+        }
+      } catch (RuntimeException e) {
+        log.warn("ignoring unreadable metadata znode {}: {}", path, e.toString());
+      }
+    }
+    Map<String, MetadataImage.TopicImage> topics = new TreeMap<>();
+    assignments.forEach((name, a) -> {
+      Map<Integer, MetadataImage.PartitionImage> partitions = new TreeMap<>();
+      Map<Integer, PartitionState> st = states.getOrDefault(name, Map.of());
+      a.replicas()
+          .forEach((p, replicas) ->
+              partitions.put(p, new MetadataImage.PartitionImage(p, replicas, st.get(p))));
+      topics.put(
+          name,
+          new MetadataImage.TopicImage(
+              name, a.topicId(), partitions, Map.copyOf(configs.getOrDefault(name, Map.of()))));
+    });
+    MetadataImage next = new MetadataImage(Map.copyOf(brokers), controller, Map.copyOf(topics));
+    if (next.equals(image)) {
+      return;
+    }
+    synchronized (imageLock) {
+      image = next;
+      imageLock.notifyAll();
+    }
+    for (Consumer<MetadataImage> l : listeners) {
+      try {
+        l.accept(next);
+      } catch (RuntimeException e) {
+        log.error("metadata listener failed", e);
+      }
+    }
+  }
+
+  /**
+   * Registers this broker as an ephemeral znode. A registration left by a previous run of the same
+   * broker id (killed, session not yet expired) is waited out for up to {@code timeout}.
+   */
+  public void registerBroker(BrokerInfo self, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try {
+        client
+            .create()
+            .withMode(CreateMode.EPHEMERAL)
+            .forPath(ZkPaths.broker(self.id()), self.encode());
+        log.info("registered broker {} at {}:{}", self.id(), self.host(), self.port());
+        return;
+      } catch (KeeperException.NodeExistsException e) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "broker.id " + self.id() + " is already registered by a live broker");
+        }
+        log.info("broker id {} still registered by an earlier session, waiting", self.id());
+        Thread.sleep(500);
+      }
+    }
+  }
+
+  /** Creates a topic atomically; throws {@link TopicExistsException} if it exists. */
+  public void createTopic(
+      String name, TopicAssignment assignment, Map<String, String> configs, int controllerEpoch)
+      throws Exception {
+    List<CuratorOp> ops = new ArrayList<>();
+    ops.add(client.transactionOp().create().forPath(ZkPaths.topic(name), assignment.encode()));
+    ops.add(client.transactionOp().create().forPath(ZkPaths.partitions(name)));
+    addPartitionOps(ops, name, assignment.replicas(), controllerEpoch);
+    ops.add(
+        client
+            .transactionOp()
+            .create()
+            .forPath(ZkPaths.topicConfig(name), ZnodeText.encode(configs)));
+    try {
+      client.transaction().forOperations(ops);
+    } catch (KeeperException.NodeExistsException e) {
+      throw new TopicExistsException("Topic '" + name + "' already exists.");
+    }
+    log.info(
+        "created topic {} ({}) with {} partitions",
+        name,
+        assignment.topicId(),
+        assignment.replicas().size());
+  }
+
+  private void addPartitionOps(
+      List<CuratorOp> ops, String topic, Map<Integer, List<Integer>> replicas, int ctrlEpoch)
+      throws Exception {
+    java.util.Set<Integer> live = image.brokers().keySet();
+    for (var e : replicas.entrySet()) {
+      PartitionState state = PartitionStateMachine.initial(e.getValue(), live, ctrlEpoch);
+      ops.add(client.transactionOp().create().forPath(ZkPaths.partition(topic, e.getKey())));
+      ops.add(
+          client
+              .transactionOp()
+              .create()
+              .forPath(ZkPaths.partitionState(topic, e.getKey()), state.encode()));
+    }
+  }
+
+  /** Adds partitions to a topic: new assignment and states in one multi-op guarded by version. */
+  public void addPartitions(String name, Map<Integer, List<Integer>> added, int controllerEpoch)
+      throws Exception {
+    Stat stat = new Stat();
+    byte[] data;
+    try {
+      data = client.getData().storingStatIn(stat).forPath(ZkPaths.topic(name));
+    } catch (KeeperException.NoNodeException e) {
+      throw new UnknownTopicOrPartitionException("Topic '" + name + "' does not exist.");
+    }
+    TopicAssignment current = TopicAssignment.decode(data);
+    Map<Integer, List<Integer>> all = new TreeMap<>(current.replicas());
+    all.putAll(added);
+    List<CuratorOp> ops = new ArrayList<>();
+    ops.add(
+        client
+            .transactionOp()
+            .setData()
+            .withVersion(stat.getVersion())
+            .forPath(ZkPaths.topic(name), new TopicAssignment(current.topicId(), all).encode()));
+    addPartitionOps(ops, name, added, controllerEpoch);
+    client.transaction().forOperations(ops);
+    log.info("topic {} grown to {} partitions", name, all.size());
+  }
+
+  public void deleteTopic(String name) throws Exception {
+    try {
+      client.delete().deletingChildrenIfNeeded().forPath(ZkPaths.topic(name));
+    } catch (KeeperException.NoNodeException e) {
+      throw new UnknownTopicOrPartitionException("Topic '" + name + "' does not exist.");
+    }
+    try {
+      client.delete().forPath(ZkPaths.topicConfig(name));
+    } catch (KeeperException.NoNodeException e) {
+      // a topic created by an older layout without config znode
+    }
+    log.info("deleted topic {}", name);
+  }
+
+  /** Replaces a topic's config overrides. */
+  public void setTopicConfig(String name, Map<String, String> configs) throws Exception {
+    byte[] data = ZnodeText.encode(configs);
+    try {
+      client.setData().forPath(ZkPaths.topicConfig(name), data);
+    } catch (KeeperException.NoNodeException e) {
+      client.create().creatingParentsIfNeeded().forPath(ZkPaths.topicConfig(name), data);
+    }
+    log.info("topic {} config set to {}", name, configs);
+  }
+
+  /** Writes a partition state (controller only). */
+  public void writePartitionState(String topic, int partition, PartitionState state)
+      throws Exception {
+    client.setData().forPath(ZkPaths.partitionState(topic, partition), state.encode());
+  }
+
+  /** Claims the next block of producer ids; returns its first id. */
+  public long allocateProducerIdBlock() throws Exception {
+    while (true) {
+      Stat stat = new Stat();
+      byte[] data;
+      try {
+        data = client.getData().storingStatIn(stat).forPath(ZkPaths.PRODUCER_ID_BLOCK);
+      } catch (KeeperException.NoNodeException e) {
+        try {
+          client
+              .create()
+              .forPath(
+                  ZkPaths.PRODUCER_ID_BLOCK,
+                  ("" + PRODUCER_ID_BLOCK_SIZE).getBytes(StandardCharsets.UTF_8));
+          return 0;
+        } catch (KeeperException.NodeExistsException raced) {
+          continue;
+        }
+      }
+      long start = Long.parseLong(new String(data, StandardCharsets.UTF_8).trim());
+      try {
+        client
+            .setData()
+            .withVersion(stat.getVersion())
+            .forPath(
+                ZkPaths.PRODUCER_ID_BLOCK,
+                ("" + (start + PRODUCER_ID_BLOCK_SIZE)).getBytes(StandardCharsets.UTF_8));
+        return start;
+      } catch (KeeperException.BadVersionException raced) {
+        // another broker took this block; read again
+      }
+    }
+  }
+
+  /** The controller epoch currently stored, if any. */
+  public Optional<Integer> controllerEpoch() throws Exception {
+    try {
+      byte[] d = client.getData().forPath(ZkPaths.CONTROLLER_EPOCH);
+      return Optional.of(Integer.parseInt(new String(d, StandardCharsets.UTF_8).trim()));
+    } catch (KeeperException.NoNodeException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public void close() {
+    for (CuratorCache c : caches) {
+      c.close();
+    }
+    client.close();
+    events.shutdownNow();
+  }
+}

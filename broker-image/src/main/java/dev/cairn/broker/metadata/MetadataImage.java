@@ -1,0 +1,41 @@
+package dev.cairn.broker.metadata;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * An immutable snapshot of cluster metadata as this broker last saw it in the coordinator: live
+ * brokers, the controller, and every topic with its partitions' replicas and state. Metadata
+ * responses and leadership decisions read one snapshot, so they are self-consistent.
+ */
+public record MetadataImage(
+    Map<Integer, BrokerInfo> brokers, int controllerId, Map<String, TopicImage> topics) {
+  public static final MetadataImage EMPTY = new MetadataImage(Map.of(), -1, Map.of());
+
+  /** One topic: id, partitions and config overrides. */
+  public record TopicImage(
+      String name, Uuid id, Map<Integer, PartitionImage> partitions, Map<String, String> configs) {}
+
+  /** One partition: assigned replicas and, once the controller wrote it, its state. */
+  public record PartitionImage(int partition, List<Integer> replicas, PartitionState state) {}
+
+  public TopicImage topic(String name) {
+    return topics.get(name);
+  }
+
+  public PartitionImage partition(TopicPartition tp) {
+    TopicImage t = topics.get(tp.topic());
+    return t == null ? null : t.partitions().get(tp.partition());
+  }
+
+  public TopicImage topicById(Uuid id) {
+    for (TopicImage t : topics.values()) {
+      if (t.id().equals(id)) {
+        return t;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,52 @@
+package dev.cairn.broker.metadata;
+
+/**
+ * The znode layout of cluster metadata in the coordinator (Kafka's ZooKeeper-mode layout, with
+ * {@code key=value} line payloads, see {@link ZnodeText}):
+ *
+ * <pre>
+ * /brokers/ids/&lt;id&gt;                              ephemeral: host, port, rack
+ * /controller                                    ephemeral: brokerid
+ * /controller_epoch                              epoch
+ * /brokers/topics/&lt;topic&gt;                        topic_id, partitions (p:r1,r2;...)
+ * /brokers/topics/&lt;topic&gt;/partitions/&lt;p&gt;/state   leader, leader_epoch, isr, controller_epoch
+ * /config/topics/&lt;topic&gt;                         the topic's config overrides
+ * /latest_producer_id_block                      next free producer id
+ * </pre>
+ */
+public final class ZkPaths {
+  private ZkPaths() {}
+
+  public static final String BROKERS = "/brokers";
+  public static final String BROKER_IDS = "/brokers/ids";
+  public static final String TOPICS = "/brokers/topics";
+  public static final String CONTROLLER = "/controller";
+  public static final String CONTROLLER_EPOCH = "/controller_epoch";
+  public static final String CONFIG = "/config";
+  public static final String TOPIC_CONFIGS = "/config/topics";
+  public static final String PRODUCER_ID_BLOCK = "/latest_producer_id_block";
+
+  public static String broker(int id) {
+    return BROKER_IDS + "/" + id;
+  }
+
+  public static String topic(String topic) {
+    return TOPICS + "/" + topic;
+  }
+
+  public static String partitions(String topic) {
+    return topic(topic) + "/partitions";
+  }
+
+  public static String partition(String topic, int partition) {
+    return partitions(topic) + "/" + partition;
+  }
+
+  public static String partitionState(String topic, int partition) {
+    return partition(topic, partition) + "/state";
+  }
+
+  public static String topicConfig(String topic) {
+    return TOPIC_CONFIGS + "/" + topic;
+  }
+}

@@ -1,0 +1,62 @@
+package dev.cairn.broker.replication;
+
+import dev.cairn.broker.log.LogAppendInfo;
+import dev.cairn.broker.log.UnifiedLog;
+import java.io.IOException;
+import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.NotEnoughReplicasException;
+import org.apache.kafka.common.record.MemoryRecords;
+
+/**
+ * A partition this broker leads: its log, the leader epoch the controller gave it, and the
+ * high-watermark state over its ISR. Appends stamp the leader epoch on batches; the high watermark
+ * is applied to the log after each append so fetches see the new data.
+ */
+public final class Partition {
+  private final TopicPartition tp;
+  private final UnifiedLog log;
+  private final int leaderEpoch;
+  private final HighWatermarkState hw;
+
+  public Partition(
+      TopicPartition tp, UnifiedLog log, int brokerId, int leaderEpoch, Set<Integer> isr)
+      throws IOException {
+    this.tp = tp;
+    this.log = log;
+    this.leaderEpoch = leaderEpoch;
+    this.hw = new HighWatermarkState(brokerId, isr, log.logEndOffset());
+    log.updateHighWatermark(hw.highWatermark());
+  }
+
+  /**
+   * Appends producer batches. acks=all needs at least {@code min.insync.replicas} in the ISR
+   * (NOT_ENOUGH_REPLICAS otherwise, checked before writing, as Kafka does).
+   */
+  public LogAppendInfo appendAsLeader(MemoryRecords records, short acks) throws IOException {
+    if (acks == -1 && hw.isrSize() < log.config().minInsyncReplicas()) {
+      throw new NotEnoughReplicasException(
+          "The size of the current ISR "
+              + hw.isrSize()
+              + " is insufficient to satisfy the min.isr requirement of "
+              + log.config().minInsyncReplicas()
+              + " for partition "
+              + tp);
+    }
+    LogAppendInfo info = log.appendAsLeader(records, leaderEpoch);
+    log.updateHighWatermark(hw.onLeaderAppend(log.logEndOffset()));
+    return info;
+  }
+
+  public TopicPartition topicPartition() {
+    return tp;
+  }
+
+  public UnifiedLog log() {
+    return log;
+  }
+
+  public int leaderEpoch() {
+    return leaderEpoch;
+  }
+}

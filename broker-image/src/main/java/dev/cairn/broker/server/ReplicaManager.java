@@ -1,0 +1,144 @@
+package dev.cairn.broker.server;
+
+import dev.cairn.broker.log.LogAppendInfo;
+import dev.cairn.broker.log.LogManager;
+import dev.cairn.broker.log.UnifiedLog;
+import dev.cairn.broker.metadata.MetadataImage;
+import dev.cairn.broker.metadata.PartitionState;
+import dev.cairn.broker.replication.Partition;
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which partitions this broker leads, kept in step with the metadata image: when the controller
+ * names this broker leader of a partition (or a new leader epoch), the partition's log is opened or
+ * created and a {@link Partition} installed; when a topic disappears from the coordinator its local
+ * logs are deleted. Produce and fetch go through here so "not the leader" and "no such partition"
+ * are decided in one place. Listeners hear about every append (long-polling fetches).
+ */
+public final class ReplicaManager implements Consumer<MetadataImage> {
+  private static final Logger log = LoggerFactory.getLogger(ReplicaManager.class);
+
+  private final int brokerId;
+  private final LogManager logs;
+  private final Map<TopicPartition, Partition> leaders = new ConcurrentHashMap<>();
+  private final java.util.List<Consumer<TopicPartition>> appendListeners =
+      new CopyOnWriteArrayList<>();
+  private final java.util.List<Consumer<Partition>> leadershipListeners =
+      new CopyOnWriteArrayList<>();
+  private volatile MetadataImage image = MetadataImage.EMPTY;
+
+  public ReplicaManager(int brokerId, LogManager logs) {
+    this.brokerId = brokerId;
+    this.logs = logs;
+  }
+
+  public void onAppend(Consumer<TopicPartition> listener) {
+    appendListeners.add(listener);
+  }
+
+  /** Called with each partition this broker becomes leader of (group coordinator loading). */
+  public void onBecomeLeader(Consumer<Partition> listener) {
+    leadershipListeners.add(listener);
+  }
+
+  /** Applies a metadata image (on the metadata event thread). */
+  @Override
+  public void accept(MetadataImage next) {
+    image = next;
+    Set<TopicPartition> seen = new HashSet<>();
+    for (MetadataImage.TopicImage t : next.topics().values()) {
+      logs.reconfigure(t.name());
+      for (MetadataImage.PartitionImage p : t.partitions().values()) {
+        TopicPartition tp = new TopicPartition(t.name(), p.partition());
+        seen.add(tp);
+        PartitionState st = p.state();
+        Partition current = leaders.get(tp);
+        if (st != null && st.leader() == brokerId) {
+          if (current == null || current.leaderEpoch() != st.leaderEpoch()) {
+            becomeLeader(tp, st);
+          }
+        } else if (current != null) {
+          leaders.remove(tp);
+          log.info("{}: no longer leader", tp);
+        }
+      }
+    }
+    for (UnifiedLog l : logs.all()) {
+      TopicPartition tp = l.topicPartition();
+      if (!seen.contains(tp) && next.topic(tp.topic()) == null) {
+        leaders.remove(tp);
+        try {
+          logs.delete(tp);
+        } catch (IOException e) {
+          log.error("{}: could not delete log of deleted topic", tp, e);
+        }
+      }
+    }
+  }
+
+  private void becomeLeader(TopicPartition tp, PartitionState st) {
+    try {
+      UnifiedLog l = logs.getOrCreate(tp);
+      Partition p = new Partition(tp, l, brokerId, st.leaderEpoch(), new HashSet<>(st.isr()));
+      leaders.put(tp, p);
+      log.info("{}: leader at epoch {}, log end offset {}", tp, st.leaderEpoch(), l.logEndOffset());
+      for (Consumer<Partition> listener : leadershipListeners) {
+        listener.accept(p);
+      }
+    } catch (IOException | RuntimeException e) {
+      log.error("{}: could not become leader", tp, e);
+    }
+  }
+
+  public MetadataImage image() {
+    return image;
+  }
+
+  /**
+   * The partition if this broker leads it; UNKNOWN_TOPIC_OR_PARTITION if it does not exist,
+   * NOT_LEADER_OR_FOLLOWER if another broker leads it.
+   */
+  public Partition leaderPartition(TopicPartition tp) {
+    Partition p = leaders.get(tp);
+    if (p != null) {
+      return p;
+    }
+    if (image.partition(tp) == null) {
+      throw new UnknownTopicOrPartitionException("This server does not host " + tp);
+    }
+    throw new NotLeaderOrFollowerException("This broker is not the leader of " + tp);
+  }
+
+  public LogAppendInfo appendToLeader(TopicPartition tp, MemoryRecords records, short acks)
+      throws IOException {
+    LogAppendInfo info = leaderPartition(tp).appendAsLeader(records, acks);
+    for (Consumer<TopicPartition> l : appendListeners) {
+      l.accept(tp);
+    }
+    return info;
+  }
+
+  public int brokerId() {
+    return brokerId;
+  }
+
+  public LogManager logs() {
+    return logs;
+  }
+
+  public int leaderCount() {
+    return leaders.size();
+  }
+}

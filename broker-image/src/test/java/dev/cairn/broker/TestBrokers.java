@@ -1,0 +1,68 @@
+package dev.cairn.broker;
+
+import dev.cairn.broker.config.BrokerConfig;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Configurations and client properties for tests: loopback, free ports, fast groups. */
+public final class TestBrokers {
+  private TestBrokers() {}
+
+  public static Map<String, String> baseConfig(String zkConnect, Path logDir) {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("listeners", "PLAINTEXT://127.0.0.1:0");
+    m.put("cairn.admin.host", "127.0.0.1");
+    m.put("cairn.admin.port", "0");
+    m.put("log.dirs", logDir.toString());
+    m.put("zookeeper.connect", zkConnect);
+    m.put("zookeeper.session.timeout.ms", "6000");
+    m.put("group.initial.rebalance.delay.ms", "0");
+    m.put("offsets.topic.num.partitions", "5");
+    m.put("num.io.threads", "4");
+    m.put("num.network.threads", "2");
+    return m;
+  }
+
+  public static BrokerEngine broker(String zkConnect, Path logDir, Map<String, String> extra) {
+    Map<String, String> m = baseConfig(zkConnect, logDir);
+    m.putAll(extra);
+    return new BrokerEngine(BrokerConfig.of(m));
+  }
+
+  public static String bootstrap(BrokerEngine b) {
+    return "127.0.0.1:" + b.boundAddress().getPort();
+  }
+
+  public static Properties producer(BrokerEngine b) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(b));
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    return p;
+  }
+
+  public static Properties consumer(BrokerEngine b, String group) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(b));
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    if (group != null) {
+      p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+    }
+    return p;
+  }
+
+  public static Properties admin(BrokerEngine b) {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(b));
+    return p;
+  }
+}

@@ -1,0 +1,117 @@
+package dev.cairn.broker.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.broker.BrokerEngine;
+import dev.cairn.broker.TestBrokers;
+import dev.cairn.common.testkit.EngineExtension;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import org.apache.curator.test.TestingServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** kafka-clients producers (acks 0/1/all, idempotent) and assign-mode consumers end to end. */
+class ProduceConsumeTest {
+  static TestingServer zk;
+  static BrokerEngine broker;
+  @TempDir static Path dir;
+
+  @BeforeAll
+  static void start() throws Exception {
+    zk = new TestingServer(true);
+    broker =
+        EngineExtension.startAndAwaitReady(
+            TestBrokers.broker(zk.getConnectString(), dir.resolve("logs"), Map.of()));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (broker != null) {
+      broker.stop(Duration.ofSeconds(2));
+    }
+    zk.close();
+  }
+
+  private static void createTopic(String name, int partitions) throws Exception {
+    try (Admin admin = Admin.create(TestBrokers.admin(broker))) {
+      admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
+    }
+  }
+
+  private static List<ConsumerRecord<String, String>> readAll(TopicPartition tp, int expected) {
+    List<ConsumerRecord<String, String>> out = new ArrayList<>();
+    try (KafkaConsumer<String, String> c =
+        new KafkaConsumer<>(TestBrokers.consumer(broker, null))) {
+      c.assign(List.of(tp));
+      c.seekToBeginning(List.of(tp));
+      long deadline = System.currentTimeMillis() + 15_000;
+      while (out.size() < expected && System.currentTimeMillis() < deadline) {
+        c.poll(Duration.ofMillis(200)).forEach(out::add);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void idempotentProducerWritesConsecutiveOffsetsThatAConsumerReadsBack() throws Exception {
+    createTopic("orders", 1);
+    try (KafkaProducer<String, String> p = new KafkaProducer<>(TestBrokers.producer(broker))) {
+      for (int i = 0; i < 100; i++) {
+        RecordMetadata md = p.send(new ProducerRecord<>("orders", 0, "k" + i, "v" + i)).get();
+        assertThat(md.offset()).isEqualTo(i);
+      }
+    }
+    List<ConsumerRecord<String, String>> records = readAll(new TopicPartition("orders", 0), 100);
+    assertThat(records).hasSize(100);
+    for (int i = 0; i < 100; i++) {
+      assertThat(records.get(i).offset()).isEqualTo(i);
+      assertThat(records.get(i).key()).isEqualTo("k" + i);
+      assertThat(records.get(i).value()).isEqualTo("v" + i);
+    }
+  }
+
+  @Test
+  void acksZeroAndOneAndAllAllDeliver() throws Exception {
+    createTopic("acks", 1);
+    for (String acks : List.of("0", "1", "all")) {
+      Properties props = TestBrokers.producer(broker);
+      props.put(ProducerConfig.ACKS_CONFIG, acks);
+      props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, acks.equals("all"));
+      props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+      try (KafkaProducer<String, String> p = new KafkaProducer<>(props)) {
+        for (int i = 0; i < 10; i++) {
+          p.send(new ProducerRecord<>("acks", "acks-" + acks + "-" + i)).get();
+        }
+      }
+    }
+    List<ConsumerRecord<String, String>> records = readAll(new TopicPartition("acks", 0), 30);
+    assertThat(records).extracting(ConsumerRecord::value).hasSize(30);
+    assertThat(records.get(29).value()).isEqualTo("acks-all-9");
+  }
+
+  @Test
+  void producingToAnUnknownTopicAutoCreatesIt() throws ExecutionException, InterruptedException {
+    try (KafkaProducer<String, String> p = new KafkaProducer<>(TestBrokers.producer(broker))) {
+      RecordMetadata md = p.send(new ProducerRecord<>("auto-created", "x")).get();
+      assertThat(md.offset()).isZero();
+    }
+    assertThat(readAll(new TopicPartition("auto-created", 0), 1)).hasSize(1);
+  }
+}
