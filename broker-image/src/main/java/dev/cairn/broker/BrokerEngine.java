@@ -7,12 +7,16 @@ import dev.cairn.broker.api.CreateTopicsHandler;
 import dev.cairn.broker.api.DeleteTopicsHandler;
 import dev.cairn.broker.api.DescribeClusterHandler;
 import dev.cairn.broker.api.FetchHandler;
+import dev.cairn.broker.api.FindCoordinatorHandler;
+import dev.cairn.broker.api.GroupHandlers;
 import dev.cairn.broker.api.InitProducerIdHandler;
 import dev.cairn.broker.api.ListOffsetsHandler;
 import dev.cairn.broker.api.MetadataHandler;
+import dev.cairn.broker.api.OffsetHandlers;
 import dev.cairn.broker.api.ProduceHandler;
 import dev.cairn.broker.config.BrokerConfig;
 import dev.cairn.broker.config.Listener;
+import dev.cairn.broker.group.GroupCoordinator;
 import dev.cairn.broker.log.LogConfig;
 import dev.cairn.broker.log.LogManager;
 import dev.cairn.broker.log.UnifiedLog;
@@ -142,6 +146,11 @@ public final class BrokerEngine implements Engine {
             new ProducerIdManager(
                 metadata::allocateProducerIdBlock, ClusterMetadata.PRODUCER_ID_BLOCK_SIZE));
 
+    GroupCoordinator groups =
+        new GroupCoordinator(config, replicas, ctx.topics(), System::currentTimeMillis);
+    groups.start(scheduler);
+    GroupHandlers groupApis = new GroupHandlers(groups);
+    OffsetHandlers offsetApis = new OffsetHandlers(groups);
     ApiTable apis = new ApiTable();
     apis.add(ApiKeys.API_VERSIONS, 4, new ApiVersionsHandler(apis))
         .add(ApiKeys.METADATA, 12, new MetadataHandler(ctx))
@@ -152,7 +161,17 @@ public final class BrokerEngine implements Engine {
         .add(ApiKeys.DELETE_TOPICS, 6, new DeleteTopicsHandler(ctx))
         .add(ApiKeys.CREATE_PARTITIONS, 3, new CreatePartitionsHandler(ctx))
         .add(ApiKeys.INIT_PRODUCER_ID, 5, new InitProducerIdHandler(ctx))
-        .add(ApiKeys.DESCRIBE_CLUSTER, 1, new DescribeClusterHandler(ctx));
+        .add(ApiKeys.DESCRIBE_CLUSTER, 1, new DescribeClusterHandler(ctx))
+        .add(ApiKeys.FIND_COORDINATOR, 6, new FindCoordinatorHandler(groups))
+        .add(ApiKeys.JOIN_GROUP, 9, groupApis.join())
+        .add(ApiKeys.SYNC_GROUP, 5, groupApis.sync())
+        .add(ApiKeys.HEARTBEAT, 4, groupApis.heartbeat())
+        .add(ApiKeys.LEAVE_GROUP, 5, groupApis.leave())
+        .add(ApiKeys.LIST_GROUPS, 5, groupApis.list())
+        .add(ApiKeys.DESCRIBE_GROUPS, 5, groupApis.describe())
+        .add(ApiKeys.DELETE_GROUPS, 2, groupApis.delete())
+        .add(ApiKeys.OFFSET_COMMIT, 8, offsetApis.commit())
+        .add(ApiKeys.OFFSET_FETCH, 8, offsetApis.fetch());
 
     server = new NettyServer("broker", config.get(BrokerConfig.NUM_NETWORK_THREADS));
     int maxFrame = config.get(BrokerConfig.SOCKET_REQUEST_MAX_BYTES);

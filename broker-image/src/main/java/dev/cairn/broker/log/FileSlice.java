@@ -1,5 +1,8 @@
 package dev.cairn.broker.log;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import org.apache.kafka.common.record.BaseRecords;
 import org.apache.kafka.common.record.RecordsSend;
@@ -15,6 +18,19 @@ public record FileSlice(Path file, long position, int size) implements BaseRecor
   @Override
   public int sizeInBytes() {
     return size;
+  }
+
+  /** Reads the bytes into memory (internal readers such as the group coordinator's loader). */
+  public ByteBuffer readFully() throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate(size);
+    try (FileChannel ch = FileChannel.open(file)) {
+      while (buf.hasRemaining()) {
+        if (ch.read(buf, position + buf.position()) < 0) {
+          break;
+        }
+      }
+    }
+    return buf.flip();
   }
 
   /** Kafka's own socket layer is not used here; {@code ResponseWriter} sends file regions. */

@@ -1,0 +1,140 @@
+package dev.cairn.broker.api;
+
+import dev.cairn.broker.group.GroupCoordinator;
+import dev.cairn.broker.group.OffsetRecords;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.OffsetCommitRequestData;
+import org.apache.kafka.common.message.OffsetCommitResponseData;
+import org.apache.kafka.common.message.OffsetCommitResponseData.OffsetCommitResponsePartition;
+import org.apache.kafka.common.message.OffsetCommitResponseData.OffsetCommitResponseTopic;
+import org.apache.kafka.common.message.OffsetFetchRequestData;
+import org.apache.kafka.common.message.OffsetFetchResponseData;
+import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseGroup;
+import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponsePartition;
+import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponsePartitions;
+import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseTopic;
+import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseTopics;
+import org.apache.kafka.common.protocol.Errors;
+
+/**
+ * OffsetCommit and OffsetFetch (v0-7 single group, v8+ batched groups). A partition without a
+ * committed offset is answered with offset -1 and no error, as Kafka does.
+ */
+public final class OffsetHandlers {
+  private final GroupCoordinator groups;
+
+  public OffsetHandlers(GroupCoordinator groups) {
+    this.groups = groups;
+  }
+
+  public ApiHandler<OffsetCommitRequestData> commit() {
+    return (ctx, r) -> {
+      List<GroupCoordinator.Commit> commits = new ArrayList<>();
+      for (OffsetCommitRequestData.OffsetCommitRequestTopic t : r.topics()) {
+        for (OffsetCommitRequestData.OffsetCommitRequestPartition p : t.partitions()) {
+          commits.add(
+              new GroupCoordinator.Commit(
+                  new TopicPartition(t.name(), p.partitionIndex()),
+                  p.committedOffset(),
+                  p.committedLeaderEpoch(),
+                  p.committedMetadata()));
+        }
+      }
+      Map<TopicPartition, Errors> result =
+          groups.commit(
+              r.groupId(),
+              r.memberId(),
+              r.groupInstanceId(),
+              r.generationIdOrMemberEpoch(),
+              commits);
+      Map<String, OffsetCommitResponseTopic> topics = new LinkedHashMap<>();
+      result.forEach((tp, e) ->
+          topics
+              .computeIfAbsent(tp.topic(), n -> new OffsetCommitResponseTopic().setName(n))
+              .partitions()
+              .add(
+                  new OffsetCommitResponsePartition()
+                      .setPartitionIndex(tp.partition())
+                      .setErrorCode(e.code())));
+      return CompletableFuture.completedFuture(
+          new OffsetCommitResponseData().setTopics(new ArrayList<>(topics.values())));
+    };
+  }
+
+  public ApiHandler<OffsetFetchRequestData> fetch() {
+    return (ctx, r) -> {
+      OffsetFetchResponseData response = new OffsetFetchResponseData();
+      if (ctx.version() < 8) {
+        List<TopicPartition> wanted = null;
+        if (r.topics() != null) {
+          wanted = new ArrayList<>();
+          for (OffsetFetchRequestData.OffsetFetchRequestTopic t : r.topics()) {
+            for (int p : t.partitionIndexes()) {
+              wanted.add(new TopicPartition(t.name(), p));
+            }
+          }
+        }
+        Errors owner = groups.ownership(r.groupId());
+        if (owner != Errors.NONE) {
+          return CompletableFuture.completedFuture(response.setErrorCode(owner.code()));
+        }
+        Map<String, OffsetFetchResponseTopic> topics = new LinkedHashMap<>();
+        groups
+            .fetchOffsets(r.groupId(), wanted)
+            .forEach((tp, v) ->
+                topics
+                    .computeIfAbsent(tp.topic(), n -> new OffsetFetchResponseTopic().setName(n))
+                    .partitions()
+                    .add(
+                        new OffsetFetchResponsePartition()
+                            .setPartitionIndex(tp.partition())
+                            .setCommittedOffset(v == null ? -1 : v.offset())
+                            .setCommittedLeaderEpoch(v == null ? -1 : v.leaderEpoch())
+                            .setMetadata(v == null ? "" : v.metadata())));
+        return CompletableFuture.completedFuture(
+            response.setTopics(new ArrayList<>(topics.values())));
+      }
+      for (OffsetFetchRequestData.OffsetFetchRequestGroup g : r.groups()) {
+        response.groups().add(fetchGroup(g));
+      }
+      return CompletableFuture.completedFuture(response);
+    };
+  }
+
+  private OffsetFetchResponseGroup fetchGroup(OffsetFetchRequestData.OffsetFetchRequestGroup g) {
+    OffsetFetchResponseGroup out = new OffsetFetchResponseGroup().setGroupId(g.groupId());
+    Errors owner = groups.ownership(g.groupId());
+    if (owner != Errors.NONE) {
+      return out.setErrorCode(owner.code());
+    }
+    List<TopicPartition> wanted = null;
+    if (g.topics() != null) {
+      wanted = new ArrayList<>();
+      for (OffsetFetchRequestData.OffsetFetchRequestTopics t : g.topics()) {
+        for (int p : t.partitionIndexes()) {
+          wanted.add(new TopicPartition(t.name(), p));
+        }
+      }
+    }
+    Map<String, OffsetFetchResponseTopics> topics = new LinkedHashMap<>();
+    for (Map.Entry<TopicPartition, OffsetRecords.Value> e :
+        groups.fetchOffsets(g.groupId(), wanted).entrySet()) {
+      OffsetRecords.Value v = e.getValue();
+      topics
+          .computeIfAbsent(e.getKey().topic(), n -> new OffsetFetchResponseTopics().setName(n))
+          .partitions()
+          .add(
+              new OffsetFetchResponsePartitions()
+                  .setPartitionIndex(e.getKey().partition())
+                  .setCommittedOffset(v == null ? -1 : v.offset())
+                  .setCommittedLeaderEpoch(v == null ? -1 : v.leaderEpoch())
+                  .setMetadata(v == null ? "" : v.metadata()));
+    }
+    return out.setTopics(new ArrayList<>(topics.values()));
+  }
+}

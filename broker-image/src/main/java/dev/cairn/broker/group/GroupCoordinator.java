@@ -1,0 +1,450 @@
+package dev.cairn.broker.group;
+
+import dev.cairn.broker.config.BrokerConfig;
+import dev.cairn.broker.log.FetchDataInfo;
+import dev.cairn.broker.log.UnifiedLog;
+import dev.cairn.broker.metadata.BrokerInfo;
+import dev.cairn.broker.metadata.MetadataImage;
+import dev.cairn.broker.replication.Partition;
+import dev.cairn.broker.server.ReplicaManager;
+import dev.cairn.broker.server.TopicAdmin;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.internals.Topic;
+import org.apache.kafka.common.message.JoinGroupRequestData;
+import org.apache.kafka.common.message.JoinGroupResponseData;
+import org.apache.kafka.common.message.SyncGroupRequestData;
+import org.apache.kafka.common.message.SyncGroupResponseData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.MutableRecordBatch;
+import org.apache.kafka.common.record.Record;
+import org.apache.kafka.common.record.SimpleRecord;
+import org.apache.kafka.common.utils.Utils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The group coordinator: owns the groups whose {@code __consumer_offsets} partition ({@code
+ * abs(groupId.hashCode()) mod offsets.topic.num.partitions}, as Kafka) this broker leads.
+ *
+ * <p>Offsets are durable: a commit is appended to the group's offsets partition (acks=all) before
+ * it is acknowledged and applied in memory; when this broker becomes leader of an offsets partition
+ * it replays that partition's log (latest value per key wins, tombstones delete) and answers
+ * COORDINATOR_LOAD_IN_PROGRESS meanwhile. Group membership is not persisted: after a coordinator
+ * restart members rejoin (UNKNOWN_MEMBER_ID) and keep their committed offsets.
+ *
+ * <p>Concurrency: each group's monitor guards it; a ticker every 100 ms expires sessions and
+ * completes timed-out join phases.
+ */
+public final class GroupCoordinator {
+  private static final Logger log = LoggerFactory.getLogger(GroupCoordinator.class);
+  private static final int OFFSET_METADATA_MAX_BYTES = 4096;
+
+  private final BrokerConfig config;
+  private final ReplicaManager replicas;
+  private final TopicAdmin topics;
+  private final LongSupplier clock;
+  private final ClassicGroup.Settings settings;
+  private final int offsetsPartitions;
+  private final Map<String, ClassicGroup> groups = new ConcurrentHashMap<>();
+  private final Set<Integer> loaded = ConcurrentHashMap.newKeySet();
+
+  public GroupCoordinator(
+      BrokerConfig config, ReplicaManager replicas, TopicAdmin topics, LongSupplier clock) {
+    this.config = config;
+    this.replicas = replicas;
+    this.topics = topics;
+    this.clock = clock;
+    this.offsetsPartitions = config.get(BrokerConfig.OFFSETS_TOPIC_PARTITIONS);
+    this.settings =
+        new ClassicGroup.Settings(
+            config.get(BrokerConfig.GROUP_MIN_SESSION_TIMEOUT_MS),
+            config.get(BrokerConfig.GROUP_MAX_SESSION_TIMEOUT_MS),
+            config.get(BrokerConfig.GROUP_INITIAL_REBALANCE_DELAY_MS),
+            config.get(BrokerConfig.GROUP_MAX_SIZE));
+  }
+
+  public void start(ScheduledExecutorService scheduler) {
+    replicas.onBecomeLeader(p -> scheduler.execute(() -> maybeLoad(p)));
+    scheduler.scheduleWithFixedDelay(this::tick, 100, 100, TimeUnit.MILLISECONDS);
+  }
+
+  public int partitionFor(String groupId) {
+    return Utils.abs(groupId.hashCode()) % offsetsPartitions;
+  }
+
+  /**
+   * FindCoordinator: creates {@code __consumer_offsets} on first use, then names the leader of the
+   * group's partition. Returns null (COORDINATOR_NOT_AVAILABLE) when there is none yet.
+   */
+  public BrokerInfo findCoordinator(String groupId) throws Exception {
+    MetadataImage image = replicas.image();
+    if (image.topic(Topic.GROUP_METADATA_TOPIC_NAME) == null) {
+      try {
+        topics.create(
+            Topic.GROUP_METADATA_TOPIC_NAME,
+            offsetsPartitions,
+            config.get(BrokerConfig.OFFSETS_TOPIC_REPLICATION_FACTOR),
+            Map.of(),
+            Map.of(
+                "cleanup.policy",
+                "compact",
+                "segment.bytes",
+                "" + config.get(BrokerConfig.OFFSETS_TOPIC_SEGMENT_BYTES)),
+            false,
+            Duration.ofSeconds(10));
+      } catch (TopicExistsException e) {
+        // created concurrently
+      }
+      image = replicas.image();
+    }
+    MetadataImage.PartitionImage p =
+        image.partition(new TopicPartition(Topic.GROUP_METADATA_TOPIC_NAME, partitionFor(groupId)));
+    if (p == null || p.state() == null) {
+      return null;
+    }
+    return image.brokers().get(p.state().leader());
+  }
+
+  private void maybeLoad(Partition p) {
+    TopicPartition tp = p.topicPartition();
+    if (!tp.topic().equals(Topic.GROUP_METADATA_TOPIC_NAME)) {
+      return;
+    }
+    long start = System.nanoTime();
+    int records = 0;
+    try {
+      UnifiedLog l = p.log();
+      long offset = l.logStartOffset();
+      while (offset < l.highWatermark()) {
+        FetchDataInfo data = l.read(offset, 1 << 20, true);
+        if (data.records() == null) {
+          break;
+        }
+        MemoryRecords mr = MemoryRecords.readableRecords(data.records().readFully());
+        for (MutableRecordBatch batch : mr.batches()) {
+          for (Record r : batch) {
+            apply(r);
+            records++;
+          }
+          offset = batch.nextOffset();
+        }
+      }
+      loaded.add(tp.partition());
+      log.info(
+          "{}: loaded {} offset records in {} ms",
+          tp,
+          records,
+          (System.nanoTime() - start) / 1_000_000);
+    } catch (Exception e) {
+      log.error("{}: loading group offsets failed", tp, e);
+    }
+  }
+
+  private void apply(Record r) {
+    if (!r.hasKey()) {
+      return;
+    }
+    OffsetRecords.Key key = OffsetRecords.parseKey(r.key());
+    if (key == null) {
+      return;
+    }
+    ClassicGroup g = groups.computeIfAbsent(key.group(), ClassicGroup::new);
+    synchronized (g) {
+      TopicPartition tp = new TopicPartition(key.topic(), key.partition());
+      if (r.hasValue()) {
+        g.offsets.put(tp, OffsetRecords.parseValue(r.value()));
+      } else {
+        g.offsets.remove(tp);
+      }
+    }
+  }
+
+  /** NONE if this broker coordinates {@code groupId} and has loaded it, else the error. */
+  public Errors ownership(String groupId) {
+    if (groupId == null || groupId.isEmpty()) {
+      return Errors.INVALID_GROUP_ID;
+    }
+    int partition = partitionFor(groupId);
+    TopicPartition tp = new TopicPartition(Topic.GROUP_METADATA_TOPIC_NAME, partition);
+    try {
+      replicas.leaderPartition(tp);
+    } catch (RuntimeException e) {
+      return Errors.NOT_COORDINATOR;
+    }
+    return loaded.contains(partition) ? Errors.NONE : Errors.COORDINATOR_LOAD_IN_PROGRESS;
+  }
+
+  private ClassicGroup group(String groupId) {
+    return groups.computeIfAbsent(groupId, ClassicGroup::new);
+  }
+
+  public CompletableFuture<JoinGroupResponseData> join(
+      JoinGroupRequestData req, String clientId, String host, short version) {
+    Errors owner = ownership(req.groupId());
+    if (owner != Errors.NONE) {
+      return CompletableFuture.completedFuture(ClassicGroup.error(owner, req.memberId()));
+    }
+    ClassicGroup g = group(req.groupId());
+    synchronized (g) {
+      return g.join(req, clientId, host, version, clock.getAsLong(), settings);
+    }
+  }
+
+  public CompletableFuture<SyncGroupResponseData> sync(SyncGroupRequestData req) {
+    Errors owner = ownership(req.groupId());
+    if (owner != Errors.NONE) {
+      return CompletableFuture.completedFuture(
+          new SyncGroupResponseData().setErrorCode(owner.code()));
+    }
+    ClassicGroup g = groups.get(req.groupId());
+    if (g == null) {
+      return CompletableFuture.completedFuture(
+          new SyncGroupResponseData().setErrorCode(Errors.UNKNOWN_MEMBER_ID.code()));
+    }
+    synchronized (g) {
+      return g.sync(req, clock.getAsLong());
+    }
+  }
+
+  public Errors heartbeat(String groupId, String memberId, String instanceId, int generation) {
+    Errors owner = ownership(groupId);
+    if (owner != Errors.NONE) {
+      return owner;
+    }
+    ClassicGroup g = groups.get(groupId);
+    if (g == null) {
+      return Errors.UNKNOWN_MEMBER_ID;
+    }
+    synchronized (g) {
+      return g.heartbeat(memberId, instanceId, generation, clock.getAsLong());
+    }
+  }
+
+  public Errors leave(String groupId, String memberId, String instanceId) {
+    ClassicGroup g = groups.get(groupId);
+    if (g == null) {
+      return Errors.UNKNOWN_MEMBER_ID;
+    }
+    synchronized (g) {
+      Errors e = g.leave(memberId, instanceId, clock.getAsLong());
+      if (e == Errors.NONE) {
+        log.info("group {}: member {} left", groupId, instanceId != null ? instanceId : memberId);
+      }
+      return e;
+    }
+  }
+
+  /** One partition of an OffsetCommit. */
+  public record Commit(TopicPartition tp, long offset, int leaderEpoch, String metadata) {}
+
+  /**
+   * Validates the committer (a member of the current generation, or a standalone consumer with
+   * generation -1 of an empty group), appends the commits durably, then applies them. Returns the
+   * error for every partition (NONE, or e.g. ILLEGAL_GENERATION, REBALANCE_IN_PROGRESS).
+   */
+  public Map<TopicPartition, Errors> commit(
+      String groupId, String memberId, String instanceId, int generation, List<Commit> commits) {
+    Map<TopicPartition, Errors> result = new java.util.LinkedHashMap<>();
+    Errors e = ownership(groupId);
+    ClassicGroup g = e == Errors.NONE ? group(groupId) : null;
+    if (g != null) {
+      synchronized (g) {
+        if (generation < 0 && memberId.isEmpty()) {
+          e = g.state == GroupState.EMPTY ? Errors.NONE : Errors.UNKNOWN_MEMBER_ID;
+        } else {
+          e = g.validateMember(memberId, instanceId, generation);
+          if (e == Errors.NONE && g.state == GroupState.COMPLETING_REBALANCE) {
+            e = Errors.REBALANCE_IN_PROGRESS;
+          }
+          if (e == Errors.NONE) {
+            g.members.get(memberId).heartbeat(clock.getAsLong());
+          }
+        }
+      }
+    }
+    List<SimpleRecord> records = new ArrayList<>();
+    long now = clock.getAsLong();
+    for (Commit c : commits) {
+      Errors pe = e;
+      if (pe == Errors.NONE
+          && c.metadata() != null
+          && c.metadata().length() > OFFSET_METADATA_MAX_BYTES) {
+        pe = Errors.OFFSET_METADATA_TOO_LARGE;
+      }
+      if (pe == Errors.NONE) {
+        records.add(
+            new SimpleRecord(
+                now,
+                OffsetRecords.key(groupId, c.tp().topic(), c.tp().partition()),
+                OffsetRecords.value(c.offset(), c.leaderEpoch(), c.metadata(), now)));
+      }
+      result.put(c.tp(), pe);
+    }
+    if (!records.isEmpty()) {
+      Errors written = append(groupId, records);
+      if (written != Errors.NONE) {
+        result.replaceAll((tp, err) -> err == Errors.NONE ? written : err);
+      } else {
+        synchronized (g) {
+          for (Commit c : commits) {
+            if (result.get(c.tp()) == Errors.NONE) {
+              g.offsets.put(
+                  c.tp(), new OffsetRecords.Value(c.offset(), c.leaderEpoch(), c.metadata(), now));
+            }
+          }
+        }
+      }
+    }
+    return result;
+  }
+
+  private Errors append(String groupId, List<SimpleRecord> records) {
+    TopicPartition tp = new TopicPartition(Topic.GROUP_METADATA_TOPIC_NAME, partitionFor(groupId));
+    try {
+      replicas.appendToLeader(
+          tp,
+          MemoryRecords.withRecords(Compression.NONE, records.toArray(new SimpleRecord[0])),
+          (short) -1);
+      return Errors.NONE;
+    } catch (Exception ex) {
+      log.warn("group {}: writing offsets failed: {}", groupId, ex.toString());
+      Errors err = Errors.forException(ex);
+      return err == Errors.NOT_LEADER_OR_FOLLOWER ? Errors.NOT_COORDINATOR : err;
+    }
+  }
+
+  /** Committed offsets of a group: the given partitions, or all when {@code partitions} is null. */
+  public Map<TopicPartition, OffsetRecords.Value> fetchOffsets(
+      String groupId, List<TopicPartition> partitions) {
+    ClassicGroup g = groups.get(groupId);
+    Map<TopicPartition, OffsetRecords.Value> result = new java.util.LinkedHashMap<>();
+    if (g == null) {
+      if (partitions != null) {
+        partitions.forEach(tp -> result.put(tp, null));
+      }
+      return result;
+    }
+    synchronized (g) {
+      if (partitions == null) {
+        result.putAll(g.offsets);
+      } else {
+        partitions.forEach(tp -> result.put(tp, g.offsets.get(tp)));
+      }
+    }
+    return result;
+  }
+
+  /** A group as DescribeGroups / ListGroups report it. */
+  public record GroupSummary(
+      String groupId,
+      String state,
+      String protocolType,
+      String protocol,
+      List<MemberSummary> members) {}
+
+  /** A member as DescribeGroups reports it. */
+  public record MemberSummary(
+      String memberId,
+      String groupInstanceId,
+      String clientId,
+      String clientHost,
+      byte[] metadata,
+      byte[] assignment) {}
+
+  public GroupSummary describe(String groupId) {
+    ClassicGroup g = groups.get(groupId);
+    if (g == null) {
+      return new GroupSummary(groupId, GroupState.DEAD.kafkaName(), "", "", List.of());
+    }
+    synchronized (g) {
+      List<MemberSummary> members = new ArrayList<>();
+      for (GroupMember m : g.members.values()) {
+        members.add(
+            new MemberSummary(
+                m.memberId,
+                m.groupInstanceId,
+                m.clientId,
+                m.clientHost,
+                g.state == GroupState.STABLE && g.protocolName != null
+                    ? m.protocols.getOrDefault(g.protocolName, new byte[0])
+                    : new byte[0],
+                g.state == GroupState.STABLE ? m.assignment : new byte[0]));
+      }
+      return new GroupSummary(
+          groupId,
+          g.state.kafkaName(),
+          g.protocolType == null ? "" : g.protocolType,
+          g.state == GroupState.STABLE && g.protocolName != null ? g.protocolName : "",
+          members);
+    }
+  }
+
+  /** Every group this broker coordinates. */
+  public List<GroupSummary> list() {
+    List<GroupSummary> result = new ArrayList<>();
+    for (String id : groups.keySet()) {
+      if (ownership(id) == Errors.NONE) {
+        result.add(describe(id));
+      }
+    }
+    return result;
+  }
+
+  /** DeleteGroups: only empty groups; their offsets get tombstones. */
+  public Errors delete(String groupId) {
+    Errors owner = ownership(groupId);
+    if (owner != Errors.NONE) {
+      return owner;
+    }
+    ClassicGroup g = groups.get(groupId);
+    if (g == null) {
+      return Errors.GROUP_ID_NOT_FOUND;
+    }
+    synchronized (g) {
+      if (g.state != GroupState.EMPTY) {
+        return Errors.NON_EMPTY_GROUP;
+      }
+      List<SimpleRecord> tombstones = new ArrayList<>();
+      long now = clock.getAsLong();
+      for (TopicPartition tp : g.offsets.keySet()) {
+        tombstones.add(
+            new SimpleRecord(
+                now, OffsetRecords.key(groupId, tp.topic(), tp.partition()), (byte[]) null));
+      }
+      if (!tombstones.isEmpty()) {
+        Errors written = append(groupId, tombstones);
+        if (written != Errors.NONE) {
+          return written;
+        }
+      }
+      g.state = GroupState.DEAD;
+      groups.remove(groupId);
+    }
+    log.info("group {} deleted", groupId);
+    return Errors.NONE;
+  }
+
+  private void tick() {
+    long now = clock.getAsLong();
+    for (ClassicGroup g : groups.values()) {
+      synchronized (g) {
+        for (String expired : g.tick(now)) {
+          log.info("group {}: member {} session expired", g.groupId, expired);
+        }
+      }
+    }
+  }
+}
