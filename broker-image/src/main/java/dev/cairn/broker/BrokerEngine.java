@@ -116,7 +116,7 @@ public final class BrokerEngine implements Engine {
         new LogManager(
             config.logDirs(),
             topic -> {
-              MetadataImage.TopicImage t = metadata.image().topic(topic);
+              MetadataImage.TopicImage t = metadata.latest().topic(topic);
               return LogConfig.of(config, t == null ? Map.of() : t.configs());
             },
             System::currentTimeMillis);

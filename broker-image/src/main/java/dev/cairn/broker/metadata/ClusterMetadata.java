@@ -54,6 +54,7 @@ public final class ClusterMetadata implements Closeable {
   private final List<Consumer<MetadataImage>> listeners = new CopyOnWriteArrayList<>();
   private final Object imageLock = new Object();
   private volatile MetadataImage image = MetadataImage.EMPTY;
+  private volatile MetadataImage lastBuilt = MetadataImage.EMPTY;
 
   public ClusterMetadata(String connect, int sessionTimeoutMs, int connectionTimeoutMs) {
     this.client =
@@ -115,8 +116,14 @@ public final class ClusterMetadata implements Closeable {
     return events;
   }
 
+  /** The image clients may be told about: listeners have applied it. */
   public MetadataImage image() {
     return image;
+  }
+
+  /** The newest image, possibly still being applied by listeners (topic configs for new logs). */
+  public MetadataImage latest() {
+    return lastBuilt;
   }
 
   /** Calls {@code listener} on the event thread with every new image (and the current one). */
@@ -189,19 +196,22 @@ public final class ClusterMetadata implements Closeable {
               name, a.topicId(), partitions, Map.copyOf(configs.getOrDefault(name, Map.of()))));
     });
     MetadataImage next = new MetadataImage(Map.copyOf(brokers), controller, Map.copyOf(topics));
-    if (next.equals(image)) {
+    if (next.equals(lastBuilt)) {
       return;
     }
-    synchronized (imageLock) {
-      image = next;
-      imageLock.notifyAll();
-    }
+    lastBuilt = next;
+    // Listeners (the replica manager) apply the image before it is published, so a client that
+    // sees a partition in Metadata finds this broker already acting on it.
     for (Consumer<MetadataImage> l : listeners) {
       try {
         l.accept(next);
       } catch (RuntimeException e) {
         log.error("metadata listener failed", e);
       }
+    }
+    synchronized (imageLock) {
+      image = next;
+      imageLock.notifyAll();
     }
   }
 

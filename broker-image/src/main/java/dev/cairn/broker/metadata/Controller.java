@@ -51,7 +51,7 @@ public final class Controller {
         epoch = -1;
       }
       if (epoch >= 0) {
-        electLeaders(metadata.image());
+        electLeaders(image);
       }
     } catch (Exception e) {
       log.warn("controller step failed: {}", e.toString());
