@@ -42,6 +42,7 @@ public final class RespParser {
   }
 
   private long maxBulk;
+  private long pendingBytes;
   private byte[][] argv = NO_ARGS;
   private int argc;
   private long expectedArgs = -1;
@@ -55,6 +56,11 @@ public final class RespParser {
   /** proto-max-bulk-len may change at run time (CONFIG SET). */
   public void maxBulk(long maxBulk) {
     this.maxBulk = maxBulk;
+  }
+
+  /** Bytes of the arguments received so far of a partly received command. */
+  public long pendingBytes() {
+    return pendingBytes;
   }
 
   /** Whether a command is partly received. */
@@ -84,6 +90,7 @@ public final class RespParser {
           expectedArgs = n;
           argv = new byte[(int) Math.min(n, 1024)][];
           argc = 0;
+          continue;
         } else {
           byte[][] inline = readInline(in);
           if (inline == null) {
@@ -120,9 +127,11 @@ public final class RespParser {
         argv = Arrays.copyOf(argv, (int) Math.min(expectedArgs, (long) argv.length * 2));
       }
       argv[argc++] = arg;
+      pendingBytes += arg.length;
       if (argc == expectedArgs) {
         byte[][] done = argv;
         expectedArgs = -1;
+        pendingBytes = 0;
         argv = NO_ARGS;
         if (!sink.command(done)) {
           return true;

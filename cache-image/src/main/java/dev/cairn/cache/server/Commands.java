@@ -51,8 +51,23 @@ final class Commands {
             name, arity, f, Command.derive(f, c), first, last, step, h, new CommandStats()));
   }
 
+  /** A fresh table: statistics belong to one server. */
   static CommandTable table() {
-    return new CommandTable(table);
+    List<Command> fresh = new ArrayList<>();
+    for (Command c : table) {
+      fresh.add(
+          new Command(
+              c.name(),
+              c.arity(),
+              c.flags(),
+              c.categories(),
+              c.firstKey(),
+              c.lastKey(),
+              c.step(),
+              c.handler(),
+              new CommandStats()));
+    }
+    return new CommandTable(fresh);
   }
 
   static {

@@ -65,12 +65,13 @@ final class Connection extends ByteToMessageDecoder implements RespParser.Sink {
       return;
     }
     long limit = server.config().get(CacheConfig.CLIENT_QUERY_BUFFER_LIMIT);
-    if (in.readableBytes() > limit) {
+    long buffered = in.readableBytes() + parser.pendingBytes();
+    if (buffered > limit) {
       log.warn(
           "cache client id={} addr={} closed: query buffer {} bytes over client-query-buffer-limit",
           client.id,
           client.address(),
-          in.readableBytes());
+          buffered);
       in.skipBytes(in.readableBytes());
       client.closeWithError("ERR Protocol error: query buffer over client-query-buffer-limit");
     }

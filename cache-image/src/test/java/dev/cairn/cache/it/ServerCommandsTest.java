@@ -1,0 +1,268 @@
+package dev.cairn.cache.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.cache.CacheEngine;
+import dev.cairn.cache.config.CacheConfig;
+import dev.cairn.common.testkit.EngineExtension;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Protocol;
+
+/** Server commands: AUTH/ACL, HELLO, INFO, CONFIG, CLIENT, COMMAND, maxmemory, metrics. */
+class ServerCommandsTest {
+  @RegisterExtension
+  static final EngineExtension<CacheEngine> cache =
+      EngineExtension.of(() -> new CacheEngine(CacheConfig.forTest(0)));
+
+  private Jedis jedis;
+
+  private Jedis connect() {
+    return new Jedis("127.0.0.1", cache.engine().address().getPort());
+  }
+
+  @BeforeEach
+  void open() {
+    jedis = connect();
+    jedis.flushAll();
+  }
+
+  @AfterEach
+  void close() {
+    jedis.close();
+    try (Jedis admin = connect()) {
+      if (passwordSet) {
+        admin.auth("secret");
+      }
+      admin.configSet("requirepass", "");
+      admin.configSet("maxmemory", "0");
+      admin.configSet("maxmemory-policy", "noeviction");
+    }
+  }
+
+  private boolean passwordSet;
+
+  private void requirePassword() {
+    jedis.configSet("requirepass", "secret");
+    passwordSet = true;
+  }
+
+  @Test
+  void requirepassDemandsAuthThenAcceptsIt() {
+    requirePassword();
+    try (Jedis other = connect()) {
+      assertThatThrownBy(() -> other.get("k")).hasMessage("NOAUTH Authentication required.");
+      assertThatThrownBy(() -> other.auth("wrong"))
+          .hasMessage("WRONGPASS invalid username-password pair or user is disabled.");
+      assertThat(other.auth("secret")).isEqualTo("OK");
+      assertThat(other.get("k")).isNull();
+    }
+  }
+
+  @Test
+  void aclUsersWithCategoriesAndKeyPatterns() {
+    assertThat(
+            jedis.aclSetUser(
+                "reader", "on", ">pw", "~cache:*", "+@read", "-@dangerous", "+acl|whoami"))
+        .isEqualTo("OK");
+    jedis.set("cache:1", "v");
+    jedis.set("secret:1", "v");
+    try (Jedis reader = connect()) {
+      assertThat(reader.auth("reader", "pw")).isEqualTo("OK");
+      assertThat(reader.aclWhoAmI()).isEqualTo("reader");
+      assertThat(reader.get("cache:1")).isEqualTo("v");
+      assertThatThrownBy(() -> reader.get("secret:1"))
+          .hasMessage(
+              "NOPERM this user has no permissions to access one of the keys used as arguments");
+      assertThatThrownBy(() -> reader.set("cache:1", "x"))
+          .hasMessage("NOPERM this user has no permissions to run the 'set' command");
+    }
+    assertThat(jedis.aclUsers()).containsExactly("default", "reader");
+    assertThat(jedis.aclList()).anyMatch(l -> l.startsWith("user reader on #"));
+    assertThat(jedis.aclGetUser("reader").getKeys()).isEqualTo("~cache:*");
+    assertThat(jedis.aclCat()).contains("keyspace", "string", "dangerous");
+    assertThat(jedis.aclCat("hash")).contains("hset", "hget");
+    assertThat(jedis.aclDelUser("reader")).isEqualTo(1);
+  }
+
+  @Test
+  void helloSwitchesProtocolAndAuthenticates() {
+    requirePassword();
+    try (Jedis other = connect()) {
+      Object reply = other.sendCommand(Protocol.Command.HELLO, "3", "AUTH", "default", "secret");
+      assertThat(reply).isInstanceOf(List.class);
+      assertThat(other.ping()).isEqualTo("PONG");
+      assertThatThrownBy(() -> other.sendCommand(Protocol.Command.HELLO, "4"))
+          .hasMessage("NOPROTO unsupported protocol version");
+    }
+  }
+
+  @Test
+  void infoHasRedisSectionsAndFields() {
+    jedis.set("a", "1");
+    jedis.get("a");
+    jedis.get("missing");
+    String info = jedis.info();
+    assertThat(info)
+        .contains("# Server", "redis_version:", "tcp_port:", "# Clients", "connected_clients:")
+        .contains("# Memory", "used_memory:", "maxmemory_policy:noeviction", "# Stats")
+        .contains("keyspace_hits:", "keyspace_misses:", "# Keyspace", "db0:keys=1,expires=0");
+    assertThat(jedis.info("commandstats")).contains("cmdstat_get:calls=");
+  }
+
+  @Test
+  void configGetSetWithGlobsAndErrors() {
+    Map<String, String> got = jedis.configGet("maxmemory*");
+    assertThat(got).containsKeys("maxmemory", "maxmemory-policy", "maxmemory-samples");
+    assertThat(jedis.configSet("maxmemory", "10mb")).isEqualTo("OK");
+    assertThat(jedis.configGet("maxmemory")).containsEntry("maxmemory", "10485760");
+    assertThatThrownBy(() -> jedis.configSet("nosuch", "1"))
+        .hasMessage("ERR Unknown option or number of arguments for CONFIG SET - 'nosuch'");
+    assertThatThrownBy(() -> jedis.configSet("port", "1"))
+        .hasMessage(
+            "ERR CONFIG SET failed (possibly related to argument 'port') - can't set immutable"
+                + " config");
+    assertThatThrownBy(() -> jedis.configSet("maxmemory-policy", "bogus"))
+        .hasMessageStartingWith(
+            "ERR CONFIG SET failed (possibly related to argument 'maxmemory-policy')");
+  }
+
+  @Test
+  void clientCommands() {
+    assertThat(jedis.clientSetname("worker-1")).isEqualTo("OK");
+    assertThat(jedis.clientGetname()).isEqualTo("worker-1");
+    long id = jedis.clientId();
+    assertThat(jedis.clientList()).contains("id=" + id, "name=worker-1");
+    assertThat(jedis.clientInfo()).contains("id=" + id);
+    try (Jedis victim = connect()) {
+      long victimId = victim.clientId();
+      assertThat(
+              jedis.clientKill(
+                  new redis.clients.jedis.params.ClientKillParams().id(Long.toString(victimId))))
+          .isEqualTo(1);
+    }
+    assertThatThrownBy(() -> jedis.clientSetname("bad name"))
+        .hasMessage("ERR Client names cannot contain spaces, newlines or special characters.");
+  }
+
+  @Test
+  void commandIntrospection() {
+    assertThat(jedis.commandCount()).isGreaterThan(150);
+    var info = jedis.commandInfo("get").get("get");
+    assertThat(info.getArity()).isEqualTo(2);
+    assertThat(info.getFlags()).contains("readonly", "fast");
+    assertThat(info.getAclCategories()).contains("@read", "@string", "@fast");
+    assertThat(jedis.commandGetKeys("mset", "a", "1", "b", "2")).containsExactly("a", "b");
+  }
+
+  @Test
+  void diagnosticsCommands() {
+    assertThat(jedis.time()).hasSize(2);
+    jedis.set("k", "x".repeat(1000));
+    assertThat(jedis.memoryUsage("k")).isGreaterThan(1000L);
+    jedis.configSet("slowlog-log-slower-than", "0");
+    jedis.get("k");
+    assertThat(jedis.slowlogLen()).isPositive();
+    assertThat(jedis.slowlogGet(1)).hasSize(1);
+    jedis.configSet("slowlog-log-slower-than", "10000");
+    assertThat(jedis.slowlogReset()).isEqualTo("OK");
+    assertThat(jedis.waitReplicas(0, 100)).isZero();
+    assertThat(jedis.sendCommand(Protocol.Command.LATENCY, "LATEST")).isEqualTo(List.of());
+    assertThat(jedis.sendCommand(() -> "DEBUG".getBytes(), "SLEEP", "0"))
+        .isEqualTo("OK".getBytes());
+  }
+
+  @Test
+  void noevictionAnswersOomToWrites() {
+    for (int i = 0; i < 100; i++) {
+      jedis.set("k" + i, "x".repeat(1000));
+    }
+    jedis.configSet("maxmemory", "20000");
+    assertThatThrownBy(() -> jedis.set("more", "v"))
+        .hasMessage("OOM command not allowed when used memory > 'maxmemory'.");
+    assertThat(jedis.get("k1")).isNotNull();
+    assertThat(jedis.del("k1")).isEqualTo(1);
+  }
+
+  @Test
+  void allkeysLruEvictsTheLeastRecentlyUsedKeysUnderMaxmemory() {
+    jedis.configSet("maxmemory-policy", "allkeys-lru");
+    jedis.configSet("maxmemory", "200000");
+    for (int i = 0; i < 1000; i++) {
+      jedis.set("k" + i, "x".repeat(1000));
+    }
+    assertThat(jedis.dbSize()).isLessThan(200);
+    assertThat(jedis.info("stats")).containsPattern("evicted_keys:[1-9]");
+    assertThat(jedis.get("k999")).isNotNull();
+    long used = Long.parseLong(jedis.info("memory").replaceAll("(?s).*used_memory:(\\d+).*", "$1"));
+    assertThat(used).isLessThanOrEqualTo(200000);
+  }
+
+  @Test
+  void volatilePoliciesOnlyEvictKeysWithATtl() {
+    for (int i = 0; i < 50; i++) {
+      jedis.set("persistent" + i, "x".repeat(1000));
+    }
+    jedis.configSet("maxmemory-policy", "volatile-ttl");
+    jedis.configSet("maxmemory", "150000");
+    for (int i = 0; i < 200; i++) {
+      jedis.setex("temp" + i, 1000 + i, "x".repeat(1000));
+    }
+    for (int i = 0; i < 50; i++) {
+      assertThat(jedis.exists("persistent" + i)).isTrue();
+    }
+    assertThat(jedis.keys("temp*").size()).isLessThan(200);
+  }
+
+  @Test
+  void lfuPolicyTracksAccessFrequency() {
+    jedis.configSet("maxmemory-policy", "allkeys-lfu");
+    jedis.set("hot", "v");
+    for (int i = 0; i < 100; i++) {
+      jedis.get("hot");
+    }
+    assertThat(jedis.objectFreq("hot")).isGreaterThan(5);
+    assertThatThrownBy(() -> jedis.objectIdletime("hot"))
+        .hasMessageStartingWith("ERR An LFU maxmemory policy is selected");
+  }
+
+  @Test
+  void metricsAndReadinessOnTheAdminPort() throws Exception {
+    jedis.set("a", "1");
+    jedis.get("a");
+    var admin = cache.engine().adminAddress();
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> metrics =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin.getPort() + "/metrics"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    List<String> lines = metrics.body().lines().toList();
+    for (String prefix :
+        List.of(
+            "cairn_cache_commands_processed_total{command=\"get\"",
+            "cairn_cache_command_duration_seconds_bucket{command=\"get\"",
+            "cairn_cache_clients_connected{",
+            "cairn_cache_memory_used_bytes{",
+            "cairn_cache_keys{db=\"db0\"",
+            "cairn_cache_keyspace_hits_total{")) {
+      assertThat(lines).as(prefix).anyMatch(l -> l.startsWith(prefix));
+    }
+    HttpResponse<String> ready =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin.getPort() + "/readyz"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(ready.statusCode()).isEqualTo(200);
+  }
+}
