@@ -8,12 +8,25 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.recipes.barriers.DistributedBarrier;
+import org.apache.curator.framework.recipes.barriers.DistributedDoubleBarrier;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.framework.recipes.cache.PathChildrenCache;
 import org.apache.curator.framework.recipes.cache.PathChildrenCacheEvent;
+import org.apache.curator.framework.recipes.leader.LeaderLatch;
+import org.apache.curator.framework.recipes.leader.LeaderSelector;
+import org.apache.curator.framework.recipes.leader.LeaderSelectorListenerAdapter;
+import org.apache.curator.framework.recipes.queue.DistributedQueue;
+import org.apache.curator.framework.recipes.queue.QueueBuilder;
+import org.apache.curator.framework.recipes.queue.QueueConsumer;
+import org.apache.curator.framework.recipes.queue.QueueSerializer;
+import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.zookeeper.CreateMode;
 import org.junit.jupiter.api.AfterAll;
@@ -103,6 +116,142 @@ class CuratorRecipesTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> added.contains("/members/m1"));
       member.close();
       await().atMost(Duration.ofSeconds(10)).until(() -> removed.contains("/members/m1"));
+    }
+  }
+
+  @Test
+  void leaderLatchElectsOneAndFailsOverWhenItCloses() throws Exception {
+    CuratorFramework c1 = client();
+    CuratorFramework c2 = client();
+    LeaderLatch a = new LeaderLatch(c1, "/leader/latch", "a");
+    try (LeaderLatch b = new LeaderLatch(c2, "/leader/latch", "b")) {
+      a.start();
+      assertThat(a.await(10, TimeUnit.SECONDS)).isTrue();
+      b.start();
+      await().atMost(Duration.ofSeconds(5)).until(() -> b.getParticipants().size() == 2);
+      assertThat(b.hasLeadership()).isFalse();
+      assertThat(b.getLeader().getId()).isEqualTo("a");
+      a.close();
+      assertThat(b.await(10, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      c1.close();
+      c2.close();
+    }
+  }
+
+  @Test
+  void leaderSelectorGivesLeadershipToEachInTurn() throws Exception {
+    AtomicInteger leaders = new AtomicInteger();
+    AtomicInteger concurrent = new AtomicInteger();
+    AtomicInteger maxConcurrent = new AtomicInteger();
+    CountDownLatch all = new CountDownLatch(3);
+    List<LeaderSelector> selectors = new java.util.ArrayList<>();
+    List<CuratorFramework> clients = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      CuratorFramework c = client();
+      clients.add(c);
+      LeaderSelector s =
+          new LeaderSelector(
+              c,
+              "/leader/selector",
+              new LeaderSelectorListenerAdapter() {
+                @Override
+                public void takeLeadership(CuratorFramework client) throws Exception {
+                  maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
+                  leaders.incrementAndGet();
+                  Thread.sleep(50);
+                  concurrent.decrementAndGet();
+                  all.countDown();
+                }
+              });
+      selectors.add(s);
+      s.start();
+    }
+    assertThat(all.await(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(maxConcurrent.get()).isEqualTo(1);
+    selectors.forEach(LeaderSelector::close);
+    clients.forEach(CuratorFramework::close);
+  }
+
+  @Test
+  void barrierHoldsUntilRemoved() throws Exception {
+    DistributedBarrier setter = new DistributedBarrier(curator, "/barrier/b1");
+    setter.setBarrier();
+    CuratorFramework other = client();
+    try {
+      DistributedBarrier waiter = new DistributedBarrier(other, "/barrier/b1");
+      assertThat(waiter.waitOnBarrier(300, TimeUnit.MILLISECONDS)).isFalse();
+      setter.removeBarrier();
+      assertThat(waiter.waitOnBarrier(5, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      other.close();
+    }
+  }
+
+  @Test
+  void doubleBarrierLetsMembersInTogetherAndOutTogether() throws Exception {
+    int members = 3;
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(members);
+    List<CuratorFramework> clients = new java.util.ArrayList<>();
+    try {
+      List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+      AtomicInteger entered = new AtomicInteger();
+      for (int i = 0; i < members; i++) {
+        CuratorFramework c = client();
+        clients.add(c);
+        results.add(
+            pool.submit(() -> {
+              DistributedDoubleBarrier b =
+                  new DistributedDoubleBarrier(c, "/barrier/double", members);
+              boolean in = b.enter(10, TimeUnit.SECONDS);
+              entered.incrementAndGet();
+              boolean out = b.leave(10, TimeUnit.SECONDS);
+              return in && out && entered.get() == members;
+            }));
+      }
+      for (java.util.concurrent.Future<Boolean> f : results) {
+        assertThat(f.get(30, TimeUnit.SECONDS)).isTrue();
+      }
+    } finally {
+      pool.shutdownNow();
+      clients.forEach(CuratorFramework::close);
+    }
+  }
+
+  @Test
+  void distributedQueueDeliversEveryItemOnce() throws Exception {
+    List<String> consumed = new CopyOnWriteArrayList<>();
+    QueueSerializer<String> serializer =
+        new QueueSerializer<>() {
+          @Override
+          public byte[] serialize(String item) {
+            return b(item);
+          }
+
+          @Override
+          public String deserialize(byte[] bytes) {
+            return new String(bytes, StandardCharsets.UTF_8);
+          }
+        };
+    QueueConsumer<String> consumer =
+        new QueueConsumer<>() {
+          @Override
+          public void consumeMessage(String message) {
+            consumed.add(message);
+          }
+
+          @Override
+          public void stateChanged(CuratorFramework client, ConnectionState newState) {}
+        };
+    try (DistributedQueue<String> queue =
+        QueueBuilder.builder(curator, consumer, serializer, "/queues/q1").buildQueue()) {
+      queue.start();
+      for (int i = 0; i < 20; i++) {
+        queue.put("item-" + i);
+      }
+      await().atMost(Duration.ofSeconds(15)).until(() -> consumed.size() >= 20);
+      assertThat(consumed).doesNotHaveDuplicates().hasSize(20);
     }
   }
 }

@@ -149,10 +149,15 @@ public final class FinalProcessor implements RequestProcessor, Runnable {
           return;
         }
         case CLOSE_SESSION -> {
+          Session s = sessions.get(r.sessionId);
           sessions.removeSession(r.sessionId);
           if (r.cnxn != null) {
             r.cnxn.sendReply(new ReplyHeader(r.xid, zxid, 0), null);
             r.cnxn.close();
+          } else if (s != null && s.owner() instanceof Connection owner) {
+            // Expired: the connection still attached gets closed, the client then learns of
+            // the expiry when it reconnects.
+            owner.close();
           }
           replies.answered(r, Err.OK);
           return;
