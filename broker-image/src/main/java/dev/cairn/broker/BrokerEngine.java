@@ -34,9 +34,10 @@ import dev.cairn.broker.server.ReplicaManager;
 import dev.cairn.broker.server.TopicAdmin;
 import dev.cairn.common.admin.AdminServer;
 import dev.cairn.common.admin.Metrics;
-import dev.cairn.common.config.ConfigException;
 import dev.cairn.common.engine.Engine;
 import dev.cairn.common.net.NettyServer;
+import dev.cairn.coord.CoordinatorConfig;
+import dev.cairn.coord.CoordinatorEngine;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.ChannelInitializer;
@@ -45,6 +46,8 @@ import io.netty.channel.socket.SocketChannel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -71,6 +74,7 @@ import org.slf4j.LoggerFactory;
 public final class BrokerEngine implements Engine {
   private static final Logger log = LoggerFactory.getLogger(BrokerEngine.class);
   private static final String CLUSTER_ID_PATH = "/cluster/id";
+  static final String EMBEDDED_COORDINATOR_DIR = "__cairn_coordinator";
 
   private final BrokerConfig config;
   private final PrometheusMeterRegistry registry = Metrics.prometheus("broker");
@@ -83,6 +87,7 @@ public final class BrokerEngine implements Engine {
   private ExecutorService requestExecutor;
   private ScheduledExecutorService scheduler;
   private InetSocketAddress boundAddress;
+  private CoordinatorEngine coordinator;
 
   public BrokerEngine(BrokerConfig config) {
     this.config = config;
@@ -97,8 +102,7 @@ public final class BrokerEngine implements Engine {
   public void start() throws Exception {
     String connect = config.get(BrokerConfig.ZOOKEEPER_CONNECT);
     if (connect == null) {
-      throw new ConfigException(
-          "zookeeper.connect is required: this build has no embedded coordinator yet");
+      connect = startEmbeddedCoordinator();
     }
     scheduler = Executors.newSingleThreadScheduledExecutor(daemon("broker-scheduler"));
     AtomicInteger n = new AtomicInteger();
@@ -226,6 +230,33 @@ public final class BrokerEngine implements Engine {
         clusterId);
   }
 
+  /**
+   * Single-node mode: a cairn coordinator in this process on a free loopback port, its data in
+   * {@value #EMBEDDED_COORDINATOR_DIR} under the first log dir (not a partition directory name, so
+   * the log manager ignores it).
+   */
+  private String startEmbeddedCoordinator() throws Exception {
+    Path dataDir = config.logDirs().get(0).resolve(EMBEDDED_COORDINATOR_DIR);
+    Files.createDirectories(dataDir);
+    coordinator =
+        new CoordinatorEngine(
+            CoordinatorConfig.builder(dataDir)
+                .clientPortAddress("127.0.0.1")
+                .clientPort(0)
+                .adminEnabled(false)
+                .build());
+    coordinator.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!coordinator.ready()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("embedded coordinator not ready after 30 s");
+      }
+      Thread.sleep(10);
+    }
+    log.info("embedded coordinator on {}", coordinator.connectString());
+    return coordinator.connectString();
+  }
+
   private int sendBuffer() {
     int b = config.get(BrokerConfig.SOCKET_SEND_BUFFER);
     return b <= 0 ? 65536 : b;
@@ -288,6 +319,9 @@ public final class BrokerEngine implements Engine {
     }
     if (metadata != null) {
       metadata.close();
+    }
+    if (coordinator != null) {
+      coordinator.stop(drain);
     }
     if (requestExecutor != null) {
       requestExecutor.shutdownNow();
