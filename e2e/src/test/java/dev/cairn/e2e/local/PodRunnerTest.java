@@ -90,7 +90,7 @@ class PodRunnerTest {
           Pod p = client.pods().inNamespace(NS).withName("app-0").get();
           return p != null
               && !p.getMetadata().getUid().equals(before.getMetadata().getUid())
-              && readyReplicas() == 1;
+              && HostsFile.isReady(p);
         });
     Pod after = client.pods().inNamespace(NS).withName("app-0").get();
     assertThat(after.getStatus().getPodIP()).isEqualTo(ip);
