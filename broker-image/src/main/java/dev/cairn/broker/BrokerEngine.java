@@ -2,8 +2,10 @@ package dev.cairn.broker;
 
 import dev.cairn.broker.api.ApiTable;
 import dev.cairn.broker.api.ApiVersionsHandler;
+import dev.cairn.broker.api.ConfigHandlers;
 import dev.cairn.broker.api.CreatePartitionsHandler;
 import dev.cairn.broker.api.CreateTopicsHandler;
+import dev.cairn.broker.api.DeleteRecordsHandler;
 import dev.cairn.broker.api.DeleteTopicsHandler;
 import dev.cairn.broker.api.DescribeClusterHandler;
 import dev.cairn.broker.api.FetchHandler;
@@ -12,6 +14,7 @@ import dev.cairn.broker.api.GroupHandlers;
 import dev.cairn.broker.api.InitProducerIdHandler;
 import dev.cairn.broker.api.ListOffsetsHandler;
 import dev.cairn.broker.api.MetadataHandler;
+import dev.cairn.broker.api.OffsetForLeaderEpochHandler;
 import dev.cairn.broker.api.OffsetHandlers;
 import dev.cairn.broker.api.ProduceHandler;
 import dev.cairn.broker.config.BrokerConfig;
@@ -155,6 +158,7 @@ public final class BrokerEngine implements Engine {
     groups.start(scheduler);
     GroupHandlers groupApis = new GroupHandlers(groups);
     OffsetHandlers offsetApis = new OffsetHandlers(groups);
+    ConfigHandlers configApis = new ConfigHandlers(ctx);
     ApiTable apis = new ApiTable();
     apis.add(ApiKeys.API_VERSIONS, 4, new ApiVersionsHandler(apis))
         .add(ApiKeys.METADATA, 12, new MetadataHandler(ctx))
@@ -175,7 +179,12 @@ public final class BrokerEngine implements Engine {
         .add(ApiKeys.DESCRIBE_GROUPS, 5, groupApis.describe())
         .add(ApiKeys.DELETE_GROUPS, 2, groupApis.delete())
         .add(ApiKeys.OFFSET_COMMIT, 8, offsetApis.commit())
-        .add(ApiKeys.OFFSET_FETCH, 8, offsetApis.fetch());
+        .add(ApiKeys.OFFSET_FETCH, 8, offsetApis.fetch())
+        .add(ApiKeys.DESCRIBE_CONFIGS, 4, configApis.describe())
+        .add(ApiKeys.INCREMENTAL_ALTER_CONFIGS, 1, configApis.incrementalAlter())
+        .add(ApiKeys.ALTER_CONFIGS, 2, configApis.alter())
+        .add(ApiKeys.DELETE_RECORDS, 2, new DeleteRecordsHandler(ctx))
+        .add(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 4, new OffsetForLeaderEpochHandler(ctx));
 
     server = new NettyServer("broker", config.get(BrokerConfig.NUM_NETWORK_THREADS));
     int maxFrame = config.get(BrokerConfig.SOCKET_REQUEST_MAX_BYTES);

@@ -20,11 +20,14 @@ import java.util.function.Function;
  * time of use, reported with source DEFAULT_CONFIG or STATIC_BROKER_CONFIG as Kafka does.
  */
 public final class TopicConfigs {
-  /** One topic key; {@code brokerDefault} renders the effective broker-level value as text. */
+  /**
+   * One topic key; {@code brokerSynonyms} are the broker keys it falls back to, in Kafka's order of
+   * precedence; {@code brokerDefault} renders the effective broker-level value as text.
+   */
   public record Key(
       String name,
       ValueParser<?> parser,
-      String brokerSynonym,
+      List<String> brokerSynonyms,
       Function<BrokerConfig, String> brokerDefault) {}
 
   public static final String CLEANUP_POLICY = "cleanup.policy";
@@ -59,12 +62,15 @@ public final class TopicConfigs {
     add(
         SEGMENT_MS,
         longRange(1, Long.MAX_VALUE),
-        BrokerConfig.LOG_ROLL_MS.name(),
+        List.of(BrokerConfig.LOG_ROLL_MS.name(), BrokerConfig.LOG_ROLL_HOURS.name()),
         c -> "" + c.logRollMs());
     add(
         RETENTION_MS,
         longRange(-1, Long.MAX_VALUE),
-        BrokerConfig.LOG_RETENTION_MS.name(),
+        List.of(
+            BrokerConfig.LOG_RETENTION_MS.name(),
+            BrokerConfig.LOG_RETENTION_MINUTES.name(),
+            BrokerConfig.LOG_RETENTION_HOURS.name()),
         c -> "" + c.logRetentionMs());
     add(
         RETENTION_BYTES,
@@ -94,7 +100,9 @@ public final class TopicConfigs {
     add(
         FLUSH_MS,
         longRange(0, Long.MAX_VALUE),
-        BrokerConfig.LOG_FLUSH_INTERVAL_MS.name(),
+        List.of(
+            BrokerConfig.LOG_FLUSH_INTERVAL_MS.name(),
+            BrokerConfig.LOG_FLUSH_SCHEDULER_INTERVAL_MS.name()),
         c -> "" + c.logFlushIntervalMs());
     add(
         DELETE_RETENTION_MS,
@@ -127,7 +135,15 @@ public final class TopicConfigs {
 
   private static void add(
       String name, ValueParser<?> parser, String synonym, Function<BrokerConfig, String> def) {
-    KEYS.put(name, new Key(name, parser, synonym, def));
+    add(name, parser, List.of(synonym), def);
+  }
+
+  private static void add(
+      String name,
+      ValueParser<?> parser,
+      List<String> synonyms,
+      Function<BrokerConfig, String> def) {
+    KEYS.put(name, new Key(name, parser, synonyms, def));
   }
 
   public static List<Key> keys() {

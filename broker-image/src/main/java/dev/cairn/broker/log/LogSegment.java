@@ -43,10 +43,12 @@ public final class LogSegment implements Closeable {
   private volatile long maxTimestamp = RecordBatch.NO_TIMESTAMP;
   private long rollingBasedTimestamp = RecordBatch.NO_TIMESTAMP;
   private int bytesSinceLastIndexEntry;
+  private final long createdMs;
 
-  private LogSegment(Path dir, long baseOffset, LogConfig config, boolean writable)
+  private LogSegment(Path dir, long baseOffset, LogConfig config, boolean writable, long nowMs)
       throws IOException {
     this.baseOffset = baseOffset;
+    this.createdMs = nowMs;
     this.logFile = dir.resolve(fileName(baseOffset, ".log"));
     this.channel =
         FileChannel.open(
@@ -96,8 +98,9 @@ public final class LogSegment implements Closeable {
   }
 
   /** A new empty segment (the active one). */
-  public static LogSegment create(Path dir, long baseOffset, LogConfig config) throws IOException {
-    return new LogSegment(dir, baseOffset, config, true);
+  public static LogSegment create(Path dir, long baseOffset, LogConfig config, long nowMs)
+      throws IOException {
+    return new LogSegment(dir, baseOffset, config, true, nowMs);
   }
 
   /**
@@ -105,9 +108,9 @@ public final class LogSegment implements Closeable {
    * fail their sanity check gets them rebuilt from the log; the last valid offset is found by
    * scanning from the last index entry.
    */
-  public static LogSegment open(Path dir, long baseOffset, LogConfig config, boolean active)
-      throws IOException {
-    LogSegment s = new LogSegment(dir, baseOffset, config, active);
+  public static LogSegment open(
+      Path dir, long baseOffset, LogConfig config, boolean active, long nowMs) throws IOException {
+    LogSegment s = new LogSegment(dir, baseOffset, config, active, nowMs);
     boolean indexesUsable;
     try {
       s.offsetIndex.sanityCheck();
@@ -313,16 +316,19 @@ public final class LogSegment implements Closeable {
   public record TimestampOffset(long timestamp, long offset) {}
 
   /**
-   * Whether an append of {@code incomingBytes} must go to a new segment: size, age (by the first
-   * batch's timestamp, as Kafka), full indexes, or relative offsets overflowing.
+   * Whether an append of {@code incomingBytes} must go to a new segment: size; age, measured as
+   * Kafka does — the incoming batches' max timestamp minus the segment's first batch timestamp, or
+   * wall-clock time since creation when batches carry no timestamps; full indexes; or relative
+   * offsets that would overflow.
    */
-  public boolean shouldRoll(LogConfig config, int incomingBytes, long lastOffset, long nowMs) {
-    boolean tooOld =
-        size > 0
-            && rollingBasedTimestamp != RecordBatch.NO_TIMESTAMP
-            && nowMs - rollingBasedTimestamp > config.segmentMs();
+  public boolean shouldRoll(
+      LogConfig config, int incomingBytes, long lastOffset, long incomingMaxTimestamp, long nowMs) {
+    long waited =
+        rollingBasedTimestamp != RecordBatch.NO_TIMESTAMP
+            ? incomingMaxTimestamp - rollingBasedTimestamp
+            : nowMs - createdMs;
     return (size > 0 && (long) size + incomingBytes > config.segmentBytes())
-        || tooOld
+        || (size > 0 && waited > config.segmentMs())
         || offsetIndex.isFull()
         || timeIndex.isFull()
         || lastOffset - baseOffset > Integer.MAX_VALUE;

@@ -46,6 +46,7 @@ public final class UnifiedLog implements Closeable {
   private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
   private final ReentrantLock lock = new ReentrantLock();
   private final ProducerStateManager producers = new ProducerStateManager();
+  private final LeaderEpochCache epochs = new LeaderEpochCache();
   private volatile LogConfig config;
   private volatile long logStartOffset;
   private volatile LogOffsetMetadata highWatermark;
@@ -102,7 +103,7 @@ public final class UnifiedLog implements Closeable {
     bases.sort(null);
     for (int i = 0; i < bases.size(); i++) {
       boolean active = i == bases.size() - 1;
-      LogSegment s = LogSegment.open(dir, bases.get(i), config, active);
+      LogSegment s = LogSegment.open(dir, bases.get(i), config, active, clock.getAsLong());
       if (active && !cleanShutdown) {
         s.recover(Integer.MAX_VALUE);
       }
@@ -114,10 +115,10 @@ public final class UnifiedLog implements Closeable {
             ? Long.parseLong(Files.readString(startFile, StandardCharsets.UTF_8).trim())
             : 0;
     if (l.segments.isEmpty()) {
-      l.segments.put(checkpointed, LogSegment.create(dir, checkpointed, config));
+      l.segments.put(checkpointed, LogSegment.create(dir, checkpointed, config, clock.getAsLong()));
     }
     l.logStartOffset = Math.max(checkpointed, l.segments.firstKey());
-    l.rebuildProducerState();
+    l.rebuildStateFromHeaders();
     l.highWatermark = l.endMetadata();
     log.info(
         "{}: loaded {} segments, log start offset {}, log end offset {}",
@@ -128,7 +129,7 @@ public final class UnifiedLog implements Closeable {
     return l;
   }
 
-  private void rebuildProducerState() throws IOException {
+  private void rebuildStateFromHeaders() throws IOException {
     for (LogSegment s : segments.values()) {
       long pos = 0;
       try (var ch = java.nio.channels.FileChannel.open(s.file())) {
@@ -138,6 +139,7 @@ public final class UnifiedLog implements Closeable {
             break;
           }
           producers.update(h);
+          epochs.assign(h.partitionLeaderEpoch(), h.baseOffset());
           pos += h.sizeInBytes();
         }
       }
@@ -176,8 +178,13 @@ public final class UnifiedLog implements Closeable {
       long now = clock.getAsLong();
       long first = logEndOffset();
       long next = LogValidator.assignOffsets(records, first, leaderEpoch, cfg, now);
+      epochs.assign(leaderEpoch, first);
       LogSegment segment = active();
-      if (segment.shouldRoll(cfg, records.sizeInBytes(), next - 1, now)) {
+      long maxTimestamp =
+          cfg.logAppendTime()
+              ? now
+              : validated.headers().stream().mapToLong(BatchHeader::maxTimestamp).max().orElse(now);
+      if (segment.shouldRoll(cfg, records.sizeInBytes(), next - 1, maxTimestamp, now)) {
         segment = roll(first);
       }
       segment.append(records.buffer());
@@ -198,7 +205,7 @@ public final class UnifiedLog implements Closeable {
   private LogSegment roll(long baseOffset) throws IOException {
     LogSegment old = active();
     old.onBecomeInactive();
-    LogSegment s = LogSegment.create(dir, baseOffset, config);
+    LogSegment s = LogSegment.create(dir, baseOffset, config, clock.getAsLong());
     segments.put(baseOffset, s);
     log.info("{}: rolled new segment at offset {}", tp, baseOffset);
     return s;
@@ -379,6 +386,11 @@ public final class UnifiedLog implements Closeable {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Where {@code epoch} ends in this log (OffsetForLeaderEpoch). */
+  public LeaderEpochCache.EpochEnd endOffsetForEpoch(int epoch) {
+    return epochs.endOffsetFor(epoch, logEndOffset());
   }
 
   public TopicPartition topicPartition() {

@@ -196,6 +196,29 @@ public final class TopicAdmin {
     }
   }
 
+  /**
+   * Replaces a topic's config overrides after validating every key and value (INVALID_CONFIG naming
+   * the first bad one); waits until this broker applies them.
+   */
+  public void setConfigs(
+      String name, Map<String, String> overrides, boolean validateOnly, Duration wait)
+      throws Exception {
+    if (metadata.image().topic(name) == null) {
+      throw new UnknownTopicOrPartitionException("The topic '" + name + "' does not exist.");
+    }
+    for (Map.Entry<String, String> c : overrides.entrySet()) {
+      String error = TopicConfigs.validate(c.getKey(), c.getValue());
+      if (error != null) {
+        throw new InvalidConfigurationException(error);
+      }
+    }
+    if (!validateOnly) {
+      Map<String, String> copy = Map.copyOf(overrides);
+      metadata.setTopicConfig(name, copy);
+      metadata.await(i -> i.topic(name) != null && i.topic(name).configs().equals(copy), wait);
+    }
+  }
+
   public void delete(String name, Duration wait) throws Exception {
     if (metadata.image().topic(name) == null) {
       throw new UnknownTopicOrPartitionException("This server does not host this topic-partition.");

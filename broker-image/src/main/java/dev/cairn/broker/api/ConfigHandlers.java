@@ -1,0 +1,258 @@
+package dev.cairn.broker.api;
+
+import dev.cairn.broker.config.BrokerConfig;
+import dev.cairn.broker.config.TopicConfigs;
+import dev.cairn.broker.metadata.MetadataImage;
+import dev.cairn.broker.server.BrokerContext;
+import dev.cairn.common.config.ConfigKey;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.message.AlterConfigsRequestData;
+import org.apache.kafka.common.message.AlterConfigsResponseData;
+import org.apache.kafka.common.message.DescribeConfigsRequestData;
+import org.apache.kafka.common.message.DescribeConfigsResponseData;
+import org.apache.kafka.common.message.DescribeConfigsResponseData.DescribeConfigsResourceResult;
+import org.apache.kafka.common.message.DescribeConfigsResponseData.DescribeConfigsResult;
+import org.apache.kafka.common.message.DescribeConfigsResponseData.DescribeConfigsSynonym;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
+import org.apache.kafka.common.requests.ApiError;
+import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource;
+
+/**
+ * DescribeConfigs, IncrementalAlterConfigs and AlterConfigs for topics (all keys of {@link
+ * TopicConfigs}, with sources TOPIC_CONFIG / STATIC_BROKER_CONFIG / DEFAULT_CONFIG and synonyms as
+ * Kafka reports them) and the broker (its static {@code server.properties}, read-only: altering a
+ * broker config is INVALID_CONFIG, as for Kafka's non-dynamic keys).
+ */
+public final class ConfigHandlers {
+  private final BrokerContext broker;
+
+  public ConfigHandlers(BrokerContext broker) {
+    this.broker = broker;
+  }
+
+  public ApiHandler<DescribeConfigsRequestData> describe() {
+    return (ctx, r) -> {
+      DescribeConfigsResponseData response = new DescribeConfigsResponseData();
+      for (DescribeConfigsRequestData.DescribeConfigsResource res : r.resources()) {
+        DescribeConfigsResult result =
+            new DescribeConfigsResult()
+                .setResourceType(res.resourceType())
+                .setResourceName(res.resourceName());
+        try {
+          List<DescribeConfigsResourceResult> configs =
+              res.resourceType() == ConfigResource.Type.TOPIC.id()
+                  ? topicConfigs(res.resourceName(), r.includeSynonyms())
+                  : brokerConfigs(res.resourceType(), res.resourceName());
+          Set<String> keys =
+              res.configurationKeys() == null ? null : new LinkedHashSet<>(res.configurationKeys());
+          configs.removeIf(c -> keys != null && !keys.contains(c.name()));
+          result.setConfigs(configs);
+        } catch (Exception e) {
+          ApiError error = ApiError.fromThrowable(e);
+          result.setErrorCode(error.error().code()).setErrorMessage(error.message());
+        }
+        response.results().add(result);
+      }
+      return CompletableFuture.completedFuture(response);
+    };
+  }
+
+  private List<DescribeConfigsResourceResult> topicConfigs(String topic, boolean synonyms) {
+    MetadataImage.TopicImage t = broker.metadata().image().topic(topic);
+    if (t == null) {
+      throw new UnknownTopicOrPartitionException("The topic '" + topic + "' does not exist.");
+    }
+    BrokerConfig cfg = broker.config();
+    List<DescribeConfigsResourceResult> out = new ArrayList<>();
+    for (TopicConfigs.Key key : TopicConfigs.keys()) {
+      String override = t.configs().get(key.name());
+      String brokerValue = key.brokerDefault().apply(cfg);
+      String brokerKey =
+          key.brokerSynonyms().stream()
+              .filter(n -> cfg.raw().isSet(cfg.raw().schema().key(n)))
+              .findFirst()
+              .orElse(null);
+      boolean brokerSet = brokerKey != null;
+      ConfigSource source =
+          override != null
+              ? ConfigSource.TOPIC_CONFIG
+              : brokerSet ? ConfigSource.STATIC_BROKER_CONFIG : ConfigSource.DEFAULT_CONFIG;
+      DescribeConfigsResourceResult c =
+          new DescribeConfigsResourceResult()
+              .setName(key.name())
+              .setValue(override != null ? override : brokerValue)
+              .setReadOnly(false)
+              .setConfigSource(source.id())
+              .setIsSensitive(false);
+      if (synonyms) {
+        if (override != null) {
+          c.synonyms()
+              .add(
+                  new DescribeConfigsSynonym()
+                      .setName(key.name())
+                      .setValue(override)
+                      .setSource(ConfigSource.TOPIC_CONFIG.id()));
+        }
+        c.synonyms()
+            .add(
+                new DescribeConfigsSynonym()
+                    .setName(brokerSet ? brokerKey : key.brokerSynonyms().get(0))
+                    .setValue(brokerValue)
+                    .setSource(
+                        (brokerSet
+                                ? ConfigSource.STATIC_BROKER_CONFIG
+                                : ConfigSource.DEFAULT_CONFIG)
+                            .id()));
+      }
+      out.add(c);
+    }
+    return out;
+  }
+
+  private List<DescribeConfigsResourceResult> brokerConfigs(byte type, String name) {
+    if (type != ConfigResource.Type.BROKER.id()) {
+      throw new InvalidRequestException("unsupported config resource type " + type);
+    }
+    if (!name.isEmpty() && !name.equals("" + broker.brokerId())) {
+      throw new InvalidRequestException("broker " + name + " is not this broker");
+    }
+    BrokerConfig cfg = broker.config();
+    List<DescribeConfigsResourceResult> out = new ArrayList<>();
+    for (ConfigKey<?> key : BrokerConfig.schema().keys()) {
+      boolean set = cfg.raw().isSet(key);
+      out.add(
+          new DescribeConfigsResourceResult()
+              .setName(key.name())
+              .setValue(render(cfg.raw().get(key)))
+              .setReadOnly(true)
+              .setConfigSource(
+                  (set ? ConfigSource.STATIC_BROKER_CONFIG : ConfigSource.DEFAULT_CONFIG).id())
+              .setIsSensitive(false));
+    }
+    return out;
+  }
+
+  private static String render(Object value) {
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof List<?> list) {
+      return String.join(",", list.stream().map(Object::toString).toList());
+    }
+    return value.toString();
+  }
+
+  public ApiHandler<IncrementalAlterConfigsRequestData> incrementalAlter() {
+    return (ctx, r) -> {
+      IncrementalAlterConfigsResponseData response = new IncrementalAlterConfigsResponseData();
+      for (IncrementalAlterConfigsRequestData.AlterConfigsResource res : r.resources()) {
+        var out =
+            new IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse()
+                .setResourceType(res.resourceType())
+                .setResourceName(res.resourceName());
+        try {
+          requireTopic(res.resourceType());
+          Map<String, String> next = new LinkedHashMap<>(current(res.resourceName()));
+          for (IncrementalAlterConfigsRequestData.AlterableConfig c : res.configs()) {
+            apply(next, c);
+          }
+          broker
+              .topics()
+              .setConfigs(
+                  res.resourceName(), next, r.validateOnly(), BrokerContext.MAX_METADATA_WAIT);
+        } catch (Exception e) {
+          ApiError error = ApiError.fromThrowable(e);
+          out.setErrorCode(error.error().code()).setErrorMessage(error.message());
+        }
+        response.responses().add(out);
+      }
+      return CompletableFuture.completedFuture(response);
+    };
+  }
+
+  private void apply(
+      Map<String, String> next, IncrementalAlterConfigsRequestData.AlterableConfig c) {
+    String name = c.name();
+    if (TopicConfigs.key(name) == null) {
+      throw new InvalidConfigurationException("Unknown topic config name: " + name);
+    }
+    switch (c.configOperation()) {
+      case 0 -> next.put(name, c.value());
+      case 1 -> next.remove(name);
+      case 2, 3 -> {
+        List<String> values =
+            new ArrayList<>(
+                Arrays.asList(
+                    next.getOrDefault(name, TopicConfigs.effective(broker.config(), next, name))
+                        .split(",")));
+        values.removeIf(String::isBlank);
+        for (String v : c.value().split(",")) {
+          if (c.configOperation() == 2 && !values.contains(v.trim())) {
+            values.add(v.trim());
+          } else if (c.configOperation() == 3) {
+            values.remove(v.trim());
+          }
+        }
+        next.put(name, String.join(",", values));
+      }
+      default ->
+          throw new InvalidRequestException("unknown config operation " + c.configOperation());
+    }
+  }
+
+  private Map<String, String> current(String topic) {
+    MetadataImage.TopicImage t = broker.metadata().image().topic(topic);
+    if (t == null) {
+      throw new UnknownTopicOrPartitionException("The topic '" + topic + "' does not exist.");
+    }
+    return t.configs();
+  }
+
+  private static void requireTopic(byte type) {
+    if (type == ConfigResource.Type.BROKER.id()) {
+      throw new InvalidConfigurationException(
+          "broker configs are static (server.properties) and cannot be altered at run time");
+    }
+    if (type != ConfigResource.Type.TOPIC.id()) {
+      throw new InvalidRequestException("unsupported config resource type " + type);
+    }
+  }
+
+  public ApiHandler<AlterConfigsRequestData> alter() {
+    return (ctx, r) -> {
+      AlterConfigsResponseData response = new AlterConfigsResponseData();
+      for (AlterConfigsRequestData.AlterConfigsResource res : r.resources()) {
+        var out =
+            new AlterConfigsResponseData.AlterConfigsResourceResponse()
+                .setResourceType(res.resourceType())
+                .setResourceName(res.resourceName());
+        try {
+          requireTopic(res.resourceType());
+          Map<String, String> next = new LinkedHashMap<>();
+          res.configs().forEach(c -> next.put(c.name(), c.value()));
+          broker
+              .topics()
+              .setConfigs(
+                  res.resourceName(), next, r.validateOnly(), BrokerContext.MAX_METADATA_WAIT);
+        } catch (Exception e) {
+          ApiError error = ApiError.fromThrowable(e);
+          out.setErrorCode(error.error().code()).setErrorMessage(error.message());
+        }
+        response.responses().add(out);
+      }
+      return CompletableFuture.completedFuture(response);
+    };
+  }
+}
