@@ -121,7 +121,12 @@ public final class LogSegment implements Closeable {
       indexesUsable = false;
     }
     if (!indexesUsable) {
+      s.offsetIndex.growToMaxSize();
+      s.timeIndex.growToMaxSize();
       s.recover(Integer.MAX_VALUE);
+      if (!active) {
+        s.onBecomeInactive();
+      }
     } else {
       s.loadTail();
     }

@@ -1,0 +1,255 @@
+package dev.cairn.broker.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.broker.config.BrokerConfig;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.errors.CorruptRecordException;
+import org.apache.kafka.common.errors.OffsetOutOfRangeException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.MutableRecordBatch;
+import org.apache.kafka.common.record.Record;
+import org.apache.kafka.common.record.SimpleRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The segmented log: placement, rolling, indexes, recovery, retention, idempotence. */
+class UnifiedLogTest {
+  @TempDir Path dir;
+  final AtomicLong clock = new AtomicLong(1_000_000);
+  final TopicPartition tp = new TopicPartition("t", 0);
+
+  LogConfig config(Map<String, String> overrides) {
+    Map<String, String> broker = new HashMap<>();
+    broker.put("log.index.interval.bytes", "100");
+    return LogConfig.of(BrokerConfig.of(broker), overrides);
+  }
+
+  UnifiedLog open(Map<String, String> overrides, boolean clean) throws IOException {
+    return UnifiedLog.load(tp, dir.resolve("t-0"), config(overrides), clean, clock::get);
+  }
+
+  static MemoryRecords batch(long timestamp, String... values) {
+    SimpleRecord[] rs = new SimpleRecord[values.length];
+    for (int i = 0; i < values.length; i++) {
+      rs[i] = new SimpleRecord(timestamp, ("k" + values[i]).getBytes(), values[i].getBytes());
+    }
+    return MemoryRecords.withRecords(Compression.NONE, rs);
+  }
+
+  static List<String> readAll(UnifiedLog log, long from) throws IOException {
+    List<String> out = new ArrayList<>();
+    long offset = from;
+    while (offset < log.highWatermark()) {
+      FetchDataInfo d = log.read(offset, 1 << 20, true);
+      if (d.records() == null) {
+        break;
+      }
+      for (MutableRecordBatch b :
+          MemoryRecords.readableRecords(d.records().readFully()).batches()) {
+        for (Record r : b) {
+          if (r.offset() >= from) {
+            out.add(r.offset() + ":" + new String(bytes(r.value())));
+          }
+        }
+        offset = b.nextOffset();
+      }
+    }
+    return out;
+  }
+
+  static byte[] bytes(ByteBuffer b) {
+    byte[] a = new byte[b.remaining()];
+    b.duplicate().get(a);
+    return a;
+  }
+
+  UnifiedLog appendMany(UnifiedLog log, int n) throws IOException {
+    for (int i = 0; i < n; i++) {
+      log.appendAsLeader(batch(clock.get(), "v" + i), 0);
+      log.updateHighWatermark(log.logEndOffset());
+    }
+    return log;
+  }
+
+  @Test
+  void segmentsRollBySizeAndAreNamedByTwentyDigitBaseOffset() throws IOException {
+    UnifiedLog log = appendMany(open(Map.of("segment.bytes", "300"), true), 10);
+    assertThat(log.numberOfSegments()).isGreaterThan(2);
+    try (Stream<Path> files = Files.list(log.dir())) {
+      assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".log")))
+          .contains("00000000000000000000.log")
+          .allMatch(n -> n.matches("\\d{20}\\.log"));
+    }
+    assertThat(readAll(log, 0)).hasSize(10).first().isEqualTo("0:v0");
+    assertThat(readAll(log, 7)).containsExactly("7:v7", "8:v8", "9:v9");
+    log.close();
+  }
+
+  @Test
+  void segmentsRollWhenTheFirstBatchIsOlderThanSegmentMs() throws IOException {
+    UnifiedLog log = open(Map.of("segment.ms", "1000"), true);
+    log.appendAsLeader(batch(clock.get(), "a"), 0);
+    log.appendAsLeader(batch(clock.get() + 500, "b"), 0);
+    assertThat(log.numberOfSegments()).isEqualTo(1);
+    log.appendAsLeader(batch(clock.get() + 1500, "c"), 0);
+    assertThat(log.numberOfSegments()).isEqualTo(2);
+    log.close();
+  }
+
+  @Test
+  void recoveryTruncatesATornTailAndKeepsEveryWholeBatch() throws IOException {
+    UnifiedLog log = appendMany(open(Map.of(), true), 5);
+    Path file = log.dir().resolve(LogSegment.fileName(0, ".log"));
+    long good = Files.size(file);
+    log.flush();
+    // Simulate a crash: no close, then half a batch and garbage after the last good batch.
+    MemoryRecords extra = batch(clock.get(), "torn");
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      ByteBuffer half = extra.buffer().duplicate();
+      half.limit(half.limit() / 2);
+      ch.write(half, good);
+    }
+    UnifiedLog reopened = open(Map.of(), false);
+    assertThat(reopened.logEndOffset()).isEqualTo(5);
+    assertThat(Files.size(file)).isEqualTo(good);
+    assertThat(readAll(reopened, 0)).hasSize(5);
+    reopened.appendAsLeader(batch(clock.get(), "after"), 0);
+    reopened.updateHighWatermark(reopened.logEndOffset());
+    assertThat(readAll(reopened, 5)).containsExactly("5:after");
+    reopened.close();
+  }
+
+  @Test
+  void recoveryDropsABatchWhoseCrcDoesNotMatch() throws IOException {
+    UnifiedLog log = appendMany(open(Map.of(), true), 3);
+    log.flush();
+    Path file = log.dir().resolve(LogSegment.fileName(0, ".log"));
+    long size = Files.size(file);
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.wrap(new byte[] {'X'}), size - 2);
+    }
+    UnifiedLog reopened = open(Map.of(), false);
+    assertThat(reopened.logEndOffset()).isEqualTo(2);
+    assertThat(readAll(reopened, 0)).containsExactly("0:v0", "1:v1");
+    reopened.close();
+  }
+
+  @Test
+  void missingIndexesAreRebuiltAndLookupsStillFindEveryOffset() throws IOException {
+    UnifiedLog log = appendMany(open(Map.of("segment.bytes", "2000"), true), 40);
+    int segments = log.numberOfSegments();
+    log.close();
+    try (Stream<Path> files = Files.list(dir.resolve("t-0"))) {
+      for (Path f : files.filter(p -> p.toString().endsWith("index")).toList()) {
+        Files.delete(f);
+      }
+    }
+    UnifiedLog reopened = open(Map.of("segment.bytes", "2000"), true);
+    assertThat(reopened.numberOfSegments()).isEqualTo(segments);
+    for (int i = 0; i < 40; i += 7) {
+      assertThat(readAll(reopened, i).get(0)).isEqualTo(i + ":v" + i);
+    }
+    reopened.close();
+  }
+
+  @Test
+  void retentionDeletesWholeOldSegmentsBySizeAndByTime() throws IOException {
+    UnifiedLog log =
+        appendMany(open(Map.of("segment.bytes", "300", "retention.bytes", "600"), true), 20);
+    int before = log.numberOfSegments();
+    assertThat(log.deleteOldSegments(clock.get())).isPositive();
+    assertThat(log.numberOfSegments()).isLessThan(before);
+    assertThat(log.size()).isLessThanOrEqualTo(600 + 300);
+    assertThat(log.logStartOffset()).isPositive();
+    assertThatThrownBy(() -> log.read(0, 100, true)).isInstanceOf(OffsetOutOfRangeException.class);
+    log.close();
+
+    UnifiedLog timed =
+        UnifiedLog.load(
+            new TopicPartition("u", 0),
+            dir.resolve("u-0"),
+            config(Map.of("segment.bytes", "300", "retention.ms", "60000")),
+            true,
+            clock::get);
+    appendMany(timed, 10);
+    clock.addAndGet(61_000);
+    timed.deleteOldSegments(clock.get());
+    assertThat(timed.numberOfSegments()).isEqualTo(1);
+    timed.close();
+  }
+
+  @Test
+  void deleteRecordsMovesTheLogStartOffsetDurably() throws IOException {
+    UnifiedLog log = appendMany(open(Map.of("segment.bytes", "300"), true), 10);
+    assertThat(log.deleteRecordsBefore(6)).isEqualTo(6);
+    assertThatThrownBy(() -> log.deleteRecordsBefore(11))
+        .isInstanceOf(OffsetOutOfRangeException.class);
+    log.close();
+    UnifiedLog reopened = open(Map.of("segment.bytes", "300"), true);
+    assertThat(reopened.logStartOffset()).isEqualTo(6);
+    assertThat(readAll(reopened, 6).get(0)).isEqualTo("6:v6");
+    reopened.close();
+  }
+
+  @Test
+  void aRetriedIdempotentBatchIsAnsweredWithItsOriginalOffsetAndNotWrittenTwice()
+      throws IOException {
+    UnifiedLog log = open(Map.of(), true);
+    SimpleRecord r = new SimpleRecord(clock.get(), "k".getBytes(), "v".getBytes());
+    LogAppendInfo first =
+        log.appendAsLeader(
+            MemoryRecords.withIdempotentRecords(Compression.NONE, 42L, (short) 0, 0, r, r), 0);
+    LogAppendInfo again =
+        log.appendAsLeader(
+            MemoryRecords.withIdempotentRecords(Compression.NONE, 42L, (short) 0, 0, r, r), 0);
+    assertThat(again.firstOffset()).isEqualTo(first.firstOffset()).isZero();
+    assertThat(log.logEndOffset()).isEqualTo(2);
+    assertThatThrownBy(() ->
+            log.appendAsLeader(
+                MemoryRecords.withIdempotentRecords(Compression.NONE, 42L, (short) 0, 5, r), 0))
+        .isInstanceOf(OutOfOrderSequenceException.class);
+    log.appendAsLeader(
+        MemoryRecords.withIdempotentRecords(Compression.NONE, 42L, (short) 0, 2, r), 0);
+    log.close();
+    UnifiedLog reopened = open(Map.of(), true);
+    assertThat(
+            reopened
+                .appendAsLeader(
+                    MemoryRecords.withIdempotentRecords(Compression.NONE, 42L, (short) 0, 2, r), 0)
+                .firstOffset())
+        .as("duplicate detection survives a restart")
+        .isEqualTo(2);
+    reopened.close();
+  }
+
+  @Test
+  void validationRejectsCorruptAndOversizedBatches() throws IOException {
+    UnifiedLog log = open(Map.of("max.message.bytes", "200"), true);
+    MemoryRecords corrupt = batch(clock.get(), "abc");
+    ByteBuffer b = corrupt.buffer();
+    b.put(b.limit() - 1, (byte) (b.get(b.limit() - 1) ^ 1));
+    assertThatThrownBy(() -> log.appendAsLeader(corrupt, 0))
+        .isInstanceOf(CorruptRecordException.class);
+    assertThatThrownBy(() -> log.appendAsLeader(batch(clock.get(), "x".repeat(500)), 0))
+        .isInstanceOf(RecordTooLargeException.class);
+    assertThat(log.logEndOffset()).isZero();
+    log.close();
+  }
+}
