@@ -1,0 +1,167 @@
+package dev.cairn.broker.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.broker.BrokerEngine;
+import dev.cairn.broker.TestBrokers;
+import dev.cairn.common.testkit.EngineExtension;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.curator.test.TestingServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The broker keeps serving real clients while others send oversized or random frames; long-poll
+ * fetches wait for data; seek re-reads; metrics are exported.
+ */
+class ServingRobustnessTest {
+  static TestingServer zk;
+  static BrokerEngine broker;
+  @TempDir static Path dir;
+
+  @BeforeAll
+  static void start() throws Exception {
+    zk = new TestingServer(true);
+    broker =
+        EngineExtension.startAndAwaitReady(
+            TestBrokers.broker(
+                zk.getConnectString(),
+                dir.resolve("logs"),
+                Map.of("socket.request.max.bytes", "65536")));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (broker != null) {
+      broker.stop(Duration.ofSeconds(2));
+    }
+    zk.close();
+  }
+
+  private static Socket connect() throws IOException {
+    Socket s = new Socket("127.0.0.1", broker.boundAddress().getPort());
+    s.setSoTimeout(5000);
+    return s;
+  }
+
+  private static boolean closedByPeer(Socket s) {
+    try {
+      return new DataInputStream(s.getInputStream()).read() == -1;
+    } catch (IOException e) {
+      return true;
+    }
+  }
+
+  @Test
+  void anOversizedFrameClosesOnlyItsOwnConnection() throws Exception {
+    try (Socket bad = connect();
+        Socket idle = connect()) {
+      new DataOutputStream(bad.getOutputStream()).writeInt(65537);
+      assertThat(closedByPeer(bad)).isTrue();
+      try (Admin admin = Admin.create(TestBrokers.admin(broker))) {
+        assertThat(admin.describeCluster().nodes().get()).hasSize(1);
+      }
+      assertThat(idle.isClosed()).isFalse();
+    }
+  }
+
+  @Test
+  void randomFramesNeverStopTheBrokerFromServingOthers() throws Exception {
+    long seed = System.nanoTime();
+    Random r = new Random(seed);
+    for (int i = 0; i < 100; i++) {
+      try (Socket s = connect()) {
+        DataOutputStream out = new DataOutputStream(s.getOutputStream());
+        byte[] body = new byte[8 + r.nextInt(200)];
+        r.nextBytes(body);
+        // Half the frames carry a real API key and version so the body parsers get fuzzed too.
+        if (r.nextBoolean()) {
+          ApiKeys key = ApiKeys.values()[r.nextInt(ApiKeys.values().length)];
+          body[0] = (byte) (key.id >> 8);
+          body[1] = (byte) key.id;
+          body[2] = 0;
+          body[3] = (byte) r.nextInt(Math.max(1, key.latestVersion() + 1));
+        }
+        out.writeInt(body.length);
+        out.write(body);
+        out.flush();
+        s.setSoTimeout(500);
+        try {
+          s.getInputStream().read();
+        } catch (IOException e) {
+          // no answer is fine; the connection may be closed
+        }
+      }
+    }
+    try (KafkaProducer<String, String> p = new KafkaProducer<>(TestBrokers.producer(broker))) {
+      assertThat(p.send(new ProducerRecord<>("after-fuzz", "ok")).get().offset())
+          .as("seed %d", seed)
+          .isZero();
+    }
+  }
+
+  @Test
+  void aLongPollFetchWaitsForDataAndSeekReReads() throws Exception {
+    try (KafkaProducer<String, String> p = new KafkaProducer<>(TestBrokers.producer(broker))) {
+      p.send(new ProducerRecord<>("polls", "first")).get();
+    }
+    var props = TestBrokers.consumer(broker, null);
+    props.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "1000000");
+    props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "700");
+    TopicPartition tp = new TopicPartition("polls", 0);
+    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(props)) {
+      c.assign(List.of(tp));
+      c.seekToBeginning(List.of(tp));
+      long start = System.nanoTime();
+      ConsumerRecords<String, String> got = ConsumerRecords.empty();
+      while (got.isEmpty() && System.nanoTime() - start < 10_000_000_000L) {
+        got = c.poll(Duration.ofSeconds(2));
+      }
+      assertThat(got.count()).isEqualTo(1);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(600));
+      c.seek(tp, 0);
+      got = c.poll(Duration.ofSeconds(5));
+      assertThat(got.records(tp).get(0).value()).isEqualTo("first");
+      c.seekToEnd(List.of(tp));
+      assertThat(c.position(tp)).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void prometheusMetricsCarryTheBrokerPrefix() throws Exception {
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://127.0.0.1:" + broker.adminAddress().getPort() + "/metrics"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body())
+        .contains("cairn_broker_leader_partitions")
+        .contains("cairn_broker_connections");
+  }
+}
