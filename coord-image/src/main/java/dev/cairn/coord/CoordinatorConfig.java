@@ -36,6 +36,8 @@ import java.util.regex.Pattern;
  * @param maxSessionTimeout effective value: 20 × tickTime when not set
  * @param fourLetterWords allowed words; "*" allows all
  * @param servers the {@code server.N} lines by id
+ * @param containerCheckIntervalMs how often empty containers and expired TTL nodes are deleted
+ *     (ZooKeeper's {@code znode.container.checkIntervalMs}, also read as a system property)
  */
 public record CoordinatorConfig(
     String clientPortAddress,
@@ -58,7 +60,8 @@ public record CoordinatorConfig(
     String adminAddress,
     int adminPort,
     boolean adminEnabled,
-    boolean forceSync) {
+    boolean forceSync,
+    int containerCheckIntervalMs) {
 
   static final ConfigKey<Integer> CLIENT_PORT =
       ConfigKey.of("clientPort", Parsers.intRange(0, 65535), 2181);
@@ -111,6 +114,11 @@ public record CoordinatorConfig(
           "forceSync",
           Parsers.bool(),
           !"no".equalsIgnoreCase(System.getProperty("zookeeper.forceSync", "yes")));
+  static final ConfigKey<Integer> CONTAINER_CHECK_INTERVAL =
+      ConfigKey.of(
+          "znode.container.checkIntervalMs",
+          Parsers.intRange(10, Integer.MAX_VALUE),
+          Integer.getInteger("znode.container.checkIntervalMs", 60_000));
   static final ConfigKey<Boolean> STANDALONE_ENABLED =
       ConfigKey.of("standaloneEnabled", Parsers.bool(), true);
   static final ConfigKey<Boolean> RECONFIG_ENABLED =
@@ -139,6 +147,7 @@ public record CoordinatorConfig(
               ADMIN_ADDRESS,
               ADMIN_ENABLED,
               FORCE_SYNC,
+              CONTAINER_CHECK_INTERVAL,
               STANDALONE_ENABLED,
               RECONFIG_ENABLED));
 
@@ -232,7 +241,8 @@ public record CoordinatorConfig(
         c.get(ADMIN_ADDRESS),
         c.get(ADMIN_PORT),
         c.get(ADMIN_ENABLED),
-        c.get(FORCE_SYNC));
+        c.get(FORCE_SYNC),
+        c.get(CONTAINER_CHECK_INTERVAL));
   }
 
   /** A builder with ZooKeeper's defaults, for code that embeds the coordinator. */

@@ -12,6 +12,7 @@ import dev.cairn.coord.persist.Snapshotter;
 import dev.cairn.coord.persist.TxnLog;
 import dev.cairn.coord.proto.Err;
 import dev.cairn.coord.proto.OpCode;
+import dev.cairn.coord.server.ContainerReaper;
 import dev.cairn.coord.server.FinalProcessor;
 import dev.cairn.coord.server.PrepProcessor;
 import dev.cairn.coord.server.Request;
@@ -64,6 +65,7 @@ public final class CoordinatorEngine implements Engine {
   private SyncProcessor sync;
   private FinalProcessor finalStage;
   private DataTree tree;
+  private ContainerReaper reaper;
   private InetSocketAddress clientAddress;
   private Timer latency;
   private final Map<OpCode, Counter> requests = new EnumMap<>(OpCode.class);
@@ -135,6 +137,8 @@ public final class CoordinatorEngine implements Engine {
     sync.start();
     prep.start();
     sessions.start(this::expire);
+    reaper = new ContainerReaper(tree, this::deleteContainer, System::currentTimeMillis);
+    reaper.start(config.containerCheckIntervalMs());
     snapshotter.schedulePurge(config.purgeIntervalHours(), config.snapRetainCount());
 
     netty = new NettyServer(name(), 0);
@@ -198,6 +202,19 @@ public final class CoordinatorEngine implements Engine {
     prep.process(new Request(null, s.id(), 0, OpCode.CLOSE_SESSION, null, SERVER_AUTH));
   }
 
+  /** An empty container or an expired TTL node: deleted through the pipeline like any write. */
+  private void deleteContainer(String path) {
+    netty.inFlight().begin();
+    prep.process(
+        new Request(
+            null,
+            0,
+            0,
+            OpCode.DELETE_CONTAINER,
+            new org.apache.zookeeper.proto.DeleteRequest(path, -1),
+            SERVER_AUTH));
+  }
+
   private void logFailed() {
     ready = false;
     log.error("coordinator stops serving: the txn log can no longer be written");
@@ -250,6 +267,9 @@ public final class CoordinatorEngine implements Engine {
     }
     if (sessions != null) {
       sessions.close();
+    }
+    if (reaper != null) {
+      reaper.close();
     }
     if (prep != null) {
       prep.shutdown();

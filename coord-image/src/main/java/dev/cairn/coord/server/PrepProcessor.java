@@ -188,6 +188,7 @@ public final class PrepProcessor implements RequestProcessor, Runnable {
     return switch (op) {
       case CREATE, CREATE2, CREATE_CONTAINER, CREATE_TTL -> create(op, body, r, s);
       case DELETE -> delete((DeleteRequest) body, r, s);
+      case DELETE_CONTAINER -> deleteContainer((DeleteRequest) body, s);
       case SET_DATA -> setData((SetDataRequest) body, r, s);
       case SET_ACL -> setAcl((SetACLRequest) body, r, s);
       case CHECK -> check((CheckVersionRequest) body, r, s);
@@ -282,6 +283,29 @@ public final class PrepProcessor implements RequestProcessor, Runnable {
     Acls.check(parent.acl, Perms.DELETE, r.auth);
     ChangeRecord node = s.record(path);
     checkVersion(node.stat.getVersion(), d.getVersion());
+    if (node.childCount > 0) {
+      throw new KeeperError(Err.NOTEMPTY);
+    }
+    ChangeRecord p = parent.duplicate(s.zxid);
+    p.childCount--;
+    p.stat.setPzxid(s.zxid);
+    s.put(p);
+    s.put(new ChangeRecord(s.zxid, path, null, 0, null));
+    return new DeleteTxn(path);
+  }
+
+  /**
+   * The server's own delete of an empty container or an expired TTL node: the node may have gained
+   * children since the reaper looked (NOTEMPTY then), and must be of those kinds.
+   */
+  private Record deleteContainer(DeleteRequest d, Scratch s) throws KeeperError {
+    String path = d.getPath();
+    ChangeRecord parent = s.record(Paths.parent(path));
+    ChangeRecord node = s.record(path);
+    long owner = node.stat.getEphemeralOwner();
+    if (!EphemeralOwner.isContainer(owner) && !EphemeralOwner.isTtl(owner)) {
+      throw new KeeperError(Err.BADARGUMENTS);
+    }
     if (node.childCount > 0) {
       throw new KeeperError(Err.NOTEMPTY);
     }
