@@ -17,15 +17,7 @@ class EngineLauncherTest {
 
   @Test
   void sigtermDrainsTheInFlightRequestAndExitsZero() throws Exception {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process process =
-        new ProcessBuilder(
-                java.toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                EchoEngine.class.getName())
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
+    Process process = java(EchoEngine.class).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     try {
       BufferedReader stdout =
           new BufferedReader(
@@ -57,19 +49,18 @@ class EngineLauncherTest {
 
   @Test
   void invalidConfigurationExitsTwoWithTheKeyInTheMessage() throws Exception {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process process =
-        new ProcessBuilder(
-                java.toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                BadConfigMain.class.getName())
-            .redirectErrorStream(true)
-            .start();
+    Process process = java(BadConfigMain.class).redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(15, TimeUnit.SECONDS)).isTrue();
     assertThat(process.exitValue()).isEqualTo(2);
     assertThat(output).contains("echo: invalid configuration: invalid value 'x' for 'port'");
+  }
+
+  /** A JVM running {@code main} with this test's class path. */
+  private static ProcessBuilder java(Class<?> main) {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    return new ProcessBuilder(
+        java.toString(), "-cp", System.getProperty("java.class.path"), main.getName());
   }
 
   /** An engine main whose configuration is wrong. */
