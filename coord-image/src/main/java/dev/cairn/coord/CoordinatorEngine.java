@@ -4,6 +4,7 @@ import dev.cairn.common.admin.AdminServer;
 import dev.cairn.common.admin.Metrics;
 import dev.cairn.common.engine.Engine;
 import dev.cairn.common.net.NettyServer;
+import dev.cairn.coord.net.ClientConnection;
 import dev.cairn.coord.net.ClientPipeline;
 import dev.cairn.coord.net.Connections;
 import dev.cairn.coord.net.ServerContext;
@@ -132,7 +133,16 @@ public final class CoordinatorEngine implements Engine {
               fsync.record(nanos, TimeUnit.NANOSECONDS);
               batch.record(n);
             });
-    prep = new PrepProcessor(tree, recovered.lastZxid(), config.extendedTypesEnabled(), sync);
+    prep =
+        new PrepProcessor(
+            tree,
+            id -> {
+              Session s = sessions.get(id);
+              return s != null && !s.closing();
+            },
+            recovered.lastZxid(),
+            config.extendedTypesEnabled(),
+            sync);
     finalStage.start(prep);
     sync.start();
     prep.start();
@@ -190,6 +200,9 @@ public final class CoordinatorEngine implements Engine {
 
   private void answered(Request r, Err err) {
     netty.inFlight().end();
+    if (r.cnxn instanceof ClientConnection c) {
+      c.requestDone();
+    }
     long nanos = System.nanoTime() - r.receivedNanos;
     latency.record(nanos, TimeUnit.NANOSECONDS);
     stats.latency(nanos / 1_000_000);

@@ -88,4 +88,48 @@ class RestartTest {
       second.stop(Duration.ofSeconds(5));
     }
   }
+
+  @Test
+  void watchesAreReRegisteredWhenTheClientReconnectsAfterARestart() throws Exception {
+    int port = dev.cairn.common.testkit.FreePorts.next();
+    CoordinatorConfig config =
+        TestCoordinators.config().clientPort(port).set("tickTime", 2000).build();
+    CoordinatorEngine first = EngineExtension.startAndAwaitReady(new CoordinatorEngine(config));
+    java.util.concurrent.BlockingQueue<String> events =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    ZooKeeper watcher = TestCoordinators.connect(first, 20_000, null);
+    CoordinatorEngine second = null;
+    try {
+      watcher.create("/x", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+      // Watchers also see the connection's state changes (type None): only node events count.
+      org.apache.zookeeper.Watcher nodeEvents =
+          e -> {
+            if (e.getType() != org.apache.zookeeper.Watcher.Event.EventType.None) {
+              events.add(e.getType() + " " + e.getPath());
+            }
+          };
+      watcher.getData("/x", nodeEvents, null);
+      watcher.exists("/y", nodeEvents);
+      first.stop(Duration.ofSeconds(5));
+      second = EngineExtension.startAndAwaitReady(new CoordinatorEngine(config));
+      try (ZooKeeper other = TestCoordinators.connect(second)) {
+        // The watcher's client reconnects on its own and re-sends its watches (setWatches).
+        org.awaitility.Awaitility.await()
+            .atMost(Duration.ofSeconds(15))
+            .until(() -> watcher.getState() == ZooKeeper.States.CONNECTED);
+        watcher.sync("/", (rc, path, ctx) -> {}, null);
+        watcher.exists("/", false);
+        other.setData("/x", new byte[] {1}, -1);
+        other.create("/y", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("NodeDataChanged /x");
+        assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("NodeCreated /y");
+      }
+    } finally {
+      watcher.close();
+      first.stop(Duration.ZERO);
+      if (second != null) {
+        second.stop(Duration.ofSeconds(5));
+      }
+    }
+  }
 }

@@ -55,6 +55,13 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
   private static final int SYNC_CONNECTED = 3;
   private static final int AUTH_XID = -4;
 
+  /**
+   * Requests a connection may have in the pipeline before the server stops reading from it
+   * (ZooKeeper's throttling): a client that floods without waiting for replies is slowed down
+   * instead of filling the server's memory.
+   */
+  static final int MAX_OUTSTANDING = 1000;
+
   private final ServerContext server;
   private Channel channel;
   private InetAddress address;
@@ -66,6 +73,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
   private volatile long lastZxid;
   private volatile long packetsIn;
   private volatile long packetsOut;
+  private final java.util.concurrent.atomic.AtomicInteger outstanding =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   public ClientConnection(ServerContext server) {
     this.server = server;
@@ -214,7 +223,20 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
 
   private void submit(Request r) {
     server.inFlight().begin();
+    if (outstanding.incrementAndGet() >= MAX_OUTSTANDING) {
+      channel.config().setAutoRead(false);
+    }
     server.pipeline().process(r);
+  }
+
+  /** The pipeline answered one of this connection's requests. */
+  public void requestDone() {
+    if (outstanding.decrementAndGet() == MAX_OUTSTANDING / 2) {
+      Channel ch = channel;
+      if (ch != null) {
+        ch.config().setAutoRead(true);
+      }
+    }
   }
 
   private void auth(AuthPacket p) {

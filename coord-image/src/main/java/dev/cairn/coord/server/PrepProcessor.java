@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.LongPredicate;
 import org.apache.jute.Record;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
@@ -62,6 +63,7 @@ public final class PrepProcessor implements RequestProcessor, Runnable {
   private static final Request STOP = new Request(null, 0, 0, OpCode.ERROR, null, List.of());
 
   private final DataTree tree;
+  private final LongPredicate sessionLive;
   private final boolean extendedTypes;
   private final RequestProcessor next;
   private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
@@ -70,8 +72,18 @@ public final class PrepProcessor implements RequestProcessor, Runnable {
   private final Thread thread;
   private long lastZxid;
 
-  public PrepProcessor(DataTree tree, long lastZxid, boolean extendedTypes, RequestProcessor next) {
+  /**
+   * @param sessionLive whether a session id is live and not closing: writes of a session being
+   *     closed or expired are refused (SESSIONEXPIRED), so none can outlive its closeSession txn
+   */
+  public PrepProcessor(
+      DataTree tree,
+      LongPredicate sessionLive,
+      long lastZxid,
+      boolean extendedTypes,
+      RequestProcessor next) {
     this.tree = tree;
+    this.sessionLive = sessionLive;
     this.lastZxid = lastZxid;
     this.extendedTypes = extendedTypes;
     this.next = next;
@@ -134,6 +146,13 @@ public final class PrepProcessor implements RequestProcessor, Runnable {
 
   void prep(Request r) {
     if (!r.op.write) {
+      return;
+    }
+    if (r.op != OpCode.CREATE_SESSION
+        && r.op != OpCode.CLOSE_SESSION
+        && r.sessionId != 0
+        && !sessionLive.test(r.sessionId)) {
+      r.err = Err.SESSIONEXPIRED;
       return;
     }
     long zxid = lastZxid + 1;

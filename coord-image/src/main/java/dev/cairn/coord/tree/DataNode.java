@@ -9,6 +9,9 @@ import org.apache.zookeeper.data.Stat;
 /**
  * One znode: data, ACL, the persisted stat fields and the names of its children.
  *
+ * <p>{@code data} may be null (a create without data), as in ZooKeeper: getData then answers null,
+ * not an empty array.
+ *
  * <p>Thread-safety: the apply thread mutates a node while the prep thread, the snapshot writer and
  * the four-letter words read it, so every access synchronizes on the node. {@code numChildren} and
  * {@code dataLength} are derived, never stored.
@@ -28,7 +31,7 @@ public final class DataNode {
   final Set<String> children = new HashSet<>();
 
   DataNode(byte[] data, List<ACL> acl, long zxid, long time, long ephemeralOwner) {
-    this.data = data == null ? new byte[0] : data;
+    this.data = data;
     this.acl = List.copyOf(acl);
     this.czxid = zxid;
     this.mzxid = zxid;
@@ -59,7 +62,7 @@ public final class DataNode {
         cversion,
         aversion,
         ephemeralOwner,
-        data.length,
+        data == null ? 0 : data.length,
         children.size(),
         pzxid);
   }

@@ -134,7 +134,8 @@ public final class DataTree {
   public long approximateDataSize() {
     long n = 0;
     for (Map.Entry<String, DataNode> e : nodes.entrySet()) {
-      n += e.getKey().length() + e.getValue().data().length;
+      byte[] d = e.getValue().data();
+      n += e.getKey().length() + (d == null ? 0 : d.length);
     }
     return n;
   }
@@ -324,7 +325,7 @@ public final class DataTree {
     }
     Stat stat;
     synchronized (node) {
-      node.data = data == null ? new byte[0] : data;
+      node.data = data;
       node.version = version;
       node.mzxid = zxid;
       node.mtime = time;
