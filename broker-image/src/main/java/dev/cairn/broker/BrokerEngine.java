@@ -128,7 +128,12 @@ public final class BrokerEngine implements Engine {
             },
             System::currentTimeMillis);
     logs.loadAll();
-    logs.startBackgroundTasks(scheduler, config.get(BrokerConfig.LOG_RETENTION_CHECK_INTERVAL_MS));
+    logs.startBackgroundTasks(
+        scheduler,
+        config.get(BrokerConfig.LOG_RETENTION_CHECK_INTERVAL_MS),
+        config.get(BrokerConfig.LOG_CLEANER_ENABLE)
+            ? config.get(BrokerConfig.LOG_CLEANER_BACKOFF_MS)
+            : 0);
 
     Duration connectTimeout =
         Duration.ofMillis(config.get(BrokerConfig.ZOOKEEPER_CONNECTION_TIMEOUT_MS));

@@ -90,6 +90,8 @@ public final class BrokerConfig {
       ConfigKey.of("log.cleanup.policy", list(oneOf("delete", "compact")), List.of("delete"));
   public static final ConfigKey<Boolean> LOG_CLEANER_ENABLE =
       ConfigKey.of("log.cleaner.enable", bool(), true);
+  public static final ConfigKey<Long> LOG_CLEANER_BACKOFF_MS =
+      ConfigKey.of("log.cleaner.backoff.ms", longRange(1, MAX), 15_000L);
   public static final ConfigKey<Long> LOG_CLEANER_DELETE_RETENTION_MS =
       ConfigKey.of("log.cleaner.delete.retention.ms", longRange(0, MAX), 86_400_000L);
   public static final ConfigKey<Integer> LOG_INDEX_INTERVAL_BYTES =
@@ -173,6 +175,7 @@ public final class BrokerConfig {
               LOG_RETENTION_CHECK_INTERVAL_MS,
               LOG_CLEANUP_POLICY,
               LOG_CLEANER_ENABLE,
+              LOG_CLEANER_BACKOFF_MS,
               LOG_CLEANER_DELETE_RETENTION_MS,
               LOG_INDEX_INTERVAL_BYTES,
               LOG_INDEX_SIZE_MAX_BYTES,

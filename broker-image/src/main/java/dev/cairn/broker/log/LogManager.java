@@ -66,9 +66,14 @@ public final class LogManager implements Closeable {
     }
   }
 
-  public void startBackgroundTasks(ScheduledExecutorService scheduler, long retentionCheckMs) {
+  public void startBackgroundTasks(
+      ScheduledExecutorService scheduler, long retentionCheckMs, long cleanerBackoffMs) {
     scheduler.scheduleWithFixedDelay(
         this::runRetention, retentionCheckMs, retentionCheckMs, TimeUnit.MILLISECONDS);
+    if (cleanerBackoffMs > 0) {
+      scheduler.scheduleWithFixedDelay(
+          this::runCleaner, cleanerBackoffMs, cleanerBackoffMs, TimeUnit.MILLISECONDS);
+    }
     scheduler.scheduleWithFixedDelay(this::flushByTime, 1000, 1000, TimeUnit.MILLISECONDS);
   }
 
@@ -80,6 +85,18 @@ public final class LogManager implements Closeable {
         l.deleteOldSegments(now);
       } catch (IOException | RuntimeException e) {
         log.warn("{}: retention failed: {}", l.topicPartition(), e.toString());
+      }
+    }
+  }
+
+  /** One compaction pass over every compacted log. */
+  public void runCleaner() {
+    long now = clock.getAsLong();
+    for (UnifiedLog l : logs.values()) {
+      try {
+        l.compact(now);
+      } catch (IOException | RuntimeException e) {
+        log.warn("{}: compaction failed: {}", l.topicPartition(), e.toString());
       }
     }
   }

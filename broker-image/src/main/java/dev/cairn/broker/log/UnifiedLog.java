@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +52,7 @@ public final class UnifiedLog implements Closeable {
   private volatile long logStartOffset;
   private volatile LogOffsetMetadata highWatermark;
   private long unflushedMessages;
+  private long cleanedUpTo = -1;
   private volatile long lastFlushMs;
 
   private UnifiedLog(TopicPartition tp, Path dir, LogConfig config, LongSupplier clock) {
@@ -93,14 +95,21 @@ public final class UnifiedLog implements Closeable {
     try (Stream<Path> files = Files.list(dir)) {
       for (Path f : files.toList()) {
         String name = f.getFileName().toString();
-        if (name.endsWith(".deleted") || name.endsWith(".tmp")) {
+        if (name.endsWith(".deleted") || name.endsWith(".tmp") || name.endsWith(".cleaned")) {
           Files.deleteIfExists(f);
+        } else if (name.endsWith(".log.swap")) {
+          // A cleaned segment that was complete but not yet renamed when we stopped: it wins.
+          String base = name.substring(0, name.length() - ".log.swap".length());
+          Files.deleteIfExists(dir.resolve(base + ".index"));
+          Files.deleteIfExists(dir.resolve(base + ".timeindex"));
+          Files.move(f, dir.resolve(base + ".log"), StandardCopyOption.REPLACE_EXISTING);
+          bases.add(Long.parseLong(base));
         } else if (name.endsWith(".log")) {
           bases.add(Long.parseLong(name.substring(0, name.length() - 4)));
         }
       }
     }
-    bases.sort(null);
+    bases = new ArrayList<>(new java.util.TreeSet<>(bases));
     for (int i = 0; i < bases.size(); i++) {
       boolean active = i == bases.size() - 1;
       LogSegment s = LogSegment.open(dir, bases.get(i), config, active, clock.getAsLong());
@@ -391,6 +400,49 @@ public final class UnifiedLog implements Closeable {
   /** Where {@code epoch} ends in this log (OffsetForLeaderEpoch). */
   public LeaderEpochCache.EpochEnd endOffsetForEpoch(int epoch) {
     return epochs.endOffsetFor(epoch, logEndOffset());
+  }
+
+  /**
+   * Compacts the inactive segments ({@link LogCleaner}) if anything was added since the last pass;
+   * returns the bytes removed. Each cleaned segment replaces its original under the log's lock:
+   * {@code .cleaned} → {@code .swap} (complete) → {@code .log}, so a crash at any step leaves
+   * either the old or the new segment, never neither (see {@link #load}).
+   */
+  public long compact(long nowMs) throws IOException {
+    LogConfig cfg = config;
+    long activeBase = active().baseOffset();
+    if (!cfg.compact() || activeBase <= cleanedUpTo) {
+      return 0;
+    }
+    List<LogSegment> inactive = new ArrayList<>(segments.headMap(activeBase).values());
+    if (inactive.isEmpty()) {
+      return 0;
+    }
+    Map<java.nio.ByteBuffer, Long> latest = LogCleaner.buildOffsetMap(inactive);
+    long removed = 0;
+    for (LogSegment s : inactive) {
+      Path cleaned = dir.resolve(LogSegment.fileName(s.baseOffset(), ".log.cleaned"));
+      int size = LogCleaner.filterSegment(s, latest, nowMs, cfg.deleteRetentionMs(), cleaned);
+      lock.lock();
+      try {
+        if (segments.get(s.baseOffset()) != s) {
+          Files.deleteIfExists(cleaned);
+          continue;
+        }
+        Path swap = dir.resolve(LogSegment.fileName(s.baseOffset(), ".log.swap"));
+        Files.move(cleaned, swap, StandardCopyOption.ATOMIC_MOVE);
+        removed += s.size() - size;
+        s.delete();
+        Files.move(swap, s.file(), StandardCopyOption.ATOMIC_MOVE);
+        segments.put(
+            s.baseOffset(), LogSegment.open(dir, s.baseOffset(), cfg, false, clock.getAsLong()));
+      } finally {
+        lock.unlock();
+      }
+    }
+    cleanedUpTo = activeBase;
+    log.info("{}: compacted {} segments, {} bytes removed", tp, inactive.size(), removed);
+    return removed;
   }
 
   public TopicPartition topicPartition() {

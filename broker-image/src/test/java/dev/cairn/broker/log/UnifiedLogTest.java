@@ -252,4 +252,74 @@ class UnifiedLogTest {
     assertThat(log.logEndOffset()).isZero();
     log.close();
   }
+
+  MemoryRecords keyed(String key, String value) {
+    return MemoryRecords.withRecords(
+        Compression.NONE,
+        new SimpleRecord(clock.get(), key.getBytes(), value == null ? null : value.getBytes()));
+  }
+
+  List<String> keyValues(UnifiedLog log) throws IOException {
+    List<String> out = new ArrayList<>();
+    long offset = log.logStartOffset();
+    while (offset < log.highWatermark()) {
+      FetchDataInfo d = log.read(offset, 1 << 20, true);
+      if (d.records() == null) {
+        break;
+      }
+      for (MutableRecordBatch b :
+          MemoryRecords.readableRecords(d.records().readFully()).batches()) {
+        for (Record r : b) {
+          out.add(
+              r.offset()
+                  + ":"
+                  + new String(bytes(r.key()))
+                  + "="
+                  + (r.hasValue() ? new String(bytes(r.value())) : "null"));
+        }
+        offset = b.nextOffset();
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void compactionKeepsTheLatestValuePerKeyAndTombstonesForDeleteRetention() throws IOException {
+    Map<String, String> cfg =
+        Map.of("cleanup.policy", "compact", "segment.bytes", "200", "delete.retention.ms", "1000");
+    UnifiedLog log = open(cfg, true);
+    String[][] writes = {
+      {"a", "1"},
+      {"b", "1"},
+      {"a", "2"},
+      {"c", "1"},
+      {"b", null},
+      {"a", "3"},
+      {"d", "1"},
+      {"d", "2"}
+    };
+    for (String[] w : writes) {
+      log.appendAsLeader(keyed(w[0], w[1]), 0);
+    }
+    log.updateHighWatermark(log.logEndOffset());
+    long end = log.logEndOffset();
+    assertThat(log.compact(clock.get())).isPositive();
+    List<String> after = keyValues(log);
+    assertThat(after).containsSubsequence("3:c=1", "4:b=null", "5:a=3");
+    assertThat(after)
+        .noneMatch(e -> e.startsWith("0:") || e.startsWith("1:") || e.startsWith("2:"));
+    assertThat(log.logEndOffset()).isEqualTo(end);
+
+    log.appendAsLeader(keyed("e", "1"), 0);
+    log.updateHighWatermark(log.logEndOffset());
+    clock.addAndGet(5_000);
+    log.compact(clock.get());
+    assertThat(keyValues(log)).noneMatch(e -> e.contains("b=null")).contains("5:a=3", "3:c=1");
+    log.close();
+
+    UnifiedLog reopened = open(cfg, true);
+    assertThat(keyValues(reopened)).contains("5:a=3", "3:c=1");
+    assertThat(reopened.logEndOffset()).isEqualTo(end + 1);
+    reopened.close();
+  }
 }
