@@ -145,7 +145,6 @@ public final class CoordinatorEngine implements Engine {
             sync);
     finalStage.start(prep);
     sync.start();
-    prep.start();
     sessions.start(this::expire);
     reaper = new ContainerReaper(tree, this::deleteContainer, System::currentTimeMillis);
     reaper.start(config.containerCheckIntervalMs());
@@ -163,7 +162,7 @@ public final class CoordinatorEngine implements Engine {
             stats,
             connections,
             netty.inFlight(),
-            () -> prep.queued() + sync.queued() + finalStage.queued());
+            () -> sync.queued() + finalStage.queued());
     Gauge.builder("cairn.coord.znodes", tree, DataTree::nodeCount)
         .description("Znodes in the tree")
         .register(registry);

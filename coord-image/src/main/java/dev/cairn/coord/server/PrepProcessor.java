@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.LongPredicate;
 import org.apache.jute.Record;
 import org.apache.zookeeper.data.ACL;
@@ -57,20 +56,20 @@ import org.apache.zookeeper.txn.TxnHeader;
  * only if every op passed; otherwise nothing is logged and each op gets ZooKeeper's per-op result
  * (OK before the failing op, its error, RUNTIMEINCONSISTENCY after).
  *
- * <p>Threading: one thread runs this stage; {@link #applied} is called from the final stage.
+ * <p>Threading: the stage runs on the caller's thread (a connection's I/O thread, the expiry clock,
+ * the container reaper) under the processor's lock, which orders all requests into one sequence of
+ * zxids; that saves a thread hand-off per request. A connection's requests come from one I/O
+ * thread, so each session's order is kept. {@link #applied} is called from the final stage.
  */
-public final class PrepProcessor implements RequestProcessor, Runnable {
-  private static final Request STOP = new Request(null, 0, 0, OpCode.ERROR, null, List.of());
-
+public final class PrepProcessor implements RequestProcessor {
   private final DataTree tree;
   private final LongPredicate sessionLive;
   private final boolean extendedTypes;
   private final RequestProcessor next;
-  private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
   private final Map<String, ChangeRecord> outstanding = new HashMap<>();
   private final ArrayDeque<ChangeRecord> outstandingOrder = new ArrayDeque<>();
-  private final Thread thread;
   private long lastZxid;
+  private boolean stopped;
 
   /**
    * @param sessionLive whether a session id is live and not closing: writes of a session being
@@ -87,48 +86,22 @@ public final class PrepProcessor implements RequestProcessor, Runnable {
     this.lastZxid = lastZxid;
     this.extendedTypes = extendedTypes;
     this.next = next;
-    this.thread = new Thread(this, "coord-prep");
-    thread.setDaemon(true);
-  }
-
-  public void start() {
-    thread.start();
   }
 
   @Override
-  public void process(Request request) {
-    queue.add(request);
-  }
-
-  public int queued() {
-    return queue.size();
-  }
-
-  @Override
-  public void run() {
-    while (true) {
-      Request r;
-      try {
-        r = queue.take();
-      } catch (InterruptedException e) {
-        return;
-      }
-      if (r == STOP) {
-        next.shutdown();
-        return;
-      }
-      prep(r);
-      next.process(r);
+  public synchronized void process(Request request) {
+    if (stopped) {
+      return;
     }
+    prep(request);
+    next.process(request);
   }
 
   @Override
-  public void shutdown() {
-    queue.add(STOP);
-    try {
-      thread.join(10_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+  public synchronized void shutdown() {
+    if (!stopped) {
+      stopped = true;
+      next.shutdown();
     }
   }
 
