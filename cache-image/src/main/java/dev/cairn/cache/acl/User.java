@@ -41,6 +41,7 @@ public final class User {
     keyPatterns.addAll(o.keyPatterns);
     channelPatterns.clear();
     channelPatterns.addAll(o.channelPatterns);
+    refresh();
   }
 
   public String name() {
@@ -68,6 +69,14 @@ public final class User {
 
   /** Applies one ACL SETUSER rule; returns an error message or null. */
   String apply(String rule) {
+    try {
+      return applyRule(rule);
+    } finally {
+      refresh();
+    }
+  }
+
+  private String applyRule(String rule) {
     String r = rule.toLowerCase(Locale.ROOT);
     switch (r) {
       case "on" -> enabled = true;
@@ -189,6 +198,17 @@ public final class User {
 
   public boolean allKeys() {
     return keyPatterns.contains("*");
+  }
+
+  /** Cached "may run anything on any key", checked on every command. */
+  private boolean unrestricted;
+
+  public boolean unrestricted() {
+    return unrestricted;
+  }
+
+  void refresh() {
+    unrestricted = allCommands() && allKeys();
   }
 
   public boolean keyAllowed(byte[] key) {

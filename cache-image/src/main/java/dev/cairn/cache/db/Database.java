@@ -96,6 +96,13 @@ public final class Database {
     return e;
   }
 
+  /** Replaces the value of a live entry in place, keeping its TTL (INCR, APPEND...). */
+  public void replace(KeyEntry e, Object value) {
+    keys.setValue(e, value);
+    keyspace.touch(e);
+    keyspace.modified(this, e);
+  }
+
   /** Adds a key known to be absent (after a failed lookup). */
   public KeyEntry add(byte[] key, Object value) {
     return set(key, value, false);
@@ -118,7 +125,7 @@ public final class Database {
       expires.remove(e.key);
     }
     bytes -= e.memo;
-    e.memo = 0;
+    e.memo = REMOVED;
     keyspace.removed(this, e);
   }
 
@@ -134,9 +141,12 @@ public final class Database {
     e.expireAt = at;
   }
 
+  /** Marks an entry that left the dict (entries are never reused). */
+  private static final int REMOVED = -1;
+
   /** Re-estimates an entry's memory after its value changed. */
   void remeasure(KeyEntry e) {
-    if (keys.find(e.key) != e) {
+    if (e.memo == REMOVED) {
       return;
     }
     int size = (int) Math.min(Integer.MAX_VALUE, Memory.sizeOfValue(e.value));
@@ -161,6 +171,9 @@ public final class Database {
   }
 
   void clear() {
+    for (Dict.Entry e : keys) {
+      ((KeyEntry) e).memo = REMOVED;
+    }
     keys = new Dict(Dict.Kind.KEYSPACE);
     expires = new Dict(Dict.Kind.INDEX);
     bytes = 0;

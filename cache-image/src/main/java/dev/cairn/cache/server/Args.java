@@ -123,6 +123,20 @@ public final class Args {
     if (b.length == 0 || b.length > 300 || Character.isWhitespace(b[0])) {
       return null;
     }
+    // Fast path: plain digits (the common score), exact in a double below 16 digits.
+    if (b.length < 16) {
+      int i = b[0] == '-' ? 1 : 0;
+      long v = 0;
+      boolean digits = i < b.length;
+      for (int k = i; k < b.length && digits; k++) {
+        int d = b[k] - '0';
+        digits = d >= 0 && d <= 9;
+        v = v * 10 + d;
+      }
+      if (digits) {
+        return (double) (i == 1 ? -v : v);
+      }
+    }
     String s = new String(b, StandardCharsets.US_ASCII);
     String l = s.toLowerCase(java.util.Locale.ROOT);
     switch (l) {

@@ -273,13 +273,18 @@ public final class Strings {
 
   private static void incrBy(Client c, byte[] key, long delta) {
     Database db = c.db();
-    byte[] old = Values.string(db.peek(key));
+    KeyEntry e = db.peek(key);
+    byte[] old = Values.string(e);
     long v = old == null ? 0 : Args.toLong(old);
     long r = v + delta;
     if (((v ^ r) & (delta ^ r)) < 0) {
       throw CommandError.OVERFLOW;
     }
-    db.set(key, Args.bytes(r), true);
+    if (e == null) {
+      db.add(key, Args.bytes(r));
+    } else {
+      db.replace(e, Args.bytes(r));
+    }
     c.server.notify(db, key, '$', "incrby");
     c.reply.integer(r);
   }

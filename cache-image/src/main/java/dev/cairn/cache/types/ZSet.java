@@ -106,9 +106,18 @@ public final class ZSet {
     return c != 0 ? c : Arrays.compareUnsigned(m1, m2);
   }
 
+  /**
+   * Search-path scratch space, reused by every insert and delete: only the keyspace thread touches
+   * sorted sets, and per-thread arrays keep engines in one JVM (tests) independent.
+   */
+  private static final ThreadLocal<Node[]> UPDATE =
+      ThreadLocal.withInitial(() -> new Node[MAX_LEVEL]);
+
+  private static final ThreadLocal<int[]> RANK = ThreadLocal.withInitial(() -> new int[MAX_LEVEL]);
+
   private void insertNode(double score, byte[] member) {
-    Node[] update = new Node[MAX_LEVEL];
-    int[] rank = new int[MAX_LEVEL];
+    Node[] update = UPDATE.get();
+    int[] rank = RANK.get();
     Node x = header;
     for (int i = level - 1; i >= 0; i--) {
       rank[i] = i == level - 1 ? 0 : rank[i + 1];
@@ -149,7 +158,7 @@ public final class ZSet {
   }
 
   private void deleteNode(double score, byte[] member) {
-    Node[] update = new Node[MAX_LEVEL];
+    Node[] update = UPDATE.get();
     Node x = header;
     for (int i = level - 1; i >= 0; i--) {
       while (x.forward[i] != null
