@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.curator.test.TestingServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -148,7 +149,59 @@ class ConsumerGroupTest {
     } finally {
       running.forEach(r -> r.set(false));
       pool.shutdown();
-      pool.awaitTermination(20, java.util.concurrent.TimeUnit.SECONDS);
+      pool.awaitTermination(20, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aKilledMembersPartitionsMoveToTheOthersAfterItsSessionExpires() throws Exception {
+    produce("killed", 6, 1);
+    String javaBin = ProcessHandle.current().info().command().orElse("java");
+    Process doomed =
+        new ProcessBuilder(
+                javaBin,
+                "-cp",
+                System.getProperty("java.class.path"),
+                GroupMemberProcess.class.getName(),
+                TestBrokers.bootstrap(broker),
+                "survivors",
+                "killed")
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    Map<String, Set<TopicPartition>> assignment = new ConcurrentHashMap<>();
+    AtomicBoolean run = new AtomicBoolean(true);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      for (int i = 0; i < 2; i++) {
+        String name = "s" + i;
+        pool.execute(() -> {
+          Properties props = TestBrokers.consumer(broker, "survivors");
+          props.put(ConsumerConfig.CLIENT_ID_CONFIG, name);
+          props.put("session.timeout.ms", "6000");
+          props.put("heartbeat.interval.ms", "500");
+          try (KafkaConsumer<String, String> c = new KafkaConsumer<>(props)) {
+            c.subscribe(List.of("killed"));
+            while (run.get()) {
+              c.poll(Duration.ofMillis(100));
+              assignment.put(name, new HashSet<>(c.assignment()));
+            }
+          }
+        });
+      }
+      await()
+          .atMost(Duration.ofSeconds(40))
+          .until(() ->
+              assignment.size() == 2 && assignment.values().stream().allMatch(s -> s.size() == 2));
+      doomed.destroyForcibly().waitFor();
+      await()
+          .atMost(Duration.ofSeconds(40))
+          .until(() -> assignment.values().stream().allMatch(s -> s.size() == 3));
+    } finally {
+      doomed.destroyForcibly();
+      run.set(false);
+      pool.shutdown();
+      pool.awaitTermination(20, TimeUnit.SECONDS);
     }
   }
 }
