@@ -35,11 +35,6 @@ final class FourLetterWords {
 
   private FourLetterWords() {}
 
-  /** All words this server knows. */
-  static Set<String> known() {
-    return WORDS.keySet();
-  }
-
   /** The word whose four ASCII bytes read as {@code length}, or null. */
   static String word(int length) {
     byte[] b = {

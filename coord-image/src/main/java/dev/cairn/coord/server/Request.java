@@ -44,12 +44,4 @@ public final class Request {
     this.auth = auth;
     this.receivedNanos = System.nanoTime();
   }
-
-  public TxnHeader txnHeader() {
-    return txnHeader;
-  }
-
-  public Record txn() {
-    return txn;
-  }
 }

@@ -31,12 +31,8 @@ public final class Session {
   }
 
   public byte[] password() {
-    return password(id);
-  }
-
-  public static byte[] password(long sessionId) {
     byte[] p = new byte[16];
-    new Random(sessionId ^ SECRET).nextBytes(p);
+    new Random(id ^ SECRET).nextBytes(p);
     return p;
   }
 

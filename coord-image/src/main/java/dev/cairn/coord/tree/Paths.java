@@ -58,8 +58,4 @@ public final class Paths {
   public static String name(String path) {
     return path.substring(path.lastIndexOf('/') + 1);
   }
-
-  public static String child(String parent, String name) {
-    return "/".equals(parent) ? "/" + name : parent + "/" + name;
-  }
 }
