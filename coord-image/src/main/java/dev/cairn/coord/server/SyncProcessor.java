@@ -79,6 +79,16 @@ public final class SyncProcessor implements RequestProcessor, Runnable {
       }
       queue.drainTo(batch, MAX_BATCH - 1);
       boolean stop = batch.remove(STOP);
+      // Requests ahead of the batch's first txn need no fsync: they go on at once (as in
+      // ZooKeeper, a read waits only for writes queued before it).
+      int firstTxn = 0;
+      while (firstTxn < batch.size() && batch.get(firstTxn).txnHeader == null) {
+        firstTxn++;
+      }
+      if (firstTxn > 0) {
+        next.processBatch(batch.subList(0, firstTxn));
+        batch.subList(0, firstTxn).clear();
+      }
       long lastZxid = -1;
       try {
         for (Request r : batch) {
@@ -103,7 +113,9 @@ public final class SyncProcessor implements RequestProcessor, Runnable {
         onFatal.run();
         return;
       }
-      next.processBatch(batch);
+      if (!batch.isEmpty()) {
+        next.processBatch(batch);
+      }
       if (stop) {
         next.shutdown();
         return;
