@@ -3,17 +3,19 @@ package dev.cairn.broker.log;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Path;
 import org.apache.kafka.common.record.BaseRecords;
 import org.apache.kafka.common.record.RecordsSend;
 
 /**
  * A byte range of a segment file, put into a Fetch response's records field and written to the
  * socket by the network layer as a zero-copy file region (sendfile), never copied through the heap.
- * The range always starts at a batch boundary; it may end inside a batch (clients drop a trailing
- * partial batch), exactly as Kafka serves it.
+ * It holds the segment's open channel, not its path: a segment deleted by retention or replaced by
+ * compaction after the read keeps its bytes until the channel closes ({@link LogSegment#delete}
+ * defers that), so a response always carries the bytes that were read. The range starts at a batch
+ * boundary; it may end inside a batch (clients drop a trailing partial batch), exactly as Kafka
+ * serves it.
  */
-public record FileSlice(Path file, long position, int size) implements BaseRecords {
+public record FileSlice(FileChannel channel, long position, int size) implements BaseRecords {
 
   @Override
   public int sizeInBytes() {
@@ -23,11 +25,9 @@ public record FileSlice(Path file, long position, int size) implements BaseRecor
   /** Reads the bytes into memory (internal readers such as the group coordinator's loader). */
   public ByteBuffer readFully() throws IOException {
     ByteBuffer buf = ByteBuffer.allocate(size);
-    try (FileChannel ch = FileChannel.open(file)) {
-      while (buf.hasRemaining()) {
-        if (ch.read(buf, position + buf.position()) < 0) {
-          break;
-        }
+    while (buf.hasRemaining()) {
+      if (channel.read(buf, position + buf.position()) < 0) {
+        break;
       }
     }
     return buf.flip();

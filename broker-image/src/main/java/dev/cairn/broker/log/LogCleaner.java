@@ -106,7 +106,7 @@ final class LogCleaner {
   }
 
   private static ByteBuffer read(LogSegment s) throws IOException {
-    return new FileSlice(s.file(), 0, s.size()).readFully();
+    return s.slice(0, s.size()).readFully();
   }
 
   private static ByteBuffer copy(ByteBuffer b) {

@@ -280,7 +280,12 @@ public final class LogSegment implements Closeable {
     }
     int limit = minOneBatch ? Math.max(maxBytes, start.header().sizeInBytes()) : maxBytes;
     int length = Math.max(0, Math.min(maxPosition - start.position(), limit));
-    return new FileSlice(logFile, start.position(), length);
+    return new FileSlice(channel, start.position(), length);
+  }
+
+  /** A slice of this segment's file (internal readers). */
+  FileSlice slice(long position, int length) {
+    return new FileSlice(channel, position, length);
   }
 
   /** The first record at or after {@code timestamp} with its offset, if this segment has one. */
@@ -380,11 +385,18 @@ public final class LogSegment implements Closeable {
     channel.close();
   }
 
-  /** Closes and removes the segment's three files. */
+  /**
+   * Removes the segment's three files. The log file's channel stays open for {@link #DELETE_DELAY}
+   * so fetch responses already holding a slice of it can still be sent (the file's bytes live until
+   * the last descriptor closes), as Kafka's {@code file.delete.delay.ms}.
+   */
   public void delete() throws IOException {
-    channel.close();
     offsetIndex.delete();
     timeIndex.delete();
     Files.deleteIfExists(logFile);
+    DeferredCloser.closeLater(channel, DELETE_DELAY);
   }
+
+  /** How long a deleted segment's bytes stay readable by responses in flight. */
+  static final java.time.Duration DELETE_DELAY = java.time.Duration.ofSeconds(60);
 }

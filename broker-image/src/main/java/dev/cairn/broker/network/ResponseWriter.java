@@ -38,6 +38,21 @@ public final class ResponseWriter {
     return parts.flush();
   }
 
+  /**
+   * A sendfile region over a segment's shared channel: the epoll transport recognises {@link
+   * DefaultFileRegion} for native sendfile; releasing it must not close the segment's channel.
+   */
+  private static final class SharedFileRegion extends DefaultFileRegion {
+    SharedFileRegion(FileSlice slice) {
+      super(slice.channel(), slice.position(), slice.size());
+    }
+
+    @Override
+    protected void deallocate() {
+      // the channel belongs to the log segment
+    }
+  }
+
   /** A {@link Writable} over a list of Netty buffers and file regions. */
   private static final class Parts implements Writable {
     private final Channel channel;
@@ -129,7 +144,7 @@ public final class ResponseWriter {
       if (records instanceof FileSlice slice) {
         if (slice.size() > 0) {
           out.add(current);
-          out.add(new DefaultFileRegion(slice.file().toFile(), slice.position(), slice.size()));
+          out.add(new SharedFileRegion(slice));
           current = channel.alloc().buffer(256);
         }
       } else if (records instanceof MemoryRecords memory) {
