@@ -1,0 +1,13 @@
+package dev.cairn.operator.broker;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.cairn.operator.common.ReplicatedStatus;
+
+/** The observed state of a broker cluster. */
+public class BrokerClusterStatus extends ReplicatedStatus {
+  @JsonPropertyDescription("The pod of the active controller, when known.")
+  public String controller;
+
+  @JsonPropertyDescription("bootstrap.servers for clients, e.g. my-brokers.ns.svc:9092.")
+  public String bootstrapServers;
+}

@@ -1,0 +1,10 @@
+package dev.cairn.operator.cache;
+
+import dev.cairn.operator.common.ClusterConfigMap;
+import dev.cairn.operator.common.Labels;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+
+/** The ConfigMap of a CacheCluster; see {@link ClusterConfigMap}. */
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+public class CacheConfigMap extends ClusterConfigMap<CacheCluster> {}

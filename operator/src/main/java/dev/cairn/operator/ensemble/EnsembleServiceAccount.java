@@ -1,0 +1,10 @@
+package dev.cairn.operator.ensemble;
+
+import dev.cairn.operator.common.ClusterServiceAccount;
+import dev.cairn.operator.common.Labels;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+
+/** The ServiceAccount of a Ensemble; see {@link ClusterServiceAccount}. */
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+public class EnsembleServiceAccount extends ClusterServiceAccount<Ensemble> {}

@@ -1,0 +1,118 @@
+package dev.cairn.operator.ensemble;
+
+import dev.cairn.operator.common.DataVolume;
+import dev.cairn.operator.common.EngineKind;
+import dev.cairn.operator.common.InvalidSpecException;
+import dev.cairn.operator.common.Names;
+import dev.cairn.operator.common.NativeConfig;
+import dev.cairn.operator.common.Ports;
+import dev.cairn.operator.common.Workload;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * An Ensemble as a coordinator workload. zoo.cfg: the operator sets {@code dataDir} and {@code
+ * clientPort} and, for more than one server, {@code server.N=<pod host>:2888:3888} with {@code N =
+ * ordinal + 1} (each pod finds its own N from the {@code POD_INDEX} environment variable). Users
+ * may set the tuning keys of {@link #ZOO_CFG}; {@code tickTime}, {@code initLimit} and {@code
+ * syncLimit} default to ZooKeeper's sample values.
+ */
+public final class EnsembleWorkload {
+  public static final int CLIENT_PORT = 2181;
+  public static final int QUORUM_PORT = 2888;
+  public static final int ELECTION_PORT = 3888;
+
+  /**
+   * The largest ensemble the coordinator engine can run today: it serves standalone only (no {@code
+   * server.N} quorum yet). The operator already renders the quorum configuration; raising this
+   * constant is all the operator needs when the engine learns Zab.
+   */
+  public static final int MAX_SUPPORTED_REPLICAS = 1;
+
+  /** zoo.cfg keys a user may set, and the reserved ones with the field that sets them. */
+  public static final NativeConfig ZOO_CFG =
+      new NativeConfig(
+          "zoo.cfg",
+          "=",
+          Set.of(
+              "tickTime",
+              "initLimit",
+              "syncLimit",
+              "maxClientCnxns",
+              "minSessionTimeout",
+              "maxSessionTimeout",
+              "autopurge.snapRetainCount",
+              "autopurge.purgeInterval",
+              "4lw.commands.whitelist"),
+          Map.of(
+              "dataDir", "spec.storage (the data volume is mounted by the operator)",
+              "dataLogDir", "spec.storage (the data volume is mounted by the operator)",
+              "clientPort", "the client Service (port 2181)",
+              "clientPortAddress", "nothing (the server listens on the pod address)",
+              "standaloneEnabled", "spec.replicas",
+              "reconfigEnabled", "spec.replicas",
+              "admin.enableServer", "nothing (the admin port serves probes and metrics)",
+              "admin.serverAddress", "nothing (the admin port serves probes and metrics)",
+              "admin.serverPort", "nothing (the admin port is 7000)"));
+
+  private static final Map<String, String> DEFAULTS =
+      Map.of("tickTime", "2000", "initLimit", "10", "syncLimit", "5");
+
+  private EnsembleWorkload() {}
+
+  public static Workload of(Ensemble ensemble) {
+    EnsembleSpec spec = ensemble.getSpec();
+    Map<String, String> user = spec.config == null ? Map.of() : spec.config;
+    reject(user);
+    Map<String, String> operatorKeys = new LinkedHashMap<>();
+    operatorKeys.put("dataDir", EngineKind.DATA_DIR + "/data");
+    operatorKeys.put("clientPort", Integer.toString(CLIENT_PORT));
+    operatorKeys.put("admin.serverAddress", "0.0.0.0");
+    operatorKeys.put("admin.serverPort", Integer.toString(EngineKind.COORDINATOR.adminPort()));
+    if (spec.replicas > 1) {
+      for (int i = 0; i < spec.replicas; i++) {
+        operatorKeys.put(
+            "server." + (i + 1),
+            Names.podHost(ensemble, i) + ":" + QUORUM_PORT + ":" + ELECTION_PORT);
+      }
+    }
+    Map<String, String> merged = new TreeMap<>(DEFAULTS);
+    merged.putAll(user);
+    String zooCfg = ZOO_CFG.render(operatorKeys, merged);
+    return new Workload(
+        EngineKind.COORDINATOR,
+        spec.image == null || spec.image.isBlank()
+            ? EngineKind.COORDINATOR.defaultImage()
+            : spec.image,
+        spec.replicas,
+        spec.resources,
+        spec.template,
+        List.of(new DataVolume("data", spec.storage, EngineKind.DATA_DIR)),
+        zooCfg,
+        List.of(),
+        List.of(),
+        List.of(
+            Ports.container("client", CLIENT_PORT),
+            Ports.container("quorum", QUORUM_PORT),
+            Ports.container("election", ELECTION_PORT)),
+        List.of(Ports.service("client", CLIENT_PORT)));
+  }
+
+  /** Rejects {@code server.N} lines, which only the operator writes. */
+  private static void reject(Map<String, String> user) {
+    for (String key : user.keySet()) {
+      if (key.startsWith("server.") || key.startsWith("group.") || key.startsWith("weight.")) {
+        throw new InvalidSpecException(
+            "zoo.cfg key '" + key + "' is set by the operator; use spec.replicas");
+      }
+    }
+  }
+
+  /** The client connect string through the client Service. */
+  public static String connectString(Ensemble ensemble) {
+    return Names.serviceHost(ensemble, Names.of(ensemble)) + ":" + CLIENT_PORT;
+  }
+}

@@ -1,0 +1,135 @@
+package dev.cairn.operator.topic;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewPartitions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/**
+ * {@link TopicAdmin} over kafka-clients' Admin API (CreateTopics, CreatePartitions,
+ * IncrementalAlterConfigs, DeleteTopics, DescribeTopics, DescribeConfigs), the same calls {@code
+ * kafka-topics.sh} makes. Every call waits at most {@link #TIMEOUT_MS}.
+ */
+public final class KafkaTopicAdmin implements TopicAdmin {
+  static final int TIMEOUT_MS = 10_000;
+
+  private final Admin admin;
+
+  private KafkaTopicAdmin(Admin admin) {
+    this.admin = admin;
+  }
+
+  public static TopicAdmin connect(String bootstrapServers) {
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(AdminClientConfig.CLIENT_ID_CONFIG, "cairn-operator");
+    props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
+    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
+    return new KafkaTopicAdmin(Admin.create(props));
+  }
+
+  @Override
+  public Optional<ObservedTopic> describe(String topic) {
+    TopicDescription description;
+    try {
+      description =
+          await("describe topic " + topic, admin.describeTopics(List.of(topic)).allTopicNames())
+              .get(topic);
+    } catch (TopicAdminException e) {
+      if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    Config config =
+        await("describe configs of " + topic, admin.describeConfigs(List.of(resource)).all())
+            .get(resource);
+    Map<String, String> own = new TreeMap<>();
+    for (ConfigEntry entry : config.entries()) {
+      if (entry.source() == ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG) {
+        own.put(entry.name(), entry.value());
+      }
+    }
+    int replicas =
+        description.partitions().isEmpty() ? 0 : description.partitions().get(0).replicas().size();
+    return Optional.of(
+        new ObservedTopic(
+            description.topicId() == null ? null : description.topicId().toString(),
+            description.partitions().size(),
+            replicas,
+            own));
+  }
+
+  @Override
+  public void create(String topic, int partitions, int replicas, Map<String, String> config) {
+    NewTopic newTopic = new NewTopic(topic, partitions, (short) replicas).configs(config);
+    await("create topic " + topic, admin.createTopics(List.of(newTopic)).all());
+  }
+
+  @Override
+  public void growPartitions(String topic, int partitions) {
+    await(
+        "grow " + topic + " to " + partitions + " partitions",
+        admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(partitions))).all());
+  }
+
+  @Override
+  public void alterConfigs(String topic, Map<String, String> set, Set<String> reset) {
+    List<AlterConfigOp> ops = new ArrayList<>();
+    set.forEach(
+        (k, v) -> ops.add(new AlterConfigOp(new ConfigEntry(k, v), AlterConfigOp.OpType.SET)));
+    reset.forEach(
+        k -> ops.add(new AlterConfigOp(new ConfigEntry(k, null), AlterConfigOp.OpType.DELETE)));
+    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    await("alter configs of " + topic, admin.incrementalAlterConfigs(Map.of(resource, ops)).all());
+  }
+
+  @Override
+  public void delete(String topic) {
+    try {
+      await("delete topic " + topic, admin.deleteTopics(List.of(topic)).all());
+    } catch (TopicAdminException e) {
+      if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+        throw e;
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    admin.close(java.time.Duration.ofSeconds(2));
+  }
+
+  private static <T> T await(String what, KafkaFuture<T> future) {
+    try {
+      return future.get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw new TopicAdminException(
+          "Could not " + what + ": " + e.getCause().getMessage(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new TopicAdminException(
+          "Could not " + what + ": no answer within " + TIMEOUT_MS + " ms", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TopicAdminException("Interrupted while trying to " + what, e);
+    }
+  }
+}

@@ -1,0 +1,123 @@
+package dev.cairn.operator.cache;
+
+import static dev.cairn.operator.testing.Await.await;
+import static dev.cairn.operator.testing.Await.condition;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.operator.common.ManagedResources;
+import dev.cairn.operator.testing.LocalOperator;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A CacheCluster waits for its password Secret; an invalid redis.conf key applies nothing. */
+@EnableKubernetesMockClient(crud = true)
+class CacheClusterLifecycleTest {
+  static KubernetesClient client;
+  static LocalOperator operator;
+
+  @BeforeAll
+  static void start() {
+    operator =
+        LocalOperator.start(
+            client,
+            new CacheReconciler(
+                new ManagedResources(new SimpleMeterRegistry()),
+                Duration.ofMillis(200),
+                Clock.systemUTC()));
+  }
+
+  @AfterAll
+  static void stop() {
+    operator.close();
+  }
+
+  static CacheCluster cache(String ns) {
+    CacheCluster c = new CacheCluster();
+    c.setMetadata(new ObjectMetaBuilder().withName("redis").withNamespace(ns).build());
+    c.getSpec().maxmemory = "64mb";
+    return c;
+  }
+
+  @Test
+  void waitsForThePasswordSecretThenRunsWithIt() {
+    CacheCluster c = cache("auth");
+    c.getSpec().auth = new CacheAuth();
+    c.getSpec().auth.passwordSecretRef = new SecretKeySelector("password", "redis-auth", false);
+    client.resource(c).create();
+    await()
+        .untilAsserted(() ->
+            assertThat(condition(client, CacheCluster.class, "auth", "redis", "Ready"))
+                .isNotNull()
+                .satisfies(cond -> assertThat(cond.getReason()).isEqualTo("SecretNotFound")));
+    assertThat(client.apps().statefulSets().inNamespace("auth").list().getItems()).isEmpty();
+
+    client
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("redis-auth")
+                .withNamespace("auth")
+                .endMetadata()
+                .withStringData(Map.of("password", "s3cret"))
+                .build())
+        .create();
+    await()
+        .untilAsserted(() -> {
+          CacheCluster now =
+              client.resources(CacheCluster.class).inNamespace("auth").withName("redis").get();
+          assertThat(now.getStatus().isReady()).isTrue();
+          assertThat(now.getStatus().endpoints).isEqualTo("redis.auth.svc:6379");
+        });
+    Container engine =
+        client
+            .apps()
+            .statefulSets()
+            .inNamespace("auth")
+            .withName("redis")
+            .get()
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0);
+    assertThat(engine.getArgs()).contains("--requirepass", "$(CAIRN_PASSWORD)");
+    assertThat(
+            client
+                .configMaps()
+                .inNamespace("auth")
+                .withName("redis-config")
+                .get()
+                .getData()
+                .get("redis.conf"))
+        .contains("maxmemory 64mb")
+        .doesNotContain("s3cret");
+  }
+
+  @Test
+  void reservedRedisConfKeyIsRejectedAndNothingIsApplied() {
+    CacheCluster c = cache("bad");
+    c.getSpec().config = Map.of("port", "7000");
+    client.resource(c).create();
+    await()
+        .untilAsserted(() ->
+            assertThat(condition(client, CacheCluster.class, "bad", "redis", "Degraded"))
+                .isNotNull()
+                .satisfies(cond -> {
+                  assertThat(cond.getReason()).isEqualTo("InvalidSpec");
+                  assertThat(cond.getMessage()).contains("'port' is set by the operator");
+                }));
+    assertThat(client.apps().statefulSets().inNamespace("bad").list().getItems()).isEmpty();
+    assertThat(client.configMaps().inNamespace("bad").list().getItems()).isEmpty();
+  }
+}

@@ -1,0 +1,63 @@
+package dev.cairn.operator.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CacheWorkloadTest {
+  static CacheCluster cache() {
+    CacheCluster c = new CacheCluster();
+    c.setMetadata(new ObjectMetaBuilder().withName("redis").withNamespace("ns").build());
+    c.getSpec().maxmemory = "256mb";
+    c.getSpec().maxmemoryPolicy = "allkeys-lru";
+    return c;
+  }
+
+  @Test
+  void redisConfCarriesMemorySettingsAndUserKeys() {
+    CacheCluster c = cache();
+    c.getSpec().config = Map.of("appendonly", "yes");
+    String conf = new CacheConfigMap().desired(c, null).getData().get("redis.conf");
+    assertThat(conf)
+        .contains("port 6379\n")
+        .contains("maxmemory 256mb\n")
+        .contains("maxmemory-policy allkeys-lru\n")
+        .contains("admin-port 9121\n")
+        .contains("appendonly yes\n");
+  }
+
+  @Test
+  void passwordComesFromTheSecretNeverTheConfigMap() {
+    CacheCluster c = cache();
+    c.getSpec().auth = new CacheAuth();
+    c.getSpec().auth.passwordSecretRef = new SecretKeySelector("password", "redis-auth", false);
+    Container ctr =
+        new CacheStatefulSet()
+            .desired(c, null)
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0);
+    assertThat(ctr.getArgs())
+        .containsExactly("/etc/cairn/redis.conf", "--requirepass", "$(CAIRN_PASSWORD)");
+    assertThat(ctr.getEnv())
+        .anyMatch(e ->
+            e.getName().equals("CAIRN_PASSWORD")
+                && e.getValueFrom().getSecretKeyRef().getName().equals("redis-auth"));
+    assertThat(new CacheConfigMap().desired(c, null).getData().get("redis.conf"))
+        .doesNotContain("requirepass");
+  }
+
+  @Test
+  void requirepassInConfigIsRejected() {
+    CacheCluster c = cache();
+    c.getSpec().config = Map.of("requirepass", "secret");
+    assertThatThrownBy(c::workload).hasMessageContaining("use spec.auth.passwordSecretRef");
+  }
+}

@@ -1,0 +1,116 @@
+package dev.cairn.operator.testing;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Stands in for the StatefulSet controller and the kubelet, which the mock API server lacks: every
+ * {@link #TICK_MS} it creates missing pods {@code <sts>-<i>} from the StatefulSet's current
+ * template (not ready), and marks pods that existed at the previous tick Ready, so each pod is seen
+ * not ready at least once. A pod that disappears (deleted by the operator) is recorded in {@link
+ * #restarts()} and recreated, like {@code updateStrategy: OnDelete} does.
+ */
+public final class StatefulSetSimulator implements AutoCloseable {
+  static final long TICK_MS = 100;
+
+  private final KubernetesClient client;
+  private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+  private final Set<String> known = ConcurrentHashMap.newKeySet();
+  private final List<String> restarts = new CopyOnWriteArrayList<>();
+  private volatile boolean readiness = true;
+
+  public StatefulSetSimulator(KubernetesClient client) {
+    this.client = client;
+    ticker.scheduleWithFixedDelay(this::tickQuietly, 0, TICK_MS, TimeUnit.MILLISECONDS);
+  }
+
+  /** Pods ({@code namespace/name}) of {@code namespace} deleted and recreated, in order. */
+  public List<String> restarts(String namespace) {
+    return restarts.stream()
+        .filter(k -> k.startsWith(namespace + "/"))
+        .map(k -> k.substring(namespace.length() + 1))
+        .toList();
+  }
+
+  /** Whether new pods become ready (false: they stay unready, as with a failing /readyz). */
+  public void readiness(boolean on) {
+    readiness = on;
+  }
+
+  private void tickQuietly() {
+    try {
+      tick();
+    } catch (RuntimeException e) {
+      // The mock server is shutting down at the end of a test.
+    }
+  }
+
+  private void tick() {
+    for (StatefulSet sts : client.apps().statefulSets().inAnyNamespace().list().getItems()) {
+      String ns = sts.getMetadata().getNamespace();
+      int replicas = sts.getSpec().getReplicas() == null ? 1 : sts.getSpec().getReplicas();
+      for (int i = 0; i < replicas; i++) {
+        String name = sts.getMetadata().getName() + "-" + i;
+        String key = ns + "/" + name;
+        Pod pod = client.pods().inNamespace(ns).withName(name).get();
+        if (pod == null) {
+          if (known.remove(key)) {
+            restarts.add(key);
+          }
+          client.pods().inNamespace(ns).resource(fromTemplate(sts, name, i)).create();
+          known.add(key);
+        } else if (readiness && !ready(pod)) {
+          pod.getStatus().setConditions(List.of(readyCondition()));
+          client.pods().inNamespace(ns).resource(pod).updateStatus();
+        }
+      }
+    }
+  }
+
+  private static Pod fromTemplate(StatefulSet sts, String name, int ordinal) {
+    Map<String, String> labels =
+        new HashMap<>(sts.getSpec().getTemplate().getMetadata().getLabels());
+    labels.put("apps.kubernetes.io/pod-index", Integer.toString(ordinal));
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(sts.getMetadata().getNamespace())
+        .withLabels(labels)
+        .withAnnotations(sts.getSpec().getTemplate().getMetadata().getAnnotations())
+        .endMetadata()
+        .withSpec(sts.getSpec().getTemplate().getSpec())
+        .withNewStatus()
+        .withPhase("Running")
+        .endStatus()
+        .build();
+  }
+
+  private static boolean ready(Pod pod) {
+    return pod.getStatus() != null
+        && pod.getStatus().getConditions() != null
+        && pod.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  private static PodCondition readyCondition() {
+    return new PodConditionBuilder().withType("Ready").withStatus("True").build();
+  }
+
+  @Override
+  public void close() {
+    ticker.shutdownNow();
+  }
+}
