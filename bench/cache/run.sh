@@ -5,8 +5,8 @@
 #
 # Starts Debian's redis-server and cairn-cache on free loopback ports (no persistence), runs
 # redis-benchmark (-c 50, -P 1 and -P 16) for SET GET INCR LPUSH LPOP SADD HSET ZADD MSET against
-# each, and prints ops/s and p50/p99 with Cairn/Redis ratios. Then loads 1,000,000 keys with
-# 100-byte values into each and compares INFO used_memory and the processes' RSS.
+# each, and prints ops/s and p50/p99 with Cairn/Redis ratios. Before that, it loads 1,000,000 keys
+# with 100-byte values into each and compares INFO used_memory and the processes' RSS.
 # Both servers get the same warm-up run first (the JVM compiles the hot path during it).
 # CAIRN_JAVA_OPTS overrides the JVM flags (default: cache-image/jvm.options, as ./cairn up).
 set -euo pipefail
@@ -63,6 +63,36 @@ bench() { # port pipeline requests -> CSV lines "test",rps,avg,min,p50,p95,p99,m
     ZADD myzset __rand_int__ member:__rand_int__ | tail -n +2 | sed 's/^"[^"]*"/"ZADD"/'
 }
 
+# Memory first, on fresh processes (a heap grown by the throughput runs would count too).
+echo "## memory: $KEYS keys, 100-byte values"
+gen="$work/load.resp"
+python3 - "$KEYS" "$gen" <<'PY'
+import sys
+n, path = int(sys.argv[1]), sys.argv[2]
+value = b"v" * 100
+with open(path, "wb") as f:
+    for i in range(n):
+        key = b"key:%012d" % i
+        f.write(b"*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$100\r\n%s\r\n" % (len(key), key, value))
+PY
+rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
+used() { redis-cli -p "$1" info memory | tr -d '\r' | awk -F: '/^used_memory:/ {print $2}'; }
+redis-cli -p "$redis_port" --pipe <"$gen" >/dev/null
+redis-cli -p "$cairn_port" --pipe <"$gen" >/dev/null
+sleep 2
+r_used=$(used "$redis_port")
+c_used=$(used "$cairn_port")
+r_rss=$(rss_kb "$redis_pid")
+c_rss=$(rss_kb "$cairn_pid")
+echo "| server | keys | used_memory | bytes/key | RSS | RSS/key |"
+echo "|--------|------|-------------|-----------|-----|---------|"
+for s in redis cairn; do
+  if [[ $s == redis ]]; then u=$r_used; r=$r_rss; port=$redis_port; else u=$c_used; r=$c_rss; port=$cairn_port; fi
+  k=$(redis-cli -p "$port" dbsize)
+  printf '| %s | %s | %s | %s | %s MB | %s |\n' "$s" "$k" "$u" "$((u / k))" "$((r / 1024))" "$((r * 1024 / k))"
+done
+python3 -c "print(f'RSS per key, Cairn/Redis: {$c_rss/$r_rss:.2f} (used_memory ratio {$c_used/$r_used:.2f})')"
+echo
 echo "warming up both servers..." >&2
 bench "$redis_port" 16 200000 >/dev/null
 bench "$cairn_port" 16 200000 >/dev/null
@@ -95,39 +125,4 @@ for name, (rps, p50, p99) in redis.items():
 PY
 done
 
-echo
-echo "## memory: $KEYS keys, 100-byte values"
-gen="$work/load.resp"
-python3 - "$KEYS" "$gen" <<'PY'
-import sys
-n, path = int(sys.argv[1]), sys.argv[2]
-value = b"v" * 100
-with open(path, "wb") as f:
-    for i in range(n):
-        key = b"key:%012d" % i
-        f.write(b"*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$100\r\n%s\r\n" % (len(key), key, value))
-PY
-rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
-used() { redis-cli -p "$1" info memory | tr -d '\r' | awk -F: '/^used_memory:/ {print $2}'; }
-for port in "$redis_port" "$cairn_port"; do
-  redis-cli -p "$port" flushall >/dev/null
-done
-declare -A before
-before[redis]=$(rss_kb "$redis_pid")
-before[cairn]=$(rss_kb "$cairn_pid")
-redis-cli -p "$redis_port" --pipe <"$gen" >/dev/null
-redis-cli -p "$cairn_port" --pipe <"$gen" >/dev/null
-sleep 2
-r_used=$(used "$redis_port")
-c_used=$(used "$cairn_port")
-r_rss=$(rss_kb "$redis_pid")
-c_rss=$(rss_kb "$cairn_pid")
-echo "| server | keys | used_memory | bytes/key | RSS | RSS/key |"
-echo "|--------|------|-------------|-----------|-----|---------|"
-for s in redis cairn; do
-  if [[ $s == redis ]]; then u=$r_used; r=$r_rss; port=$redis_port; else u=$c_used; r=$c_rss; port=$cairn_port; fi
-  k=$(redis-cli -p "$port" dbsize)
-  printf '| %s | %s | %s | %s | %s MB | %s |\n' "$s" "$k" "$u" "$((u / k))" "$((r / 1024))" "$((r * 1024 / k))"
-done
-python3 -c "print(f'RSS per key, Cairn/Redis: {$c_rss/$r_rss:.2f} (used_memory ratio {$c_used/$r_used:.2f})')"
 echo "cairn JVM: $JAVA_OPTS"
