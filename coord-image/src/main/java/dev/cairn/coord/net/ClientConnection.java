@@ -346,8 +346,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
   String describe() {
     Session s = session;
     return String.format(
-        " /%s[1](queued=0,recved=%d,sent=%d,sid=0x%s,lzxid=0x%x,to=%d,estab=%d)",
+        " /%s[1](queued=%d,recved=%d,sent=%d,sid=0x%s,lzxid=0x%x,to=%d,estab=%d)",
         remote(),
+        outstanding.get(),
         packetsIn,
         packetsOut,
         s == null ? "0" : Long.toHexString(s.id()),

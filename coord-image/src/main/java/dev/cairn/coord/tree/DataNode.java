@@ -28,11 +28,14 @@ public final class DataNode {
   int cversion;
   int aversion;
   final long ephemeralOwner;
-  final Set<String> children = new HashSet<>();
+
+  /** Null until the first child: most znodes are leaves, and the tree's memory is mostly nodes. */
+  private Set<String> children;
 
   DataNode(byte[] data, List<ACL> acl, long zxid, long time, long ephemeralOwner) {
     this.data = data;
-    this.acl = List.copyOf(acl);
+    // Most nodes carry the open ACL: sharing one list keeps it out of every node's footprint.
+    this.acl = DataTree.OPEN_ACL.equals(acl) ? DataTree.OPEN_ACL : List.copyOf(acl);
     this.czxid = zxid;
     this.mzxid = zxid;
     this.pzxid = zxid;
@@ -63,7 +66,7 @@ public final class DataNode {
         aversion,
         ephemeralOwner,
         data == null ? 0 : data.length,
-        children.size(),
+        childCount(),
         pzxid);
   }
 
@@ -80,10 +83,31 @@ public final class DataNode {
   }
 
   public synchronized List<String> children() {
-    return List.copyOf(children);
+    return children == null ? List.of() : List.copyOf(children);
+  }
+
+  synchronized boolean hasChild(String name) {
+    return children != null && children.contains(name);
+  }
+
+  synchronized void addChild(String name) {
+    if (children == null) {
+      children = new HashSet<>(4);
+    }
+    children.add(name);
+  }
+
+  synchronized void removeChild(String name) {
+    if (children != null) {
+      children.remove(name);
+    }
+  }
+
+  synchronized void clearChildren() {
+    children = null;
   }
 
   public synchronized int childCount() {
-    return children.size();
+    return children == null ? 0 : children.size();
   }
 }

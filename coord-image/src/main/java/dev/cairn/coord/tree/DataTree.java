@@ -66,7 +66,7 @@ public final class DataTree {
 
   private void addSystemNode(String path, List<ACL> acl) {
     nodes.put(path, new DataNode(new byte[0], acl, 0, 0, 0));
-    nodes.get(Paths.parent(path)).children.add(Paths.name(path));
+    nodes.get(Paths.parent(path)).addChild(Paths.name(path));
   }
 
   /** ZooKeeper refuses to delete these (BADARGUMENTS). */
@@ -256,7 +256,7 @@ public final class DataTree {
     DataNode child = new DataNode(data, acl, zxid, time, owner);
     String name = Paths.name(path);
     synchronized (parent) {
-      if (parent.children.contains(name)) {
+      if (parent.hasChild(name)) {
         throw new KeeperError(Err.NODEEXISTS);
       }
       // A replayed create of a node made and deleted inside a fuzzy snapshot's window must not
@@ -265,7 +265,7 @@ public final class DataTree {
         parent.cversion = parentCVersion;
         parent.pzxid = zxid;
       }
-      parent.children.add(name);
+      parent.addChild(name);
       nodes.put(path, child);
     }
     if (EphemeralOwner.isContainer(owner)) {
@@ -292,7 +292,7 @@ public final class DataTree {
     }
     synchronized (parent) {
       nodes.remove(path);
-      parent.children.remove(Paths.name(path));
+      parent.removeChild(Paths.name(path));
       if (zxid > parent.pzxid) {
         parent.pzxid = zxid;
       }
@@ -341,7 +341,7 @@ public final class DataTree {
       throw new KeeperError(Err.NONODE);
     }
     synchronized (node) {
-      node.acl = List.copyOf(acl);
+      node.acl = DataTree.OPEN_ACL.equals(acl) ? DataTree.OPEN_ACL : List.copyOf(acl);
       node.aversion = version;
       return node.stat();
     }
@@ -372,7 +372,7 @@ public final class DataTree {
         Long.compare(
             a.chars().filter(c -> c == '/').count(), b.chars().filter(c -> c == '/').count()));
     for (DataNode n : nodes.values()) {
-      n.children.clear();
+      n.clearChildren();
     }
     for (String path : paths) {
       if ("/".equals(path)) {
@@ -383,7 +383,7 @@ public final class DataTree {
         nodes.remove(path);
         continue;
       }
-      parent.children.add(Paths.name(path));
+      parent.addChild(Paths.name(path));
       long owner = nodes.get(path).ephemeralOwner;
       if (EphemeralOwner.isContainer(owner)) {
         containers.add(path);
