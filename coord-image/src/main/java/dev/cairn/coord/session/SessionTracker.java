@@ -61,7 +61,7 @@ public final class SessionTracker implements AutoCloseable {
     if (id >= nextId) {
       nextId = id + 1;
     }
-    touch(s);
+    touchLocked(s);
     return s;
   }
 
@@ -74,7 +74,15 @@ public final class SessionTracker implements AutoCloseable {
   }
 
   /** Pushes the session's expiry out; false when it is closing or gone. */
-  public synchronized boolean touch(Session s) {
+  public boolean touch(Session s) {
+    // Most touches land in the bucket the session is already in: no lock needed for those.
+    if (!s.closing() && roundUp(clock.getAsLong() + s.timeout()) == s.expiresAt) {
+      return true;
+    }
+    return touchLocked(s);
+  }
+
+  private synchronized boolean touchLocked(Session s) {
     if (s.closing() || sessions.get(s.id()) != s) {
       return false;
     }
