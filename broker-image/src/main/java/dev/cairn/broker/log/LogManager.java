@@ -51,16 +51,20 @@ public final class LogManager implements Closeable {
     for (Path dir : dirs) {
       Files.createDirectories(dir);
       Path marker = dir.resolve(CLEAN_SHUTDOWN);
-      boolean clean = Files.exists(marker);
-      Files.deleteIfExists(marker);
+      List<Path> partitionDirs;
       try (Stream<Path> children = Files.list(dir)) {
-        for (Path child : children.filter(Files::isDirectory).toList()) {
-          TopicPartition tp = UnifiedLog.parseDirName(child.getFileName().toString());
-          if (tp == null) {
-            continue;
-          }
-          logs.put(tp, UnifiedLog.load(tp, child, configs.apply(tp.topic()), clean, clock));
-        }
+        partitionDirs =
+            children
+                .filter(Files::isDirectory)
+                .filter(p -> UnifiedLog.parseDirName(p.getFileName().toString()) != null)
+                .toList();
+      }
+      // A directory that holds no log yet has nothing to recover.
+      boolean clean = Files.exists(marker) || partitionDirs.isEmpty();
+      Files.deleteIfExists(marker);
+      for (Path child : partitionDirs) {
+        TopicPartition tp = UnifiedLog.parseDirName(child.getFileName().toString());
+        logs.put(tp, UnifiedLog.load(tp, child, configs.apply(tp.topic()), clean, clock));
       }
       log.info("log dir {} loaded ({} shutdown)", dir, clean ? "clean" : "unclean");
     }

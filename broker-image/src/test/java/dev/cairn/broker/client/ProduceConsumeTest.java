@@ -114,4 +114,18 @@ class ProduceConsumeTest {
     }
     assertThat(readAll(new TopicPartition("auto-created", 0), 1)).hasSize(1);
   }
+
+  @Test
+  void aRecordAboveMessageMaxBytesIsRefusedWithRecordTooLarge() throws Exception {
+    createTopic("big", 1);
+    Properties props = TestBrokers.producer(broker);
+    props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "3000000");
+    props.put(ProducerConfig.RETRIES_CONFIG, "0");
+    try (KafkaProducer<String, String> p = new KafkaProducer<>(props)) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> p.send(new ProducerRecord<>("big", "x".repeat(1_100_000))).get())
+          .hasCauseInstanceOf(org.apache.kafka.common.errors.RecordTooLargeException.class);
+      assertThat(p.send(new ProducerRecord<>("big", "small")).get().offset()).isZero();
+    }
+  }
 }
