@@ -61,7 +61,7 @@ PIDS+=($!)
 
 await_ruok() { # port
   for _ in $(seq 1 150); do
-    if [ "$(exec 3<>/dev/tcp/127.0.0.1/"$1" && printf ruok >&3 && timeout 2 cat <&3)" = imok ] 2>/dev/null; then
+    if [ "$( (exec 3<>/dev/tcp/127.0.0.1/"$1" && printf ruok >&3 && timeout 2 cat <&3) 2>/dev/null)" = imok ]; then
       return 0
     fi
     sleep 0.2
