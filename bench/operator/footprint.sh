@@ -23,8 +23,8 @@ read -r line <&"${API[0]}"
 URL=${line#API }
 
 t0=$(date +%s%N)
-java -Dquarkus.kubernetes-client.api-server-url="$URL" \
-     -Dcairn.operator.server-side-apply=false \
+KUBERNETES_MASTER="$URL" java -Dkubernetes.master="$URL" -Dkubernetes.auth.tryKubeConfig=false \
+     -Dquarkus.profile=local \
      -jar target/quarkus-app/quarkus-run.jar >"$LOG" 2>&1 &
 OP_PID=$!
 until grep -q "started in" "$LOG"; do
