@@ -5,7 +5,7 @@
 #   ./mvnw -pl operator -o verify -DskipTests      # builds operator/target/quarkus-app
 #   ./mvnw -pl operator -o test-compile dependency:build-classpath \
 #       -Dmdep.includeScope=test -Dmdep.outputFile=target/footprint.cp
-#   bench/operator/footprint.sh [N]
+#   [JAVA_OPTS="-XX:+UseSerialGC -Xmx128m"] bench/operator/footprint.sh [N]
 #
 # Prints the time to Quarkus' "started in" line (and the wall time from exec), then the RSS of the
 # operator process once all N resources report Ready.
@@ -23,7 +23,7 @@ read -r line <&"${API[0]}"
 URL=${line#API }
 
 t0=$(date +%s%N)
-KUBERNETES_MASTER="$URL" java -Dkubernetes.master="$URL" -Dkubernetes.auth.tryKubeConfig=false \
+KUBERNETES_MASTER="$URL" java ${JAVA_OPTS:-} -Dkubernetes.master="$URL" -Dkubernetes.auth.tryKubeConfig=false \
      -Dquarkus.profile=local \
      -jar target/quarkus-app/quarkus-run.jar >"$LOG" 2>&1 &
 OP_PID=$!
