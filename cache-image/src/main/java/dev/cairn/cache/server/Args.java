@@ -39,8 +39,26 @@ public final class Args {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
+  /** Decimal digits of v, written straight into the array (INCR's hot path). */
   public static byte[] bytes(long v) {
-    return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
+    if (v == Long.MIN_VALUE) {
+      return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
+    }
+    boolean neg = v < 0;
+    long x = neg ? -v : v;
+    int len = neg ? 2 : 1;
+    for (long t = x; t >= 10; t /= 10) {
+      len++;
+    }
+    byte[] out = new byte[len];
+    for (int i = len - 1; i >= (neg ? 1 : 0); i--) {
+      out[i] = (byte) ('0' + x % 10);
+      x /= 10;
+    }
+    if (neg) {
+      out[0] = '-';
+    }
+    return out;
   }
 
   /** Strict integer parse; null if not an integer in range. */

@@ -27,7 +27,7 @@ public final class ZSet {
    */
   public static final class Node {
     public final byte[] member;
-    public final double score;
+    public double score;
     Node backward;
     final int level;
     private Node f0;
@@ -133,14 +133,16 @@ public final class ZSet {
   public Double put(byte[] member, double score) {
     Dict.Entry e = dict.findOrCreate(member);
     Double old = (Double) e.value;
-    if (old != null) {
-      if (old == score) {
-        return old;
-      }
-      deleteNode(old, e.key);
-    }
     dict.setValue(e, score);
-    insertNode(score, e.key);
+    if (old == null) {
+      insertNode(new Node(randomLevel(), score, e.key));
+    } else if (old != score) {
+      // A score update relinks the same node (as Redis's zslUpdateScore): no garbage, and the
+      // node keeps its place in the old generation.
+      Node n = deleteNode(old, e.key);
+      n.score = score;
+      insertNode(n);
+    }
     return old;
   }
 
@@ -170,7 +172,9 @@ public final class ZSet {
 
   private static final ThreadLocal<int[]> RANK = ThreadLocal.withInitial(() -> new int[MAX_LEVEL]);
 
-  private void insertNode(double score, byte[] member) {
+  private void insertNode(Node node) {
+    double score = node.score;
+    byte[] member = node.member;
     Node[] update = UPDATE.get();
     int[] rank = RANK.get();
     Node x = header;
@@ -184,7 +188,7 @@ public final class ZSet {
       }
       update[i] = x;
     }
-    int lvl = randomLevel();
+    int lvl = node.level;
     if (lvl > level) {
       for (int i = level; i < lvl; i++) {
         rank[i] = 0;
@@ -193,7 +197,7 @@ public final class ZSet {
       }
       level = lvl;
     }
-    x = new Node(lvl, score, member);
+    x = node;
     for (int i = 0; i < lvl; i++) {
       Node u = update[i];
       x.forward(i, u.forward(i));
@@ -219,7 +223,8 @@ public final class ZSet {
     return 72 + (lvl > 4 ? 2L * Memory.align(16 + 4L * (lvl - 4)) : 0);
   }
 
-  private void deleteNode(double score, byte[] member) {
+  /** Unlinks the node of (score, member) and returns it. */
+  private Node deleteNode(double score, byte[] member) {
     Node[] update = UPDATE.get();
     Node x = header;
     for (int i = level - 1; i >= 0; i--) {
@@ -250,6 +255,8 @@ public final class ZSet {
     }
     length--;
     nodeBytes -= nodeSize(x.level);
+    x.backward = null;
+    return x;
   }
 
   private static int randomLevel() {
