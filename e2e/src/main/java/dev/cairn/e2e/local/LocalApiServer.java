@@ -2,7 +2,6 @@ package dev.cairn.e2e.local;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -34,11 +33,7 @@ public final class LocalApiServer implements AutoCloseable {
   public LocalApiServer(int port) {
     server =
         new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new HashMap<>(),
-            new KubernetesCrudDispatcher(),
-            false);
+            new Context(), new MockWebServer(), new HashMap<>(), new LocalApiDispatcher(), false);
     server.init(InetAddress.getLoopbackAddress(), port);
     client = server.createClient();
   }

@@ -36,7 +36,10 @@ public final class LocalCluster implements AutoCloseable {
     Path kubeconfig = api.writeKubeconfig(stateDir.resolve("kubeconfig"));
     PodRunner pods = new PodRunner(api.client(), images, stateDir, logsDir);
     pods.start();
-    return new LocalCluster(api, pods, kubeconfig);
+    LocalCluster cluster = new LocalCluster(api, pods, kubeconfig);
+    // Engine processes must not outlive the JVM that started them (a killed test run, say).
+    Runtime.getRuntime().addShutdownHook(new Thread(pods::close, "local-cluster-stop"));
+    return cluster;
   }
 
   public KubernetesClient client() {

@@ -334,7 +334,7 @@ public final class PodRunner implements AutoCloseable {
             .withCurrentRevision(revision)
             .withUpdateRevision(revision)
             .build();
-    if (status.equals(sts.getStatus())) {
+    if (sameStatus(status, sts.getStatus())) {
       return;
     }
     sts.setStatus(status);
@@ -349,6 +349,19 @@ public final class PodRunner implements AutoCloseable {
       log.debug(
           "statefulset {} status not updated: {}", sts.getMetadata().getName(), e.getMessage());
     }
+  }
+
+  /** Compares the fields this runner sets; the API may add defaults that plain equals() sees. */
+  private static boolean sameStatus(StatefulSetStatus a, StatefulSetStatus b) {
+    return b != null
+        && Objects.equals(a.getObservedGeneration(), b.getObservedGeneration())
+        && Objects.equals(a.getReplicas(), b.getReplicas())
+        && Objects.equals(a.getReadyReplicas(), b.getReadyReplicas())
+        && Objects.equals(a.getAvailableReplicas(), b.getAvailableReplicas())
+        && Objects.equals(a.getCurrentReplicas(), b.getCurrentReplicas())
+        && Objects.equals(a.getUpdatedReplicas(), b.getUpdatedReplicas())
+        && Objects.equals(a.getCurrentRevision(), b.getCurrentRevision())
+        && Objects.equals(a.getUpdateRevision(), b.getUpdateRevision());
   }
 
   private static boolean ownedBy(Pod pod, StatefulSet sts) {

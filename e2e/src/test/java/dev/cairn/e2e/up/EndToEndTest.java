@@ -1,0 +1,325 @@
+package dev.cairn.e2e.up;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import redis.clients.jedis.Jedis;
+
+/**
+ * The platform as a user meets it: the examples applied to the local cluster with the real operator
+ * and engines, then real clients and day-2 operations. Logs of every process stay under {@code
+ * e2e/target/e2e-*}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class EndToEndTest {
+  private static final Duration READY = Duration.ofMinutes(3);
+  private static final String NS = "default";
+
+  private LocalPlatform platform;
+  private KubernetesClient client;
+
+  @BeforeAll
+  void start() throws Exception {
+    Path module = Path.of(System.getProperty("user.dir"));
+    Path home = module.resolve("target/e2e-" + System.currentTimeMillis());
+    platform = LocalPlatform.start(module.getParent(), home, 0);
+    client = platform.client();
+    platform.applyExamples();
+    // Everything else depends on this: fail the whole class at once if the examples never get
+    // Ready.
+    platform.awaitAllReady(READY, line -> System.out.println("e2e: " + line));
+  }
+
+  @AfterAll
+  void stop() {
+    if (platform != null) {
+      platform.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void everyExampleBecomesReady() {
+    assertThat(CairnResources.list(client))
+        .extracting(CairnResources::id)
+        .contains(
+            "Ensemble/my-ensemble",
+            "BrokerCluster/my-brokers",
+            "Topic/orders",
+            "CacheCluster/my-cache");
+  }
+
+  @Test
+  @Order(2)
+  void zooKeeperClientCreatesAndWatchesOnTheEnsemble() throws Exception {
+    try (ZooKeeper zk = connectZooKeeper()) {
+      zk.create(
+          "/e2e",
+          "v1".getBytes(StandardCharsets.UTF_8),
+          ZooDefs.Ids.OPEN_ACL_UNSAFE,
+          CreateMode.PERSISTENT);
+      CountDownLatch changed = new CountDownLatch(1);
+      zk.getData(
+          "/e2e",
+          e -> {
+            if (e.getType() == Watcher.Event.EventType.NodeDataChanged) {
+              changed.countDown();
+            }
+          },
+          null);
+      zk.setData("/e2e", "v2".getBytes(StandardCharsets.UTF_8), 0);
+      assertThat(changed.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(new String(zk.getData("/e2e", false, null), StandardCharsets.UTF_8))
+          .isEqualTo("v2");
+    }
+  }
+
+  @Test
+  @Order(3)
+  void kafkaClientsProduceAndConsumeOnTheTopic() throws Exception {
+    List<String> sent = produce("orders", "order-", 50);
+    assertThat(consumeAll("orders")).containsAll(sent);
+  }
+
+  @Test
+  @Order(4)
+  void jedisUsesTheCacheWithItsPassword() {
+    String host = podIps("my-cache").get(0);
+    try (Jedis jedis = new Jedis(host, 6379)) {
+      jedis.auth("change-me");
+      assertThat(jedis.set("e2e", "value")).isEqualTo("OK");
+      assertThat(jedis.get("e2e")).isEqualTo("value");
+    }
+  }
+
+  @Test
+  @Order(5)
+  void configChangeRollsTheEnsembleAndKeepsEveryAcknowledgedWrite() throws Exception {
+    List<String> written = new ArrayList<>();
+    try (ZooKeeper zk = connectZooKeeper()) {
+      for (int i = 0; i < 20; i++) {
+        written.add(
+            zk.create(
+                "/roll-",
+                new byte[] {1},
+                ZooDefs.Ids.OPEN_ACL_UNSAFE,
+                CreateMode.PERSISTENT_SEQUENTIAL));
+      }
+    }
+    String before = podUid("my-ensemble");
+    editSpec("Ensemble", "my-ensemble", spec -> configOf(spec).put("maxClientCnxns", "300"));
+    await()
+        .atMost(READY)
+        .until(() -> !podUid("my-ensemble").equals(before) && podReady("my-ensemble"));
+    platform.awaitAllReady(READY, line -> System.out.println("e2e: " + line));
+    try (ZooKeeper zk = connectZooKeeper()) {
+      for (String path : written) {
+        assertThat(zk.exists(path, false)).as(path).isNotNull();
+      }
+    }
+  }
+
+  @Test
+  @Order(6)
+  void deletedBrokerPodComesBackWithItsRecords() throws Exception {
+    List<String> sent = produce("orders", "before-restart-", 30);
+    String before = podUid("my-brokers");
+    client
+        .pods()
+        .inNamespace(NS)
+        .withName(podsOf("my-brokers").get(0).getMetadata().getName())
+        .delete();
+    await()
+        .atMost(READY)
+        .until(() -> !podUid("my-brokers").equals(before) && podReady("my-brokers"));
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .untilAsserted(() -> assertThat(consumeAll("orders")).containsAll(sent));
+  }
+
+  @Test
+  @Order(7)
+  void deletingTheCacheClusterStopsItsProcessAndRemovesItsObjects() {
+    String ip = podIps("my-cache").get(0);
+    ResourceDefinitionContext kind = CairnResources.kind(client, "CacheCluster");
+    client.genericKubernetesResources(kind).inNamespace(NS).withName("my-cache").delete();
+    await().atMost(Duration.ofMinutes(1)).until(() -> podsOf("my-cache").isEmpty());
+    await().atMost(Duration.ofMinutes(1)).until(() -> !listening(ip, 6379));
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .until(() ->
+            client
+                .apps()
+                .statefulSets()
+                .inNamespace(NS)
+                .withLabel("app.kubernetes.io/instance", "my-cache")
+                .list()
+                .getItems()
+                .isEmpty());
+  }
+
+  private ZooKeeper connectZooKeeper() throws Exception {
+    String connect =
+        String.join(",", podIps("my-ensemble").stream().map(ip -> ip + ":2181").toList());
+    CompletableFuture<Void> connected = new CompletableFuture<>();
+    ZooKeeper zk =
+        new ZooKeeper(
+            connect,
+            10_000,
+            e -> {
+              if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                connected.complete(null);
+              }
+            });
+    connected.get(20, TimeUnit.SECONDS);
+    return zk;
+  }
+
+  private String bootstrap() {
+    return String.join(",", podIps("my-brokers").stream().map(ip -> ip + ":9092").toList());
+  }
+
+  private List<String> produce(String topic, String prefix, int count) throws Exception {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    List<String> sent = new ArrayList<>();
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+      for (int i = 0; i < count; i++) {
+        String value = prefix + i + "-" + System.nanoTime();
+        RecordMetadata meta =
+            producer
+                .send(new ProducerRecord<>(topic, Integer.toString(i), value))
+                .get(30, TimeUnit.SECONDS);
+        assertThat(meta.offset()).isNotNegative();
+        sent.add(value);
+      }
+    }
+    return sent;
+  }
+
+  private List<String> consumeAll(String topic) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    List<String> values = new ArrayList<>();
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
+          && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+          values.add(r.value());
+        }
+      }
+    }
+    return values;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> configOf(Map<String, Object> spec) {
+    return (Map<String, Object>)
+        spec.computeIfAbsent("config", k -> new java.util.LinkedHashMap<String, Object>());
+  }
+
+  @SuppressWarnings("unchecked")
+  private void editSpec(
+      String kind, String name, java.util.function.Consumer<Map<String, Object>> edit) {
+    ResourceDefinitionContext context = CairnResources.kind(client, kind);
+    GenericKubernetesResource r =
+        client.genericKubernetesResources(context).inNamespace(NS).withName(name).get();
+    edit.accept((Map<String, Object>) r.getAdditionalProperties().get("spec"));
+    client.genericKubernetesResources(context).inNamespace(NS).resource(r).update();
+  }
+
+  private List<Pod> podsOf(String instance) {
+    return client
+        .pods()
+        .inNamespace(NS)
+        .withLabel("app.kubernetes.io/instance", instance)
+        .list()
+        .getItems();
+  }
+
+  private List<String> podIps(String instance) {
+    await()
+        .atMost(READY)
+        .until(() ->
+            !podsOf(instance).isEmpty()
+                && podsOf(instance).stream()
+                    .allMatch(p -> p.getStatus() != null && p.getStatus().getPodIP() != null));
+    return podsOf(instance).stream().map(p -> p.getStatus().getPodIP()).toList();
+  }
+
+  private String podUid(String instance) {
+    List<Pod> pods = podsOf(instance);
+    return pods.isEmpty() ? "" : pods.get(0).getMetadata().getUid();
+  }
+
+  private boolean podReady(String instance) {
+    List<Pod> pods = podsOf(instance);
+    return !pods.isEmpty()
+        && pods.stream()
+            .allMatch(p ->
+                p.getStatus() != null
+                    && p.getStatus().getConditions() != null
+                    && p.getStatus().getConditions().stream()
+                        .anyMatch(
+                            c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())));
+  }
+
+  private static boolean listening(String host, int port) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(host, port), 500);
+      return true;
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+}
