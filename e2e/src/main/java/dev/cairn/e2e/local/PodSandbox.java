@@ -9,11 +9,13 @@ import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.ObjectFieldSelector;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -89,6 +91,14 @@ final class PodSandbox {
     command.add("-Djdk.net.hosts.file=" + hostsFile.toAbsolutePath());
     command.add("-Dsun.net.inetaddr.ttl=1");
     command.add("-Dsun.net.inetaddr.negative.ttl=0");
+    // In a container the JVM sizes its heap from the cgroup memory limit; here, from the spec.
+    if (container.getResources() != null
+        && container.getResources().getLimits() != null
+        && container.getResources().getLimits().containsKey("memory")) {
+      BigDecimal limit =
+          Quantity.getAmountInBytes(container.getResources().getLimits().get("memory"));
+      command.add("-XX:MaxRAM=" + limit.toBigInteger());
+    }
     List<String> entrypoint = container.getCommand() == null ? List.of() : container.getCommand();
     int jarFlag = entrypoint.indexOf("-jar");
     List<String> appArgs = new ArrayList<>();

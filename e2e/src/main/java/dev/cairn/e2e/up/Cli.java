@@ -3,6 +3,7 @@ package dev.cairn.e2e.up;
 import dev.cairn.e2e.local.Manifests;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -10,10 +11,13 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -112,8 +116,8 @@ public final class Cli {
         case "BrokerCluster" -> out.println("  kcat -b " + endpoints + " -L");
         case "CacheCluster" -> {
           String first = addresses.get(0);
-          out.println(
-              "  redis-cli -h " + first.substring(0, first.indexOf(':')) + " -p " + port + " ping");
+          String host = first.substring(0, first.indexOf(':'));
+          out.println("  redis-cli -h " + host + " -p " + port + password(client, r) + " ping");
         }
         default -> {}
       }
@@ -128,6 +132,29 @@ public final class Cli {
     }
     out.println(
         "\nkubectl: KUBECONFIG=.cairn/state/kubeconfig kubectl get cairn    ./cairn get    Ctrl-C stops (data stays)");
+  }
+
+  /** {@code " -a <password>"} when the cache has a password Secret, as redis-cli takes it. */
+  @SuppressWarnings("unchecked")
+  private static String password(KubernetesClient client, GenericKubernetesResource cache) {
+    Map<String, Object> spec = (Map<String, Object>) cache.getAdditionalProperties().get("spec");
+    if (!(spec.get("auth") instanceof Map<?, ?> auth)
+        || !(auth.get("passwordSecretRef") instanceof Map<?, ?> ref)) {
+      return "";
+    }
+    Secret secret =
+        client
+            .secrets()
+            .inNamespace(cache.getMetadata().getNamespace())
+            .withName(String.valueOf(ref.get("name")))
+            .get();
+    String key = String.valueOf(ref.get("key"));
+    if (secret == null || secret.getData() == null || !secret.getData().containsKey(key)) {
+      return "";
+    }
+    String password =
+        new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
+    return " -a '" + password + "' --no-auth-warning";
   }
 
   private static void printTable(KubernetesClient client) {

@@ -50,7 +50,10 @@ public final class LocalPlatform implements AutoCloseable {
               cluster.hostsFile(),
               freePort(),
               logs.resolve("operator.log"));
-      return new LocalPlatform(root, cluster, operator);
+      LocalPlatform platform = new LocalPlatform(root, cluster, operator);
+      // The operator must not outlive the JVM that started it (a killed test run, say).
+      Runtime.getRuntime().addShutdownHook(new Thread(operator::close, "operator-stop"));
+      return platform;
     } catch (IOException | RuntimeException e) {
       cluster.close();
       throw e;
