@@ -40,4 +40,7 @@ read -r ready <&"${API[0]}"
 echo "reconciled: $ready"
 sleep 2
 echo "rss after reconciling $N resources: $(awk '/VmRSS/ {print int($2/1024) " MiB"}' /proc/$OP_PID/status)"
+for path in /metrics /q/metrics; do curl -sf localhost:8080$path >target/footprint-metrics.txt && echo "metrics at $path" && break; done || true
+grep -E '^cairn_operator_managed_resources' target/footprint-metrics.txt | sed 's/^/metrics: /' || true
+echo "metrics: $(grep -c '^operator_sdk' target/footprint-metrics.txt) operator_sdk_* series"
 echo stop >&"${API[1]}"

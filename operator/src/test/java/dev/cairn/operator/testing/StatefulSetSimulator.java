@@ -70,7 +70,16 @@ public final class StatefulSetSimulator implements AutoCloseable {
           if (known.remove(key)) {
             restarts.add(key);
           }
-          client.pods().inNamespace(ns).resource(fromTemplate(sts, name, i)).create();
+          // Re-read the StatefulSet: the operator updates it before deleting a pod, so a fresh
+          // read has the template the pod must come back with (the listed copy may predate it).
+          StatefulSet current =
+              client
+                  .apps()
+                  .statefulSets()
+                  .inNamespace(ns)
+                  .withName(sts.getMetadata().getName())
+                  .get();
+          client.pods().inNamespace(ns).resource(fromTemplate(current, name, i)).create();
           known.add(key);
         } else if (readiness && !ready(pod)) {
           pod.getStatus().setConditions(List.of(readyCondition()));
