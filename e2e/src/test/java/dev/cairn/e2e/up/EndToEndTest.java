@@ -132,6 +132,53 @@ class EndToEndTest {
 
   @Test
   @Order(5)
+  void hostCommandLineClientsReachWhatTheEnginesAdvertise() throws Exception {
+    String broker = podIps("my-brokers").get(0);
+    assertThat(run("kcat", "-b", broker + ":9092", "-L", "-t", "orders"))
+        .contains("broker 0 at " + broker + ":9092")
+        .contains("topic \"orders\" with 3 partitions");
+    String cache = podIps("my-cache").get(0);
+    assertThat(
+            run(
+                "redis-cli",
+                "-h",
+                cache,
+                "-p",
+                "6379",
+                "-a",
+                "change-me",
+                "--no-auth-warning",
+                "get",
+                "e2e"))
+        .isEqualTo("value\n");
+    String ensemble = podIps("my-ensemble").get(0);
+    assertThat(
+            run("/usr/share/zookeeper/bin/zkCli.sh", "-server", ensemble + ":2181", "get", "/e2e"))
+        .contains("v2");
+  }
+
+  /** Runs a command-line client to completion (bounded) and returns its standard output. */
+  private static String run(String... command) throws Exception {
+    Process process =
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    CompletableFuture<byte[]> output =
+        CompletableFuture.supplyAsync(() -> {
+          try {
+            return process.getInputStream().readAllBytes();
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError(String.join(" ", command) + " did not finish within 60 s");
+    }
+    assertThat(process.exitValue()).as(String.join(" ", command)).isZero();
+    return new String(output.get(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  @Order(6)
   void configChangeRollsTheEnsembleAndKeepsEveryAcknowledgedWrite() throws Exception {
     List<String> written = new ArrayList<>();
     try (ZooKeeper zk = connectZooKeeper()) {
@@ -158,7 +205,7 @@ class EndToEndTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void deletedBrokerPodComesBackWithItsRecords() throws Exception {
     List<String> sent = produce("orders", "before-restart-", 30);
     String before = podUid("my-brokers");
@@ -176,7 +223,7 @@ class EndToEndTest {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void deletingTheCacheClusterStopsItsProcessAndRemovesItsObjects() {
     String ip = podIps("my-cache").get(0);
     ResourceDefinitionContext kind = CairnResources.kind(client, "CacheCluster");
