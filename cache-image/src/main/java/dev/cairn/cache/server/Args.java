@@ -200,6 +200,40 @@ public final class Args {
   }
 
   /** Errors of the form "ERR ... for '<cmd>' command". */
+  /**
+   * The parsed {@code numkeys key [key ...] [LIMIT limit]} of SINTERCARD and ZINTERCARD.
+   *
+   * @param keysEnd index after the last key (the keys are {@code a[2..keysEnd)})
+   * @param limit the LIMIT, 0 for none
+   */
+  public record Intercard(int keysEnd, long limit) {}
+
+  /**
+   * Parses SINTERCARD/ZINTERCARD arguments; the two commands word their numkeys errors differently
+   * in Redis, so the caller passes them.
+   */
+  public static Intercard intercard(byte[][] a, CommandError noKeys, CommandError tooManyKeys) {
+    long numkeys = toLong(a[1]);
+    if (numkeys <= 0) {
+      throw noKeys;
+    }
+    if (numkeys > a.length - 2) {
+      throw tooManyKeys;
+    }
+    long limit = 0;
+    int end = (int) (2 + numkeys);
+    if (end < a.length) {
+      if (!is(a[end], "limit") || end + 2 != a.length) {
+        throw CommandError.SYNTAX;
+      }
+      limit = toLong(a[end + 1]);
+      if (limit < 0) {
+        throw new CommandError("ERR LIMIT can't be negative");
+      }
+    }
+    return new Intercard(end, limit);
+  }
+
   public static CommandError wrongArgs(String cmd) {
     return new CommandError("ERR wrong number of arguments for '" + cmd + "' command");
   }

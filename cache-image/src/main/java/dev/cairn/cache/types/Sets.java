@@ -1,7 +1,5 @@
 package dev.cairn.cache.types;
 
-import static dev.cairn.cache.server.Args.is;
-
 import dev.cairn.cache.db.Database;
 import dev.cairn.cache.db.Dict;
 import dev.cairn.cache.server.Args;
@@ -294,26 +292,12 @@ public final class Sets {
 
   /** SINTERCARD numkeys key [key ...] [LIMIT limit]. */
   public static void sintercard(Client c, byte[][] a) {
-    long numkeys = Args.toLong(a[1]);
-    if (numkeys <= 0) {
-      throw new CommandError("ERR numkeys should be greater than 0");
-    }
-    if (numkeys > a.length - 2) {
-      throw new CommandError("ERR Number of keys can't be greater than number of args");
-    }
-    long limit = 0;
-    int i = (int) (2 + numkeys);
-    if (i < a.length) {
-      if (is(a[i], "limit") && i + 2 == a.length) {
-        limit = Args.toLong(a[i + 1]);
-        if (limit < 0) {
-          throw new CommandError("ERR LIMIT can't be negative");
-        }
-      } else {
-        throw CommandError.SYNTAX;
-      }
-    }
-    c.reply.integer(compute(c, a, 2, (int) (2 + numkeys), Op.INTER, limit).size());
+    Args.Intercard args =
+        Args.intercard(
+            a,
+            new CommandError("ERR numkeys should be greater than 0"),
+            new CommandError("ERR Number of keys can't be greater than number of args"));
+    c.reply.integer(compute(c, a, 2, args.keysEnd(), Op.INTER, args.limit()).size());
   }
 
   public static void sscan(Client c, byte[][] a) {

@@ -904,28 +904,14 @@ public final class SortedSets {
 
   /** ZINTERCARD numkeys key [key ...] [LIMIT limit]. */
   public static void zintercard(Client c, byte[][] a) {
-    long numkeys = Args.toLong(a[1]);
-    if (numkeys <= 0) {
-      throw new CommandError("ERR numkeys should be greater than 0");
-    }
-    if (numkeys > a.length - 2) {
-      throw new CommandError("ERR Number of keys can't be greater than number of args");
-    }
-    long limit = 0;
-    int i = (int) (2 + numkeys);
-    if (i < a.length) {
-      if (is(a[i], "limit") && i + 2 == a.length) {
-        limit = Args.toLong(a[i + 1]);
-        if (limit < 0) {
-          throw new CommandError("ERR LIMIT can't be negative");
-        }
-      } else {
-        throw CommandError.SYNTAX;
-      }
-    }
-    byte[][] sub = Arrays.copyOf(a, (int) (2 + numkeys));
+    Args.Intercard args =
+        Args.intercard(
+            a,
+            new CommandError("ERR at least 1 input key is needed for 'zintercard' command"),
+            CommandError.SYNTAX);
+    byte[][] sub = Arrays.copyOf(a, args.keysEnd());
     int n = algebra(c, sub, 1, Op.INTER, "zintercard", true, new boolean[1]).size();
-    c.reply.integer(limit > 0 ? Math.min(limit, n) : n);
+    c.reply.integer(args.limit() > 0 ? Math.min(args.limit(), n) : n);
   }
 
   /** ZRANDMEMBER key [count [WITHSCORES]]. */

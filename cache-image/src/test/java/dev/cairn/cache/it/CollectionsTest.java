@@ -163,6 +163,29 @@ class CollectionsTest {
   }
 
   @Test
+  void intercardLimitAndArgumentErrorsAsRedis() {
+    jedis.sadd("s1", "a", "b", "c");
+    jedis.sadd("s2", "a", "b", "c");
+    jedis.zadd("z1", Map.of("a", 1.0, "b", 2.0));
+    jedis.zadd("z2", Map.of("a", 1.0, "b", 2.0));
+    assertThat(jedis.sintercard(5, "s1", "s2")).isEqualTo(3);
+    assertThat(jedis.zintercard(1, "z1", "z2")).isEqualTo(1);
+    assertThatThrownBy(() -> jedis.sendCommand(() -> "SINTERCARD".getBytes(), "0", "s1"))
+        .hasMessage("ERR numkeys should be greater than 0");
+    assertThatThrownBy(() -> jedis.sendCommand(() -> "SINTERCARD".getBytes(), "3", "s1"))
+        .hasMessage("ERR Number of keys can't be greater than number of args");
+    assertThatThrownBy(() -> jedis.sendCommand(() -> "ZINTERCARD".getBytes(), "0", "z1"))
+        .hasMessage("ERR at least 1 input key is needed for 'zintercard' command");
+    assertThatThrownBy(() -> jedis.sendCommand(() -> "ZINTERCARD".getBytes(), "3", "z1"))
+        .hasMessage("ERR syntax error");
+    assertThatThrownBy(
+            () -> jedis.sendCommand(() -> "SINTERCARD".getBytes(), "1", "s1", "LIMIT", "-1"))
+        .hasMessage("ERR LIMIT can't be negative");
+    assertThatThrownBy(() -> jedis.sendCommand(() -> "ZINTERCARD".getBytes(), "1", "z1", "LIMIT"))
+        .hasMessage("ERR syntax error");
+  }
+
+  @Test
   void setCommands() {
     assertThat(jedis.sadd("s1", "a", "b", "c", "a")).isEqualTo(3);
     jedis.sadd("s2", "b", "c", "d");
