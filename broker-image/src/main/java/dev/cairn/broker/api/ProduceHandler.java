@@ -4,6 +4,8 @@ import dev.cairn.broker.log.LogAppendInfo;
 import dev.cairn.broker.server.BrokerContext;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidTopicException;
@@ -14,6 +16,7 @@ import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceRespo
 import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.requests.ProduceResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,9 +24,10 @@ import org.slf4j.LoggerFactory;
  * Produce: validate and append each partition's batches on its leader; answer per partition with
  * the base offset or Kafka's error (UNKNOWN_TOPIC_OR_PARTITION, NOT_LEADER_OR_FOLLOWER,
  * CORRUPT_MESSAGE, MESSAGE_TOO_LARGE, INVALID_RECORD, OUT_OF_ORDER_SEQUENCE, NOT_ENOUGH_REPLICAS…).
- * acks=0 sends no response at all; acks=1 and acks=all answer after the local append — with one
- * replica the ISR is the leader, so "all" is satisfied at once (replication will park acks=all in a
- * purgatory until the high watermark passes the batch).
+ * acks=0 sends no response at all, and closes the connection if any partition failed (as Kafka);
+ * acks=1 and acks=all answer after the local append — with one replica the ISR is the leader, so
+ * "all" is satisfied at once (replication will park acks=all in a purgatory until the high
+ * watermark passes the batch).
  */
 public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
   private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
@@ -56,7 +60,15 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
       }
       response.responses().add(tr);
     }
-    return CompletableFuture.completedFuture(acks == 0 ? null : response);
+    if (acks != 0) {
+      return CompletableFuture.completedFuture(response);
+    }
+    Map<Errors, Integer> errors = new HashMap<>(new ProduceResponse(response).errorCounts());
+    errors.remove(Errors.NONE);
+    return errors.isEmpty()
+        ? CompletableFuture.completedFuture(null)
+        : CompletableFuture.failedFuture(
+            new CloseConnectionException("acks=0 produce failed: " + errors));
   }
 
   private void append(

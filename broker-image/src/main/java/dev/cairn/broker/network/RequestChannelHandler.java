@@ -2,6 +2,7 @@ package dev.cairn.broker.network;
 
 import dev.cairn.broker.api.ApiHandler;
 import dev.cairn.broker.api.ApiTable;
+import dev.cairn.broker.api.CloseConnectionException;
 import dev.cairn.broker.api.RequestContext;
 import dev.cairn.common.net.InFlight;
 import io.micrometer.core.instrument.Counter;
@@ -117,7 +118,9 @@ public final class RequestChannelHandler extends ChannelInboundHandlerAdapter {
             .execute(() -> {
               sample.stop(registry.timer("cairn_broker_request_seconds", "api", key.name));
               inFlight.end();
-              if (error != null) {
+              if (error instanceof CloseConnectionException close) {
+                close(close.getMessage());
+              } else if (error != null) {
                 log.warn("{} from {} failed: {}", key, rc.clientAddress(), error.toString());
                 respond(header, request.getErrorResponse(0, error).data(), version);
               } else if (body != null) {

@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -20,13 +21,22 @@ import java.util.Map;
 import java.util.Random;
 import org.apache.curator.test.TestingServer;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.SimpleRecord;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.ApiVersionsRequest;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.RequestHeader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,7 +79,9 @@ class ServingRobustnessTest {
   private static boolean closedByPeer(Socket s) {
     try {
       return new DataInputStream(s.getInputStream()).read() == -1;
-    } catch (IOException e) {
+    } catch (java.net.SocketTimeoutException stillOpen) {
+      return false;
+    } catch (IOException reset) {
       return true;
     }
   }
@@ -85,6 +97,61 @@ class ServingRobustnessTest {
       }
       assertThat(idle.isClosed()).isFalse();
     }
+  }
+
+  @Test
+  void aFailedAcksZeroProduceClosesTheConnectionAndASuccessfulOneAnswersNothing() throws Exception {
+    try (Admin admin = Admin.create(TestBrokers.admin(broker))) {
+      admin.createTopics(List.of(new NewTopic("acks-zero", 1, (short) 1))).all().get();
+    }
+    try (Socket ok = connect();
+        Socket failing = connect()) {
+      DataOutputStream out = new DataOutputStream(ok.getOutputStream());
+      writeRequest(out, acksZeroProduce("acks-zero"), 1);
+      writeRequest(out, new ApiVersionsRequest.Builder().build((short) 3), 2);
+      DataInputStream in = new DataInputStream(ok.getInputStream());
+      in.readInt();
+      assertThat(in.readInt()).as("the first answer is ApiVersions'").isEqualTo(2);
+
+      // The internal offsets topic refuses client writes: INVALID_TOPIC_EXCEPTION.
+      writeRequest(
+          new DataOutputStream(failing.getOutputStream()),
+          acksZeroProduce("__consumer_offsets"),
+          1);
+      assertThat(closedByPeer(failing)).isTrue();
+    }
+  }
+
+  private static AbstractRequest acksZeroProduce(String topic) {
+    ProduceRequestData data =
+        new ProduceRequestData()
+            .setAcks((short) 0)
+            .setTimeoutMs(5000)
+            .setTopicData(
+                new ProduceRequestData.TopicProduceDataCollection(
+                    List.of(
+                            new ProduceRequestData.TopicProduceData()
+                                .setName(topic)
+                                .setPartitionData(
+                                    List.of(
+                                        new ProduceRequestData.PartitionProduceData()
+                                            .setIndex(0)
+                                            .setRecords(
+                                                MemoryRecords.withRecords(
+                                                    Compression.NONE,
+                                                    new SimpleRecord("v".getBytes()))))))
+                        .iterator()));
+    return ProduceRequest.builder(data).build((short) 9);
+  }
+
+  private static void writeRequest(DataOutputStream out, AbstractRequest request, int correlationId)
+      throws IOException {
+    ByteBuffer frame =
+        request.serializeWithHeader(
+            new RequestHeader(request.apiKey(), request.version(), "raw", correlationId));
+    out.writeInt(frame.remaining());
+    out.write(frame.array(), frame.arrayOffset() + frame.position(), frame.remaining());
+    out.flush();
   }
 
   @Test
