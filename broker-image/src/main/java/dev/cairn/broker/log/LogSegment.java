@@ -59,37 +59,35 @@ public final class LogSegment implements Closeable {
     OffsetIndex oi;
     TimeIndex ti;
     try {
-      oi =
-          new OffsetIndex(
-              dir.resolve(fileName(baseOffset, ".index")),
-              baseOffset,
-              config.segmentIndexBytes(),
-              writable);
-      ti =
-          new TimeIndex(
-              dir.resolve(fileName(baseOffset, ".timeindex")),
-              baseOffset,
-              config.segmentIndexBytes(),
-              writable);
+      oi = offsetIndex(dir, baseOffset, config, writable);
+      ti = timeIndex(dir, baseOffset, config, writable);
     } catch (CorruptIndexException e) {
       log.warn("{}: {}, rebuilding indexes", logFile, e.getMessage());
       Files.deleteIfExists(dir.resolve(fileName(baseOffset, ".index")));
       Files.deleteIfExists(dir.resolve(fileName(baseOffset, ".timeindex")));
-      oi =
-          new OffsetIndex(
-              dir.resolve(fileName(baseOffset, ".index")),
-              baseOffset,
-              config.segmentIndexBytes(),
-              writable);
-      ti =
-          new TimeIndex(
-              dir.resolve(fileName(baseOffset, ".timeindex")),
-              baseOffset,
-              config.segmentIndexBytes(),
-              writable);
+      oi = offsetIndex(dir, baseOffset, config, writable);
+      ti = timeIndex(dir, baseOffset, config, writable);
     }
     this.offsetIndex = oi;
     this.timeIndex = ti;
+  }
+
+  private static OffsetIndex offsetIndex(
+      Path dir, long baseOffset, LogConfig config, boolean writable) throws IOException {
+    return new OffsetIndex(
+        dir.resolve(fileName(baseOffset, ".index")),
+        baseOffset,
+        config.segmentIndexBytes(),
+        writable);
+  }
+
+  private static TimeIndex timeIndex(Path dir, long baseOffset, LogConfig config, boolean writable)
+      throws IOException {
+    return new TimeIndex(
+        dir.resolve(fileName(baseOffset, ".timeindex")),
+        baseOffset,
+        config.segmentIndexBytes(),
+        writable);
   }
 
   /** The file name of a segment file: the base offset as 20 zero-padded digits, then suffix. */
