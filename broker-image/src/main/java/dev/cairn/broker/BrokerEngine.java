@@ -181,7 +181,7 @@ public final class BrokerEngine implements Engine {
         .add(ApiKeys.HEARTBEAT, 4, groupApis.heartbeat())
         .add(ApiKeys.LEAVE_GROUP, 5, groupApis.leave())
         .add(ApiKeys.LIST_GROUPS, 5, groupApis.list())
-        .add(ApiKeys.DESCRIBE_GROUPS, 5, groupApis.describe())
+        .add(ApiKeys.DESCRIBE_GROUPS, 6, groupApis.describe())
         .add(ApiKeys.DELETE_GROUPS, 2, groupApis.delete())
         .add(ApiKeys.OFFSET_COMMIT, 8, offsetApis.commit())
         .add(ApiKeys.OFFSET_FETCH, 8, offsetApis.fetch())

@@ -74,17 +74,23 @@ public final class ConfigHandlers {
     if (t == null) {
       throw new UnknownTopicOrPartitionException("The topic '" + topic + "' does not exist.");
     }
-    BrokerConfig cfg = broker.config();
+    return topicEntries(broker.config(), t.configs(), synonyms);
+  }
+
+  /**
+   * Every topic key for a topic with {@code overrides}, as Kafka describes it. A key not set for
+   * the topic takes its source from its first broker synonym only ({@code log.retention.ms}, not
+   * {@code log.retention.hours}): set in server.properties it is STATIC_BROKER_CONFIG, otherwise
+   * DEFAULT_CONFIG — also when a later synonym supplies the value, as Kafka 4 reports it. Synonyms
+   * list the topic override, the broker key if set, and the broker key's own default if it has one.
+   */
+  static List<DescribeConfigsResourceResult> topicEntries(
+      BrokerConfig cfg, Map<String, String> overrides, boolean synonyms) {
     List<DescribeConfigsResourceResult> out = new ArrayList<>();
     for (TopicConfigs.Key key : TopicConfigs.keys()) {
-      String override = t.configs().get(key.name());
-      String brokerValue = key.brokerDefault().apply(cfg);
-      String brokerKey =
-          key.brokerSynonyms().stream()
-              .filter(n -> cfg.raw().isSet(cfg.raw().schema().key(n)))
-              .findFirst()
-              .orElse(null);
-      boolean brokerSet = brokerKey != null;
+      String override = overrides.get(key.name());
+      ConfigKey<?> brokerKey = BrokerConfig.schema().key(key.brokerSynonyms().get(0));
+      boolean brokerSet = cfg.raw().isSet(brokerKey);
       ConfigSource source =
           override != null
               ? ConfigSource.TOPIC_CONFIG
@@ -92,33 +98,38 @@ public final class ConfigHandlers {
       DescribeConfigsResourceResult c =
           new DescribeConfigsResourceResult()
               .setName(key.name())
-              .setValue(override != null ? override : brokerValue)
+              .setValue(override != null ? override : key.brokerDefault().apply(cfg))
               .setReadOnly(false)
               .setConfigSource(source.id())
               .setIsSensitive(false);
       if (synonyms) {
         if (override != null) {
+          c.synonyms().add(synonym(key.name(), override, ConfigSource.TOPIC_CONFIG));
+        }
+        if (brokerSet) {
           c.synonyms()
               .add(
-                  new DescribeConfigsSynonym()
-                      .setName(key.name())
-                      .setValue(override)
-                      .setSource(ConfigSource.TOPIC_CONFIG.id()));
+                  synonym(
+                      brokerKey.name(),
+                      render(cfg.raw().get(brokerKey)),
+                      ConfigSource.STATIC_BROKER_CONFIG));
         }
-        c.synonyms()
-            .add(
-                new DescribeConfigsSynonym()
-                    .setName(brokerSet ? brokerKey : key.brokerSynonyms().get(0))
-                    .setValue(brokerValue)
-                    .setSource(
-                        (brokerSet
-                                ? ConfigSource.STATIC_BROKER_CONFIG
-                                : ConfigSource.DEFAULT_CONFIG)
-                            .id()));
+        if (brokerKey.defaultValue() != null) {
+          c.synonyms()
+              .add(
+                  synonym(
+                      brokerKey.name(),
+                      render(brokerKey.defaultValue()),
+                      ConfigSource.DEFAULT_CONFIG));
+        }
       }
       out.add(c);
     }
     return out;
+  }
+
+  private static DescribeConfigsSynonym synonym(String name, String value, ConfigSource source) {
+    return new DescribeConfigsSynonym().setName(name).setValue(value).setSource(source.id());
   }
 
   private List<DescribeConfigsResourceResult> brokerConfigs(byte type, String name) {

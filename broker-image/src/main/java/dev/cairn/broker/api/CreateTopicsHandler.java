@@ -7,11 +7,15 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
 import org.apache.kafka.common.message.CreateTopicsResponseData;
+import org.apache.kafka.common.message.CreateTopicsResponseData.CreatableTopicConfigs;
 import org.apache.kafka.common.message.CreateTopicsResponseData.CreatableTopicResult;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ApiError;
 
-/** CreateTopics: one {@link TopicAdmin#create} per topic; errors per topic with messages. */
+/**
+ * CreateTopics: one {@link TopicAdmin#create} per topic; errors per topic with messages; a created
+ * (or validated) topic's configuration as DescribeConfigs would report it.
+ */
 public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequestData> {
   private final BrokerContext broker;
 
@@ -43,7 +47,17 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
                     BrokerContext.clampWait(request.timeoutMs()));
         r.setTopicId(created.assignment().topicId())
             .setNumPartitions(created.partitions())
-            .setReplicationFactor(created.replicationFactor());
+            .setReplicationFactor(created.replicationFactor())
+            .setConfigs(
+                ConfigHandlers.topicEntries(broker.config(), configs, false).stream()
+                    .map(e ->
+                        new CreatableTopicConfigs()
+                            .setName(e.name())
+                            .setValue(e.value())
+                            .setReadOnly(e.readOnly())
+                            .setConfigSource(e.configSource())
+                            .setIsSensitive(e.isSensitive()))
+                    .toList());
       } catch (Exception e) {
         ApiError error = ApiError.fromThrowable(e);
         r.setErrorCode(error.error().code()).setErrorMessage(error.message());

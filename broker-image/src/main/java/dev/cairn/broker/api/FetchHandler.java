@@ -218,7 +218,11 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
         pd.setRecords(data.records());
       }
     } catch (Exception e) {
-      pd.setErrorCode(Errors.forException(e).code());
+      // As Kafka: a failed partition reports no watermarks, even when the log exists.
+      pd.setErrorCode(Errors.forException(e).code())
+          .setHighWatermark(-1)
+          .setLastStableOffset(-1)
+          .setLogStartOffset(-1);
     }
     return pd;
   }

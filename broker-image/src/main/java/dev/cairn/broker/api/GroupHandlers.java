@@ -3,6 +3,7 @@ package dev.cairn.broker.api;
 import dev.cairn.broker.group.GroupCoordinator;
 import dev.cairn.broker.group.GroupCoordinator.GroupSummary;
 import dev.cairn.broker.group.GroupCoordinator.MemberSummary;
+import dev.cairn.broker.group.GroupState;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.DeleteGroupsRequestData;
 import org.apache.kafka.common.message.DeleteGroupsResponseData;
@@ -120,6 +121,15 @@ public final class GroupHandlers {
           continue;
         }
         GroupSummary g = groups.describe(id);
+        if (ctx.version() >= 6 && g.state().equals(GroupState.DEAD.kafkaName())) {
+          // KIP-1043: from v6 an unknown (or deleted) group is an error, not a Dead group.
+          response
+              .groups()
+              .add(
+                  d.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code())
+                      .setErrorMessage("Group " + id + " not found."));
+          continue;
+        }
         d.setGroupState(g.state()).setProtocolType(g.protocolType()).setProtocolData(g.protocol());
         for (MemberSummary m : g.members()) {
           d.members()

@@ -74,7 +74,12 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
             ts == ListOffsetsRequest.MAX_TIMESTAMP
                 ? log.maxTimestampOffset()
                 : log.offsetForTimestamp(ts);
-        found.ifPresent(f -> r.setTimestamp(f.timestamp()).setOffset(f.offset()));
+        if (found.isPresent()) {
+          r.setTimestamp(found.get().timestamp()).setOffset(found.get().offset());
+        } else {
+          // No record matches: Kafka answers offset -1 without a leader epoch.
+          r.setLeaderEpoch(-1);
+        }
       }
     } catch (Exception e) {
       r.setErrorCode(Errors.forException(e).code());

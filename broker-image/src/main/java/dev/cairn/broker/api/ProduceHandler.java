@@ -4,8 +4,10 @@ import dev.cairn.broker.log.LogAppendInfo;
 import dev.cairn.broker.server.BrokerContext;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidTopicException;
@@ -31,6 +33,22 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
   private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
+
+  /**
+   * Errors Kafka answers with log start offset -1: the batch never reached a partition's log. Every
+   * other error (sequence, epoch, record validation) carries the partition's log start.
+   */
+  private static final Set<Errors> REJECTED_BEFORE_THE_LOG =
+      EnumSet.of(
+          Errors.UNKNOWN_TOPIC_OR_PARTITION,
+          Errors.NOT_LEADER_OR_FOLLOWER,
+          Errors.MESSAGE_TOO_LARGE,
+          Errors.RECORD_LIST_TOO_LARGE,
+          Errors.CORRUPT_MESSAGE,
+          Errors.KAFKA_STORAGE_ERROR,
+          Errors.INVALID_TOPIC_EXCEPTION,
+          Errors.INVALID_REQUIRED_ACKS);
+
   private final BrokerContext broker;
   private final Counter bytesIn;
   private final Counter messagesIn;
@@ -94,6 +112,18 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
         log.debug("{}: produce rejected: {}", tp, e.getMessage());
       }
       pr.setErrorCode(error.code()).setErrorMessage(e.getMessage()).setBaseOffset(-1);
+      if (!REJECTED_BEFORE_THE_LOG.contains(error)) {
+        pr.setLogStartOffset(logStartOffset(tp));
+      }
+    }
+  }
+
+  /** The partition's log start offset, or -1 when this broker does not lead it. */
+  private long logStartOffset(TopicPartition tp) {
+    try {
+      return broker.replicas().leaderPartition(tp).log().logStartOffset();
+    } catch (Exception notLeader) {
+      return -1;
     }
   }
 }

@@ -69,7 +69,7 @@ public final class BrokerConfig {
   public static final ConfigKey<Integer> SOCKET_RECEIVE_BUFFER =
       ConfigKey.of("socket.receive.buffer.bytes", intRange(-1, Integer.MAX_VALUE), 102_400);
   public static final ConfigKey<Integer> MESSAGE_MAX_BYTES =
-      ConfigKey.of("message.max.bytes", intRange(0, Integer.MAX_VALUE), 1_000_012);
+      ConfigKey.of("message.max.bytes", intRange(0, Integer.MAX_VALUE), 1_048_588);
   public static final ConfigKey<Integer> LOG_SEGMENT_BYTES =
       ConfigKey.of("log.segment.bytes", intRange(14, Integer.MAX_VALUE), 1 << 30);
   public static final ConfigKey<Long> LOG_ROLL_MS =

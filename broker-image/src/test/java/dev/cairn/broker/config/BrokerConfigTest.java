@@ -43,7 +43,7 @@ class BrokerConfigTest {
     assertThat(c.logDirs()).containsExactly(Path.of("/tmp/kafka-logs"));
     assertThat(c.logRetentionMs()).isEqualTo(168 * 3_600_000L);
     assertThat(c.get(BrokerConfig.LOG_SEGMENT_BYTES)).isEqualTo(1 << 30);
-    assertThat(c.get(BrokerConfig.MESSAGE_MAX_BYTES)).isEqualTo(1_000_012);
+    assertThat(c.get(BrokerConfig.MESSAGE_MAX_BYTES)).isEqualTo(1_048_588);
   }
 
   @Test

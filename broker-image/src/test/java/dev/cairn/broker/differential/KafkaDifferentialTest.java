@@ -1,0 +1,129 @@
+package dev.cairn.broker.differential;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.broker.BrokerEngine;
+import dev.cairn.broker.TestBrokers;
+import dev.cairn.broker.config.BrokerConfig;
+import dev.cairn.common.testkit.EngineExtension;
+import dev.cairn.common.testkit.FreePorts;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.message.InitProducerIdRequestData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.FetchResponse;
+import org.apache.kafka.common.requests.InitProducerIdRequest;
+import org.apache.kafka.common.requests.InitProducerIdResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The differential test: one {@link Scenario} run against Apache Kafka (KRaft, single node, the
+ * Maven Central jars of the kafka-clients version, in a child JVM) and against Cairn; every
+ * observation must be equal. Both servers get the same broker settings.
+ */
+class KafkaDifferentialTest {
+  /** The broker keys both servers are started with (server.properties names). */
+  static final Map<String, String> SHARED_SETTINGS =
+      Map.of(
+          "num.partitions", "2",
+          "log.retention.hours", "48",
+          "auto.create.topics.enable", "true",
+          "offsets.topic.replication.factor", "1",
+          "offsets.topic.num.partitions", "5",
+          "group.initial.rebalance.delay.ms", "0");
+
+  @TempDir static Path dir;
+  static KafkaReferenceServer kafka;
+  static BrokerEngine cairn;
+  static Transcript onCairn;
+  static Transcript onKafka;
+
+  @BeforeAll
+  static void start() throws Exception {
+    // Kafka boots in its own JVM while Cairn starts and runs the scenario.
+    Files.createDirectories(dir.resolve("kafka"));
+    kafka =
+        KafkaReferenceServer.start(
+            dir.resolve("kafka"), SHARED_SETTINGS, FreePorts.next(), FreePorts.next());
+    Map<String, String> cfg = new LinkedHashMap<>(TestBrokers.baseConfig("", dir.resolve("cairn")));
+    cfg.remove("zookeeper.connect");
+    cfg.putAll(SHARED_SETTINGS);
+    cairn = EngineExtension.startAndAwaitReady(new BrokerEngine(BrokerConfig.of(cfg)));
+
+    // Both runs before any test, on fresh servers: the tests below may add state of their own.
+    onCairn = Scenario.run(TestBrokers.bootstrap(cairn));
+    kafka.awaitReady(Duration.ofSeconds(30));
+    onKafka = Scenario.run(kafka.bootstrap());
+    // The reference transcript, kept by surefire in the -output.txt (Cairn's equals it on success).
+    System.out.println(onKafka);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (cairn != null) {
+      cairn.stop(Duration.ofSeconds(2));
+    }
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  @Test
+  void theSameScriptObservesTheSameResultsOnKafkaAndCairn() throws Exception {
+    // Not vacuous: the script ran to its end and produced, consumed and grouped.
+    assertThat(onKafka.observations()).hasSizeGreaterThan(100);
+    assertThat(onKafka.observations())
+        .containsEntry("produce alpha-0 #4", "0@4 ts=" + (1_700_000_000_000L + 4000))
+        .containsEntry("static a with b", "[alpha-0, alpha-1]")
+        .containsKey("list topics at the end");
+
+    List<String> differences = onCairn.differencesFrom(onKafka);
+    assertThat(differences)
+        .as(
+            "observations that differ (%d of %d)%n%s%n%nwhole Kafka transcript:%n%s",
+            differences.size(),
+            onKafka.observations().size(),
+            String.join("\n", differences),
+            onKafka)
+        .isEmpty();
+  }
+
+  /** Focused regressions for differences this test found, each as Kafka 4.2 answers. */
+  @Test
+  void failedFetchesAndRejectedSequencesCarryTheOffsetsKafkaReports() throws Exception {
+    try (Admin admin = Admin.create(TestBrokers.admin(cairn))) {
+      admin.createTopics(List.of(new NewTopic("regressions", 1, (short) 1))).all().get();
+    }
+    try (RawKafkaClient raw = new RawKafkaClient("127.0.0.1", cairn.boundAddress().getPort())) {
+      InitProducerIdResponse init =
+          raw.send(
+              new InitProducerIdRequest.Builder(
+                      new InitProducerIdRequestData()
+                          .setTransactionalId(null)
+                          .setTransactionTimeoutMs(60_000))
+                  .build((short) 4));
+      long pid = init.data().producerId();
+      short epoch = init.data().producerEpoch();
+      assertThat(Scenario.produce(raw, "regressions", 0, Scenario.batch(pid, epoch, 0, "a", "b")))
+          .isEqualTo("NONE base=0 logStart=0");
+      // Rejected by the partition's producer state, not before it: the log start is reported.
+      assertThat(Scenario.produce(raw, "regressions", 0, Scenario.batch(pid, epoch, 7, "c")))
+          .isEqualTo("OUT_OF_ORDER_SEQUENCE_NUMBER base=-1 logStart=0");
+
+      FetchResponse r = raw.send(Scenario.fetch("regressions", 0, 100));
+      var pd = r.data().responses().get(0).partitions().get(0);
+      assertThat(pd.errorCode()).isEqualTo(Errors.OFFSET_OUT_OF_RANGE.code());
+      assertThat(pd.highWatermark()).as("no watermarks on a failed partition").isEqualTo(-1);
+      assertThat(pd.logStartOffset()).isEqualTo(-1);
+    }
+  }
+}

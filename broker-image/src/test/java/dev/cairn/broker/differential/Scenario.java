@@ -1,0 +1,908 @@
+package dev.cairn.broker.differential;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.CreateTopicsResult;
+import org.apache.kafka.clients.admin.DescribeConfigsOptions;
+import org.apache.kafka.clients.admin.MemberToRemove;
+import org.apache.kafka.clients.admin.NewPartitions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.RangeAssignor;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.InitProducerIdRequestData;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.SimpleRecord;
+import org.apache.kafka.common.requests.FetchRequest;
+import org.apache.kafka.common.requests.FetchResponse;
+import org.apache.kafka.common.requests.InitProducerIdRequest;
+import org.apache.kafka.common.requests.InitProducerIdResponse;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.ProduceResponse;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The script of the differential test: admin, produce, fetch and group operations through
+ * kafka-clients (and, for what those clients never send on purpose, raw requests built with
+ * kafka-clients' own message classes), each result recorded in a {@link Transcript}. Run once
+ * against Apache Kafka and once against Cairn; the transcripts must be equal.
+ *
+ * <p>Only what legitimately differs between two servers is normalised, each where it is observed:
+ * producer ids (any id the server allocates is valid), LogAppendTime timestamps (the broker's
+ * clock), member ids (client id plus a random UUID), ports and cluster/topic ids (never recorded).
+ */
+final class Scenario {
+  /**
+   * The topic-level keys Cairn implements (docs/broker.md); DescribeConfigs is compared on these.
+   */
+  static final List<String> TOPIC_KEYS =
+      List.of(
+          "cleanup.policy",
+          "compression.type",
+          "delete.retention.ms",
+          "flush.messages",
+          "flush.ms",
+          "index.interval.bytes",
+          "max.message.bytes",
+          "message.timestamp.type",
+          "min.insync.replicas",
+          "retention.bytes",
+          "retention.ms",
+          "segment.bytes",
+          "segment.index.bytes",
+          "segment.ms",
+          "unclean.leader.election.enable");
+
+  /** Broker keys compared through DescribeConfigs(BROKER): value and source. */
+  static final List<String> BROKER_KEYS =
+      List.of(
+          "auto.create.topics.enable",
+          "default.replication.factor",
+          "log.retention.hours",
+          "log.segment.bytes",
+          "message.max.bytes",
+          "num.partitions",
+          "offsets.topic.num.partitions");
+
+  private static final long BASE_TIME = 1_700_000_000_000L;
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  private final String bootstrap;
+  private final Transcript t = new Transcript();
+
+  private Scenario(String bootstrap) {
+    this.bootstrap = bootstrap;
+  }
+
+  /** Runs the whole script against the broker at {@code bootstrap} (host:port). */
+  static Transcript run(String bootstrap) throws Exception {
+    Scenario s = new Scenario(bootstrap);
+    try (Admin admin = Admin.create(s.adminProps())) {
+      s.cluster(admin);
+      s.topics(admin);
+      s.configs(admin);
+      s.partitions(admin);
+      s.produce(admin);
+      s.consume();
+      s.listOffsetsAndDeleteRecords(admin);
+      s.offsetOutOfRange();
+      s.idempotence(admin);
+      s.staticGroup(admin);
+      s.dynamicGroup(admin);
+      s.unknownGroups(admin);
+      s.deleteTopics(admin);
+    }
+    return s.t;
+  }
+
+  private void cluster(Admin admin) throws Exception {
+    var cluster = admin.describeCluster();
+    t.record(
+        "cluster nodes", cluster.nodes().get().stream().map(n -> n.id() + "@" + n.host()).toList());
+    t.record("cluster controller", cluster.controller().get().id());
+    t.record("cluster id present", cluster.clusterId().get() != null);
+  }
+
+  private void topics(Admin admin) throws Exception {
+    CreateTopicsResult created =
+        admin.createTopics(
+            List.of(
+                new NewTopic("alpha", 3, (short) 1)
+                    .configs(Map.of("max.message.bytes", "4096", "retention.ms", "86400000"))));
+    t.attempt("create alpha", () -> ok(created.all()));
+    t.record("create alpha partitions", created.numPartitions("alpha").get());
+    t.record("create alpha replication", created.replicationFactor("alpha").get());
+    t.record("create alpha topic id present", created.topicId("alpha").get() != null);
+    recordConfig("create alpha config", created.config("alpha").get());
+
+    t.attempt("create alpha again", () -> create(admin, new NewTopic("alpha", 1, (short) 1)));
+    t.attempt("create rf 2", () -> create(admin, new NewTopic("wide", 1, (short) 2)));
+    t.attempt("create 0 partitions", () -> create(admin, new NewTopic("none", 0, (short) 1)));
+    t.attempt("create bad name", () -> create(admin, new NewTopic("bad name!", 1, (short) 1)));
+    t.attempt(
+        "create unknown config",
+        () -> create(admin, new NewTopic("odd", 1, (short) 1).configs(Map.of("no.such", "1"))));
+    t.attempt(
+        "create bad config value",
+        () ->
+            create(
+                admin, new NewTopic("odd", 1, (short) 1).configs(Map.of("retention.ms", "soon"))));
+    t.attempt(
+        "create validate only",
+        () ->
+            ok(
+                admin
+                    .createTopics(
+                        List.of(new NewTopic("dry", 1, (short) 1)),
+                        new CreateTopicsOptions().validateOnly(true))
+                    .all()));
+    CreateTopicsResult defaults =
+        admin.createTopics(List.of(new NewTopic("defaults", Optional.empty(), Optional.empty())));
+    t.attempt("create with broker defaults", () -> ok(defaults.all()));
+    t.record("create with broker defaults partitions", defaults.numPartitions("defaults").get());
+    t.attempt(
+        "create tuned and squeezed",
+        () ->
+            create(
+                admin,
+                new NewTopic("tuned", 1, (short) 1),
+                new NewTopic("squeezed", 1, (short) 1),
+                new NewTopic("stamped", 1, (short) 1)
+                    .configs(Map.of("message.timestamp.type", "LogAppendTime")),
+                new NewTopic("exactly", 1, (short) 1)));
+
+    t.record("describe alpha", settled(() -> describe(admin, "alpha"), d -> d.contains("2:")));
+    t.attempt("describe missing", () -> describe(admin, "missing"));
+    t.record("list topics", settled(() -> listTopics(admin), names -> names.contains("exactly")));
+  }
+
+  private void configs(Admin admin) throws Exception {
+    ConfigResource tuned = new ConfigResource(ConfigResource.Type.TOPIC, "tuned");
+    recordConfig("tuned config", describeConfig(admin, tuned));
+    t.attempt(
+        "alter tuned",
+        () ->
+            alter(
+                admin,
+                tuned,
+                new AlterConfigOp(
+                    new ConfigEntry("retention.ms", "1000"), AlterConfigOp.OpType.SET),
+                new AlterConfigOp(
+                    new ConfigEntry("cleanup.policy", "compact"), AlterConfigOp.OpType.APPEND),
+                new AlterConfigOp(
+                    new ConfigEntry("segment.bytes", "1048576"), AlterConfigOp.OpType.SET)));
+    recordConfig(
+        "tuned config altered",
+        settled(
+            () -> describeConfig(admin, tuned), c -> c.get("retention.ms").value().equals("1000")));
+    t.attempt(
+        "alter tuned delete and subtract",
+        () ->
+            alter(
+                admin,
+                tuned,
+                new AlterConfigOp(
+                    new ConfigEntry("retention.ms", null), AlterConfigOp.OpType.DELETE),
+                new AlterConfigOp(
+                    new ConfigEntry("cleanup.policy", "delete"), AlterConfigOp.OpType.SUBTRACT)));
+    recordConfig(
+        "tuned config restored",
+        settled(
+            () -> describeConfig(admin, tuned),
+            c -> !c.get("retention.ms").value().equals("1000")));
+    t.attempt(
+        "alter bad value",
+        () ->
+            alter(
+                admin,
+                tuned,
+                new AlterConfigOp(
+                    new ConfigEntry("retention.ms", "soon"), AlterConfigOp.OpType.SET)));
+    t.attempt(
+        "alter unknown key",
+        () ->
+            alter(
+                admin,
+                tuned,
+                new AlterConfigOp(new ConfigEntry("no.such", "1"), AlterConfigOp.OpType.SET)));
+    t.attempt(
+        "alter append to a non-list key",
+        () ->
+            alter(
+                admin,
+                tuned,
+                new AlterConfigOp(
+                    new ConfigEntry("retention.ms", "5"), AlterConfigOp.OpType.APPEND)));
+    t.attempt(
+        "alter missing topic",
+        () ->
+            alter(
+                admin,
+                new ConfigResource(ConfigResource.Type.TOPIC, "missing"),
+                new AlterConfigOp(
+                    new ConfigEntry("retention.ms", "1000"), AlterConfigOp.OpType.SET)));
+    t.attempt(
+        "describe config of missing topic",
+        () -> describeConfig(admin, new ConfigResource(ConfigResource.Type.TOPIC, "missing")));
+    Config broker = describeConfig(admin, new ConfigResource(ConfigResource.Type.BROKER, "0"));
+    for (String key : BROKER_KEYS) {
+      ConfigEntry e = broker.get(key);
+      // Kafka's broker keys are mostly dynamic, Cairn's static: read-only flags and synonyms differ
+      // by design, so only value and source are compared.
+      t.record("broker config " + key, e == null ? "absent" : e.value() + " " + e.source());
+    }
+  }
+
+  private void partitions(Admin admin) throws Exception {
+    t.attempt("grow alpha to 4", () -> grow(admin, "alpha", 4));
+    t.attempt("shrink alpha to 2", () -> grow(admin, "alpha", 2));
+    t.attempt("grow alpha to same 4", () -> grow(admin, "alpha", 4));
+    t.attempt("grow missing", () -> grow(admin, "missing", 2));
+    t.record(
+        "describe alpha grown", settled(() -> describe(admin, "alpha"), d -> d.contains("3:")));
+  }
+
+  private void produce(Admin admin) throws Exception {
+    try (KafkaProducer<String, String> p = new KafkaProducer<>(producerProps(Map.of()))) {
+      for (int i = 0; i < 5; i++) {
+        ProducerRecord<String, String> r =
+            new ProducerRecord<>("alpha", 0, BASE_TIME + i * 1000L, "k" + i, "v" + i);
+        r.headers().add("h", ("" + i).getBytes(StandardCharsets.UTF_8));
+        t.record("produce alpha-0 #" + i, sent(p.send(r).get()));
+      }
+      for (int i = 0; i < 2; i++) {
+        t.record(
+            "produce alpha-1 #" + i,
+            sent(p.send(new ProducerRecord<>("alpha", 1, BASE_TIME, "k", "w" + i)).get()));
+      }
+      t.attempt(
+          "produce above topic max.message.bytes",
+          () -> sent(p.send(new ProducerRecord<>("alpha", 2, "big", "x".repeat(5000))).get()));
+      t.attempt(
+          "produce auto-creates a topic",
+          () -> sent(p.send(new ProducerRecord<>("auto-made", 0, BASE_TIME, "k", "v")).get()));
+      t.record("describe auto-made", describe(admin, "auto-made"));
+      long before = System.currentTimeMillis();
+      RecordMetadata stamped =
+          p.send(new ProducerRecord<>("stamped", 0, BASE_TIME, "k", "v")).get();
+      long after = System.currentTimeMillis();
+      // LogAppendTime: the broker's clock, so only "within the send" is comparable.
+      t.record(
+          "produce stamped timestamp",
+          stamped.timestamp() >= before && stamped.timestamp() <= after
+              ? "broker clock"
+              : stamped.timestamp());
+      t.record("produce stamped offset", stamped.offset());
+    }
+    for (String codec : List.of("gzip", "snappy", "lz4", "zstd")) {
+      try (KafkaProducer<String, String> p =
+          new KafkaProducer<>(
+              producerProps(
+                  Map.of(ProducerConfig.COMPRESSION_TYPE_CONFIG, codec, "linger.ms", "50")))) {
+        var futures = new ArrayList<java.util.concurrent.Future<RecordMetadata>>();
+        for (int i = 0; i < 3; i++) {
+          futures.add(p.send(new ProducerRecord<>("squeezed", 0, BASE_TIME + i, "k", codec + i)));
+        }
+        List<Long> offsets = new ArrayList<>();
+        for (var f : futures) {
+          offsets.add(f.get().offset());
+        }
+        t.record("produce " + codec, offsets);
+      }
+    }
+    try (KafkaProducer<String, String> p =
+        new KafkaProducer<>(
+            producerProps(
+                Map.of(ProducerConfig.ACKS_CONFIG, "1", "enable.idempotence", "false")))) {
+      t.record(
+          "produce acks=1",
+          sent(p.send(new ProducerRecord<>("alpha", 3, BASE_TIME, "k", "one")).get()));
+    }
+  }
+
+  private void consume() throws Exception {
+    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(consumerProps(null, Map.of()))) {
+      t.record("consume alpha-0", read(c, new TopicPartition("alpha", 0), 5));
+      t.record("consume squeezed", read(c, new TopicPartition("squeezed", 0), 12));
+      List<ConsumerRecord<String, String>> stamped = poll(c, new TopicPartition("stamped", 0), 1);
+      t.record("consume stamped type", stamped.get(0).timestampType());
+    }
+  }
+
+  private void listOffsetsAndDeleteRecords(Admin admin) throws Exception {
+    TopicPartition tp = new TopicPartition("alpha", 0);
+    t.record("list earliest", listOffset(admin, tp, OffsetSpec.earliest()));
+    t.record("list latest", listOffset(admin, tp, OffsetSpec.latest()));
+    t.record(
+        "list by time between", listOffset(admin, tp, OffsetSpec.forTimestamp(BASE_TIME + 2500)));
+    t.record("list by time first", listOffset(admin, tp, OffsetSpec.forTimestamp(BASE_TIME)));
+    t.record(
+        "list by time after all", listOffset(admin, tp, OffsetSpec.forTimestamp(BASE_TIME * 2)));
+    t.record("list max timestamp", listOffset(admin, tp, OffsetSpec.maxTimestamp()));
+    TopicPartition empty = new TopicPartition("alpha", 2);
+    t.record("list empty earliest", listOffset(admin, empty, OffsetSpec.earliest()));
+    t.record("list empty latest", listOffset(admin, empty, OffsetSpec.latest()));
+    t.record("list empty max timestamp", listOffset(admin, empty, OffsetSpec.maxTimestamp()));
+
+    t.attempt("delete records before 2", () -> deleteRecords(admin, tp, 2));
+    t.attempt("delete records beyond the end", () -> deleteRecords(admin, tp, 100));
+    t.attempt(
+        "delete records up to the high watermark",
+        () -> deleteRecords(admin, new TopicPartition("alpha", 1), -1));
+    t.record("list earliest after delete", listOffset(admin, tp, OffsetSpec.earliest()));
+    t.record(
+        "list alpha-1 earliest after delete",
+        listOffset(admin, new TopicPartition("alpha", 1), OffsetSpec.earliest()));
+  }
+
+  private void offsetOutOfRange() throws Exception {
+    TopicPartition tp = new TopicPartition("alpha", 0);
+    for (String reset : List.of("none", "earliest", "latest")) {
+      try (KafkaConsumer<String, String> c =
+          new KafkaConsumer<>(
+              consumerProps(null, Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, reset)))) {
+        c.assign(List.of(tp));
+        for (long offset : List.of(0L, 100L)) {
+          c.seek(tp, offset);
+          // The reset policy decides where the consumer goes once the fetch is out of range.
+          t.attempt(
+              "seek " + offset + " with reset " + reset,
+              () -> {
+                // Until reset and caught up with the log end: which records that reads does not
+                // depend on how polls and fetches interleave.
+                long end = c.endOffsets(List.of(tp)).get(tp);
+                List<Long> read = new ArrayList<>();
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                while ((c.position(tp) == offset || c.position(tp) < end)
+                    && System.nanoTime() < deadline) {
+                  c.poll(Duration.ofMillis(50)).records(tp).forEach(r -> read.add(r.offset()));
+                }
+                return "position " + c.position(tp) + " read " + read;
+              });
+        }
+      }
+    }
+    try (RawKafkaClient raw = raw()) {
+      for (long offset : List.of(1L, 5L, 100L)) {
+        FetchResponse r = raw.send(fetch("alpha", 0, offset));
+        var pd = r.data().responses().get(0).partitions().get(0);
+        t.record(
+            "raw fetch at " + offset,
+            error(pd.errorCode())
+                + " hw="
+                + pd.highWatermark()
+                + " logStart="
+                + pd.logStartOffset()
+                + " bytes="
+                + (pd.records() == null ? 0 : pd.records().sizeInBytes()));
+      }
+    }
+  }
+
+  private void idempotence(Admin admin) throws Exception {
+    try (RawKafkaClient raw = raw()) {
+      InitProducerIdResponse init =
+          raw.send(
+              new InitProducerIdRequest.Builder(
+                      new InitProducerIdRequestData()
+                          .setTransactionalId(null)
+                          .setTransactionTimeoutMs(60_000))
+                  .build((short) 4));
+      long pid = init.data().producerId();
+      // Producer ids are the server's to allocate: only "a valid one" is comparable.
+      t.record(
+          "init producer id",
+          error(init.data().errorCode())
+              + " valid id="
+              + (pid >= 0)
+              + " epoch="
+              + init.data().producerEpoch());
+      short e0 = init.data().producerEpoch();
+      t.record("idempotent seq 0", produce(raw, "exactly", 0, batch(pid, e0, 0, "a", "b", "c")));
+      t.record(
+          "idempotent seq 0 retried", produce(raw, "exactly", 0, batch(pid, e0, 0, "a", "b", "c")));
+      t.record("idempotent seq gap", produce(raw, "exactly", 0, batch(pid, e0, 5, "x")));
+      t.record("idempotent seq 3", produce(raw, "exactly", 0, batch(pid, e0, 3, "d", "e")));
+      t.record("idempotent seq 3 retried", produce(raw, "exactly", 0, batch(pid, e0, 3, "d", "e")));
+      t.record(
+          "idempotent older batch retried",
+          produce(raw, "exactly", 0, batch(pid, e0, 0, "a", "b", "c")));
+      t.record(
+          "idempotent new epoch with seq 5",
+          produce(raw, "exactly", 0, batch(pid, (short) (e0 + 1), 5, "y")));
+      t.record(
+          "idempotent new epoch with seq 0",
+          produce(raw, "exactly", 0, batch(pid, (short) (e0 + 1), 0, "f")));
+      t.record("idempotent old epoch", produce(raw, "exactly", 0, batch(pid, e0, 5, "z")));
+      t.record(
+          "idempotent unknown producer",
+          produce(raw, "exactly", 0, batch(pid + 1000, (short) 0, 7, "g")));
+      t.record(
+          "produce unknown partition",
+          produce(raw, "exactly", 5, MemoryRecords.withRecords(Compression.NONE, rec("u"))));
+      t.record(
+          "produce unknown topic",
+          produce(raw, "nowhere", 0, MemoryRecords.withRecords(Compression.NONE, rec("u"))));
+      t.record(
+          "produce above max.message.bytes raw",
+          produce(
+              raw, "alpha", 2, MemoryRecords.withRecords(Compression.NONE, rec("x".repeat(5000)))));
+      MemoryRecords corrupt = MemoryRecords.withRecords(Compression.NONE, rec("intact"));
+      ByteBuffer buf = corrupt.buffer();
+      buf.put(buf.limit() - 2, (byte) (buf.get(buf.limit() - 2) ^ 0x5a));
+      t.record(
+          "produce corrupt crc", produce(raw, "exactly", 0, MemoryRecords.readableRecords(buf)));
+    }
+    TopicPartition tp = new TopicPartition("exactly", 0);
+    t.record("exactly latest", listOffset(admin, tp, OffsetSpec.latest()));
+    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(consumerProps(null, Map.of()))) {
+      t.record(
+          "consume exactly",
+          poll(c, tp, 7).stream().map(r -> r.offset() + ":" + r.value()).toList());
+    }
+  }
+
+  private void staticGroup(Admin admin) throws Exception {
+    Map<String, String> staticMember =
+        Map.of(
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+            ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName(),
+            ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "30000",
+            ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "200");
+    Properties pa = consumerProps("static", staticMember);
+    pa.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "a");
+    pa.put(ConsumerConfig.CLIENT_ID_CONFIG, "client-a");
+    Properties pb = consumerProps("static", staticMember);
+    pb.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "b");
+    pb.put(ConsumerConfig.CLIENT_ID_CONFIG, "client-b");
+    try (KafkaConsumer<String, String> a = new KafkaConsumer<>(pa);
+        KafkaConsumer<String, String> b = new KafkaConsumer<>(pb)) {
+      a.subscribe(List.of("alpha"));
+      awaitWhilePolling(() -> a.assignment().size() == 4, a);
+      t.record("static a alone", sorted(a.assignment()));
+      b.subscribe(List.of("alpha"));
+      awaitWhilePolling(() -> a.assignment().size() == 2 && b.assignment().size() == 2, a, b);
+      t.record("static a with b", sorted(a.assignment()));
+      t.record("static b with a", sorted(b.assignment()));
+      a.commitSync(
+          Map.of(
+              new TopicPartition("alpha", 0), new OffsetAndMetadata(3, "m-a"),
+              new TopicPartition("alpha", 1), new OffsetAndMetadata(1)));
+      b.commitSync(Map.of(new TopicPartition("alpha", 3), new OffsetAndMetadata(1, "m-b")));
+      t.attempt("static described", () -> describeGroup(admin, "static"));
+      t.attempt("static committed", () -> committed(admin, "static"));
+      t.attempt(
+          "static alter offsets while active",
+          () -> alterOffsets(admin, "static", new TopicPartition("alpha", 0), 4));
+      t.attempt(
+          "static delete while active",
+          () -> ok(admin.deleteConsumerGroups(List.of("static")).all()));
+    }
+    // Static members do not leave on close: the group keeps them until their session ends.
+    t.attempt("static described after close", () -> describeGroup(admin, "static"));
+    t.attempt(
+        "static remove members",
+        () ->
+            ok(
+                admin
+                    .removeMembersFromConsumerGroup(
+                        "static",
+                        new RemoveMembersFromConsumerGroupOptions(
+                            List.of(new MemberToRemove("a"), new MemberToRemove("b"))))
+                    .all()));
+    t.attempt(
+        "static remove unknown member",
+        () ->
+            ok(
+                admin
+                    .removeMembersFromConsumerGroup(
+                        "static",
+                        new RemoveMembersFromConsumerGroupOptions(List.of(new MemberToRemove("z"))))
+                    .all()));
+    t.attempt("static described after removal", () -> describeGroup(admin, "static"));
+    t.attempt(
+        "static alter offsets when empty",
+        () -> alterOffsets(admin, "static", new TopicPartition("alpha", 0), 4));
+    t.attempt("static committed after alter", () -> committed(admin, "static"));
+    t.attempt(
+        "static delete when empty", () -> ok(admin.deleteConsumerGroups(List.of("static")).all()));
+    t.attempt("static committed after delete", () -> committed(admin, "static"));
+    t.attempt("static described after delete", () -> describeGroup(admin, "static"));
+  }
+
+  private void dynamicGroup(Admin admin) throws Exception {
+    Properties p =
+        consumerProps(
+            "dynamic",
+            Map.of(
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "true",
+                ConsumerConfig.AUTO_COMMIT_INTERVAL_MS_CONFIG, "60000",
+                ConsumerConfig.CLIENT_ID_CONFIG, "client-d"));
+    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
+      c.subscribe(List.of("squeezed", "stamped"));
+      List<String> got = new ArrayList<>();
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (got.size() < 13 && System.nanoTime() < deadline) {
+        c.poll(Duration.ofMillis(100)).forEach(r -> got.add(r.topic() + "@" + r.offset()));
+      }
+      t.record("dynamic consumed", got.stream().sorted().toList());
+      t.attempt("dynamic described", () -> describeGroup(admin, "dynamic"));
+    }
+    // Closing commits the consumed positions (auto commit) and leaves the group.
+    t.attempt("dynamic committed after close", () -> committed(admin, "dynamic"));
+    t.attempt("dynamic described after close", () -> describeGroup(admin, "dynamic"));
+    t.record(
+        "groups listed",
+        admin.listGroups().all().get().stream()
+            .map(g -> g.groupId() + " " + g.protocol() + " " + g.type() + " " + g.groupState())
+            .sorted()
+            .toList());
+    t.attempt("dynamic delete", () -> ok(admin.deleteConsumerGroups(List.of("dynamic")).all()));
+  }
+
+  private void unknownGroups(Admin admin) throws Exception {
+    t.attempt("ghost described", () -> describeGroup(admin, "ghost"));
+    t.attempt("ghost committed", () -> committed(admin, "ghost"));
+    t.attempt("ghost delete", () -> ok(admin.deleteConsumerGroups(List.of("ghost")).all()));
+    try (RawKafkaClient raw = raw()) {
+      t.record(
+          "produce to __consumer_offsets",
+          produce(
+              raw, "__consumer_offsets", 0, MemoryRecords.withRecords(Compression.NONE, rec("x"))));
+    }
+  }
+
+  private void deleteTopics(Admin admin) throws Exception {
+    t.attempt("delete alpha", () -> ok(admin.deleteTopics(List.of("alpha")).all()));
+    t.attempt("delete alpha again", () -> ok(admin.deleteTopics(List.of("alpha")).all()));
+    t.record(
+        "list topics at the end",
+        settled(() -> listTopics(admin), names -> !names.contains("alpha")));
+  }
+
+  // --- helpers ---------------------------------------------------------------------------------
+
+  /**
+   * Observes until {@code done} holds (or the wait ends) and returns the last observation: Kafka
+   * applies topic and config changes to its brokers' metadata asynchronously after the controller
+   * acknowledged them, so a read right after a change may still see the old state.
+   */
+  private static <T> T settled(Callable<T> observe, Predicate<T> done) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    T seen = observe.call();
+    while (!done.test(seen) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      seen = observe.call();
+    }
+    return seen;
+  }
+
+  private static String ok(org.apache.kafka.common.KafkaFuture<?> f) throws Exception {
+    f.get();
+    return "ok";
+  }
+
+  private static String create(Admin admin, NewTopic... topics) throws Exception {
+    return ok(admin.createTopics(List.of(topics)).all());
+  }
+
+  private static String grow(Admin admin, String topic, int count) throws Exception {
+    return ok(admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(count))).all());
+  }
+
+  private static String alter(Admin admin, ConfigResource res, AlterConfigOp... ops)
+      throws Exception {
+    return ok(admin.incrementalAlterConfigs(Map.of(res, List.of(ops))).all());
+  }
+
+  private static Config describeConfig(Admin admin, ConfigResource res) throws Exception {
+    return admin
+        .describeConfigs(List.of(res), new DescribeConfigsOptions().includeSynonyms(true))
+        .all()
+        .get()
+        .get(res);
+  }
+
+  private void recordConfig(String step, Config config) {
+    for (String key : TOPIC_KEYS) {
+      ConfigEntry e = config.get(key);
+      t.record(step + " " + key, e == null ? "absent" : entry(e));
+    }
+  }
+
+  private static String entry(ConfigEntry e) {
+    return e.value()
+        + " "
+        + e.source()
+        + (e.isReadOnly() ? " read-only" : "")
+        + (e.isSensitive() ? " sensitive" : "")
+        + (e.synonyms().isEmpty()
+            ? ""
+            : " synonyms="
+                + e.synonyms().stream()
+                    .map(y -> y.source() + ":" + y.name() + "=" + y.value())
+                    .toList());
+  }
+
+  private static String describe(Admin admin, String topic) throws Exception {
+    TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+    return d.name()
+        + " internal="
+        + d.isInternal()
+        + " "
+        + d.partitions().stream()
+            .sorted(Comparator.comparingInt(TopicPartitionInfo::partition))
+            .map(p ->
+                p.partition()
+                    + ":leader="
+                    + p.leader().id()
+                    + ",replicas="
+                    + p.replicas().stream().map(n -> n.id()).toList()
+                    + ",isr="
+                    + p.isr().stream().map(n -> n.id()).toList())
+            .toList();
+  }
+
+  private static List<String> listTopics(Admin admin) throws Exception {
+    return admin.listTopics().names().get().stream().sorted().toList();
+  }
+
+  private static String listOffset(Admin admin, TopicPartition tp, OffsetSpec spec)
+      throws Exception {
+    var info = admin.listOffsets(Map.of(tp, spec)).all().get().get(tp);
+    return info.offset() + " ts=" + info.timestamp() + " epoch=" + info.leaderEpoch();
+  }
+
+  private static long deleteRecords(Admin admin, TopicPartition tp, long before) throws Exception {
+    return admin
+        .deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(before)))
+        .lowWatermarks()
+        .get(tp)
+        .get()
+        .lowWatermark();
+  }
+
+  private static String alterOffsets(Admin admin, String group, TopicPartition tp, long offset)
+      throws Exception {
+    return ok(
+        admin.alterConsumerGroupOffsets(group, Map.of(tp, new OffsetAndMetadata(offset))).all());
+  }
+
+  private static String describeGroup(Admin admin, String group) throws Exception {
+    ConsumerGroupDescription d =
+        admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+    // Member ids are the client id plus a random UUID: compared through instance and client ids.
+    return d.groupState()
+        + " type="
+        + d.type()
+        + " simple="
+        + d.isSimpleConsumerGroup()
+        + " assignor="
+        + d.partitionAssignor()
+        + " coordinator="
+        + (d.coordinator() == null ? null : d.coordinator().id())
+        + " members="
+        + d.members().stream()
+            .map(m ->
+                m.groupInstanceId().orElse("-")
+                    + "/"
+                    + m.clientId()
+                    + "/"
+                    + m.host()
+                    + "/"
+                    + sorted(m.assignment().topicPartitions()))
+            .sorted()
+            .toList();
+  }
+
+  private static Map<String, String> committed(Admin admin, String group) throws Exception {
+    Map<String, String> out = new TreeMap<>();
+    admin
+        .listConsumerGroupOffsets(group)
+        .partitionsToOffsetAndMetadata()
+        .get()
+        .forEach((tp, om) ->
+            out.put(
+                tp.toString(),
+                om == null
+                    ? "null"
+                    : om.offset() + " '" + om.metadata() + "' " + om.leaderEpoch()));
+    return out;
+  }
+
+  private static List<String> sorted(java.util.Collection<TopicPartition> tps) {
+    return tps.stream().map(TopicPartition::toString).sorted().toList();
+  }
+
+  private static String sent(RecordMetadata m) {
+    return m.partition() + "@" + m.offset() + " ts=" + m.timestamp();
+  }
+
+  private static List<String> read(KafkaConsumer<String, String> c, TopicPartition tp, int n) {
+    return poll(c, tp, n).stream()
+        .map(r ->
+            r.offset()
+                + " "
+                + r.key()
+                + "="
+                + r.value()
+                + " "
+                + r.timestampType()
+                + ":"
+                + r.timestamp()
+                + " headers="
+                + headers(r))
+        .toList();
+  }
+
+  private static String headers(ConsumerRecord<String, String> r) {
+    List<String> hs = new ArrayList<>();
+    for (Header h : r.headers()) {
+      hs.add(h.key() + ":" + new String(h.value(), StandardCharsets.UTF_8));
+    }
+    return String.join(",", hs);
+  }
+
+  /** Reads {@code n} records of one partition from its beginning, within a bounded wait. */
+  private static List<ConsumerRecord<String, String>> poll(
+      KafkaConsumer<String, String> c, TopicPartition tp, int n) {
+    c.assign(List.of(tp));
+    c.seekToBeginning(List.of(tp));
+    List<ConsumerRecord<String, String>> got = new ArrayList<>();
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (got.size() < n && System.nanoTime() < deadline) {
+      c.poll(Duration.ofMillis(100)).records(tp).forEach(got::add);
+    }
+    return got;
+  }
+
+  private static void awaitWhilePolling(
+      BooleanSupplier condition, KafkaConsumer<?, ?>... consumers) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("group did not settle within " + WAIT);
+      }
+      for (KafkaConsumer<?, ?> c : consumers) {
+        c.poll(Duration.ofMillis(50));
+      }
+    }
+  }
+
+  private static SimpleRecord rec(String value) {
+    return new SimpleRecord(
+        BASE_TIME, "k".getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static MemoryRecords batch(long pid, short epoch, int seq, String... values) {
+    SimpleRecord[] records = new SimpleRecord[values.length];
+    for (int i = 0; i < values.length; i++) {
+      records[i] = rec(values[i]);
+    }
+    return MemoryRecords.withIdempotentRecords(Compression.NONE, pid, epoch, seq, records);
+  }
+
+  static String produce(RawKafkaClient raw, String topic, int partition, MemoryRecords records)
+      throws Exception {
+    ProduceRequestData data =
+        new ProduceRequestData()
+            .setAcks((short) -1)
+            .setTimeoutMs(5000)
+            .setTopicData(
+                new ProduceRequestData.TopicProduceDataCollection(
+                    List.of(
+                            new ProduceRequestData.TopicProduceData()
+                                .setName(topic)
+                                .setPartitionData(
+                                    List.of(
+                                        new ProduceRequestData.PartitionProduceData()
+                                            .setIndex(partition)
+                                            .setRecords(records))))
+                        .iterator()));
+    ProduceResponse r = raw.send(ProduceRequest.builder(data).build((short) 11));
+    var pr = r.data().responses().iterator().next().partitionResponses().get(0);
+    return error(pr.errorCode()) + " base=" + pr.baseOffset() + " logStart=" + pr.logStartOffset();
+  }
+
+  static FetchRequest fetch(String topic, int partition, long offset) {
+    FetchRequestData data =
+        new FetchRequestData()
+            .setReplicaId(-1)
+            .setMaxWaitMs(0)
+            .setMinBytes(0)
+            .setMaxBytes(1 << 20)
+            .setSessionId(0)
+            .setSessionEpoch(-1)
+            .setTopics(
+                List.of(
+                    new FetchRequestData.FetchTopic()
+                        .setTopic(topic)
+                        .setPartitions(
+                            List.of(
+                                new FetchRequestData.FetchPartition()
+                                    .setPartition(partition)
+                                    .setFetchOffset(offset)
+                                    .setPartitionMaxBytes(1 << 20)))));
+    return new FetchRequest(data, (short) 12);
+  }
+
+  private static String error(short code) {
+    return Errors.forCode(code).name();
+  }
+
+  private RawKafkaClient raw() throws Exception {
+    int colon = bootstrap.lastIndexOf(':');
+    return new RawKafkaClient(
+        bootstrap.substring(0, colon), Integer.parseInt(bootstrap.substring(colon + 1)));
+  }
+
+  private Properties adminProps() {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
+    return p;
+  }
+
+  private Properties producerProps(Map<String, String> extra) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "10000");
+    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+    p.putAll(extra);
+    return p;
+  }
+
+  private Properties consumerProps(String group, Map<String, String> extra) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    if (group != null) {
+      p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+    }
+    p.putAll(extra);
+    return p;
+  }
+}
