@@ -40,7 +40,7 @@ public final class CacheEngine implements Engine {
 
   public CacheEngine(CacheConfig config) {
     this.config = config;
-    this.server = new Server(config, registry);
+    this.server = new Server(config);
   }
 
   public static CacheEngine fromArgs(String[] args) throws Exception {

@@ -31,6 +31,7 @@ public class RespWriter {
   }
 
   private final ByteBufAllocator alloc;
+  private final byte[] digits = new byte[20];
   private ByteBuf buf;
   private int protocol = 2;
 
@@ -126,7 +127,43 @@ public class RespWriter {
 
   /** A long as a bulk string (what INCRBYFLOAT and friends return). */
   public void bulkLong(long v) {
-    bulk(Long.toString(v).getBytes(StandardCharsets.US_ASCII));
+    int len = decimalLength(v);
+    prefixed('$', len);
+    ByteBuf b = out();
+    writeDecimal(b, v);
+    b.writeBytes(CRLF);
+  }
+
+  /**
+   * Writes v's decimal digits straight into the buffer: {@code Long.toString} made a String per
+   * integer reply, a tenth of LPUSH's time.
+   */
+  private void writeDecimal(ByteBuf b, long v) {
+    if (v == Long.MIN_VALUE) {
+      b.writeCharSequence("-9223372036854775808", StandardCharsets.US_ASCII);
+      return;
+    }
+    if (v < 0) {
+      b.writeByte('-');
+      v = -v;
+    }
+    int i = digits.length;
+    do {
+      digits[--i] = (byte) ('0' + v % 10);
+      v /= 10;
+    } while (v != 0);
+    b.writeBytes(digits, i, digits.length - i);
+  }
+
+  private static int decimalLength(long v) {
+    if (v == Long.MIN_VALUE) {
+      return 20;
+    }
+    int len = v < 0 ? 2 : 1;
+    for (long x = Math.abs(v); x >= 10; x /= 10) {
+      len++;
+    }
+    return len;
   }
 
   /** RESP3 verbatim string (INFO, CLIENT LIST), a bulk string in RESP2. */
@@ -201,7 +238,7 @@ public class RespWriter {
       b.writeBytes(cached, 1, cached.length - 1);
       return;
     }
-    b.writeCharSequence(Long.toString(v), StandardCharsets.US_ASCII);
+    writeDecimal(b, v);
     b.writeBytes(CRLF);
   }
 

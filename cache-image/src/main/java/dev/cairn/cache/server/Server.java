@@ -5,18 +5,14 @@ import dev.cairn.cache.config.CacheConfig;
 import dev.cairn.cache.db.Database;
 import dev.cairn.cache.db.Keyspace;
 import dev.cairn.cache.pubsub.PubSub;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.netty.channel.Channel;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +36,6 @@ public final class Server implements Keyspace.Listener {
   public final SlowLog slowlog = new SlowLog();
   final Map<Long, Client> clients = new LinkedHashMap<>();
   private final Map<WatchKey, List<Client>> watchers = new HashMap<>();
-  private final MeterRegistry registry;
   public final long startedAt = System.currentTimeMillis();
   public final String runId;
   private CacheConfig config;
@@ -48,6 +43,8 @@ public final class Server implements Keyspace.Listener {
   private int maxmemorySamples;
   private int notifyFlags;
   private long slowerThanMicros;
+  private long normalOutputLimit;
+  private long pubsubOutputLimit;
   long nextClientId = 1;
   boolean executingTransaction;
   public long totalCommands;
@@ -59,8 +56,7 @@ public final class Server implements Keyspace.Listener {
   /** A key some client WATCHes. */
   private record WatchKey(int db, String key) {}
 
-  public Server(CacheConfig config, MeterRegistry registry) {
-    this.registry = registry;
+  public Server(CacheConfig config) {
     this.keyspace = new Keyspace(config.get(CacheConfig.DATABASES), this);
     this.commands = Commands.table();
     byte[] id = new byte[20];
@@ -79,6 +75,8 @@ public final class Server implements Keyspace.Listener {
     this.maxmemory = next.get(CacheConfig.MAXMEMORY);
     this.maxmemorySamples = next.get(CacheConfig.MAXMEMORY_SAMPLES);
     this.slowerThanMicros = next.get(CacheConfig.SLOWLOG_LOG_SLOWER_THAN);
+    this.normalOutputLimit = next.outputHardLimit("normal");
+    this.pubsubOutputLimit = next.outputHardLimit("pubsub");
     this.notifyFlags = Notifications.parse(next.get(CacheConfig.NOTIFY_KEYSPACE_EVENTS));
     slowlog.maxLen(next.get(CacheConfig.SLOWLOG_MAX_LEN));
     keyspace.policy(
@@ -136,7 +134,7 @@ public final class Server implements Keyspace.Listener {
 
   /** Closes a client whose pending output exceeds its class's hard limit. */
   void checkOutputLimit(Client c) {
-    long limit = config.outputHardLimit(c.subscriptions() > 0 ? "pubsub" : "normal");
+    long limit = c.subscriptions() > 0 ? pubsubOutputLimit : normalOutputLimit;
     if (limit > 0 && c.outputPending() > limit) {
       log.warn(
           "cache client id={} addr={} closed: output buffer over {} bytes",
@@ -237,36 +235,12 @@ public final class Server implements Keyspace.Listener {
       c.reply.error(e.getMessage());
     }
     long nanos = System.nanoTime() - start;
-    CommandStats s = cmd.stats();
-    s.calls++;
-    s.micros += nanos / 1000;
+    cmd.stats().record(nanos);
     totalCommands++;
-    Timer t = s.timer;
-    if (t == null) {
-      t = s.timer = timer(cmd);
-    }
-    t.record(nanos, TimeUnit.NANOSECONDS);
     if (slowerThanMicros >= 0 && nanos / 1000 >= slowerThanMicros) {
       slowlog.add(c, argv, nanos / 1000);
     }
     keyspace.settle();
-  }
-
-  private Timer timer(Command cmd) {
-    return Timer.builder("cairn_cache_command_duration")
-        .description("Command execution time on the keyspace thread")
-        .tag("command", cmd.name())
-        .serviceLevelObjectives(
-            Duration.ofNanos(10_000),
-            Duration.ofNanos(50_000),
-            Duration.ofNanos(100_000),
-            Duration.ofNanos(500_000),
-            Duration.ofMillis(1),
-            Duration.ofMillis(5),
-            Duration.ofMillis(10),
-            Duration.ofMillis(100),
-            Duration.ofSeconds(1))
-        .register(registry);
   }
 
   /** Serves clients blocked on keys that got data. */

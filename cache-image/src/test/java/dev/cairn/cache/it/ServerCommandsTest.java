@@ -258,11 +258,24 @@ class ServerCommandsTest {
             "cairn_cache_keyspace_hits_total{")) {
       assertThat(lines).as(prefix).anyMatch(l -> l.startsWith(prefix));
     }
+    // The histogram is cumulative: its +Inf bucket counts every GET, as _count does.
+    double inf =
+        sample(lines, "cairn_cache_command_duration_seconds_bucket{command=\"get\"", "+Inf");
+    double count = sample(lines, "cairn_cache_command_duration_seconds_count{command=\"get\"", "");
+    assertThat(inf).isGreaterThanOrEqualTo(1).isEqualTo(count);
     HttpResponse<String> ready =
         http.send(
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin.getPort() + "/readyz"))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(ready.statusCode()).isEqualTo(200);
+  }
+
+  private static double sample(List<String> lines, String prefix, String contains) {
+    return lines.stream()
+        .filter(l -> l.startsWith(prefix) && l.contains(contains))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no sample " + prefix + " " + contains));
   }
 }

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The skip list against a sorted-list model under random adds, updates and removals. */
+/** The B+tree against a sorted-list model under random adds, updates and removals. */
 class ZSetTest {
   private record Element(String member, double score) {}
 
@@ -26,12 +26,44 @@ class ZSetTest {
 
   @Test
   void randomOperationsKeepOrderRanksAndRanges() {
+    checkAgainstModel(new ZSet(), 500, 20_000);
+  }
+
+  @Test
+  void deepTreesSplitMergeAndRebalanceCorrectly() {
+    // capacity 8 gives four or five levels at these sizes, so every split, merge and borrow path
+    // runs many times
+    checkAgainstModel(new ZSet(8), 3_000, 60_000);
+  }
+
+  @Test
+  void drainingToEmptyAndRefillingWorks() {
+    ZSet z = new ZSet(8);
+    for (int round = 0; round < 3; round++) {
+      for (int i = 0; i < 2_000; i++) {
+        z.put(("m" + i).getBytes(StandardCharsets.US_ASCII), i % 7);
+      }
+      assertThat(z.size()).isEqualTo(2_000);
+      for (int i = 0; i < 2_000; i += 2) {
+        z.remove(("m" + i).getBytes(StandardCharsets.US_ASCII));
+      }
+      for (int i = 1; i < 2_000; i += 2) {
+        z.remove(("m" + i).getBytes(StandardCharsets.US_ASCII));
+      }
+      assertThat(z.size()).isZero();
+      assertThat(z.first()).isNull();
+      assertThat(z.last()).isNull();
+    }
+    // an emptied set shrinks back to a lone root leaf
+    assertThat(z.bytes()).isLessThan(new ZSet(8).bytes() + 200);
+  }
+
+  private static void checkAgainstModel(ZSet z, int members, int ops) {
     long seed = System.nanoTime();
     Random rnd = new Random(seed);
-    ZSet z = new ZSet();
     Map<String, Double> scores = new HashMap<>();
-    for (int op = 0; op < 20_000; op++) {
-      String m = "m" + rnd.nextInt(500);
+    for (int op = 0; op < ops; op++) {
+      String m = "m" + rnd.nextInt(members);
       byte[] mb = m.getBytes(StandardCharsets.US_ASCII);
       if (rnd.nextInt(4) == 0) {
         assertThat(z.remove(mb)).as("seed %d", seed).isEqualTo(scores.remove(m) != null);
@@ -51,15 +83,54 @@ class ZSetTest {
           .isEqualTo(e.member);
       assertThat(n.score).isEqualTo(e.score);
       assertThat(z.rank(n.member)).isEqualTo(i);
-      assertThat(z.byRank(i)).isSameAs(n);
+      assertThat(z.byRank(i).member).isEqualTo(n.member);
     }
-    ZSet.ScoreRange r = new ZSet.ScoreRange(20, false, 40, true);
-    long inRange = expected.stream().filter(e -> e.score >= 20 && e.score < 40).count();
-    long counted = 0;
-    for (ZSet.Node n = z.firstInRange(r); n != null && r.contains(n.score); n = n.next()) {
-      counted++;
+    assertThat(i).isEqualTo(expected.size());
+    i = expected.size() - 1;
+    for (ZSet.Node n = z.last(); n != null; n = n.previous(), i--) {
+      assertThat(new String(n.member, StandardCharsets.US_ASCII))
+          .as("seed %d", seed)
+          .isEqualTo(expected.get(i).member);
     }
-    assertThat(counted).isEqualTo(inRange);
-    assertThat(z.last().score).isEqualTo(expected.get(expected.size() - 1).score);
+    assertThat(i).isEqualTo(-1);
+    for (int lo = 0; lo < 100; lo += 7) {
+      int min = lo;
+      ZSet.ScoreRange r = new ZSet.ScoreRange(min, false, min + 20, true);
+      List<String> want =
+          expected.stream().filter(e -> r.contains(e.score)).map(Element::member).toList();
+      List<String> got = new ArrayList<>();
+      for (ZSet.Node n = z.firstInRange(r); n != null && r.contains(n.score); n = n.next()) {
+        got.add(new String(n.member, StandardCharsets.US_ASCII));
+      }
+      assertThat(got).as("seed %d range %s", seed, r).isEqualTo(want);
+      ZSet.Node lastIn = z.lastInRange(r);
+      assertThat(lastIn == null ? null : new String(lastIn.member, StandardCharsets.US_ASCII))
+          .as("seed %d range %s", seed, r)
+          .isEqualTo(want.isEmpty() ? null : want.get(want.size() - 1));
+    }
+  }
+
+  @Test
+  void lexRangesOnEqualScores() {
+    ZSet z = new ZSet(8);
+    List<String> all = new ArrayList<>();
+    for (char c = 'a'; c <= 'z'; c++) {
+      for (char d = 'a'; d <= 'z'; d++) {
+        all.add("" + c + d);
+        z.put(("" + c + d).getBytes(StandardCharsets.US_ASCII), 0);
+      }
+    }
+    ZSet.LexRange r =
+        new ZSet.LexRange(
+            "cz".getBytes(StandardCharsets.US_ASCII),
+            true,
+            "f".getBytes(StandardCharsets.US_ASCII),
+            false);
+    List<String> want =
+        all.stream().filter(m -> m.compareTo("cz") > 0 && m.compareTo("f") <= 0).toList();
+    assertThat(new String(z.firstInLex(r).member, StandardCharsets.US_ASCII))
+        .isEqualTo(want.get(0));
+    assertThat(new String(z.lastInLex(r).member, StandardCharsets.US_ASCII))
+        .isEqualTo(want.get(want.size() - 1));
   }
 }
