@@ -84,6 +84,7 @@ public final class CacheEngine implements Engine {
         1000 / hz,
         1000 / hz,
         TimeUnit.MILLISECONDS);
+    loop.scheduleAtFixedRate(server::closeIdleClients, 1, 1, TimeUnit.SECONDS);
     ServerMetrics.bind(server, registry);
     admin =
         AdminServer.start(

@@ -78,12 +78,33 @@ public final class Acl {
       return "NOPERM this user has no permissions to run the '" + cmd.name() + "' command";
     }
     if (!u.allKeys()) {
-      for (int i : cmd.keyPositions(argv.length)) {
+      for (int i : cmd.keyPositions(argv)) {
         if (!u.keyAllowed(argv[i])) {
           return "NOPERM this user has no permissions to access one of the keys used as arguments";
         }
       }
     }
+    if (!u.allChannels() && !channelsAllowed(u, cmd.name(), argv)) {
+      return "NOPERM this user has no permissions to access one of the channels used as"
+          + " arguments";
+    }
     return null;
+  }
+
+  /** The channels a pub/sub command names (unsubscribing needs no permission). */
+  private static boolean channelsAllowed(User u, String command, byte[][] argv) {
+    boolean patterns = command.equals("psubscribe");
+    int last =
+        switch (command) {
+          case "publish" -> 1;
+          case "subscribe", "psubscribe" -> argv.length - 1;
+          default -> 0;
+        };
+    for (int i = 1; i <= last; i++) {
+      if (patterns ? !u.channelPatternAllowed(argv[i]) : !u.channelAllowed(argv[i])) {
+        return false;
+      }
+    }
+    return true;
   }
 }

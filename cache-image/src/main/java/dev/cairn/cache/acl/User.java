@@ -200,7 +200,11 @@ public final class User {
     return keyPatterns.contains("*");
   }
 
-  /** Cached "may run anything on any key", checked on every command. */
+  public boolean allChannels() {
+    return channelPatterns.contains("*");
+  }
+
+  /** Cached "may run anything on any key and channel", checked on every command. */
   private boolean unrestricted;
 
   public boolean unrestricted() {
@@ -208,7 +212,7 @@ public final class User {
   }
 
   void refresh() {
-    unrestricted = allCommands() && allKeys();
+    unrestricted = allCommands() && allKeys() && allChannels();
   }
 
   public boolean keyAllowed(byte[] key) {
@@ -227,6 +231,11 @@ public final class User {
       }
     }
     return false;
+  }
+
+  /** PSUBSCRIBE: a pattern is allowed only if it is one of the user's patterns, as in Redis. */
+  public boolean channelPatternAllowed(byte[] pattern) {
+    return allChannels() || channelPatterns.contains(new String(pattern, StandardCharsets.UTF_8));
   }
 
   public List<String> flags() {

@@ -178,7 +178,7 @@ public final class AdminCommands {
         if (!cmd.arityOk(argv.length)) {
           throw new CommandError("ERR Invalid number of arguments specified for command");
         }
-        int[] pos = cmd.keyPositions(argv.length);
+        int[] pos = cmd.keyPositions(argv);
         if (pos.length == 0) {
           throw new CommandError("ERR The command has no key arguments");
         }

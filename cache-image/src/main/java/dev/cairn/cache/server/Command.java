@@ -7,8 +7,9 @@ import java.util.Set;
 /**
  * One command's metadata, as in Redis's command table: arity (positive = exact, negative = at
  * least), flags, ACL categories and the key positions (first, last — negative counts from the end —
- * and step; 0 = no keys), and its running statistics. The ACL categories derived from the flags
- * (@read, @write, @fast/@slow,
+ * and step; 0 = no keys) plus, for commands that take a key count (ZUNION, LMPOP, SINTERCARD...),
+ * the argument index of that count with the keys right after it; and its running statistics. The
+ * ACL categories derived from the flags (@read, @write, @fast/@slow,
  *
  * @admin + @dangerous, @pubsub, @blocking) are added by the table.
  */
@@ -20,6 +21,7 @@ public record Command(
     int firstKey,
     int lastKey,
     int step,
+    int keyCountAt,
     Handler handler,
     CommandStats stats) {
 
@@ -62,18 +64,25 @@ public record Command(
   }
 
   /** The argument indexes that are keys for this invocation. */
-  public int[] keyPositions(int argc) {
-    if (firstKey == 0 || argc <= firstKey) {
-      return new int[0];
-    }
+  public int[] keyPositions(byte[][] argv) {
+    int argc = argv.length;
+    int fixed = 0;
     int last = lastKey < 0 ? argc + lastKey : Math.min(lastKey, argc - 1);
-    if (last < firstKey) {
-      return new int[0];
+    if (firstKey != 0 && argc > firstKey && last >= firstKey) {
+      fixed = (last - firstKey) / step + 1;
     }
-    int n = (last - firstKey) / step + 1;
-    int[] out = new int[n];
-    for (int i = 0; i < n; i++) {
+    int counted = 0;
+    if (keyCountAt != 0 && argc > keyCountAt) {
+      // a count that is not a number is the command's own error; up to argc keys are checked here
+      Long n = Args.tryLong(argv[keyCountAt]);
+      counted = n == null ? 0 : (int) Math.max(0, Math.min(n, argc - keyCountAt - 1));
+    }
+    int[] out = new int[fixed + counted];
+    for (int i = 0; i < fixed; i++) {
       out[i] = firstKey + i * step;
+    }
+    for (int i = 0; i < counted; i++) {
+      out[fixed + i] = keyCountAt + 1 + i;
     }
     return out;
   }

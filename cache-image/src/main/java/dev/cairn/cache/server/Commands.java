@@ -27,6 +27,20 @@ final class Commands {
 
   private static void def(
       String name, int arity, String flags, String cats, int first, int last, int step, Handler h) {
+    def(name, arity, flags, cats, first, last, step, 0, h);
+  }
+
+  /** A command whose keys include {@code argv[keyCountAt]} keys right after that count. */
+  private static void def(
+      String name,
+      int arity,
+      String flags,
+      String cats,
+      int first,
+      int last,
+      int step,
+      int keyCountAt,
+      Handler h) {
     EnumSet<Flag> f = EnumSet.noneOf(Flag.class);
     for (String x : flags.split(" ")) {
       if (!x.isEmpty()) {
@@ -43,12 +57,21 @@ final class Commands {
         c.add(cat);
       }
     }
-    if (f.contains(Flag.WRITE) == f.contains(Flag.READONLY) && first != 0) {
+    if (f.contains(Flag.WRITE) == f.contains(Flag.READONLY) && (first != 0 || keyCountAt != 0)) {
       throw new IllegalArgumentException(name + ": a command with keys is write or readonly");
     }
     table.add(
         new Command(
-            name, arity, f, Command.derive(f, c), first, last, step, h, new CommandStats()));
+            name,
+            arity,
+            f,
+            Command.derive(f, c),
+            first,
+            last,
+            step,
+            keyCountAt,
+            h,
+            new CommandStats()));
   }
 
   /** A fresh table: statistics belong to one server. */
@@ -64,6 +87,7 @@ final class Commands {
               c.firstKey(),
               c.lastKey(),
               c.step(),
+              c.keyCountAt(),
               c.handler(),
               new CommandStats()));
     }
@@ -145,12 +169,12 @@ final class Commands {
     def("lpos", -3, "readonly", "list", 1, 1, 1, Lists::lpos);
     def("rpoplpush", 3, "write denyoom", "list", 1, 2, 1, Lists::rpoplpush);
     def("lmove", 5, "write denyoom", "list", 1, 2, 1, Lists::lmove);
-    def("lmpop", -4, "write", "list", 0, 0, 0, Lists::lmpop);
+    def("lmpop", -4, "write", "list", 0, 0, 0, 1, Lists::lmpop);
     def("blpop", -3, "write blocking", "list", 1, -2, 1, Lists::blpop);
     def("brpop", -3, "write blocking", "list", 1, -2, 1, Lists::brpop);
     def("brpoplpush", 4, "write denyoom blocking", "list", 1, 2, 1, Lists::brpoplpush);
     def("blmove", 6, "write denyoom blocking", "list", 1, 2, 1, Lists::blmove);
-    def("blmpop", -5, "write blocking", "list", 0, 0, 0, Lists::blmpop);
+    def("blmpop", -5, "write blocking", "list", 0, 0, 0, 2, Lists::blmpop);
 
     // hashes (t_hash.c)
     def("hset", -4, "write denyoom fast", "hash", 1, 1, 1, Hashes::hset);
@@ -186,7 +210,7 @@ final class Commands {
     def("sunionstore", -3, "write denyoom", "set", 1, -1, 1, Sets::sunionstore);
     def("sdiff", -2, "readonly", "set", 1, -1, 1, Sets::sdiff);
     def("sdiffstore", -3, "write denyoom", "set", 1, -1, 1, Sets::sdiffstore);
-    def("sintercard", -3, "readonly", "set", 0, 0, 0, Sets::sintercard);
+    def("sintercard", -3, "readonly", "set", 0, 0, 0, 1, Sets::sintercard);
     def("sscan", -3, "readonly", "set", 1, 1, 1, Sets::sscan);
 
     // sorted sets (t_zset.c)
@@ -214,15 +238,15 @@ final class Commands {
     def("zpopmax", -2, "write fast", "sortedset", 1, 1, 1, SortedSets::zpopmax);
     def("bzpopmin", -3, "write blocking fast", "sortedset", 1, -2, 1, SortedSets::bzpopmin);
     def("bzpopmax", -3, "write blocking fast", "sortedset", 1, -2, 1, SortedSets::bzpopmax);
-    def("zmpop", -4, "write", "sortedset", 0, 0, 0, SortedSets::zmpop);
-    def("bzmpop", -5, "write blocking", "sortedset", 0, 0, 0, SortedSets::bzmpop);
-    def("zunion", -3, "readonly", "sortedset", 0, 0, 0, SortedSets::zunion);
-    def("zinter", -3, "readonly", "sortedset", 0, 0, 0, SortedSets::zinter);
-    def("zdiff", -3, "readonly", "sortedset", 0, 0, 0, SortedSets::zdiff);
-    def("zunionstore", -4, "write denyoom", "sortedset", 1, 1, 1, SortedSets::zunionstore);
-    def("zinterstore", -4, "write denyoom", "sortedset", 1, 1, 1, SortedSets::zinterstore);
-    def("zdiffstore", -4, "write denyoom", "sortedset", 1, 1, 1, SortedSets::zdiffstore);
-    def("zintercard", -3, "readonly", "sortedset", 0, 0, 0, SortedSets::zintercard);
+    def("zmpop", -4, "write", "sortedset", 0, 0, 0, 1, SortedSets::zmpop);
+    def("bzmpop", -5, "write blocking", "sortedset", 0, 0, 0, 2, SortedSets::bzmpop);
+    def("zunion", -3, "readonly", "sortedset", 0, 0, 0, 1, SortedSets::zunion);
+    def("zinter", -3, "readonly", "sortedset", 0, 0, 0, 1, SortedSets::zinter);
+    def("zdiff", -3, "readonly", "sortedset", 0, 0, 0, 1, SortedSets::zdiff);
+    def("zunionstore", -4, "write denyoom", "sortedset", 1, 1, 1, 2, SortedSets::zunionstore);
+    def("zinterstore", -4, "write denyoom", "sortedset", 1, 1, 1, 2, SortedSets::zinterstore);
+    def("zdiffstore", -4, "write denyoom", "sortedset", 1, 1, 1, 2, SortedSets::zdiffstore);
+    def("zintercard", -3, "readonly", "sortedset", 0, 0, 0, 1, SortedSets::zintercard);
     def("zrandmember", -2, "readonly", "sortedset", 1, 1, 1, SortedSets::zrandmember);
     def("zscan", -3, "readonly", "sortedset", 1, 1, 1, SortedSets::zscan);
 

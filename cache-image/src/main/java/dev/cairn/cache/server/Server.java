@@ -132,6 +132,24 @@ public final class Server implements Keyspace.Listener {
     return clients.get(id);
   }
 
+  /**
+   * Closes clients idle for longer than {@code timeout} seconds (0: never), as Redis's clients cron
+   * does; clients blocked in a command or subscribed to channels are not idle.
+   */
+  public void closeIdleClients() {
+    long timeoutMillis = config.get(CacheConfig.TIMEOUT) * 1000L;
+    if (timeoutMillis == 0) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    for (Client c : List.copyOf(clients.values())) {
+      if (!c.blocked() && c.subscriptions() == 0 && now - c.lastInteraction > timeoutMillis) {
+        log.debug("cache client id={} addr={} closed: idle past timeout", c.id, c.address());
+        c.close();
+      }
+    }
+  }
+
   /** Closes a client whose pending output exceeds its class's hard limit. */
   void checkOutputLimit(Client c) {
     long limit = c.subscriptions() > 0 ? pubsubOutputLimit : normalOutputLimit;

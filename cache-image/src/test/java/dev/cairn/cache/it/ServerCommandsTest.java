@@ -58,6 +58,32 @@ class ServerCommandsTest {
   }
 
   @Test
+  void idleClientsAreClosedAfterTimeoutButSubscribersStay() throws Exception {
+    int port = cache.engine().address().getPort();
+    jedis.configSet("timeout", "1");
+    try (java.net.Socket idle = new java.net.Socket("127.0.0.1", port);
+        java.net.Socket subscriber = new java.net.Socket("127.0.0.1", port)) {
+      idle.getOutputStream().write("PING\r\n".getBytes());
+      subscriber.getOutputStream().write("SUBSCRIBE news\r\n".getBytes());
+      idle.setSoTimeout(10_000);
+      assertThat(idle.getInputStream().readNBytes(7)).asString().isEqualTo("+PONG\r\n");
+      // the server closes the idle connection within a few seconds: read() sees end of stream
+      assertThat(idle.getInputStream().read()).isEqualTo(-1);
+      subscriber.setSoTimeout(3_000);
+      var in = subscriber.getInputStream();
+      String subscribed = "*3\r\n$9\r\nsubscribe\r\n$4\r\nnews\r\n:1\r\n";
+      assertThat(in.readNBytes(subscribed.length())).asString().isEqualTo(subscribed);
+      subscriber.getOutputStream().write("PING\r\n".getBytes());
+      String pong = "*2\r\n$4\r\npong\r\n$0\r\n\r\n";
+      assertThat(in.readNBytes(pong.length())).asString().isEqualTo(pong);
+    } finally {
+      try (Jedis admin = connect()) {
+        admin.configSet("timeout", "0");
+      }
+    }
+  }
+
+  @Test
   void requirepassDemandsAuthThenAcceptsIt() {
     requirePassword();
     try (Jedis other = connect()) {
@@ -93,6 +119,50 @@ class ServerCommandsTest {
     assertThat(jedis.aclCat()).contains("keyspace", "string", "dangerous");
     assertThat(jedis.aclCat("hash")).contains("hset", "hget");
     assertThat(jedis.aclDelUser("reader")).isEqualTo(1);
+  }
+
+  @Test
+  void aclChecksKeysGivenByCountAndChannels() {
+    assertThat(jedis.aclSetUser("scoped", "on", ">pw", "~foo:*", "&news.*", "+@all"))
+        .isEqualTo("OK");
+    String keys = "NOPERM this user has no permissions to access one of the keys used as arguments";
+    String channels =
+        "NOPERM this user has no permissions to access one of the channels used as arguments";
+    try (Jedis scoped = connect()) {
+      scoped.auth("scoped", "pw");
+      assertThatThrownBy(() -> scoped.sendCommand(cmd("ZUNION"), "2", "foo:a", "bar:b"))
+          .hasMessage(keys);
+      assertThatThrownBy(() -> scoped.sendCommand(cmd("LMPOP"), "1", "bar:x", "LEFT"))
+          .hasMessage(keys);
+      assertThatThrownBy(() -> scoped.sendCommand(cmd("ZUNIONSTORE"), "foo:d", "1", "bar:b"))
+          .hasMessage(keys);
+      assertThat(scoped.sendCommand(cmd("SINTERCARD"), "2", "foo:a", "foo:b")).isEqualTo(0L);
+      assertThat(scoped.publish("news.today", "x")).isZero();
+      assertThatThrownBy(() -> scoped.publish("sports", "x")).hasMessage(channels);
+      assertThatThrownBy(() -> scoped.sendCommand(cmd("SUBSCRIBE"), "news.a", "sports"))
+          .hasMessage(channels);
+      assertThatThrownBy(() -> scoped.sendCommand(cmd("PSUBSCRIBE"), "news*")).hasMessage(channels);
+    }
+    assertThat(
+            jedis.sendCommand(
+                Protocol.Command.COMMAND,
+                "GETKEYS",
+                "ZUNIONSTORE",
+                "d",
+                "2",
+                "a",
+                "b",
+                "WEIGHTS",
+                "1",
+                "2"))
+        .asList()
+        .map(b -> new String((byte[]) b))
+        .containsExactly("d", "a", "b");
+    jedis.aclDelUser("scoped");
+  }
+
+  private static redis.clients.jedis.commands.ProtocolCommand cmd(String name) {
+    return () -> name.getBytes();
   }
 
   @Test
