@@ -162,7 +162,8 @@ public final class BrokerEngine implements Engine {
         new GroupCoordinator(config, replicas, ctx.topics(), System::currentTimeMillis);
     groups.start(scheduler);
     GroupHandlers groupApis = new GroupHandlers(groups);
-    OffsetHandlers offsetApis = new OffsetHandlers(groups);
+    OffsetHandlers offsetApis =
+        new OffsetHandlers(groups, topic -> metadata.image().topic(topic) != null);
     ConfigHandlers configApis = new ConfigHandlers(ctx);
     ApiTable apis = new ApiTable();
     apis.add(ApiKeys.API_VERSIONS, 4, new ApiVersionsHandler(apis))

@@ -44,7 +44,8 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
       names.addAll(image.topics().keySet());
     } else {
       for (MetadataRequestData.MetadataRequestTopic t : request.topics()) {
-        if (t.name() == null && t.topicId() != null && !t.topicId().equals(Uuid.ZERO_UUID)) {
+        // By id whenever an id is given: kafka-clients leaves the name empty (not null) then.
+        if (t.topicId() != null && !t.topicId().equals(Uuid.ZERO_UUID)) {
           MetadataImage.TopicImage byId = image.topicById(t.topicId());
           names.add(byId == null ? null : byId.name());
         } else {

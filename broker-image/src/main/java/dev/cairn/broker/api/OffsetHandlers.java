@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.OffsetCommitRequestData;
 import org.apache.kafka.common.message.OffsetCommitResponseData;
@@ -23,35 +24,45 @@ import org.apache.kafka.common.protocol.Errors;
 
 /**
  * OffsetCommit and OffsetFetch (v0-7 single group, v8+ batched groups). A partition without a
- * committed offset is answered with offset -1 and no error, as Kafka does.
+ * committed offset is answered with offset -1 and no error, as Kafka does. Commits for topics that
+ * do not exist are UNKNOWN_TOPIC_OR_PARTITION and never reach the group (Kafka filters them the
+ * same way before its group coordinator).
  */
 public final class OffsetHandlers {
   private final GroupCoordinator groups;
+  private final Predicate<String> topicExists;
 
-  public OffsetHandlers(GroupCoordinator groups) {
+  public OffsetHandlers(GroupCoordinator groups, Predicate<String> topicExists) {
     this.groups = groups;
+    this.topicExists = topicExists;
   }
 
   public ApiHandler<OffsetCommitRequestData> commit() {
     return (ctx, r) -> {
       List<GroupCoordinator.Commit> commits = new ArrayList<>();
+      Map<TopicPartition, Errors> result = new LinkedHashMap<>();
       for (OffsetCommitRequestData.OffsetCommitRequestTopic t : r.topics()) {
+        boolean known = topicExists.test(t.name());
         for (OffsetCommitRequestData.OffsetCommitRequestPartition p : t.partitions()) {
+          TopicPartition tp = new TopicPartition(t.name(), p.partitionIndex());
+          if (!known) {
+            result.put(tp, Errors.UNKNOWN_TOPIC_OR_PARTITION);
+            continue;
+          }
           commits.add(
               new GroupCoordinator.Commit(
-                  new TopicPartition(t.name(), p.partitionIndex()),
-                  p.committedOffset(),
-                  p.committedLeaderEpoch(),
-                  p.committedMetadata()));
+                  tp, p.committedOffset(), p.committedLeaderEpoch(), p.committedMetadata()));
         }
       }
-      Map<TopicPartition, Errors> result =
-          groups.commit(
-              r.groupId(),
-              r.memberId(),
-              r.groupInstanceId(),
-              r.generationIdOrMemberEpoch(),
-              commits);
+      if (!commits.isEmpty()) {
+        result.putAll(
+            groups.commit(
+                r.groupId(),
+                r.memberId(),
+                r.groupInstanceId(),
+                r.generationIdOrMemberEpoch(),
+                commits));
+      }
       Map<String, OffsetCommitResponseTopic> topics = new LinkedHashMap<>();
       result.forEach((tp, e) ->
           topics

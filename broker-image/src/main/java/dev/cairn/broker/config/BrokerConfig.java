@@ -107,6 +107,10 @@ public final class BrokerConfig {
   public static final ConfigKey<String> LOG_MESSAGE_TIMESTAMP_TYPE =
       ConfigKey.of(
           "log.message.timestamp.type", oneOf("CreateTime", "LogAppendTime"), "CreateTime");
+  public static final ConfigKey<Long> LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS =
+      ConfigKey.of("log.message.timestamp.before.max.ms", longRange(0, MAX), MAX);
+  public static final ConfigKey<Long> LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS =
+      ConfigKey.of("log.message.timestamp.after.max.ms", longRange(0, MAX), 3_600_000L);
   public static final ConfigKey<String> COMPRESSION_TYPE =
       ConfigKey.of(
           "compression.type",
@@ -183,6 +187,8 @@ public final class BrokerConfig {
               LOG_FLUSH_INTERVAL_MS,
               LOG_FLUSH_SCHEDULER_INTERVAL_MS,
               LOG_MESSAGE_TIMESTAMP_TYPE,
+              LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS,
+              LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS,
               COMPRESSION_TYPE,
               MIN_INSYNC_REPLICAS,
               UNCLEAN_LEADER_ELECTION,

@@ -43,6 +43,8 @@ public final class TopicConfigs {
   public static final String DELETE_RETENTION_MS = "delete.retention.ms";
   public static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
   public static final String MESSAGE_TIMESTAMP_TYPE = "message.timestamp.type";
+  public static final String MESSAGE_TIMESTAMP_BEFORE_MAX_MS = "message.timestamp.before.max.ms";
+  public static final String MESSAGE_TIMESTAMP_AFTER_MAX_MS = "message.timestamp.after.max.ms";
   public static final String COMPRESSION_TYPE = "compression.type";
   public static final String UNCLEAN_LEADER_ELECTION = "unclean.leader.election.enable";
 
@@ -56,7 +58,8 @@ public final class TopicConfigs {
         c -> String.join(",", c.get(BrokerConfig.LOG_CLEANUP_POLICY)));
     add(
         SEGMENT_BYTES,
-        intRange(14, Integer.MAX_VALUE),
+        // Kafka 4's minimum for a topic (the broker-wide log.segment.bytes may be smaller).
+        intRange(1 << 20, Integer.MAX_VALUE),
         BrokerConfig.LOG_SEGMENT_BYTES.name(),
         c -> "" + c.get(BrokerConfig.LOG_SEGMENT_BYTES));
     add(
@@ -119,6 +122,16 @@ public final class TopicConfigs {
         oneOf("CreateTime", "LogAppendTime"),
         BrokerConfig.LOG_MESSAGE_TIMESTAMP_TYPE.name(),
         c -> c.get(BrokerConfig.LOG_MESSAGE_TIMESTAMP_TYPE));
+    add(
+        MESSAGE_TIMESTAMP_BEFORE_MAX_MS,
+        longRange(0, Long.MAX_VALUE),
+        BrokerConfig.LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS.name(),
+        c -> "" + c.get(BrokerConfig.LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS));
+    add(
+        MESSAGE_TIMESTAMP_AFTER_MAX_MS,
+        longRange(0, Long.MAX_VALUE),
+        BrokerConfig.LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS.name(),
+        c -> "" + c.get(BrokerConfig.LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS));
     add(
         COMPRESSION_TYPE,
         oneOf("producer", "uncompressed", "gzip", "snappy", "lz4", "zstd"),

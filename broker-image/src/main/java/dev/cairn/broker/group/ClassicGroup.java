@@ -56,14 +56,15 @@ final class ClassicGroup {
   }
 
   /** Group settings from the broker config. */
-  record Settings(int minSessionMs, int maxSessionMs, int initialDelayMs, int maxSize) {}
+  record Settings(int minSessionMs, int maxSessionMs, int initialDelayMs, int maxSize) {
+    boolean allowsSessionTimeout(int ms) {
+      return ms >= minSessionMs && ms <= maxSessionMs;
+    }
+  }
 
+  /** A join whose session timeout {@link Settings#allowsSessionTimeout} has already accepted. */
   CompletableFuture<JoinGroupResponseData> join(
       JoinGroupRequestData req, String clientId, String host, short version, long now, Settings s) {
-    if (req.sessionTimeoutMs() < s.minSessionMs() || req.sessionTimeoutMs() > s.maxSessionMs()) {
-      return CompletableFuture.completedFuture(
-          error(Errors.INVALID_SESSION_TIMEOUT, req.memberId()));
-    }
     if (state != GroupState.EMPTY
         && (!req.protocolType().equals(protocolType) || !supportsAny(req))) {
       return CompletableFuture.completedFuture(

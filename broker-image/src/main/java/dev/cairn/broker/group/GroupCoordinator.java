@@ -197,6 +197,11 @@ public final class GroupCoordinator {
     if (owner != Errors.NONE) {
       return CompletableFuture.completedFuture(ClassicGroup.error(owner, req.memberId()));
     }
+    if (!settings.allowsSessionTimeout(req.sessionTimeoutMs())) {
+      // Checked before the group exists, as Kafka does: a refused join creates no empty group.
+      return CompletableFuture.completedFuture(
+          ClassicGroup.error(Errors.INVALID_SESSION_TIMEOUT, req.memberId()));
+    }
     ClassicGroup g = group(req.groupId());
     synchronized (g) {
       return g.join(req, clientId, host, version, clock.getAsLong(), settings);

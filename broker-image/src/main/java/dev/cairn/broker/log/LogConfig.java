@@ -20,6 +20,8 @@ import java.util.Map;
  * @param compact whether cleanup.policy contains compact
  * @param delete whether cleanup.policy contains delete
  * @param logAppendTime whether message.timestamp.type is LogAppendTime
+ * @param timestampBeforeMaxMs how far in the past a CreateTime record may be (INVALID_TIMESTAMP)
+ * @param timestampAfterMaxMs how far in the future a CreateTime record may be (INVALID_TIMESTAMP)
  */
 public record LogConfig(
     int segmentBytes,
@@ -35,7 +37,9 @@ public record LogConfig(
     boolean delete,
     long deleteRetentionMs,
     int minInsyncReplicas,
-    boolean logAppendTime) {
+    boolean logAppendTime,
+    long timestampBeforeMaxMs,
+    long timestampAfterMaxMs) {
 
   public static LogConfig of(BrokerConfig broker, Map<String, String> overrides) {
     java.util.function.Function<String, String> v =
@@ -55,6 +59,8 @@ public record LogConfig(
         policy.contains("delete"),
         Long.parseLong(v.apply(TopicConfigs.DELETE_RETENTION_MS)),
         Integer.parseInt(v.apply(TopicConfigs.MIN_INSYNC_REPLICAS)),
-        v.apply(TopicConfigs.MESSAGE_TIMESTAMP_TYPE).equals("LogAppendTime"));
+        v.apply(TopicConfigs.MESSAGE_TIMESTAMP_TYPE).equals("LogAppendTime"),
+        Long.parseLong(v.apply(TopicConfigs.MESSAGE_TIMESTAMP_BEFORE_MAX_MS)),
+        Long.parseLong(v.apply(TopicConfigs.MESSAGE_TIMESTAMP_AFTER_MAX_MS)));
   }
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.errors.CorruptRecordException;
+import org.apache.kafka.common.errors.InvalidTimestampException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.record.CompressionType;
 import org.apache.kafka.common.record.MemoryRecords;
@@ -28,6 +29,9 @@ import org.apache.kafka.common.utils.CloseableIterator;
  *       count and last offset delta (compressed batches are decompressed to check, then stored as
  *       sent) — CORRUPT_MESSAGE;
  *   <li>on compacted topics every record has a key — INVALID_RECORD;
+ *   <li>on CreateTime topics every record's timestamp lies within {@code
+ *       message.timestamp.before.max.ms} before and {@code message.timestamp.after.max.ms} after
+ *       the broker's clock — INVALID_TIMESTAMP;
  *   <li>no control or transactional batches from producers yet — INVALID_RECORD.
  * </ul>
  *
@@ -41,7 +45,7 @@ public final class LogValidator {
   /** The validated batches' summary, used for producer-state checks and the response. */
   public record ValidatedBatches(List<BatchHeader> headers, int records) {}
 
-  public static ValidatedBatches validate(MemoryRecords records, LogConfig config) {
+  public static ValidatedBatches validate(MemoryRecords records, LogConfig config, long nowMs) {
     List<BatchHeader> headers = new ArrayList<>();
     int total = 0;
     int bytes = 0;
@@ -64,7 +68,7 @@ public final class LogValidator {
       if (batch.isControlBatch() || batch.isTransactional()) {
         throw new InvalidRecordException("transactional and control batches are not supported");
       }
-      total += checkRecords(batch, config.compact());
+      total += checkRecords(batch, config, nowMs);
       headers.add(BatchHeader.parse(buffer.duplicate().position(position)));
     }
     if (bytes != records.sizeInBytes() || headers.isEmpty()) {
@@ -78,7 +82,8 @@ public final class LogValidator {
     return new ValidatedBatches(headers, total);
   }
 
-  private static int checkRecords(MutableRecordBatch batch, boolean compacted) {
+  private static int checkRecords(MutableRecordBatch batch, LogConfig config, long nowMs) {
+    boolean compacted = config.compact();
     CompressionType codec;
     try {
       codec = batch.compressionType();
@@ -102,10 +107,15 @@ public final class LogValidator {
         if (compacted && !r.hasKey()) {
           throw new InvalidRecordException("Compacted topic cannot accept message without key");
         }
+        if (!config.logAppendTime() && r.timestamp() != RecordBatch.NO_TIMESTAMP) {
+          checkTimestamp(r, config, nowMs);
+        }
         expected++;
       }
     } catch (org.apache.kafka.common.KafkaException e) {
-      if (e instanceof InvalidRecordException || e instanceof CorruptRecordException) {
+      if (e instanceof InvalidRecordException
+          || e instanceof CorruptRecordException
+          || e instanceof InvalidTimestampException) {
         throw e;
       }
       throw new CorruptRecordException("unreadable records: " + e.getMessage());
@@ -123,6 +133,30 @@ public final class LogValidator {
               + expected);
     }
     return expected;
+  }
+
+  private static void checkTimestamp(Record r, LogConfig config, long nowMs) {
+    // Saturating: the defaults are Long.MAX_VALUE (before) and one hour (after).
+    long earliest =
+        config.timestampBeforeMaxMs() >= nowMs
+            ? Long.MIN_VALUE
+            : nowMs - config.timestampBeforeMaxMs();
+    long latest =
+        config.timestampAfterMaxMs() > Long.MAX_VALUE - nowMs
+            ? Long.MAX_VALUE
+            : nowMs + config.timestampAfterMaxMs();
+    if (r.timestamp() < earliest || r.timestamp() > latest) {
+      throw new InvalidTimestampException(
+          "Timestamp "
+              + r.timestamp()
+              + " of message with offset "
+              + r.offset()
+              + " is out of range. The timestamp should be within ["
+              + earliest
+              + ", "
+              + latest
+              + "]");
+    }
   }
 
   private static CloseableIterator<Record> closeable(java.util.Iterator<Record> it) {

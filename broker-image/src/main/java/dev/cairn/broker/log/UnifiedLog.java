@@ -170,7 +170,8 @@ public final class UnifiedLog implements Closeable {
    */
   public LogAppendInfo appendAsLeader(MemoryRecords records, int leaderEpoch) throws IOException {
     LogConfig cfg = config;
-    LogValidator.ValidatedBatches validated = LogValidator.validate(records, cfg);
+    LogValidator.ValidatedBatches validated =
+        LogValidator.validate(records, cfg, clock.getAsLong());
     lock.lock();
     try {
       for (BatchHeader h : validated.headers()) {

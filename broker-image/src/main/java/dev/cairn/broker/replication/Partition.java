@@ -18,11 +18,18 @@ public final class Partition {
   private final UnifiedLog log;
   private final int leaderEpoch;
   private final HighWatermarkState hw;
+  private final int replicationFactor;
 
   public Partition(
-      TopicPartition tp, UnifiedLog log, int brokerId, int leaderEpoch, Set<Integer> isr)
+      TopicPartition tp,
+      UnifiedLog log,
+      int brokerId,
+      int leaderEpoch,
+      Set<Integer> isr,
+      int replicationFactor)
       throws IOException {
     this.tp = tp;
+    this.replicationFactor = replicationFactor;
     this.log = log;
     this.leaderEpoch = leaderEpoch;
     this.hw = new HighWatermarkState(brokerId, isr, log.logEndOffset());
@@ -30,16 +37,18 @@ public final class Partition {
   }
 
   /**
-   * Appends producer batches. acks=all needs at least {@code min.insync.replicas} in the ISR
-   * (NOT_ENOUGH_REPLICAS otherwise, checked before writing, as Kafka does).
+   * Appends producer batches. acks=all needs at least {@code min.insync.replicas} in the ISR,
+   * capped at the replication factor as Kafka 4 does (a topic with one replica and
+   * min.insync.replicas=2 accepts acks=all); NOT_ENOUGH_REPLICAS otherwise, checked before writing.
    */
   public LogAppendInfo appendAsLeader(MemoryRecords records, short acks) throws IOException {
-    if (acks == -1 && hw.isrSize() < log.config().minInsyncReplicas()) {
+    int minIsr = Math.min(log.config().minInsyncReplicas(), replicationFactor);
+    if (acks == -1 && hw.isrSize() < minIsr) {
       throw new NotEnoughReplicasException(
           "The size of the current ISR "
               + hw.isrSize()
               + " is insufficient to satisfy the min.isr requirement of "
-              + log.config().minInsyncReplicas()
+              + minIsr
               + " for partition "
               + tp);
     }

@@ -67,7 +67,7 @@ public final class ReplicaManager implements Consumer<MetadataImage> {
         Partition current = leaders.get(tp);
         if (st != null && st.leader() == brokerId) {
           if (current == null || current.leaderEpoch() != st.leaderEpoch()) {
-            becomeLeader(tp, st);
+            becomeLeader(tp, st, p.replicas().size());
           }
         } else if (current != null) {
           leaders.remove(tp);
@@ -88,10 +88,12 @@ public final class ReplicaManager implements Consumer<MetadataImage> {
     }
   }
 
-  private void becomeLeader(TopicPartition tp, PartitionState st) {
+  private void becomeLeader(TopicPartition tp, PartitionState st, int replicationFactor) {
     try {
       UnifiedLog l = logs.getOrCreate(tp);
-      Partition p = new Partition(tp, l, brokerId, st.leaderEpoch(), new HashSet<>(st.isr()));
+      Partition p =
+          new Partition(
+              tp, l, brokerId, st.leaderEpoch(), new HashSet<>(st.isr()), replicationFactor);
       leaders.put(tp, p);
       log.info("{}: leader at epoch {}, log end offset {}", tp, st.leaderEpoch(), l.logEndOffset());
       for (Consumer<Partition> listener : leadershipListeners) {

@@ -20,6 +20,7 @@ import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.internals.Topic;
@@ -62,6 +63,13 @@ public final class TopicAdmin {
     MetadataImage image = metadata.image();
     if (image.topic(name) != null) {
       throw new TopicExistsException("Topic '" + name + "' already exists.");
+    }
+    for (String existing : image.topics().keySet()) {
+      // '.' and '_' map to the same metric names, so Kafka refuses names differing only there.
+      if (Topic.hasCollision(name, existing)) {
+        throw new InvalidTopicException(
+            "Topic '" + name + "' collides with existing topic: " + existing);
+      }
     }
     for (Map.Entry<String, String> c : configs.entrySet()) {
       String error = TopicConfigs.validate(c.getKey(), c.getValue());

@@ -1,6 +1,7 @@
 package dev.cairn.broker.differential;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.broker.BrokerEngine;
 import dev.cairn.broker.TestBrokers;
@@ -13,8 +14,25 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicCollection;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.InvalidSessionTimeoutException;
+import org.apache.kafka.common.errors.InvalidTimestampException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.FetchResponse;
@@ -82,7 +100,7 @@ class KafkaDifferentialTest {
     // Not vacuous: the script ran to its end and produced, consumed and grouped.
     assertThat(onKafka.observations()).hasSizeGreaterThan(100);
     assertThat(onKafka.observations())
-        .containsEntry("produce alpha-0 #4", "0@4 ts=" + (1_700_000_000_000L + 4000))
+        .containsEntry("produce alpha-0 #4", "0@4 ts=+4000")
         .containsEntry("static a with b", "[alpha-0, alpha-1]")
         .containsKey("list topics at the end");
 
@@ -97,7 +115,7 @@ class KafkaDifferentialTest {
         .isEmpty();
   }
 
-  /** Focused regressions for differences this test found, each as Kafka 4.2 answers. */
+  /** Focused regressions for offsets on errors that this test found wrong, as Kafka 4.2 answers. */
   @Test
   void failedFetchesAndRejectedSequencesCarryTheOffsetsKafkaReports() throws Exception {
     try (Admin admin = Admin.create(TestBrokers.admin(cairn))) {
@@ -124,6 +142,79 @@ class KafkaDifferentialTest {
       assertThat(pd.errorCode()).isEqualTo(Errors.OFFSET_OUT_OF_RANGE.code());
       assertThat(pd.highWatermark()).as("no watermarks on a failed partition").isEqualTo(-1);
       assertThat(pd.logStartOffset()).isEqualTo(-1);
+    }
+  }
+
+  /** Focused regressions for Kafka 4 rules this test found Cairn missing. */
+  @Test
+  void topicsTimestampsAndCommitsFollowKafka4Rules() throws Exception {
+    try (Admin admin = Admin.create(TestBrokers.admin(cairn))) {
+      admin.createTopics(List.of(new NewTopic("rules.dot", 1, (short) 1))).all().get();
+      assertThatThrownBy(() ->
+              admin.createTopics(List.of(new NewTopic("rules_dot", 1, (short) 1))).all().get())
+          .as("'.' and '_' collide")
+          .hasCauseInstanceOf(InvalidTopicException.class);
+      assertThatThrownBy(() ->
+              admin
+                  .createTopics(
+                      List.of(
+                          new NewTopic("rules-tiny", 1, (short) 1)
+                              .configs(Map.of("segment.bytes", "1048575"))))
+                  .all()
+                  .get())
+          .hasCauseInstanceOf(InvalidConfigurationException.class);
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic("rules-strict", 1, (short) 1)
+                      .configs(Map.of("min.insync.replicas", "2"))))
+          .all()
+          .get();
+      Uuid id =
+          admin
+              .describeTopics(List.of("rules.dot"))
+              .allTopicNames()
+              .get()
+              .get("rules.dot")
+              .topicId();
+      assertThat(admin.describeTopics(TopicCollection.ofTopicIds(List.of(id))).allTopicIds().get())
+          .extractingByKey(id)
+          .extracting(TopicDescription::name)
+          .isEqualTo("rules.dot");
+      assertThatThrownBy(() ->
+              admin
+                  .alterConsumerGroupOffsets(
+                      "rules-group",
+                      Map.of(new TopicPartition("rules-missing", 0), new OffsetAndMetadata(1)))
+                  .all()
+                  .get())
+          .hasCauseInstanceOf(UnknownTopicOrPartitionException.class);
+
+      Properties impatient = TestBrokers.consumer(cairn, "rules-impatient");
+      impatient.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "1000");
+      impatient.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "300");
+      try (KafkaConsumer<String, String> c = new KafkaConsumer<>(impatient)) {
+        c.subscribe(List.of("rules.dot"));
+        assertThatThrownBy(() -> c.poll(Duration.ofSeconds(5)))
+            .isInstanceOf(InvalidSessionTimeoutException.class);
+      }
+      assertThat(admin.listGroups().all().get())
+          .as("a refused join creates no group")
+          .extracting(GroupListing::groupId)
+          .doesNotContain("rules-impatient");
+    }
+    Properties acksAll = TestBrokers.producer(cairn);
+    acksAll.put(ProducerConfig.ACKS_CONFIG, "all");
+    acksAll.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "5000");
+    acksAll.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
+    try (KafkaProducer<String, String> p = new KafkaProducer<>(acksAll)) {
+      assertThat(p.send(new ProducerRecord<>("rules-strict", "v")).get().offset())
+          .as("min.insync.replicas is capped at the replication factor")
+          .isZero();
+      long twoHoursAhead = System.currentTimeMillis() + Duration.ofHours(2).toMillis();
+      assertThatThrownBy(
+              () -> p.send(new ProducerRecord<>("rules-strict", 0, twoHoursAhead, "k", "v")).get())
+          .hasCauseInstanceOf(InvalidTimestampException.class);
     }
   }
 }

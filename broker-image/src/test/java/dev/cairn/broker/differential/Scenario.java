@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
@@ -22,6 +23,10 @@ import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.DescribeConfigsOptions;
+import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
+import org.apache.kafka.clients.admin.ListGroupsOptions;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.MemberToRemove;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -38,8 +43,11 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.TopicCollection;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.header.Header;
@@ -81,6 +89,8 @@ final class Scenario {
           "flush.ms",
           "index.interval.bytes",
           "max.message.bytes",
+          "message.timestamp.after.max.ms",
+          "message.timestamp.before.max.ms",
           "message.timestamp.type",
           "min.insync.replicas",
           "retention.bytes",
@@ -101,11 +111,17 @@ final class Scenario {
           "num.partitions",
           "offsets.topic.num.partitions");
 
-  private static final long BASE_TIME = 1_700_000_000_000L;
   private static final Duration WAIT = Duration.ofSeconds(20);
 
   private final String bootstrap;
   private final Transcript t = new Transcript();
+
+  /**
+   * Record timestamps are set relative to this and observed relative to it, so the two runs agree:
+   * recent enough for retention (48 h) and segment rolling (7 days) to leave the logs alone, and
+   * within the hour that {@code message.timestamp.after.max.ms} allows ahead.
+   */
+  private final long base = System.currentTimeMillis() - 60_000;
 
   private Scenario(String bootstrap) {
     this.bootstrap = bootstrap;
@@ -127,6 +143,7 @@ final class Scenario {
       s.staticGroup(admin);
       s.dynamicGroup(admin);
       s.unknownGroups(admin);
+      s.corners(admin);
       s.deleteTopics(admin);
     }
     return s.t;
@@ -283,25 +300,24 @@ final class Scenario {
     try (KafkaProducer<String, String> p = new KafkaProducer<>(producerProps(Map.of()))) {
       for (int i = 0; i < 5; i++) {
         ProducerRecord<String, String> r =
-            new ProducerRecord<>("alpha", 0, BASE_TIME + i * 1000L, "k" + i, "v" + i);
+            new ProducerRecord<>("alpha", 0, base + i * 1000L, "k" + i, "v" + i);
         r.headers().add("h", ("" + i).getBytes(StandardCharsets.UTF_8));
         t.record("produce alpha-0 #" + i, sent(p.send(r).get()));
       }
       for (int i = 0; i < 2; i++) {
         t.record(
             "produce alpha-1 #" + i,
-            sent(p.send(new ProducerRecord<>("alpha", 1, BASE_TIME, "k", "w" + i)).get()));
+            sent(p.send(new ProducerRecord<>("alpha", 1, base, "k", "w" + i)).get()));
       }
       t.attempt(
           "produce above topic max.message.bytes",
           () -> sent(p.send(new ProducerRecord<>("alpha", 2, "big", "x".repeat(5000))).get()));
       t.attempt(
           "produce auto-creates a topic",
-          () -> sent(p.send(new ProducerRecord<>("auto-made", 0, BASE_TIME, "k", "v")).get()));
+          () -> sent(p.send(new ProducerRecord<>("auto-made", 0, base, "k", "v")).get()));
       t.record("describe auto-made", describe(admin, "auto-made"));
       long before = System.currentTimeMillis();
-      RecordMetadata stamped =
-          p.send(new ProducerRecord<>("stamped", 0, BASE_TIME, "k", "v")).get();
+      RecordMetadata stamped = p.send(new ProducerRecord<>("stamped", 0, base, "k", "v")).get();
       long after = System.currentTimeMillis();
       // LogAppendTime: the broker's clock, so only "within the send" is comparable.
       t.record(
@@ -318,7 +334,7 @@ final class Scenario {
                   Map.of(ProducerConfig.COMPRESSION_TYPE_CONFIG, codec, "linger.ms", "50")))) {
         var futures = new ArrayList<java.util.concurrent.Future<RecordMetadata>>();
         for (int i = 0; i < 3; i++) {
-          futures.add(p.send(new ProducerRecord<>("squeezed", 0, BASE_TIME + i, "k", codec + i)));
+          futures.add(p.send(new ProducerRecord<>("squeezed", 0, base + i, "k", codec + i)));
         }
         List<Long> offsets = new ArrayList<>();
         for (var f : futures) {
@@ -332,8 +348,7 @@ final class Scenario {
             producerProps(
                 Map.of(ProducerConfig.ACKS_CONFIG, "1", "enable.idempotence", "false")))) {
       t.record(
-          "produce acks=1",
-          sent(p.send(new ProducerRecord<>("alpha", 3, BASE_TIME, "k", "one")).get()));
+          "produce acks=1", sent(p.send(new ProducerRecord<>("alpha", 3, base, "k", "one")).get()));
     }
   }
 
@@ -350,11 +365,11 @@ final class Scenario {
     TopicPartition tp = new TopicPartition("alpha", 0);
     t.record("list earliest", listOffset(admin, tp, OffsetSpec.earliest()));
     t.record("list latest", listOffset(admin, tp, OffsetSpec.latest()));
+    t.record("list by time between", listOffset(admin, tp, OffsetSpec.forTimestamp(base + 2500)));
+    t.record("list by time first", listOffset(admin, tp, OffsetSpec.forTimestamp(base)));
     t.record(
-        "list by time between", listOffset(admin, tp, OffsetSpec.forTimestamp(BASE_TIME + 2500)));
-    t.record("list by time first", listOffset(admin, tp, OffsetSpec.forTimestamp(BASE_TIME)));
-    t.record(
-        "list by time after all", listOffset(admin, tp, OffsetSpec.forTimestamp(BASE_TIME * 2)));
+        "list by time after all",
+        listOffset(admin, tp, OffsetSpec.forTimestamp(base + Duration.ofDays(1).toMillis())));
     t.record("list max timestamp", listOffset(admin, tp, OffsetSpec.maxTimestamp()));
     TopicPartition empty = new TopicPartition("alpha", 2);
     t.record("list empty earliest", listOffset(admin, empty, OffsetSpec.earliest()));
@@ -589,9 +604,152 @@ final class Scenario {
     }
   }
 
+  /** Corners: topic names and placement, topic ids, limits a produce or a join can exceed. */
+  private void corners(Admin admin) throws Exception {
+    t.attempt("create dot.ted", () -> create(admin, new NewTopic("dot.ted", 1, (short) 1)));
+    t.attempt(
+        "create colliding dot_ted", () -> create(admin, new NewTopic("dot_ted", 1, (short) 1)));
+    t.attempt(
+        "create name too long", () -> create(admin, new NewTopic("x".repeat(250), 1, (short) 1)));
+    t.attempt("create named ..", () -> create(admin, new NewTopic("..", 1, (short) 1)));
+    t.attempt(
+        "create with assignment",
+        () -> create(admin, new NewTopic("placed", Map.of(0, List.of(0), 1, List.of(0)))));
+    t.record("describe placed", settled(() -> describe(admin, "placed"), d -> d.contains("1:")));
+    t.attempt(
+        "create assigned to a missing broker",
+        () -> create(admin, new NewTopic("misplaced", Map.of(0, List.of(5)))));
+    t.attempt(
+        "create with segment.bytes 1000",
+        () ->
+            create(
+                admin,
+                new NewTopic("tiny", 1, (short) 1).configs(Map.of("segment.bytes", "1000"))));
+    Uuid id = admin.describeTopics(List.of("placed")).allTopicNames().get().get("placed").topicId();
+    t.attempt(
+        "describe placed by id",
+        () ->
+            admin
+                .describeTopics(TopicCollection.ofTopicIds(List.of(id)))
+                .allTopicIds()
+                .get()
+                .get(id)
+                .name());
+    t.attempt(
+        "describe unknown id",
+        () ->
+            admin
+                .describeTopics(TopicCollection.ofTopicIds(List.of(Uuid.randomUuid())))
+                .allTopicIds()
+                .get()
+                .size());
+    t.record(
+        "list with internal topics",
+        admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get().stream()
+            .sorted()
+            .toList());
+    t.attempt("describe __consumer_offsets", () -> describe(admin, "__consumer_offsets"));
+
+    t.attempt(
+        "create strict",
+        () ->
+            create(
+                admin,
+                new NewTopic("strict", 1, (short) 1).configs(Map.of("min.insync.replicas", "2"))));
+    try (KafkaProducer<String, String> all =
+            new KafkaProducer<>(
+                producerProps(
+                    Map.of(
+                        ProducerConfig.ACKS_CONFIG, "all",
+                        ProducerConfig.RETRIES_CONFIG, "0",
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false")));
+        KafkaProducer<String, String> one =
+            new KafkaProducer<>(
+                producerProps(
+                    Map.of(
+                        ProducerConfig.ACKS_CONFIG, "1",
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false")))) {
+      t.attempt(
+          "produce acks=all below min.insync.replicas",
+          () -> sent(all.send(new ProducerRecord<>("strict", 0, base, "k", "v")).get()));
+      t.attempt(
+          "produce acks=1 below min.insync.replicas",
+          () -> sent(one.send(new ProducerRecord<>("strict", 0, base, "k", "v")).get()));
+      long future = System.currentTimeMillis() + Duration.ofHours(2).toMillis();
+      t.attempt(
+          "produce two hours ahead",
+          () -> sent(one.send(new ProducerRecord<>("placed", 0, future, "k", "v")).get()));
+      t.attempt(
+          "produce a tombstone",
+          () ->
+              sent(
+                  one.send(new ProducerRecord<String, String>("placed", 1, base, "k", null))
+                      .get()));
+    }
+    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(consumerProps(null, Map.of()))) {
+      t.record("consume tombstone", read(c, new TopicPartition("placed", 1), 1));
+    }
+
+    Properties impatient =
+        consumerProps(
+            "impatient",
+            Map.of(
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "1000",
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "300"));
+    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(impatient)) {
+      c.subscribe(List.of("placed"));
+      t.attempt(
+          "join with a session timeout below the minimum",
+          () -> {
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (c.assignment().isEmpty() && System.nanoTime() < deadline) {
+              c.poll(Duration.ofMillis(100));
+            }
+            return sorted(c.assignment());
+          });
+    }
+    t.attempt(
+        "commit offsets of a missing topic",
+        () -> alterOffsets(admin, "fresh", new TopicPartition("missing", 0), 1));
+    t.attempt(
+        "commit offsets beyond a partition's end",
+        () -> alterOffsets(admin, "fresh", new TopicPartition("placed", 0), 1000));
+    t.attempt(
+        "committed offsets of chosen partitions",
+        () -> {
+          Map<String, String> out = new TreeMap<>();
+          admin
+              .listConsumerGroupOffsets(
+                  Map.of(
+                      "fresh",
+                      new ListConsumerGroupOffsetsSpec()
+                          .topicPartitions(
+                              List.of(
+                                  new TopicPartition("placed", 0),
+                                  new TopicPartition("placed", 1)))))
+              .partitionsToOffsetAndMetadata("fresh")
+              .get()
+              .forEach((tp, om) -> out.put(tp.toString(), om == null ? "none" : "" + om.offset()));
+          return out;
+        });
+    t.record(
+        "empty groups listed",
+        admin
+            .listGroups(new ListGroupsOptions().inGroupStates(Set.of(GroupState.EMPTY)))
+            .all()
+            .get()
+            .stream()
+            .map(GroupListing::groupId)
+            .sorted()
+            .toList());
+  }
+
   private void deleteTopics(Admin admin) throws Exception {
     t.attempt("delete alpha", () -> ok(admin.deleteTopics(List.of("alpha")).all()));
     t.attempt("delete alpha again", () -> ok(admin.deleteTopics(List.of("alpha")).all()));
+    t.attempt(
+        "delete __consumer_offsets",
+        () -> ok(admin.deleteTopics(List.of("__consumer_offsets")).all()));
     t.record(
         "list topics at the end",
         settled(() -> listTopics(admin), names -> !names.contains("alpha")));
@@ -684,10 +842,9 @@ final class Scenario {
     return admin.listTopics().names().get().stream().sorted().toList();
   }
 
-  private static String listOffset(Admin admin, TopicPartition tp, OffsetSpec spec)
-      throws Exception {
+  private String listOffset(Admin admin, TopicPartition tp, OffsetSpec spec) throws Exception {
     var info = admin.listOffsets(Map.of(tp, spec)).all().get().get(tp);
-    return info.offset() + " ts=" + info.timestamp() + " epoch=" + info.leaderEpoch();
+    return info.offset() + " ts=" + relative(info.timestamp()) + " epoch=" + info.leaderEpoch();
   }
 
   private static long deleteRecords(Admin admin, TopicPartition tp, long before) throws Exception {
@@ -751,11 +908,16 @@ final class Scenario {
     return tps.stream().map(TopicPartition::toString).sorted().toList();
   }
 
-  private static String sent(RecordMetadata m) {
-    return m.partition() + "@" + m.offset() + " ts=" + m.timestamp();
+  private String sent(RecordMetadata m) {
+    return m.partition() + "@" + m.offset() + " ts=" + relative(m.timestamp());
   }
 
-  private static List<String> read(KafkaConsumer<String, String> c, TopicPartition tp, int n) {
+  /** A timestamp as an offset from {@link #base}; -1 (none) stays -1. */
+  private String relative(long ts) {
+    return ts == -1 ? "-1" : String.format("%+d", ts - base);
+  }
+
+  private List<String> read(KafkaConsumer<String, String> c, TopicPartition tp, int n) {
     return poll(c, tp, n).stream()
         .map(r ->
             r.offset()
@@ -766,7 +928,7 @@ final class Scenario {
                 + " "
                 + r.timestampType()
                 + ":"
-                + r.timestamp()
+                + relative(r.timestamp())
                 + " headers="
                 + headers(r))
         .toList();
@@ -806,9 +968,12 @@ final class Scenario {
     }
   }
 
+  /** A record for raw requests: stamped now (its timestamp is never observed). */
   private static SimpleRecord rec(String value) {
     return new SimpleRecord(
-        BASE_TIME, "k".getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
+        System.currentTimeMillis(),
+        "k".getBytes(StandardCharsets.UTF_8),
+        value.getBytes(StandardCharsets.UTF_8));
   }
 
   static MemoryRecords batch(long pid, short epoch, int seq, String... values) {

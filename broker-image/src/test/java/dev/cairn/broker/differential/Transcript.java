@@ -33,7 +33,10 @@ final class Transcript {
       record(step, result);
       return result;
     } catch (Exception e) {
-      record(step, "!" + rootCause(e).getClass().getSimpleName());
+      Throwable cause = rootCause(e);
+      // The message is free text, not compared; printed for whoever reads a difference.
+      System.out.println(step + ": " + cause);
+      record(step, "!" + cause.getClass().getSimpleName());
       return null;
     }
   }

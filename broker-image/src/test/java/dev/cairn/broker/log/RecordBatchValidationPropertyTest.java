@@ -45,7 +45,8 @@ class RecordBatchValidationPropertyTest {
       buf.put(pos, (byte) (buf.get(pos) ^ flip));
       boolean rewritable = pos < 8 || (pos >= 12 && pos < 16);
       try {
-        LogValidator.validate(MemoryRecords.readableRecords(buf), config);
+        LogValidator.validate(
+            MemoryRecords.readableRecords(buf), config, System.currentTimeMillis());
         assertThat(rewritable).as("seed %d: corruption at byte %d accepted", seed, pos).isTrue();
       } catch (CorruptRecordException | InvalidRecordException | RecordTooLargeException e) {
         assertThat(rewritable)
@@ -65,7 +66,8 @@ class RecordBatchValidationPropertyTest {
       ByteBuffer buf = records.buffer();
       buf.limit(r.nextInt(buf.limit()));
       try {
-        LogValidator.validate(MemoryRecords.readableRecords(buf.slice()), config);
+        LogValidator.validate(
+            MemoryRecords.readableRecords(buf.slice()), config, System.currentTimeMillis());
         fail("seed " + seed + ": truncated batch accepted");
       } catch (CorruptRecordException | InvalidRecordException e) {
         // expected
