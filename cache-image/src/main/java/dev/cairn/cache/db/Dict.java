@@ -1,5 +1,6 @@
 package dev.cairn.cache.db;
 
+import dev.cairn.cache.server.Args;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -18,6 +19,13 @@ import java.util.function.Consumer;
  * <p>{@link #scan} walks buckets in reverse-binary order (Pieter Noordhuis's algorithm in Redis):
  * an element present during the whole scan is returned at least once even if the table is resized
  * between calls.
+ *
+ * <p>Small hashes and small sets of integers are kept the way Redis keeps them in a listpack or an
+ * intset, because clients see the difference: a hash of at most 128 fields (names and values up to
+ * 64 bytes) iterates in insertion order, and a set of at most 512 integers in numeric order. Such a
+ * dict is <em>compact</em>: its entries sit densely in {@code table}, in that order, with their
+ * hashes (and, for integer sets, values) in parallel arrays scanned without touching the entries.
+ * Crossing a limit converts it to the hash table for good, as Redis converts the encoding.
  *
  * <p>{@link #bytes()} estimates the memory held: entry objects, keys and {@code byte[]} or {@code
  * Double} values (nested containers are accounted by their owners). Not thread-safe.
@@ -65,15 +73,39 @@ public final class Dict implements Iterable<Dict.Entry> {
     INDEX
   }
 
+  /** Redis's hash-max-listpack-entries / -value and set-max-intset-entries defaults. */
+  static final int HASH_COMPACT_ENTRIES = 128;
+
+  static final int HASH_COMPACT_LENGTH = 64;
+  static final int SET_COMPACT_ENTRIES = 512;
+
   private final Kind kind;
   private final boolean keyspace;
   private Entry[] table = new Entry[4];
   private int size;
   private long bytes = 4L * 4;
 
+  /** Compact mode: hashes of table[0..size), and (integer sets) the members' values, in order. */
+  private boolean compact;
+
+  private int[] hashes;
+  private long[] ints;
+
   public Dict(Kind kind) {
     this.kind = kind;
     this.keyspace = kind == Kind.KEYSPACE;
+    startCompact();
+  }
+
+  private void startCompact() {
+    compact = kind == Kind.HASH || kind == Kind.SET;
+    hashes = compact ? new int[4] : null;
+    ints = kind == Kind.SET ? new long[4] : null;
+  }
+
+  /** Whether this dict still has its small, ordered encoding (listpack / intset in Redis). */
+  public boolean compact() {
+    return compact;
   }
 
   public Kind kind() {
@@ -108,6 +140,10 @@ public final class Dict implements Iterable<Dict.Entry> {
 
   public Entry find(byte[] key) {
     int h = hash(key);
+    if (compact) {
+      int i = compactIndex(key, h);
+      return i < 0 ? null : table[i];
+    }
     for (Entry e = table[h & (table.length - 1)]; e != null; e = e.next) {
       if (e.hash == h && Arrays.equals(e.key, key)) {
         return e;
@@ -128,17 +164,34 @@ public final class Dict implements Iterable<Dict.Entry> {
   /** The entry for key, created with a null value if missing. */
   public Entry findOrCreate(byte[] key) {
     int h = hash(key);
+    if (compact) {
+      int at = compactIndex(key, h);
+      if (at >= 0) {
+        return table[at];
+      }
+      Entry e = new Entry(key, h, null);
+      if (compactAdd(e)) {
+        return e;
+      }
+      toTable();
+      return link(e);
+    }
     int i = h & (table.length - 1);
     for (Entry e = table[i]; e != null; e = e.next) {
       if (e.hash == h && Arrays.equals(e.key, key)) {
         return e;
       }
     }
-    Entry e = keyspace ? new KeyEntry(key, h, null) : new Entry(key, h, null);
+    return link(keyspace ? new KeyEntry(key, h, null) : new Entry(key, h, null));
+  }
+
+  /** Adds a new entry to the hash table. */
+  private Entry link(Entry e) {
+    int i = e.hash & (table.length - 1);
     e.next = table[i];
     table[i] = e;
     size++;
-    bytes += ENTRY_OVERHEAD + (keyspace ? 16 : 0) + Memory.sizeOf(key);
+    bytes += ENTRY_OVERHEAD + (keyspace ? 16 : 0) + Memory.sizeOf(e.key);
     if (size > table.length) {
       resize(table.length * 2);
     }
@@ -157,10 +210,29 @@ public final class Dict implements Iterable<Dict.Entry> {
   public void setValue(Entry e, Object value) {
     bytes += Memory.sizeOfLeaf(value) - Memory.sizeOfLeaf(e.value);
     e.value = value;
+    if (compact && value instanceof byte[] b && b.length > HASH_COMPACT_LENGTH) {
+      toTable();
+    }
   }
 
   public Entry remove(byte[] key) {
     int h = hash(key);
+    if (compact) {
+      int at = compactIndex(key, h);
+      if (at < 0) {
+        return null;
+      }
+      Entry e = table[at];
+      int tail = size - at - 1;
+      System.arraycopy(table, at + 1, table, at, tail);
+      System.arraycopy(hashes, at + 1, hashes, at, tail);
+      if (ints != null) {
+        System.arraycopy(ints, at + 1, ints, at, tail);
+      }
+      table[--size] = null;
+      bytes -= ENTRY_OVERHEAD + Memory.sizeOf(e.key) + Memory.sizeOfLeaf(e.value);
+      return e;
+    }
     int i = h & (table.length - 1);
     Entry prev = null;
     for (Entry e = table[i]; e != null; prev = e, e = e.next) {
@@ -190,6 +262,81 @@ public final class Dict implements Iterable<Dict.Entry> {
     table = new Entry[4];
     size = 0;
     bytes = 16;
+    startCompact();
+  }
+
+  // ---- compact mode ----
+
+  /** Index of key in the compact arrays, or -1. */
+  private int compactIndex(byte[] key, int h) {
+    if (ints != null) {
+      Long v = Args.tryLong(key);
+      if (v == null) {
+        return -1;
+      }
+      int i = Arrays.binarySearch(ints, 0, size, v);
+      return i >= 0 ? i : -1;
+    }
+    for (int i = 0; i < size; i++) {
+      if (hashes[i] == h && Arrays.equals(table[i].key, key)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Adds a new entry in order if the dict stays compact; false if it must become a table. */
+  private boolean compactAdd(Entry e) {
+    int at = size;
+    long v = 0;
+    if (ints != null) {
+      Long n = Args.tryLong(e.key);
+      if (n == null || size >= SET_COMPACT_ENTRIES) {
+        return false;
+      }
+      v = n;
+      at = -Arrays.binarySearch(ints, 0, size, v) - 1;
+    } else if (size >= HASH_COMPACT_ENTRIES || e.key.length > HASH_COMPACT_LENGTH) {
+      return false;
+    }
+    if (size == table.length) {
+      int grown = size * 2;
+      table = Arrays.copyOf(table, grown);
+      hashes = Arrays.copyOf(hashes, grown);
+      bytes += (ints != null ? 16L : 8L) * size;
+      if (ints != null) {
+        ints = Arrays.copyOf(ints, grown);
+      }
+    }
+    int tail = size - at;
+    System.arraycopy(table, at, table, at + 1, tail);
+    System.arraycopy(hashes, at, hashes, at + 1, tail);
+    table[at] = e;
+    hashes[at] = e.hash;
+    if (ints != null) {
+      System.arraycopy(ints, at, ints, at + 1, tail);
+      ints[at] = v;
+    }
+    size++;
+    bytes += ENTRY_OVERHEAD + Memory.sizeOf(e.key);
+    return true;
+  }
+
+  /** Leaves compact mode: the same entries, now in a hash table. */
+  private void toTable() {
+    Entry[] dense = table;
+    int n = size;
+    compact = false;
+    hashes = null;
+    ints = null;
+    table = new Entry[Math.max(4, Integer.highestOneBit(Math.max(n, 1)) * 2)];
+    for (int i = 0; i < n; i++) {
+      Entry e = dense[i];
+      int slot = e.hash & (table.length - 1);
+      e.next = table[slot];
+      table[slot] = e;
+    }
+    bytes += 4L * (table.length - dense.length);
   }
 
   private void resize(int capacity) {
@@ -215,6 +362,9 @@ public final class Dict implements Iterable<Dict.Entry> {
       return null;
     }
     ThreadLocalRandom rnd = ThreadLocalRandom.current();
+    if (compact) {
+      return table[rnd.nextInt(size)];
+    }
     Entry head;
     do {
       head = table[rnd.nextInt(table.length)];
@@ -238,6 +388,13 @@ public final class Dict implements Iterable<Dict.Entry> {
     if (size == 0) {
       return 0;
     }
+    if (compact) {
+      // as Redis scans a listpack or intset: everything in one call
+      for (int i = 0; i < size; i++) {
+        visitor.accept(table[i]);
+      }
+      return 0;
+    }
     long mask = table.length - 1;
     for (Entry e = table[(int) (cursor & mask)]; e != null; ) {
       Entry next = e.next;
@@ -255,10 +412,15 @@ public final class Dict implements Iterable<Dict.Entry> {
   public Iterator<Entry> iterator() {
     return new Iterator<>() {
       private final Entry[] t = table;
+      private final boolean dense = compact;
+      private final int n = size;
       private int bucket = -1;
       private Entry next = advance(null);
 
       private Entry advance(Entry from) {
+        if (dense) {
+          return ++bucket < n ? t[bucket] : null;
+        }
         if (from != null && from.next != null) {
           return from.next;
         }

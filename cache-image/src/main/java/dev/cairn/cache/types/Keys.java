@@ -357,22 +357,10 @@ public final class Keys {
         return small(z.dict(), 128, 64) ? "listpack" : "skiplist";
       }
       case Dict d when d.kind() == Dict.Kind.HASH -> {
-        return small(d, 128, 64) ? "listpack" : "hashtable";
+        return d.compact() ? "listpack" : "hashtable";
       }
       case Dict d -> {
-        if (d.size() <= 512) {
-          boolean ints = true;
-          for (Dict.Entry e : d) {
-            if (Args.tryLong(e.key) == null) {
-              ints = false;
-              break;
-            }
-          }
-          if (ints) {
-            return "intset";
-          }
-        }
-        return "hashtable";
+        return d.compact() ? "intset" : "hashtable";
       }
       default -> {
         return "unknown";

@@ -48,6 +48,45 @@ class CollectionsTest {
     jedis.close();
   }
 
+  private List<String> raw(String... command) {
+    Object reply =
+        jedis.sendCommand(
+            () -> command[0].getBytes(), java.util.Arrays.copyOfRange(command, 1, command.length));
+    return ((List<?>) reply).stream().map(b -> new String((byte[]) b)).toList();
+  }
+
+  @Test
+  void smallHashesKeepInsertionOrderAndSmallIntegerSetsNumericOrderAsRedisDoes() {
+    jedis.hset("h", "z", "1");
+    jedis.hset("h", Map.of("a", "2"));
+    jedis.hset("h", "m", "3");
+    jedis.hset("h", "a", "4");
+    assertThat(raw("HGETALL", "h")).containsExactly("z", "1", "a", "4", "m", "3");
+    jedis.hdel("h", "z");
+    assertThat(raw("HKEYS", "h")).containsExactly("a", "m");
+    assertThat(jedis.objectEncoding("h")).isEqualTo("listpack");
+    jedis.hset("h", "long", "x".repeat(65));
+    assertThat(jedis.objectEncoding("h")).isEqualTo("hashtable");
+    assertThat(jedis.hgetAll("h")).containsOnlyKeys("a", "m", "long");
+
+    jedis.sadd("s", "5", "3", "10", "-1", "3");
+    assertThat(raw("SMEMBERS", "s")).containsExactly("-1", "3", "5", "10");
+    assertThat(jedis.objectEncoding("s")).isEqualTo("intset");
+    assertThat(jedis.sismember("s", "10")).isTrue();
+    assertThat(jedis.sismember("s", "010")).isFalse();
+    var page = jedis.sscan("s", ScanParams.SCAN_POINTER_START, new ScanParams().count(1));
+    assertThat(page.getCursor()).isEqualTo("0");
+    assertThat(page.getResult()).containsExactly("-1", "3", "5", "10");
+    jedis.sadd("s", "x");
+    assertThat(jedis.objectEncoding("s")).isEqualTo("hashtable");
+    assertThat(jedis.smembers("s")).containsExactlyInAnyOrder("-1", "3", "5", "10", "x");
+    for (int i = 0; i < 600; i++) {
+      jedis.sadd("big", Integer.toString(600 - i));
+    }
+    assertThat(jedis.objectEncoding("big")).isEqualTo("hashtable");
+    assertThat(jedis.scard("big")).isEqualTo(600);
+  }
+
   @Test
   void listPushPopRangeAndEdits() {
     assertThat(jedis.rpush("l", "a", "b", "c")).isEqualTo(3);

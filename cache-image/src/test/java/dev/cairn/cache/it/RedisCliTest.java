@@ -83,8 +83,8 @@ class RedisCliTest {
         cli(
             """
             HELLO 3
-            HSET h a 1
-            HGETALL h
+            HSET resp3hash a 1
+            HGETALL resp3hash
             ZADD z 2.5 m
             ZSCORE z m
             GET nosuch
