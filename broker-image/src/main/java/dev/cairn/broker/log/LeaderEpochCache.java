@@ -10,7 +10,7 @@ import java.util.TreeMap;
  * when the log loads and extended on every append, so it needs no file of its own. Thread-safe.
  */
 public final class LeaderEpochCache {
-  /** The answer: the largest known epoch at most the requested one, and where it ends. */
+  /** The answer: an epoch and where it ends. */
   public record EpochEnd(int epoch, long endOffset) {}
 
   public static final EpochEnd UNDEFINED = new EpochEnd(-1, -1);
@@ -24,15 +24,23 @@ public final class LeaderEpochCache {
     }
   }
 
+  /**
+   * Kafka's answer for {@code requested}: the latest epoch ends at the log end; an epoch newer than
+   * every known one is UNDEFINED; otherwise the largest known epoch at most the requested one (or
+   * the requested one itself when it predates them all) ends where the next known epoch starts.
+   */
   public synchronized EpochEnd endOffsetFor(int requested, long logEndOffset) {
-    if (starts.isEmpty() || requested < starts.firstKey()) {
+    if (requested < 0) {
       return UNDEFINED;
     }
-    if (requested >= starts.lastKey()) {
-      return new EpochEnd(starts.lastKey(), logEndOffset);
+    if (!starts.isEmpty() && requested == starts.lastKey()) {
+      return new EpochEnd(requested, logEndOffset);
     }
-    int floor = starts.floorKey(requested);
     Map.Entry<Integer, Long> next = starts.higherEntry(requested);
-    return new EpochEnd(floor, next.getValue());
+    if (next == null) {
+      return UNDEFINED;
+    }
+    Integer floor = starts.floorKey(requested);
+    return new EpochEnd(floor == null ? requested : floor, next.getValue());
   }
 }

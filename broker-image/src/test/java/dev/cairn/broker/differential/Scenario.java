@@ -17,6 +17,7 @@ import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.AlterConfigsOptions;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -44,6 +45,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicCollection;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
@@ -53,6 +55,11 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
+import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsPartition;
+import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsTopic;
+import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData.OffsetForLeaderPartition;
+import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData.OffsetForLeaderTopic;
+import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData.OffsetForLeaderTopicCollection;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
@@ -61,6 +68,10 @@ import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchResponse;
 import org.apache.kafka.common.requests.InitProducerIdRequest;
 import org.apache.kafka.common.requests.InitProducerIdResponse;
+import org.apache.kafka.common.requests.ListOffsetsRequest;
+import org.apache.kafka.common.requests.ListOffsetsResponse;
+import org.apache.kafka.common.requests.OffsetsForLeaderEpochRequest;
+import org.apache.kafka.common.requests.OffsetsForLeaderEpochResponse;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.ProduceResponse;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -144,6 +155,7 @@ final class Scenario {
       s.dynamicGroup(admin);
       s.unknownGroups(admin);
       s.corners(admin);
+      s.epochsAndSessions(admin);
       s.deleteTopics(admin);
     }
     return s.t;
@@ -744,6 +756,112 @@ final class Scenario {
             .toList());
   }
 
+  /** Leader epochs, fetch sessions, acks values and keyless records on compacted topics. */
+  private void epochsAndSessions(Admin admin) throws Exception {
+    try (RawKafkaClient raw = raw()) {
+      for (int[] epochs : new int[][] {{0, -1}, {3, -1}, {0, 7}}) {
+        OffsetsForLeaderEpochResponse r =
+            raw.send(
+                OffsetsForLeaderEpochRequest.Builder.forConsumer(
+                        new OffsetForLeaderTopicCollection(
+                            List.of(
+                                    new OffsetForLeaderTopic()
+                                        .setTopic("exactly")
+                                        .setPartitions(
+                                            List.of(
+                                                new OffsetForLeaderPartition()
+                                                    .setPartition(0)
+                                                    .setLeaderEpoch(epochs[0])
+                                                    .setCurrentLeaderEpoch(epochs[1]))))
+                                .iterator()))
+                    .build((short) 4));
+        var e = r.data().topics().iterator().next().partitions().get(0);
+        t.record(
+            "end offset of epoch " + epochs[0] + " seen at " + epochs[1],
+            error(e.errorCode()) + " epoch=" + e.leaderEpoch() + " end=" + e.endOffset());
+      }
+      for (int current : new int[] {0, 7}) {
+        ListOffsetsResponse r =
+            raw.send(
+                ListOffsetsRequest.Builder.forConsumer(false, IsolationLevel.READ_UNCOMMITTED)
+                    .setTargetTimes(
+                        List.of(
+                            new ListOffsetsTopic()
+                                .setName("exactly")
+                                .setPartitions(
+                                    List.of(
+                                        new ListOffsetsPartition()
+                                            .setPartitionIndex(0)
+                                            .setTimestamp(ListOffsetsRequest.LATEST_TIMESTAMP)
+                                            .setCurrentLeaderEpoch(current)))))
+                    .build((short) 8));
+        var p = r.data().topics().get(0).partitions().get(0);
+        t.record(
+            "latest offset seen at epoch " + current,
+            error(p.errorCode()) + " offset=" + p.offset() + " epoch=" + p.leaderEpoch());
+      }
+      FetchRequestData unknownSession =
+          fetch("exactly", 0, 0).data().setSessionId(424_242).setSessionEpoch(1);
+      FetchResponse r = raw.send(new FetchRequest(unknownSession, (short) 12));
+      t.record("fetch in an unknown session", error(r.data().errorCode()));
+      ProduceRequestData acksTwo =
+          produceRequest("exactly", 0, MemoryRecords.withRecords(Compression.NONE, rec("x")))
+              .data()
+              .setAcks((short) 2);
+      ProduceResponse acks = raw.send(ProduceRequest.builder(acksTwo).build((short) 11));
+      t.record(
+          "produce with acks=2",
+          error(acks.data().responses().iterator().next().partitionResponses().get(0).errorCode()));
+    }
+    t.attempt(
+        "create compacted",
+        () ->
+            create(
+                admin,
+                new NewTopic("keyed", 1, (short) 1).configs(Map.of("cleanup.policy", "compact"))));
+    try (KafkaProducer<String, String> p = new KafkaProducer<>(producerProps(Map.of()))) {
+      t.attempt(
+          "produce without a key to a compacted topic",
+          () -> sent(p.send(new ProducerRecord<>("keyed", 0, base, null, "v")).get()));
+      t.attempt(
+          "produce with a key to a compacted topic",
+          () -> sent(p.send(new ProducerRecord<>("keyed", 0, base, "k", "v")).get()));
+    }
+    t.attempt(
+        "grow placed with an assignment",
+        () ->
+            ok(
+                admin
+                    .createPartitions(
+                        Map.of("placed", NewPartitions.increaseTo(3, List.of(List.of(0)))))
+                    .all()));
+    t.attempt(
+        "grow placed onto a missing broker",
+        () ->
+            ok(
+                admin
+                    .createPartitions(
+                        Map.of("placed", NewPartitions.increaseTo(4, List.of(List.of(5)))))
+                    .all()));
+    ConfigResource keyed = new ConfigResource(ConfigResource.Type.TOPIC, "keyed");
+    t.attempt(
+        "alter validate only",
+        () ->
+            ok(
+                admin
+                    .incrementalAlterConfigs(
+                        Map.of(
+                            keyed,
+                            List.of(
+                                new AlterConfigOp(
+                                    new ConfigEntry("retention.ms", "5000"),
+                                    AlterConfigOp.OpType.SET))),
+                        new AlterConfigsOptions().validateOnly(true))
+                    .all()));
+    t.record(
+        "retention after validate only", describeConfig(admin, keyed).get("retention.ms").value());
+  }
+
   private void deleteTopics(Admin admin) throws Exception {
     t.attempt("delete alpha", () -> ok(admin.deleteTopics(List.of("alpha")).all()));
     t.attempt("delete alpha again", () -> ok(admin.deleteTopics(List.of("alpha")).all()));
@@ -986,6 +1104,12 @@ final class Scenario {
 
   static String produce(RawKafkaClient raw, String topic, int partition, MemoryRecords records)
       throws Exception {
+    ProduceResponse r = raw.send(produceRequest(topic, partition, records));
+    var pr = r.data().responses().iterator().next().partitionResponses().get(0);
+    return error(pr.errorCode()) + " base=" + pr.baseOffset() + " logStart=" + pr.logStartOffset();
+  }
+
+  static ProduceRequest produceRequest(String topic, int partition, MemoryRecords records) {
     ProduceRequestData data =
         new ProduceRequestData()
             .setAcks((short) -1)
@@ -1001,9 +1125,7 @@ final class Scenario {
                                             .setIndex(partition)
                                             .setRecords(records))))
                         .iterator()));
-    ProduceResponse r = raw.send(ProduceRequest.builder(data).build((short) 11));
-    var pr = r.data().responses().iterator().next().partitionResponses().get(0);
-    return error(pr.errorCode()) + " base=" + pr.baseOffset() + " logStart=" + pr.logStartOffset();
+    return ProduceRequest.builder(data).build((short) 11);
   }
 
   static FetchRequest fetch(String topic, int partition, long offset) {
