@@ -2,7 +2,6 @@ package dev.cairn.cache.resp;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -267,13 +266,5 @@ public class RespWriter {
     }
     String exp = s.substring(e + 1);
     return mantissa + "e" + (exp.startsWith("-") ? exp : "+" + exp);
-  }
-
-  /** INCRBYFLOAT/HINCRBYFLOAT's human format: plain digits, no exponent, no trailing zeros. */
-  public static String formatHuman(double d) {
-    if (d == Math.rint(d) && Math.abs(d) < 1e17) {
-      return Long.toString((long) d);
-    }
-    return new BigDecimal(Double.toString(d)).stripTrailingZeros().toPlainString();
   }
 }

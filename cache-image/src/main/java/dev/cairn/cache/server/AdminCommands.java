@@ -167,7 +167,7 @@ public final class AdminCommands {
         c.reply.bulks(names, names.size());
       }
       case "getkeys" -> {
-        if (a.length < 3) {
+        if (a.length < 4) {
           throw Args.wrongArgs("command|getkeys");
         }
         Command cmd = c.server.commands.lookup(a[2]);

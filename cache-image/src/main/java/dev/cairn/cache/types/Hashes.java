@@ -8,6 +8,7 @@ import dev.cairn.cache.resp.RespWriter;
 import dev.cairn.cache.server.Args;
 import dev.cairn.cache.server.Client;
 import dev.cairn.cache.server.CommandError;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -168,22 +169,15 @@ public final class Hashes {
   }
 
   public static void hincrbyfloat(Client c, byte[][] a) {
-    double delta = Args.toDouble(a[3]);
+    BigDecimal delta = FloatIncrement.parse(a[3], "ERR value is not a valid float");
+    if (FloatIncrement.infinite(delta)) {
+      throw new CommandError("ERR value is NaN or Infinity");
+    }
     Dict existing = Values.hash(c.db().peek(a[1]));
     byte[] old = existing == null ? null : (byte[]) existing.get(a[2]);
-    double v = 0;
-    if (old != null) {
-      Double parsed = Args.tryDouble(old);
-      if (parsed == null) {
-        throw new CommandError("ERR hash value is not a float");
-      }
-      v = parsed;
-    }
-    double r = v + delta;
-    if (Double.isNaN(r) || Double.isInfinite(r)) {
-      throw new CommandError("ERR increment would produce NaN or Infinity");
-    }
-    byte[] text = RespWriter.formatHuman(r).getBytes(StandardCharsets.US_ASCII);
+    BigDecimal v =
+        old == null ? BigDecimal.ZERO : FloatIncrement.parse(old, "ERR hash value is not a float");
+    byte[] text = FloatIncrement.sum(v, delta);
     forWrite(c, a[1]).put(a[2], text);
     c.server.notify(c.db(), a[1], 'h', "hincrbyfloat");
     c.reply.bulk(text);

@@ -315,6 +315,19 @@ public final class SortedSets {
   private record RangeSpec(
       By by, boolean rev, byte[] start, byte[] stop, long offset, long count, boolean withScores) {}
 
+  /** Redis parses a range's bounds before it looks at the key: their errors win over WRONGTYPE. */
+  private static void checkBounds(RangeSpec r) {
+    switch (r.by()) {
+      case RANK -> {
+        Args.toLong(r.start());
+        Args.toLong(r.stop());
+      }
+      case SCORE -> scoreRange(r.start(), r.stop());
+      case LEX -> lexRange(r.start(), r.stop());
+      default -> throw new IllegalStateException();
+    }
+  }
+
   /** Collects the nodes a range selects, in reply order. */
   private static List<Node> collect(ZSet z, RangeSpec r) {
     List<Node> out = new ArrayList<>();
@@ -434,6 +447,7 @@ public final class SortedSets {
   /** ZRANGE key start stop [BYSCORE|BYLEX] [REV] [LIMIT offset count] [WITHSCORES]. */
   public static void zrange(Client c, byte[][] a) {
     RangeSpec r = parseRange(a, 4, null, false, false);
+    checkBounds(r);
     List<Node> nodes = collect(Values.zset(c.db().lookupRead(a[1])), r);
     replyNodes(c, nodes, r.withScores());
   }
@@ -460,12 +474,14 @@ public final class SortedSets {
 
   private static void legacyRange(Client c, byte[][] a, By by, boolean rev) {
     RangeSpec r = parseRange(a, 4, by, rev, false);
+    checkBounds(r);
     replyNodes(c, collect(Values.zset(c.db().lookupRead(a[1])), r), r.withScores());
   }
 
   /** ZRANGESTORE dst src min max [BYSCORE|BYLEX] [REV] [LIMIT offset count]. */
   public static void zrangestore(Client c, byte[][] a) {
     RangeSpec r = parseRange(a, 5, null, false, true);
+    checkBounds(r);
     List<Node> nodes = collect(Values.zset(c.db().lookupRead(a[2])), r);
     List<Scored> out = new ArrayList<>();
     for (Node n : nodes) {
@@ -722,6 +738,11 @@ public final class SortedSets {
       throw CommandError.SYNTAX;
     }
     int n = (int) numkeys;
+    // as Redis: the keys' types are checked before the options are parsed
+    List<Dict> sources = new ArrayList<>();
+    for (int k = 0; k < n; k++) {
+      sources.add(sourceScores(c, a[from + 1 + k]));
+    }
     double[] weights = new double[n];
     Arrays.fill(weights, 1);
     Aggregate agg = Aggregate.SUM;
@@ -750,10 +771,6 @@ public final class SortedSets {
       } else {
         throw CommandError.SYNTAX;
       }
-    }
-    List<Dict> sources = new ArrayList<>();
-    for (int k = 0; k < n; k++) {
-      sources.add(sourceScores(c, a[from + 1 + k]));
     }
     List<Scored> out = new ArrayList<>();
     switch (op) {

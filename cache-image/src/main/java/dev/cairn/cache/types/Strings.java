@@ -5,11 +5,10 @@ import static dev.cairn.cache.server.Args.is;
 import dev.cairn.cache.config.CacheConfig;
 import dev.cairn.cache.db.Database;
 import dev.cairn.cache.db.Dict.KeyEntry;
-import dev.cairn.cache.resp.RespWriter;
 import dev.cairn.cache.server.Args;
 import dev.cairn.cache.server.Client;
 import dev.cairn.cache.server.CommandError;
-import java.nio.charset.StandardCharsets;
+import java.math.BigDecimal;
 import java.util.Arrays;
 
 /**
@@ -292,12 +291,9 @@ public final class Strings {
   public static void incrbyfloat(Client c, byte[][] a) {
     Database db = c.db();
     byte[] old = Values.string(db.peek(a[1]));
-    double v = old == null ? 0 : Args.toDouble(old);
-    double r = v + Args.toDouble(a[2]);
-    if (Double.isNaN(r) || Double.isInfinite(r)) {
-      throw new CommandError("ERR increment would produce NaN or Infinity");
-    }
-    byte[] text = RespWriter.formatHuman(r).getBytes(StandardCharsets.US_ASCII);
+    String notFloat = "ERR value is not a valid float";
+    BigDecimal v = old == null ? BigDecimal.ZERO : FloatIncrement.parse(old, notFloat);
+    byte[] text = FloatIncrement.sum(v, FloatIncrement.parse(a[2], notFloat));
     db.set(a[1], text, true);
     c.server.notify(db, a[1], '$', "incrbyfloat");
     c.reply.bulk(text);
@@ -427,6 +423,12 @@ public final class Strings {
   }
 
   public static void bitcount(Client c, byte[][] a) {
+    // Redis 7.0 looks the key up before parsing the range: a missing key is 0 even with bad args
+    byte[] v = Values.string(c.db().lookupRead(a[1]));
+    if (v == null) {
+      c.reply.integer(0);
+      return;
+    }
     boolean bitUnit = false;
     long start = 0;
     long end = -1;
@@ -442,11 +444,6 @@ public final class Strings {
       end = Args.toLong(a[3]);
     } else if (a.length != 2) {
       throw CommandError.SYNTAX;
-    }
-    byte[] v = Values.string(c.db().lookupRead(a[1]));
-    if (v == null) {
-      c.reply.integer(0);
-      return;
     }
     long total = bitUnit ? v.length * 8L : v.length;
     long[] r = range(start, end, total);

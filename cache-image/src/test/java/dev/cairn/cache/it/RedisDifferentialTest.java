@@ -1,0 +1,135 @@
+package dev.cairn.cache.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.cairn.cache.CacheEngine;
+import dev.cairn.cache.config.CacheConfig;
+import dev.cairn.common.testkit.EngineExtension;
+import dev.cairn.common.testkit.FreePorts;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+/**
+ * The same command script against Debian's redis-server and Cairn, reply by reply: values, integer
+ * results, nil, and error texts must be identical. The script ({@code redis-differential.txt})
+ * covers every data type's commands and their error paths.
+ */
+class RedisDifferentialTest {
+  @RegisterExtension
+  static final EngineExtension<CacheEngine> cache =
+      EngineExtension.of(() -> new CacheEngine(CacheConfig.forTest(0)));
+
+  private static Process redis;
+  private static int redisPort;
+
+  @BeforeAll
+  static void startRedis() throws Exception {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/redis-server")), "redis-server not installed");
+    redisPort = FreePorts.next();
+    redis =
+        new ProcessBuilder(
+                "redis-server",
+                "--port",
+                Integer.toString(redisPort),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no")
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (true) {
+      try (Jedis j = new Jedis("127.0.0.1", redisPort)) {
+        j.ping();
+        return;
+      } catch (RuntimeException e) {
+        if (System.nanoTime() > deadline) {
+          throw new IOException("redis-server did not start on port " + redisPort, e);
+        }
+        Thread.sleep(50);
+      }
+    }
+  }
+
+  @AfterAll
+  static void stopRedis() throws Exception {
+    if (redis != null) {
+      redis.destroy();
+      redis.waitFor();
+    }
+  }
+
+  @Test
+  void everyReplyMatchesRedis() throws IOException {
+    List<String> script;
+    try (InputStream in = getClass().getResourceAsStream("/redis-differential.txt")) {
+      script =
+          new String(in.readAllBytes(), StandardCharsets.UTF_8)
+              .lines()
+              .filter(l -> !l.isBlank() && !l.startsWith("#"))
+              .toList();
+    }
+    List<String> differences = new ArrayList<>();
+    int errors = 0;
+    try (Jedis reference = new Jedis("127.0.0.1", redisPort);
+        Jedis cairn = new Jedis("127.0.0.1", cache.engine().address().getPort())) {
+      reference.flushAll();
+      cairn.flushAll();
+      for (String line : script) {
+        String expected = run(reference, line);
+        String actual = run(cairn, line);
+        if (expected.startsWith("-")) {
+          errors++;
+        }
+        if (!expected.equals(actual)) {
+          differences.add(line + "\n    redis: " + expected + "\n    cairn: " + actual);
+        }
+      }
+    }
+    // the script must exercise both successes and error replies, or equality proves little
+    assertThat(script).hasSizeGreaterThan(250);
+    assertThat(errors).isGreaterThan(50).isLessThan(script.size() - 100);
+    assertThat(differences).as(String.join("\n", differences)).isEmpty();
+  }
+
+  private static String run(Jedis jedis, String line) {
+    String[] words = line.split(" ");
+    try {
+      return render(
+          jedis.sendCommand(
+              () -> words[0].getBytes(StandardCharsets.UTF_8),
+              Arrays.copyOfRange(words, 1, words.length)));
+    } catch (JedisDataException e) {
+      return "-" + e.getMessage();
+    }
+  }
+
+  private static String render(Object reply) {
+    return switch (reply) {
+      case null -> "(nil)";
+      case byte[] b -> '"' + new String(b, StandardCharsets.UTF_8) + '"';
+      case List<?> list ->
+          list.stream()
+              .map(RedisDifferentialTest::render)
+              .collect(Collectors.joining(", ", "[", "]"));
+      default -> reply.toString();
+    };
+  }
+}
