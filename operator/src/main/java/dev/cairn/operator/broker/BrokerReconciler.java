@@ -32,7 +32,10 @@ import java.util.List;
       @Dependent(type = BrokerServiceAccount.class, name = "service-account"),
       @Dependent(type = BrokerConfigMap.class, name = "config"),
       @Dependent(type = BrokerHeadlessService.class, name = "headless-service"),
-      @Dependent(type = BrokerClientService.class, name = "client-service"),
+      @Dependent(
+          type = BrokerClientService.class,
+          name = "client-service",
+          useEventSourceWithName = "headless-service"),
       @Dependent(type = BrokerDisruptionBudget.class, name = "disruption-budget"),
       @Dependent(
           type = BrokerStatefulSet.class,

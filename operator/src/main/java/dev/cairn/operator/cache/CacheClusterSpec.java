@@ -33,8 +33,8 @@ public class CacheClusterSpec {
   public String maxmemoryPolicy;
 
   @JsonPropertyDescription(
-      "redis.conf keys, e.g. timeout, appendonly, save; keys the operator derives (port, bind,"
-          + " dir, requirepass, maxmemory, ...) are rejected.")
+      "redis.conf keys the cache engine supports, e.g. timeout, maxclients, hz; keys the operator"
+          + " derives (port, bind, dir, requirepass, maxmemory, ...) are rejected.")
   public Map<String, String> config;
 
   @JsonPropertyDescription("Password authentication; none when unset.")

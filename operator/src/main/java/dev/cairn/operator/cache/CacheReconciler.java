@@ -32,7 +32,10 @@ import java.util.List;
       @Dependent(type = CacheServiceAccount.class, name = "service-account"),
       @Dependent(type = CacheConfigMap.class, name = "config"),
       @Dependent(type = CacheHeadlessService.class, name = "headless-service"),
-      @Dependent(type = CacheClientService.class, name = "client-service"),
+      @Dependent(
+          type = CacheClientService.class,
+          name = "client-service",
+          useEventSourceWithName = "headless-service"),
       @Dependent(type = CacheDisruptionBudget.class, name = "disruption-budget"),
       @Dependent(
           type = CacheStatefulSet.class,

@@ -29,7 +29,6 @@ public final class CacheWorkload {
           "redis.conf",
           " ",
           Set.of(
-              "appendonly",
               "databases",
               "dbfilename",
               "hz",
@@ -42,7 +41,6 @@ public final class CacheWorkload {
               "maxmemory-samples",
               "notify-keyspace-events",
               "proto-max-bulk-len",
-              "save",
               "slowlog-log-slower-than",
               "slowlog-max-len",
               "tcp-keepalive",

@@ -30,12 +30,15 @@ import java.util.Map;
  * the operator rolls pods itself ({@link RollingRestart}), one at a time and the leader last, which
  * the StatefulSet controller cannot do.
  *
- * <p>The pod runs {@code java -jar /opt/cairn/cairn-<engine>.jar /etc/cairn/<config> <args>} as a
- * non-root user on a read-only root file system with every capability dropped; {@code /tmp} is an
- * emptyDir because the JVM writes there. The admin port is the container port {@code metrics}:
- * Prometheus scrapes it and the probes call {@code /readyz} (the engine is serving) and {@code
- * /healthz} (the process is alive) on it. The pod template carries the config hash, so a config
- * change shows up as a template change that {@link RollingRestart} acts on.
+ * <p>The container sets only {@code args} ({@code /etc/cairn/<config> <args>}), never {@code
+ * command}: the image's entrypoint ({@code java <the image's JVM options> -jar
+ * /opt/cairn/cairn-<engine>.jar}) stays in force, so the JVM flags each engine image is tuned with
+ * apply. The pod runs as a non-root user on a read-only root file system with every capability
+ * dropped; {@code /tmp} is an emptyDir because the JVM writes there. The admin port is the
+ * container port {@code metrics}: Prometheus scrapes it and the probes call {@code /readyz} (the
+ * engine is serving) and {@code /healthz} (the process is alive) on it. The pod template carries
+ * the config hash, so a config change shows up as a template change that {@link RollingRestart}
+ * acts on.
  */
 public abstract class ClusterStatefulSet<P extends HasMetadata & CairnCluster>
     extends CRUDKubernetesDependentResource<StatefulSet, P> {
@@ -138,7 +141,6 @@ public abstract class ClusterStatefulSet<P extends HasMetadata & CairnCluster>
         .withName(engine.component())
         .withImage(w.image())
         .withImagePullPolicy("IfNotPresent")
-        .withCommand("java", "-jar", engine.jar())
         .withArgs(args)
         .withEnv(env)
         .withPorts(w.ports())

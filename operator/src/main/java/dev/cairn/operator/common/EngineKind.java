@@ -1,10 +1,10 @@
 package dev.cairn.operator.common;
 
 /**
- * The three Cairn engines as the operator runs them. Every engine image holds {@code
- * /opt/cairn/cairn-<engine>.jar}; the container runs {@code java -jar} on it with the native config
- * file as first argument. The admin port serves {@code /metrics}, {@code /healthz} and {@code
- * /readyz} (ARCHITECTURE.md: broker 9404, coordinator 7000, cache 9121).
+ * The three Cairn engines as the operator runs them. Every engine image's entrypoint runs {@code
+ * /opt/cairn/cairn-<engine>.jar} with the image's JVM options; the operator passes the native
+ * config file as first argument. The admin port serves {@code /metrics}, {@code /healthz} and
+ * {@code /readyz} (ARCHITECTURE.md: broker 9404, coordinator 7000, cache 9121).
  */
 public enum EngineKind {
   COORDINATOR("coordinator", "coord", "zoo.cfg", 7000),
@@ -49,10 +49,6 @@ public enum EngineKind {
 
   public int adminPort() {
     return adminPort;
-  }
-
-  public String jar() {
-    return "/opt/cairn/cairn-" + imageName + ".jar";
   }
 
   public String defaultImage() {

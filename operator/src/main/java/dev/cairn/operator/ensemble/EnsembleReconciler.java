@@ -34,7 +34,10 @@ import java.util.List;
       @Dependent(type = EnsembleServiceAccount.class, name = "service-account"),
       @Dependent(type = EnsembleConfigMap.class, name = "config"),
       @Dependent(type = EnsembleHeadlessService.class, name = "headless-service"),
-      @Dependent(type = EnsembleClientService.class, name = "client-service"),
+      @Dependent(
+          type = EnsembleClientService.class,
+          name = "client-service",
+          useEventSourceWithName = "headless-service"),
       @Dependent(type = EnsembleDisruptionBudget.class, name = "disruption-budget"),
       @Dependent(
           type = EnsembleStatefulSet.class,

@@ -120,4 +120,24 @@ class CacheClusterLifecycleTest {
     assertThat(client.apps().statefulSets().inNamespace("bad").list().getItems()).isEmpty();
     assertThat(client.configMaps().inNamespace("bad").list().getItems()).isEmpty();
   }
+
+  @Test
+  void keyTheCacheEngineRefusesIsRejectedAndNothingIsApplied() {
+    CacheCluster c = cache("aof");
+    // The cache engine refuses appendonly yes (no AOF in v1): a pod would crash-loop on it.
+    c.getSpec().config = Map.of("appendonly", "yes");
+    client.resource(c).create();
+    await()
+        .untilAsserted(() ->
+            assertThat(condition(client, CacheCluster.class, "aof", "redis", "Degraded"))
+                .isNotNull()
+                .satisfies(cond -> {
+                  assertThat(cond.getReason()).isEqualTo("InvalidSpec");
+                  assertThat(cond.getMessage())
+                      .contains("redis.conf key 'appendonly' is not supported");
+                }));
+    assertThat(client.apps().statefulSets().inNamespace("aof").list().getItems()).isEmpty();
+    assertThat(client.configMaps().inNamespace("aof").list().getItems()).isEmpty();
+    assertThat(client.services().inNamespace("aof").list().getItems()).isEmpty();
+  }
 }

@@ -21,14 +21,14 @@ class CacheWorkloadTest {
   @Test
   void redisConfCarriesMemorySettingsAndUserKeys() {
     CacheCluster c = cache();
-    c.getSpec().config = Map.of("appendonly", "yes");
+    c.getSpec().config = Map.of("hz", "20");
     String conf = new CacheConfigMap().desired(c, null).getData().get("redis.conf");
     assertThat(conf)
         .contains("port 6379\n")
         .contains("maxmemory 256mb\n")
         .contains("maxmemory-policy allkeys-lru\n")
         .contains("admin-port 9121\n")
-        .contains("appendonly yes\n");
+        .contains("hz 20\n");
   }
 
   @Test

@@ -49,7 +49,8 @@ class EnsembleDependentsTest {
     assertThat(template.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
     Container c = template.getSpec().getContainers().get(0);
     assertThat(c.getImage()).isEqualTo("cairn/coord:0.1.0");
-    assertThat(c.getCommand()).containsExactly("java", "-jar", "/opt/cairn/cairn-coord.jar");
+    // Only args: the image's entrypoint (java with the image's JVM options -jar ...) must apply.
+    assertThat(c.getCommand()).isEmpty();
     assertThat(c.getArgs()).containsExactly("/etc/cairn/zoo.cfg");
     assertThat(c.getPorts())
         .anyMatch(p -> p.getName().equals("metrics") && p.getContainerPort() == 7000);

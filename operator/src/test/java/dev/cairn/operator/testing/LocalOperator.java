@@ -56,7 +56,7 @@ public final class LocalOperator implements AutoCloseable {
     return pods;
   }
 
-  static void registerCrds(KubernetesClient client) {
+  public static void registerCrds(KubernetesClient client) {
     try (Stream<Path> files = Files.list(CRDS)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".yml")).sorted().toList()) {
         try (InputStream in = Files.newInputStream(file)) {
