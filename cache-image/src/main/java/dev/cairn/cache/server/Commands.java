@@ -7,6 +7,7 @@ import dev.cairn.cache.types.Hashes;
 import dev.cairn.cache.types.Keys;
 import dev.cairn.cache.types.Lists;
 import dev.cairn.cache.types.Sets;
+import dev.cairn.cache.types.Sort;
 import dev.cairn.cache.types.SortedSets;
 import dev.cairn.cache.types.Strings;
 import java.util.ArrayList;
@@ -152,6 +153,9 @@ final class Commands {
     def("flushall", -1, "write", "keyspace dangerous", 0, 0, 0, Keys::flushall);
     def("swapdb", 3, "write fast", "keyspace dangerous", 0, 0, 0, Keys::swapdb);
 
+    // sort.c
+    def("sort", -2, "write denyoom", "set sortedset list dangerous", 1, 1, 1, Sort::sort);
+    def("sort_ro", -2, "readonly", "set sortedset list dangerous", 1, 1, 1, Sort::sortRo);
     // lists (t_list.c)
     def("lpush", -3, "write denyoom fast", "list", 1, 1, 1, Lists::lpush);
     def("rpush", -3, "write denyoom fast", "list", 1, 1, 1, Lists::rpush);

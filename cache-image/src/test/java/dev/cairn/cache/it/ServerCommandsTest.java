@@ -137,6 +137,10 @@ class ServerCommandsTest {
       assertThatThrownBy(() -> scoped.sendCommand(cmd("ZUNIONSTORE"), "foo:d", "1", "bar:b"))
           .hasMessage(keys);
       assertThat(scoped.sendCommand(cmd("SINTERCARD"), "2", "foo:a", "foo:b")).isEqualTo(0L);
+      // BY and GET read keys outside the user's patterns
+      assertThatThrownBy(() -> scoped.sendCommand(cmd("SORT"), "foo:l", "BY", "w_*"))
+          .hasMessage("ERR BY option of SORT denied due to insufficient ACL permissions.");
+      assertThat(scoped.sendCommand(cmd("SORT"), "foo:l", "BY", "nosort")).asList().isEmpty();
       assertThat(scoped.publish("news.today", "x")).isZero();
       assertThatThrownBy(() -> scoped.publish("sports", "x")).hasMessage(channels);
       assertThatThrownBy(() -> scoped.sendCommand(cmd("SUBSCRIBE"), "news.a", "sports"))
