@@ -131,13 +131,15 @@ class KafkaDifferentialTest {
                   .build((short) 4));
       long pid = init.data().producerId();
       short epoch = init.data().producerEpoch();
-      assertThat(Scenario.produce(raw, "regressions", 0, Scenario.batch(pid, epoch, 0, "a", "b")))
+      assertThat(
+              RawRequests.produce(
+                  raw, "regressions", 0, RawRequests.batch(pid, epoch, 0, "a", "b")))
           .isEqualTo("NONE base=0 logStart=0");
       // Rejected by the partition's producer state, not before it: the log start is reported.
-      assertThat(Scenario.produce(raw, "regressions", 0, Scenario.batch(pid, epoch, 7, "c")))
+      assertThat(RawRequests.produce(raw, "regressions", 0, RawRequests.batch(pid, epoch, 7, "c")))
           .isEqualTo("OUT_OF_ORDER_SEQUENCE_NUMBER base=-1 logStart=0");
 
-      FetchResponse r = raw.send(Scenario.fetch("regressions", 0, 100));
+      FetchResponse r = raw.send(RawRequests.fetch("regressions", 0, 100));
       var pd = r.data().responses().get(0).partitions().get(0);
       assertThat(pd.errorCode()).isEqualTo(Errors.OFFSET_OUT_OF_RANGE.code());
       assertThat(pd.highWatermark()).as("no watermarks on a failed partition").isEqualTo(-1);

@@ -1,5 +1,12 @@
 package dev.cairn.broker.differential;
 
+import static dev.cairn.broker.differential.RawRequests.batch;
+import static dev.cairn.broker.differential.RawRequests.error;
+import static dev.cairn.broker.differential.RawRequests.fetch;
+import static dev.cairn.broker.differential.RawRequests.produce;
+import static dev.cairn.broker.differential.RawRequests.produceRequest;
+import static dev.cairn.broker.differential.RawRequests.rec;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -61,9 +68,7 @@ import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData.OffsetFor
 import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData.OffsetForLeaderTopic;
 import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData.OffsetForLeaderTopicCollection;
 import org.apache.kafka.common.message.ProduceRequestData;
-import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
-import org.apache.kafka.common.record.SimpleRecord;
 import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchResponse;
 import org.apache.kafka.common.requests.InitProducerIdRequest;
@@ -146,7 +151,7 @@ final class Scenario {
       s.topics(admin);
       s.configs(admin);
       s.partitions(admin);
-      s.produce(admin);
+      s.producers(admin);
       s.consume();
       s.listOffsetsAndDeleteRecords(admin);
       s.offsetOutOfRange();
@@ -308,7 +313,7 @@ final class Scenario {
         "describe alpha grown", settled(() -> describe(admin, "alpha"), d -> d.contains("3:")));
   }
 
-  private void produce(Admin admin) throws Exception {
+  private void producers(Admin admin) throws Exception {
     try (KafkaProducer<String, String> p = new KafkaProducer<>(producerProps(Map.of()))) {
       for (int i = 0; i < 5; i++) {
         ProducerRecord<String, String> r =
@@ -1084,74 +1089,6 @@ final class Scenario {
         c.poll(Duration.ofMillis(50));
       }
     }
-  }
-
-  /** A record for raw requests: stamped now (its timestamp is never observed). */
-  private static SimpleRecord rec(String value) {
-    return new SimpleRecord(
-        System.currentTimeMillis(),
-        "k".getBytes(StandardCharsets.UTF_8),
-        value.getBytes(StandardCharsets.UTF_8));
-  }
-
-  static MemoryRecords batch(long pid, short epoch, int seq, String... values) {
-    SimpleRecord[] records = new SimpleRecord[values.length];
-    for (int i = 0; i < values.length; i++) {
-      records[i] = rec(values[i]);
-    }
-    return MemoryRecords.withIdempotentRecords(Compression.NONE, pid, epoch, seq, records);
-  }
-
-  static String produce(RawKafkaClient raw, String topic, int partition, MemoryRecords records)
-      throws Exception {
-    ProduceResponse r = raw.send(produceRequest(topic, partition, records));
-    var pr = r.data().responses().iterator().next().partitionResponses().get(0);
-    return error(pr.errorCode()) + " base=" + pr.baseOffset() + " logStart=" + pr.logStartOffset();
-  }
-
-  static ProduceRequest produceRequest(String topic, int partition, MemoryRecords records) {
-    ProduceRequestData data =
-        new ProduceRequestData()
-            .setAcks((short) -1)
-            .setTimeoutMs(5000)
-            .setTopicData(
-                new ProduceRequestData.TopicProduceDataCollection(
-                    List.of(
-                            new ProduceRequestData.TopicProduceData()
-                                .setName(topic)
-                                .setPartitionData(
-                                    List.of(
-                                        new ProduceRequestData.PartitionProduceData()
-                                            .setIndex(partition)
-                                            .setRecords(records))))
-                        .iterator()));
-    return ProduceRequest.builder(data).build((short) 11);
-  }
-
-  static FetchRequest fetch(String topic, int partition, long offset) {
-    FetchRequestData data =
-        new FetchRequestData()
-            .setReplicaId(-1)
-            .setMaxWaitMs(0)
-            .setMinBytes(0)
-            .setMaxBytes(1 << 20)
-            .setSessionId(0)
-            .setSessionEpoch(-1)
-            .setTopics(
-                List.of(
-                    new FetchRequestData.FetchTopic()
-                        .setTopic(topic)
-                        .setPartitions(
-                            List.of(
-                                new FetchRequestData.FetchPartition()
-                                    .setPartition(partition)
-                                    .setFetchOffset(offset)
-                                    .setPartitionMaxBytes(1 << 20)))));
-    return new FetchRequest(data, (short) 12);
-  }
-
-  private static String error(short code) {
-    return Errors.forCode(code).name();
   }
 
   private RawKafkaClient raw() throws Exception {
