@@ -7,6 +7,7 @@ import dev.cairn.cache.server.ServerMetrics;
 import dev.cairn.common.admin.AdminServer;
 import dev.cairn.common.admin.Metrics;
 import dev.cairn.common.engine.Engine;
+import dev.cairn.common.engine.EngineLauncher;
 import dev.cairn.common.net.NettyServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
@@ -41,6 +42,9 @@ public final class CacheEngine implements Engine {
   public CacheEngine(CacheConfig config) {
     this.config = config;
     this.server = new Server(config);
+    // Without a launcher (embedded, tests) SHUTDOWN stops this engine only.
+    server.onShutdown(
+        () -> new Thread(() -> stop(EngineLauncher.DEFAULT_DRAIN), "cache-shutdown").start());
   }
 
   public static CacheEngine fromArgs(String[] args) throws Exception {
@@ -105,6 +109,11 @@ public final class CacheEngine implements Engine {
   @Override
   public boolean ready() {
     return ready;
+  }
+
+  @Override
+  public void onStopRequest(Runnable request) {
+    server.onShutdown(request);
   }
 
   @Override

@@ -15,12 +15,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Server administration: CONFIG, COMMAND, SLOWLOG, LATENCY, MEMORY, DEBUG, TIME, WAIT, ROLE and the
  * ACL family. INFO lives in {@link Info}.
  */
 public final class AdminCommands {
+  private static final Logger log = LoggerFactory.getLogger(AdminCommands.class);
+
   private AdminCommands() {}
 
   private static CommandError unknownSub(byte[] sub, String cmd) {
@@ -242,6 +246,35 @@ public final class AdminCommands {
     c.reply.set(0);
     c.reply.array(0);
     c.reply.array(0);
+  }
+
+  /**
+   * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. There is no snapshot to write, so SAVE fails as
+   * Redis fails when its save fails; the connection closes as the server stops.
+   */
+  public static void shutdown(Client c, byte[][] a) {
+    boolean save = false;
+    boolean abort = false;
+    for (int i = 1; i < a.length; i++) {
+      if (is(a[i], "save")) {
+        save = true;
+      } else if (is(a[i], "abort")) {
+        abort = true;
+      } else if (!is(a[i], "nosave") && !is(a[i], "now") && !is(a[i], "force")) {
+        throw CommandError.SYNTAX;
+      }
+    }
+    if (abort) {
+      if (a.length > 2) {
+        throw CommandError.SYNTAX;
+      }
+      throw new CommandError("ERR No shutdown in progress.");
+    }
+    if (save) {
+      log.warn("cache SHUTDOWN SAVE refused: this version keeps no snapshot to save");
+      throw new CommandError("ERR Errors trying to SHUTDOWN. Check logs.");
+    }
+    c.server.shutdown(c);
   }
 
   // ---- diagnostics ----

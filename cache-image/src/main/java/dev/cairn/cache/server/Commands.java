@@ -297,6 +297,8 @@ final class Commands {
     def("punsubscribe", -1, "pubsub subscribed-ok", "", 0, 0, 0, ConnectionCommands::punsubscribe);
     def("publish", 3, "pubsub fast", "", 0, 0, 0, ConnectionCommands::publish);
     def("pubsub", -2, "pubsub", "", 0, 0, 0, ConnectionCommands::pubsub);
+    def("monitor", 1, "admin", "", 0, 0, 0, ConnectionCommands::monitor);
+    def("shutdown", -1, "admin", "", 0, 0, 0, AdminCommands::shutdown);
 
     // server
     def("info", -1, "", "dangerous", 0, 0, 0, Info::info);

@@ -41,7 +41,15 @@ public final class ConnectionCommands {
     c.closeAfterReply = true;
   }
 
+  /** MONITOR: from now on, this client receives every command the server runs. */
+  public static void monitor(Client c, byte[][] a) {
+    if (c.server.monitors.add(c)) {
+      c.reply.ok();
+    }
+  }
+
   public static void reset(Client c, byte[][] a) {
+    c.server.monitors.remove(c);
     c.multi = null;
     c.multiError = false;
     c.server.unwatchAll(c);

@@ -33,12 +33,14 @@ public final class Server implements Keyspace.Listener {
   public final PubSub pubsub = new PubSub(this);
   public final Acl acl = new Acl();
   final Blocking blocking = new Blocking(this);
+  final Monitors monitors = new Monitors();
   public final SlowLog slowlog = new SlowLog();
   final Map<Long, Client> clients = new LinkedHashMap<>();
   private final Map<WatchKey, List<Client>> watchers = new HashMap<>();
   public final long startedAt = System.currentTimeMillis();
   public final String runId;
   private CacheConfig config;
+  private Runnable shutdown;
   private long maxmemory;
   private int maxmemorySamples;
   private int notifyFlags;
@@ -84,6 +86,16 @@ public final class Server implements Keyspace.Listener {
     acl.requirePass(next.get(CacheConfig.REQUIREPASS));
   }
 
+  /** What SHUTDOWN does: stop the process (or, embedded, the engine). */
+  public void onShutdown(Runnable action) {
+    this.shutdown = action;
+  }
+
+  void shutdown(Client by) {
+    log.info("cache SHUTDOWN requested by client id={} addr={}, stopping", by.id, by.address());
+    shutdown.run();
+  }
+
   public long maxmemory() {
     return maxmemory;
   }
@@ -111,6 +123,7 @@ public final class Server implements Keyspace.Listener {
       return;
     }
     c.closed = true;
+    monitors.remove(c);
     unwatchAll(c);
     pubsub.unsubscribeAll(c);
     blocking.unblock(c);
@@ -253,6 +266,7 @@ public final class Server implements Keyspace.Listener {
       c.reply.error(e.getMessage());
     }
     long nanos = System.nanoTime() - start;
+    monitors.feed(c, cmd, argv);
     cmd.stats().record(nanos);
     totalCommands++;
     if (slowerThanMicros >= 0 && nanos / 1000 >= slowerThanMicros) {

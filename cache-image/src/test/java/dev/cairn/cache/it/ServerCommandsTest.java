@@ -84,6 +84,28 @@ class ServerCommandsTest {
   }
 
   @Test
+  void monitorShowsEveryCommandAsRedisFormatsIt() throws Exception {
+    try (java.net.Socket monitor =
+        new java.net.Socket("127.0.0.1", cache.engine().address().getPort())) {
+      monitor.setSoTimeout(5_000);
+      monitor.getOutputStream().write("MONITOR\r\n".getBytes());
+      var in =
+          new java.io.BufferedReader(
+              new java.io.InputStreamReader(monitor.getInputStream(), "US-ASCII"));
+      assertThat(in.readLine()).isEqualTo("+OK");
+      jedis.auth("default", "whatever-nopass");
+      jedis.set("k", "a \"b\"\n\u0001");
+      jedis.get("k");
+      String set = in.readLine();
+      assertThat(set)
+          .matches(
+              "\\+\\d+\\.\\d{6} \\[0 127\\.0\\.0\\.1:\\d+\\] \"SET\" \"k\""
+                  + " \"a \\\\\"b\\\\\"\\\\n\\\\x01\"");
+      assertThat(in.readLine()).endsWith("\"GET\" \"k\"");
+    }
+  }
+
+  @Test
   void requirepassDemandsAuthThenAcceptsIt() {
     requirePassword();
     try (Jedis other = connect()) {

@@ -21,4 +21,10 @@ public interface Engine {
    * state durable, release everything. Must be safe to call more than once.
    */
   void stop(Duration drain);
+
+  /**
+   * Gives the engine the way to ask for the whole process to stop, for protocols that have such a
+   * command (Redis's SHUTDOWN): the launcher then stops gracefully and exits 0, as on SIGTERM.
+   */
+  default void onStopRequest(Runnable request) {}
 }

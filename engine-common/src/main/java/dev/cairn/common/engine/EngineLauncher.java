@@ -54,6 +54,7 @@ public final class EngineLauncher {
     // Signal handlers must return quickly: the graceful stop runs on its own thread.
     Signal.handle(new Signal("TERM"), s -> new Thread(stop, "shutdown").start());
     Signal.handle(new Signal("INT"), s -> new Thread(stop, "shutdown").start());
+    engine.onStopRequest(() -> new Thread(stop, "shutdown").start());
     try {
       engine.start();
     } catch (ConfigException e) {
