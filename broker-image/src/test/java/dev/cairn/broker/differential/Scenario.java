@@ -43,10 +43,12 @@ import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.RangeAssignor;
+import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -61,26 +63,47 @@ import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.HeartbeatRequestData;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
+import org.apache.kafka.common.message.JoinGroupRequestData;
+import org.apache.kafka.common.message.JoinGroupRequestData.JoinGroupRequestProtocol;
+import org.apache.kafka.common.message.JoinGroupRequestData.JoinGroupRequestProtocolCollection;
+import org.apache.kafka.common.message.LeaveGroupRequestData.MemberIdentity;
 import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsPartition;
 import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsTopic;
+import org.apache.kafka.common.message.OffsetCommitRequestData;
+import org.apache.kafka.common.message.OffsetCommitRequestData.OffsetCommitRequestPartition;
+import org.apache.kafka.common.message.OffsetCommitRequestData.OffsetCommitRequestTopic;
 import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData.OffsetForLeaderPartition;
 import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData.OffsetForLeaderTopic;
 import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData.OffsetForLeaderTopicCollection;
 import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.SyncGroupRequestData;
+import org.apache.kafka.common.message.SyncGroupRequestData.SyncGroupRequestAssignment;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchResponse;
+import org.apache.kafka.common.requests.HeartbeatRequest;
+import org.apache.kafka.common.requests.HeartbeatResponse;
 import org.apache.kafka.common.requests.InitProducerIdRequest;
 import org.apache.kafka.common.requests.InitProducerIdResponse;
+import org.apache.kafka.common.requests.JoinGroupRequest;
+import org.apache.kafka.common.requests.JoinGroupResponse;
+import org.apache.kafka.common.requests.LeaveGroupRequest;
+import org.apache.kafka.common.requests.LeaveGroupResponse;
 import org.apache.kafka.common.requests.ListOffsetsRequest;
 import org.apache.kafka.common.requests.ListOffsetsResponse;
+import org.apache.kafka.common.requests.OffsetCommitRequest;
+import org.apache.kafka.common.requests.OffsetCommitResponse;
 import org.apache.kafka.common.requests.OffsetsForLeaderEpochRequest;
 import org.apache.kafka.common.requests.OffsetsForLeaderEpochResponse;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.ProduceResponse;
+import org.apache.kafka.common.requests.SyncGroupRequest;
+import org.apache.kafka.common.requests.SyncGroupResponse;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * The script of the differential test: admin, produce, fetch and group operations through
@@ -161,6 +184,7 @@ final class Scenario {
       s.unknownGroups(admin);
       s.corners(admin);
       s.epochsAndSessions(admin);
+      s.classicProtocolByHand(admin);
       s.deleteTopics(admin);
     }
     return s.t;
@@ -865,6 +889,171 @@ final class Scenario {
                     .all()));
     t.record(
         "retention after validate only", describeConfig(admin, keyed).get("retention.ms").value());
+  }
+
+  /**
+   * The classic group protocol request by request, with the errors a client only meets when it is
+   * late or confused: member id required, illegal generations, unknown members.
+   */
+  private void classicProtocolByHand(Admin admin) throws Exception {
+    String group = "manual";
+    try (RawKafkaClient raw = raw()) {
+      JoinGroupResponse first = raw.send(join(group, ""));
+      String member = first.data().memberId();
+      // The member id is the server's to make up (client id plus a UUID): only "one" is compared.
+      t.record(
+          "join without a member id",
+          error(first.data().errorCode()) + " member id given=" + !member.isEmpty());
+      JoinGroupResponse joined = raw.send(join(group, member));
+      int generation = joined.data().generationId();
+      t.record(
+          "join with the member id",
+          error(joined.data().errorCode())
+              + " generation="
+              + generation
+              + " protocol="
+              + joined.data().protocolName()
+              + " leader="
+              + joined.data().leader().equals(member)
+              + " members="
+              + joined.data().members().size());
+      t.record(
+          "sync with a later generation",
+          error(
+              raw.<SyncGroupResponse>send(sync(group, member, generation + 1)).data().errorCode()));
+      SyncGroupResponse synced = raw.send(sync(group, member, generation));
+      t.record(
+          "sync",
+          error(synced.data().errorCode())
+              + " "
+              + synced.data().protocolName()
+              + " "
+              + ConsumerProtocol.deserializeAssignment(ByteBuffer.wrap(synced.data().assignment()))
+                  .partitions());
+      for (var hb :
+          List.of(
+              Map.entry("heartbeat", generation),
+              Map.entry("heartbeat of an old generation", generation - 1))) {
+        t.record(
+            hb.getKey(),
+            error(
+                raw.<HeartbeatResponse>send(heartbeat(group, member, hb.getValue()))
+                    .data()
+                    .errorCode()));
+      }
+      t.record(
+          "heartbeat of an unknown member",
+          error(
+              raw.<HeartbeatResponse>send(heartbeat(group, "nobody", generation))
+                  .data()
+                  .errorCode()));
+      for (var c :
+          List.of(
+              Map.entry("commit in the generation", Map.entry(member, generation)),
+              Map.entry("commit of an old generation", Map.entry(member, generation - 1)),
+              Map.entry("commit of an unknown member", Map.entry("nobody", generation)))) {
+        OffsetCommitResponse r =
+            raw.send(commit(group, c.getValue().getKey(), c.getValue().getValue()));
+        t.record(c.getKey(), error(r.data().topics().get(0).partitions().get(0).errorCode()));
+      }
+      t.attempt("manual described", () -> describeGroup(admin, group));
+      t.attempt("manual committed", () -> committed(admin, group));
+      LeaveGroupResponse unknown =
+          raw.send(
+              new LeaveGroupRequest.Builder(
+                      group, List.of(new MemberIdentity().setMemberId("nobody")))
+                  .build((short) 5));
+      t.record(
+          "leave of an unknown member",
+          error(unknown.data().errorCode())
+              + " member "
+              + error(unknown.data().members().get(0).errorCode()));
+      LeaveGroupResponse left =
+          raw.send(
+              new LeaveGroupRequest.Builder(
+                      group, List.of(new MemberIdentity().setMemberId(member)))
+                  .build((short) 5));
+      t.record(
+          "leave",
+          error(left.data().errorCode())
+              + " member "
+              + error(left.data().members().get(0).errorCode()));
+      t.record(
+          "heartbeat after leaving",
+          error(
+              raw.<HeartbeatResponse>send(heartbeat(group, member, generation))
+                  .data()
+                  .errorCode()));
+      t.attempt("manual described after leaving", () -> describeGroup(admin, group));
+    }
+  }
+
+  private static JoinGroupRequest join(String group, String member) {
+    JoinGroupRequestProtocolCollection protocols = new JoinGroupRequestProtocolCollection();
+    protocols.add(
+        new JoinGroupRequestProtocol()
+            .setName("range")
+            .setMetadata(
+                Utils.toArray(
+                    ConsumerProtocol.serializeSubscription(
+                        new ConsumerPartitionAssignor.Subscription(List.of("exactly"))))));
+    return new JoinGroupRequest.Builder(
+            new JoinGroupRequestData()
+                .setGroupId(group)
+                .setMemberId(member)
+                .setSessionTimeoutMs(30_000)
+                .setRebalanceTimeoutMs(10_000)
+                .setProtocolType("consumer")
+                .setProtocols(protocols))
+        .build((short) 9);
+  }
+
+  private static SyncGroupRequest sync(String group, String member, int generation) {
+    byte[] assignment =
+        Utils.toArray(
+            ConsumerProtocol.serializeAssignment(
+                new ConsumerPartitionAssignor.Assignment(
+                    List.of(new TopicPartition("exactly", 0)))));
+    return new SyncGroupRequest.Builder(
+            new SyncGroupRequestData()
+                .setGroupId(group)
+                .setMemberId(member)
+                .setGenerationId(generation)
+                .setProtocolType("consumer")
+                .setProtocolName("range")
+                .setAssignments(
+                    List.of(
+                        new SyncGroupRequestAssignment()
+                            .setMemberId(member)
+                            .setAssignment(assignment))))
+        .build((short) 5);
+  }
+
+  private static HeartbeatRequest heartbeat(String group, String member, int generation) {
+    return new HeartbeatRequest.Builder(
+            new HeartbeatRequestData()
+                .setGroupId(group)
+                .setMemberId(member)
+                .setGenerationId(generation))
+        .build((short) 4);
+  }
+
+  private static OffsetCommitRequest commit(String group, String member, int generation) {
+    return OffsetCommitRequest.Builder.forTopicNames(
+            new OffsetCommitRequestData()
+                .setGroupId(group)
+                .setMemberId(member)
+                .setGenerationIdOrMemberEpoch(generation)
+                .setTopics(
+                    List.of(
+                        new OffsetCommitRequestTopic()
+                            .setName("exactly")
+                            .setPartitions(
+                                List.of(
+                                    new OffsetCommitRequestPartition()
+                                        .setPartitionIndex(0)
+                                        .setCommittedOffset(generation + 2L))))))
+        .build((short) 8);
   }
 
   private void deleteTopics(Admin admin) throws Exception {
