@@ -116,6 +116,7 @@ final class Commands {
     def("decrby", 3, "write denyoom fast", "string", 1, 1, 1, Strings::decrby);
     def("incrbyfloat", 3, "write denyoom fast", "string", 1, 1, 1, Strings::incrbyfloat);
     def("getrange", 4, "readonly", "string", 1, 1, 1, Strings::getrange);
+    def("lcs", -3, "readonly", "string", 1, 2, 1, Strings::lcs);
     def("substr", 4, "readonly", "string", 1, 1, 1, Strings::getrange);
     def("setrange", 4, "write denyoom", "string", 1, 1, 1, Strings::setrange);
     def("setbit", 4, "write denyoom", "bitmap", 1, 1, 1, Strings::setbit);

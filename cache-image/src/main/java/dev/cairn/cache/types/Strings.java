@@ -9,7 +9,9 @@ import dev.cairn.cache.server.Args;
 import dev.cairn.cache.server.Client;
 import dev.cairn.cache.server.CommandError;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * String commands (Redis's t_string.c and bitops.c). Strings are byte arrays, replaced on every
@@ -297,6 +299,123 @@ public final class Strings {
     db.set(a[1], text, true);
     c.server.notify(db, a[1], '$', "incrbyfloat");
     c.reply.bulk(text);
+  }
+
+  /**
+   * LCS key1 key2 [LEN] [IDX] [MINMATCHLEN n] [WITHMATCHLEN]: the longest common subsequence by the
+   * textbook dynamic programme, walked back from the end as Redis does, so IDX lists the matching
+   * ranges last to first exactly as Redis does.
+   */
+  public static void lcs(Client c, byte[][] a) {
+    KeyEntry ea = c.db().lookupRead(a[1]);
+    KeyEntry eb = c.db().lookupRead(a[2]);
+    if ((ea != null && !(ea.value instanceof byte[]))
+        || (eb != null && !(eb.value instanceof byte[]))) {
+      throw new CommandError("ERR The specified keys must contain string values");
+    }
+    byte[] x = ea == null ? new byte[0] : (byte[]) ea.value;
+    byte[] y = eb == null ? new byte[0] : (byte[]) eb.value;
+    boolean getIdx = false;
+    boolean getLen = false;
+    boolean withMatchLen = false;
+    long minMatchLen = 0;
+    for (int i = 3; i < a.length; i++) {
+      if (is(a[i], "idx")) {
+        getIdx = true;
+      } else if (is(a[i], "len")) {
+        getLen = true;
+      } else if (is(a[i], "withmatchlen")) {
+        withMatchLen = true;
+      } else if (is(a[i], "minmatchlen") && i + 1 < a.length) {
+        minMatchLen = Math.max(0, Args.toLong(a[++i]));
+      } else {
+        throw CommandError.SYNTAX;
+      }
+    }
+    if (getIdx && getLen) {
+      throw new CommandError("ERR If you want both the length and indexes, please just use IDX.");
+    }
+    int w = y.length + 1;
+    long cells = (long) (x.length + 1) * w;
+    if (cells * 4 > c.server.config().get(CacheConfig.PROTO_MAX_BULK_LEN)
+        || cells > Integer.MAX_VALUE) {
+      throw new CommandError(
+          "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len");
+    }
+    int[] t = new int[(int) cells];
+    for (int i = 1; i <= x.length; i++) {
+      for (int j = 1; j <= y.length; j++) {
+        t[i * w + j] =
+            x[i - 1] == y[j - 1]
+                ? t[(i - 1) * w + j - 1] + 1
+                : Math.max(t[(i - 1) * w + j], t[i * w + j - 1]);
+      }
+    }
+    int total = t[x.length * w + y.length];
+    if (getLen) {
+      c.reply.integer(total);
+      return;
+    }
+    byte[] result = new byte[total];
+    List<long[]> ranges = new ArrayList<>();
+    int idx = total;
+    int i = x.length;
+    int j = y.length;
+    int aStart = -1;
+    int aEnd = 0;
+    int bStart = 0;
+    int bEnd = 0;
+    while (i > 0 && j > 0) {
+      boolean emit = false;
+      if (x[i - 1] == y[j - 1]) {
+        result[--idx] = x[i - 1];
+        if (aStart < 0) {
+          aStart = aEnd = i - 1;
+          bStart = bEnd = j - 1;
+        } else {
+          aStart--;
+          bStart--;
+        }
+        emit = aStart == 0 || bStart == 0;
+        i--;
+        j--;
+      } else {
+        if (t[(i - 1) * w + j] > t[i * w + j - 1]) {
+          i--;
+        } else {
+          j--;
+        }
+        emit = aStart >= 0;
+      }
+      if (emit) {
+        long len = aEnd - aStart + 1;
+        if (minMatchLen == 0 || len >= minMatchLen) {
+          ranges.add(new long[] {aStart, aEnd, bStart, bEnd, len});
+        }
+        aStart = -1;
+      }
+    }
+    if (!getIdx) {
+      c.reply.bulk(result);
+      return;
+    }
+    c.reply.map(2);
+    c.reply.bulk("matches");
+    c.reply.array(ranges.size());
+    for (long[] r : ranges) {
+      c.reply.array(withMatchLen ? 3 : 2);
+      c.reply.array(2);
+      c.reply.integer(r[0]);
+      c.reply.integer(r[1]);
+      c.reply.array(2);
+      c.reply.integer(r[2]);
+      c.reply.integer(r[3]);
+      if (withMatchLen) {
+        c.reply.integer(r[4]);
+      }
+    }
+    c.reply.bulk("len");
+    c.reply.integer(total);
   }
 
   public static void getrange(Client c, byte[][] a) {
