@@ -89,6 +89,7 @@ public final class CacheEngine implements Engine {
         1000 / hz,
         TimeUnit.MILLISECONDS);
     loop.scheduleAtFixedRate(server::closeIdleClients, 1, 1, TimeUnit.SECONDS);
+    loop.scheduleAtFixedRate(server::sampleStats, 100, 100, TimeUnit.MILLISECONDS);
     ServerMetrics.bind(server, registry);
     admin =
         AdminServer.start(

@@ -53,6 +53,7 @@ public final class AdminCommands {
         c.server.keyspace.expired = 0;
         c.server.keyspace.evicted = 0;
         c.server.slowlog.reset();
+        c.server.resetNetStats();
         c.reply.ok();
       }
       case "rewrite" -> throw new CommandError("ERR The server is running without a config file");

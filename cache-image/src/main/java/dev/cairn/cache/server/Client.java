@@ -146,6 +146,8 @@ public final class Client {
         out.release();
         return;
       }
+      server.writesProcessed++;
+      server.netOutputBytes += out.readableBytes();
       channel.writeAndFlush(out, channel.voidPromise());
       server.checkOutputLimit(this);
     }

@@ -55,6 +55,7 @@ final class Connection extends ByteToMessageDecoder implements RespParser.Sink {
     if (client == null || client.closed || client.blocked()) {
       return;
     }
+    server.readsProcessed++;
     server.netInputBytes += in.readableBytes();
     parser.maxBulk(server.config().get(CacheConfig.PROTO_MAX_BULK_LEN));
     if (!parser.parse(in, this)) {

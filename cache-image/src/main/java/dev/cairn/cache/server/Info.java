@@ -139,8 +139,14 @@ public final class Info {
     field(sb, "used_memory_human", AdminCommands.human(used));
     field(sb, "used_memory_rss", rss);
     field(sb, "used_memory_rss_human", AdminCommands.human(rss));
-    field(sb, "used_memory_peak", used);
-    field(sb, "used_memory_peak_human", AdminCommands.human(used));
+    long peak = Math.max(s.peakMemory, used);
+    field(sb, "used_memory_peak", peak);
+    field(sb, "used_memory_peak_human", AdminCommands.human(peak));
+    long system =
+        ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+            .getTotalMemorySize();
+    field(sb, "total_system_memory", system);
+    field(sb, "total_system_memory_human", AdminCommands.human(system));
     field(sb, "used_memory_dataset", used);
     field(sb, "used_memory_heap_committed", rt.totalMemory());
     field(sb, "used_memory_heap_used", rt.totalMemory() - rt.freeMemory());
@@ -175,8 +181,11 @@ public final class Info {
     sb.append("# Stats\r\n");
     field(sb, "total_connections_received", s.totalConnections);
     field(sb, "total_commands_processed", s.totalCommands);
-    field(sb, "instantaneous_ops_per_sec", 0);
+    field(sb, "instantaneous_ops_per_sec", s.opsRate.perSecond());
     field(sb, "total_net_input_bytes", s.netInputBytes);
+    field(sb, "total_net_output_bytes", s.netOutputBytes);
+    field(sb, "instantaneous_input_kbps", kbps(s.inputRate));
+    field(sb, "instantaneous_output_kbps", kbps(s.outputRate));
     field(sb, "rejected_connections", s.rejectedConnections);
     field(sb, "expired_keys", s.keyspace.expired);
     field(sb, "evicted_keys", s.keyspace.evicted);
@@ -185,6 +194,12 @@ public final class Info {
     field(sb, "pubsub_channels", s.pubsub.channels().size());
     field(sb, "pubsub_patterns", s.pubsub.patternCount());
     field(sb, "total_error_replies", s.errorReplies);
+    field(sb, "total_reads_processed", s.readsProcessed);
+    field(sb, "total_writes_processed", s.writesProcessed);
+  }
+
+  private static String kbps(InstantaneousRate bytes) {
+    return String.format(Locale.ROOT, "%.2f", bytes.perSecond() / 1024.0);
   }
 
   private static void replication(StringBuilder sb, Server s) {

@@ -54,6 +54,13 @@ public final class Server implements Keyspace.Listener {
   public long rejectedConnections;
   public long errorReplies;
   public long netInputBytes;
+  public long netOutputBytes;
+  public long readsProcessed;
+  public long writesProcessed;
+  long peakMemory;
+  final InstantaneousRate opsRate = new InstantaneousRate();
+  final InstantaneousRate inputRate = new InstantaneousRate();
+  final InstantaneousRate outputRate = new InstantaneousRate();
 
   /** A key some client WATCHes. */
   private record WatchKey(int db, String key) {}
@@ -161,6 +168,29 @@ public final class Server implements Keyspace.Listener {
         c.close();
       }
     }
+  }
+
+  /** CONFIG RESETSTAT's share of the connection and traffic counters. */
+  void resetNetStats() {
+    netInputBytes = 0;
+    netOutputBytes = 0;
+    readsProcessed = 0;
+    writesProcessed = 0;
+    totalConnections = 0;
+    rejectedConnections = 0;
+    peakMemory = 0;
+    opsRate.reset();
+    inputRate.reset();
+    outputRate.reset();
+  }
+
+  /** Every 100 ms, as Redis's serverCron: instantaneous rates and the memory peak. */
+  public void sampleStats() {
+    long now = System.currentTimeMillis();
+    opsRate.sample(totalCommands, now);
+    inputRate.sample(netInputBytes, now);
+    outputRate.sample(netOutputBytes, now);
+    peakMemory = Math.max(peakMemory, keyspace.usedMemory());
   }
 
   /** Closes a client whose pending output exceeds its class's hard limit. */

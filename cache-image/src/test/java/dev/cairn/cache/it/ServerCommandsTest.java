@@ -217,6 +217,26 @@ class ServerCommandsTest {
   }
 
   @Test
+  void infoReportsLiveRatesAndTraffic() throws Exception {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    String stats;
+    do {
+      try (var pipeline = jedis.pipelined()) {
+        for (int i = 0; i < 2_000; i++) {
+          pipeline.set("rate", "x");
+        }
+      }
+      stats = jedis.info("stats");
+    } while (stats.contains("instantaneous_ops_per_sec:0\r") && System.nanoTime() < deadline);
+    assertThat(stats)
+        .containsPattern("instantaneous_ops_per_sec:[1-9]")
+        .containsPattern("instantaneous_input_kbps:[0-9.]*[1-9]")
+        .containsPattern("total_net_output_bytes:[1-9]")
+        .containsPattern("total_reads_processed:[1-9]")
+        .containsPattern("total_writes_processed:[1-9]");
+  }
+
+  @Test
   void configGetSetWithGlobsAndErrors() {
     Map<String, String> got = jedis.configGet("maxmemory*");
     assertThat(got).containsKeys("maxmemory", "maxmemory-policy", "maxmemory-samples");
