@@ -1,16 +1,19 @@
 package dev.cairn.broker.differential;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.DefaultRecordBatch;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.SimpleRecord;
 import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.ProduceResponse;
+import org.apache.kafka.common.utils.Crc32C;
 
 /**
  * The raw requests of the scenario, built with kafka-clients' message classes (Produce v11 and
@@ -88,5 +91,19 @@ final class RawRequests {
 
   static String error(short code) {
     return Errors.forCode(code).name();
+  }
+
+  /**
+   * {@code records} (one batch) with the int at {@code offset} of its header replaced and the CRC
+   * recomputed, so only the tampered field is wrong.
+   */
+  static MemoryRecords tampered(MemoryRecords records, int offset, int value) {
+    ByteBuffer b = records.buffer().duplicate();
+    b.putInt(offset, value);
+    long crc =
+        Crc32C.compute(
+            b, DefaultRecordBatch.CRC_OFFSET + 4, b.limit() - DefaultRecordBatch.CRC_OFFSET - 4);
+    b.putInt(DefaultRecordBatch.CRC_OFFSET, (int) crc);
+    return MemoryRecords.readableRecords(b);
   }
 }

@@ -6,6 +6,7 @@ import static dev.cairn.broker.differential.RawRequests.fetch;
 import static dev.cairn.broker.differential.RawRequests.produce;
 import static dev.cairn.broker.differential.RawRequests.produceRequest;
 import static dev.cairn.broker.differential.RawRequests.rec;
+import static dev.cairn.broker.differential.RawRequests.tampered;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -80,6 +81,7 @@ import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData.OffsetFor
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupRequestData.SyncGroupRequestAssignment;
+import org.apache.kafka.common.record.DefaultRecordBatch;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchResponse;
@@ -520,6 +522,14 @@ final class Scenario {
           "produce above max.message.bytes raw",
           produce(
               raw, "alpha", 2, MemoryRecords.withRecords(Compression.NONE, rec("x".repeat(5000)))));
+      MemoryRecords two = MemoryRecords.withRecords(Compression.NONE, rec("one"), rec("two"));
+      t.record(
+          "produce a batch miscounting its records",
+          produce(raw, "exactly", 0, tampered(two, DefaultRecordBatch.RECORDS_COUNT_OFFSET, 3)));
+      t.record(
+          "produce a batch with a wrong last offset delta",
+          produce(
+              raw, "exactly", 0, tampered(two, DefaultRecordBatch.LAST_OFFSET_DELTA_OFFSET, 5)));
       MemoryRecords corrupt = MemoryRecords.withRecords(Compression.NONE, rec("intact"));
       ByteBuffer buf = corrupt.buffer();
       buf.put(buf.limit() - 2, (byte) (buf.get(buf.limit() - 2) ^ 0x5a));
