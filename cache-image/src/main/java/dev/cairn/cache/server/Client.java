@@ -57,6 +57,9 @@ public final class Client {
   Database blockedDb;
   ScheduledFuture<?> blockTimer;
 
+  /** The command waiting for a CLIENT PAUSE to end, null otherwise. */
+  byte[][] pausedArgv;
+
   /** Continues parsing buffered input after the client was unblocked. */
   Runnable resumer;
 
@@ -95,6 +98,11 @@ public final class Client {
 
   public boolean blocked() {
     return blockedArgv != null;
+  }
+
+  /** Blocked in a command or held by CLIENT PAUSE: its further input waits. */
+  boolean waiting() {
+    return blockedArgv != null || pausedArgv != null;
   }
 
   public Set<String> subscribedChannels() {

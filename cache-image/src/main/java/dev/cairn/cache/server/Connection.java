@@ -52,7 +52,7 @@ final class Connection extends ByteToMessageDecoder implements RespParser.Sink {
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-    if (client == null || client.closed || client.blocked()) {
+    if (client == null || client.closed || client.waiting()) {
       return;
     }
     server.readsProcessed++;
@@ -104,7 +104,7 @@ final class Connection extends ByteToMessageDecoder implements RespParser.Sink {
 
   /** After an unblock: run commands already buffered. */
   private void resume() {
-    if (client.closed || client.blocked()) {
+    if (client.closed || client.waiting()) {
       return;
     }
     ByteBuf buffered = internalBuffer();

@@ -15,6 +15,9 @@ public final class ConnectionCommands {
   /** The Redis version we speak (clients pick features by it). */
   public static final String REDIS_VERSION = "7.2.4";
 
+  private static final CommandError TIMEOUT_ERROR =
+      new CommandError("ERR timeout is not an integer or out of range");
+
   private ConnectionCommands() {}
 
   public static void ping(Client c, byte[][] a) {
@@ -182,6 +185,29 @@ public final class ConnectionCommands {
         c.reply.verbatim(sb.toString());
       }
       case "kill" -> kill(c, a);
+      case "pause" -> {
+        if (a.length < 3 || a.length > 4) {
+          throw Args.wrongArgs("client|pause");
+        }
+        long millis = Args.toLong(a[2], TIMEOUT_ERROR);
+        if (millis < 0) {
+          throw TIMEOUT_ERROR;
+        }
+        boolean all = true;
+        if (a.length == 4) {
+          if (is(a[3], "write")) {
+            all = false;
+          } else if (!is(a[3], "all")) {
+            throw CommandError.SYNTAX;
+          }
+        }
+        c.server.pause.pause(c, millis, all);
+        c.reply.ok();
+      }
+      case "unpause" -> {
+        c.reply.ok();
+        c.server.pause.end();
+      }
       case "no-evict" -> {
         expect(a, 3, "no-evict");
         c.noEvict = onOff(a[2]);

@@ -114,7 +114,7 @@ public final class Info {
     field(sb, "maxclients", s.config().get(CacheConfig.MAXCLIENTS));
     field(sb, "client_recent_max_input_buffer", 0);
     field(sb, "client_recent_max_output_buffer", 0);
-    field(sb, "blocked_clients", s.blocking.blockedCount());
+    field(sb, "blocked_clients", s.blocking.blockedCount() + s.pause.waitingCount());
     field(sb, "tracking_clients", 0);
     field(sb, "clients_in_timeout_table", s.blocking.blockedCount());
   }

@@ -34,6 +34,7 @@ public final class Server implements Keyspace.Listener {
   public final Acl acl = new Acl();
   final Blocking blocking = new Blocking(this);
   final Monitors monitors = new Monitors();
+  final Pause pause = new Pause(this);
   public final SlowLog slowlog = new SlowLog();
   final Map<Long, Client> clients = new LinkedHashMap<>();
   private final Map<WatchKey, List<Client>> watchers = new HashMap<>();
@@ -131,6 +132,7 @@ public final class Server implements Keyspace.Listener {
     }
     c.closed = true;
     monitors.remove(c);
+    pause.remove(c);
     unwatchAll(c);
     pubsub.unsubscribeAll(c);
     blocking.unblock(c);
@@ -253,6 +255,10 @@ public final class Server implements Keyspace.Listener {
       c.multi.add(argv);
       c.reply.simple("QUEUED");
       return true;
+    }
+    if (pause.holds(c, cmd)) {
+      pause.hold(c, argv);
+      return false;
     }
     call(c, cmd, argv);
     afterCommand();

@@ -106,6 +106,34 @@ class ServerCommandsTest {
   }
 
   @Test
+  void clientPauseHoldsWritesUntilUnpauseAndEverythingUntilTimeout() throws Exception {
+    int port = cache.engine().address().getPort();
+    try (java.net.Socket writer = new java.net.Socket("127.0.0.1", port)) {
+      writer.setSoTimeout(300);
+      var in = writer.getInputStream();
+      assertThat(jedis.clientPause(60_000, redis.clients.jedis.args.ClientPauseMode.WRITE))
+          .isEqualTo("OK");
+      writer.getOutputStream().write("MULTI\r\nSET pk 1\r\nEXEC\r\nGET pk\r\n".getBytes());
+      // queuing in MULTI is not paused; EXEC of a writing transaction is
+      assertThat(new String(in.readNBytes(14))).isEqualTo("+OK\r\n+QUEUED\r\n");
+      assertThatThrownBy(in::read).isInstanceOf(java.net.SocketTimeoutException.class);
+      try (Jedis reader = connect()) {
+        assertThat(reader.get("pk")).isNull();
+        assertThat(reader.info("clients")).contains("blocked_clients:1");
+      }
+      assertThat(jedis.clientUnpause()).isEqualTo("OK");
+      writer.setSoTimeout(5_000);
+      assertThat(new String(in.readNBytes(16))).isEqualTo("*1\r\n+OK\r\n$1\r\n1\r\n");
+
+      jedis.clientPause(300);
+      long start = System.nanoTime();
+      writer.getOutputStream().write("GET pk\r\n".getBytes());
+      assertThat(new String(in.readNBytes(7))).isEqualTo("$1\r\n1\r\n");
+      assertThat(System.nanoTime() - start).isGreaterThan(200_000_000L);
+    }
+  }
+
+  @Test
   void requirepassDemandsAuthThenAcceptsIt() {
     requirePassword();
     try (Jedis other = connect()) {
