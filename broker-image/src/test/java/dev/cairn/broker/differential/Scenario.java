@@ -83,6 +83,7 @@ import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupRequestData.SyncGroupRequestAssignment;
 import org.apache.kafka.common.record.DefaultRecordBatch;
 import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.Records;
 import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchResponse;
 import org.apache.kafka.common.requests.HeartbeatRequest;
@@ -542,6 +543,22 @@ final class Scenario {
       t.record(
           "consume exactly",
           poll(c, tp, 7).stream().map(r -> r.offset() + ":" + r.value()).toList());
+    }
+    // Fetch limits: a fetch starts at the batch holding the offset, and the first batch comes
+    // whole even when larger than the partition's limit (KIP-74). Whole batches are compared; a
+    // server may pad the answer with a truncated one, which clients drop.
+    try (RawKafkaClient raw = raw()) {
+      for (int[] f : new int[][] {{1, 1 << 20}, {4, 1 << 20}, {1, 10}, {5, 40}}) {
+        FetchRequestData data = fetch("exactly", 0, f[0]).data();
+        data.topics().get(0).partitions().get(0).setPartitionMaxBytes(f[1]);
+        FetchResponse r = raw.send(new FetchRequest(data, (short) 12));
+        var pd = r.data().responses().get(0).partitions().get(0);
+        List<Long> bases = new ArrayList<>();
+        ((Records) pd.records()).batches().forEach(b -> bases.add(b.baseOffset()));
+        t.record(
+            "fetch exactly from " + f[0] + " within " + f[1] + " bytes",
+            error(pd.errorCode()) + " batches at " + bases);
+      }
     }
   }
 
