@@ -33,7 +33,8 @@ import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource;
  * DescribeConfigs, IncrementalAlterConfigs and AlterConfigs for topics (all keys of {@link
  * TopicConfigs}, with sources TOPIC_CONFIG / STATIC_BROKER_CONFIG / DEFAULT_CONFIG and synonyms as
  * Kafka reports them) and the broker (its static {@code server.properties}, read-only: altering a
- * broker config is INVALID_CONFIG, as for Kafka's non-dynamic keys).
+ * broker config is INVALID_CONFIG, as for Kafka's non-dynamic keys; the cluster-wide default
+ * resource, broker name "", holds no entries).
  */
 public final class ConfigHandlers {
   private final BrokerContext broker;
@@ -136,7 +137,12 @@ public final class ConfigHandlers {
     if (type != ConfigResource.Type.BROKER.id()) {
       throw new InvalidRequestException("unsupported config resource type " + type);
     }
-    if (!name.isEmpty() && !name.equals("" + broker.brokerId())) {
+    if (name.isEmpty()) {
+      // The cluster-wide dynamic defaults: Cairn has no dynamic broker configs, Kafka lists none.
+      // Mutable: the caller filters the list by the requested keys.
+      return new ArrayList<>();
+    }
+    if (!name.equals("" + broker.brokerId())) {
       throw new InvalidRequestException("broker " + name + " is not this broker");
     }
     BrokerConfig cfg = broker.config();

@@ -164,6 +164,16 @@ class AdminClientTest {
     Config b = admin.describeConfigs(List.of(brokerRes)).all().get().get(brokerRes);
     assertThat(b.get("log.retention.hours").value()).isEqualTo("48");
     assertThat(b.get("num.partitions").value()).isEqualTo("1");
+    ConfigResource clusterDefaults = new ConfigResource(ConfigResource.Type.BROKER, "");
+    assertThat(
+            admin
+                .describeConfigs(List.of(clusterDefaults))
+                .all()
+                .get()
+                .get(clusterDefaults)
+                .entries())
+        .as("no dynamic cluster-wide broker defaults")
+        .isEmpty();
   }
 
   @Test

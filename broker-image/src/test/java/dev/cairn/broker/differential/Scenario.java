@@ -322,6 +322,15 @@ final class Scenario {
     t.attempt(
         "describe config of missing topic",
         () -> describeConfig(admin, new ConfigResource(ConfigResource.Type.TOPIC, "missing")));
+    t.attempt(
+        "cluster-wide dynamic broker defaults",
+        () ->
+            describeConfig(admin, new ConfigResource(ConfigResource.Type.BROKER, ""))
+                .entries()
+                .stream()
+                .map(e -> e.name() + "=" + e.value())
+                .sorted()
+                .toList());
     Config broker = describeConfig(admin, new ConfigResource(ConfigResource.Type.BROKER, "0"));
     for (String key : BROKER_KEYS) {
       ConfigEntry e = broker.get(key);
