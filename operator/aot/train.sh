@@ -36,7 +36,6 @@ echo "aot training: $ready"
 kill -TERM $OP_PID
 wait $OP_PID || true
 OP_PID=
-echo stop >&"${API[1]}"
-while kill -0 "$API_PID" 2>/dev/null; do sleep 0.1; done
+kill "$API_PID"
 test -s "$APP/app.aot" || { cat "$LOG"; echo "aot training: no app.aot written" >&2; exit 1; }
 echo "aot training: $(du -h "$APP/app.aot" | cut -f1) written to $APP/app.aot"
