@@ -24,6 +24,9 @@ public final class DescribeClusterHandler implements ApiHandler<DescribeClusterR
         new DescribeClusterResponseData()
             .setClusterId(broker.clusterId())
             .setControllerId(image.controllerId());
+    if (request.includeClusterAuthorizedOperations()) {
+      r.setClusterAuthorizedOperations(AuthorizedOperations.CLUSTER);
+    }
     for (BrokerInfo b : image.brokers().values()) {
       r.brokers()
           .add(

@@ -131,6 +131,9 @@ public final class GroupHandlers {
           continue;
         }
         d.setGroupState(g.state()).setProtocolType(g.protocolType()).setProtocolData(g.protocol());
+        if (r.includeAuthorizedOperations()) {
+          d.setAuthorizedOperations(AuthorizedOperations.GROUP);
+        }
         for (MemberSummary m : g.members()) {
           d.members()
               .add(

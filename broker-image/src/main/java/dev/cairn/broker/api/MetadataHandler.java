@@ -78,6 +78,9 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
         new MetadataResponseData()
             .setClusterId(broker.clusterId())
             .setControllerId(current.controllerId());
+    if (request.includeClusterAuthorizedOperations()) {
+      response.setClusterAuthorizedOperations(AuthorizedOperations.CLUSTER);
+    }
     for (BrokerInfo b : current.brokers().values()) {
       response
           .brokers()
@@ -112,6 +115,9 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
         continue;
       }
       topic.setTopicId(t.id()).setIsInternal(Topic.isInternal(name));
+      if (request.includeTopicAuthorizedOperations()) {
+        topic.setTopicAuthorizedOperations(AuthorizedOperations.TOPIC);
+      }
       for (MetadataImage.PartitionImage p : t.partitions().values()) {
         PartitionState st = p.state();
         int leader = st == null ? PartitionState.NO_LEADER : st.leader();

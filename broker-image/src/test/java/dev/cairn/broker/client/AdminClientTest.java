@@ -21,6 +21,7 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -33,6 +34,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
@@ -108,6 +110,15 @@ class AdminClientTest {
         .hasCauseInstanceOf(UnknownTopicOrPartitionException.class);
     assertThat(admin.describeCluster().nodes().get()).hasSize(1);
     assertThat(admin.describeCluster().controller().get().id()).isZero();
+    // No ACLs yet: asked for, authorized operations are all a resource supports (Kafka without an
+    // authorizer), not absent.
+    assertThat(
+            admin
+                .describeCluster(new DescribeClusterOptions().includeAuthorizedOperations(true))
+                .authorizedOperations()
+                .get())
+        .contains(AclOperation.IDEMPOTENT_WRITE, AclOperation.DESCRIBE_CONFIGS)
+        .hasSize(7);
   }
 
   @Test

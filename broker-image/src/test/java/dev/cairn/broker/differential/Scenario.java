@@ -31,7 +31,10 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeConfigsOptions;
+import org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.ListGroupsOptions;
@@ -60,6 +63,7 @@ import org.apache.kafka.common.TopicCollection;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.header.Header;
@@ -199,6 +203,13 @@ final class Scenario {
         "cluster nodes", cluster.nodes().get().stream().map(n -> n.id() + "@" + n.host()).toList());
     t.record("cluster controller", cluster.controller().get().id());
     t.record("cluster id present", cluster.clusterId().get() != null);
+    t.record(
+        "cluster authorized operations",
+        admin
+            .describeCluster(new DescribeClusterOptions().includeAuthorizedOperations(true))
+            .authorizedOperations()
+            .thenApply(Scenario::names)
+            .get());
   }
 
   private void topics(Admin admin) throws Exception {
@@ -251,6 +262,16 @@ final class Scenario {
 
     t.record("describe alpha", settled(() -> describe(admin, "alpha"), d -> d.contains("2:")));
     t.attempt("describe missing", () -> describe(admin, "missing"));
+    t.record(
+        "alpha authorized operations",
+        names(
+            admin
+                .describeTopics(
+                    List.of("alpha"), new DescribeTopicsOptions().includeAuthorizedOperations(true))
+                .allTopicNames()
+                .get()
+                .get("alpha")
+                .authorizedOperations()));
     t.record("list topics", settled(() -> listTopics(admin), names -> names.contains("exactly")));
   }
 
@@ -599,6 +620,17 @@ final class Scenario {
               new TopicPartition("alpha", 1), new OffsetAndMetadata(1)));
       b.commitSync(Map.of(new TopicPartition("alpha", 3), new OffsetAndMetadata(1, "m-b")));
       t.attempt("static described", () -> describeGroup(admin, "static"));
+      t.record(
+          "static authorized operations",
+          names(
+              admin
+                  .describeConsumerGroups(
+                      List.of("static"),
+                      new DescribeConsumerGroupsOptions().includeAuthorizedOperations(true))
+                  .all()
+                  .get()
+                  .get("static")
+                  .authorizedOperations()));
       t.attempt("static committed", () -> committed(admin, "static"));
       t.attempt(
           "static alter offsets while active",
@@ -1250,6 +1282,11 @@ final class Scenario {
                     ? "null"
                     : om.offset() + " '" + om.metadata() + "' " + om.leaderEpoch()));
     return out;
+  }
+
+  /** Operation sets print in hash order: sorted names compare; null stays "null" (not asked). */
+  private static List<String> names(Set<AclOperation> operations) {
+    return operations == null ? null : operations.stream().map(Enum::name).sorted().toList();
   }
 
   private static List<String> sorted(java.util.Collection<TopicPartition> tps) {
