@@ -109,6 +109,46 @@ class RedisDifferentialTest {
     assertThat(differences).as(String.join("\n", differences)).isEmpty();
   }
 
+  /**
+   * The same script through {@code redis-cli -3} (RESP3: maps, sets, doubles, nulls as their own
+   * types), compared as redis-cli prints it. Pub/sub lines are left out: redis-cli turns them into
+   * a listening session.
+   */
+  @Test
+  void resp3RepliesPrintTheSameInRedisCli() throws Exception {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/redis-cli")), "redis-cli not installed");
+    String input;
+    try (InputStream in = getClass().getResourceAsStream("/redis-differential.txt")) {
+      input =
+          new String(in.readAllBytes(), StandardCharsets.UTF_8)
+              .lines()
+              .filter(l -> !l.isBlank() && !l.startsWith("#"))
+              .filter(l -> !l.matches("(?i)(P?UNSUBSCRIBE|PUBLISH|PUBSUB).*"))
+              .map(l -> l + "\nECHO ----")
+              .collect(Collectors.joining("\n", "FLUSHALL\n", "\n"));
+    }
+    String expected = redisCli(redisPort, input);
+    String actual = redisCli(cache.engine().address().getPort(), input);
+    assertThat(expected).contains("(double)", "1#", "(nil)");
+    assertThat(actual).isEqualTo(expected);
+  }
+
+  private static String redisCli(int port, String input) throws Exception {
+    Process p =
+        new ProcessBuilder("redis-cli", "-3", "--no-raw", "-p", Integer.toString(port))
+            .redirectErrorStream(true)
+            .start();
+    try (var out = p.getOutputStream()) {
+      out.write(input.getBytes(StandardCharsets.UTF_8));
+    }
+    String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IOException("redis-cli timed out");
+    }
+    return text;
+  }
+
   private static String run(Jedis jedis, String line) {
     String[] words = line.split(" ");
     try {
