@@ -18,6 +18,7 @@ import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
+import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -324,6 +325,11 @@ public final class UnifiedLog implements Closeable {
    * persists it, and deletes segments wholly below it. Returns the new log start offset.
    */
   public long deleteRecordsBefore(long offset) throws IOException {
+    if (!config.delete()) {
+      // As Kafka: records of a compact-only topic are removed by compaction, never by request.
+      throw new PolicyViolationException(
+          "Records of partition " + tp + " can not be deleted due to the configured policy");
+    }
     lock.lock();
     try {
       if (offset > highWatermark.offset() || offset < 0) {

@@ -925,6 +925,9 @@ final class Scenario {
           () -> sent(p.send(new ProducerRecord<>("keyed", 0, base, "k", "v")).get()));
     }
     t.attempt(
+        "delete records of a compacted topic",
+        () -> deleteRecords(admin, new TopicPartition("keyed", 0), 1));
+    t.attempt(
         "grow placed with an assignment",
         () ->
             ok(

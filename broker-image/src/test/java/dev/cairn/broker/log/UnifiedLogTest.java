@@ -21,6 +21,7 @@ import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.MutableRecordBatch;
@@ -206,6 +207,15 @@ class UnifiedLogTest {
     assertThat(reopened.logStartOffset()).isEqualTo(6);
     assertThat(readAll(reopened, 6).get(0)).isEqualTo("6:v6");
     reopened.close();
+  }
+
+  @Test
+  void deleteRecordsIsAPolicyViolationOnACompactOnlyLog() throws IOException {
+    UnifiedLog log = appendMany(open(Map.of("cleanup.policy", "compact"), true), 3);
+    assertThatThrownBy(() -> log.deleteRecordsBefore(1))
+        .isInstanceOf(PolicyViolationException.class);
+    assertThat(log.logStartOffset()).isZero();
+    log.close();
   }
 
   @Test
