@@ -20,12 +20,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  *
  * <p>java-operator-sdk's reconciliation metrics ({@code reconciliations_*}, {@code
  * events_received_total}, ...) go to the application's Prometheus registry. quarkus-operator-sdk's
- * own provider hands its {@link Metrics} to the operator before Micrometer has bound it, so the
- * operator would keep the no-op instance; this producer builds them on the registry directly.
- * Prometheus needs every series of a name to carry the same label names, and JOSDK counts {@code
- * events.received} with an {@code action} tag for resource events but without it for others, which
- * the registry refuses (with an exception in the informer's event handler): {@link
- * #eventsAlwaysHaveAction} gives the latter {@code action="none"}.
+ * own provider hands out a no-op {@link Metrics} until Micrometer has bound it, so whether the
+ * operator gets real metrics depends on start-up order (an earlier build of this operator exported
+ * none); this producer builds them on the registry directly. Prometheus needs every series of a
+ * name to carry the same label names, and JOSDK counts {@code events.received} with an {@code
+ * action} tag for resource events but without it for others, which the registry refuses (with an
+ * exception in the informer's event handler): {@link #eventsAlwaysHaveAction} gives the latter
+ * {@code action="none"}.
  */
 public class OperatorSettings {
   public static final String LEASE_NAME = "cairn-operator";
