@@ -3,6 +3,7 @@ package dev.cairn.cache.server;
 import dev.cairn.cache.acl.Category;
 import dev.cairn.cache.server.Command.Flag;
 import dev.cairn.cache.server.Command.Handler;
+import dev.cairn.cache.types.Bitfield;
 import dev.cairn.cache.types.Hashes;
 import dev.cairn.cache.types.Keys;
 import dev.cairn.cache.types.Lists;
@@ -119,6 +120,8 @@ final class Commands {
     def("lcs", -3, "readonly", "string", 1, 2, 1, Strings::lcs);
     def("substr", 4, "readonly", "string", 1, 1, 1, Strings::getrange);
     def("setrange", 4, "write denyoom", "string", 1, 1, 1, Strings::setrange);
+    def("bitfield", -2, "write denyoom", "bitmap", 1, 1, 1, Bitfield::bitfield);
+    def("bitfield_ro", -2, "readonly fast", "bitmap", 1, 1, 1, Bitfield::bitfieldRo);
     def("setbit", 4, "write denyoom", "bitmap", 1, 1, 1, Strings::setbit);
     def("getbit", 3, "readonly fast", "bitmap", 1, 1, 1, Strings::getbit);
     def("bitcount", -2, "readonly", "bitmap", 1, 1, 1, Strings::bitcount);
