@@ -728,6 +728,13 @@ final class Scenario {
     t.attempt(
         "create assigned to a missing broker",
         () -> create(admin, new NewTopic("misplaced", Map.of(0, List.of(5)))));
+    t.attempt("create rf 0", () -> create(admin, new NewTopic("rf-zero", 1, (short) 0)));
+    t.attempt(
+        "create assigned twice to one broker",
+        () -> create(admin, new NewTopic("doubled", Map.of(0, List.of(0, 0)))));
+    t.attempt(
+        "create with a gap in the partition ids",
+        () -> create(admin, new NewTopic("gappy", Map.of(0, List.of(0), 2, List.of(0)))));
     t.attempt(
         "create with segment.bytes 1000",
         () ->
@@ -936,6 +943,14 @@ final class Scenario {
                         Map.of("placed", NewPartitions.increaseTo(3, List.of(List.of(0)))))
                     .all()));
     t.attempt(
+        "grow placed by two with one assignment",
+        () ->
+            ok(
+                admin
+                    .createPartitions(
+                        Map.of("placed", NewPartitions.increaseTo(5, List.of(List.of(0)))))
+                    .all()));
+    t.attempt(
         "grow placed onto a missing broker",
         () ->
             ok(
@@ -1130,12 +1145,17 @@ final class Scenario {
   private void deleteTopics(Admin admin) throws Exception {
     t.attempt("delete alpha", () -> ok(admin.deleteTopics(List.of("alpha")).all()));
     t.attempt("delete alpha again", () -> ok(admin.deleteTopics(List.of("alpha")).all()));
+    t.attempt("recreate alpha at once", () -> create(admin, new NewTopic("alpha", 1, (short) 1)));
+    t.attempt(
+        "describe alpha recreated",
+        () -> settled(() -> describe(admin, "alpha"), d -> !d.contains("1:leader")));
     t.attempt(
         "delete __consumer_offsets",
         () -> ok(admin.deleteTopics(List.of("__consumer_offsets")).all()));
+    t.attempt("delete defaults", () -> ok(admin.deleteTopics(List.of("defaults")).all()));
     t.record(
         "list topics at the end",
-        settled(() -> listTopics(admin), names -> !names.contains("alpha")));
+        settled(() -> listTopics(admin), names -> !names.contains("defaults")));
   }
 
   // --- helpers ---------------------------------------------------------------------------------
@@ -1147,12 +1167,20 @@ final class Scenario {
    */
   private static <T> T settled(Callable<T> observe, Predicate<T> done) throws Exception {
     long deadline = System.nanoTime() + WAIT.toNanos();
-    T seen = observe.call();
-    while (!done.test(seen) && System.nanoTime() < deadline) {
+    while (true) {
+      try {
+        T seen = observe.call();
+        if (done.test(seen) || System.nanoTime() > deadline) {
+          return seen;
+        }
+      } catch (Exception notYet) {
+        // e.g. a topic deleted and created again, not yet visible: observed again until the end
+        if (System.nanoTime() > deadline) {
+          throw notYet;
+        }
+      }
       Thread.sleep(50);
-      seen = observe.call();
     }
-    return seen;
   }
 
   private static String ok(org.apache.kafka.common.KafkaFuture<?> f) throws Exception {
