@@ -133,6 +133,42 @@ class RedisDifferentialTest {
     assertThat(actual).isEqualTo(expected);
   }
 
+  /** A redis-py session (the most used Python client) prints the same results against both. */
+  @Test
+  void redisPySessionMatches() throws Exception {
+    Path python = Path.of("/usr/bin/python3");
+    assumeTrue(
+        new ProcessBuilder(python.toString(), "-c", "import redis").start().waitFor() == 0,
+        "python3-redis not installed");
+    Path script = Files.createTempFile("redis-py-session", ".py");
+    try (InputStream in = getClass().getResourceAsStream("/redis-py-session.py")) {
+      Files.write(script, in.readAllBytes());
+    }
+    try {
+      String expected = python(python, script, redisPort);
+      String actual = python(python, script, cache.engine().address().getPort());
+      assertThat(expected).startsWith("[True, b'1'");
+      assertThat(actual).isEqualTo(expected);
+    } finally {
+      Files.delete(script);
+    }
+  }
+
+  private static String python(Path python, Path script, int port) throws Exception {
+    ProcessBuilder pb =
+        new ProcessBuilder(python.toString(), script.toString(), Integer.toString(port))
+            .redirectErrorStream(true);
+    // Python randomises bytes hashing per process: sets would print in different orders
+    pb.environment().put("PYTHONHASHSEED", "0");
+    Process p = pb.start();
+    String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IOException("python timed out");
+    }
+    return text;
+  }
+
   private static String redisCli(int port, String input) throws Exception {
     Process p =
         new ProcessBuilder("redis-cli", "-3", "--no-raw", "-p", Integer.toString(port))
