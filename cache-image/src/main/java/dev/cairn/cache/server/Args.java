@@ -39,8 +39,24 @@ public final class Args {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
+  /**
+   * Redis's shared integers: the stored text of 0..9999 is one array each, so counters do not
+   * allocate. Safe because stored values are never changed in place (every command that edits a
+   * string builds a new array, and COPY already shares values).
+   */
+  private static final byte[][] SHARED_INTEGERS = new byte[10_000][];
+
+  static {
+    for (int i = 0; i < SHARED_INTEGERS.length; i++) {
+      SHARED_INTEGERS[i] = Integer.toString(i).getBytes(StandardCharsets.US_ASCII);
+    }
+  }
+
   /** Decimal digits of v, written straight into the array (INCR's hot path). */
   public static byte[] bytes(long v) {
+    if (v >= 0 && v < SHARED_INTEGERS.length) {
+      return SHARED_INTEGERS[(int) v];
+    }
     if (v == Long.MIN_VALUE) {
       return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
     }
