@@ -93,7 +93,7 @@ cairn.admin.host=127.0.0.1
 cairn.admin.port=19404
 group.initial.rebalance.delay.ms=0
 CFG
-  java -Xmx1g -jar "$CAIRN_JAR" "$WORK/cairn.properties" > "$WORK/cairn.log" 2>&1 &
+  java -Xmx1g -Dio.netty.leakDetection.level=disabled -jar "$CAIRN_JAR" "$WORK/cairn.properties" > "$WORK/cairn.log" 2>&1 &
   SERVER_PID=$!
   wait_port
   sleep 1

@@ -56,7 +56,7 @@ java $JVM_OPTS -cp "bench/target/cairn-bench.jar:bench/target/lib/*" \
   org.apache.zookeeper.server.ZooKeeperServerMain "$WORK/zk.cfg" > "$WORK/zk.log" 2>&1 &
 PIDS+=($!)
 # shellcheck disable=SC2086
-java $JVM_OPTS -jar coord-image/target/cairn-coord.jar "$WORK/cairn.cfg" > "$WORK/cairn.log" 2>&1 &
+java $JVM_OPTS -Dio.netty.leakDetection.level=disabled -jar coord-image/target/cairn-coord.jar "$WORK/cairn.cfg" > "$WORK/cairn.log" 2>&1 &
 PIDS+=($!)
 
 await_ruok() { # port
