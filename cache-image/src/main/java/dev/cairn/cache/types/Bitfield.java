@@ -97,6 +97,7 @@ public final class Bitfield {
       }
       v = Arrays.copyOf(v, (int) Math.max(v.length, needed));
     }
+    boolean grown = writes && (old == null || v.length != old.length);
     c.reply.array(ops.size());
     boolean changed = false;
     for (Op op : ops) {
@@ -118,12 +119,16 @@ public final class Bitfield {
       }
       long next = over != 0 ? limit[0] : target + incr;
       write(v, op.offset(), op.bits(), next);
-      changed = true;
+      // as Redis: a write counts as a change if it changed the field or created/grew the string
+      changed |= grown || next != current;
       c.reply.integer(op.kind() == Kind.SET ? current : next);
     }
-    if (writes && (changed || old == null || v.length != old.length)) {
+    if (changed || grown) {
+      // as Redis: the key is created or grown even if every write failed, announced only on change
       db.set(a[1], v, true);
-      c.server.notify(db, a[1], '$', "setbit");
+      if (changed) {
+        c.server.notify(db, a[1], '$', "setbit");
+      }
     }
   }
 

@@ -89,6 +89,10 @@ public final class Lists {
       }
       return;
     }
+    if (count == 0) {
+      c.reply.array(0);
+      return;
+    }
     db.lookupWrite(a[1]);
     if (count < 0) {
       c.reply.bulk(left ? l.removeFirst() : l.removeLast());
@@ -366,7 +370,6 @@ public final class Lists {
     ListValue dl = Values.list(db.peek(dst));
     db.lookupWrite(src);
     byte[] v = fromLeft ? sl.removeFirst() : sl.removeLast();
-    c.server.notify(db, src, 'l', fromLeft ? "lpop" : "rpop");
     if (dl == null && Arrays.equals(src, dst)) {
       dl = sl;
     }
@@ -381,7 +384,9 @@ public final class Lists {
     } else {
       dl.addLast(v);
     }
+    // as Redis: the push is announced before the pop
     c.server.notify(db, dst, 'l', toLeft ? "lpush" : "rpush");
+    c.server.notify(db, src, 'l', fromLeft ? "lpop" : "rpop");
     if (sl.size() == 0 && sl != dl) {
       deleteIfEmpty(c, db, se, sl);
     }

@@ -250,17 +250,17 @@ public final class Sets {
     return out;
   }
 
-  private static void store(Client c, byte[] dest, List<byte[]> members) {
+  private static void store(Client c, byte[] dest, List<byte[]> members, String event) {
     Database db = c.db();
-    db.delete(dest);
+    boolean existed = db.delete(dest);
     if (!members.isEmpty()) {
       Dict s = new Dict(Dict.Kind.SET);
       for (byte[] m : members) {
         s.put(m, null);
       }
       db.add(dest, s);
-      c.server.notify(db, dest, 's', "sinterstore");
-    } else {
+      c.server.notify(db, dest, 's', event);
+    } else if (existed) {
       c.server.notify(db, dest, 'g', "del");
     }
     c.reply.integer(members.size());
@@ -279,15 +279,15 @@ public final class Sets {
   }
 
   public static void sinterstore(Client c, byte[][] a) {
-    store(c, a[1], compute(c, a, 2, a.length, Op.INTER, 0));
+    store(c, a[1], compute(c, a, 2, a.length, Op.INTER, 0), "sinterstore");
   }
 
   public static void sunionstore(Client c, byte[][] a) {
-    store(c, a[1], compute(c, a, 2, a.length, Op.UNION, 0));
+    store(c, a[1], compute(c, a, 2, a.length, Op.UNION, 0), "sunionstore");
   }
 
   public static void sdiffstore(Client c, byte[][] a) {
-    store(c, a[1], compute(c, a, 2, a.length, Op.DIFF, 0));
+    store(c, a[1], compute(c, a, 2, a.length, Op.DIFF, 0), "sdiffstore");
   }
 
   /** SINTERCARD numkeys key [key ...] [LIMIT limit]. */

@@ -535,7 +535,13 @@ public final class SortedSets {
       z.remove(n.member);
     }
     if (!nodes.isEmpty()) {
-      c.server.notify(db, a[1], 'z', "zrembyscore");
+      String event =
+          switch (by) {
+            case RANK -> "zremrangebyrank";
+            case SCORE -> "zremrangebyscore";
+            case LEX -> "zremrangebylex";
+          };
+      c.server.notify(db, a[1], 'z', event);
       deleteIfEmpty(c, a[1], z);
     }
     c.reply.integer(nodes.size());
@@ -875,7 +881,7 @@ public final class SortedSets {
 
   private static void store(Client c, byte[] dest, List<Scored> out, String event) {
     Database db = c.db();
-    db.delete(dest);
+    boolean existed = db.delete(dest);
     if (!out.isEmpty()) {
       ZSet z = new ZSet();
       for (Scored s : out) {
@@ -883,7 +889,7 @@ public final class SortedSets {
       }
       db.add(dest, z);
       c.server.notify(db, dest, 'z', event);
-    } else {
+    } else if (existed) {
       c.server.notify(db, dest, 'g', "del");
     }
     c.reply.integer(out.size());

@@ -75,6 +75,9 @@ public final class Strings {
       db.setExpire(n, expireAt);
     }
     c.server.notify(db, a[1], '$', "set");
+    if (expireAt >= 0) {
+      c.server.notify(db, a[1], 'g', "expire");
+    }
     if (get) {
       c.reply.bulk(old);
     } else {
@@ -132,6 +135,7 @@ public final class Strings {
     KeyEntry e = db.set(a[1], a[3], false);
     db.setExpire(e, at);
     c.server.notify(db, a[1], '$', "set");
+    c.server.notify(db, a[1], 'g', "expire");
     c.reply.ok();
   }
 

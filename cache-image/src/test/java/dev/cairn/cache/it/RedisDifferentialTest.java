@@ -78,14 +78,7 @@ class RedisDifferentialTest {
 
   @Test
   void everyReplyMatchesRedis() throws IOException {
-    List<String> script;
-    try (InputStream in = getClass().getResourceAsStream("/redis-differential.txt")) {
-      script =
-          new String(in.readAllBytes(), StandardCharsets.UTF_8)
-              .lines()
-              .filter(l -> !l.isBlank() && !l.startsWith("#"))
-              .toList();
-    }
+    List<String> script = script();
     List<String> differences = new ArrayList<>();
     int errors = 0;
     try (Jedis reference = new Jedis("127.0.0.1", redisPort);
@@ -117,20 +110,80 @@ class RedisDifferentialTest {
   @Test
   void resp3RepliesPrintTheSameInRedisCli() throws Exception {
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/redis-cli")), "redis-cli not installed");
-    String input;
-    try (InputStream in = getClass().getResourceAsStream("/redis-differential.txt")) {
-      input =
-          new String(in.readAllBytes(), StandardCharsets.UTF_8)
-              .lines()
-              .filter(l -> !l.isBlank() && !l.startsWith("#"))
-              .filter(l -> !l.matches("(?i)(P?UNSUBSCRIBE|PUBLISH|PUBSUB).*"))
-              .map(l -> l + "\nECHO ----")
-              .collect(Collectors.joining("\n", "FLUSHALL\n", "\n"));
-    }
+    String input =
+        script().stream()
+            .filter(l -> !l.matches("(?i)(P?UNSUBSCRIBE|PUBLISH|PUBSUB).*"))
+            .map(l -> l + "\nECHO ----")
+            .collect(Collectors.joining("\n", "FLUSHALL\n", "\n"));
     String expected = redisCli(redisPort, input);
     String actual = redisCli(cache.engine().address().getPort(), input);
     assertThat(expected).contains("(double)", "1#", "(nil)");
     assertThat(actual).isEqualTo(expected);
+  }
+
+  /**
+   * Keyspace notifications: with {@code notify-keyspace-events KEA}, the script produces the same
+   * events, in the same order, on both servers (event names, keys, set-then-expire pairs, no event
+   * for a write that changed nothing).
+   */
+  @Test
+  void keyspaceEventsMatchRedis() throws Exception {
+    List<String> script = script();
+    int[] ports = {redisPort, cache.engine().address().getPort()};
+    List<List<String>> events = new ArrayList<>();
+    for (int port : ports) {
+      try (Jedis admin = new Jedis("127.0.0.1", port)) {
+        admin.flushAll();
+        admin.configSet("notify-keyspace-events", "KEA");
+      }
+      List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+      java.util.concurrent.CountDownLatch subscribed = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+      var listener =
+          new redis.clients.jedis.JedisPubSub() {
+            @Override
+            public void onPSubscribe(String pattern, int count) {
+              subscribed.countDown();
+            }
+
+            @Override
+            public void onPMessage(String pattern, String channel, String message) {
+              if (message.equals("end-of-script")) {
+                ended.countDown();
+              } else {
+                seen.add(channel.substring(channel.indexOf(':') + 1) + " " + message);
+              }
+            }
+          };
+      Jedis subscriber = new Jedis("127.0.0.1", port);
+      Thread t = new Thread(() -> subscriber.psubscribe(listener, "__keyevent@*"));
+      t.start();
+      try (Jedis client = new Jedis("127.0.0.1", port)) {
+        assertThat(subscribed.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        for (String line : script) {
+          run(client, line);
+        }
+        client.set("end-of-script", "x");
+        assertThat(ended.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        listener.punsubscribe();
+        t.join(10_000);
+        client.configSet("notify-keyspace-events", "");
+      } finally {
+        subscriber.close();
+      }
+      events.add(List.copyOf(seen));
+    }
+    assertThat(events.get(0)).hasSizeGreaterThan(150).contains("expire se", "sortstore dst");
+    assertThat(events.get(1)).containsExactlyElementsOf(events.get(0));
+  }
+
+  private List<String> script() throws IOException {
+    try (InputStream in = getClass().getResourceAsStream("/redis-differential.txt")) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+          .lines()
+          .filter(l -> !l.isBlank() && !l.startsWith("#"))
+          .toList();
+    }
   }
 
   /** A redis-py session (the most used Python client) prints the same results against both. */
