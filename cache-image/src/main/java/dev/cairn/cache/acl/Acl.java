@@ -96,8 +96,8 @@ public final class Acl {
     boolean patterns = command.equals("psubscribe");
     int last =
         switch (command) {
-          case "publish" -> 1;
-          case "subscribe", "psubscribe" -> argv.length - 1;
+          case "publish", "spublish" -> 1;
+          case "subscribe", "psubscribe", "ssubscribe" -> argv.length - 1;
           default -> 0;
         };
     for (int i = 1; i <= last; i++) {

@@ -12,14 +12,34 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Channel and pattern subscriptions and message delivery. Channel names are kept as ISO-8859-1
- * strings (one char per byte, so binary names round-trip). Messages are written to subscribers'
- * output at once, as RESP2 arrays or RESP3 push frames per subscriber.
+ * Channel, pattern and shard-channel subscriptions and message delivery. Channel names are kept as
+ * ISO-8859-1 strings (one char per byte, so binary names round-trip). Messages are written to
+ * subscribers' output at once, as RESP2 arrays or RESP3 push frames per subscriber.
+ *
+ * <p>Shard channels (SSUBSCRIBE/SPUBLISH, Redis 7) are a namespace of their own: on a single node
+ * every slot is local, so they behave like channels without patterns, with "smessage" frames and
+ * their own subscription count.
  */
 public final class PubSub {
+  /** The three kinds of subscription and the words Redis uses for them. */
+  public enum Kind {
+    CHANNEL("subscribe", "unsubscribe"),
+    PATTERN("psubscribe", "punsubscribe"),
+    SHARD("ssubscribe", "sunsubscribe");
+
+    final String subscribe;
+    final String unsubscribe;
+
+    Kind(String subscribe, String unsubscribe) {
+      this.subscribe = subscribe;
+      this.unsubscribe = unsubscribe;
+    }
+  }
+
   private final Server server;
   private final Map<String, Set<Client>> channels = new LinkedHashMap<>();
   private final Map<String, Set<Client>> patterns = new LinkedHashMap<>();
+  private final Map<String, Set<Client>> shardChannels = new LinkedHashMap<>();
 
   public PubSub(Server server) {
     this.server = server;
@@ -37,42 +57,58 @@ public final class PubSub {
     return channels.keySet();
   }
 
+  public Set<String> shardChannels() {
+    return shardChannels.keySet();
+  }
+
+  private Map<String, Set<Client>> index(Kind kind) {
+    return switch (kind) {
+      case CHANNEL -> channels;
+      case PATTERN -> patterns;
+      case SHARD -> shardChannels;
+    };
+  }
+
+  /** The count a (un)subscribe confirmation carries: shard subscriptions are counted apart. */
+  private static int count(Client c, Kind kind) {
+    return kind == Kind.SHARD ? c.shardSubscriptions() : c.subscriptions();
+  }
+
   public int patternCount() {
     return patterns.size();
   }
 
-  public int subscribers(String channel) {
-    Set<Client> s = channels.get(channel);
+  public int subscribers(Kind kind, String channel) {
+    Set<Client> s = index(kind).get(channel);
     return s == null ? 0 : s.size();
   }
 
   /** Adds subscriptions and confirms each, as Redis: [subscribe, channel, count]. */
-  public void subscribe(Client c, Set<String> own, boolean pattern, byte[][] names, int from) {
-    Map<String, Set<Client>> index = pattern ? patterns : channels;
+  public void subscribe(Client c, Set<String> own, Kind kind, byte[][] names, int from) {
+    Map<String, Set<Client>> index = index(kind);
     for (int i = from; i < names.length; i++) {
       String n = name(names[i]);
       if (own.add(n)) {
         index.computeIfAbsent(n, k -> new LinkedHashSet<>()).add(c);
       }
       c.reply.push(3);
-      c.reply.bulk(pattern ? "psubscribe" : "subscribe");
+      c.reply.bulk(kind.subscribe);
       c.reply.bulk(names[i]);
-      c.reply.integer(c.subscriptions());
+      c.reply.integer(count(c, kind));
     }
   }
 
   /** Removes the named subscriptions, or all of them if none are named. */
-  public void unsubscribe(Client c, Set<String> own, boolean pattern, byte[][] names, int from) {
-    Map<String, Set<Client>> index = pattern ? patterns : channels;
-    String kind = pattern ? "punsubscribe" : "unsubscribe";
+  public void unsubscribe(Client c, Set<String> own, Kind kind, byte[][] names, int from) {
+    Map<String, Set<Client>> index = index(kind);
     List<String> targets = new ArrayList<>();
     if (names.length <= from) {
       targets.addAll(own);
       if (targets.isEmpty()) {
         c.reply.push(3);
-        c.reply.bulk(kind);
+        c.reply.bulk(kind.unsubscribe);
         c.reply.nullBulk();
-        c.reply.integer(c.subscriptions());
+        c.reply.integer(count(c, kind));
         return;
       }
     } else {
@@ -91,9 +127,9 @@ public final class PubSub {
         }
       }
       c.reply.push(3);
-      c.reply.bulk(kind);
+      c.reply.bulk(kind.unsubscribe);
       c.reply.bulk(bytes(n));
-      c.reply.integer(c.subscriptions());
+      c.reply.integer(count(c, kind));
     }
   }
 
@@ -104,8 +140,12 @@ public final class PubSub {
     for (String n : c.subscribedPatterns()) {
       remove(patterns, n, c);
     }
+    for (String n : c.subscribedShardChannels()) {
+      remove(shardChannels, n, c);
+    }
     c.subscribedChannels().clear();
     c.subscribedPatterns().clear();
+    c.subscribedShardChannels().clear();
   }
 
   private static void remove(Map<String, Set<Client>> index, String n, Client c) {
@@ -116,6 +156,22 @@ public final class PubSub {
         index.remove(n);
       }
     }
+  }
+
+  /** SPUBLISH: delivers to the shard channel's subscribers; returns how many received it. */
+  public int publishShard(byte[] channel, byte[] message) {
+    Set<Client> subs = shardChannels.get(name(channel));
+    if (subs == null) {
+      return 0;
+    }
+    for (Client c : subs) {
+      c.reply.push(3);
+      c.reply.bulk("smessage");
+      c.reply.bulk(channel);
+      c.reply.bulk(message);
+      c.flush();
+    }
+    return subs.size();
   }
 
   /** Delivers a message; returns the number of receiving clients (as PUBLISH replies). */

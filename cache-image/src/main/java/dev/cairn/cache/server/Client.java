@@ -48,6 +48,7 @@ public final class Client {
   final List<Watch> watched = new ArrayList<>();
   final Set<String> channels = new LinkedHashSet<>();
   final Set<String> patterns = new LinkedHashSet<>();
+  final Set<String> shardChannels = new LinkedHashSet<>();
 
   /** While blocked: the command to retry, the keys waited on and the timeout timer. */
   byte[][] blockedArgv;
@@ -113,8 +114,23 @@ public final class Client {
     return patterns;
   }
 
+  public Set<String> subscribedShardChannels() {
+    return shardChannels;
+  }
+
+  /** Channel and pattern subscriptions (SUBSCRIBE's count). */
   public int subscriptions() {
     return channels.size() + patterns.size();
+  }
+
+  /** Shard-channel subscriptions (SSUBSCRIBE's count). */
+  public int shardSubscriptions() {
+    return shardChannels.size();
+  }
+
+  /** In subscribed mode: any kind of subscription. */
+  public boolean subscribed() {
+    return subscriptions() + shardSubscriptions() > 0;
   }
 
   /** Whether a command may block now (not inside MULTI/EXEC, not a retry that found nothing). */

@@ -300,6 +300,9 @@ final class Commands {
     def("unsubscribe", -1, "pubsub subscribed-ok", "", 0, 0, 0, ConnectionCommands::unsubscribe);
     def("punsubscribe", -1, "pubsub subscribed-ok", "", 0, 0, 0, ConnectionCommands::punsubscribe);
     def("publish", 3, "pubsub fast", "", 0, 0, 0, ConnectionCommands::publish);
+    def("ssubscribe", -2, "pubsub subscribed-ok", "", 0, 0, 0, ConnectionCommands::ssubscribe);
+    def("sunsubscribe", -1, "pubsub subscribed-ok", "", 0, 0, 0, ConnectionCommands::sunsubscribe);
+    def("spublish", 3, "pubsub fast", "", 0, 0, 0, ConnectionCommands::spublish);
     def("pubsub", -2, "pubsub", "", 0, 0, 0, ConnectionCommands::pubsub);
     def("monitor", 1, "admin", "", 0, 0, 0, ConnectionCommands::monitor);
     def("shutdown", -1, "admin", "", 0, 0, 0, AdminCommands::shutdown);

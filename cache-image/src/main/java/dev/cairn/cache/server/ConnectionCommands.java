@@ -3,6 +3,7 @@ package dev.cairn.cache.server;
 import static dev.cairn.cache.server.Args.is;
 
 import dev.cairn.cache.acl.User;
+import dev.cairn.cache.pubsub.PubSub;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,7 +25,7 @@ public final class ConnectionCommands {
     if (a.length > 2) {
       throw Args.wrongArgs("ping");
     }
-    if (c.subscriptions() > 0 && c.reply.protocol() == 2) {
+    if (c.subscribed() && c.reply.protocol() == 2) {
       c.reply.array(2);
       c.reply.bulk("pong");
       c.reply.bulk(a.length == 2 ? a[1] : new byte[0]);
@@ -177,7 +178,7 @@ public final class ConnectionCommands {
         StringBuilder sb = new StringBuilder();
         String type = a.length == 4 && is(a[2], "type") ? Args.lower(a[3]) : null;
         for (Client x : c.server.clients()) {
-          if (type != null && !type.equals(x.subscriptions() > 0 ? "pubsub" : "normal")) {
+          if (type != null && !type.equals(x.subscribed() ? "pubsub" : "normal")) {
             continue;
           }
           sb.append(describe(x)).append('\n');
@@ -282,7 +283,7 @@ public final class ConnectionCommands {
   static String describe(Client x) {
     long now = System.currentTimeMillis();
     String flags =
-        (x.subscriptions() > 0 ? "P" : "")
+        (x.subscribed() ? "P" : "")
             + (x.multi != null ? "x" : "")
             + (x.blocked() ? "b" : "")
             + (x.noEvict ? "e" : "");
@@ -306,7 +307,9 @@ public final class ConnectionCommands {
         + x.channels.size()
         + " psub="
         + x.patterns.size()
-        + " ssub=0 multi="
+        + " ssub="
+        + x.shardChannels.size()
+        + " multi="
         + (x.multi == null ? -1 : x.multi.size())
         + " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem="
         + x.reply.pending()
@@ -439,57 +442,67 @@ public final class ConnectionCommands {
   // ---- pub/sub ----
 
   public static void subscribe(Client c, byte[][] a) {
-    c.server.pubsub.subscribe(c, c.channels, false, a, 1);
+    c.server.pubsub.subscribe(c, c.channels, PubSub.Kind.CHANNEL, a, 1);
   }
 
   public static void psubscribe(Client c, byte[][] a) {
-    c.server.pubsub.subscribe(c, c.patterns, true, a, 1);
+    c.server.pubsub.subscribe(c, c.patterns, PubSub.Kind.PATTERN, a, 1);
   }
 
   public static void unsubscribe(Client c, byte[][] a) {
-    c.server.pubsub.unsubscribe(c, c.channels, false, a, 1);
+    c.server.pubsub.unsubscribe(c, c.channels, PubSub.Kind.CHANNEL, a, 1);
   }
 
   public static void punsubscribe(Client c, byte[][] a) {
-    c.server.pubsub.unsubscribe(c, c.patterns, true, a, 1);
+    c.server.pubsub.unsubscribe(c, c.patterns, PubSub.Kind.PATTERN, a, 1);
   }
 
   public static void publish(Client c, byte[][] a) {
     c.reply.integer(c.server.pubsub.publish(a[1], a[2]));
   }
 
-  /** PUBSUB CHANNELS [pattern] | NUMSUB [channel ...] | NUMPAT. */
+  public static void ssubscribe(Client c, byte[][] a) {
+    c.server.pubsub.subscribe(c, c.shardChannels, PubSub.Kind.SHARD, a, 1);
+  }
+
+  public static void sunsubscribe(Client c, byte[][] a) {
+    c.server.pubsub.unsubscribe(c, c.shardChannels, PubSub.Kind.SHARD, a, 1);
+  }
+
+  public static void spublish(Client c, byte[][] a) {
+    c.reply.integer(c.server.pubsub.publishShard(a[1], a[2]));
+  }
+
+  private static void channels(Client c, byte[][] a, java.util.Set<String> names) {
+    List<byte[]> out = new ArrayList<>();
+    for (String ch : names) {
+      byte[] b = ch.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+      if (a.length < 3 || dev.cairn.cache.db.Glob.match(a[2], b, false)) {
+        out.add(b);
+      }
+    }
+    c.reply.bulks(out, out.size());
+  }
+
+  private static void numsub(Client c, byte[][] a, PubSub.Kind kind) {
+    c.reply.map(a.length - 2);
+    for (int i = 2; i < a.length; i++) {
+      c.reply.bulk(a[i]);
+      c.reply.integer(
+          c.server.pubsub.subscribers(
+              kind, new String(a[i], java.nio.charset.StandardCharsets.ISO_8859_1)));
+    }
+  }
+
+  /** PUBSUB CHANNELS [pattern] | NUMSUB [channel ...] | NUMPAT | SHARDCHANNELS | SHARDNUMSUB. */
   public static void pubsub(Client c, byte[][] a) {
     String sub = Args.lower(a[1]);
     switch (sub) {
-      case "channels" -> {
-        List<byte[]> out = new ArrayList<>();
-        for (String ch : c.server.pubsub.channels()) {
-          byte[] b = ch.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-          if (a.length < 3 || dev.cairn.cache.db.Glob.match(a[2], b, false)) {
-            out.add(b);
-          }
-        }
-        c.reply.bulks(out, out.size());
-      }
-      case "numsub" -> {
-        c.reply.map(a.length - 2);
-        for (int i = 2; i < a.length; i++) {
-          c.reply.bulk(a[i]);
-          c.reply.integer(
-              c.server.pubsub.subscribers(
-                  new String(a[i], java.nio.charset.StandardCharsets.ISO_8859_1)));
-        }
-      }
+      case "channels" -> channels(c, a, c.server.pubsub.channels());
+      case "shardchannels" -> channels(c, a, c.server.pubsub.shardChannels());
+      case "numsub" -> numsub(c, a, PubSub.Kind.CHANNEL);
+      case "shardnumsub" -> numsub(c, a, PubSub.Kind.SHARD);
       case "numpat" -> c.reply.integer(c.server.pubsub.patternCount());
-      case "shardchannels" -> c.reply.array(0);
-      case "shardnumsub" -> {
-        c.reply.map(a.length - 2);
-        for (int i = 2; i < a.length; i++) {
-          c.reply.bulk(a[i]);
-          c.reply.integer(0);
-        }
-      }
       default ->
           throw new CommandError(
               "ERR unknown subcommand '" + Args.str(a[1]) + "'. Try PUBSUB HELP.");

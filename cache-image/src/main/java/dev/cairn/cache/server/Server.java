@@ -63,6 +63,11 @@ public final class Server implements Keyspace.Listener {
   final InstantaneousRate inputRate = new InstantaneousRate();
   final InstantaneousRate outputRate = new InstantaneousRate();
 
+  /** Commands whose first argument is a subcommand: CLIENT LIST shows them as "client|list". */
+  private static final java.util.Set<String> CONTAINERS =
+      java.util.Set.of(
+          "acl", "client", "command", "config", "latency", "memory", "object", "pubsub", "slowlog");
+
   /** A key some client WATCHes. */
   private record WatchKey(int db, String key) {}
 
@@ -165,7 +170,7 @@ public final class Server implements Keyspace.Listener {
     }
     long now = System.currentTimeMillis();
     for (Client c : List.copyOf(clients.values())) {
-      if (!c.blocked() && c.subscriptions() == 0 && now - c.lastInteraction > timeoutMillis) {
+      if (!c.blocked() && !c.subscribed() && now - c.lastInteraction > timeoutMillis) {
         log.debug("cache client id={} addr={} closed: idle past timeout", c.id, c.address());
         c.close();
       }
@@ -197,7 +202,7 @@ public final class Server implements Keyspace.Listener {
 
   /** Closes a client whose pending output exceeds its class's hard limit. */
   void checkOutputLimit(Client c) {
-    long limit = c.subscriptions() > 0 ? pubsubOutputLimit : normalOutputLimit;
+    long limit = c.subscribed() ? pubsubOutputLimit : normalOutputLimit;
     if (limit > 0 && c.outputPending() > limit) {
       log.warn(
           "cache client id={} addr={} closed: output buffer over {} bytes",
@@ -235,7 +240,7 @@ public final class Server implements Keyspace.Listener {
       reject(c, cmd, denied);
       return true;
     }
-    if (c.subscriptions() > 0 && c.reply.protocol() == 2 && !cmd.has(Command.Flag.SUBSCRIBED_OK)) {
+    if (c.subscribed() && c.reply.protocol() == 2 && !cmd.has(Command.Flag.SUBSCRIBED_OK)) {
       reject(
           c,
           cmd,
@@ -293,7 +298,10 @@ public final class Server implements Keyspace.Listener {
   void call(Client c, Command cmd, byte[][] argv) {
     long start = System.nanoTime();
     blocking.current(cmd, argv);
-    c.lastCommand = cmd.name();
+    c.lastCommand =
+        argv.length > 1 && CONTAINERS.contains(cmd.name())
+            ? cmd.name() + "|" + Args.lower(argv[1])
+            : cmd.name();
     try {
       cmd.handler().handle(c, argv);
     } catch (CommandError e) {

@@ -46,6 +46,29 @@ class TransactionsAndPubSubTest {
   }
 
   @Test
+  void shardChannelsAreTheirOwnNamespace() throws Exception {
+    try (java.net.Socket subscriber =
+        new java.net.Socket("127.0.0.1", cache.engine().address().getPort())) {
+      subscriber.setSoTimeout(5_000);
+      var in = subscriber.getInputStream();
+      subscriber.getOutputStream().write("SSUBSCRIBE orders\r\n".getBytes());
+      String confirmed = "*3\r\n$10\r\nssubscribe\r\n$6\r\norders\r\n:1\r\n";
+      assertThat(new String(in.readNBytes(confirmed.length()))).isEqualTo(confirmed);
+      redis.clients.jedis.commands.ProtocolCommand spublish = () -> "SPUBLISH".getBytes();
+      assertThat(jedis.publish("orders", "not for shard subscribers")).isZero();
+      assertThat(jedis.sendCommand(spublish, "orders", "o-1")).isEqualTo(1L);
+      String message = "*3\r\n$8\r\nsmessage\r\n$6\r\norders\r\n$3\r\no-1\r\n";
+      assertThat(new String(in.readNBytes(message.length()))).isEqualTo(message);
+      assertThat(jedis.pubsubShardChannels()).containsExactly("orders");
+      assertThat(jedis.pubsubShardNumSub("orders")).containsEntry("orders", 1L);
+      assertThat(jedis.pubsubChannels()).doesNotContain("orders");
+      subscriber.getOutputStream().write("SUNSUBSCRIBE\r\n".getBytes());
+      String left = "*3\r\n$12\r\nsunsubscribe\r\n$6\r\norders\r\n:0\r\n";
+      assertThat(new String(in.readNBytes(left.length()))).isEqualTo(left);
+    }
+  }
+
+  @Test
   void execRunsQueuedCommandsAndRuntimeErrorsDoNotRollBack() {
     jedis.set("s", "text");
     Transaction tx = jedis.multi();
