@@ -128,6 +128,56 @@ public final class CacheConfig {
               ACLFILE,
               IO_THREADS));
 
+  /**
+   * Why CONFIG SET refuses {@code value} for {@code name}, worded as Redis words it (scripts and
+   * tools match on these phrases); null where Redis has no fixed phrase and ours stands.
+   */
+  public static String refusal(String name, String value) {
+    if (name.equals("notify-keyspace-events")) {
+      return "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
+    }
+    String allowed =
+        SCHEMA.keys().stream()
+            .filter(k -> k.name().equals(name))
+            .map(k -> k.parser().allowed())
+            .findFirst()
+            .orElse("");
+    if (allowed.startsWith("a size in bytes")) {
+      long bytes;
+      try {
+        bytes = dev.cairn.common.config.Parsers.parseBytes(value);
+      } catch (RuntimeException e) {
+        return "argument must be a memory value";
+      }
+      if (bytes < 0) {
+        return "argument must be a memory value";
+      }
+      return range(allowed);
+    }
+    if (allowed.equals(bool().allowed())) {
+      return "argument must be 'yes' or 'no'";
+    }
+    if (allowed.startsWith("one of ")) {
+      return "argument(s) must be one of the following: " + allowed.substring("one of ".length());
+    }
+    if (allowed.startsWith("an integer in [")) {
+      try {
+        Long.parseLong(value);
+      } catch (NumberFormatException e) {
+        return "argument couldn't be parsed into an integer";
+      }
+      return range(allowed);
+    }
+    return null;
+  }
+
+  /** Redis's range phrase from our "... in [min, max]". */
+  private static String range(String allowed) {
+    String[] bounds =
+        allowed.substring(allowed.lastIndexOf('[') + 1, allowed.length() - 1).split(", ");
+    return "argument must be between " + bounds[0] + " and " + bounds[1] + " inclusive";
+  }
+
   /** Keys CONFIG SET may not change while running (Redis's IMMUTABLE_CONFIG). */
   public static final Set<String> IMMUTABLE =
       Set.of(

@@ -2,16 +2,19 @@ package dev.cairn.cache.db;
 
 import java.util.Locale;
 
-/** The eight maxmemory-policy values and which keys each may evict. */
+/**
+ * The eight maxmemory-policy values and which keys each may evict, in the order Redis lists them
+ * (CONFIG SET's error names them in this order).
+ */
 public enum EvictionPolicy {
-  NOEVICTION,
-  ALLKEYS_LRU,
   VOLATILE_LRU,
-  ALLKEYS_LFU,
   VOLATILE_LFU,
-  ALLKEYS_RANDOM,
   VOLATILE_RANDOM,
-  VOLATILE_TTL;
+  VOLATILE_TTL,
+  ALLKEYS_LRU,
+  ALLKEYS_LFU,
+  ALLKEYS_RANDOM,
+  NOEVICTION;
 
   /** The config spelling, e.g. "allkeys-lru". */
   public String configName() {

@@ -105,11 +105,12 @@ public final class AdminCommands {
       try {
         next = next.with(name, value);
       } catch (ConfigException e) {
+        String reason = CacheConfig.refusal(name, value);
         throw new CommandError(
             "ERR CONFIG SET failed (possibly related to argument '"
                 + name
                 + "') - "
-                + e.getMessage());
+                + (reason == null ? e.getMessage() : reason));
       }
     }
     c.server.apply(next);

@@ -308,6 +308,12 @@ public final class Server implements Keyspace.Listener {
       cmd.stats().failed++;
       errorReplies++;
       c.reply.error(e.getMessage());
+    } catch (RuntimeException e) {
+      // A bug must cost one command, not the connection or the server.
+      log.error("cache client id={} command '{}' failed", c.id, cmd.name(), e);
+      cmd.stats().failed++;
+      errorReplies++;
+      c.reply.error("ERR internal error running '" + cmd.name() + "': " + e);
     }
     long nanos = System.nanoTime() - start;
     monitors.feed(c, cmd, argv);
