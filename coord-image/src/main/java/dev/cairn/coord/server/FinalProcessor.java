@@ -280,7 +280,7 @@ public final class FinalProcessor implements RequestProcessor, Runnable {
     if (n == null) {
       throw new KeeperError(Err.NONODE);
     }
-    return new ExistsResponse(n.stat());
+    return new ExistsResponse(n.clientStat());
   }
 
   private Record getData(Request r, GetDataRequest q) throws KeeperError {
@@ -290,7 +290,7 @@ public final class FinalProcessor implements RequestProcessor, Runnable {
       tree.watches().add(q.getPath(), r.cnxn, WatchKind.DATA);
     }
     synchronized (n) {
-      return new GetDataResponse(n.data(), n.stat());
+      return new GetDataResponse(n.data(), n.clientStat());
     }
   }
 
@@ -303,7 +303,7 @@ public final class FinalProcessor implements RequestProcessor, Runnable {
     }
     synchronized (n) {
       if (stat != null) {
-        stat[0] = n.stat();
+        stat[0] = n.clientStat();
       }
       return n.children();
     }
@@ -314,7 +314,7 @@ public final class FinalProcessor implements RequestProcessor, Runnable {
     Acls.check(n.acl(), Perms.READ | Perms.ADMIN, r.auth);
     synchronized (n) {
       boolean admin = Acls.allows(n.acl(), Perms.ADMIN, r.auth);
-      return new GetACLResponse(admin ? n.acl() : Acls.redacted(n.acl()), n.stat());
+      return new GetACLResponse(admin ? n.acl() : Acls.redacted(n.acl()), n.clientStat());
     }
   }
 

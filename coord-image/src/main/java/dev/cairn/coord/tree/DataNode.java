@@ -55,6 +55,7 @@ public final class DataNode {
     this.aversion = s.getAversion();
   }
 
+  /** The persisted stat: what snapshots store and the request pipeline reasons with. */
   public synchronized Stat stat() {
     return new Stat(
         czxid,
@@ -67,6 +68,28 @@ public final class DataNode {
         ephemeralOwner,
         data == null ? 0 : data.length,
         childCount(),
+        pzxid);
+  }
+
+  /**
+   * The stat as a client sees it, derived from the persisted one as ZooKeeper's {@code
+   * DataNode.copyStat} does: the stored cversion counts child creates only, while clients see the
+   * number of child changes, creates and deletes ({@code 2 * creates - children}); and containers
+   * and TTL nodes show ephemeralOwner 0 (only a session owner is shown).
+   */
+  public synchronized Stat clientStat() {
+    int children = childCount();
+    return new Stat(
+        czxid,
+        mzxid,
+        ctime,
+        mtime,
+        version,
+        cversion * 2 - children,
+        aversion,
+        EphemeralOwner.isSession(ephemeralOwner) ? ephemeralOwner : 0,
+        data == null ? 0 : data.length,
+        children,
         pzxid);
   }
 

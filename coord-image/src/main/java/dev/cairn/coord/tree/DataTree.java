@@ -280,7 +280,7 @@ public final class DataTree {
     }
     watches.trigger(path, EventType.NODE_CREATED, zxid);
     watches.trigger(parentPath, EventType.NODE_CHILDREN_CHANGED, zxid);
-    return child.stat();
+    return child.clientStat();
   }
 
   private void deleteNode(String path, long zxid) throws KeeperError {
@@ -329,7 +329,7 @@ public final class DataTree {
       node.version = version;
       node.mzxid = zxid;
       node.mtime = time;
-      stat = node.stat();
+      stat = node.clientStat();
     }
     watches.trigger(path, EventType.NODE_DATA_CHANGED, zxid);
     return stat;
@@ -343,7 +343,7 @@ public final class DataTree {
     synchronized (node) {
       node.acl = DataTree.OPEN_ACL.equals(acl) ? DataTree.OPEN_ACL : List.copyOf(acl);
       node.aversion = version;
-      return node.stat();
+      return node.clientStat();
     }
   }
 

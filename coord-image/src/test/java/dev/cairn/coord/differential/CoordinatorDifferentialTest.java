@@ -1,0 +1,82 @@
+package dev.cairn.coord.differential;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.common.testkit.EngineExtension;
+import dev.cairn.coord.CoordinatorConfig;
+import dev.cairn.coord.CoordinatorEngine;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The same script of ZooKeeper client calls ({@link ZkScript}) against Apache ZooKeeper's own
+ * server and against the coordinator: everything the client observed must be the same.
+ */
+class CoordinatorDifferentialTest {
+  /** Read by the reference server on every TTL create; the coordinator has its own setting. */
+  private static final String EXTENDED_TYPES = "zookeeper.extendedTypesEnabled";
+
+  @TempDir static Path dirs;
+  private static String previousExtendedTypes;
+
+  @BeforeAll
+  static void enableTtlOnTheReference() {
+    previousExtendedTypes = System.setProperty(EXTENDED_TYPES, "true");
+  }
+
+  @AfterAll
+  static void restoreProperty() {
+    if (previousExtendedTypes == null) {
+      System.clearProperty(EXTENDED_TYPES);
+    } else {
+      System.setProperty(EXTENDED_TYPES, previousExtendedTypes);
+    }
+  }
+
+  @Test
+  void clientObservesTheSameAsOnApacheZooKeeper() throws Exception {
+    Transcript reference;
+    try (ReferenceZooKeeper zookeeper = new ReferenceZooKeeper(dirs.resolve("zookeeper"))) {
+      reference = ZkScript.run(zookeeper.connectString());
+    }
+    CoordinatorEngine cairn =
+        new CoordinatorEngine(
+            CoordinatorConfig.builder(dirs.resolve("cairn"))
+                .clientPort(0)
+                .clientPortAddress("127.0.0.1")
+                .adminEnabled(false)
+                .set("extendedTypesEnabled", true)
+                .build());
+    Transcript candidate;
+    EngineExtension.startAndAwaitReady(cairn);
+    try {
+      candidate = ZkScript.run(cairn.connectString());
+    } finally {
+      cairn.stop(java.time.Duration.ZERO);
+    }
+
+    System.out.println("reference transcript:\n" + reference);
+    // Sanity: the script ran to its end on the reference and saw both successes and each error
+    // kind it is meant to provoke, so an equality of two empty or failed runs cannot pass.
+    assertThat(reference.observations()).hasSizeGreaterThan(80);
+    assertThat(reference.observations().values())
+        .anyMatch(v -> v.contains("!NODEEXISTS"))
+        .anyMatch(v -> v.contains("!NONODE"))
+        .anyMatch(v -> v.contains("!NOTEMPTY"))
+        .anyMatch(v -> v.contains("!BADVERSION"))
+        .anyMatch(v -> v.contains("!NOCHILDRENFOREPHEMERALS"))
+        .anyMatch(v -> v.contains("!INVALIDACL"))
+        .anyMatch(v -> v.contains("!NOAUTH"))
+        .anyMatch(v -> v.contains("NodeDataChanged /w"))
+        .anyMatch(v -> v.contains("NodeCreated /r/x/y"))
+        .anyMatch(v -> v.contains("NodeDeleted /ce"));
+    List<String> diff = candidate.differencesFrom(reference);
+    assertThat(diff)
+        .as("observations that differ from Apache ZooKeeper:\n%s", String.join("\n", diff))
+        .isEmpty();
+  }
+}
