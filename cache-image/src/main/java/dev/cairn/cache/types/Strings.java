@@ -233,8 +233,11 @@ public final class Strings {
     c.reply.integer(v == null ? 0 : v.length);
   }
 
+  /** Refuses a string longer than proto-max-bulk-len (or than a Java array can be). */
   private static void checkSize(Client c, long size) {
-    if (size > c.server.config().get(CacheConfig.PROTO_MAX_BULK_LEN)) {
+    if (size < 0
+        || size > c.server.config().get(CacheConfig.PROTO_MAX_BULK_LEN)
+        || size > Integer.MAX_VALUE - 8) {
       throw new CommandError("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
     }
   }
@@ -470,7 +473,8 @@ public final class Strings {
       c.reply.integer(old.length);
       return;
     }
-    checkSize(c, offset + value.length);
+    // offset near Long.MAX_VALUE would overflow the sum
+    checkSize(c, offset > Long.MAX_VALUE - value.length ? -1 : offset + value.length);
     byte[] v = Arrays.copyOf(old, (int) Math.max(old.length, offset + value.length));
     System.arraycopy(value, 0, v, (int) offset, value.length);
     db.set(a[1], v, true);
