@@ -34,6 +34,21 @@ class MultiTest {
   }
 
   @Test
+  void containerCreateInAMultiAnswersAsCreate2() throws Exception {
+    // The client knows no multi result typed createContainer/createTTL: ZooKeeper answers create2.
+    List<OpResult> results =
+        zk.multi(
+            List.of(
+                Op.create(
+                    "/mbox", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.CONTAINER)));
+    assertThat(results).hasSize(1);
+    OpResult.CreateResult created = (OpResult.CreateResult) results.get(0);
+    assertThat(created.getType()).isEqualTo(ZooDefs.OpCode.create2);
+    assertThat(created.getPath()).isEqualTo("/mbox");
+    assertThat(created.getStat().getEphemeralOwner()).isZero();
+  }
+
+  @Test
   void multiAppliesAllOpsAtOnce() throws Exception {
     List<OpResult> results =
         zk.multi(

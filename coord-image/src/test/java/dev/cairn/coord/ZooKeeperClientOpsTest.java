@@ -75,6 +75,13 @@ class ZooKeeperClientOpsTest {
   }
 
   @Test
+  void configNodeCarriesZooKeepersInitialAclVersion() throws Exception {
+    Stat stat = new Stat();
+    assertThat(zk.getConfig(false, stat)).isEmpty();
+    assertThat(stat.getAversion()).as("ZooKeeper sets its ACL with version -1").isEqualTo(-1);
+  }
+
+  @Test
   void errorsMatchZooKeeperCodes() throws Exception {
     assertThatThrownBy(() -> zk.getData("/missing", false, null))
         .isInstanceOf(KeeperException.NoNodeException.class);

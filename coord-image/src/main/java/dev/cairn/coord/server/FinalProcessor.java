@@ -182,6 +182,16 @@ public final class FinalProcessor implements RequestProcessor, Runnable {
     replies.answered(r, err);
   }
 
+  /**
+   * The type a multi result is announced with: a TTL or container create answers as create2, as
+   * ZooKeeper's {@code CreateResult(path, stat)} does (the client knows no result of those types).
+   */
+  private static int multiResultType(int type) {
+    return type == OpCode.CREATE_TTL.code || type == OpCode.CREATE_CONTAINER.code
+        ? OpCode.CREATE2.code
+        : type;
+  }
+
   private static Record writeResponse(TxnResult res) {
     OpCode op = OpCode.of(res.type());
     return switch (op) {
@@ -195,7 +205,7 @@ public final class FinalProcessor implements RequestProcessor, Runnable {
           if (sub.err() != Err.OK) {
             results.add(new MultiResult(-1, sub.err().code, new ErrorResponse(sub.err().code)));
           } else {
-            results.add(new MultiResult(sub.type(), 0, writeResponse(sub)));
+            results.add(new MultiResult(multiResultType(sub.type()), 0, writeResponse(sub)));
           }
         }
         yield new MultiResponse(results);

@@ -62,6 +62,9 @@ public final class DataTree {
     addSystemNode("/zookeeper", OPEN_ACL);
     addSystemNode("/zookeeper/quota", OPEN_ACL);
     addSystemNode("/zookeeper/config", READ_ACL);
+    // ZooKeeper sets the config node's ACL with version -1 when it builds the tree, and clients
+    // (getConfig, stat) read that aversion.
+    nodes.get("/zookeeper/config").aversion = -1;
   }
 
   private void addSystemNode(String path, List<ACL> acl) {

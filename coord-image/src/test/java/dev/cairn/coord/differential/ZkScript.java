@@ -59,6 +59,7 @@ final class ZkScript {
       script.persistentWatches();
       script.sessionEnd();
       script.edges();
+      script.sessionInfo();
     } finally {
       for (ZooKeeper zk : new ZooKeeper[] {script.a, script.b, script.c}) {
         if (zk != null) {
@@ -429,6 +430,55 @@ final class ZkScript {
     a.create("/later", NONE, OPEN, CreateMode.PERSISTENT);
     a.delete("/later", -1);
     t.record("events persistent watch on missing path", events());
+  }
+
+  private void sessionInfo() throws Exception {
+    t.attempt("whoAmI a", () -> clients(a.whoAmI()));
+    t.attempt("whoAmI b", () -> clients(b.whoAmI()));
+    t.attempt(
+        "getConfig",
+        () -> {
+          Stat s = new Stat();
+          byte[] config = a.getConfig(false, s);
+          return (config == null ? "null" : config.length + " bytes") + " " + stat(s);
+        });
+    t.attempt("create persistent with ttl", () -> createdTtl("/pt", CreateMode.PERSISTENT, 1000));
+    t.attempt(
+        "create ttl too large", () -> createdTtl("/big", CreateMode.PERSISTENT_WITH_TTL, 1L << 41));
+    t.attempt(
+        "multi ttl and container",
+        () ->
+            results(
+                a.multi(
+                    List.of(
+                        Op.create("/mt", NONE, OPEN, CreateMode.PERSISTENT_WITH_TTL, 5000),
+                        Op.create("/mc", NONE, OPEN, CreateMode.CONTAINER)))));
+    t.attempt(
+        "stat /mt /mc", () -> stat(a.exists("/mt", false)) + " " + stat(a.exists("/mc", false)));
+    // Own-session order: the event for b's write reaches b before b's answer to that write.
+    a.create("/own", NONE, OPEN, CreateMode.PERSISTENT);
+    b.getData("/own", true, null);
+    b.setData(
+        "/own",
+        bytes("x"),
+        -1,
+        (rc, path, ctx, stat) -> bEvents.add("REPLY setData " + KeeperException.Code.get(rc)),
+        null);
+    t.record("events own write", events());
+    // A one-shot watch and a persistent watch of one client on one path: one event.
+    b.addWatch("/own", AddWatchMode.PERSISTENT);
+    b.exists("/own", true);
+    a.setData("/own", bytes("y"), -1);
+    a.delete("/own", -1);
+    t.record("events one-shot and persistent on one path", events());
+  }
+
+  private static String clients(List<org.apache.zookeeper.data.ClientInfo> infos) {
+    List<String> out = new ArrayList<>();
+    for (org.apache.zookeeper.data.ClientInfo info : infos) {
+      out.add(info.getAuthScheme() + ":" + info.getUser());
+    }
+    return sorted(out).toString();
   }
 
   /** The events session b received, in order, up to the answer to a sync it sends now. */
