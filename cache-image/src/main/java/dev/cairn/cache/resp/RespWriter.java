@@ -62,6 +62,13 @@ public class RespWriter {
     return buf == null ? 0 : buf.readableBytes();
   }
 
+  /** Drops what was written after {@code mark} (a {@link #pending()} value). */
+  public void truncate(int mark) {
+    if (buf != null) {
+      buf.writerIndex(buf.readerIndex() + mark);
+    }
+  }
+
   private ByteBuf out() {
     if (buf == null) {
       buf = alloc.ioBuffer(256);

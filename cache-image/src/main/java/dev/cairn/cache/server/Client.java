@@ -34,6 +34,13 @@ public final class Client {
   String lastCommand = "NULL";
   boolean noEvict;
   boolean closeAfterReply;
+
+  /** CLIENT REPLY OFF: nothing is sent to this client. */
+  boolean repliesOff;
+
+  /** CLIENT REPLY SKIP: the next command's reply is dropped. */
+  boolean skipNextReply;
+
   boolean closed;
 
   /** Queued commands while in MULTI, null otherwise. */
@@ -166,7 +173,7 @@ public final class Client {
   public void flush() {
     ByteBuf out = reply.take();
     if (out != null) {
-      if (closed) {
+      if (closed || repliesOff) {
         out.release();
         return;
       }

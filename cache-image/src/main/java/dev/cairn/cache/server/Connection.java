@@ -80,7 +80,13 @@ final class Connection extends ByteToMessageDecoder implements RespParser.Sink {
 
   @Override
   public boolean command(byte[][] argv) {
+    boolean skip = client.skipNextReply;
+    client.skipNextReply = false;
+    int mark = client.reply.pending();
     boolean more = server.execute(client, argv);
+    if (skip) {
+      client.reply.truncate(mark);
+    }
     if (client.closeAfterReply) {
       client.flush();
       client.close();

@@ -214,6 +214,21 @@ public final class ConnectionCommands {
         c.noEvict = onOff(a[2]);
         c.reply.ok();
       }
+      case "reply" -> {
+        expect(a, 3, "reply");
+        if (is(a[2], "on")) {
+          c.repliesOff = false;
+          c.reply.ok();
+        } else if (is(a[2], "off")) {
+          // replies already written in this batch still go out
+          c.flush();
+          c.repliesOff = true;
+        } else if (is(a[2], "skip")) {
+          c.skipNextReply = !c.repliesOff;
+        } else {
+          throw CommandError.SYNTAX;
+        }
+      }
       case "no-touch" -> {
         expect(a, 3, "no-touch");
         onOff(a[2]);
@@ -245,6 +260,7 @@ public final class ConnectionCommands {
                 "GETNAME",
                 "SETNAME <name>",
                 "SETINFO <option> <value>",
+                "REPLY (ON|OFF|SKIP)",
                 "INFO",
                 "LIST [TYPE normal|pubsub]",
                 "KILL <ip:port> | KILL [ID id] [ADDR ip:port] [LADDR ip:port] [USER name]"

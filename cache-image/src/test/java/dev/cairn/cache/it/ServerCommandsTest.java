@@ -134,6 +134,20 @@ class ServerCommandsTest {
   }
 
   @Test
+  void clientReplySkipsOrSilencesReplies() throws Exception {
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", cache.engine().address().getPort())) {
+      s.setSoTimeout(5_000);
+      var out = s.getOutputStream();
+      var in = s.getInputStream();
+      out.write("CLIENT REPLY SKIP\r\nSET ra 1\r\nGET ra\r\n".getBytes());
+      assertThat(new String(in.readNBytes(7))).isEqualTo("$1\r\n1\r\n");
+      out.write(
+          "CLIENT REPLY OFF\r\nSET rb 2\r\nGET rb\r\nCLIENT REPLY ON\r\nGET rb\r\n".getBytes());
+      assertThat(new String(in.readNBytes(12))).isEqualTo("+OK\r\n$1\r\n2\r\n");
+    }
+  }
+
+  @Test
   void requirepassDemandsAuthThenAcceptsIt() {
     requirePassword();
     try (Jedis other = connect()) {
