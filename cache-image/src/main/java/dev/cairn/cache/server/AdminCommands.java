@@ -234,6 +234,9 @@ public final class AdminCommands {
         default -> {}
       }
     }
+    if (cmd.keyCountAt() != 0) {
+      flags.add("movablekeys");
+    }
     c.reply.set(flags.size());
     for (String f : flags) {
       c.reply.simple(f);
@@ -246,8 +249,66 @@ public final class AdminCommands {
       c.reply.simple("@" + cat.label());
     }
     c.reply.set(0);
+    keySpecs(c, cmd);
     c.reply.array(0);
-    c.reply.array(0);
+  }
+
+  /**
+   * Redis 7's key specifications, which cluster-aware clients read to find a command's keys: a
+   * fixed range from an index, and/or a count at an index followed by that many keys. The flags say
+   * only read (RO access) or write (RW update); Redis refines them per command.
+   */
+  private static void keySpecs(Client c, Command cmd) {
+    boolean range = cmd.firstKey() != 0;
+    boolean counted = cmd.keyCountAt() != 0;
+    c.reply.array((range ? 1 : 0) + (counted ? 1 : 0));
+    boolean write = cmd.has(Command.Flag.WRITE);
+    if (range) {
+      int last = cmd.lastKey() < 0 ? cmd.lastKey() : cmd.lastKey() - cmd.firstKey();
+      keySpec(
+          c, write, cmd.firstKey(), "range", "lastkey", last, "keystep", cmd.step(), "limit", 0);
+    }
+    if (counted) {
+      keySpec(c, write, cmd.keyCountAt(), "keynum", "keynumidx", 0, "firstkey", 1, "keystep", 1);
+    }
+  }
+
+  private static void keySpec(
+      Client c,
+      boolean write,
+      int index,
+      String findType,
+      String k1,
+      int v1,
+      String k2,
+      int v2,
+      String k3,
+      int v3) {
+    c.reply.map(3);
+    c.reply.bulk("flags");
+    c.reply.set(2);
+    c.reply.simple(write ? "RW" : "RO");
+    c.reply.simple(write ? "update" : "access");
+    c.reply.bulk("begin_search");
+    c.reply.map(2);
+    c.reply.bulk("type");
+    c.reply.bulk("index");
+    c.reply.bulk("spec");
+    c.reply.map(1);
+    c.reply.bulk("index");
+    c.reply.integer(index);
+    c.reply.bulk("find_keys");
+    c.reply.map(2);
+    c.reply.bulk("type");
+    c.reply.bulk(findType);
+    c.reply.bulk("spec");
+    c.reply.map(3);
+    c.reply.bulk(k1);
+    c.reply.integer(v1);
+    c.reply.bulk(k2);
+    c.reply.integer(v2);
+    c.reply.bulk(k3);
+    c.reply.integer(v3);
   }
 
   /**
