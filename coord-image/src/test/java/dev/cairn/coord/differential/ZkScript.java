@@ -60,6 +60,7 @@ final class ZkScript {
       script.sessionEnd();
       script.edges();
       script.sessionInfo();
+      script.aclValidity();
     } finally {
       for (ZooKeeper zk : new ZooKeeper[] {script.a, script.b, script.c}) {
         if (zk != null) {
@@ -471,6 +472,90 @@ final class ZkScript {
     a.setData("/own", bytes("y"), -1);
     a.delete("/own", -1);
     t.record("events one-shot and persistent on one path", events());
+  }
+
+  private void aclValidity() throws Exception {
+    a.create("/av", NONE, OPEN, CreateMode.PERSISTENT);
+    String[][] ids = {
+      {"digest", "alice"},
+      {"digest", "alice:hash"},
+      {"ip", "127.0.0.0/8"},
+      {"ip", "10.0.0.1/99"},
+      {"world", "nobody"},
+      {"world", "anyone"},
+      {"auth", "x"},
+      {"super", "x"},
+      {"sasl", "x"}
+    };
+    // Each ACL on a node of its own: an accepted one may lock the script out of the node.
+    for (String[] id : ids) {
+      String node = a.create("/av-", NONE, OPEN, CreateMode.PERSISTENT_SEQUENTIAL);
+      t.attempt(
+          "setACL " + id[0] + ":" + id[1],
+          () -> {
+            a.setACL(node, new ArrayList<>(List.of(new ACL(Perms.ALL, new Id(id[0], id[1])))), -1);
+            return acl(a.getACL(node, new Stat()));
+          });
+    }
+    for (int perms : new int[] {0, 32, Perms.READ | Perms.WRITE}) {
+      String node = a.create("/av-", NONE, OPEN, CreateMode.PERSISTENT_SEQUENTIAL);
+      t.attempt(
+          "setACL perms " + perms,
+          () -> {
+            a.setACL(
+                node,
+                new ArrayList<>(
+                    List.of(
+                        new ACL(perms, Ids.ANYONE_ID_UNSAFE),
+                        new ACL(Perms.ALL, new Id("auth", "")))),
+                -1);
+            return acl(a.getACL(node, new Stat()));
+          });
+    }
+    String dup = a.create("/av-", NONE, OPEN, CreateMode.PERSISTENT_SEQUENTIAL);
+    t.attempt(
+        "setACL duplicates",
+        () -> {
+          ACL open = new ACL(Perms.ALL, Ids.ANYONE_ID_UNSAFE);
+          a.setACL(
+              dup,
+              new ArrayList<>(List.of(open, open, new ACL(Perms.READ, Ids.ANYONE_ID_UNSAFE))),
+              -1);
+          return acl(a.getACL(dup, new Stat()));
+        });
+    t.attempt(
+        "setACL read-only for others",
+        () ->
+            stat(
+                a.setACL(
+                    "/av",
+                    new ArrayList<>(
+                        List.of(
+                            new ACL(Perms.READ, Ids.ANYONE_ID_UNSAFE),
+                            new ACL(Perms.ALL, new Id("auth", "")))),
+                    -1)));
+    t.attempt("getACL without admin", () -> acl(b.getACL("/av", new Stat())));
+    t.attempt(
+        "setACL write-only for others",
+        () ->
+            stat(
+                a.setACL(
+                    "/av",
+                    new ArrayList<>(
+                        List.of(
+                            new ACL(Perms.WRITE, Ids.ANYONE_ID_UNSAFE),
+                            new ACL(Perms.ALL, new Id("auth", "")))),
+                    -1)));
+    t.attempt("getACL without read or admin", () -> acl(b.getACL("/av", new Stat())));
+    t.attempt("exists without read", () -> stat(b.exists("/av", false)));
+    t.attempt("getChildren without read", () -> b.getChildren("/av", false));
+    t.attempt("setData with write only", () -> stat(b.setData("/av", bytes("w"), -1)));
+    t.attempt(
+        "delete child needs parent delete",
+        () -> {
+          b.delete("/av", -1);
+          return "ok";
+        });
   }
 
   private static String clients(List<org.apache.zookeeper.data.ClientInfo> infos) {
