@@ -17,6 +17,7 @@ import org.apache.zookeeper.ZooDefs.Ids;
 import org.apache.zookeeper.ZooDefs.Perms;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.ACL;
+import org.apache.zookeeper.data.ClientInfo;
 import org.apache.zookeeper.data.Id;
 import org.apache.zookeeper.data.Stat;
 
@@ -29,7 +30,8 @@ import org.apache.zookeeper.data.Stat;
  * (random) are shown by the script's name for the session, {@code a}, {@code b} or {@code c}; zxids
  * and ctime/mtime are absolute (each server has its own history and clock) so a stat shows only how
  * its zxids relate ({@code czxid} vs {@code mzxid} and {@code pzxid}), and a step that must move a
- * zxid records whether it moved. Error messages are free text: only codes are compared.
+ * zxid records whether it moved. Error messages are free text: only codes are compared. Child and
+ * ephemeral lists are sorted: both servers keep children in hash sets, the order means nothing.
  */
 final class ZkScript {
   private static final byte[] NONE = new byte[0];
@@ -558,9 +560,9 @@ final class ZkScript {
         });
   }
 
-  private static String clients(List<org.apache.zookeeper.data.ClientInfo> infos) {
+  private static String clients(List<ClientInfo> infos) {
     List<String> out = new ArrayList<>();
-    for (org.apache.zookeeper.data.ClientInfo info : infos) {
+    for (ClientInfo info : infos) {
       out.add(info.getAuthScheme() + ":" + info.getUser());
     }
     return sorted(out).toString();
