@@ -8,6 +8,7 @@ import dev.cairn.broker.TestBrokers;
 import dev.cairn.broker.config.BrokerConfig;
 import dev.cairn.common.testkit.EngineExtension;
 import dev.cairn.common.testkit.FreePorts;
+import dev.cairn.common.testkit.Transcript;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,7 +105,7 @@ class KafkaDifferentialTest {
         .containsEntry("static a with b", "[alpha-0, alpha-1]")
         .containsKey("list topics at the end");
 
-    List<String> differences = onCairn.differencesFrom(onKafka);
+    List<String> differences = onCairn.differencesFrom(onKafka, "kafka");
     assertThat(differences)
         .as(
             "observations that differ (%d of %d)%n%s%n%nwhole Kafka transcript:%n%s",

@@ -8,6 +8,7 @@ import static dev.cairn.broker.differential.RawRequests.produceRequest;
 import static dev.cairn.broker.differential.RawRequests.rec;
 import static dev.cairn.broker.differential.RawRequests.tampered;
 
+import dev.cairn.common.testkit.Transcript;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -160,7 +161,8 @@ final class Scenario {
   private static final Duration WAIT = Duration.ofSeconds(20);
 
   private final String bootstrap;
-  private final Transcript t = new Transcript();
+  // A failed step is the exception type the client surfaced, unwrapped from futures.
+  private final Transcript t = new Transcript(e -> rootCause(e).getClass().getSimpleName());
 
   /**
    * Record timestamps are set relative to this and observed relative to it, so the two runs agree:
@@ -1165,6 +1167,16 @@ final class Scenario {
    * applies topic and config changes to its brokers' metadata asynchronously after the controller
    * acknowledged them, so a read right after a change may still see the old state.
    */
+  private static Throwable rootCause(Throwable e) {
+    Throwable t = e;
+    while ((t instanceof java.util.concurrent.ExecutionException
+            || t instanceof java.util.concurrent.CompletionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
   private static <T> T settled(Callable<T> observe, Predicate<T> done) throws Exception {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (true) {

@@ -3,6 +3,7 @@ package dev.cairn.coord.differential;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.common.testkit.EngineExtension;
+import dev.cairn.common.testkit.Transcript;
 import dev.cairn.coord.CoordinatorConfig;
 import dev.cairn.coord.CoordinatorEngine;
 import java.nio.file.Path;
@@ -74,7 +75,7 @@ class CoordinatorDifferentialTest {
         .anyMatch(v -> v.contains("NodeDataChanged /w"))
         .anyMatch(v -> v.contains("NodeCreated /r/x/y"))
         .anyMatch(v -> v.contains("NodeDeleted /ce"));
-    List<String> diff = candidate.differencesFrom(reference);
+    List<String> diff = candidate.differencesFrom(reference, "zookeeper");
     assertThat(diff)
         .as("observations that differ from Apache ZooKeeper:\n%s", String.join("\n", diff))
         .isEmpty();

@@ -1,5 +1,6 @@
 package dev.cairn.coord.differential;
 
+import dev.cairn.common.testkit.Transcript;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +38,12 @@ final class ZkScript {
   private static final byte[] NONE = new byte[0];
   private static final List<ACL> OPEN = Ids.OPEN_ACL_UNSAFE;
 
-  private final Transcript t = new Transcript();
+  // A failed step is the KeeperException code (the protocol's error), else the exception type.
+  private final Transcript t =
+      new Transcript(e ->
+          e instanceof org.apache.zookeeper.KeeperException ke
+              ? ke.code().toString()
+              : e.getClass().getSimpleName());
   private final BlockingQueue<String> bEvents = new LinkedBlockingQueue<>();
   private ZooKeeper a;
   private ZooKeeper b;
