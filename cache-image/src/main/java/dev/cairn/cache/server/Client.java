@@ -32,6 +32,22 @@ public final class Client {
   User user;
   boolean authenticated;
   String lastCommand = "NULL";
+
+  /** The last command's first argument: the subcommand of CLIENT, CONFIG and the like. */
+  byte[] lastArgument;
+
+  /** Commands whose first argument is a subcommand: CLIENT LIST shows them as "client|list". */
+  private static final java.util.Set<String> CONTAINERS =
+      java.util.Set.of(
+          "acl", "client", "command", "config", "latency", "memory", "object", "pubsub", "slowlog");
+
+  /** The last command as CLIENT LIST names it (computed here, not on every command). */
+  String lastCommandName() {
+    return lastArgument != null && CONTAINERS.contains(lastCommand)
+        ? lastCommand + "|" + Args.lower(lastArgument)
+        : lastCommand;
+  }
+
   boolean noEvict;
   boolean closeAfterReply;
 

@@ -330,7 +330,7 @@ public final class ConnectionCommands {
         + " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem="
         + x.reply.pending()
         + " tot-mem=0 events=r cmd="
-        + x.lastCommand
+        + x.lastCommandName()
         + " user="
         + x.user.name()
         + " redir=-1 resp="

@@ -63,11 +63,6 @@ public final class Server implements Keyspace.Listener {
   final InstantaneousRate inputRate = new InstantaneousRate();
   final InstantaneousRate outputRate = new InstantaneousRate();
 
-  /** Commands whose first argument is a subcommand: CLIENT LIST shows them as "client|list". */
-  private static final java.util.Set<String> CONTAINERS =
-      java.util.Set.of(
-          "acl", "client", "command", "config", "latency", "memory", "object", "pubsub", "slowlog");
-
   /** A key some client WATCHes. */
   private record WatchKey(int db, String key) {}
 
@@ -298,10 +293,8 @@ public final class Server implements Keyspace.Listener {
   void call(Client c, Command cmd, byte[][] argv) {
     long start = System.nanoTime();
     blocking.current(cmd, argv);
-    c.lastCommand =
-        argv.length > 1 && CONTAINERS.contains(cmd.name())
-            ? cmd.name() + "|" + Args.lower(argv[1])
-            : cmd.name();
+    c.lastCommand = cmd.name();
+    c.lastArgument = argv.length > 1 ? argv[1] : null;
     try {
       cmd.handler().handle(c, argv);
     } catch (CommandError e) {
