@@ -300,7 +300,7 @@ class ServerCommandsTest {
     assertThat(jedis.clientSetname("worker-1")).isEqualTo("OK");
     assertThat(jedis.clientGetname()).isEqualTo("worker-1");
     long id = jedis.clientId();
-    assertThat(jedis.clientList()).contains("id=" + id, "name=worker-1");
+    assertThat(jedis.clientList()).contains("id=" + id, "name=worker-1", "cmd=client|list");
     assertThat(jedis.clientInfo()).contains("id=" + id);
     try (Jedis victim = connect()) {
       long victimId = victim.clientId();
