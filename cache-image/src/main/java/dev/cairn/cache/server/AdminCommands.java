@@ -392,16 +392,89 @@ public final class AdminCommands {
     }
   }
 
-  /** LATENCY: events are not sampled separately (see slowlog); LATEST and HISTORY are empty. */
+  /**
+   * LATENCY LATEST | HISTORY event | RESET [event ...] | DOCTOR | HELP, over {@link
+   * LatencyMonitor}.
+   */
   public static void latency(Client c, byte[][] a) {
     String sub = Args.lower(a[1]);
+    var events = c.server.latency.events();
     switch (sub) {
-      case "latest", "history" -> c.reply.array(0);
-      case "reset" -> c.reply.integer(0);
-      case "doctor" ->
+      case "latest" -> {
+        c.reply.array(events.size());
+        events.forEach((name, s) -> {
+          c.reply.array(4);
+          c.reply.bulk(name);
+          c.reply.integer(s.latestSecond());
+          c.reply.integer(s.latestMillis());
+          c.reply.integer(s.max);
+        });
+      }
+      case "history" -> {
+        if (a.length != 3) {
+          throw Args.wrongArgs("latency|history");
+        }
+        LatencyMonitor.Series s = events.get(Args.str(a[2]));
+        int n = s == null ? 0 : s.count;
+        c.reply.array(n);
+        for (int i = 0; i < n; i++) {
+          int at = (s.next - n + i + LatencyMonitor.SAMPLES) % LatencyMonitor.SAMPLES;
+          c.reply.array(2);
+          c.reply.integer(s.seconds[at]);
+          c.reply.integer(s.millis[at]);
+        }
+      }
+      case "reset" -> {
+        List<String> names = new ArrayList<>();
+        for (int i = 2; i < a.length; i++) {
+          names.add(Args.str(a[i]));
+        }
+        c.reply.integer(c.server.latency.reset(names));
+      }
+      case "doctor" -> {
+        if (events.isEmpty()) {
           c.reply.verbatim(
               "Dave, no latency spike was observed during the lifetime of this Redis instance,"
                   + " not in the slightest bit. I honestly think you ought to sleep tonight.\n");
+          return;
+        }
+        StringBuilder sb =
+            new StringBuilder("Dave, I have observed latency spikes in this Redis instance.\n\n");
+        int i = 1;
+        for (var e : events.entrySet()) {
+          LatencyMonitor.Series s = e.getValue();
+          long sum = 0;
+          for (int k = 0; k < s.count; k++) {
+            sum += s.millis[k];
+          }
+          sb.append(i++)
+              .append(". ")
+              .append(e.getKey())
+              .append(": ")
+              .append(s.count)
+              .append(" latency spikes (average ")
+              .append(sum / Math.max(1, s.count))
+              .append("ms). Worst all time event ")
+              .append(s.max)
+              .append("ms.\n");
+        }
+        sb.append("\nSlow commands are listed by SLOWLOG GET.\n");
+        c.reply.verbatim(sb.toString());
+      }
+      case "help" -> {
+        List<byte[]> lines = new ArrayList<>();
+        for (String l :
+            List.of(
+                "LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                "DOCTOR",
+                "LATEST",
+                "HISTORY <event>",
+                "RESET [<event> ...]",
+                "HELP")) {
+          lines.add(Args.bytes(l));
+        }
+        c.reply.bulks(lines, lines.size());
+      }
       default -> throw unknownSub(a[1], "LATENCY");
     }
   }

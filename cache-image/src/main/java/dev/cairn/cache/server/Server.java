@@ -35,6 +35,7 @@ public final class Server implements Keyspace.Listener {
   final Blocking blocking = new Blocking(this);
   final Monitors monitors = new Monitors();
   final Pause pause = new Pause(this);
+  final LatencyMonitor latency = new LatencyMonitor();
   public final SlowLog slowlog = new SlowLog();
   final Map<Long, Client> clients = new LinkedHashMap<>();
   private final Map<WatchKey, List<Client>> watchers = new HashMap<>();
@@ -46,6 +47,7 @@ public final class Server implements Keyspace.Listener {
   private int maxmemorySamples;
   private int notifyFlags;
   private long slowerThanMicros;
+  private long latencyThresholdMillis;
   private long normalOutputLimit;
   private long pubsubOutputLimit;
   long nextClientId = 1;
@@ -85,6 +87,7 @@ public final class Server implements Keyspace.Listener {
     this.maxmemory = next.get(CacheConfig.MAXMEMORY);
     this.maxmemorySamples = next.get(CacheConfig.MAXMEMORY_SAMPLES);
     this.slowerThanMicros = next.get(CacheConfig.SLOWLOG_LOG_SLOWER_THAN);
+    this.latencyThresholdMillis = next.get(CacheConfig.LATENCY_MONITOR_THRESHOLD);
     this.normalOutputLimit = next.outputHardLimit("normal");
     this.pubsubOutputLimit = next.outputHardLimit("pubsub");
     this.notifyFlags = Notifications.parse(next.get(CacheConfig.NOTIFY_KEYSPACE_EVENTS));
@@ -314,6 +317,9 @@ public final class Server implements Keyspace.Listener {
     totalCommands++;
     if (slowerThanMicros >= 0 && nanos / 1000 >= slowerThanMicros) {
       slowlog.add(c, argv, nanos / 1000);
+    }
+    if (latencyThresholdMillis > 0 && nanos / 1_000_000 >= latencyThresholdMillis) {
+      latency.add(cmd.has(Command.Flag.FAST) ? "fast-command" : "command", nanos / 1_000_000);
     }
     keyspace.settle();
   }

@@ -148,6 +148,29 @@ class ServerCommandsTest {
   }
 
   @Test
+  void latencyMonitorRecordsSpikesAboveTheThreshold() {
+    redis.clients.jedis.commands.ProtocolCommand latency = () -> "LATENCY".getBytes();
+    jedis.sendCommand(latency, "RESET");
+    jedis.configSet("latency-monitor-threshold", "50");
+    try {
+      jedis.sendCommand(() -> "DEBUG".getBytes(), "SLEEP", "0.1");
+      List<?> latest = (List<?>) jedis.sendCommand(latency, "LATEST");
+      assertThat(latest).hasSize(1);
+      List<?> event = (List<?>) latest.get(0);
+      assertThat(new String((byte[]) event.get(0))).isEqualTo("command");
+      assertThat((Long) event.get(2)).isGreaterThanOrEqualTo(100L);
+      assertThat((Long) event.get(3)).isGreaterThanOrEqualTo(100L);
+      assertThat((List<?>) jedis.sendCommand(latency, "HISTORY", "command")).hasSize(1);
+      assertThat(new String((byte[]) jedis.sendCommand(latency, "DOCTOR")))
+          .contains("command: 1 latency spikes");
+      assertThat(jedis.sendCommand(latency, "RESET")).isEqualTo(1L);
+      assertThat((List<?>) jedis.sendCommand(latency, "LATEST")).isEmpty();
+    } finally {
+      jedis.configSet("latency-monitor-threshold", "0");
+    }
+  }
+
+  @Test
   void requirepassDemandsAuthThenAcceptsIt() {
     requirePassword();
     try (Jedis other = connect()) {
