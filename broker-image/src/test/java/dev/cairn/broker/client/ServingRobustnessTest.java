@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.broker.BrokerEngine;
 import dev.cairn.broker.TestBrokers;
+import dev.cairn.broker.differential.RawRequests;
 import dev.cairn.common.testkit.EngineExtension;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -29,13 +30,11 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
-import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.SimpleRecord;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.ApiVersionsRequest;
-import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -123,25 +122,12 @@ class ServingRobustnessTest {
   }
 
   private static AbstractRequest acksZeroProduce(String topic) {
-    ProduceRequestData data =
-        new ProduceRequestData()
-            .setAcks((short) 0)
-            .setTimeoutMs(5000)
-            .setTopicData(
-                new ProduceRequestData.TopicProduceDataCollection(
-                    List.of(
-                            new ProduceRequestData.TopicProduceData()
-                                .setName(topic)
-                                .setPartitionData(
-                                    List.of(
-                                        new ProduceRequestData.PartitionProduceData()
-                                            .setIndex(0)
-                                            .setRecords(
-                                                MemoryRecords.withRecords(
-                                                    Compression.NONE,
-                                                    new SimpleRecord("v".getBytes()))))))
-                        .iterator()));
-    return ProduceRequest.builder(data).build((short) 9);
+    return RawRequests.produceRequest(
+        topic,
+        0,
+        MemoryRecords.withRecords(Compression.NONE, new SimpleRecord("v".getBytes())),
+        (short) 0,
+        (short) 9);
   }
 
   private static void writeRequest(DataOutputStream out, AbstractRequest request, int correlationId)

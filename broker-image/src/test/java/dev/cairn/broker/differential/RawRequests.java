@@ -19,7 +19,7 @@ import org.apache.kafka.common.utils.Crc32C;
  * The raw requests of the scenario, built with kafka-clients' message classes (Produce v11 and
  * Fetch v12, which both servers accept), and how their answers are written into a transcript.
  */
-final class RawRequests {
+public final class RawRequests {
   private RawRequests() {}
 
   /** A record for raw requests: stamped now (its timestamp is never observed). */
@@ -48,9 +48,15 @@ final class RawRequests {
   }
 
   static ProduceRequest produceRequest(String topic, int partition, MemoryRecords records) {
+    return produceRequest(topic, partition, records, (short) -1, (short) 11);
+  }
+
+  /** A produce of {@code records} to one partition, with the given acks, at a request version. */
+  public static ProduceRequest produceRequest(
+      String topic, int partition, MemoryRecords records, short acks, short version) {
     ProduceRequestData data =
         new ProduceRequestData()
-            .setAcks((short) -1)
+            .setAcks(acks)
             .setTimeoutMs(5000)
             .setTopicData(
                 new ProduceRequestData.TopicProduceDataCollection(
@@ -63,7 +69,7 @@ final class RawRequests {
                                             .setIndex(partition)
                                             .setRecords(records))))
                         .iterator()));
-    return ProduceRequest.builder(data).build((short) 11);
+    return ProduceRequest.builder(data).build(version);
   }
 
   /** A sessionless, non-waiting fetch of one partition from {@code offset}. */

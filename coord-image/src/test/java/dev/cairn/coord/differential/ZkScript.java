@@ -316,18 +316,8 @@ final class ZkScript {
     a.delete("/r/x/y", -1);
     a.setData("/r", bytes("1"), -1);
     t.record("events recursive /r", events());
-    t.attempt(
-        "removeWatches /p",
-        () -> {
-          b.removeAllWatches("/p", Watcher.WatcherType.Any, false);
-          return "ok";
-        });
-    t.attempt(
-        "removeWatches nothing",
-        () -> {
-          b.removeAllWatches("/nope", Watcher.WatcherType.Any, false);
-          return "ok";
-        });
+    removeWatches("removeWatches /p", "/p", Watcher.WatcherType.Any);
+    removeWatches("removeWatches nothing", "/nope", Watcher.WatcherType.Any);
     a.setData("/p", bytes("3"), -1);
     t.record("events after removeWatches", events());
   }
@@ -424,12 +414,7 @@ final class ZkScript {
     a.setData("/d", bytes("z"), -1);
     a.create("/d/late", NONE, OPEN, CreateMode.PERSISTENT);
     t.record("events after change with child watch only", events());
-    t.attempt(
-        "remove child watch twice",
-        () -> {
-          b.removeAllWatches("/d", Watcher.WatcherType.Children, false);
-          return "ok";
-        });
+    removeWatches("remove child watch twice", "/d", Watcher.WatcherType.Children);
     t.attempt(
         "addWatch on missing path",
         () -> {
@@ -746,5 +731,15 @@ final class ZkScript {
   /** Null stays null: a create without data, which getData then answers as null. */
   private static byte[] bytes(String s) {
     return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Session b removes its watches of one type on a path; the step records "ok" or the error. */
+  private void removeWatches(String step, String path, Watcher.WatcherType type) {
+    t.attempt(
+        step,
+        () -> {
+          b.removeAllWatches(path, type, false);
+          return "ok";
+        });
   }
 }
