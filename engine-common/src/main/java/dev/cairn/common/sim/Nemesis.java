@@ -1,0 +1,157 @@
+package dev.cairn.common.sim;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * Injects faults at random moments drawn from the simulation's seed: crashes and restarts,
+ * partitions and their healing, pauses, clock jumps. At most {@code maxFaulty} nodes are crashed,
+ * paused or cut off from the majority at once, so a protocol that tolerates that many failures must
+ * keep its promises; {@link #stop} ends the faults and repairs everything, after which the nodes
+ * must converge.
+ */
+public final class Nemesis {
+  /** The kinds of fault the nemesis may inject. */
+  public enum Fault {
+    CRASH,
+    PARTITION,
+    PAUSE,
+    CLOCK_JUMP
+  }
+
+  private final Simulator<?> sim;
+  private final Set<Fault> faults;
+  private final int maxFaulty;
+  private final long minIntervalMillis;
+  private final long maxIntervalMillis;
+  private final List<Integer> crashed = new ArrayList<>();
+  private final List<Integer> paused = new ArrayList<>();
+  private final List<Integer> isolated = new ArrayList<>();
+  private boolean running;
+  private long injected;
+
+  public Nemesis(
+      Simulator<?> sim,
+      Set<Fault> faults,
+      int maxFaulty,
+      long minIntervalMillis,
+      long maxIntervalMillis) {
+    this.sim = sim;
+    this.faults = faults.isEmpty() ? EnumSet.noneOf(Fault.class) : EnumSet.copyOf(faults);
+    this.maxFaulty = maxFaulty;
+    this.minIntervalMillis = minIntervalMillis;
+    this.maxIntervalMillis = maxIntervalMillis;
+  }
+
+  public void start() {
+    running = true;
+    next();
+  }
+
+  /** Stops injecting, heals partitions, resumes paused nodes and restarts crashed ones. */
+  public void stop() {
+    running = false;
+    sim.heal();
+    isolated.clear();
+    for (int id : paused) {
+      sim.resume(id);
+    }
+    paused.clear();
+    for (int id : crashed) {
+      sim.restart(id);
+    }
+    crashed.clear();
+  }
+
+  /** How many faults were injected or repaired. */
+  public long injected() {
+    return injected;
+  }
+
+  private void next() {
+    sim.schedule(
+        sim.random().nextLong(minIntervalMillis, maxIntervalMillis + 1),
+        () -> {
+          if (running) {
+            act();
+            next();
+          }
+        });
+  }
+
+  private void act() {
+    SplittableRandom random = sim.random();
+    List<Fault> kinds = new ArrayList<>(faults);
+    if (kinds.isEmpty()) {
+      return;
+    }
+    injected++;
+    Fault kind = kinds.get(random.nextInt(kinds.size()));
+    boolean repair = faulty() >= maxFaulty || random.nextBoolean();
+    switch (kind) {
+      case CRASH -> {
+        if (repair && !crashed.isEmpty()) {
+          sim.restart(crashed.remove(random.nextInt(crashed.size())));
+        } else if (!repair) {
+          healthy(random)
+              .ifPresent(id -> {
+                crashed.add(id);
+                sim.crash(id);
+              });
+        }
+      }
+      case PAUSE -> {
+        if (repair && !paused.isEmpty()) {
+          sim.resume(paused.remove(random.nextInt(paused.size())));
+        } else if (!repair) {
+          healthy(random)
+              .ifPresent(id -> {
+                paused.add(id);
+                sim.pause(id);
+              });
+        }
+      }
+      case PARTITION -> {
+        if (repair) {
+          sim.heal();
+          isolated.clear();
+        } else {
+          healthy(random).ifPresent(this::isolate);
+        }
+      }
+      case CLOCK_JUMP -> {
+        int id = new ArrayList<>(sim.ids()).get(random.nextInt(sim.ids().size()));
+        if (random.nextBoolean()) {
+          sim.jumpWallClock(id, random.nextLong(-60_000, 60_001));
+        } else {
+          sim.jumpMonotonicClock(id, random.nextLong(0, 5_001));
+        }
+      }
+    }
+  }
+
+  private void isolate(int id) {
+    isolated.add(id);
+    sim.partition(isolated);
+  }
+
+  private int faulty() {
+    return crashed.size() + paused.size() + isolated.size();
+  }
+
+  private Optional<Integer> healthy(SplittableRandom random) {
+    List<Integer> candidates = new ArrayList<>();
+    for (int id : sim.ids()) {
+      if (!crashed.contains(id) && !paused.contains(id) && !isolated.contains(id)) {
+        candidates.add(id);
+      }
+    }
+    return candidates.isEmpty()
+        ? Optional.empty()
+        : Optional.of(candidates.get(random.nextInt(candidates.size())));
+  }
+}

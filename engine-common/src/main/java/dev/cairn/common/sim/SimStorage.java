@@ -1,0 +1,124 @@
+package dev.cairn.common.sim;
+
+import dev.cairn.common.io.Storage;
+import dev.cairn.common.io.StorageFile;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.random.RandomGenerator;
+
+/**
+ * A node's disk in the simulator. Each file keeps what was last fsynced apart from what was written
+ * since; {@link #crash} decides, with the simulation's randomness, what of the unsynced part
+ * survives, as a real disk may: nothing, a prefix cut in the middle of a write, or that prefix with
+ * its last bytes zeroed (the size reached the disk, the data did not).
+ */
+public final class SimStorage implements Storage {
+  private final TreeMap<String, SimFile> files = new TreeMap<>();
+  private long fsyncs;
+
+  @Override
+  public StorageFile open(String name) {
+    return files.computeIfAbsent(name, n -> new SimFile());
+  }
+
+  @Override
+  public boolean exists(String name) {
+    return files.containsKey(name);
+  }
+
+  @Override
+  public List<String> list() {
+    return new ArrayList<>(files.keySet());
+  }
+
+  @Override
+  public void delete(String name) {
+    files.remove(name);
+  }
+
+  @Override
+  public void rename(String from, String to) {
+    SimFile file = files.remove(from);
+    if (file == null) {
+      throw new IllegalStateException("rename of a missing file " + from);
+    }
+    files.put(to, file);
+  }
+
+  /** How many fsyncs this disk has seen: simulations count them as the cost of durability. */
+  public long fsyncs() {
+    return fsyncs;
+  }
+
+  /**
+   * Forgets what was not synced, keeping a random part of it where a real disk could. Open {@link
+   * StorageFile} handles keep working on what survived.
+   */
+  void crash(RandomGenerator random) {
+    for (SimFile file : files.values()) {
+      file.crash(random);
+    }
+  }
+
+  private final class SimFile implements StorageFile {
+    private byte[] data = new byte[0];
+    private int size;
+    private byte[] synced = new byte[0];
+
+    @Override
+    public long size() {
+      return size;
+    }
+
+    @Override
+    public void append(byte[] bytes, int offset, int length) {
+      if (size + length > data.length) {
+        data = Arrays.copyOf(data, Math.max(size + length, data.length * 2));
+      }
+      System.arraycopy(bytes, offset, data, size, length);
+      size += length;
+    }
+
+    @Override
+    public int read(long position, byte[] into, int offset, int length) {
+      if (position >= size) {
+        return -1;
+      }
+      int n = (int) Math.min(length, size - position);
+      System.arraycopy(data, (int) position, into, offset, n);
+      return n;
+    }
+
+    @Override
+    public void truncate(long newSize) {
+      if (newSize < size) {
+        size = (int) newSize;
+      }
+    }
+
+    @Override
+    public void fsync() {
+      synced = Arrays.copyOf(data, size);
+      fsyncs++;
+    }
+
+    void crash(RandomGenerator random) {
+      boolean onlyAppended =
+          size >= synced.length && Arrays.equals(data, 0, synced.length, synced, 0, synced.length);
+      byte[] survivor = synced;
+      if (onlyAppended && size > synced.length && random.nextInt(3) > 0) {
+        int kept = synced.length + random.nextInt(size - synced.length + 1);
+        survivor = Arrays.copyOf(data, kept);
+        if (kept > synced.length && random.nextInt(4) == 0) {
+          int zeroFrom = kept - 1 - random.nextInt(Math.min(kept - synced.length, 64));
+          Arrays.fill(survivor, zeroFrom, kept, (byte) 0);
+        }
+      }
+      data = Arrays.copyOf(survivor, survivor.length);
+      size = survivor.length;
+      synced = survivor;
+    }
+  }
+}
