@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
 
 /**
  * Injects faults at random moments drawn from the simulation's seed: crashes and restarts,
@@ -93,28 +94,8 @@ public final class Nemesis {
     Fault kind = kinds.get(random.nextInt(kinds.size()));
     boolean repair = faulty() >= maxFaulty || random.nextBoolean();
     switch (kind) {
-      case CRASH -> {
-        if (repair && !crashed.isEmpty()) {
-          sim.restart(crashed.remove(random.nextInt(crashed.size())));
-        } else if (!repair) {
-          healthy(random)
-              .ifPresent(id -> {
-                crashed.add(id);
-                sim.crash(id);
-              });
-        }
-      }
-      case PAUSE -> {
-        if (repair && !paused.isEmpty()) {
-          sim.resume(paused.remove(random.nextInt(paused.size())));
-        } else if (!repair) {
-          healthy(random)
-              .ifPresent(id -> {
-                paused.add(id);
-                sim.pause(id);
-              });
-        }
-      }
+      case CRASH -> toggle(crashed, repair, random, sim::crash, sim::restart);
+      case PAUSE -> toggle(paused, repair, random, sim::pause, sim::resume);
       case PARTITION -> {
         if (repair) {
           sim.heal();
@@ -132,6 +113,27 @@ public final class Nemesis {
         }
       }
     }
+  }
+
+  /** Injects a fault into a healthy node, or repairs one node that has it. */
+  private void toggle(
+      List<Integer> affected,
+      boolean repair,
+      SplittableRandom random,
+      IntConsumer inject,
+      IntConsumer undo) {
+    if (repair) {
+      if (!affected.isEmpty()) {
+        undo.accept(affected.remove(random.nextInt(affected.size())));
+      }
+      return;
+    }
+    healthy(random)
+        .ifPresent(
+            id -> {
+              affected.add(id);
+              inject.accept(id);
+            });
   }
 
   private void isolate(int id) {
