@@ -1,6 +1,7 @@
 package dev.cairn.common.sim;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -25,6 +26,7 @@ public final class Nemesis {
   }
 
   private final Simulator<?> sim;
+  private final List<Integer> targets;
   private final Set<Fault> faults;
   private final int maxFaulty;
   private final long minIntervalMillis;
@@ -35,13 +37,16 @@ public final class Nemesis {
   private boolean running;
   private long injected;
 
+  /** Faults only {@code targets} (the servers; clients of the test stay healthy). */
   public Nemesis(
       Simulator<?> sim,
+      Collection<Integer> targets,
       Set<Fault> faults,
       int maxFaulty,
       long minIntervalMillis,
       long maxIntervalMillis) {
     this.sim = sim;
+    this.targets = List.copyOf(targets);
     this.faults = faults.isEmpty() ? EnumSet.noneOf(Fault.class) : EnumSet.copyOf(faults);
     this.maxFaulty = maxFaulty;
     this.minIntervalMillis = minIntervalMillis;
@@ -105,7 +110,7 @@ public final class Nemesis {
         }
       }
       case CLOCK_JUMP -> {
-        int id = new ArrayList<>(sim.ids()).get(random.nextInt(sim.ids().size()));
+        int id = targets.get(random.nextInt(targets.size()));
         if (random.nextBoolean()) {
           sim.jumpWallClock(id, random.nextLong(-60_000, 60_001));
         } else {
@@ -129,11 +134,10 @@ public final class Nemesis {
       return;
     }
     healthy(random)
-        .ifPresent(
-            id -> {
-              affected.add(id);
-              inject.accept(id);
-            });
+        .ifPresent(id -> {
+          affected.add(id);
+          inject.accept(id);
+        });
   }
 
   private void isolate(int id) {
@@ -147,7 +151,7 @@ public final class Nemesis {
 
   private Optional<Integer> healthy(SplittableRandom random) {
     List<Integer> candidates = new ArrayList<>();
-    for (int id : sim.ids()) {
+    for (int id : targets) {
       if (!crashed.contains(id) && !paused.contains(id) && !isolated.contains(id)) {
         candidates.add(id);
       }

@@ -169,8 +169,9 @@ public final class Simulator<M> {
     node.paused = false;
     List<Runnable> held = new ArrayList<>(node.held);
     node.held.clear();
+    // At once, not scheduled: what was queued for this instant must not overtake them.
     for (Runnable action : held) {
-      schedule(0, action);
+      action.run();
     }
   }
 
@@ -328,11 +329,7 @@ public final class Simulator<M> {
         new Event(
             at,
             sequence++,
-            () -> {
-              if (connection.id == id) {
-                deliver(from, target, targetIncarnation, message);
-              }
-            }));
+            () -> deliver(from, target, targetIncarnation, message, () -> connection.id == id)));
   }
 
   private void sendDatagram(int from, Node target, M message) {
@@ -344,19 +341,28 @@ public final class Simulator<M> {
       int targetIncarnation = target.incarnation;
       schedule(
           delay(),
-          () -> {
-            if (!cut.contains(key(from, target.id))) {
-              deliver(from, target, targetIncarnation, message);
-            }
-          });
+          () ->
+              deliver(
+                  from,
+                  target,
+                  targetIncarnation,
+                  message,
+                  () -> !cut.contains(key(from, target.id))));
     }
   }
 
-  private void deliver(int from, Node target, int incarnation, M message) {
+  /**
+   * Delivers unless {@code valid} no longer holds when the target takes it, which for a paused
+   * target is at its resumption: a connection that broke meanwhile delivers nothing more.
+   */
+  private void deliver(int from, Node target, int incarnation, M message, BooleanSupplier valid) {
     whenRunning(
         target,
         incarnation,
         () -> {
+          if (!valid.getAsBoolean()) {
+            return;
+          }
           delivered++;
           record("deliver", from * 31L + target.id);
           target.process.receive(from, message);

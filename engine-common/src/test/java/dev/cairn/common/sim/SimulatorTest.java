@@ -115,6 +115,17 @@ class SimulatorTest {
   }
 
   @Test
+  void messagesHeldByAPauseKeepTheirOrderWhenResumedAtTheInstantAnotherArrives() {
+    Simulator<Integer> sim = pair(13, NetworkFaults.reliable(10, 10, true));
+    sim.runFor(5);
+    sim.pause(2);
+    // Resuming at 110 is scheduled before the message node 1 sends at 100 to arrive at 110.
+    sim.schedule(105, () -> sim.resume(2));
+    sim.runFor(200);
+    assertThat(counter(sim, 2).received).isSorted().doesNotHaveDuplicates();
+  }
+
+  @Test
   void aCrashedNodeRestartsOverWhatItsDiskKept() {
     Simulator<byte[]> sim = new Simulator<>(9, NetworkFaults.reliable(1, 5, true), 10);
     sim.add(

@@ -1,0 +1,323 @@
+package dev.cairn.coord.quorum;
+
+import dev.cairn.coord.quorum.QuorumMessage.Ack;
+import dev.cairn.coord.quorum.QuorumMessage.AckEpoch;
+import dev.cairn.coord.quorum.QuorumMessage.Commit;
+import dev.cairn.coord.quorum.QuorumMessage.Diff;
+import dev.cairn.coord.quorum.QuorumMessage.FollowerInfo;
+import dev.cairn.coord.quorum.QuorumMessage.LeaderInfo;
+import dev.cairn.coord.quorum.QuorumMessage.NewLeader;
+import dev.cairn.coord.quorum.QuorumMessage.Ping;
+import dev.cairn.coord.quorum.QuorumMessage.Proposal;
+import dev.cairn.coord.quorum.QuorumMessage.Request;
+import dev.cairn.coord.quorum.QuorumMessage.Snap;
+import dev.cairn.coord.quorum.QuorumMessage.Trunc;
+import dev.cairn.coord.quorum.QuorumMessage.UpToDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The leader's side of Zab. Discovery: a quorum's FOLLOWERINFO fixes the new epoch (one more than
+ * any epoch they accepted) and a quorum's ACKEPOCH makes it current. Synchronisation: each learner
+ * gets DIFF, TRUNC or SNAP to make its history equal to the leader's, then NEWLEADER; once a quorum
+ * acknowledged NEWLEADER the leader's whole history is committed and it starts serving. Broadcast:
+ * PROPOSAL to every synced learner, COMMIT, in zxid order, when a quorum (the leader included,
+ * after its own fsync) acknowledged.
+ */
+final class LeaderRole {
+  private enum Phase {
+    /** Sent LEADERINFO (or waiting to), waiting for ACKEPOCH. */
+    DISCOVERY,
+    /** Sent the sync and NEWLEADER, getting proposals and commits, waiting for its ACK. */
+    SYNCING,
+    /** Acknowledged NEWLEADER and was told UPTODATE. */
+    ACTIVE
+  }
+
+  private static final class Learner {
+    Phase phase = Phase.DISCOVERY;
+    final boolean observer;
+    long lastHeard;
+    long lastZxid;
+    long syncedThrough;
+    boolean epochAcked;
+
+    Learner(boolean observer, long now) {
+      this.observer = observer;
+      this.lastHeard = now;
+    }
+  }
+
+  private final QuorumPeer peer;
+  private final QuorumConfig config;
+  private final long started;
+  private final Map<Integer, Learner> learners = new HashMap<>();
+  private final Map<Integer, Long> acceptedEpochs = new HashMap<>();
+  private final Set<Integer> epochAcks = new HashSet<>();
+  private final Set<Integer> newLeaderAcks = new HashSet<>();
+  private final TreeMap<Long, Set<Integer>> outstanding = new TreeMap<>();
+  private final List<Long> unsyncedOwn = new ArrayList<>();
+  private long epoch = -1;
+  private boolean epochCurrent;
+  private boolean established;
+  private long counter;
+
+  LeaderRole(QuorumPeer peer, long now) {
+    this.peer = peer;
+    this.config = peer.config;
+    this.started = now;
+    acceptedEpochs.put(config.myId(), peer.epochs.accepted());
+    maybeDecideEpoch();
+  }
+
+  boolean established() {
+    return established;
+  }
+
+  void receive(int from, QuorumMessage message) {
+    long now = peer.clock.monotonicMillis();
+    if (message instanceof FollowerInfo info) {
+      onFollowerInfo(from, info, now);
+      return;
+    }
+    Learner learner = learners.get(from);
+    if (learner == null) {
+      return; // not (or no longer) one of ours: it will time out and look again
+    }
+    learner.lastHeard = now;
+    switch (message) {
+      case AckEpoch ack -> onAckEpoch(from, learner, ack);
+      case Ack ack -> onAck(from, learner, ack.zxid());
+      case Request request -> {
+        if (established) {
+          propose(request.data());
+        }
+      }
+      default -> {}
+    }
+  }
+
+  private void onFollowerInfo(int from, FollowerInfo info, long now) {
+    Learner existing = learners.get(from);
+    if (existing != null && existing.phase == Phase.DISCOVERY) {
+      existing.lastHeard = now;
+      if (epoch >= 0) {
+        peer.outbox.send(from, new LeaderInfo(epoch)); // a resent FOLLOWERINFO
+      }
+      return;
+    }
+    Learner learner = new Learner(info.observer() || !config.voters().contains(from), now);
+    learner.lastZxid = info.lastZxid();
+    learners.put(from, learner);
+    if (epoch < 0) {
+      if (!learner.observer) {
+        acceptedEpochs.put(from, info.acceptedEpoch());
+      }
+      maybeDecideEpoch();
+    } else {
+      peer.outbox.send(from, new LeaderInfo(epoch));
+    }
+  }
+
+  private void maybeDecideEpoch() {
+    if (epoch >= 0 || !config.isQuorum(acceptedEpochs.keySet())) {
+      return;
+    }
+    long max = 0;
+    for (long accepted : acceptedEpochs.values()) {
+      max = Math.max(max, accepted);
+    }
+    epoch = max + 1;
+    peer.epochs.accept(epoch);
+    epochAcks.add(config.myId());
+    for (int id : learners.keySet()) {
+      peer.outbox.send(id, new LeaderInfo(epoch));
+    }
+    maybeMakeEpochCurrent();
+  }
+
+  private void onAckEpoch(int from, Learner learner, AckEpoch ack) {
+    if (learner.phase != Phase.DISCOVERY || epoch < 0) {
+      return;
+    }
+    learner.lastZxid = ack.lastZxid();
+    if (!established
+        && (ack.currentEpoch() > peer.epochs.current()
+            || ack.currentEpoch() == peer.epochs.current()
+                && ack.lastZxid() > peer.txnLog.lastZxid())) {
+      // FLE should have elected a server at least as up to date; a learner ahead of us means our
+      // history is not the one to impose.
+      peer.abandon(
+          "learner "
+              + from
+              + " is ahead: epoch "
+              + ack.currentEpoch()
+              + ", zxid "
+              + Zxid.hex(ack.lastZxid()));
+      return;
+    }
+    // An epoch the learner had already accepted (ack -1) cannot be acknowledged a second time.
+    learner.epochAcked = true;
+    if (ack.currentEpoch() >= 0 && !learner.observer) {
+      epochAcks.add(from);
+    }
+    if (epochCurrent) {
+      sync(from, learner);
+    } else {
+      maybeMakeEpochCurrent();
+    }
+  }
+
+  private void maybeMakeEpochCurrent() {
+    if (epochCurrent || !config.isQuorum(epochAcks)) {
+      return;
+    }
+    epochCurrent = true;
+    peer.epochs.makeCurrent(epoch);
+    newLeaderAcks.add(config.myId());
+    for (Map.Entry<Integer, Learner> e : learners.entrySet()) {
+      if (e.getValue().phase == Phase.DISCOVERY && e.getValue().epochAcked) {
+        sync(e.getKey(), e.getValue());
+      }
+    }
+    maybeEstablish();
+  }
+
+  /**
+   * Makes the learner's history equal to ours: DIFF when its last zxid is ours, TRUNC when it ran
+   * ahead within an epoch we also have (its extra txns were never committed), SNAP otherwise.
+   * Everything proposed from now on reaches it too, after the sync and NEWLEADER.
+   */
+  private void sync(int id, Learner learner) {
+    QuorumLog history = peer.txnLog;
+    long theirs = learner.lastZxid;
+    int at = history.indexOf(theirs);
+    QuorumMessage sync;
+    if (theirs == 0 || at >= 0) {
+      sync = new Diff(history.after(theirs));
+    } else {
+      int before = -(at + 1) - 1;
+      long common = before >= 0 ? history.get(before).zxid() : 0;
+      sync =
+          before >= 0 && Zxid.epoch(common) == Zxid.epoch(theirs)
+              ? new Trunc(common, history.after(common))
+              : new Snap(history.all());
+    }
+    peer.outbox.send(id, sync);
+    peer.outbox.send(id, new NewLeader(epoch));
+    learner.phase = Phase.SYNCING;
+    learner.syncedThrough = history.lastZxid();
+  }
+
+  private void onAck(int from, Learner learner, long zxid) {
+    if (zxid == Zxid.of(epoch, 0) && learner.phase == Phase.SYNCING) {
+      if (!learner.observer) {
+        newLeaderAcks.add(from);
+        for (Set<Integer> acks : outstanding.headMap(learner.syncedThrough, true).values()) {
+          acks.add(from);
+        }
+      }
+      if (established) {
+        learner.phase = Phase.ACTIVE;
+        peer.outbox.send(from, new UpToDate(peer.committedZxid()));
+        commitReady();
+      } else {
+        maybeEstablish();
+      }
+      return;
+    }
+    Set<Integer> acks = outstanding.get(zxid);
+    if (acks != null && !learner.observer) {
+      acks.add(from);
+      commitReady();
+    }
+  }
+
+  private void maybeEstablish() {
+    if (established || !epochCurrent || !config.isQuorum(newLeaderAcks)) {
+      return;
+    }
+    established = true;
+    peer.commitThrough(peer.txnLog.lastZxid());
+    for (Map.Entry<Integer, Learner> e : learners.entrySet()) {
+      Learner learner = e.getValue();
+      if (learner.phase == Phase.SYNCING && newLeaderAcks.contains(e.getKey())) {
+        learner.phase = Phase.ACTIVE;
+        peer.outbox.send(e.getKey(), new UpToDate(peer.committedZxid()));
+      }
+    }
+  }
+
+  void propose(byte[] data) {
+    Txn txn = new Txn(Zxid.of(epoch, ++counter), data);
+    peer.txnLog.append(txn);
+    outstanding.put(txn.zxid(), new HashSet<>());
+    unsyncedOwn.add(txn.zxid());
+    for (Map.Entry<Integer, Learner> e : learners.entrySet()) {
+      if (e.getValue().phase != Phase.DISCOVERY) {
+        peer.outbox.send(e.getKey(), new Proposal(txn));
+      }
+    }
+  }
+
+  /** The log is synced: our own proposals count as acknowledged by us. */
+  void logSynced() {
+    if (unsyncedOwn.isEmpty()) {
+      return;
+    }
+    for (long zxid : unsyncedOwn) {
+      Set<Integer> acks = outstanding.get(zxid);
+      if (acks != null) {
+        acks.add(config.myId());
+      }
+    }
+    unsyncedOwn.clear();
+    commitReady();
+  }
+
+  /** Commits, in zxid order, every outstanding proposal a quorum has acknowledged. */
+  private void commitReady() {
+    while (!outstanding.isEmpty() && config.isQuorum(outstanding.firstEntry().getValue())) {
+      long zxid = outstanding.pollFirstEntry().getKey();
+      peer.commitThrough(zxid);
+      for (Map.Entry<Integer, Learner> e : learners.entrySet()) {
+        if (e.getValue().phase != Phase.DISCOVERY) {
+          peer.outbox.send(e.getKey(), new Commit(zxid));
+        }
+      }
+    }
+  }
+
+  void tick(long now) {
+    for (Map.Entry<Integer, Learner> e : learners.entrySet()) {
+      if (e.getValue().phase != Phase.DISCOVERY) {
+        peer.outbox.send(e.getKey(), new Ping(peer.committedZxid()));
+      }
+    }
+    if (!established) {
+      if (now - started > config.initLimitMillis()) {
+        peer.abandon("no quorum synced within initLimit");
+      }
+      return;
+    }
+    Set<Integer> alive = new HashSet<>();
+    alive.add(config.myId());
+    learners.forEach((id, learner) -> {
+      if (learner.phase == Phase.ACTIVE && now - learner.lastHeard <= config.syncLimitMillis()) {
+        alive.add(id);
+      }
+    });
+    if (!config.isQuorum(alive)) {
+      peer.abandon("lost the quorum: only " + alive + " heard within syncLimit");
+    }
+  }
+
+  void disconnected(int id) {
+    learners.remove(id);
+  }
+}

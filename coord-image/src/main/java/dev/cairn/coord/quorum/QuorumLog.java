@@ -1,0 +1,183 @@
+package dev.cairn.coord.quorum;
+
+import dev.cairn.common.io.Crc32c;
+import dev.cairn.common.io.Storage;
+import dev.cairn.common.io.StorageFile;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A peer's logged history: every txn it accepted, in zxid order, in one file of its {@link
+ * Storage}. Logged is not committed: the tail may hold proposals that a new leader will truncate.
+ *
+ * <pre>
+ * entry := length of zxid + data (int) | crc32c of zxid + data (int) | zxid (long) | data
+ * </pre>
+ *
+ * Appends are buffered by the storage until {@link #sync}; a peer acknowledges only what it has
+ * synced. At start-up an entry cut short or failing its checksum ends the history (a write torn by
+ * a crash) and the file is truncated there.
+ */
+final class QuorumLog {
+  private static final Logger log = LoggerFactory.getLogger(QuorumLog.class);
+  static final String FILE = "quorum.log";
+  private static final int HEADER = 8;
+
+  private final Storage storage;
+  private StorageFile file;
+  private final List<Txn> txns = new ArrayList<>();
+  private final List<Long> offsets = new ArrayList<>();
+  private boolean dirty;
+
+  QuorumLog(Storage storage) {
+    this.storage = storage;
+    this.file = storage.open(FILE);
+    load();
+  }
+
+  private void load() {
+    long size = file.size();
+    long position = 0;
+    byte[] header = new byte[HEADER];
+    while (position + HEADER <= size) {
+      file.read(position, header, 0, HEADER);
+      ByteBuffer h = ByteBuffer.wrap(header);
+      int length = h.getInt();
+      int crc = h.getInt();
+      if (length < 8 || position + HEADER + length > size) {
+        break;
+      }
+      byte[] body = new byte[length];
+      file.read(position + HEADER, body, 0, length);
+      if (Crc32c.compute(body, 0, length) != crc) {
+        break;
+      }
+      ByteBuffer b = ByteBuffer.wrap(body);
+      long zxid = b.getLong();
+      byte[] data = new byte[length - 8];
+      b.get(data);
+      offsets.add(position);
+      txns.add(new Txn(zxid, data));
+      position += HEADER + length;
+    }
+    if (position < size) {
+      log.warn(
+          "quorum log: torn tail at offset {} of {} bytes after zxid {}, truncated",
+          position,
+          size,
+          Zxid.hex(lastZxid()));
+      file.truncate(position);
+      file.fsync();
+    }
+  }
+
+  long lastZxid() {
+    return txns.isEmpty() ? 0 : txns.get(txns.size() - 1).zxid();
+  }
+
+  int size() {
+    return txns.size();
+  }
+
+  Txn get(int index) {
+    return txns.get(index);
+  }
+
+  /** Index of the txn with {@code zxid}, or -(insertion point) - 1 as binarySearch does. */
+  int indexOf(long zxid) {
+    int lo = 0;
+    int hi = txns.size() - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      long z = txns.get(mid).zxid();
+      if (z < zxid) {
+        lo = mid + 1;
+      } else if (z > zxid) {
+        hi = mid - 1;
+      } else {
+        return mid;
+      }
+    }
+    return -(lo + 1);
+  }
+
+  /** The txns after {@code zxid}. */
+  List<Txn> after(long zxid) {
+    int i = indexOf(zxid);
+    int from = i >= 0 ? i + 1 : -(i + 1);
+    return List.copyOf(txns.subList(from, txns.size()));
+  }
+
+  List<Txn> all() {
+    return List.copyOf(txns);
+  }
+
+  void append(Txn txn) {
+    if (txn.zxid() <= lastZxid()) {
+      throw new IllegalStateException(
+          "zxid " + Zxid.hex(txn.zxid()) + " does not follow " + Zxid.hex(lastZxid()));
+    }
+    byte[] bytes = encode(txn);
+    offsets.add(file.size());
+    file.append(bytes);
+    txns.add(txn);
+    dirty = true;
+  }
+
+  /** Drops every txn after {@code zxid}. */
+  void truncateAfter(long zxid) {
+    int i = indexOf(zxid);
+    int keep = i >= 0 ? i + 1 : -(i + 1);
+    if (keep == txns.size()) {
+      return;
+    }
+    file.truncate(offsets.get(keep));
+    txns.subList(keep, txns.size()).clear();
+    offsets.subList(keep, offsets.size()).clear();
+    dirty = true;
+  }
+
+  /** Replaces the whole history, atomically. */
+  void replace(List<Txn> history) {
+    int total = 0;
+    List<byte[]> encoded = new ArrayList<>(history.size());
+    for (Txn txn : history) {
+      byte[] bytes = encode(txn);
+      encoded.add(bytes);
+      total += bytes.length;
+    }
+    ByteBuffer content = ByteBuffer.allocate(total);
+    txns.clear();
+    offsets.clear();
+    for (int i = 0; i < history.size(); i++) {
+      offsets.add((long) content.position());
+      content.put(encoded.get(i));
+      txns.add(history.get(i));
+    }
+    storage.writeAtomically(FILE, content.array());
+    file = storage.open(FILE);
+    dirty = false;
+  }
+
+  /** Makes every append and truncation so far durable. */
+  void sync() {
+    if (dirty) {
+      file.fsync();
+      dirty = false;
+    }
+  }
+
+  private static byte[] encode(Txn txn) {
+    ByteBuffer buffer = ByteBuffer.allocate(HEADER + 8 + txn.data().length);
+    buffer.position(HEADER);
+    buffer.putLong(txn.zxid());
+    buffer.put(txn.data());
+    int length = 8 + txn.data().length;
+    buffer.putInt(0, length);
+    buffer.putInt(4, Crc32c.compute(buffer.array(), HEADER, length));
+    return buffer.array();
+  }
+}

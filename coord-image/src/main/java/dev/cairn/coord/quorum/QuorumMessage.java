@@ -1,0 +1,59 @@
+package dev.cairn.coord.quorum;
+
+import java.util.List;
+
+/**
+ * What quorum peers say to each other. The names and contents follow ZooKeeper's FLE notification
+ * and {@code QuorumPacket} types (FOLLOWERINFO, LEADERINFO, ACKEPOCH, DIFF, TRUNC, SNAP, NEWLEADER,
+ * UPTODATE, PROPOSAL, ACK, COMMIT, PING, REQUEST), so a codec can put them on ZooKeeper's wire.
+ * Learner-leader messages travel on one FIFO connection; its loss ends the learner's tie to that
+ * leader.
+ */
+public sealed interface QuorumMessage {
+
+  /** FastLeaderElection: the sender's current vote and state. */
+  record Notification(Vote vote, ServerState state) implements QuorumMessage {}
+
+  /** Learner → leader: the learner's accepted epoch and last logged zxid. */
+  record FollowerInfo(long acceptedEpoch, long lastZxid, boolean observer)
+      implements QuorumMessage {}
+
+  /** Leader → learner: the epoch it proposes to lead. */
+  record LeaderInfo(long newEpoch) implements QuorumMessage {}
+
+  /**
+   * Learner → leader: the learner accepted the epoch; here is its current epoch and history end.
+   */
+  record AckEpoch(long currentEpoch, long lastZxid) implements QuorumMessage {}
+
+  /** Leader → learner: append these txns after your last one. */
+  record Diff(List<Txn> txns) implements QuorumMessage {}
+
+  /** Leader → learner: drop your txns after {@code zxid}, then append these. */
+  record Trunc(long zxid, List<Txn> txns) implements QuorumMessage {}
+
+  /** Leader → learner: replace your whole history with this one. */
+  record Snap(List<Txn> txns) implements QuorumMessage {}
+
+  /** Leader → learner: the history so far is the new epoch's; persist the epoch and acknowledge. */
+  record NewLeader(long epoch) implements QuorumMessage {}
+
+  /** Leader → learner: you are synced; everything up to {@code committedZxid} is committed. */
+  record UpToDate(long committedZxid) implements QuorumMessage {}
+
+  record Proposal(Txn txn) implements QuorumMessage {}
+
+  /** Learner → leader: {@code zxid} (and all before it) is durable here. */
+  record Ack(long zxid) implements QuorumMessage {}
+
+  record Commit(long zxid) implements QuorumMessage {}
+
+  /**
+   * Leader → learner: are you there (with what is committed, so an idle learner still learns it);
+   * learner → leader: yes.
+   */
+  record Ping(long zxid) implements QuorumMessage {}
+
+  /** Learner → leader: a client's write, to propose. */
+  record Request(byte[] data) implements QuorumMessage {}
+}

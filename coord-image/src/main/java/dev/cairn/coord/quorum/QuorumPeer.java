@@ -1,0 +1,230 @@
+package dev.cairn.coord.quorum;
+
+import dev.cairn.common.io.Storage;
+import dev.cairn.common.net.Transport;
+import dev.cairn.common.time.Clock;
+import dev.cairn.coord.quorum.QuorumMessage.Notification;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One server of a ZooKeeper ensemble as a pure state machine: FastLeaderElection, then Zab's
+ * discovery, synchronisation and broadcast as leader or learner. Messages, ticks and client writes
+ * go in; the peer writes its log and epochs to its {@link Storage}, sends through its {@link
+ * Transport} only after those writes are synced, and hands committed txns, in zxid order, to the
+ * {@code apply} callback. No threads, sockets or clocks of its own: the caller drives it from one
+ * thread (the simulator, or the server's quorum thread).
+ *
+ * <p>Logged and committed differ: the log may end in proposals no quorum acknowledged, which a
+ * later leader truncates; only txns up to {@link #committedZxid()} are applied. After a restart
+ * nothing is applied until a leader says what is committed, and then the history is applied again
+ * from the start (the caller rebuilds its state from nothing).
+ */
+public final class QuorumPeer {
+  private static final Logger log = LoggerFactory.getLogger(QuorumPeer.class);
+
+  final QuorumConfig config;
+  final Clock clock;
+  final QuorumLog txnLog;
+  final Epochs epochs;
+  final Outbox outbox = new Outbox();
+  private final Transport<QuorumMessage> transport;
+  private final Consumer<Txn> apply;
+  private ServerState state = ServerState.LOOKING;
+  private FastLeaderElection election;
+  private long logicalClock;
+  private Vote currentVote;
+  private LeaderRole leader;
+  private LearnerRole learner;
+  private long committedZxid;
+  private long appliedZxid;
+
+  public QuorumPeer(
+      QuorumConfig config,
+      Clock clock,
+      Transport<QuorumMessage> transport,
+      Storage storage,
+      Consumer<Txn> apply) {
+    this.config = config;
+    this.clock = clock;
+    this.transport = transport;
+    this.apply = apply;
+    this.txnLog = new QuorumLog(storage);
+    this.epochs = new Epochs(storage, txnLog.lastZxid());
+    log.info(
+        "server {}: log ends at zxid {}, accepted epoch {}, current epoch {}",
+        config.myId(),
+        Zxid.hex(txnLog.lastZxid()),
+        epochs.accepted(),
+        epochs.current());
+    lookForLeader();
+    flush();
+  }
+
+  public ServerState state() {
+    return state;
+  }
+
+  /** The leader this peer follows or is, -1 while looking. */
+  public long leaderId() {
+    return state == ServerState.LOOKING ? -1 : currentVote.leader();
+  }
+
+  /** The epoch this peer leads, or whose leader it synced with. */
+  public long currentEpoch() {
+    return epochs.current();
+  }
+
+  public long lastLoggedZxid() {
+    return txnLog.lastZxid();
+  }
+
+  public long committedZxid() {
+    return committedZxid;
+  }
+
+  public long appliedZxid() {
+    return appliedZxid;
+  }
+
+  /**
+   * Whether this peer serves: an established leader, or a learner the leader said is up to date.
+   */
+  public boolean serving() {
+    return leader != null ? leader.established() : learner != null && learner.upToDate();
+  }
+
+  /**
+   * A client's write: proposed here if this peer leads, forwarded to the leader if it follows.
+   * Returns false if the peer is not serving; the write then certainly did not happen. Once
+   * accepted, it is applied on every server when committed — or lost with a leader, which the
+   * client sees as a timeout.
+   */
+  public boolean submit(byte[] data) {
+    boolean accepted = serving();
+    if (accepted) {
+      if (leader != null) {
+        leader.propose(data);
+      } else {
+        outbox.send((int) currentVote.leader(), new QuorumMessage.Request(data));
+      }
+    }
+    flush();
+    return accepted;
+  }
+
+  public void receive(int from, QuorumMessage message) {
+    if (message instanceof Notification n) {
+      onNotification(from, n);
+    } else if (leader != null) {
+      leader.receive(from, message);
+    } else if (learner != null && from == currentVote.leader()) {
+      learner.receive(message);
+    }
+    flush();
+  }
+
+  public void tick() {
+    long now = clock.monotonicMillis();
+    if (election != null) {
+      FastLeaderElection.Decision decision = election.tick(now);
+      if (decision != null) {
+        decide(decision.vote());
+      }
+    } else if (leader != null) {
+      leader.tick(now);
+    } else if (learner != null) {
+      learner.tick(now);
+    }
+    flush();
+  }
+
+  /** The connection to {@code peer} broke: a learner loses its leader, a leader that learner. */
+  public void disconnected(int peer) {
+    if (leader != null) {
+      leader.disconnected(peer);
+    } else if (learner != null && peer == currentVote.leader()) {
+      abandon("lost the connection to leader " + peer);
+    }
+    flush();
+  }
+
+  private void onNotification(int from, Notification n) {
+    if (election == null) {
+      if (n.state() == ServerState.LOOKING) {
+        Vote v = currentVote;
+        Vote now = new Vote(v.leader(), v.zxid(), v.electionEpoch(), epochs.current());
+        outbox.send(from, new Notification(now, state));
+      }
+      return;
+    }
+    FastLeaderElection.Decision decision = election.receive(from, n, clock.monotonicMillis());
+    if (decision != null) {
+      decide(decision.vote());
+    }
+  }
+
+  private void lookForLeader() {
+    state = ServerState.LOOKING;
+    leader = null;
+    learner = null;
+    election =
+        new FastLeaderElection(
+            config,
+            outbox,
+            logicalClock,
+            txnLog.lastZxid(),
+            epochs.current(),
+            clock.monotonicMillis());
+  }
+
+  private void decide(Vote vote) {
+    logicalClock = election.logicalClock();
+    election = null;
+    currentVote = vote;
+    long now = clock.monotonicMillis();
+    if (vote.leader() == config.myId()) {
+      state = ServerState.LEADING;
+      leader = new LeaderRole(this, now);
+    } else {
+      state = config.observer() ? ServerState.OBSERVING : ServerState.FOLLOWING;
+      learner = new LearnerRole(this, (int) vote.leader(), now);
+    }
+    log.info(
+        "server {}: {} (leader {}, election round {}, zxid {})",
+        config.myId(),
+        state,
+        vote.leader(),
+        vote.electionEpoch(),
+        Zxid.hex(vote.zxid()));
+  }
+
+  /** Gives up the current role and looks for a leader again. */
+  void abandon(String why) {
+    log.info("server {}: {} -> LOOKING: {}", config.myId(), state, why);
+    lookForLeader();
+  }
+
+  /** Everything up to {@code zxid} is committed; applies what is logged and not yet applied. */
+  void commitThrough(long zxid) {
+    if (zxid > committedZxid) {
+      committedZxid = zxid;
+    }
+    int i = appliedZxid == 0 ? 0 : txnLog.indexOf(appliedZxid) + 1;
+    for (; i < txnLog.size() && txnLog.get(i).zxid() <= committedZxid; i++) {
+      Txn txn = txnLog.get(i);
+      apply.accept(txn);
+      appliedZxid = txn.zxid();
+    }
+  }
+
+  /** Syncs the step's writes, then sends what the step decided to send. */
+  private void flush() {
+    txnLog.sync();
+    if (leader != null) {
+      leader.logSynced();
+    }
+    outbox.releaseTo(transport);
+  }
+}
