@@ -3,6 +3,8 @@ package dev.cairn.coord;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.common.testkit.FreePorts;
+import dev.cairn.coord.persist.LogFiles;
+import dev.cairn.coord.persist.TxnLog;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -80,9 +82,7 @@ class CrashRecoveryTest {
     return (path + "@" + version).getBytes(StandardCharsets.UTF_8);
   }
 
-  @Test
-  void everyAcknowledgedWriteSurvivesKillDashNine() throws Exception {
-    int port = FreePorts.next();
+  private Path zooCfg(int port) throws IOException {
     Path cfg = dir.resolve("zoo.cfg");
     Files.writeString(
         cfg,
@@ -98,6 +98,13 @@ class CrashRecoveryTest {
             "snapCount=300",
             "tickTime=2000",
             ""));
+    return cfg;
+  }
+
+  @Test
+  void everyAcknowledgedWriteSurvivesKillDashNine() throws Exception {
+    int port = FreePorts.next();
+    Path cfg = zooCfg(port);
     Process server = start(cfg);
     Map<String, Integer> acked = new ConcurrentHashMap<>();
     try {
@@ -175,6 +182,43 @@ class CrashRecoveryTest {
     } finally {
       restarted.destroy();
       restarted.waitFor(15, TimeUnit.SECONDS);
+      restarted.destroyForcibly();
+    }
+  }
+
+  @Test
+  void corruptEntryInTheMiddleOfTheLogRefusesToStart() throws Exception {
+    int port = FreePorts.next();
+    Path cfg = zooCfg(port);
+    Process server = start(cfg);
+    try {
+      awaitServing(port);
+      try (ZooKeeper zk = connect(port)) {
+        for (int i = 0; i < 5; i++) {
+          zk.create("/n" + i, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        }
+      }
+    } finally {
+      server.destroy();
+      server.waitFor(15, TimeUnit.SECONDS);
+    }
+    List<TxnLog.Segment> segments = TxnLog.segments(dir.resolve("log"));
+    Path file = segments.get(segments.size() - 1).path();
+    long second = LogFiles.entryOffsets(file).get(1);
+    LogFiles.damagePayload(file, second);
+
+    Process restarted = start(cfg);
+    try {
+      assertThat(restarted.waitFor(30, TimeUnit.SECONDS)).as("the server exits").isTrue();
+      assertThat(restarted.exitValue()).isEqualTo(1);
+      assertThat(Files.readString(dir.resolve("server.log")))
+          .contains(
+              "coord failed to start: txn log "
+                  + file
+                  + " is corrupt at offset "
+                  + second
+                  + ": checksum mismatch");
+    } finally {
       restarted.destroyForcibly();
     }
   }
