@@ -3,12 +3,15 @@ package dev.cairn.coord.persist;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
-/** Test access to a txn log file's layout, for tests that damage chosen bytes. */
+/** Test access to txn log files, for tests that damage chosen bytes or take the files away. */
 public final class LogFiles {
   private LogFiles() {}
 
@@ -39,5 +42,14 @@ public final class LogFiles {
   /** Flips a byte in the payload of the entry at {@code entry}: its checksum no longer matches. */
   public static void damagePayload(Path file, long entry) throws IOException {
     overwrite(file, entry + 12, (byte) 0x55, (byte) 0x55);
+  }
+
+  /** Deletes a log directory and everything in it, as a disk that went away. */
+  public static void deleteDirectory(Path dir) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 }
