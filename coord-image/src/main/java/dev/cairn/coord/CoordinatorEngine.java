@@ -34,6 +34,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.zookeeper.data.Id;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +54,8 @@ public final class CoordinatorEngine implements Engine {
   private static final List<Id> SERVER_AUTH = List.of(new Id("super", "cairn-coord"));
 
   private final CoordinatorConfig config;
+  private final FatalHandler fatal;
+  private final AtomicBoolean failed = new AtomicBoolean();
   private final ServerStats stats = new ServerStats();
   private volatile boolean ready;
   private volatile boolean stopped;
@@ -72,7 +75,13 @@ public final class CoordinatorEngine implements Engine {
   private final Map<OpCode, Counter> requests = new EnumMap<>(OpCode.class);
 
   public CoordinatorEngine(CoordinatorConfig config) {
+    this(config, FatalHandler.HALT);
+  }
+
+  /** An engine whose pipeline failures go to {@code fatal} instead of halting the JVM. */
+  public CoordinatorEngine(CoordinatorConfig config, FatalHandler fatal) {
     this.config = config;
+    this.fatal = fatal;
   }
 
   public CoordinatorConfig config() {
@@ -121,18 +130,18 @@ public final class CoordinatorEngine implements Engine {
               .register(registry));
     }
 
-    finalStage = new FinalProcessor(tree, sessions, this::answered);
+    finalStage = new FinalProcessor(tree, sessions, this::answered, this::pipelineFailed);
     sync =
         new SyncProcessor(
             txnLog,
             config.snapCount(),
             zxid -> snapshotter.request(),
-            this::logFailed,
             finalStage,
             (n, nanos) -> {
               fsync.record(nanos, TimeUnit.NANOSECONDS);
               batch.record(n);
-            });
+            },
+            this::pipelineFailed);
     prep =
         new PrepProcessor(
             tree,
@@ -145,7 +154,7 @@ public final class CoordinatorEngine implements Engine {
             sync);
     finalStage.start(prep);
     sync.start();
-    sessions.start(this::expire);
+    sessions.start(this::expire, this::pipelineFailed);
     reaper = new ContainerReaper(tree, this::deleteContainer, System::currentTimeMillis);
     reaper.start(config.containerCheckIntervalMs());
     snapshotter.schedulePurge(config.purgeIntervalHours(), config.snapRetainCount());
@@ -227,9 +236,26 @@ public final class CoordinatorEngine implements Engine {
             SERVER_AUTH));
   }
 
-  private void logFailed() {
+  /**
+   * A pipeline thread died: what it was doing is lost (a txn unlogged or half applied, sessions
+   * never expired), so the server must not go on looking ready. It stops being ready, says why in
+   * one line and hands over to the fatal handler (production halts, for a restart that recovers
+   * from disk). Should the handler return (tests), clients are disconnected rather than left
+   * waiting for answers that will never come.
+   */
+  private void pipelineFailed(Thread thread, Throwable cause) {
     ready = false;
-    log.error("coordinator stops serving: the txn log can no longer be written");
+    if (!failed.compareAndSet(false, true)) {
+      return;
+    }
+    String reason = thread.getName() + " failed: " + cause;
+    log.error(
+        "coordinator stops, exit status {}: {}; its state is unknown until restarted from disk",
+        FatalHandler.EXIT_STATUS,
+        reason,
+        cause);
+    fatal.fatal(reason);
+    // Not on the failed thread: the shutdown waits for in-flight requests, which wait for it.
     Thread t = new Thread(() -> netty.shutdown(Duration.ZERO), "coord-fatal-stop");
     t.setDaemon(true);
     t.start();

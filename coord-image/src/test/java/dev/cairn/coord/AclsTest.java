@@ -81,6 +81,24 @@ class AclsTest {
       assertThatThrownBy(() ->
               anonymous.create("/acl3", null, ZooDefs.Ids.CREATOR_ALL_ACL, CreateMode.PERSISTENT))
           .isInstanceOf(KeeperException.InvalidACLException.class);
+      // The auth scheme's id is ignored, even a null one (a library writing "" as a null string).
+      carol.create(
+          "/acl2n",
+          null,
+          java.util.Arrays.asList(new ACL(Perms.ALL, new Id("auth", null))),
+          CreateMode.PERSISTENT);
+      assertThat(carol.getACL("/acl2n", new Stat()))
+          .containsExactly(
+              new ACL(
+                  Perms.ALL,
+                  new Id("digest", DigestAuthenticationProvider.generateDigest("carol:pw"))));
+      assertThatThrownBy(() ->
+              anonymous.create(
+                  "/acl3n",
+                  null,
+                  java.util.Arrays.asList(new ACL(Perms.ALL, new Id("auth", null))),
+                  CreateMode.PERSISTENT))
+          .isInstanceOf(KeeperException.InvalidACLException.class);
       assertThat(carol.whoAmI())
           .anySatisfy(
               c -> assertThat(c.getAuthScheme() + ":" + c.getUser()).isEqualTo("digest:carol"));

@@ -1,8 +1,11 @@
 package dev.cairn.coord;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.common.testkit.FreePorts;
+import dev.cairn.coord.persist.LogFiles;
+import dev.cairn.coord.persist.TxnLog;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -25,8 +28,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * kill -9 of a coordinator process during a write load: after a restart every acknowledged create
- * and setData is there with its version, and no node holds data its version does not explain.
+ * The coordinator process and its data directories across crashes: kill -9 during a write load
+ * (after a restart every acknowledged create and setData is there with its version, and no node
+ * holds data its version does not explain), a corrupt log (the start is refused) and a log that can
+ * no longer be written (the process ends with a non-zero status, for Kubernetes to restart it).
  */
 class CrashRecoveryTest {
   @TempDir Path dir;
@@ -76,13 +81,18 @@ class CrashRecoveryTest {
     return zk;
   }
 
+  /** The process ends by itself, with status 1, having logged {@code line}. */
+  private void assertExitsWithStatus1(Process process, String line) throws Exception {
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the server exits").isTrue();
+    assertThat(process.exitValue()).isEqualTo(1);
+    assertThat(Files.readString(dir.resolve("server.log"))).contains(line);
+  }
+
   private static byte[] data(String path, int version) {
     return (path + "@" + version).getBytes(StandardCharsets.UTF_8);
   }
 
-  @Test
-  void everyAcknowledgedWriteSurvivesKillDashNine() throws Exception {
-    int port = FreePorts.next();
+  private Path zooCfg(int port, int snapCount) throws IOException {
     Path cfg = dir.resolve("zoo.cfg");
     Files.writeString(
         cfg,
@@ -95,9 +105,16 @@ class CrashRecoveryTest {
             "admin.enableServer=false",
             "4lw.commands.whitelist=ruok",
             "maxClientCnxns=0",
-            "snapCount=300",
+            "snapCount=" + snapCount,
             "tickTime=2000",
             ""));
+    return cfg;
+  }
+
+  @Test
+  void everyAcknowledgedWriteSurvivesKillDashNine() throws Exception {
+    int port = FreePorts.next();
+    Path cfg = zooCfg(port, 300);
     Process server = start(cfg);
     Map<String, Integer> acked = new ConcurrentHashMap<>();
     try {
@@ -176,6 +193,64 @@ class CrashRecoveryTest {
       restarted.destroy();
       restarted.waitFor(15, TimeUnit.SECONDS);
       restarted.destroyForcibly();
+    }
+  }
+
+  @Test
+  void corruptEntryInTheMiddleOfTheLogRefusesToStart() throws Exception {
+    int port = FreePorts.next();
+    Path cfg = zooCfg(port, 300);
+    Process server = start(cfg);
+    try {
+      awaitServing(port);
+      try (ZooKeeper zk = connect(port)) {
+        for (int i = 0; i < 5; i++) {
+          zk.create("/n" + i, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        }
+      }
+    } finally {
+      server.destroy();
+      server.waitFor(15, TimeUnit.SECONDS);
+    }
+    List<TxnLog.Segment> segments = TxnLog.segments(dir.resolve("log"));
+    Path file = segments.get(segments.size() - 1).path();
+    long second = LogFiles.entryOffsets(file).get(1);
+    LogFiles.damagePayload(file, second);
+
+    Process restarted = start(cfg);
+    try {
+      assertExitsWithStatus1(
+          restarted,
+          "coord failed to start: txn log "
+              + file
+              + " is corrupt at offset "
+              + second
+              + ": checksum mismatch");
+    } finally {
+      restarted.destroyForcibly();
+    }
+  }
+
+  @Test
+  void aTxnLogThatCannotBeWrittenEndsTheProcess() throws Exception {
+    int port = FreePorts.next();
+    Path cfg = zooCfg(port, 2);
+    Process server = start(cfg);
+    try {
+      awaitServing(port);
+      try (ZooKeeper zk = connect(port)) {
+        // The open log file still takes writes; the next one cannot be created.
+        LogFiles.deleteDirectory(dir.resolve("log"));
+        assertThatThrownBy(() ->
+                zk.create("/a", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT))
+            .isInstanceOf(KeeperException.ConnectionLossException.class);
+      }
+      assertExitsWithStatus1(
+          server,
+          "coordinator stops, exit status 1: coord-sync failed:"
+              + " java.io.UncheckedIOException: txn log write failed");
+    } finally {
+      server.destroyForcibly();
     }
   }
 }

@@ -70,7 +70,9 @@ public final class Acls {
 
   /**
    * The ACL as stored: validates every entry (INVALIDACL for an empty list, an unknown scheme, a
-   * malformed id, or {@code auth} without an authenticated id) and expands {@code auth}.
+   * malformed id, or {@code auth} without an authenticated id) and expands {@code auth} into the
+   * caller's ids. The id of an {@code auth} entry is ignored, as ZooKeeper ignores it: clients send
+   * "" and some libraries write that as a null string.
    */
   public static List<ACL> fixup(List<ACL> acl, List<Id> ids) throws KeeperError {
     if (acl == null || acl.isEmpty()) {
@@ -79,7 +81,10 @@ public final class Acls {
     Set<ACL> out = new LinkedHashSet<>();
     for (ACL a : acl) {
       Id id = a.getId();
-      if (id == null || id.getScheme() == null || id.getId() == null) {
+      if (id == null || id.getScheme() == null) {
+        throw new KeeperError(Err.INVALIDACL);
+      }
+      if (id.getId() == null && !"auth".equals(id.getScheme())) {
         throw new KeeperError(Err.INVALIDACL);
       }
       switch (id.getScheme()) {

@@ -93,6 +93,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
       ctx.close();
       return;
     }
+    server.stats().connectionOpened(address.isLoopbackAddress());
     ctx.fireChannelActive();
   }
 
@@ -316,7 +317,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
       throw new IllegalStateException("cannot encode a reply", e);
     }
     buf.setInt(0, buf.readableBytes() - 4);
-    server.stats().sent();
+    server.stats().sent(buf.readableBytes() - 4);
     packetsOut++;
     ch.writeAndFlush(buf);
   }

@@ -1,12 +1,20 @@
 package dev.cairn.coord.net;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import dev.cairn.coord.CoordinatorConfig;
 import dev.cairn.coord.Version;
+import dev.cairn.coord.server.ServerStats;
 import dev.cairn.coord.tree.DataTree;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -32,6 +40,23 @@ final class FourLetterWords {
     WORDS.put("isro", s -> "rw");
     WORDS.put("wchs", FourLetterWords::wchs);
   }
+
+  /** The system properties {@code envi} lists, in ZooKeeper's order. */
+  private static final List<String> ENVIRONMENT =
+      List.of(
+          "java.version",
+          "java.vendor",
+          "java.home",
+          "java.class.path",
+          "java.library.path",
+          "java.io.tmpdir",
+          "java.compiler",
+          "os.name",
+          "os.arch",
+          "os.version",
+          "user.name",
+          "user.home",
+          "user.dir");
 
   private FourLetterWords() {}
 
@@ -61,9 +86,13 @@ final class FourLetterWords {
         + ", built on "
         + Version.BUILT
         + "\n"
-        + String.format(
-            "Latency min/avg/max: %d/%.4f/%d%n",
-            s.stats().minLatency(), s.stats().avgLatency(), s.stats().maxLatency())
+        + "Latency min/avg/max: "
+        + s.stats().minLatency()
+        + "/"
+        + s.stats().avgLatency()
+        + "/"
+        + s.stats().maxLatency()
+        + "\n"
         + "Received: "
         + s.stats().packetsReceived()
         + "\n"
@@ -105,40 +134,61 @@ final class FourLetterWords {
     return b.append('\n').toString();
   }
 
+  /**
+   * ZooKeeper 3.9's standalone {@code mntr} gauges, each computed from this server. Values that
+   * have no source here are what ZooKeeper itself shows without the feature: no connection is ever
+   * dropped on purpose, there is no TLS (so no handshakes and no TLS auth failures), and no local
+   * sessions.
+   */
   private static String mntr(ServerContext s) {
     DataTree tree = s.tree();
-    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    ServerStats stats = s.stats();
+    Map<String, Object> m = new LinkedHashMap<>();
     m.put("zk_version", Version.ZOOKEEPER_COMPATIBLE + ", built on " + Version.BUILT);
     m.put("zk_server_state", "standalone");
-    m.put("zk_avg_latency", String.format("%.4f", s.stats().avgLatency()));
-    m.put("zk_max_latency", s.stats().maxLatency());
-    m.put("zk_min_latency", s.stats().minLatency());
-    m.put("zk_packets_received", s.stats().packetsReceived());
-    m.put("zk_packets_sent", s.stats().packetsSent());
+    m.put("zk_avg_latency", stats.avgLatency());
+    m.put("zk_max_latency", stats.maxLatency());
+    m.put("zk_min_latency", stats.minLatency());
+    m.put("zk_packets_received", stats.packetsReceived());
+    m.put("zk_packets_sent", stats.packetsSent());
     m.put("zk_num_alive_connections", s.connections().count());
     m.put("zk_outstanding_requests", s.outstanding().getAsInt());
+    m.put("zk_uptime", stats.uptimeMillis());
     m.put("zk_znode_count", tree.nodeCount());
     m.put("zk_watch_count", tree.watches().watchCount());
     m.put("zk_ephemerals_count", tree.ephemeralCount());
     m.put("zk_approximate_data_size", tree.approximateDataSize());
     m.put("zk_global_sessions", s.sessions().sessions().size());
     m.put("zk_local_sessions", 0);
-    if (ProcessHandleInfo.openFds() >= 0) {
-      m.put("zk_open_file_descriptor_count", ProcessHandleInfo.openFds());
-      m.put("zk_max_file_descriptor_count", ProcessHandleInfo.maxFds());
+    OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+    if (os instanceof UnixOperatingSystemMXBean unix) {
+      m.put("zk_open_file_descriptor_count", unix.getOpenFileDescriptorCount());
+      m.put("zk_max_file_descriptor_count", unix.getMaxFileDescriptorCount());
     }
+    m.put("zk_connection_drop_probability", 0.0);
+    m.put("zk_last_client_response_size", stats.lastResponseSize());
+    m.put("zk_max_client_response_size", stats.maxResponseSize());
+    m.put("zk_min_client_response_size", stats.minResponseSize());
+    m.put("zk_outstanding_tls_handshake", 0);
+    m.put("zk_auth_failed_count", 0);
+    m.put("zk_non_mtls_remote_conn_count", stats.remoteConnections());
+    m.put("zk_non_mtls_local_conn_count", stats.localConnections());
     StringBuilder b = new StringBuilder();
     m.forEach((k, v) -> b.append(k).append('\t').append(v).append('\n'));
     return b.toString();
   }
 
+  /** ZooKeeper 3.9's standalone {@code conf}, in its order, plus the client address. */
   private static String conf(ServerContext s) {
     CoordinatorConfig c = s.config();
     StringBuilder b = new StringBuilder();
     b.append("clientPort=").append(c.clientPort()).append('\n');
     b.append("clientPortAddress=").append(c.clientPortAddress()).append('\n');
+    b.append("secureClientPort=-1\n"); // no TLS listener, as ZooKeeper prints without one
     b.append("dataDir=").append(c.dataDir().toAbsolutePath()).append('\n');
+    b.append("dataDirSize=").append(DirectorySize.of(c.dataDir())).append('\n');
     b.append("dataLogDir=").append(c.dataLogDir().toAbsolutePath()).append('\n');
+    b.append("dataLogSize=").append(DirectorySize.of(c.dataLogDir())).append('\n');
     b.append("tickTime=").append(c.tickTime()).append('\n');
     b.append("maxClientCnxns=").append(c.maxClientCnxns()).append('\n');
     b.append("minSessionTimeout=").append(c.minSessionTimeout()).append('\n');
@@ -148,6 +198,7 @@ final class FourLetterWords {
     return b.toString();
   }
 
+  /** ZooKeeper 3.9's {@code envi}: the same properties in the same order. */
   private static String envi(ServerContext s) {
     StringBuilder b = new StringBuilder("Environment:\n");
     b.append("zookeeper.version=")
@@ -155,27 +206,21 @@ final class FourLetterWords {
         .append(", built on ")
         .append(Version.BUILT)
         .append('\n');
-    for (String key :
-        new String[] {
-          "java.version",
-          "java.vendor",
-          "java.home",
-          "java.class.path",
-          "os.name",
-          "os.arch",
-          "os.version",
-          "user.name",
-          "user.dir"
-        }) {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getCanonicalHostName();
+    } catch (UnknownHostException e) {
+      host = "<NA>";
+    }
+    b.append("host.name=").append(host).append('\n');
+    for (String key : ENVIRONMENT) {
       b.append(key).append('=').append(System.getProperty(key, "<NA>")).append('\n');
     }
-    try {
-      b.append("host.name=")
-          .append(java.net.InetAddress.getLocalHost().getCanonicalHostName())
-          .append('\n');
-    } catch (java.net.UnknownHostException e) {
-      b.append("host.name=<NA>\n");
-    }
+    Runtime rt = Runtime.getRuntime();
+    long mb = 1024 * 1024;
+    b.append("os.memory.free=").append(rt.freeMemory() / mb).append("MB\n");
+    b.append("os.memory.max=").append(rt.maxMemory() / mb).append("MB\n");
+    b.append("os.memory.total=").append(rt.totalMemory() / mb).append("MB\n");
     return b.toString();
   }
 
@@ -187,22 +232,5 @@ final class FourLetterWords {
         + " paths\nTotal watches:"
         + w.watchCount()
         + "\n";
-  }
-
-  /** File-descriptor counts from the JVM's Unix MXBean, or -1 where it has none. */
-  private static final class ProcessHandleInfo {
-    static long openFds() {
-      return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-              instanceof com.sun.management.UnixOperatingSystemMXBean u
-          ? u.getOpenFileDescriptorCount()
-          : -1;
-    }
-
-    static long maxFds() {
-      return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-              instanceof com.sun.management.UnixOperatingSystemMXBean u
-          ? u.getMaxFileDescriptorCount()
-          : -1;
-    }
   }
 }

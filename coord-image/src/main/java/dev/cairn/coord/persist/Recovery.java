@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Start-up state: the newest valid snapshot (or an empty tree), then every logged txn after it
- * replayed in zxid order; a torn log tail is truncated by {@link TxnLog#replay}.
+ * replayed in zxid order; a torn log tail is truncated by {@link TxnLog#replay}, any other
+ * unreadable log entry fails the start with a {@link CorruptLogException}.
  *
  * @param sessions live sessions (id → timeout) as of the last txn
  * @param replayed how many txns the log added on top of the snapshot

@@ -63,7 +63,8 @@ public final class Snapshotter implements AutoCloseable {
           "snapshot {} written in {} ms",
           file.getFileName(),
           (System.nanoTime() - start) / 1_000_000);
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      // The log still holds every txn: the next snapCount txns ask for a snapshot again.
       log.error("snapshot at zxid 0x{} failed", Long.toHexString(zxid), e);
     }
     return zxid;
@@ -105,7 +106,8 @@ public final class Snapshotter implements AutoCloseable {
           log.info("purged txn log {}", segments.get(i).path().getFileName());
         }
       }
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      // Caught whatever it is: a scheduled purge that throws is never run again.
       log.warn("purge failed: {}", e.toString());
     }
   }

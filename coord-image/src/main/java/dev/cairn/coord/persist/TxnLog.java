@@ -2,7 +2,6 @@ package dev.cairn.coord.persist;
 
 import dev.cairn.common.io.AtomicFile;
 import dev.cairn.common.io.Crc32c;
-import dev.cairn.coord.tree.TxnCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
@@ -17,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.apache.jute.BinaryInputArchive;
 import org.apache.jute.BinaryOutputArchive;
 import org.apache.jute.Record;
 import org.apache.zookeeper.txn.TxnHeader;
@@ -38,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * Files are preallocated in {@link #PREALLOC}-byte steps (zeros) so an fsync rarely has to update
- * the file size; a zero length ends the entries. Recovery reads entries until a zero length, EOF,
- * an impossible length or a checksum mismatch — a torn write — and truncates the file there.
+ * the file size; a zero length ends the entries. Recovery truncates a torn write at the end of the
+ * newest file and refuses to start on any other entry that does not read back ({@link
+ * SegmentReader}).
  *
  * <p>{@link #append} only buffers; {@link #commit} writes the batch and fsyncs once: nothing is
  * acknowledged before {@code commit} returns. Not thread-safe: the sync stage owns it.
@@ -183,7 +182,10 @@ public final class TxnLog implements AutoCloseable {
 
   /**
    * Feeds every txn with a zxid above {@code afterZxid}, oldest first, to {@code sink}; truncates a
-   * torn tail; returns the last zxid read (or {@code afterZxid}).
+   * torn tail of the newest file and refuses anything else that does not read back (see {@link
+   * SegmentReader}); returns the last zxid read (or {@code afterZxid}).
+   *
+   * @throws CorruptLogException naming the file and offset of an entry that cannot be served
    */
   public static long replay(Path dir, long afterZxid, int maxBuffer, Consumer<LoggedTxn> sink)
       throws IOException {
@@ -191,82 +193,13 @@ public final class TxnLog implements AutoCloseable {
     long last = afterZxid;
     for (int i = 0; i < segments.size(); i++) {
       Segment seg = segments.get(i);
-      boolean laterNeeded =
-          i + 1 < segments.size() && segments.get(i + 1).firstZxid() <= afterZxid + 1;
-      if (laterNeeded) {
-        continue;
+      boolean newest = i + 1 == segments.size();
+      if (!newest && segments.get(i + 1).firstZxid() <= afterZxid + 1) {
+        continue; // every txn this file holds is in the snapshot
       }
-      last = Math.max(last, replaySegment(seg.path(), afterZxid, maxBuffer, sink));
+      SegmentReader reader = new SegmentReader(seg.path(), seg.firstZxid(), newest, maxBuffer);
+      last = Math.max(last, reader.replay(afterZxid, sink));
     }
     return last;
-  }
-
-  private static long replaySegment(
-      Path file, long afterZxid, int maxBuffer, Consumer<LoggedTxn> sink) throws IOException {
-    long last = afterZxid;
-    try (FileChannel ch =
-        FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      long size = ch.size();
-      ByteBuffer head = ByteBuffer.allocate(HEADER);
-      if (readFully(ch, head, 0) < HEADER || head.getInt(0) != MAGIC || head.getInt(4) != VERSION) {
-        log.warn("txn log {} has no valid header, ignoring it", file.getFileName());
-        return last;
-      }
-      long pos = HEADER;
-      ByteBuffer lenCrc = ByteBuffer.allocate(8);
-      while (true) {
-        lenCrc.clear();
-        if (readFully(ch, lenCrc, pos) < 8) {
-          break;
-        }
-        int length = lenCrc.getInt(0);
-        int crc = lenCrc.getInt(4);
-        if (length == 0) {
-          break;
-        }
-        if (length < 0 || length > maxBuffer + 1024 || pos + 8 + length > size) {
-          truncate(ch, file, pos, "impossible entry length " + length);
-          break;
-        }
-        ByteBuffer payload = ByteBuffer.allocate(length);
-        if (readFully(ch, payload, pos + 8) < length || Crc32c.compute(payload.array()) != crc) {
-          truncate(ch, file, pos, "checksum mismatch");
-          break;
-        }
-        BinaryInputArchive in =
-            new BinaryInputArchive(
-                new java.io.DataInputStream(new java.io.ByteArrayInputStream(payload.array())),
-                maxBuffer,
-                1024);
-        TxnHeader hdr = new TxnHeader();
-        hdr.deserialize(in, "hdr");
-        Record txn = TxnCodec.recordFor(hdr.getType()).get();
-        txn.deserialize(in, "txn");
-        if (hdr.getZxid() > afterZxid) {
-          sink.accept(new LoggedTxn(hdr, txn));
-          last = hdr.getZxid();
-        }
-        pos += 8 + length;
-      }
-    }
-    return last;
-  }
-
-  private static void truncate(FileChannel ch, Path file, long pos, String why) throws IOException {
-    log.warn("txn log {}: torn tail at byte {} ({}), truncating", file.getFileName(), pos, why);
-    ch.truncate(pos);
-    ch.force(true);
-  }
-
-  private static int readFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
-    int total = 0;
-    while (buf.hasRemaining()) {
-      int n = ch.read(buf, pos + total);
-      if (n < 0) {
-        break;
-      }
-      total += n;
-    }
-    return total;
   }
 }

@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * ZooKeeper's {@code ContainerManager}: every check interval, finds containers that had children
@@ -19,6 +21,7 @@ import org.apache.zookeeper.data.Stat;
  * re-checked against pending changes, and fires watches like any other).
  */
 public final class ContainerReaper implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ContainerReaper.class);
   private final DataTree tree;
   private final Consumer<String> deleter;
   private final LongSupplier clock;
@@ -65,8 +68,16 @@ public final class ContainerReaper implements AutoCloseable {
     return out;
   }
 
+  /**
+   * One check. A failure is logged and the next check tries again: a scheduled task that throws is
+   * never run again, and the check changes nothing itself (its deletes go through the pipeline).
+   */
   private void reap() {
-    candidates().forEach(deleter);
+    try {
+      candidates().forEach(deleter);
+    } catch (RuntimeException e) {
+      log.error("container check failed, retrying in the next interval", e);
+    }
   }
 
   @Override

@@ -53,6 +53,8 @@ import org.apache.zookeeper.proto.SetWatches2;
 import org.apache.zookeeper.proto.SyncRequest;
 import org.apache.zookeeper.proto.SyncResponse;
 import org.apache.zookeeper.proto.WhoAmIResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Last stage: applies each committed txn to the tree (which fires watches), executes reads, and
@@ -61,8 +63,14 @@ import org.apache.zookeeper.proto.WhoAmIResponse;
  *
  * <p>One handler per read op over the shared tree; each checks exactly what ZooKeeper's {@code
  * FinalRequestProcessor} checks, in its order (NONODE before NOAUTH).
+ *
+ * <p>Failures: a request without a txn that throws (a read, or a write prep refused) changed
+ * nothing, so only that request fails: it is answered MARSHALLINGERROR, as ZooKeeper answers an
+ * unexpected exception, and the stage goes on. A txn that throws may be half applied: the thread
+ * ends with the exception and its uncaught-exception handler stops the server.
  */
 public final class FinalProcessor implements RequestProcessor, Runnable {
+  private static final Logger log = LoggerFactory.getLogger(FinalProcessor.class);
   private static final List<Request> STOP = List.of();
 
   private final DataTree tree;
@@ -72,12 +80,17 @@ public final class FinalProcessor implements RequestProcessor, Runnable {
   private final Thread thread;
   private PrepProcessor prep;
 
-  public FinalProcessor(DataTree tree, SessionTracker sessions, Replies replies) {
+  public FinalProcessor(
+      DataTree tree,
+      SessionTracker sessions,
+      Replies replies,
+      Thread.UncaughtExceptionHandler onDeath) {
     this.tree = tree;
     this.sessions = sessions;
     this.replies = replies;
     this.thread = new Thread(this, "coord-final");
     thread.setDaemon(true);
+    thread.setUncaughtExceptionHandler(onDeath);
   }
 
   /** Where answered requests are reported (latency, counters, in-flight accounting). */
@@ -116,7 +129,14 @@ public final class FinalProcessor implements RequestProcessor, Runnable {
         return;
       }
       for (Request r : batch) {
-        handle(r);
+        try {
+          handle(r);
+        } catch (RuntimeException e) {
+          if (r.txnHeader != null) {
+            throw e;
+          }
+          failed(r, e);
+        }
       }
     }
   }
@@ -180,6 +200,19 @@ public final class FinalProcessor implements RequestProcessor, Runnable {
       r.cnxn.sendReply(new ReplyHeader(r.xid, zxid, err.code), err == Err.OK ? rsp : null);
     }
     replies.answered(r, err);
+  }
+
+  private void failed(Request r, RuntimeException e) {
+    log.error(
+        "{} of session 0x{} failed, answering MARSHALLINGERROR",
+        r.op,
+        Long.toHexString(r.sessionId),
+        e);
+    if (r.cnxn != null) {
+      r.cnxn.sendReply(
+          new ReplyHeader(r.xid, tree.lastProcessedZxid(), Err.MARSHALLINGERROR.code), null);
+    }
+    replies.answered(r, Err.MARSHALLINGERROR);
   }
 
   /**

@@ -43,6 +43,8 @@ import org.apache.zookeeper.txn.SetACLTxn;
 import org.apache.zookeeper.txn.SetDataTxn;
 import org.apache.zookeeper.txn.Txn;
 import org.apache.zookeeper.txn.TxnHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * First stage of the pipeline (prep → sync → final): turns each write request into a txn with the
@@ -62,6 +64,7 @@ import org.apache.zookeeper.txn.TxnHeader;
  * thread, so each session's order is kept. {@link #applied} is called from the final stage.
  */
 public final class PrepProcessor implements RequestProcessor {
+  private static final Logger log = LoggerFactory.getLogger(PrepProcessor.class);
   private final DataTree tree;
   private final LongPredicate sessionLive;
   private final boolean extendedTypes;
@@ -151,6 +154,15 @@ public final class PrepProcessor implements RequestProcessor {
       lastZxid = zxid;
     } catch (KeeperError e) {
       r.err = e.err();
+    } catch (RuntimeException e) {
+      // Nothing was published and no zxid taken: only this request fails, answered as ZooKeeper
+      // answers an unexpected exception in its prep stage.
+      log.error(
+          "{} of session 0x{} failed in prep, answering MARSHALLINGERROR",
+          r.op,
+          Long.toHexString(r.sessionId),
+          e);
+      r.err = Err.MARSHALLINGERROR;
     }
   }
 

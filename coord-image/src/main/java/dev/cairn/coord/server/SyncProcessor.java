@@ -2,12 +2,11 @@ package dev.cairn.coord.server;
 
 import dev.cairn.coord.persist.TxnLog;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.LongConsumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Second stage: makes txns durable with group commit. It takes every request queued so far as one
@@ -17,10 +16,10 @@ import org.slf4j.LoggerFactory;
  * behaves the same way).
  *
  * <p>After {@code snapCount} txns it rolls the log and asks for a snapshot. A failed write or fsync
- * is fatal for durability: the stage stops the server rather than acknowledge anything more.
+ * is fatal for durability: the thread ends with the failure, which its uncaught-exception handler
+ * turns into a server stop, rather than acknowledge anything more.
  */
 public final class SyncProcessor implements RequestProcessor, Runnable {
-  private static final Logger log = LoggerFactory.getLogger(SyncProcessor.class);
   private static final Request STOP =
       new Request(null, 0, 0, dev.cairn.coord.proto.OpCode.ERROR, null, List.of());
 
@@ -30,7 +29,6 @@ public final class SyncProcessor implements RequestProcessor, Runnable {
   private final TxnLog txnLog;
   private final int snapCount;
   private final LongConsumer snapshotRequest;
-  private final Runnable onFatal;
   private final FinalProcessor next;
   private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
@@ -41,17 +39,17 @@ public final class SyncProcessor implements RequestProcessor, Runnable {
       TxnLog txnLog,
       int snapCount,
       LongConsumer snapshotRequest,
-      Runnable onFatal,
       FinalProcessor next,
-      SyncStats stats) {
+      SyncStats stats,
+      Thread.UncaughtExceptionHandler onDeath) {
     this.txnLog = txnLog;
     this.snapCount = snapCount;
     this.snapshotRequest = snapshotRequest;
-    this.onFatal = onFatal;
     this.next = next;
     this.stats = stats;
     this.thread = new Thread(this, "coord-sync");
     thread.setDaemon(true);
+    thread.setUncaughtExceptionHandler(onDeath);
   }
 
   public void start() {
@@ -108,10 +106,8 @@ public final class SyncProcessor implements RequestProcessor, Runnable {
             snapshotRequest.accept(lastZxid);
           }
         }
-      } catch (IOException | RuntimeException e) {
-        log.error("txn log write failed, refusing to acknowledge anything more", e);
-        onFatal.run();
-        return;
+      } catch (IOException e) {
+        throw new UncheckedIOException("txn log write failed", e);
       }
       if (!batch.isEmpty()) {
         next.processBatch(batch);

@@ -42,10 +42,15 @@ public final class SessionTracker implements AutoCloseable {
     this.nextId = ((clock.getAsLong() << 24) >>> 8) | (serverId << 56);
   }
 
-  public void start(Consumer<Session> expirer) {
+  /**
+   * Starts the expiry thread. Its death is handed to {@code onDeath}: the sessions it had marked
+   * closing would never be closed, their ephemerals never deleted.
+   */
+  public void start(Consumer<Session> expirer, Thread.UncaughtExceptionHandler onDeath) {
     running = true;
     thread = new Thread(() -> run(expirer), "coord-session-expiry");
     thread.setDaemon(true);
+    thread.setUncaughtExceptionHandler(onDeath);
     thread.start();
   }
 

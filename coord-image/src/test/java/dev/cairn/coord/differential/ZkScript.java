@@ -477,6 +477,7 @@ final class ZkScript {
       {"world", "nobody"},
       {"world", "anyone"},
       {"auth", "x"},
+      {"auth", null},
       {"super", "x"},
       {"sasl", "x"}
     };

@@ -62,7 +62,8 @@ public final class EngineLauncher {
       engine.stop(Duration.ZERO);
       System.exit(2);
     } catch (Exception e) {
-      log.error("{} failed to start", engine.name(), e);
+      // The reason leads the line: an operator reading the pod log sees it before the trace.
+      log.error("{} failed to start: {}", engine.name(), e.getMessage(), e);
       engine.stop(Duration.ZERO);
       System.exit(1);
     }
