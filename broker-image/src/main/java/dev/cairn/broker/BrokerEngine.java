@@ -296,6 +296,15 @@ public final class BrokerEngine implements Engine {
     Gauge.builder(
             "cairn_broker_log_bytes", logs, l -> l.all().stream().mapToLong(UnifiedLog::size).sum())
         .register(registry);
+    Gauge.builder("cairn_broker_offline_partitions", replicas, r -> r.image().offlinePartitions())
+        .description("Partitions without a leader, as this broker's metadata image says")
+        .register(registry);
+    Gauge.builder(
+            "cairn_broker_under_replicated_partitions",
+            replicas,
+            r -> r.image().underReplicatedLedBy(r.brokerId()))
+        .description("Partitions this broker leads whose ISR is smaller than their replicas")
+        .register(registry);
     Gauge.builder("cairn_broker_connections", server, NettyServer::connectionCount)
         .register(registry);
     Gauge.builder("cairn_broker_fetch_waiting", purgatory, FetchPurgatory::waiting)

@@ -171,7 +171,7 @@ public final class CoordinatorEngine implements Engine {
             stats,
             connections,
             netty.inFlight(),
-            () -> sync.queued() + finalStage.queued());
+            this::outstandingRequests);
     Gauge.builder("cairn.coord.znodes", tree, DataTree::nodeCount)
         .description("Znodes in the tree")
         .register(registry);
@@ -183,6 +183,9 @@ public final class CoordinatorEngine implements Engine {
         .register(registry);
     Gauge.builder("cairn.coord.connections", connections, Connections::count)
         .description("Open client connections")
+        .register(registry);
+    Gauge.builder("cairn.coord.outstanding.requests", this, CoordinatorEngine::outstandingRequests)
+        .description("Requests accepted but not yet answered (queued for fsync or reply)")
         .register(registry);
     Gauge.builder("cairn.coord.last.zxid", tree, DataTree::lastProcessedZxid)
         .description("Zxid of the last applied txn")
@@ -204,6 +207,10 @@ public final class CoordinatorEngine implements Engine {
         "coordinator serving on {} at zxid 0x{} (standalone)",
         clientAddress,
         Long.toHexString(recovered.lastZxid()));
+  }
+
+  private int outstandingRequests() {
+    return sync.queued() + finalStage.queued();
   }
 
   private void answered(Request r, Err err) {

@@ -2,6 +2,7 @@ package dev.cairn.broker.metadata;
 
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 
@@ -37,5 +38,30 @@ public record MetadataImage(
       }
     }
     return null;
+  }
+
+  /**
+   * Partitions the controller has marked offline (no live in-sync replica to lead them). Every
+   * broker holds the whole image, so every broker reports the cluster's count.
+   */
+  public long offlinePartitions() {
+    return partitions()
+        .filter(p -> p.state() != null && p.state().leader() == PartitionState.NO_LEADER)
+        .count();
+  }
+
+  /**
+   * Partitions {@code brokerId} leads whose ISR is smaller than their replica list (Kafka's
+   * UnderReplicatedPartitions: counted by the leader, so a cluster's sum counts each once).
+   */
+  public long underReplicatedLedBy(int brokerId) {
+    return partitions()
+        .filter(p -> p.state() != null && p.state().leader() == brokerId)
+        .filter(p -> p.state().isr().size() < p.replicas().size())
+        .count();
+  }
+
+  private Stream<PartitionImage> partitions() {
+    return topics.values().stream().flatMap(t -> t.partitions().values().stream());
   }
 }
