@@ -180,6 +180,21 @@ public final class Client {
     return a == null ? "?:0" : a.getAddress().getHostAddress() + ":" + a.getPort();
   }
 
+  /**
+   * Whether a "no | yes | local" gate (enable-debug-command, enable-protected-configs) lets this
+   * client through: "local" admits loopback connections, as Redis admits them.
+   */
+  public boolean permittedBy(String gate) {
+    return switch (gate) {
+      case "yes" -> true;
+      case "local" ->
+          channel.remoteAddress() instanceof InetSocketAddress a
+              && a.getAddress() != null
+              && a.getAddress().isLoopbackAddress();
+      default -> false;
+    };
+  }
+
   String localAddress() {
     InetSocketAddress a = (InetSocketAddress) channel.localAddress();
     return a == null ? "?:0" : a.getAddress().getHostAddress() + ":" + a.getPort();

@@ -13,8 +13,11 @@ import java.util.List;
  * state too.
  */
 public final class ConnectionCommands {
-  /** The Redis version we speak (clients pick features by it). */
-  public static final String REDIS_VERSION = "7.2.4";
+  /**
+   * The Redis version we speak (clients pick features by it): 7.0.15, Debian's redis-server, the
+   * reference the differential tests compare every reply with.
+   */
+  public static final String REDIS_VERSION = "7.0.15";
 
   private static final CommandError TIMEOUT_ERROR =
       new CommandError("ERR timeout is not an integer or out of range");

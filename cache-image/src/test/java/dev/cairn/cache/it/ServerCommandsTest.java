@@ -23,7 +23,10 @@ import redis.clients.jedis.Protocol;
 class ServerCommandsTest {
   @RegisterExtension
   static final EngineExtension<CacheEngine> cache =
-      EngineExtension.of(() -> new CacheEngine(CacheConfig.forTest(0)));
+      EngineExtension.of(() ->
+          new CacheEngine(
+              CacheConfig.of(
+                  Map.of("port", "0", "admin-port", "0", "enable-debug-command", "local"))));
 
   private Jedis jedis;
 
