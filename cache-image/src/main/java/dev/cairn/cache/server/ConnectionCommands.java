@@ -221,10 +221,10 @@ public final class ConnectionCommands {
         expect(a, 3, "reply");
         if (is(a[2], "on")) {
           c.repliesOff = false;
+          c.dropReply = false;
           c.reply.ok();
         } else if (is(a[2], "off")) {
-          // replies already written in this batch still go out
-          c.flush();
+          // replies already written in this batch still go out: only later commands' are dropped
           c.repliesOff = true;
         } else if (is(a[2], "skip")) {
           c.skipNextReply = !c.repliesOff;
