@@ -53,6 +53,8 @@ final class LeaderRole {
     }
   }
 
+  private static final byte[] NO_PAYLOAD = new byte[0];
+
   private final QuorumPeer peer;
   private final QuorumConfig config;
   private final long started;
@@ -95,9 +97,10 @@ final class LeaderRole {
       case Ack ack -> onAck(from, learner, ack.zxid());
       case Request request -> {
         if (established) {
-          propose(request.data());
+          peer.listener.request(from, request.data());
         }
       }
+      case Ping ping -> peer.listener.pinged(from, ping.payload());
       default -> {}
     }
   }
@@ -253,8 +256,16 @@ final class LeaderRole {
     }
   }
 
-  void propose(byte[] data) {
-    Txn txn = new Txn(Zxid.of(epoch, ++counter), data);
+  long nextZxid() {
+    return Zxid.of(epoch, counter + 1);
+  }
+
+  void propose(Txn txn) {
+    if (txn.zxid() != nextZxid()) {
+      throw new IllegalArgumentException(
+          "proposal " + Zxid.hex(txn.zxid()) + " is not the next zxid " + Zxid.hex(nextZxid()));
+    }
+    counter++;
     peer.txnLog.append(txn);
     outstanding.put(txn.zxid(), new HashSet<>());
     unsyncedOwn.add(txn.zxid());
@@ -296,7 +307,7 @@ final class LeaderRole {
   void tick(long now) {
     for (Map.Entry<Integer, Learner> e : learners.entrySet()) {
       if (e.getValue().phase != Phase.DISCOVERY) {
-        peer.outbox.send(e.getKey(), new Ping(peer.committedZxid()));
+        peer.outbox.send(e.getKey(), new Ping(peer.committedZxid(), NO_PAYLOAD));
       }
     }
     if (!established) {

@@ -122,7 +122,8 @@ final class LearnerRole {
           peer.commitThrough(commit.zxid());
         }
       }
-      case Ping ping -> peer.outbox.send(leader, new Ping(peer.txnLog.lastZxid()));
+      case Ping ping ->
+          peer.outbox.send(leader, new Ping(peer.txnLog.lastZxid(), peer.listener.pingPayload()));
       default -> {}
     }
   }

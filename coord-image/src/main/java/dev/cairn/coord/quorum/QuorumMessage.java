@@ -49,11 +49,11 @@ public sealed interface QuorumMessage {
   record Commit(long zxid) implements QuorumMessage {}
 
   /**
-   * Leader → learner: are you there (with what is committed, so an idle learner still learns it);
-   * learner → leader: yes.
+   * Leader → learner: are you there; learner → leader: yes, with its last zxid and what the server
+   * wants the leader to know (the sessions its clients kept alive).
    */
-  record Ping(long zxid) implements QuorumMessage {}
+  record Ping(long zxid, byte[] payload) implements QuorumMessage {}
 
-  /** Learner → leader: a client's write, to propose. */
+  /** Learner → leader: a client's write request, to prepare and propose. */
   record Request(byte[] data) implements QuorumMessage {}
 }

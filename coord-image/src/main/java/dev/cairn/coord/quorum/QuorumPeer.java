@@ -4,7 +4,6 @@ import dev.cairn.common.io.Storage;
 import dev.cairn.common.net.Transport;
 import dev.cairn.common.time.Clock;
 import dev.cairn.coord.quorum.QuorumMessage.Notification;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +29,7 @@ public final class QuorumPeer {
   final Epochs epochs;
   final Outbox outbox = new Outbox();
   private final Transport<QuorumMessage> transport;
-  private final Consumer<Txn> apply;
+  final Listener listener;
   private ServerState state = ServerState.LOOKING;
   private FastLeaderElection election;
   private long logicalClock;
@@ -39,17 +38,41 @@ public final class QuorumPeer {
   private LearnerRole learner;
   private long committedZxid;
   private long appliedZxid;
+  private boolean wasServing;
+
+  /** What the peer tells the server it runs in. Called on the peer's thread. */
+  public interface Listener {
+    /** A committed txn, in zxid order. */
+    void apply(Txn txn);
+
+    /**
+     * Leader only: a client request that arrived here or at a learner, to prepare as a txn and
+     * {@link #propose}. Requests of one learner arrive in the order it sent them.
+     */
+    void request(int from, byte[] request);
+
+    /** Learner: what to tell the leader with each ping (the sessions its clients kept alive). */
+    default byte[] pingPayload() {
+      return new byte[0];
+    }
+
+    /** Leader: a learner's ping payload. */
+    default void pinged(int from, byte[] payload) {}
+
+    /** The peer started or stopped serving (see {@link #serving}). */
+    default void servingChanged(boolean serving) {}
+  }
 
   public QuorumPeer(
       QuorumConfig config,
       Clock clock,
       Transport<QuorumMessage> transport,
       Storage storage,
-      Consumer<Txn> apply) {
+      Listener listener) {
     this.config = config;
     this.clock = clock;
     this.transport = transport;
-    this.apply = apply;
+    this.listener = listener;
     this.txnLog = new QuorumLog(storage);
     this.epochs = new Epochs(storage, txnLog.lastZxid());
     log.info(
@@ -96,22 +119,41 @@ public final class QuorumPeer {
   }
 
   /**
-   * A client's write: proposed here if this peer leads, forwarded to the leader if it follows.
-   * Returns false if the peer is not serving; the write then certainly did not happen. Once
-   * accepted, it is applied on every server when committed — or lost with a leader, which the
-   * client sees as a timeout.
+   * A client's request for a write: handed to the leader's {@link Listener#request} (here, or
+   * forwarded). Returns false if the peer is not serving; the write then certainly did not happen.
+   * Once accepted, its txn is applied on every server when committed — or lost with a leader, which
+   * the client sees as a lost connection.
    */
-  public boolean submit(byte[] data) {
+  public boolean submit(byte[] request) {
     boolean accepted = serving();
     if (accepted) {
       if (leader != null) {
-        leader.propose(data);
+        listener.request(config.myId(), request);
       } else {
-        outbox.send((int) currentVote.leader(), new QuorumMessage.Request(data));
+        outbox.send((int) currentVote.leader(), new QuorumMessage.Request(request));
       }
     }
     flush();
     return accepted;
+  }
+
+  /** Leader: the zxid the next proposal must carry. */
+  public long nextZxid() {
+    if (leader == null || !leader.established()) {
+      throw new IllegalStateException("server " + config.myId() + " is not an established leader");
+    }
+    return leader.nextZxid();
+  }
+
+  /**
+   * Leader: proposes a txn prepared by the {@link Listener#request} of a request, with {@link
+   * #nextZxid}. Called from within {@code request}, or on the peer's thread while it leads.
+   */
+  public void propose(Txn txn) {
+    if (leader == null || !leader.established()) {
+      throw new IllegalStateException("server " + config.myId() + " is not an established leader");
+    }
+    leader.propose(txn);
   }
 
   public void receive(int from, QuorumMessage message) {
@@ -214,7 +256,7 @@ public final class QuorumPeer {
     int i = appliedZxid == 0 ? 0 : txnLog.indexOf(appliedZxid) + 1;
     for (; i < txnLog.size() && txnLog.get(i).zxid() <= committedZxid; i++) {
       Txn txn = txnLog.get(i);
-      apply.accept(txn);
+      listener.apply(txn);
       appliedZxid = txn.zxid();
     }
   }
@@ -226,5 +268,10 @@ public final class QuorumPeer {
       leader.logSynced();
     }
     outbox.releaseTo(transport);
+    boolean serving = serving();
+    if (serving != wasServing) {
+      wasServing = serving;
+      listener.servingChanged(serving);
+    }
   }
 }

@@ -32,6 +32,9 @@ public final class Request {
   Record txn;
   Err err = Err.OK;
 
+  /** In an ensemble: the leader's decision on this write came back committed. */
+  boolean committed;
+
   /** Per-op results of a multi that failed in prep (nothing to log). */
   List<MultiResult> failedMulti;
 

@@ -85,7 +85,7 @@ class ZabSimulationTest {
     }
   }
 
-  private static final class Server implements SimProcess<Object> {
+  private static final class Server implements SimProcess<Object>, QuorumPeer.Listener {
     final NodeEnv<Object> env;
     final Observed observed;
     final QuorumPeer peer;
@@ -95,12 +95,17 @@ class ZabSimulationTest {
     Server(NodeEnv<Object> env, QuorumConfig config, Observed observed) {
       this.env = env;
       this.observed = observed;
-      this.peer =
-          new QuorumPeer(config, env.clock(), env.transport()::send, env.storage(), this::apply);
+      this.peer = new QuorumPeer(config, env.clock(), env.transport()::send, env.storage(), this);
       check();
     }
 
-    private void apply(Txn txn) {
+    @Override
+    public void request(int from, byte[] request) {
+      peer.propose(new Txn(peer.nextZxid(), request));
+    }
+
+    @Override
+    public void apply(Txn txn) {
       observed.applied(env.id(), applied++, txn);
       RegisterTxn t = RegisterTxn.decode(txn.data());
       Long current = values.get(t.op().key());
