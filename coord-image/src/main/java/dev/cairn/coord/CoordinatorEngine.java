@@ -16,7 +16,7 @@ import dev.cairn.coord.proto.OpCode;
 import dev.cairn.coord.quorum.EnsembleConfig;
 import dev.cairn.coord.quorum.QuorumConfig;
 import dev.cairn.coord.quorum.QuorumDriver;
-import dev.cairn.coord.quorum.ServerState;
+import dev.cairn.coord.quorum.QuorumPeer;
 import dev.cairn.coord.server.ContainerReaper;
 import dev.cairn.coord.server.EnsembleFront;
 import dev.cairn.coord.server.FinalProcessor;
@@ -79,7 +79,7 @@ public final class CoordinatorEngine implements Engine {
   private RequestProcessor pipeline;
   private EnsembleConfig ensemble;
   private EnsembleFront front;
-  private QuorumDriver driver;
+  private volatile QuorumDriver driver;
   private Connections connections;
   private FinalProcessor finalStage;
   private DataTree tree;
@@ -205,7 +205,8 @@ public final class CoordinatorEngine implements Engine {
             stats,
             connections,
             netty.inFlight(),
-            this::outstandingRequests);
+            this::outstandingRequests,
+            ensemble == null ? null : this::quorumStatus);
     Gauge.builder("cairn.coord.znodes", tree, DataTree::nodeCount)
         .description("Znodes in the tree")
         .register(registry);
@@ -299,7 +300,7 @@ public final class CoordinatorEngine implements Engine {
 
   /** An empty container or an expired TTL node: deleted through the pipeline like any write. */
   private void deleteContainer(String path) {
-    if (front != null && front.role() != ServerState.LEADING) {
+    if (ensemble != null && !mode().equals("leader")) {
       return; // the leader reaps, as in ZooKeeper; its deletes reach every server
     }
     netty.inFlight().begin();
@@ -344,17 +345,27 @@ public final class CoordinatorEngine implements Engine {
     return ready && (front == null || front.serving());
   }
 
-  /** This server's role: standalone, or its state in the ensemble. */
+  /** ZooKeeper's mode: standalone, leader, follower or observer; "looking" while not serving. */
   public String mode() {
-    if (front == null) {
+    if (ensemble == null) {
       return "standalone";
     }
-    return switch (front.role()) {
+    QuorumPeer.Status status = quorumStatus();
+    if (status == null || !status.serving()) {
+      return "looking";
+    }
+    return switch (status.state()) {
       case LEADING -> "leader";
       case FOLLOWING -> "follower";
       case OBSERVING -> "observer";
       case LOOKING -> "looking";
     };
+  }
+
+  /** The quorum peer as of its last step, null when standalone or not started. */
+  public QuorumPeer.Status quorumStatus() {
+    QuorumDriver d = driver;
+    return d == null ? null : d.peerForReading().status();
   }
 
   /** The bound client address (after {@link #start}). */

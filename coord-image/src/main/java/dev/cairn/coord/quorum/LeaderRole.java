@@ -81,6 +81,20 @@ final class LeaderRole {
     return established;
   }
 
+  int learnerCount() {
+    return learners.size();
+  }
+
+  int syncedFollowerCount() {
+    int synced = 0;
+    for (Learner learner : learners.values()) {
+      if (learner.phase == Phase.ACTIVE && !learner.observer) {
+        synced++;
+      }
+    }
+    return synced;
+  }
+
   void receive(int from, QuorumMessage message) {
     long now = peer.clock.monotonicMillis();
     if (message instanceof FollowerInfo info) {

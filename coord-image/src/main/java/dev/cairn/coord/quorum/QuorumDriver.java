@@ -5,6 +5,8 @@ import dev.cairn.common.time.Clock;
 import dev.cairn.coord.quorum.QuorumMessage.Notification;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,6 +28,9 @@ import org.slf4j.LoggerFactory;
 public final class QuorumDriver implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(QuorumDriver.class);
   static final long TICK_MILLIS = 50;
+
+  /** Events taken in one group commit: bounds how long the first one waits for its fsync. */
+  private static final int MAX_BATCH = 1000;
 
   private final LinkedBlockingQueue<Runnable> events = new LinkedBlockingQueue<>();
   private final FileStorage storage;
@@ -136,17 +141,23 @@ public final class QuorumDriver implements AutoCloseable {
   }
 
   private void run() {
+    List<Runnable> batch = new ArrayList<>();
     while (!stopped) {
-      Runnable event;
       try {
-        event = events.take();
+        batch.add(events.take());
       } catch (InterruptedException e) {
         return;
       }
-      ServerState before = peer.state();
-      long leaderBefore = peer.leaderId();
-      event.run();
-      resetAbandoned(before, leaderBefore);
+      events.drainTo(batch, MAX_BATCH - 1);
+      peer.batch(() -> {
+        for (Runnable event : batch) {
+          ServerState before = peer.state();
+          long leaderBefore = peer.leaderId();
+          event.run();
+          resetAbandoned(before, leaderBefore);
+        }
+      });
+      batch.clear();
     }
   }
 

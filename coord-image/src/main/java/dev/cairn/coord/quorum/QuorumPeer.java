@@ -39,6 +39,25 @@ public final class QuorumPeer {
   private long committedZxid;
   private long appliedZxid;
   private boolean wasServing;
+  private boolean batching;
+  private volatile Status status;
+
+  /**
+   * What other threads (four-letter words, metrics) may read of the peer: published after every
+   * step.
+   *
+   * @param followers learners connected to this leader (0 unless leading)
+   * @param syncedFollowers of those, the voting ones synced and acknowledging
+   */
+  public record Status(
+      ServerState state,
+      boolean serving,
+      long leader,
+      long epoch,
+      long lastLoggedZxid,
+      long committedZxid,
+      int followers,
+      int syncedFollowers) {}
 
   /** What the peer tells the server it runs in. Called on the peer's thread. */
   public interface Listener {
@@ -87,6 +106,11 @@ public final class QuorumPeer {
 
   public ServerState state() {
     return state;
+  }
+
+  /** The peer as of its last step; safe from any thread. */
+  public Status status() {
+    return status;
   }
 
   /** The leader this peer follows or is, -1 while looking. */
@@ -261,14 +285,51 @@ public final class QuorumPeer {
     }
   }
 
+  /**
+   * Runs several steps with one fsync and one round of sends at the end (group commit): what the
+   * steps logged is synced before anything they decided to send leaves, as for a single step.
+   */
+  public void batch(Runnable steps) {
+    if (batching) {
+      steps.run();
+      return;
+    }
+    batching = true;
+    try {
+      steps.run();
+    } finally {
+      batching = false;
+    }
+    flush();
+  }
+
   /** Syncs the step's writes, then sends what the step decided to send. */
   private void flush() {
+    if (batching) {
+      return;
+    }
+    if (leader != null) {
+      // A leader's messages never vouch for its own durability (its own ack counts only after
+      // the sync below), so proposals leave first and followers fsync while it does, as in
+      // ZooKeeper.
+      outbox.releaseTo(transport);
+    }
     txnLog.sync();
     if (leader != null) {
       leader.logSynced();
     }
     outbox.releaseTo(transport);
     boolean serving = serving();
+    status =
+        new Status(
+            state,
+            serving,
+            leaderId(),
+            epochs.current(),
+            txnLog.lastZxid(),
+            committedZxid,
+            leader == null ? 0 : leader.learnerCount(),
+            leader == null ? 0 : leader.syncedFollowerCount());
     if (serving != wasServing) {
       wasServing = serving;
       listener.servingChanged(serving);

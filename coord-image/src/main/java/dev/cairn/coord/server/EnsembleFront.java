@@ -50,7 +50,6 @@ public final class EnsembleFront implements RequestProcessor, QuorumPeer.Listene
   private final ArrayDeque<Request> local = new ArrayDeque<>();
   private QuorumDriver driver;
   private volatile boolean serving;
-  private volatile ServerState role = ServerState.LOOKING;
 
   public EnsembleFront(
       PrepProcessor prep,
@@ -73,11 +72,6 @@ public final class EnsembleFront implements RequestProcessor, QuorumPeer.Listene
 
   public boolean serving() {
     return serving;
-  }
-
-  /** The role while serving, for four-letter words and metrics. */
-  public ServerState role() {
-    return role;
   }
 
   @Override
@@ -250,7 +244,6 @@ public final class EnsembleFront implements RequestProcessor, QuorumPeer.Listene
   public void servingChanged(boolean nowServing) {
     QuorumPeer peer = driver.peerForReading();
     boolean leading = nowServing && peer.state() == ServerState.LEADING;
-    role = nowServing ? peer.state() : ServerState.LOOKING;
     serving = nowServing;
     sessions.expiring(leading);
     if (!nowServing) {
@@ -265,7 +258,7 @@ public final class EnsembleFront implements RequestProcessor, QuorumPeer.Listene
       log.info(
           "not serving: {} queued requests dropped, client connections closed", dropped.size());
     } else {
-      log.info("serving as {} at zxid 0x{}", role, Long.toHexString(peer.committedZxid()));
+      log.info("serving as {} at zxid 0x{}", peer.state(), Long.toHexString(peer.committedZxid()));
     }
   }
 
