@@ -177,6 +177,7 @@ public final class CoordinatorEngine implements Engine {
       prep = newPrep(lastZxid, finalStage);
       front =
           new EnsembleFront(
+              tree,
               prep,
               finalStage,
               sessions,
@@ -245,7 +246,8 @@ public final class CoordinatorEngine implements Engine {
               ensemble.observers(),
               (long) config.initLimit() * config.tickTime(),
               (long) config.syncLimit() * config.tickTime(),
-              FINALIZE_WAIT_MILLIS);
+              FINALIZE_WAIT_MILLIS,
+              config.snapCount());
       driver = new QuorumDriver(ensemble, quorum, config.dataDir(), front, this::pipelineFailed);
       front.attach(driver);
     }

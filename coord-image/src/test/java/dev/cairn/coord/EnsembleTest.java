@@ -24,9 +24,11 @@ class EnsembleTest {
   private final Map<Integer, CoordinatorEngine> servers = new TreeMap<>();
   private final Map<Integer, CoordinatorConfig> configs = new TreeMap<>();
   private final List<ZooKeeper> clients = new ArrayList<>();
+  private final List<String> fatal = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @AfterEach
   void stop() throws Exception {
+    assertThat(fatal).as("no server failed").isEmpty();
     for (ZooKeeper zk : clients) {
       zk.close(1_000);
     }
@@ -36,6 +38,10 @@ class EnsembleTest {
   }
 
   private void startEnsemble(int size) throws Exception {
+    startEnsemble(size, 100_000);
+  }
+
+  private void startEnsemble(int size, int snapCount) throws Exception {
     Map<Integer, String> lines = new TreeMap<>();
     for (int id = 1; id <= size; id++) {
       lines.put(id, "127.0.0.1:" + FreePorts.next() + ":" + FreePorts.next());
@@ -45,7 +51,7 @@ class EnsembleTest {
       for (Map.Entry<Integer, String> line : lines.entrySet()) {
         builder.set("server." + line.getKey(), line.getValue());
       }
-      builder.set("initLimit", 10).set("syncLimit", 5);
+      builder.set("initLimit", 10).set("syncLimit", 5).set("snapCount", snapCount);
       CoordinatorConfig config = builder.build();
       Files.writeString(config.dataDir().resolve("myid"), id + "\n", StandardCharsets.US_ASCII);
       configs.put(id, config);
@@ -55,7 +61,7 @@ class EnsembleTest {
   }
 
   private void start(int id) throws Exception {
-    CoordinatorEngine engine = new CoordinatorEngine(configs.get(id));
+    CoordinatorEngine engine = new CoordinatorEngine(configs.get(id), fatal::add);
     engine.start();
     servers.put(id, engine);
   }
@@ -151,6 +157,39 @@ class EnsembleTest {
     ZooKeeper back = client(leader);
     back.sync("/", (rc, path, ctx) -> {}, null);
     assertThat(back.getChildren("/", false)).containsAll(children);
+  }
+
+  @Test
+  void aServerThatFellBehindTheLeadersSnapshotCatchesUpFromIt() throws Exception {
+    startEnsemble(3, 10);
+    int leader = awaitOneLeader();
+    int behind = leader == 3 ? 2 : 3;
+    int other = 6 - leader - behind;
+    ZooKeeper zk = client(leader);
+    for (int i = 0; i < 30; i++) {
+      zk.create("/before-" + i, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+    }
+    servers.remove(behind).stop(Duration.ZERO);
+    for (int i = 0; i < 60; i++) {
+      zk.create("/after-" + i, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+    }
+    start(behind);
+    await().atMost(Duration.ofSeconds(20)).until(() -> servers.get(behind).ready());
+    ZooKeeper caughtUp = client(behind);
+    caughtUp.sync("/", (rc, path, ctx) -> {}, null);
+    assertThat(caughtUp.getChildren("/", false)).hasSize(91);
+
+    // Every server restarts from its own snapshot and log and still agrees.
+    for (int id : List.copyOf(servers.keySet())) {
+      servers.remove(id).stop(Duration.ZERO);
+    }
+    for (int id = 1; id <= 3; id++) {
+      start(id);
+    }
+    awaitOneLeader();
+    ZooKeeper again = client(other);
+    again.sync("/", (rc, path, ctx) -> {}, null);
+    assertThat(again.getChildren("/", false)).hasSize(91);
   }
 
   private static String createRetrying(ZooKeeper zk, String prefix) throws Exception {

@@ -206,29 +206,41 @@ final class LeaderRole {
   }
 
   /**
-   * Makes the learner's history equal to ours: DIFF when its last zxid is ours, TRUNC when it ran
-   * ahead within an epoch we also have (its extra txns were never committed), SNAP otherwise.
-   * Everything proposed from now on reaches it too, after the sync and NEWLEADER.
+   * Makes the learner's history equal to ours: DIFF when its last zxid is in ours, TRUNC when it
+   * ran ahead within an epoch we also have (its extra txns were never committed), SNAP (our
+   * snapshot and log) when it is behind our snapshot or diverged in another epoch. Everything
+   * proposed from now on reaches it too, after the sync and NEWLEADER.
    */
   private void sync(int id, Learner learner) {
     QuorumLog history = peer.txnLog;
     long theirs = learner.lastZxid;
-    int at = history.indexOf(theirs);
     QuorumMessage sync;
-    if (theirs == 0 || at >= 0) {
+    if (theirs >= history.base() && history.holds(theirs)) {
       sync = new Diff(history.after(theirs));
-    } else {
+    } else if (theirs > history.base()) {
+      int at = history.indexOf(theirs);
       int before = -(at + 1) - 1;
-      long common = before >= 0 ? history.get(before).zxid() : 0;
+      long common = before >= 0 ? history.get(before).zxid() : history.base();
       sync =
-          before >= 0 && Zxid.epoch(common) == Zxid.epoch(theirs)
+          Zxid.epoch(common) == Zxid.epoch(theirs)
               ? new Trunc(common, history.after(common))
-              : new Snap(history.all());
+              : snapshot(history);
+    } else {
+      sync = snapshot(history);
     }
     peer.outbox.send(id, sync);
     peer.outbox.send(id, new NewLeader(epoch));
     learner.phase = Phase.SYNCING;
     learner.syncedThrough = history.lastZxid();
+  }
+
+  /** Our snapshot and the log after it: the whole history, for a learner too far behind. */
+  private Snap snapshot(QuorumLog history) {
+    QuorumSnapshot snapshot = QuorumSnapshot.read(peer.storage);
+    if (snapshot == null) {
+      return new Snap(0, new byte[0], history.after(0));
+    }
+    return new Snap(snapshot.zxid(), snapshot.state(), history.after(snapshot.zxid()));
   }
 
   private void onAck(int from, Learner learner, long zxid) {

@@ -230,6 +230,8 @@ final class PeerNetwork implements AutoCloseable {
       Socket s = new Socket();
       try {
         s.setTcpNoDelay(true);
+        // From our own address, so a partition of our address (the fault harness) cuts it too.
+        s.bind(new InetSocketAddress(addresses.get(myId).getAddress(), 0));
         s.connect(addresses.get(peer), CONNECT_TIMEOUT_MILLIS);
         DataOutputStream o = new DataOutputStream(new BufferedOutputStream(s.getOutputStream()));
         o.writeInt(MAGIC);

@@ -105,6 +105,8 @@ final class QuorumCodec {
         }
         case Snap s -> {
           out.writeByte(SNAP);
+          out.writeLong(s.zxid());
+          writeBytes(out, s.state());
           writeTxns(out, s.txns());
         }
         case LeaderInfo l -> {
@@ -148,7 +150,7 @@ final class QuorumCodec {
           case UPTODATE -> new UpToDate(in.readLong());
           case DIFF -> new Diff(readTxns(in, limit));
           case TRUNC -> new Trunc(in.readLong(), readTxns(in, limit));
-          case SNAP -> new Snap(readTxns(in, limit));
+          case SNAP -> new Snap(in.readLong(), readBytes(in, limit), readTxns(in, limit));
           case LEADERINFO -> new LeaderInfo(in.readLong());
           case ACKEPOCH -> new AckEpoch(in.readLong(), in.readLong());
           default -> throw new IOException("unknown quorum message type " + type);

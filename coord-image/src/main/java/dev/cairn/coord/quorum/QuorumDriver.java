@@ -182,11 +182,20 @@ public final class QuorumDriver implements AutoCloseable {
     return peer;
   }
 
+  /**
+   * Stops after the event in progress: never by interrupting the thread, whose file channels an
+   * interrupt would close mid-write.
+   */
   @Override
   public void close() {
     stopped = true;
     ticker.shutdownNow();
-    thread.interrupt();
+    events.add(() -> {});
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     election.close();
     quorum.close();
     storage.close();

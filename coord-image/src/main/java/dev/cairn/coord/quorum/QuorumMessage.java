@@ -32,8 +32,11 @@ public sealed interface QuorumMessage {
   /** Leader → learner: drop your txns after {@code zxid}, then append these. */
   record Trunc(long zxid, List<Txn> txns) implements QuorumMessage {}
 
-  /** Leader → learner: replace your whole history with this one. */
-  record Snap(List<Txn> txns) implements QuorumMessage {}
+  /**
+   * Leader → learner: replace your whole history with this one: the state as of {@code zxid} (empty
+   * for zxid 0), then the txns after it.
+   */
+  record Snap(long zxid, byte[] state, List<Txn> txns) implements QuorumMessage {}
 
   /** Leader → learner: the history so far is the new epoch's; persist the epoch and acknowledge. */
   record NewLeader(long epoch) implements QuorumMessage {}

@@ -29,6 +29,7 @@ public final class QuorumPeer {
   final Epochs epochs;
   final Outbox outbox = new Outbox();
   private final Transport<QuorumMessage> transport;
+  final Storage storage;
   final Listener listener;
   private ServerState state = ServerState.LOOKING;
   private FastLeaderElection election;
@@ -40,6 +41,8 @@ public final class QuorumPeer {
   private long appliedZxid;
   private boolean wasServing;
   private boolean batching;
+  private int sinceSnapshot;
+  private boolean snapshotWanted;
   private volatile Status status;
 
   /**
@@ -63,6 +66,20 @@ public final class QuorumPeer {
   public interface Listener {
     /** A committed txn, in zxid order. */
     void apply(Txn txn);
+
+    /**
+     * Replaces the whole state with a snapshot's (at start-up, or from the leader): everything up
+     * to {@code zxid}; empty bytes for zxid 0 mean the empty state. Txns after it follow by {@link
+     * #apply}.
+     */
+    void restore(long zxid, byte[] state);
+
+    /**
+     * The log has grown by {@link QuorumConfig#snapCount} txns: when the state is exactly as of
+     * {@code zxid} (every txn up to it applied, none after), hand its bytes to {@link
+     * QuorumPeer#installSnapshot}, later, on the peer's thread.
+     */
+    default void snapshotWanted(long zxid) {}
 
     /**
      * Leader only: a client request that arrived here or at a learner, to prepare as a txn and
@@ -92,8 +109,17 @@ public final class QuorumPeer {
     this.clock = clock;
     this.transport = transport;
     this.listener = listener;
-    this.txnLog = new QuorumLog(storage);
+    this.storage = storage;
+    QuorumSnapshot snapshot = QuorumSnapshot.read(storage);
+    this.txnLog = new QuorumLog(storage, snapshot == null ? 0 : snapshot.zxid());
     this.epochs = new Epochs(storage, txnLog.lastZxid());
+    if (snapshot != null) {
+      // A snapshot holds only committed txns: its state is safe to serve from as soon as a
+      // leader confirms the rest.
+      listener.restore(snapshot.zxid(), snapshot.state());
+      appliedZxid = snapshot.zxid();
+      committedZxid = snapshot.zxid();
+    }
     log.info(
         "server {}: log ends at zxid {}, accepted epoch {}, current epoch {}",
         config.myId(),
@@ -277,12 +303,54 @@ public final class QuorumPeer {
     if (zxid > committedZxid) {
       committedZxid = zxid;
     }
-    int i = appliedZxid == 0 ? 0 : txnLog.indexOf(appliedZxid) + 1;
+    int i = appliedZxid <= txnLog.base() ? 0 : txnLog.indexOf(appliedZxid) + 1;
     for (; i < txnLog.size() && txnLog.get(i).zxid() <= committedZxid; i++) {
       Txn txn = txnLog.get(i);
       listener.apply(txn);
       appliedZxid = txn.zxid();
+      sinceSnapshot++;
     }
+    if (config.snapCount() > 0 && sinceSnapshot >= config.snapCount() && !snapshotWanted) {
+      snapshotWanted = true;
+      listener.snapshotWanted(appliedZxid);
+    }
+  }
+
+  /**
+   * The state as of {@code zxid}, asked for by {@link Listener#snapshotWanted}: written as this
+   * peer's snapshot, and the log forgets what it holds. Ignored if the history moved on meanwhile
+   * (a snapshot from the leader replaced it).
+   */
+  public void installSnapshot(long zxid, byte[] state) {
+    snapshotWanted = false;
+    if (zxid > txnLog.base() && zxid <= appliedZxid && txnLog.holds(zxid)) {
+      new QuorumSnapshot(zxid, state).write(storage);
+      txnLog.rebase(zxid);
+      sinceSnapshot = 0;
+      log.info("server {}: snapshot at zxid {}", config.myId(), Zxid.hex(zxid));
+    }
+    flush();
+  }
+
+  /** Learner: the leader's snapshot and the txns after it replace this peer's history. */
+  void installFromLeader(long zxid, byte[] state, java.util.List<Txn> txns) {
+    if (zxid == 0) {
+      storage.delete(QuorumSnapshot.FILE);
+    } else {
+      new QuorumSnapshot(zxid, state).write(storage);
+    }
+    txnLog.resetTo(zxid);
+    for (Txn txn : txns) {
+      txnLog.append(txn);
+    }
+    listener.restore(zxid, state);
+    appliedZxid = zxid;
+    committedZxid = Math.max(committedZxid, zxid);
+    sinceSnapshot = 0;
+    log.info(
+        "server {}: history replaced by the leader's snapshot at zxid {}",
+        config.myId(),
+        Zxid.hex(zxid));
   }
 
   /**

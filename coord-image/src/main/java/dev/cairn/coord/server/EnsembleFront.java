@@ -1,6 +1,7 @@
 package dev.cairn.coord.server;
 
 import dev.cairn.coord.persist.LoggedTxn;
+import dev.cairn.coord.persist.Snapshots;
 import dev.cairn.coord.proto.Err;
 import dev.cairn.coord.proto.Jute;
 import dev.cairn.coord.proto.MultiResult;
@@ -10,11 +11,15 @@ import dev.cairn.coord.quorum.QuorumPeer;
 import dev.cairn.coord.quorum.ServerState;
 import dev.cairn.coord.quorum.Txn;
 import dev.cairn.coord.session.SessionTracker;
+import dev.cairn.coord.tree.DataTree;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.jute.Record;
 import org.apache.zookeeper.proto.ErrorResponse;
 import org.apache.zookeeper.txn.CreateSessionTxn;
@@ -41,6 +46,7 @@ import org.slf4j.LoggerFactory;
 public final class EnsembleFront implements RequestProcessor, QuorumPeer.Listener {
   private static final Logger log = LoggerFactory.getLogger(EnsembleFront.class);
 
+  private final DataTree tree;
   private final PrepProcessor prep;
   private final FinalProcessor finalStage;
   private final SessionTracker sessions;
@@ -52,12 +58,14 @@ public final class EnsembleFront implements RequestProcessor, QuorumPeer.Listene
   private volatile boolean serving;
 
   public EnsembleFront(
+      DataTree tree,
       PrepProcessor prep,
       FinalProcessor finalStage,
       SessionTracker sessions,
       FinalProcessor.Replies replies,
       Runnable closeClients,
       int maxBuffer) {
+    this.tree = tree;
     this.prep = prep;
     this.finalStage = finalStage;
     this.sessions = sessions;
@@ -260,6 +268,57 @@ public final class EnsembleFront implements RequestProcessor, QuorumPeer.Listene
     } else {
       log.info("serving as {} at zxid 0x{}", peer.state(), Long.toHexString(peer.committedZxid()));
     }
+  }
+
+  /**
+   * The tree and sessions become a snapshot's, in the final stage's turn (after every txn it was
+   * already given); the quorum thread goes on.
+   */
+  @Override
+  public void restore(long zxid, byte[] state) {
+    finalStage.process(
+        Request.task(() -> {
+          Snapshots.Loaded loaded;
+          if (zxid == 0) {
+            loaded = new Snapshots.Loaded(0, new DataTree(maxBuffer), Map.of());
+          } else {
+            try {
+              loaded = Snapshots.readFrom(new ByteArrayInputStream(state), maxBuffer);
+            } catch (IOException e) {
+              // Checked by the quorum snapshot's own checksum: unreadable means a format
+              // disagreement, and serving a half-restored tree would fork the ensemble.
+              throw new IllegalStateException(
+                  "the snapshot at zxid 0x" + Long.toHexString(zxid) + " does not load", e);
+            }
+          }
+          tree.replaceWith(loaded.tree());
+          sessions.replaceAll(loaded.sessions());
+          prep.forgetOutstanding();
+          log.info(
+              "tree restored from the snapshot at zxid 0x{}: {} znodes, {} sessions",
+              Long.toHexString(zxid),
+              tree.nodeCount(),
+              loaded.sessions().size());
+        }));
+  }
+
+  /**
+   * Serializes the tree when the final stage has applied exactly up to {@code zxid}, off the quorum
+   * thread, and hands the bytes back to the peer to keep as its snapshot.
+   */
+  @Override
+  public void snapshotWanted(long zxid) {
+    finalStage.process(
+        Request.task(() -> {
+          ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+          try {
+            Snapshots.writeTo(bytes, zxid, tree, sessions);
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+          byte[] state = bytes.toByteArray();
+          driver.execute(peer -> peer.installSnapshot(zxid, state));
+        }));
   }
 
   /** Learner: the sessions its clients kept alive since the last ping. */

@@ -139,6 +139,17 @@ public final class SessionTracker implements AutoCloseable {
     return true;
   }
 
+  /**
+   * Replaces every session with a snapshot's (an ensemble learner synced by snapshot); their expiry
+   * starts over from now.
+   */
+  public synchronized void replaceAll(Map<Long, Integer> replacement) {
+    for (Long id : List.copyOf(sessions.keySet())) {
+      removeSession(id);
+    }
+    replacement.forEach(this::add);
+  }
+
   /** Marks the session closing (closeSession from the client); false if it already was. */
   public synchronized boolean markClosing(long id) {
     Session s = sessions.get(id);
