@@ -52,6 +52,11 @@ public final class EngineProcess {
     return address.address();
   }
 
+  /** The process's own directory: {@code data/}, {@code output.log} and the test's config files. */
+  public Path directory() {
+    return directory;
+  }
+
   /** Where the engine keeps its files; the same for every run. */
   public Path dataDirectory() {
     return directory.resolve("data");
@@ -79,7 +84,6 @@ public final class EngineProcess {
     }
     List<String> command = launch.command();
     try {
-      Files.createDirectories(dataDirectory());
       Files.writeString(
           output(),
           "--- fault harness: run " + ++runs + " of " + name + ": " + command + "\n",

@@ -81,6 +81,11 @@ public final class FaultHarness implements BeforeEachCallback, AfterEachCallback
     if (Files.exists(home)) {
       throw new IllegalArgumentException("there is already a process named " + name);
     }
+    try {
+      Files.createDirectories(home.resolve("data"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + home, e);
+    }
     EngineProcess process = new EngineProcess(name, lease(), home);
     processes.add(process);
     return process;
