@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,6 +30,18 @@ public final class EngineProcess {
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
 
   private static final Duration POLL = Duration.ofMillis(50);
+
+  /**
+   * Every engine process this JVM started and has not seen exit: killed when the JVM exits, so a
+   * test JVM ended early (Surefire's timeout, Ctrl-C) leaves no engine behind.
+   */
+  private static final Set<Process> STARTED = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> STARTED.forEach(Process::destroyForcibly), "fault-harness-reaper"));
+  }
 
   private final String name;
   private final LoopbackAddress address;
@@ -96,6 +110,7 @@ public final class EngineProcess {
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(output().toFile()))
               .start();
+      STARTED.add(process);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + name, e);
     }
@@ -190,6 +205,7 @@ public final class EngineProcess {
         p.destroyForcibly();
         throw new IllegalStateException(name + " did not exit within " + timeout);
       }
+      STARTED.remove(p);
       return p.exitValue();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
