@@ -28,6 +28,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * coord.kill(); coord.restart(); coord.pause(); coord.resume(); coord.stop();
  * }</pre>
  *
+ * <p>A partition ({@link Partitions}) matches packets by address, so whatever opens a connection
+ * must bind its own harness address as the source: an unbound socket to 127.0.1.x leaves from
+ * 127.0.0.1, which no partition names. Clients bind {@link #clientAddress}; engines bind {@link
+ * EngineProcess#address} for connections to their peers.
+ *
  * <p>Each test gets {@code target/faults/<class>/<method>/<process>/} (emptied when the test
  * starts, kept afterwards). After each test, whatever happened, every process is killed, every
  * partition rule deleted and every address released; a failed test first prints the end of each
