@@ -20,6 +20,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.jute.Record;
 import org.apache.zookeeper.proto.ErrorResponse;
 import org.apache.zookeeper.txn.CreateSessionTxn;
@@ -53,6 +55,8 @@ public final class EnsembleFront implements RequestProcessor, QuorumPeer.Listene
   private final FinalProcessor.Replies replies;
   private final Runnable closeClients;
   private final int maxBuffer;
+  private static final long APPLY_WAIT_SECONDS = 60;
+
   private final ArrayDeque<Request> local = new ArrayDeque<>();
   private QuorumDriver driver;
   private volatile boolean serving;
@@ -266,6 +270,9 @@ public final class EnsembleFront implements RequestProcessor, QuorumPeer.Listene
       log.info(
           "not serving: {} queued requests dropped, client connections closed", dropped.size());
     } else {
+      if (leading) {
+        awaitApplied();
+      }
       log.info("serving as {} at zxid 0x{}", peer.state(), Long.toHexString(peer.committedZxid()));
     }
   }
@@ -319,6 +326,28 @@ public final class EnsembleFront implements RequestProcessor, QuorumPeer.Listene
           byte[] state = bytes.toByteArray();
           driver.execute(peer -> peer.installSnapshot(zxid, state));
         }));
+  }
+
+  /**
+   * A new leader prepares requests against its tree: every txn committed before it led (which this
+   * prep never saw) must be applied first, or a version check would read a stale node. Waits, on
+   * the quorum thread, until the final stage has run everything handed to it so far.
+   */
+  private void awaitApplied() {
+    CountDownLatch applied = new CountDownLatch(1);
+    finalStage.process(Request.task(applied::countDown));
+    try {
+      if (!applied.await(APPLY_WAIT_SECONDS, TimeUnit.SECONDS)) {
+        throw new IllegalStateException(
+            "the tree did not catch up with the committed txns within "
+                + APPLY_WAIT_SECONDS
+                + " s: cannot lead");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the tree caught up", e);
+    }
+    prep.forgetOutstanding();
   }
 
   /** Learner: the sessions its clients kept alive since the last ping. */

@@ -46,6 +46,7 @@ final class CoordinatorLoad implements AutoCloseable {
   private static final long BACKOFF_MS = 100;
 
   private final String connect;
+  private final boolean syncedReads;
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final ExecutorService threads;
   private final List<Future<?>> workers = new ArrayList<>();
@@ -54,7 +55,19 @@ final class CoordinatorLoad implements AutoCloseable {
 
   /** Creates the nodes the load writes under, then starts the threads. */
   CoordinatorLoad(String connect, int creators, int registerClients) throws Exception {
+    this(connect, creators, registerClients, false);
+  }
+
+  /**
+   * With {@code syncedReads}, each read of the register follows a {@code sync}: in an ensemble a
+   * plain read is served by whichever server the client is on and may be stale (ZooKeeper promises
+   * sequential consistency, not linearizable reads); sync then read is how a ZooKeeper client reads
+   * the latest value.
+   */
+  CoordinatorLoad(String connect, int creators, int registerClients, boolean syncedReads)
+      throws Exception {
     this.connect = connect;
+    this.syncedReads = syncedReads;
     try (ZooKeeper zk = connect(connect)) {
       zk.create(ACKED, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
       int id = register.invoke(0, Register.Op.write(REGISTER, 0));
@@ -135,6 +148,9 @@ final class CoordinatorLoad implements AutoCloseable {
     int read = register.invoke(process, Register.Op.read(REGISTER));
     long value;
     try {
+      if (syncedReads) {
+        sync(zk);
+      }
       value = Long.parseLong(new String(zk.getData(REGISTER, false, null), StandardCharsets.UTF_8));
     } catch (KeeperException e) {
       register.fail(read);
@@ -150,6 +166,21 @@ final class CoordinatorLoad implements AutoCloseable {
     } catch (KeeperException e) {
       register.info(cas);
       throw e;
+    }
+  }
+
+  private static void sync(ZooKeeper zk) throws Exception {
+    java.util.concurrent.CompletableFuture<Integer> done =
+        new java.util.concurrent.CompletableFuture<>();
+    zk.sync(REGISTER, (rc, path, ctx) -> done.complete(rc), null);
+    int rc;
+    try {
+      rc = done.get(SESSION_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new KeeperException.OperationTimeoutException();
+    }
+    if (rc != 0) {
+      throw KeeperException.create(KeeperException.Code.get(rc));
     }
   }
 

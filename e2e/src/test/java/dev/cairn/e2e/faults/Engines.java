@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Starts this checkout's engine jars in fault harness processes. Every process has an address of
@@ -27,22 +29,37 @@ final class Engines {
 
   /** The coordinator with a zoo.cfg whose dataDir is the process's data directory. */
   static InetSocketAddress startCoordinator(EngineProcess coord) throws IOException {
+    return startCoordinator(
+        coord, 0, List.of(), Readiness.readyz(coord.address(), COORD_ADMIN_PORT));
+  }
+
+  /**
+   * A coordinator; with {@code servers} lines, a member of that ensemble with id {@code myId}
+   * (short timeouts: tickTime 500 ms, so a lost leader is noticed within 2 s).
+   */
+  static InetSocketAddress startCoordinator(
+      EngineProcess coord, int myId, List<String> servers, Readiness readiness) throws IOException {
     String address = coord.address().getHostAddress();
     Path cfg = coord.directory().resolve("zoo.cfg");
-    Files.writeString(
-        cfg,
-        String.join(
-            "\n",
+    List<String> lines = new ArrayList<>(servers);
+    lines.addAll(
+        List.of(
             "dataDir=" + coord.dataDirectory().toAbsolutePath(),
             "clientPortAddress=" + address,
             "clientPort=" + COORD_CLIENT_PORT,
             "admin.serverAddress=" + address,
             "admin.serverPort=" + COORD_ADMIN_PORT,
-            "tickTime=2000",
+            servers.isEmpty() ? "tickTime=2000" : "tickTime=500",
+            "initLimit=10",
+            "syncLimit=4",
+            "4lw.commands.whitelist=*",
             ""));
-    coord.start(
-        Launch.jar(JARS.jarFor("cairn/coord"), cfg.toAbsolutePath().toString()),
-        Readiness.readyz(coord.address(), COORD_ADMIN_PORT));
+    Files.writeString(cfg, String.join("\n", lines));
+    if (!servers.isEmpty()) {
+      Files.createDirectories(coord.dataDirectory());
+      Files.writeString(coord.dataDirectory().resolve("myid"), myId + "\n");
+    }
+    coord.start(Launch.jar(JARS.jarFor("cairn/coord"), cfg.toAbsolutePath().toString()), readiness);
     return new InetSocketAddress(coord.address(), COORD_CLIENT_PORT);
   }
 

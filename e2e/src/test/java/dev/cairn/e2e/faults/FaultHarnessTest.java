@@ -150,7 +150,7 @@ class FaultHarnessTest {
     }
   }
 
-  private static List<String> ackedNodes(String connect) throws Exception {
+  static List<String> ackedNodes(String connect) throws Exception {
     try (ZooKeeper zk = CoordinatorLoad.connect(connect)) {
       return zk.getChildren(CoordinatorLoad.ACKED, false).stream()
           .map(child -> CoordinatorLoad.ACKED + "/" + child)
