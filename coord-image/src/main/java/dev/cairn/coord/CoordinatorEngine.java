@@ -9,6 +9,7 @@ import dev.cairn.coord.net.ClientPipeline;
 import dev.cairn.coord.net.Connections;
 import dev.cairn.coord.net.ServerContext;
 import dev.cairn.coord.persist.Recovery;
+import dev.cairn.coord.persist.Snapshots;
 import dev.cairn.coord.persist.Snapshotter;
 import dev.cairn.coord.persist.TxnLog;
 import dev.cairn.coord.proto.Err;
@@ -125,6 +126,7 @@ public final class CoordinatorEngine implements Engine {
       txnLog.roll(recovered.lastZxid() + 1);
       lastZxid = recovered.lastZxid();
     } else {
+      refuseStandaloneData();
       // The quorum log in dataDir is the history; the tree is rebuilt from what the leader
       // says is committed, once this server has joined it.
       tree = new DataTree(config.juteMaxBuffer());
@@ -259,6 +261,27 @@ public final class CoordinatorEngine implements Engine {
         ensemble == null
             ? "standalone"
             : "server " + ensemble.myId() + " of an ensemble of " + ensemble.servers().size());
+  }
+
+  /**
+   * A dataDir written by a standalone server holds a history the ensemble does not know: joining
+   * would serve without it (or, as leader, impose an empty one). Refuse, naming the files; moving
+   * standalone data into an ensemble is a migration, not a restart.
+   */
+  private void refuseStandaloneData() throws IOException {
+    List<java.nio.file.Path> standalone =
+        new java.util.ArrayList<>(Snapshots.list(config.dataDir()));
+    standalone.addAll(
+        TxnLog.segments(config.dataLogDir()).stream().map(TxnLog.Segment::path).toList());
+    if (!standalone.isEmpty()) {
+      throw new IllegalStateException(
+          "dataDir "
+              + config.dataDir()
+              + " holds standalone data ("
+              + standalone.get(0).getFileName()
+              + (standalone.size() > 1 ? " and " + (standalone.size() - 1) + " more" : "")
+              + "): an ensemble member must start from an empty dataDir or its own quorum files");
+    }
   }
 
   private PrepProcessor newPrep(long lastZxid, RequestProcessor next) {

@@ -192,6 +192,31 @@ class EnsembleTest {
     assertThat(again.getChildren("/", false)).hasSize(91);
   }
 
+  @Test
+  void aWrongMyidOrStandaloneDataRefusesTheStart() throws Exception {
+    CoordinatorConfig.Builder builder = TestCoordinators.config();
+    builder.set("server.1", "127.0.0.1:" + FreePorts.next() + ":" + FreePorts.next());
+    builder.set("server.2", "127.0.0.1:" + FreePorts.next() + ":" + FreePorts.next());
+    CoordinatorConfig config = builder.build();
+    Files.writeString(config.dataDir().resolve("myid"), "9\n");
+    assertThatThrownBy(() -> new CoordinatorEngine(config, fatal::add).start())
+        .hasMessageContaining("myid 9")
+        .hasMessageContaining("[1, 2]");
+
+    CoordinatorEngine standalone =
+        new CoordinatorEngine(
+            TestCoordinators.config().set("dataDir", config.dataDir().toString()).build(),
+            fatal::add);
+    standalone.start();
+    try (ZooKeeper zk = TestCoordinators.connect(standalone)) {
+      zk.create("/kept", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+    }
+    standalone.stop(Duration.ZERO);
+    Files.writeString(config.dataDir().resolve("myid"), "1\n");
+    assertThatThrownBy(() -> new CoordinatorEngine(config, fatal::add).start())
+        .hasMessageContaining("holds standalone data");
+  }
+
   private static String createRetrying(ZooKeeper zk, String prefix) throws Exception {
     for (int attempt = 0; ; attempt++) {
       try {

@@ -41,7 +41,7 @@ public record EnsembleConfig(int myId, Map<Integer, Server> servers) {
               + " (in "
               + dataDir.resolve("myid")
               + ") is not one of the servers in the configuration: "
-              + servers.keySet());
+              + new TreeSet<>(servers.keySet()));
     }
     return new EnsembleConfig(myId, Map.copyOf(servers));
   }
