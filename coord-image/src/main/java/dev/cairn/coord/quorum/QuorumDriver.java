@@ -12,6 +12,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,34 +54,15 @@ public final class QuorumDriver implements AutoCloseable {
       Thread.UncaughtExceptionHandler onDeath)
       throws IOException {
     this.storage = new FileStorage(dataDir);
+    // Elections resend their votes, so nothing hangs on a broken election connection; a broken
+    // quorum connection ends a leader-learner relationship.
     PeerNetwork.Handler toQueue =
-        new PeerNetwork.Handler() {
-          @Override
-          public void received(int from, QuorumMessage message) {
-            events.add(() -> peer().receive(from, message));
-          }
-
-          @Override
-          public void broken(int peerId) {
+        handler(peerId ->
             events.add(() -> {
               peer().disconnected(peerId);
               quorum().reconnect(peerId);
-            });
-          }
-        };
-    PeerNetwork.Handler electionHandler =
-        new PeerNetwork.Handler() {
-          @Override
-          public void received(int from, QuorumMessage message) {
-            events.add(() -> peer().receive(from, message));
-          }
-
-          @Override
-          public void broken(int peerId) {
-            // Elections resend their votes; nothing else hangs on this connection.
-            election().reconnect(peerId);
-          }
-        };
+            }));
+    PeerNetwork.Handler electionHandler = handler(peerId -> election().reconnect(peerId));
     this.election =
         new PeerNetwork("election", ensemble.myId(), ensemble.electionAddresses(), electionHandler);
     this.quorum = new PeerNetwork("quorum", ensemble.myId(), ensemble.quorumAddresses(), toQueue);
@@ -109,6 +91,21 @@ public final class QuorumDriver implements AutoCloseable {
         });
     ticker.scheduleAtFixedRate(
         () -> events.add(peer::tick), TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  /** Messages go to the quorum thread's queue; a broken connection to {@code onBroken}. */
+  private PeerNetwork.Handler handler(IntConsumer onBroken) {
+    return new PeerNetwork.Handler() {
+      @Override
+      public void received(int from, QuorumMessage message) {
+        events.add(() -> peer().receive(from, message));
+      }
+
+      @Override
+      public void broken(int peerId) {
+        onBroken.accept(peerId);
+      }
+    };
   }
 
   private QuorumPeer peer() {
