@@ -8,6 +8,7 @@ import static dev.cairn.common.config.Parsers.oneOf;
 import static dev.cairn.common.config.Parsers.string;
 
 import dev.cairn.cache.db.EvictionPolicy;
+import dev.cairn.cache.rdb.SaveRules;
 import dev.cairn.common.config.Config;
 import dev.cairn.common.config.ConfigException;
 import dev.cairn.common.config.ConfigKey;
@@ -84,11 +85,16 @@ public final class CacheConfig {
       ConfigKey.of("loglevel", oneOf("debug", "verbose", "notice", "warning", "nothing"), "notice");
   public static final ConfigKey<String> LOGFILE = ConfigKey.of("logfile", string(), "");
   public static final ConfigKey<Boolean> DAEMONIZE = ConfigKey.of("daemonize", no(), false);
-  public static final ConfigKey<String> SAVE = ConfigKey.of("save", empty("save"), "");
+  public static final ConfigKey<String> SAVE = ConfigKey.of("save", saveRules(), "");
   public static final ConfigKey<Boolean> APPENDONLY = ConfigKey.of("appendonly", no(), false);
   public static final ConfigKey<String> DIR = ConfigKey.of("dir", string(), ".");
   public static final ConfigKey<String> DBFILENAME =
       ConfigKey.of("dbfilename", string(), "dump.rdb");
+  public static final ConfigKey<Boolean> RDBCOMPRESSION =
+      ConfigKey.of("rdbcompression", bool(), true);
+  public static final ConfigKey<Boolean> RDBCHECKSUM = ConfigKey.of("rdbchecksum", bool(), true);
+  public static final ConfigKey<Boolean> STOP_WRITES_ON_BGSAVE_ERROR =
+      ConfigKey.of("stop-writes-on-bgsave-error", bool(), true);
   public static final ConfigKey<String> ACLFILE = ConfigKey.of("aclfile", string(), "");
   public static final ConfigKey<Integer> IO_THREADS = ConfigKey.of("io-threads", intRange(1, 1), 1);
 
@@ -125,6 +131,9 @@ public final class CacheConfig {
               APPENDONLY,
               DIR,
               DBFILENAME,
+              RDBCOMPRESSION,
+              RDBCHECKSUM,
+              STOP_WRITES_ON_BGSAVE_ERROR,
               ACLFILE,
               IO_THREADS));
 
@@ -350,20 +359,17 @@ public final class CacheConfig {
     };
   }
 
-  /** Empty only: persistence is not in Cairn cache v1, "save ''" is accepted. */
-  private static ValueParser<String> empty(String name) {
+  /** "seconds changes" pairs, or "" for none (see {@link SaveRules}). */
+  private static ValueParser<String> saveRules() {
     return new ValueParser<>() {
       @Override
       public String parse(String raw) {
-        if (!raw.isEmpty() && !raw.equals("\"\"") && !raw.equals("''")) {
-          throw new IllegalArgumentException(raw);
-        }
-        return "";
+        return SaveRules.parse(raw).toString();
       }
 
       @Override
       public String allowed() {
-        return "\"\" (" + name + " rules are not supported by Cairn cache v1)";
+        return "\"\" or <seconds> <changes> pairs";
       }
     };
   }

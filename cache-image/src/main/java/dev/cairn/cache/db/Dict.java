@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  * between calls.
  *
  * <p>Small hashes and small sets of integers are kept the way Redis keeps them in a listpack or an
- * intset, because clients see the difference: a hash of at most 128 fields (names and values up to
+ * intset, because clients see the difference: a hash of at most 512 fields (names and values up to
  * 64 bytes) iterates in insertion order, and a set of at most 512 integers in numeric order. Such a
  * dict is <em>compact</em>: its entries sit densely in {@code table}, in that order, with their
  * hashes (and, for integer sets, values) in parallel arrays scanned without touching the entries.
@@ -59,6 +59,12 @@ public final class Dict implements Iterable<Dict.Entry> {
     /** Last memory estimate added to the database total. */
     int memo;
 
+    /**
+     * The snapshot epoch this entry is settled for: equal to {@link Keyspace#epoch()} once a
+     * running snapshot has written it or when it was created after the snapshot began.
+     */
+    int epoch;
+
     KeyEntry(byte[] key, int hash, Object value) {
       super(key, hash, value);
     }
@@ -73,8 +79,12 @@ public final class Dict implements Iterable<Dict.Entry> {
     INDEX
   }
 
-  /** Redis's hash-max-listpack-entries / -value and set-max-intset-entries defaults. */
-  static final int HASH_COMPACT_ENTRIES = 128;
+  /**
+   * Redis's built-in hash-max-listpack-entries / -value and set-max-intset-entries defaults (the
+   * sample redis.conf says 128 entries; the server's own default, which redis-server 7.0 uses
+   * without a config file, is 512).
+   */
+  static final int HASH_COMPACT_ENTRIES = 512;
 
   static final int HASH_COMPACT_LENGTH = 64;
   static final int SET_COMPACT_ENTRIES = 512;

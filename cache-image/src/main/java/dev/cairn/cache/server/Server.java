@@ -5,6 +5,7 @@ import dev.cairn.cache.config.CacheConfig;
 import dev.cairn.cache.db.Database;
 import dev.cairn.cache.db.Keyspace;
 import dev.cairn.cache.pubsub.PubSub;
+import dev.cairn.cache.rdb.Persistence;
 import io.netty.channel.Channel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -37,6 +38,7 @@ public final class Server implements Keyspace.Listener {
   final Pause pause = new Pause(this);
   final LatencyMonitor latency = new LatencyMonitor();
   public final SlowLog slowlog = new SlowLog();
+  public final Persistence persistence;
   final Map<Long, Client> clients = new LinkedHashMap<>();
   private final Map<WatchKey, List<Client>> watchers = new HashMap<>();
   public final long startedAt = System.currentTimeMillis();
@@ -70,6 +72,7 @@ public final class Server implements Keyspace.Listener {
 
   public Server(CacheConfig config) {
     this.keyspace = new Keyspace(config.get(CacheConfig.DATABASES), this);
+    this.persistence = new Persistence(keyspace, ConnectionCommands.REDIS_VERSION);
     this.commands = Commands.table();
     byte[] id = new byte[20];
     new java.security.SecureRandom().nextBytes(id);
@@ -95,6 +98,7 @@ public final class Server implements Keyspace.Listener {
     keyspace.policy(
         next.policy(), next.get(CacheConfig.LFU_LOG_FACTOR), next.get(CacheConfig.LFU_DECAY_TIME));
     acl.requirePass(next.get(CacheConfig.REQUIREPASS));
+    persistence.configure(next);
   }
 
   /** What SHUTDOWN does: stop the process (or, embedded, the engine). */
@@ -248,6 +252,10 @@ public final class Server implements Keyspace.Listener {
               + " this context");
       return true;
     }
+    if (persistence.writesRefused() && (cmd.has(Command.Flag.WRITE) || cmd.name().equals("ping"))) {
+      reject(c, cmd, MISCONF);
+      return true;
+    }
     if (maxmemory > 0 && !keyspace.evictUntil(maxmemory, maxmemorySamples)) {
       if (cmd.has(Command.Flag.DENYOOM)) {
         reject(c, cmd, CommandError.OOM.getMessage());
@@ -266,6 +274,18 @@ public final class Server implements Keyspace.Listener {
     call(c, cmd, argv);
     afterCommand();
     return !c.blocked();
+  }
+
+  private static final String MISCONF =
+      "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to"
+          + " disk. Commands that may modify the data set are disabled, because this instance is"
+          + " configured to report errors during writes if RDB snapshotting fails"
+          + " (stop-writes-on-bgsave-error option). Please check the Redis logs for details about"
+          + " the RDB error.";
+
+  /** Whether EXEC is running a transaction's commands now. */
+  public boolean inTransaction() {
+    return executingTransaction;
   }
 
   private void reject(Client c, Command cmd, String error) {
