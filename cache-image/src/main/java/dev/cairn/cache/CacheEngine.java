@@ -102,6 +102,7 @@ public final class CacheEngine implements Engine {
             registry,
             this::ready);
     ready = true;
+    config.warnings().forEach(w -> log.warn("cache: {}", w));
     log.info(
         "cache ready: redis protocol on {}, admin on {}, maxmemory {} ({})",
         addresses,

@@ -13,10 +13,16 @@ import dev.cairn.coord.persist.Snapshotter;
 import dev.cairn.coord.persist.TxnLog;
 import dev.cairn.coord.proto.Err;
 import dev.cairn.coord.proto.OpCode;
+import dev.cairn.coord.quorum.EnsembleConfig;
+import dev.cairn.coord.quorum.QuorumConfig;
+import dev.cairn.coord.quorum.QuorumDriver;
+import dev.cairn.coord.quorum.QuorumPeer;
 import dev.cairn.coord.server.ContainerReaper;
+import dev.cairn.coord.server.EnsembleFront;
 import dev.cairn.coord.server.FinalProcessor;
 import dev.cairn.coord.server.PrepProcessor;
 import dev.cairn.coord.server.Request;
+import dev.cairn.coord.server.RequestProcessor;
 import dev.cairn.coord.server.ServerStats;
 import dev.cairn.coord.server.SyncProcessor;
 import dev.cairn.coord.session.Session;
@@ -53,6 +59,9 @@ public final class CoordinatorEngine implements Engine {
   private static final Logger log = LoggerFactory.getLogger(CoordinatorEngine.class);
   private static final List<Id> SERVER_AUTH = List.of(new Id("super", "cairn-coord"));
 
+  /** ZooKeeper's FastLeaderElection finalizeWait. */
+  private static final long FINALIZE_WAIT_MILLIS = 200;
+
   private final CoordinatorConfig config;
   private final FatalHandler fatal;
   private final AtomicBoolean failed = new AtomicBoolean();
@@ -67,6 +76,11 @@ public final class CoordinatorEngine implements Engine {
   private Snapshotter snapshotter;
   private PrepProcessor prep;
   private SyncProcessor sync;
+  private RequestProcessor pipeline;
+  private EnsembleConfig ensemble;
+  private EnsembleFront front;
+  private volatile QuorumDriver driver;
+  private Connections connections;
   private FinalProcessor finalStage;
   private DataTree tree;
   private ContainerReaper reaper;
@@ -95,17 +109,29 @@ public final class CoordinatorEngine implements Engine {
 
   @Override
   public synchronized void start() throws Exception {
-    Recovery recovered =
-        Recovery.run(config.dataDir(), config.dataLogDir(), config.juteMaxBuffer());
-    tree = recovered.tree();
-    sessions = new SessionTracker(config.tickTime(), 0, System::currentTimeMillis);
-    recovered.sessions().forEach(sessions::add);
-    snapshotter = new Snapshotter(config.dataDir(), config.dataLogDir(), tree, sessions);
-    if (!recovered.hadSnapshot() || recovered.replayed() > 0) {
-      snapshotter.takeNow();
+    ensemble = EnsembleConfig.read(config.servers(), config.dataDir());
+    long lastZxid;
+    if (ensemble == null) {
+      Recovery recovered =
+          Recovery.run(config.dataDir(), config.dataLogDir(), config.juteMaxBuffer());
+      tree = recovered.tree();
+      sessions = new SessionTracker(config.tickTime(), 0, System::currentTimeMillis);
+      recovered.sessions().forEach(sessions::add);
+      snapshotter = new Snapshotter(config.dataDir(), config.dataLogDir(), tree, sessions);
+      if (!recovered.hadSnapshot() || recovered.replayed() > 0) {
+        snapshotter.takeNow();
+      }
+      txnLog = new TxnLog(config.dataLogDir(), config.forceSync());
+      txnLog.roll(recovered.lastZxid() + 1);
+      lastZxid = recovered.lastZxid();
+    } else {
+      // The quorum log in dataDir is the history; the tree is rebuilt from what the leader
+      // says is committed, once this server has joined it.
+      tree = new DataTree(config.juteMaxBuffer());
+      sessions = new SessionTracker(config.tickTime(), ensemble.myId(), System::currentTimeMillis);
+      sessions.expiring(false);
+      lastZxid = 0;
     }
-    txnLog = new TxnLog(config.dataLogDir(), config.forceSync());
-    txnLog.roll(recovered.lastZxid() + 1);
 
     registry = Metrics.prometheus(name());
     latency =
@@ -131,47 +157,57 @@ public final class CoordinatorEngine implements Engine {
     }
 
     finalStage = new FinalProcessor(tree, sessions, this::answered, this::pipelineFailed);
-    sync =
-        new SyncProcessor(
-            txnLog,
-            config.snapCount(),
-            zxid -> snapshotter.request(),
-            finalStage,
-            (n, nanos) -> {
-              fsync.record(nanos, TimeUnit.NANOSECONDS);
-              batch.record(n);
-            },
-            this::pipelineFailed);
-    prep =
-        new PrepProcessor(
-            tree,
-            id -> {
-              Session s = sessions.get(id);
-              return s != null && !s.closing();
-            },
-            recovered.lastZxid(),
-            config.extendedTypesEnabled(),
-            sync);
-    finalStage.start(prep);
-    sync.start();
+    if (ensemble == null) {
+      sync =
+          new SyncProcessor(
+              txnLog,
+              config.snapCount(),
+              zxid -> snapshotter.request(),
+              finalStage,
+              (n, nanos) -> {
+                fsync.record(nanos, TimeUnit.NANOSECONDS);
+                batch.record(n);
+              },
+              this::pipelineFailed);
+      prep = newPrep(lastZxid, sync);
+      pipeline = prep;
+      finalStage.start(prep);
+      sync.start();
+    } else {
+      prep = newPrep(lastZxid, finalStage);
+      front =
+          new EnsembleFront(
+              tree,
+              prep,
+              finalStage,
+              sessions,
+              this::answered,
+              this::closeClientConnections,
+              config.juteMaxBuffer());
+      pipeline = front;
+      finalStage.start(prep);
+    }
     sessions.start(this::expire, this::pipelineFailed);
     reaper = new ContainerReaper(tree, this::deleteContainer, System::currentTimeMillis);
     reaper.start(config.containerCheckIntervalMs());
-    snapshotter.schedulePurge(config.purgeIntervalHours(), config.snapRetainCount());
+    if (snapshotter != null) {
+      snapshotter.schedulePurge(config.purgeIntervalHours(), config.snapRetainCount());
+    }
 
     netty = new NettyServer(name(), 0);
     netty.bindMetrics(registry);
-    Connections connections = new Connections(config.maxClientCnxns());
+    connections = new Connections(config.maxClientCnxns());
     ServerContext context =
         new ServerContext(
             config,
-            prep,
+            pipeline,
             sessions,
             tree,
             stats,
             connections,
             netty.inFlight(),
-            this::outstandingRequests);
+            this::outstandingRequests,
+            ensemble == null ? null : this::quorumStatus);
     Gauge.builder("cairn.coord.znodes", tree, DataTree::nodeCount)
         .description("Znodes in the tree")
         .register(registry);
@@ -202,15 +238,49 @@ public final class CoordinatorEngine implements Engine {
               registry,
               this::ready);
     }
+    if (ensemble != null) {
+      QuorumConfig quorum =
+          new QuorumConfig(
+              ensemble.myId(),
+              ensemble.voters(),
+              ensemble.observers(),
+              (long) config.initLimit() * config.tickTime(),
+              (long) config.syncLimit() * config.tickTime(),
+              FINALIZE_WAIT_MILLIS,
+              config.snapCount());
+      driver = new QuorumDriver(ensemble, quorum, config.dataDir(), front, this::pipelineFailed);
+      front.attach(driver);
+    }
     ready = true;
     log.info(
-        "coordinator serving on {} at zxid 0x{} (standalone)",
+        "coordinator listening on {} at zxid 0x{} ({})",
         clientAddress,
-        Long.toHexString(recovered.lastZxid()));
+        Long.toHexString(lastZxid),
+        ensemble == null
+            ? "standalone"
+            : "server " + ensemble.myId() + " of an ensemble of " + ensemble.servers().size());
+  }
+
+  private PrepProcessor newPrep(long lastZxid, RequestProcessor next) {
+    return new PrepProcessor(
+        tree,
+        id -> {
+          Session s = sessions.get(id);
+          return s != null && !s.closing();
+        },
+        lastZxid,
+        config.extendedTypesEnabled(),
+        next);
+  }
+
+  private void closeClientConnections() {
+    for (ClientConnection c : List.copyOf(connections.all())) {
+      c.close();
+    }
   }
 
   private int outstandingRequests() {
-    return sync.queued() + finalStage.queued();
+    return (sync == null ? 0 : sync.queued()) + finalStage.queued();
   }
 
   private void answered(Request r, Err err) {
@@ -227,13 +297,16 @@ public final class CoordinatorEngine implements Engine {
   /** The expiry clock found the session dead: its closeSession goes through the pipeline. */
   private void expire(Session s) {
     netty.inFlight().begin();
-    prep.process(new Request(null, s.id(), 0, OpCode.CLOSE_SESSION, null, SERVER_AUTH));
+    pipeline.process(new Request(null, s.id(), 0, OpCode.CLOSE_SESSION, null, SERVER_AUTH));
   }
 
   /** An empty container or an expired TTL node: deleted through the pipeline like any write. */
   private void deleteContainer(String path) {
+    if (ensemble != null && !mode().equals("leader")) {
+      return; // the leader reaps, as in ZooKeeper; its deletes reach every server
+    }
     netty.inFlight().begin();
-    prep.process(
+    pipeline.process(
         new Request(
             null,
             0,
@@ -268,9 +341,33 @@ public final class CoordinatorEngine implements Engine {
     t.start();
   }
 
+  /** Serving: started, and in an ensemble joined to a leader with a synced tree. */
   @Override
   public boolean ready() {
-    return ready;
+    return ready && (front == null || front.serving());
+  }
+
+  /** ZooKeeper's mode: standalone, leader, follower or observer; "looking" while not serving. */
+  public String mode() {
+    if (ensemble == null) {
+      return "standalone";
+    }
+    QuorumPeer.Status status = quorumStatus();
+    if (status == null || !status.serving()) {
+      return "looking";
+    }
+    return switch (status.state()) {
+      case LEADING -> "leader";
+      case FOLLOWING -> "follower";
+      case OBSERVING -> "observer";
+      case LOOKING -> "looking";
+    };
+  }
+
+  /** The quorum peer as of its last step, null when standalone or not started. */
+  public QuorumPeer.Status quorumStatus() {
+    QuorumDriver d = driver;
+    return d == null ? null : d.peerForReading().status();
   }
 
   /** The bound client address (after {@link #start}). */
@@ -315,6 +412,9 @@ public final class CoordinatorEngine implements Engine {
     }
     if (reaper != null) {
       reaper.close();
+    }
+    if (driver != null) {
+      driver.close();
     }
     if (prep != null) {
       prep.shutdown();

@@ -1,14 +1,19 @@
 package dev.cairn.cache.config;
 
-import static dev.cairn.common.config.Parsers.bool;
+import static dev.cairn.cache.config.RedisValues.gate;
+import static dev.cairn.cache.config.RedisValues.memory;
+import static dev.cairn.cache.config.RedisValues.onlyDefault;
+import static dev.cairn.cache.config.RedisValues.outputLimits;
+import static dev.cairn.cache.config.RedisValues.saveRules;
+import static dev.cairn.cache.config.RedisValues.yesNo;
 import static dev.cairn.common.config.Parsers.bytes;
 import static dev.cairn.common.config.Parsers.intRange;
 import static dev.cairn.common.config.Parsers.longRange;
 import static dev.cairn.common.config.Parsers.oneOf;
 import static dev.cairn.common.config.Parsers.string;
 
+import dev.cairn.cache.config.Option.Change;
 import dev.cairn.cache.db.EvictionPolicy;
-import dev.cairn.cache.rdb.SaveRules;
 import dev.cairn.common.config.Config;
 import dev.cairn.common.config.ConfigException;
 import dev.cairn.common.config.ConfigKey;
@@ -24,12 +29,20 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
- * The cache's configuration: redis.conf keys (names, defaults and units as Redis 7) plus {@code
- * admin-port}, Cairn's own key for the metrics/health HTTP port. Built from an optional config file
- * in redis.conf syntax and {@code --name value} flags that override it, exactly as {@code
+ * The cache's configuration: every redis.conf key of Redis 7.0 (names, aliases, defaults, units and
+ * validation as Redis 7.0.15, the version the cache announces) plus {@code admin-port} and {@code
+ * admin-bind}, Cairn's own keys for the metrics/health HTTP server. Built from an optional config
+ * file in redis.conf syntax and {@code --name value} flags that override it, exactly as {@code
  * redis-server [file] [--flag value ...]}.
+ *
+ * <p>{@link #OPTIONS} is the table of keys: the ones Cairn acts on are declared here; keys of
+ * features Cairn does not have yet are accepted, validated and reported by CONFIG GET ({@link
+ * InertOptions}), and a value other than their default is logged as a warning ({@link #warnings}),
+ * never acted on as if the feature existed.
  *
  * <p>Immutable; CONFIG SET produces a new instance through {@link #with} after the same validation.
  * {@link #raw} keeps each key's text for CONFIG GET.
@@ -44,8 +57,7 @@ public final class CacheConfig {
   public static final ConfigKey<Integer> DATABASES =
       ConfigKey.of("databases", intRange(1, 1 << 20), 16);
   public static final ConfigKey<String> REQUIREPASS = ConfigKey.of("requirepass", string(), "");
-  public static final ConfigKey<Long> MAXMEMORY =
-      ConfigKey.of("maxmemory", bytes(0, Long.MAX_VALUE), 0L);
+  public static final ConfigKey<Long> MAXMEMORY = ConfigKey.of("maxmemory", memory(), 0L);
   public static final ConfigKey<String> MAXMEMORY_POLICY =
       ConfigKey.of("maxmemory-policy", oneOf(EvictionPolicy.configNames()), "noeviction");
   public static final ConfigKey<Integer> MAXMEMORY_SAMPLES =
@@ -59,11 +71,10 @@ public final class CacheConfig {
   public static final ConfigKey<Long> CLIENT_QUERY_BUFFER_LIMIT =
       ConfigKey.of(
           "client-query-buffer-limit", bytes(1024 * 1024, Long.MAX_VALUE), 1024L * 1024 * 1024);
+  private static final String OUTPUT_LIMITS =
+      "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60";
   public static final ConfigKey<String> CLIENT_OUTPUT_BUFFER_LIMIT =
-      ConfigKey.of(
-          "client-output-buffer-limit",
-          outputLimits(),
-          "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60");
+      ConfigKey.of("client-output-buffer-limit", outputLimits(OUTPUT_LIMITS), OUTPUT_LIMITS);
   public static final ConfigKey<Integer> MAXCLIENTS =
       ConfigKey.of("maxclients", intRange(1, Integer.MAX_VALUE), 10000);
   public static final ConfigKey<Integer> HZ = ConfigKey.of("hz", intRange(1, 500), 10);
@@ -80,77 +91,167 @@ public final class CacheConfig {
   public static final ConfigKey<Long> LATENCY_MONITOR_THRESHOLD =
       ConfigKey.of("latency-monitor-threshold", longRange(0, Long.MAX_VALUE), 0L);
   public static final ConfigKey<Boolean> PROTECTED_MODE =
-      ConfigKey.of("protected-mode", bool(), true);
+      ConfigKey.of("protected-mode", yesNo(), true);
   public static final ConfigKey<String> LOGLEVEL =
-      ConfigKey.of("loglevel", oneOf("debug", "verbose", "notice", "warning", "nothing"), "notice");
+      ConfigKey.of("loglevel", oneOf("debug", "verbose", "notice", "warning"), "notice");
   public static final ConfigKey<String> LOGFILE = ConfigKey.of("logfile", string(), "");
-  public static final ConfigKey<Boolean> DAEMONIZE = ConfigKey.of("daemonize", no(), false);
+  public static final ConfigKey<Boolean> DAEMONIZE =
+      ConfigKey.of(
+          "daemonize",
+          onlyDefault(yesNo(), false, "Cairn runs in the foreground under a supervisor"),
+          false);
+  public static final ConfigKey<String> ACLFILE = ConfigKey.of("aclfile", string(), "");
+
+  /**
+   * RDB persistence ({@code dev.cairn.cache.rdb}). {@code save} defaults to no rules, unlike
+   * Redis's built-in "3600 1 300 100 60 10000": a cache writes snapshots only when asked to.
+   */
   public static final ConfigKey<String> SAVE = ConfigKey.of("save", saveRules(), "");
-  public static final ConfigKey<Boolean> APPENDONLY = ConfigKey.of("appendonly", no(), false);
+
   public static final ConfigKey<String> DIR = ConfigKey.of("dir", string(), ".");
   public static final ConfigKey<String> DBFILENAME =
       ConfigKey.of("dbfilename", string(), "dump.rdb");
   public static final ConfigKey<Boolean> RDBCOMPRESSION =
-      ConfigKey.of("rdbcompression", bool(), true);
-  public static final ConfigKey<Boolean> RDBCHECKSUM = ConfigKey.of("rdbchecksum", bool(), true);
+      ConfigKey.of("rdbcompression", yesNo(), true);
+  public static final ConfigKey<Boolean> RDBCHECKSUM = ConfigKey.of("rdbchecksum", yesNo(), true);
   public static final ConfigKey<Boolean> STOP_WRITES_ON_BGSAVE_ERROR =
-      ConfigKey.of("stop-writes-on-bgsave-error", bool(), true);
-  public static final ConfigKey<String> ACLFILE = ConfigKey.of("aclfile", string(), "");
-  public static final ConfigKey<Integer> IO_THREADS = ConfigKey.of("io-threads", intRange(1, 1), 1);
+      ConfigKey.of("stop-writes-on-bgsave-error", yesNo(), true);
 
-  public static final ConfigSchema SCHEMA =
-      new ConfigSchema(
-          List.of(
-              PORT,
-              BIND,
-              ADMIN_PORT,
-              ADMIN_BIND,
-              DATABASES,
-              REQUIREPASS,
-              MAXMEMORY,
-              MAXMEMORY_POLICY,
-              MAXMEMORY_SAMPLES,
-              LFU_LOG_FACTOR,
-              LFU_DECAY_TIME,
-              PROTO_MAX_BULK_LEN,
-              CLIENT_QUERY_BUFFER_LIMIT,
-              CLIENT_OUTPUT_BUFFER_LIMIT,
-              MAXCLIENTS,
-              HZ,
-              TIMEOUT,
-              TCP_KEEPALIVE,
-              NOTIFY_KEYSPACE_EVENTS,
-              SLOWLOG_LOG_SLOWER_THAN,
-              SLOWLOG_MAX_LEN,
-              LATENCY_MONITOR_THRESHOLD,
-              PROTECTED_MODE,
-              LOGLEVEL,
-              LOGFILE,
-              DAEMONIZE,
-              SAVE,
-              APPENDONLY,
-              DIR,
-              DBFILENAME,
-              RDBCOMPRESSION,
-              RDBCHECKSUM,
-              STOP_WRITES_ON_BGSAVE_ERROR,
-              ACLFILE,
-              IO_THREADS));
+  /** Encoding thresholds, read at every insert as Redis reads them (see {@link Encodings}). */
+  public static final ConfigKey<Long> HASH_MAX_LISTPACK_ENTRIES =
+      ConfigKey.of("hash-max-listpack-entries", longRange(0, Long.MAX_VALUE), 512L);
+
+  public static final ConfigKey<Long> HASH_MAX_LISTPACK_VALUE =
+      ConfigKey.of("hash-max-listpack-value", memory(), 64L);
+  public static final ConfigKey<Long> SET_MAX_INTSET_ENTRIES =
+      ConfigKey.of("set-max-intset-entries", longRange(0, Long.MAX_VALUE), 512L);
+  public static final ConfigKey<Long> ZSET_MAX_LISTPACK_ENTRIES =
+      ConfigKey.of("zset-max-listpack-entries", longRange(0, Long.MAX_VALUE), 128L);
+  public static final ConfigKey<Long> ZSET_MAX_LISTPACK_VALUE =
+      ConfigKey.of("zset-max-listpack-value", memory(), 64L);
+
+  /** Who may run DEBUG, and CONFIG SET protected keys: no, yes, or local connections only. */
+  public static final ConfigKey<String> ENABLE_DEBUG_COMMAND =
+      ConfigKey.of("enable-debug-command", gate(), "no");
+
+  public static final ConfigKey<String> ENABLE_PROTECTED_CONFIGS =
+      ConfigKey.of("enable-protected-configs", gate(), "no");
 
   /**
-   * Why CONFIG SET refuses {@code value} for {@code name}, worded as Redis words it (scripts and
-   * tools match on these phrases); null where Redis has no fixed phrase and ours stands.
+   * Every key Cairn accepts: those it acts on, then Redis 7.0's keys for features it does not have
+   * yet ({@link InertOptions}). CONFIG GET * lists them in this order.
+   */
+  public static final List<Option> OPTIONS =
+      Stream.concat(
+              Stream.of(
+                  fixed(PORT),
+                  fixed(BIND),
+                  fixed(ADMIN_PORT),
+                  fixed(ADMIN_BIND),
+                  fixed(DATABASES),
+                  live(REQUIREPASS),
+                  live(MAXMEMORY),
+                  live(MAXMEMORY_POLICY),
+                  live(MAXMEMORY_SAMPLES),
+                  live(LFU_LOG_FACTOR),
+                  live(LFU_DECAY_TIME),
+                  live(PROTO_MAX_BULK_LEN),
+                  live(CLIENT_QUERY_BUFFER_LIMIT),
+                  live(CLIENT_OUTPUT_BUFFER_LIMIT),
+                  live(MAXCLIENTS),
+                  live(HZ),
+                  live(TIMEOUT),
+                  live(TCP_KEEPALIVE),
+                  live(NOTIFY_KEYSPACE_EVENTS),
+                  live(SLOWLOG_LOG_SLOWER_THAN),
+                  live(SLOWLOG_MAX_LEN),
+                  live(LATENCY_MONITOR_THRESHOLD),
+                  live(PROTECTED_MODE),
+                  live(LOGLEVEL),
+                  fixed(LOGFILE),
+                  fixed(DAEMONIZE),
+                  fixed(ACLFILE),
+                  live(HASH_MAX_LISTPACK_ENTRIES),
+                  live(HASH_MAX_LISTPACK_VALUE),
+                  live(SET_MAX_INTSET_ENTRIES),
+                  live(ZSET_MAX_LISTPACK_ENTRIES),
+                  live(ZSET_MAX_LISTPACK_VALUE),
+                  fixed(ENABLE_DEBUG_COMMAND),
+                  fixed(ENABLE_PROTECTED_CONFIGS),
+                  new Option(
+                      ConfigKey.of("io-threads", intRange(1, 128), 1),
+                      Change.IMMUTABLE,
+                      "Redis's I/O threads (Netty's event loops do the I/O)"),
+                  live(SAVE),
+                  guarded(DIR),
+                  guarded(DBFILENAME),
+                  live(RDBCOMPRESSION),
+                  fixed(RDBCHECKSUM),
+                  live(STOP_WRITES_ON_BGSAVE_ERROR)),
+              InertOptions.ALL.stream())
+          .toList();
+
+  /**
+   * Redis 7.0's old names, still accepted everywhere and listed by CONFIG GET *: ziplist became
+   * listpack in 7.0, slave became replica in 5.0, lua-time-limit became busy-reply-threshold.
+   */
+  public static final Map<String, String> ALIASES =
+      orderedMap(
+          "hash-max-ziplist-entries", "hash-max-listpack-entries",
+          "hash-max-ziplist-value", "hash-max-listpack-value",
+          "list-max-ziplist-size", "list-max-listpack-size",
+          "zset-max-ziplist-entries", "zset-max-listpack-entries",
+          "zset-max-ziplist-value", "zset-max-listpack-value",
+          "slaveof", "replicaof",
+          "slave-serve-stale-data", "replica-serve-stale-data",
+          "slave-read-only", "replica-read-only",
+          "slave-ignore-maxmemory", "replica-ignore-maxmemory",
+          "slave-lazy-flush", "replica-lazy-flush",
+          "slave-priority", "replica-priority",
+          "slave-announce-ip", "replica-announce-ip",
+          "slave-announce-port", "replica-announce-port",
+          "repl-ping-slave-period", "repl-ping-replica-period",
+          "min-slaves-to-write", "min-replicas-to-write",
+          "min-slaves-max-lag", "min-replicas-max-lag",
+          "cluster-slave-validity-factor", "cluster-replica-validity-factor",
+          "cluster-slave-no-failover", "cluster-replica-no-failover",
+          "lua-time-limit", "busy-reply-threshold");
+
+  public static final ConfigSchema SCHEMA =
+      new ConfigSchema(OPTIONS.stream().<ConfigKey<?>>map(Option::key).toList());
+
+  private static final Map<String, Option> BY_NAME =
+      OPTIONS.stream().collect(Collectors.toUnmodifiableMap(Option::name, o -> o));
+
+  /** The row for a key or one of its aliases (any case), or null if Redis 7.0 has no such key. */
+  public static Option option(String name) {
+    String lower = name.toLowerCase(Locale.ROOT);
+    return BY_NAME.get(ALIASES.getOrDefault(lower, lower));
+  }
+
+  /**
+   * Refusals whose wording is particular to a key, as Redis words them (scripts and tools match on
+   * these phrases).
+   */
+  private static final Map<String, String> REFUSALS =
+      Map.of(
+          "notify-keyspace-events", "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.",
+          "save", "Invalid save parameters",
+          "client-output-buffer-limit", "Wrong number of arguments in buffer limit configuration.",
+          "maxmemory-clients", "argument must be a memory or percent value",
+          "oom-score-adj-values", "wrong number of arguments",
+          "latency-tracking-info-percentiles",
+              "Invalid latency-tracking-info-percentiles parameters");
+
+  /**
+   * Why CONFIG SET refuses {@code value} for {@code name}, worded as Redis words it; null where
+   * Redis has no fixed phrase and ours stands.
    */
   public static String refusal(String name, String value) {
-    if (name.equals("notify-keyspace-events")) {
-      return "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
+    if (REFUSALS.containsKey(name)) {
+      return REFUSALS.get(name);
     }
-    String allowed =
-        SCHEMA.keys().stream()
-            .filter(k -> k.name().equals(name))
-            .map(k -> k.parser().allowed())
-            .findFirst()
-            .orElse("");
+    String allowed = BY_NAME.get(name).key().parser().allowed();
     if (allowed.startsWith("a size in bytes")) {
       long bytes;
       try {
@@ -163,7 +264,7 @@ public final class CacheConfig {
       }
       return range(allowed);
     }
-    if (allowed.equals(bool().allowed())) {
+    if (allowed.equals(yesNo().allowed())) {
       return "argument must be 'yes' or 'no'";
     }
     if (allowed.startsWith("one of ")) {
@@ -187,18 +288,26 @@ public final class CacheConfig {
     return "argument must be between " + bounds[0] + " and " + bounds[1] + " inclusive";
   }
 
-  /** Keys CONFIG SET may not change while running (Redis's IMMUTABLE_CONFIG). */
-  public static final Set<String> IMMUTABLE =
-      Set.of(
-          "port",
-          "bind",
-          "admin-port",
-          "admin-bind",
-          "databases",
-          "daemonize",
-          "io-threads",
-          "logfile",
-          "aclfile");
+  private static Option live(ConfigKey<?> key) {
+    return new Option(key, Change.MODIFIABLE, null);
+  }
+
+  private static Option fixed(ConfigKey<?> key) {
+    return new Option(key, Change.IMMUTABLE, null);
+  }
+
+  /** A key CONFIG SET changes only where enable-protected-configs allows it. */
+  private static Option guarded(ConfigKey<?> key) {
+    return new Option(key, Change.PROTECTED, null);
+  }
+
+  private static Map<String, String> orderedMap(String... pairs) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      m.put(pairs[i], pairs[i + 1]);
+    }
+    return java.util.Collections.unmodifiableMap(m);
+  }
 
   private final Config config;
 
@@ -206,10 +315,16 @@ public final class CacheConfig {
     this.config = config;
   }
 
+  /** Parses key/value pairs; keys in any case, old names (aliases) allowed. */
   public static CacheConfig of(Map<String, String> raw) {
-    Map<String, String> lower = new LinkedHashMap<>();
-    raw.forEach((k, v) -> lower.put(k.toLowerCase(Locale.ROOT), v));
-    return new CacheConfig(SCHEMA.parse(lower));
+    Map<String, String> named = new LinkedHashMap<>();
+    raw.forEach((k, v) -> named.put(canonical(k), v));
+    return new CacheConfig(SCHEMA.parse(named));
+  }
+
+  private static String canonical(String name) {
+    String lower = name.toLowerCase(Locale.ROOT);
+    return ALIASES.getOrDefault(lower, lower);
   }
 
   /** A test configuration: the given port, admin on a free port, everything else default. */
@@ -245,10 +360,15 @@ public final class CacheConfig {
     return of(raw);
   }
 
+  /**
+   * Keys redis.conf may repeat, each line adding to the ones before: save rules, and output limits
+   * given one client class per line.
+   */
+  private static final Set<String> ACCUMULATED = Set.of("save", "client-output-buffer-limit");
+
   private static void put(Map<String, String> raw, String key, String value) {
-    String k = key.toLowerCase(Locale.ROOT);
-    // redis.conf lists "save" rules on several lines; they accumulate.
-    if (k.equals("save") && raw.containsKey(k) && !value.isEmpty()) {
+    String k = canonical(key);
+    if (ACCUMULATED.contains(k) && raw.containsKey(k) && !value.isEmpty()) {
       raw.put(k, (raw.get(k) + " " + value).trim());
     } else {
       raw.put(k, value);
@@ -304,9 +424,42 @@ public final class CacheConfig {
     return config.get(key);
   }
 
-  /** CONFIG SET: a validated copy with one key changed. */
+  /**
+   * CONFIG SET: a validated copy with one key (or alias) changed. Output limits name the classes
+   * they change; the others keep their current limits, as in Redis.
+   */
   public CacheConfig with(String name, String value) {
-    return new CacheConfig(config.with(name, value));
+    String k = canonical(name);
+    String v =
+        k.equals(CLIENT_OUTPUT_BUFFER_LIMIT.name())
+            ? raw(CLIENT_OUTPUT_BUFFER_LIMIT) + " " + value
+            : value;
+    return new CacheConfig(config.with(k, v));
+  }
+
+  /**
+   * One line per inert key given a value other than its default: what the user asked for and why it
+   * changes nothing here.
+   */
+  public List<String> warnings() {
+    List<String> out = new ArrayList<>();
+    for (Option o : OPTIONS) {
+      if (o.inert() && !config.get(o.key()).equals(o.key().defaultValue())) {
+        out.add(warning(o.name(), raw(o.key()), o.absent()));
+      }
+    }
+    return out;
+  }
+
+  /** The warning for an inert key set to a value other than its default. */
+  public static String warning(String name, String value, String absent) {
+    return "configuration key '"
+        + name
+        + "' is '"
+        + value
+        + "', which has no effect: Cairn's cache has no "
+        + absent
+        + " yet";
   }
 
   /** The text CONFIG GET shows for a key: sizes in bytes, booleans as yes/no. */
@@ -341,72 +494,14 @@ public final class CacheConfig {
     };
   }
 
-  /** "no" only: a Redis feature Cairn does not have (daemonize, appendonly). */
-  private static ValueParser<Boolean> no() {
-    return new ValueParser<>() {
-      @Override
-      public Boolean parse(String raw) {
-        if (!raw.equalsIgnoreCase("no")) {
-          throw new IllegalArgumentException(raw);
-        }
-        return false;
-      }
-
-      @Override
-      public String allowed() {
-        return "no (not supported by Cairn cache v1)";
-      }
-    };
-  }
-
-  /** "seconds changes" pairs, or "" for none (see {@link SaveRules}). */
-  private static ValueParser<String> saveRules() {
-    return new ValueParser<>() {
-      @Override
-      public String parse(String raw) {
-        return SaveRules.parse(raw).toString();
-      }
-
-      @Override
-      public String allowed() {
-        return "\"\" or <seconds> <changes> pairs";
-      }
-    };
-  }
-
-  /** Parses "class hard soft seconds ..." and returns it unchanged. */
-  private static ValueParser<String> outputLimits() {
-    return new ValueParser<>() {
-      @Override
-      public String parse(String raw) {
-        String[] w = raw.trim().split("\\s+");
-        if (w.length % 4 != 0) {
-          throw new IllegalArgumentException(raw);
-        }
-        for (int i = 0; i < w.length; i += 4) {
-          if (!Set.of("normal", "slave", "replica", "pubsub").contains(w[i].toLowerCase())) {
-            throw new IllegalArgumentException(raw);
-          }
-          dev.cairn.common.config.Parsers.parseBytes(w[i + 1]);
-          dev.cairn.common.config.Parsers.parseBytes(w[i + 2]);
-          Long.parseLong(w[i + 3]);
-        }
-        return raw;
-      }
-
-      @Override
-      public String allowed() {
-        return "<class> <hard> <soft> <seconds> ... (classes normal, replica, pubsub)";
-      }
-    };
-  }
-
-  /** Hard output-buffer limit in bytes for a client class (0 = none). */
+  /**
+   * Hard output-buffer limit in bytes for a client class ("normal", "slave", "pubsub"; 0 = none).
+   */
   public long outputHardLimit(String clientClass) {
     String[] w = get(CLIENT_OUTPUT_BUFFER_LIMIT).trim().split("\\s+");
     for (int i = 0; i + 3 < w.length; i += 4) {
       if (w[i].equalsIgnoreCase(clientClass)) {
-        return dev.cairn.common.config.Parsers.parseBytes(w[i + 1]);
+        return Long.parseLong(w[i + 1]);
       }
     }
     return 0;

@@ -21,11 +21,12 @@ import java.util.function.Consumer;
  * between calls.
  *
  * <p>Small hashes and small sets of integers are kept the way Redis keeps them in a listpack or an
- * intset, because clients see the difference: a hash of at most 512 fields (names and values up to
- * 64 bytes) iterates in insertion order, and a set of at most 512 integers in numeric order. Such a
- * dict is <em>compact</em>: its entries sit densely in {@code table}, in that order, with their
- * hashes (and, for integer sets, values) in parallel arrays scanned without touching the entries.
- * Crossing a limit converts it to the hash table for good, as Redis converts the encoding.
+ * intset, because clients see the difference: a hash of at most hash-max-listpack-entries fields
+ * (names and values up to hash-max-listpack-value bytes) iterates in insertion order, and a set of
+ * at most set-max-intset-entries integers in numeric order ({@link Encodings}). Such a dict is
+ * <em>compact</em>: its entries sit densely in {@code table}, in that order, with their hashes
+ * (and, for integer sets, values) in parallel arrays scanned without touching the entries. Crossing
+ * a limit converts it to the hash table for good, as Redis converts the encoding.
  *
  * <p>{@link #bytes()} estimates the memory held: entry objects, keys and {@code byte[]} or {@code
  * Double} values (nested containers are accounted by their owners). Not thread-safe.
@@ -79,17 +80,11 @@ public final class Dict implements Iterable<Dict.Entry> {
     INDEX
   }
 
-  /**
-   * Redis's built-in hash-max-listpack-entries / -value and set-max-intset-entries defaults (the
-   * sample redis.conf says 128 entries; the server's own default, which redis-server 7.0 uses
-   * without a config file, is 512).
-   */
-  static final int HASH_COMPACT_ENTRIES = 512;
-
-  static final int HASH_COMPACT_LENGTH = 64;
-  static final int SET_COMPACT_ENTRIES = 512;
-
   private final Kind kind;
+
+  /** The thresholds of the compact encodings (hashes and sets only). */
+  private final Encodings limits;
+
   private final boolean keyspace;
   private Entry[] table = new Entry[4];
   private int size;
@@ -101,8 +96,18 @@ public final class Dict implements Iterable<Dict.Entry> {
   private int[] hashes;
   private long[] ints;
 
+  /** A keyspace, index or sorted-set dict: never compact. */
   public Dict(Kind kind) {
+    this(kind, null);
+    if (kind == Kind.HASH || kind == Kind.SET) {
+      throw new IllegalArgumentException(kind + " dicts need the encoding thresholds");
+    }
+  }
+
+  /** A hash or set, compact while {@code limits} allow. */
+  public Dict(Kind kind, Encodings limits) {
     this.kind = kind;
+    this.limits = limits;
     this.keyspace = kind == Kind.KEYSPACE;
     startCompact();
   }
@@ -124,7 +129,7 @@ public final class Dict implements Iterable<Dict.Entry> {
 
   /** A copy with the same kind, keys and (shared, immutable) leaf values. */
   public Dict copy() {
-    Dict d = new Dict(kind);
+    Dict d = new Dict(kind, limits);
     for (Entry e : this) {
       d.put(e.key, e.value);
     }
@@ -220,7 +225,7 @@ public final class Dict implements Iterable<Dict.Entry> {
   public void setValue(Entry e, Object value) {
     bytes += Memory.sizeOfLeaf(value) - Memory.sizeOfLeaf(e.value);
     e.value = value;
-    if (compact && value instanceof byte[] b && b.length > HASH_COMPACT_LENGTH) {
+    if (compact && value instanceof byte[] b && b.length > limits.hashValue) {
       toTable();
     }
   }
@@ -301,12 +306,12 @@ public final class Dict implements Iterable<Dict.Entry> {
     long v = 0;
     if (ints != null) {
       Long n = Args.tryLong(e.key);
-      if (n == null || size >= SET_COMPACT_ENTRIES) {
+      if (n == null || size >= limits.intsetEntries) {
         return false;
       }
       v = n;
       at = -Arrays.binarySearch(ints, 0, size, v) - 1;
-    } else if (size >= HASH_COMPACT_ENTRIES || e.key.length > HASH_COMPACT_LENGTH) {
+    } else if (size >= limits.hashEntries || e.key.length > limits.hashValue) {
       return false;
     }
     if (size == table.length) {

@@ -48,6 +48,9 @@ public final class Keyspace {
   /** Changes since the last successful save (rdb_changes_since_last_save), as Redis's dirty. */
   public long dirty;
 
+  /** Whether active expiry runs (DEBUG SET-ACTIVE-EXPIRE 0 stops it; lazy expiry goes on). */
+  public boolean activeExpire = true;
+
   public long hits;
   public long misses;
   public long expired;
@@ -262,6 +265,9 @@ public final class Keyspace {
    * budget so the keyspace thread never stalls.
    */
   public void activeExpireCycle(long budgetMillis) {
+    if (!activeExpire) {
+      return;
+    }
     tick();
     long deadline = System.nanoTime() + budgetMillis * 1_000_000;
     for (Database db : dbs) {

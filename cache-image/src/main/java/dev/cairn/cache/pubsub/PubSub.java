@@ -85,6 +85,7 @@ public final class PubSub {
 
   /** Adds subscriptions and confirms each, as Redis: [subscribe, channel, count]. */
   public void subscribe(Client c, Set<String> own, Kind kind, byte[][] names, int from) {
+    c.pushReply();
     Map<String, Set<Client>> index = index(kind);
     for (int i = from; i < names.length; i++) {
       String n = name(names[i]);
@@ -100,6 +101,7 @@ public final class PubSub {
 
   /** Removes the named subscriptions, or all of them if none are named. */
   public void unsubscribe(Client c, Set<String> own, Kind kind, byte[][] names, int from) {
+    c.pushReply();
     Map<String, Set<Client>> index = index(kind);
     List<String> targets = new ArrayList<>();
     if (names.length <= from) {

@@ -1,5 +1,6 @@
 package dev.cairn.cache.rdb;
 
+import dev.cairn.cache.db.Encodings;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 
@@ -39,14 +40,15 @@ public final class DumpPayload {
   }
 
   /**
-   * The value of a verified payload, or null if it is an empty collection.
+   * The value of a verified payload, in the encodings {@code limits} give it, or null if it is an
+   * empty collection.
    *
    * @throws RdbCorruptException if the body is not exactly one well-formed value
    */
-  public static Object decode(byte[] payload) throws IOException {
+  public static Object decode(byte[] payload, Encodings limits) throws IOException {
     int body = payload.length - FOOTER;
     RdbInput in = new RdbInput(new ByteArrayInputStream(payload, 0, body), body);
-    Object value = ValueReader.read(in, in.readByte());
+    Object value = ValueReader.read(in, in.readByte(), limits);
     if (in.remaining() != 0) {
       throw in.corrupt("bytes left after the value");
     }

@@ -1,6 +1,7 @@
 package dev.cairn.cache.rdb;
 
 import dev.cairn.cache.config.CacheConfig;
+import dev.cairn.cache.db.Encodings;
 import dev.cairn.cache.db.Keyspace;
 import dev.cairn.cache.server.CommandError;
 import dev.cairn.common.io.AtomicFile;
@@ -30,6 +31,7 @@ public final class Persistence {
   private static final long RETRY_DELAY_SECONDS = 5;
 
   private final Keyspace keyspace;
+  private final Encodings encodings;
   private final String version;
   private ScheduledExecutorService keyspaceThread;
   private Path file;
@@ -49,8 +51,10 @@ public final class Persistence {
   private long loadedExpired;
   private long dirtyAtStart;
 
-  public Persistence(Keyspace keyspace, String version) {
+  /** Persistence for {@code keyspace}, whose values load under the live {@code encodings}. */
+  public Persistence(Keyspace keyspace, Encodings encodings, String version) {
     this.keyspace = keyspace;
+    this.encodings = encodings;
     this.version = version;
   }
 
@@ -87,7 +91,7 @@ public final class Persistence {
       return;
     }
     long start = System.nanoTime();
-    RdbLoader.Result r = RdbLoader.load(file, keyspace);
+    RdbLoader.Result r = RdbLoader.load(file, keyspace, encodings);
     loadedKeys = r.keys();
     loadedExpired = r.expiredSkipped();
     keyspace.dirty = 0;

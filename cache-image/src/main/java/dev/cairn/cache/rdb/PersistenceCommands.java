@@ -81,7 +81,7 @@ public final class PersistenceCommands {
     }
     Object value;
     try {
-      value = DumpPayload.decode(a[3]);
+      value = DumpPayload.decode(a[3], c.server.encodings);
     } catch (IOException e) {
       value = null;
     }

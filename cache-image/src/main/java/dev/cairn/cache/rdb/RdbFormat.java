@@ -1,8 +1,9 @@
 package dev.cairn.cache.rdb;
 
 /**
- * Redis's RDB format, version 10 (Redis 7.0): the opcodes and value types of rdb.h and the encoding
- * thresholds (Redis 7 defaults) that decide which encoding a value is written in.
+ * Redis's RDB format, version 10 (Redis 7.0): the opcodes and value types of rdb.h and the fixed
+ * limits of its string and quicklist encodings (the hash, set and sorted set forms follow the live
+ * encoding thresholds, see {@link ValueWriter}).
  *
  * <p>File layout: {@code "REDIS0010"}, aux fields ({@link #AUX} name value), then per non-empty
  * database {@link #SELECTDB} id, {@link #RESIZEDB} sizes and its keys — each optionally preceded by
@@ -56,11 +57,6 @@ public final class RdbFormat {
   // quicklist node containers
   static final int QUICKLIST_PLAIN = 1;
   static final int QUICKLIST_PACKED = 2;
-
-  /** zset-max-listpack-entries / -value (Redis 7 defaults); hashes follow their dict's form. */
-  static final int ZSET_LISTPACK_MAX_ENTRIES = 128;
-
-  static final int ZSET_LISTPACK_MAX_VALUE = 64;
 
   /** list-max-listpack-size -2: a quicklist node's listpack stays within 8 KiB. */
   static final int QUICKLIST_NODE_BYTES = 8192;

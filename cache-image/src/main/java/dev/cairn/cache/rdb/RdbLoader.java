@@ -2,6 +2,7 @@ package dev.cairn.cache.rdb;
 
 import dev.cairn.cache.db.Database;
 import dev.cairn.cache.db.Dict.KeyEntry;
+import dev.cairn.cache.db.Encodings;
 import dev.cairn.cache.db.Keyspace;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,16 +32,17 @@ public final class RdbLoader {
 
   private RdbLoader() {}
 
-  public static Result load(Path file, Keyspace keyspace) throws IOException {
+  /** Loads {@code file}; hashes, sets and sorted sets take the encodings {@code limits} give. */
+  public static Result load(Path file, Keyspace keyspace, Encodings limits) throws IOException {
     long size = Files.size(file);
     try (InputStream in = Files.newInputStream(file)) {
-      return load(new RdbInput(in, size), keyspace);
+      return load(new RdbInput(in, size), keyspace, limits);
     } catch (RdbCorruptException e) {
       throw new RdbLoadException(file, e.getMessage(), e);
     }
   }
 
-  static Result load(RdbInput in, Keyspace keyspace) throws IOException {
+  static Result load(RdbInput in, Keyspace keyspace, Encodings limits) throws IOException {
     byte[] magic = new byte[9];
     in.readFully(magic, 0, 9);
     if (!Arrays.equals(magic, 0, 5, RdbFormat.MAGIC, 0, 5)) {
@@ -96,7 +98,7 @@ public final class RdbLoader {
             throw in.corrupt("unknown opcode or value type " + type);
           }
           byte[] key = in.readString();
-          Object value = ValueReader.read(in, type);
+          Object value = ValueReader.read(in, type, limits);
           if (value != null && (expireAt == 0 || expireAt > now)) {
             if (db.keys().find(key) != null) {
               throw in.corrupt("duplicate key in database " + db.id);

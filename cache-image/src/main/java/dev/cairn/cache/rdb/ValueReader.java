@@ -1,6 +1,7 @@
 package dev.cairn.cache.rdb;
 
 import dev.cairn.cache.db.Dict;
+import dev.cairn.cache.db.Encodings;
 import dev.cairn.cache.server.Args;
 import dev.cairn.cache.types.ListValue;
 import dev.cairn.cache.types.ZSet;
@@ -11,9 +12,11 @@ import java.util.List;
 /**
  * Reads an RDB value payload of a given type into a keyspace value: every type and encoding Redis
  * 7.0 writes (plus the plain list and text-score sorted set of older files, and 7.2's listpack
- * set). Hashes and sets rebuild their compact form through {@link Dict} exactly as Redis converts
- * on load. Duplicate members, malformed blobs and types Cairn has no value for (streams, modules,
- * pre-7.0 ziplists) fail with {@link RdbCorruptException}.
+ * set). Hashes, sets and sorted sets are rebuilt under the server's live {@link Encodings}, so they
+ * take the encoding Redis would give them on load (a listpack or intset that exceeds the thresholds
+ * converts, a hash table or skiplist small enough becomes compact). Duplicate members, malformed
+ * blobs and types Cairn has no value for (streams, modules, pre-7.0 ziplists) fail with {@link
+ * RdbCorruptException}.
  */
 public final class ValueReader {
   private static final int TYPE_HASH_ZIPMAP = 9;
@@ -28,18 +31,18 @@ public final class ValueReader {
   }
 
   /** The value, or null for an empty collection (Redis skips such keys with a warning). */
-  public static Object read(RdbInput in, int type) throws IOException {
+  public static Object read(RdbInput in, int type, Encodings limits) throws IOException {
     return switch (type) {
       case RdbFormat.TYPE_STRING -> in.readString();
       case RdbFormat.TYPE_LIST -> readPlainList(in);
-      case RdbFormat.TYPE_SET -> readSet(in);
-      case RdbFormat.TYPE_ZSET, RdbFormat.TYPE_ZSET_2 -> readZSet(in, type);
-      case RdbFormat.TYPE_HASH -> readHash(in);
-      case RdbFormat.TYPE_SET_INTSET -> readIntset(in);
-      case RdbFormat.TYPE_HASH_LISTPACK -> hashOf(in, listpack(in));
-      case RdbFormat.TYPE_ZSET_LISTPACK -> zsetOf(in, listpack(in));
+      case RdbFormat.TYPE_SET -> readSet(in, limits);
+      case RdbFormat.TYPE_ZSET, RdbFormat.TYPE_ZSET_2 -> readZSet(in, type, limits);
+      case RdbFormat.TYPE_HASH -> readHash(in, limits);
+      case RdbFormat.TYPE_SET_INTSET -> readIntset(in, limits);
+      case RdbFormat.TYPE_HASH_LISTPACK -> hashOf(in, listpack(in), limits);
+      case RdbFormat.TYPE_ZSET_LISTPACK -> zsetOf(in, listpack(in), limits);
       case RdbFormat.TYPE_LIST_QUICKLIST_2 -> readQuicklist(in);
-      case TYPE_SET_LISTPACK -> setOf(in, listpack(in));
+      case TYPE_SET_LISTPACK -> setOf(in, listpack(in), limits);
       case TYPE_HASH_ZIPMAP, 10, 12, 13, 14 ->
           throw in.corrupt(
               "value type " + type + " (a ziplist, written before Redis 7.0) is not supported");
@@ -85,16 +88,17 @@ public final class ValueReader {
     return l.size() == 0 ? null : l;
   }
 
-  private static Dict readSet(RdbInput in) throws IOException {
-    Dict d = new Dict(Dict.Kind.SET);
+  private static Dict readSet(RdbInput in, Encodings limits) throws IOException {
+    Dict d = new Dict(Dict.Kind.SET, limits);
     for (int i = in.readCount(); i > 0; i--) {
       addMember(in, d, in.readString());
     }
     return d.isEmpty() ? null : d;
   }
 
-  private static Dict setOf(RdbInput in, List<byte[]> members) throws IOException {
-    Dict d = new Dict(Dict.Kind.SET);
+  private static Dict setOf(RdbInput in, List<byte[]> members, Encodings limits)
+      throws IOException {
+    Dict d = new Dict(Dict.Kind.SET, limits);
     for (byte[] m : members) {
       addMember(in, d, m);
     }
@@ -107,7 +111,7 @@ public final class ValueReader {
     }
   }
 
-  private static Dict readIntset(RdbInput in) throws IOException {
+  private static Dict readIntset(RdbInput in, Encodings limits) throws IOException {
     long[] ints;
     byte[] blob = in.readString();
     try {
@@ -115,26 +119,26 @@ public final class ValueReader {
     } catch (IllegalArgumentException e) {
       throw in.corrupt("bad intset: " + e.getMessage());
     }
-    Dict d = new Dict(Dict.Kind.SET);
+    Dict d = new Dict(Dict.Kind.SET, limits);
     for (long v : ints) {
       d.put(Long.toString(v).getBytes(StandardCharsets.US_ASCII), null);
     }
     return d.isEmpty() ? null : d;
   }
 
-  private static Dict readHash(RdbInput in) throws IOException {
-    Dict d = new Dict(Dict.Kind.HASH);
+  private static Dict readHash(RdbInput in, Encodings limits) throws IOException {
+    Dict d = new Dict(Dict.Kind.HASH, limits);
     for (int i = in.readCount(); i > 0; i--) {
       putField(in, d, in.readString(), in.readString());
     }
     return d.isEmpty() ? null : d;
   }
 
-  private static Dict hashOf(RdbInput in, List<byte[]> items) throws IOException {
+  private static Dict hashOf(RdbInput in, List<byte[]> items, Encodings limits) throws IOException {
     if (items.size() % 2 != 0) {
       throw in.corrupt("hash listpack has an odd number of entries");
     }
-    Dict d = new Dict(Dict.Kind.HASH);
+    Dict d = new Dict(Dict.Kind.HASH, limits);
     for (int i = 0; i < items.size(); i += 2) {
       putField(in, d, items.get(i), items.get(i + 1));
     }
@@ -148,8 +152,8 @@ public final class ValueReader {
     }
   }
 
-  private static ZSet readZSet(RdbInput in, int type) throws IOException {
-    ZSet z = new ZSet();
+  private static ZSet readZSet(RdbInput in, int type, Encodings limits) throws IOException {
+    ZSet z = new ZSet(limits);
     for (int i = in.readCount(); i > 0; i--) {
       byte[] member = in.readString();
       double score = type == RdbFormat.TYPE_ZSET_2 ? in.readBinaryDouble() : in.readTextDouble();
@@ -158,11 +162,11 @@ public final class ValueReader {
     return z.size() == 0 ? null : z;
   }
 
-  private static ZSet zsetOf(RdbInput in, List<byte[]> items) throws IOException {
+  private static ZSet zsetOf(RdbInput in, List<byte[]> items, Encodings limits) throws IOException {
     if (items.size() % 2 != 0) {
       throw in.corrupt("sorted set listpack has an odd number of entries");
     }
-    ZSet z = new ZSet();
+    ZSet z = new ZSet(limits);
     for (int i = 0; i < items.size(); i += 2) {
       Double score = Args.tryDouble(items.get(i + 1));
       if (score == null) {

@@ -18,10 +18,14 @@ import java.util.List;
  *   <li>hashes: a listpack while the dict keeps its compact (listpack) form, else field/value
  *       pairs;
  *   <li>sets: an intset while the dict keeps its compact (intset) form, else the members;
- *   <li>sorted sets: a listpack of member/score pairs in order up to 128 members of at most 64
- *       bytes, else member and binary score from the highest to the lowest, as rdbSaveObject walks
+ *   <li>sorted sets: a listpack of member/score pairs in order while the set keeps its listpack
+ *       form, else member and binary score from the highest to the lowest, as rdbSaveObject walks
  *       the skiplist from its tail.
  * </ul>
+ *
+ * <p>The form of a hash, set or sorted set is the one OBJECT ENCODING reports: decided at each
+ * insert by the live thresholds ({@link dev.cairn.cache.db.Encodings}), never recomputed here, so a
+ * file written after CONFIG SET hash-max-listpack-entries holds each value as the server did.
  */
 public final class ValueWriter {
   /** Redis's SIZE_ESTIMATE_OVERHEAD: what one more listpack entry is assumed to add. */
@@ -112,7 +116,7 @@ public final class ValueWriter {
   }
 
   private static void writeZSet(RdbOutput out, byte[] key, ZSet z) {
-    if (listpackSized(z)) {
+    if (z.listpack()) {
       Listpack.Builder lp = new Listpack.Builder();
       for (ZSet.Node n = z.first(); n != null; n = n.next()) {
         lp.add(n.member).add(RespWriter.formatDouble(n.score).getBytes(StandardCharsets.US_ASCII));
@@ -127,17 +131,5 @@ public final class ValueWriter {
       out.writeString(n.member);
       out.writeBinaryDouble(n.score);
     }
-  }
-
-  private static boolean listpackSized(ZSet z) {
-    if (z.size() > RdbFormat.ZSET_LISTPACK_MAX_ENTRIES) {
-      return false;
-    }
-    for (ZSet.Node n = z.first(); n != null; n = n.next()) {
-      if (n.member.length > RdbFormat.ZSET_LISTPACK_MAX_VALUE) {
-        return false;
-      }
-    }
-    return true;
   }
 }

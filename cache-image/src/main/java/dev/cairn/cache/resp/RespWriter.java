@@ -249,8 +249,8 @@ public class RespWriter {
   }
 
   /**
-   * Scores and floats as Redis 7.2+ prints them: the shortest text that reads back as the same
-   * double, integers without a fraction, "inf"/"-inf".
+   * Scores as Redis 7.0 prints them: C's {@code "%.17g"} (17 significant digits, so 1.1 reads
+   * "1.1000000000000001"; Redis 7.2 switched to the shortest form), "inf"/"-inf".
    */
   public static String formatDouble(double d) {
     if (Double.isInfinite(d)) {
@@ -259,19 +259,28 @@ public class RespWriter {
     if (Double.isNaN(d)) {
       return "nan";
     }
+    // -0 prints "0": Redis's listpack stores a score as text or an integer, and -0 reads back as 0
     if (d == Math.rint(d) && Math.abs(d) < 1e17) {
       return Long.toString((long) d);
     }
-    String s = Double.toString(d);
-    int e = s.indexOf('E');
-    if (e < 0) {
-      return s;
+    return g17(d);
+  }
+
+  /** C's %.17g: fixed notation for exponents in [-4, 17), else d.ddde±XX; no trailing zeros. */
+  private static String g17(double d) {
+    java.math.BigDecimal v =
+        new java.math.BigDecimal(d)
+            .round(new java.math.MathContext(17, java.math.RoundingMode.HALF_EVEN));
+    int exponent = v.precision() - v.scale() - 1;
+    if (exponent >= -4 && exponent < 17) {
+      return v.stripTrailingZeros().toPlainString();
     }
-    String mantissa = s.substring(0, e);
-    if (mantissa.endsWith(".0")) {
-      mantissa = mantissa.substring(0, mantissa.length() - 2);
+    String digits = v.unscaledValue().abs().toString().replaceFirst("0+$", "");
+    StringBuilder out = new StringBuilder(d < 0 ? "-" : "").append(digits.charAt(0));
+    if (digits.length() > 1) {
+      out.append('.').append(digits, 1, digits.length());
     }
-    String exp = s.substring(e + 1);
-    return mantissa + "e" + (exp.startsWith("-") ? exp : "+" + exp);
+    int e = Math.abs(exponent);
+    return out.append(exponent < 0 ? "e-" : "e+").append(e < 10 ? "0" : "").append(e).toString();
   }
 }

@@ -5,19 +5,21 @@ import static dev.cairn.cache.server.Args.is;
 import dev.cairn.cache.acl.Category;
 import dev.cairn.cache.acl.User;
 import dev.cairn.cache.config.CacheConfig;
+import dev.cairn.cache.config.Option;
 import dev.cairn.cache.db.Dict.KeyEntry;
 import dev.cairn.cache.db.Glob;
 import dev.cairn.cache.db.Keyspace;
 import dev.cairn.cache.db.Memory;
 import dev.cairn.cache.rdb.Persistence;
 import dev.cairn.common.config.ConfigException;
-import dev.cairn.common.config.ConfigKey;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,11 +75,16 @@ public final class AdminCommands {
     CacheConfig cfg = c.server.config();
     for (int i = 2; i < a.length; i++) {
       String pattern = Args.str(a[i]).toLowerCase(Locale.ROOT);
-      for (ConfigKey<?> k : CacheConfig.SCHEMA.keys()) {
-        if (Glob.match(pattern, k.name())) {
-          out.put(k.name(), cfg.raw(k));
+      for (Option o : CacheConfig.OPTIONS) {
+        if (Glob.match(pattern, o.name())) {
+          out.put(o.name(), cfg.raw(o.key()));
         }
       }
+      CacheConfig.ALIASES.forEach((alias, name) -> {
+        if (Glob.match(pattern, alias)) {
+          out.put(alias, cfg.raw(CacheConfig.option(name).key()));
+        }
+      });
     }
     c.reply.map(out.size());
     out.forEach((k, v) -> {
@@ -86,38 +93,56 @@ public final class AdminCommands {
     });
   }
 
+  /** All pairs are checked before any is applied, so a refused CONFIG SET changes nothing. */
   private static void configSet(Client c, byte[][] a) {
     if (a.length < 4 || a.length % 2 != 0) {
       throw new CommandError(
           "ERR unknown subcommand or wrong number of arguments for 'set'. Try CONFIG HELP.");
     }
     CacheConfig next = c.server.config();
+    Set<String> seen = new HashSet<>();
+    List<Option> changed = new ArrayList<>();
     for (int i = 2; i < a.length; i += 2) {
       String name = Args.str(a[i]).toLowerCase(Locale.ROOT);
       String value = Args.str(a[i + 1]);
-      if (CacheConfig.SCHEMA.keys().stream().noneMatch(k -> k.name().equals(name))) {
+      Option option = CacheConfig.option(name);
+      if (option == null) {
         throw new CommandError(
             "ERR Unknown option or number of arguments for CONFIG SET - '" + name + "'");
       }
-      if (CacheConfig.IMMUTABLE.contains(name)) {
-        throw new CommandError(
-            "ERR CONFIG SET failed (possibly related to argument '"
-                + name
-                + "') - can't set immutable config");
+      if (option.change() == Option.Change.IMMUTABLE) {
+        throw configSetFailed(name, "can't set immutable config");
+      }
+      if (option.change() == Option.Change.PROTECTED
+          && !c.permittedBy(next.get(CacheConfig.ENABLE_PROTECTED_CONFIGS))) {
+        throw configSetFailed(name, "can't set protected config");
+      }
+      if (!seen.add(name)) {
+        throw configSetFailed(name, "duplicate parameter");
       }
       try {
         next = next.with(name, value);
       } catch (ConfigException e) {
-        String reason = CacheConfig.refusal(name, value);
-        throw new CommandError(
-            "ERR CONFIG SET failed (possibly related to argument '"
-                + name
-                + "') - "
-                + (reason == null ? e.getMessage() : reason));
+        String reason = CacheConfig.refusal(option.name(), value);
+        throw configSetFailed(name, reason == null ? e.getMessage() : reason);
       }
+      changed.add(option);
     }
     c.server.apply(next);
+    for (Option o : changed) {
+      if (o.inert() && !next.get(o.key()).equals(o.key().defaultValue())) {
+        log.warn(
+            "cache CONFIG SET by client id={}: {}",
+            c.id,
+            CacheConfig.warning(o.name(), next.raw(o.key()), o.absent()));
+      }
+    }
     c.reply.ok();
+  }
+
+  private static CommandError configSetFailed(String name, String reason) {
+    return new CommandError(
+        "ERR CONFIG SET failed (possibly related to argument '" + name + "') - " + reason);
   }
 
   // ---- COMMAND ----
@@ -528,8 +553,17 @@ public final class AdminCommands {
     }
   }
 
-  /** DEBUG SLEEP seconds (blocks the server, as in Redis), SET-ACTIVE-EXPIRE, OBJECT, RELOAD. */
+  /**
+   * DEBUG SLEEP seconds (blocks the server, as in Redis), SET-ACTIVE-EXPIRE, OBJECT and RELOAD;
+   * refused unless enable-debug-command allows this client, as Redis 7 refuses it.
+   */
   public static void debug(Client c, byte[][] a) {
+    if (!c.permittedBy(c.server.config().get(CacheConfig.ENABLE_DEBUG_COMMAND))) {
+      throw new CommandError(
+          "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\","
+              + " you can run it from a local connection, otherwise you need to set this option in"
+              + " the configuration file, and then restart the server.");
+    }
     String sub = Args.lower(a[1]);
     switch (sub) {
       case "sleep" -> {
@@ -559,6 +593,13 @@ public final class AdminCommands {
       }
       case "reload" -> {
         debugReload(c);
+        c.reply.ok();
+      }
+      case "set-active-expire" -> {
+        if (a.length != 3) {
+          throw CommandError.SYNTAX;
+        }
+        c.server.keyspace.activeExpire = Args.toLong(a[2]) != 0;
         c.reply.ok();
       }
       default -> throw unknownSub(a[1], "DEBUG");

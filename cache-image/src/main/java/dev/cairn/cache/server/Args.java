@@ -152,9 +152,13 @@ public final class Args {
     return v;
   }
 
-  /** Double as Redis's getDoubleFromObject: inf allowed, NaN and spaces not. */
+  /**
+   * Double as Redis's getDoubleFromObject (strtod): "inf" allowed, NaN and spaces not, and neither
+   * a number out of a double's range (strtod's ERANGE: overflow, or a non-zero underflowing to 0).
+   * Any length: DBL_MAX written out in full has 309 digits.
+   */
   public static Double tryDouble(byte[] b) {
-    if (b.length == 0 || b.length > 300 || Character.isWhitespace(b[0])) {
+    if (b.length == 0 || Character.isWhitespace(b[0])) {
       return null;
     }
     // Fast path: plain digits (the common score), exact in a double below 16 digits.
@@ -186,7 +190,10 @@ public final class Args {
     }
     try {
       double d = Double.parseDouble(s);
-      if (Double.isNaN(d) || Character.isWhitespace(s.charAt(s.length() - 1))) {
+      if (Double.isNaN(d)
+          || Double.isInfinite(d)
+          || (d == 0 && l.split("e", 2)[0].matches(".*[1-9].*"))
+          || Character.isWhitespace(s.charAt(s.length() - 1))) {
         return null;
       }
       return d;

@@ -57,6 +57,12 @@ public final class Client {
   /** CLIENT REPLY SKIP: the next command's reply is dropped. */
   boolean skipNextReply;
 
+  /**
+   * The reply of the command running now is dropped (CLIENT REPLY OFF, or SKIP before it). CLIENT
+   * REPLY ON clears it, so ON answers OK, and so do pub/sub confirmations ({@link #pushReply}).
+   */
+  boolean dropReply;
+
   boolean closed;
 
   /** Queued commands while in MULTI, null otherwise. */
@@ -180,16 +186,40 @@ public final class Client {
     return a == null ? "?:0" : a.getAddress().getHostAddress() + ":" + a.getPort();
   }
 
+  /**
+   * Whether a "no | yes | local" gate (enable-debug-command, enable-protected-configs) lets this
+   * client through: "local" admits loopback connections, as Redis admits them.
+   */
+  public boolean permittedBy(String gate) {
+    return switch (gate) {
+      case "yes" -> true;
+      case "local" ->
+          channel.remoteAddress() instanceof InetSocketAddress a
+              && a.getAddress() != null
+              && a.getAddress().isLoopbackAddress();
+      default -> false;
+    };
+  }
+
   String localAddress() {
     InetSocketAddress a = (InetSocketAddress) channel.localAddress();
     return a == null ? "?:0" : a.getAddress().getHostAddress() + ":" + a.getPort();
+  }
+
+  /**
+   * This command's output is pushed whatever CLIENT REPLY says, as Redis pushes subscribe and
+   * unsubscribe confirmations (published messages are never a command's reply): a client that
+   * turned replies off still learns its subscriptions, or it would wait for them forever.
+   */
+  public void pushReply() {
+    dropReply = false;
   }
 
   /** Sends pending output now (replies to this client written outside its own read batch). */
   public void flush() {
     ByteBuf out = reply.take();
     if (out != null) {
-      if (closed || repliesOff) {
+      if (closed) {
         out.release();
         return;
       }

@@ -80,11 +80,11 @@ final class Connection extends ByteToMessageDecoder implements RespParser.Sink {
 
   @Override
   public boolean command(byte[][] argv) {
-    boolean skip = client.skipNextReply;
+    client.dropReply = client.skipNextReply || client.repliesOff;
     client.skipNextReply = false;
     int mark = client.reply.pending();
     boolean more = server.execute(client, argv);
-    if (skip) {
+    if (client.dropReply) {
       client.reply.truncate(mark);
     }
     if (client.closeAfterReply) {

@@ -13,8 +13,11 @@ import java.util.List;
  * state too.
  */
 public final class ConnectionCommands {
-  /** The Redis version we speak (clients pick features by it). */
-  public static final String REDIS_VERSION = "7.2.4";
+  /**
+   * The Redis version we speak (clients pick features by it): 7.0.15, Debian's redis-server, the
+   * reference the differential tests compare every reply with.
+   */
+  public static final String REDIS_VERSION = "7.0.15";
 
   private static final CommandError TIMEOUT_ERROR =
       new CommandError("ERR timeout is not an integer or out of range");
@@ -218,10 +221,10 @@ public final class ConnectionCommands {
         expect(a, 3, "reply");
         if (is(a[2], "on")) {
           c.repliesOff = false;
+          c.dropReply = false;
           c.reply.ok();
         } else if (is(a[2], "off")) {
-          // replies already written in this batch still go out
-          c.flush();
+          // replies already written in this batch still go out: only later commands' are dropped
           c.repliesOff = true;
         } else if (is(a[2], "skip")) {
           c.skipNextReply = !c.repliesOff;

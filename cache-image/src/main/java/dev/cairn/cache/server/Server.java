@@ -3,6 +3,7 @@ package dev.cairn.cache.server;
 import dev.cairn.cache.acl.Acl;
 import dev.cairn.cache.config.CacheConfig;
 import dev.cairn.cache.db.Database;
+import dev.cairn.cache.db.Encodings;
 import dev.cairn.cache.db.Keyspace;
 import dev.cairn.cache.pubsub.PubSub;
 import dev.cairn.cache.rdb.Persistence;
@@ -33,6 +34,10 @@ public final class Server implements Keyspace.Listener {
   public final Keyspace keyspace;
   public final PubSub pubsub = new PubSub(this);
   public final Acl acl = new Acl();
+
+  /** The live encoding thresholds every hash, set and sorted set of this server reads. */
+  public final Encodings encodings = new Encodings();
+
   final Blocking blocking = new Blocking(this);
   final Monitors monitors = new Monitors();
   final Pause pause = new Pause(this);
@@ -72,7 +77,7 @@ public final class Server implements Keyspace.Listener {
 
   public Server(CacheConfig config) {
     this.keyspace = new Keyspace(config.get(CacheConfig.DATABASES), this);
-    this.persistence = new Persistence(keyspace, ConnectionCommands.REDIS_VERSION);
+    this.persistence = new Persistence(keyspace, encodings, ConnectionCommands.REDIS_VERSION);
     this.commands = Commands.table();
     byte[] id = new byte[20];
     new java.security.SecureRandom().nextBytes(id);
@@ -98,6 +103,13 @@ public final class Server implements Keyspace.Listener {
     keyspace.policy(
         next.policy(), next.get(CacheConfig.LFU_LOG_FACTOR), next.get(CacheConfig.LFU_DECAY_TIME));
     acl.requirePass(next.get(CacheConfig.REQUIREPASS));
+    encodings.hash(
+        next.get(CacheConfig.HASH_MAX_LISTPACK_ENTRIES),
+        next.get(CacheConfig.HASH_MAX_LISTPACK_VALUE));
+    encodings.intset(next.get(CacheConfig.SET_MAX_INTSET_ENTRIES));
+    encodings.zset(
+        next.get(CacheConfig.ZSET_MAX_LISTPACK_ENTRIES),
+        next.get(CacheConfig.ZSET_MAX_LISTPACK_VALUE));
     persistence.configure(next);
   }
 

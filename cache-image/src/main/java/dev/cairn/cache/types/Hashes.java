@@ -21,7 +21,7 @@ public final class Hashes {
     Database db = c.db();
     Dict h = Values.hash(db.lookupWrite(key));
     if (h == null) {
-      h = new Dict(Dict.Kind.HASH);
+      h = new Dict(Dict.Kind.HASH, c.server.encodings);
       db.add(key, h);
     }
     return h;

@@ -343,18 +343,11 @@ public final class Keys {
         return b.length <= 44 ? "embstr" : "raw";
       }
       case ListValue l -> {
-        if (l.size() > 128) {
-          return "quicklist";
-        }
-        for (int i = 0; i < l.size(); i++) {
-          if (l.get(i).length > 64) {
-            return "quicklist";
-          }
-        }
-        return "listpack";
+        // Redis 7.0 keeps every list in a quicklist; small lists became listpacks in 7.2.
+        return "quicklist";
       }
       case ZSet z -> {
-        return small(z.dict(), 128, 64) ? "listpack" : "skiplist";
+        return z.listpack() ? "listpack" : "skiplist";
       }
       case Dict d when d.kind() == Dict.Kind.HASH -> {
         return d.compact() ? "listpack" : "hashtable";
@@ -366,18 +359,6 @@ public final class Keys {
         return "unknown";
       }
     }
-  }
-
-  private static boolean small(Dict d, int maxEntries, int maxLen) {
-    if (d.size() > maxEntries) {
-      return false;
-    }
-    for (Dict.Entry e : d) {
-      if (e.key.length > maxLen || (e.value instanceof byte[] b && b.length > maxLen)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   // ---- expiry (expire.c) ----

@@ -17,7 +17,7 @@ public final class Sets {
     Database db = c.db();
     Dict s = Values.set(db.lookupWrite(a[1]));
     if (s == null) {
-      s = new Dict(Dict.Kind.SET);
+      s = new Dict(Dict.Kind.SET, c.server.encodings);
       db.add(a[1], s);
     }
     int added = 0;
@@ -175,7 +175,7 @@ public final class Sets {
     c.server.notify(db, a[1], 's', "srem");
     deleteIfEmpty(c, db, a[1], src);
     if (dst == null) {
-      dst = new Dict(Dict.Kind.SET);
+      dst = new Dict(Dict.Kind.SET, c.server.encodings);
       db.add(a[2], dst);
     } else {
       db.lookupWrite(a[2]);
@@ -222,7 +222,7 @@ public final class Sets {
         }
       }
       case UNION -> {
-        Dict acc = new Dict(Dict.Kind.SET);
+        Dict acc = new Dict(Dict.Kind.SET, c.server.encodings);
         for (Dict s : sets) {
           if (s != null) {
             for (Dict.Entry e : s) {
@@ -254,7 +254,7 @@ public final class Sets {
     Database db = c.db();
     boolean existed = db.delete(dest);
     if (!members.isEmpty()) {
-      Dict s = new Dict(Dict.Kind.SET);
+      Dict s = new Dict(Dict.Kind.SET, c.server.encodings);
       for (byte[] m : members) {
         s.put(m, null);
       }

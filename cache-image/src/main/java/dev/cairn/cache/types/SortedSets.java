@@ -41,7 +41,7 @@ public final class SortedSets {
     Database db = c.db();
     ZSet z = Values.zset(db.lookupWrite(key));
     if (z == null) {
-      z = new ZSet();
+      z = new ZSet(c.server.encodings);
       db.add(key, z);
     }
     return z;
@@ -883,7 +883,7 @@ public final class SortedSets {
     Database db = c.db();
     boolean existed = db.delete(dest);
     if (!out.isEmpty()) {
-      ZSet z = new ZSet();
+      ZSet z = new ZSet(c.server.encodings);
       for (Scored s : out) {
         z.put(s.member(), s.score());
       }

@@ -1,6 +1,7 @@
 package dev.cairn.cache.types;
 
 import dev.cairn.cache.db.Dict;
+import dev.cairn.cache.db.Encodings;
 import dev.cairn.cache.db.Memory;
 import java.util.Arrays;
 
@@ -30,6 +31,14 @@ public final class ZSet {
   private final int capacity;
   private final int minimum;
   private final Dict dict = new Dict(Dict.Kind.ZSET);
+  private final Encodings limits;
+
+  /**
+   * Whether Redis would still hold this set in a listpack (OBJECT ENCODING): true until a member
+   * count or length crosses zset-max-listpack-*, then false for good, as Redis never converts back.
+   */
+  private boolean listpack = true;
+
   private Page root;
   private Leaf first;
   private Leaf last;
@@ -37,16 +46,17 @@ public final class ZSet {
   private int leaves = 1;
   private int branches;
 
-  public ZSet() {
-    this(DEFAULT_CAPACITY);
+  public ZSet(Encodings limits) {
+    this(DEFAULT_CAPACITY, limits);
   }
 
   /** A set with pages of the given capacity (small capacities let tests build deep trees). */
-  ZSet(int capacity) {
+  ZSet(int capacity, Encodings limits) {
     if (capacity < 8) {
       throw new IllegalArgumentException("page capacity below 8: " + capacity);
     }
     this.capacity = capacity;
+    this.limits = limits;
     this.minimum = Math.max(1, capacity / 4);
     this.root = first = last = new Leaf(Math.min(4, capacity));
   }
@@ -141,11 +151,17 @@ public final class ZSet {
   }
 
   public ZSet copy() {
-    ZSet z = new ZSet(capacity);
+    ZSet z = new ZSet(capacity, limits);
     for (Node n = first(); n != null; n = n.next()) {
       z.put(n.member, n.score);
     }
+    z.listpack = listpack;
     return z;
+  }
+
+  /** Whether OBJECT ENCODING says "listpack" (else "skiplist"). */
+  public boolean listpack() {
+    return listpack;
   }
 
   public Dict dict() {
@@ -164,6 +180,7 @@ public final class ZSet {
     if (old == null) {
       insert(score, e.key);
       length++;
+      listpack = listpack && limits.zsetFits(length, member.length);
     } else if (old != score) {
       delete(root, old, e.key);
       collapseRoot();

@@ -54,7 +54,32 @@ class CacheConfigTest {
         .hasMessageContaining("allkeys-lru");
     assertThatThrownBy(() -> CacheConfig.fromArgs(new String[] {"--port", "99999"}))
         .hasMessageContaining("port");
-    assertThatThrownBy(() -> CacheConfig.fromArgs(new String[] {"--appendonly", "yes"}))
+    assertThatThrownBy(() -> CacheConfig.fromArgs(new String[] {"--replicaof", "h 6379"}))
+        .hasMessageContaining("replicaof")
+        .hasMessageContaining("no replication");
+  }
+
+  @Test
+  void oldNamesSetTheKeysTheyAlias() throws Exception {
+    CacheConfig c =
+        CacheConfig.fromArgs(
+            new String[] {"--hash-max-ziplist-entries", "7", "--slave-priority", "5"});
+    assertThat(c.get(CacheConfig.HASH_MAX_LISTPACK_ENTRIES)).isEqualTo(7L);
+    assertThat(c.with("zset-max-ziplist-value", "1kb").get(CacheConfig.ZSET_MAX_LISTPACK_VALUE))
+        .isEqualTo(1024L);
+    assertThat(c.warnings())
+        .containsExactly(CacheConfig.warning("replica-priority", "5", "replication"));
+  }
+
+  @Test
+  void keysOfAbsentFeaturesAreValidatedAndWarnedAboutOnlyAwayFromTheirDefault() throws Exception {
+    assertThat(CacheConfig.fromArgs(new String[] {"--appendonly", "no"}).warnings()).isEmpty();
+    assertThat(CacheConfig.fromArgs(new String[] {"--appendonly", "yes"}).warnings())
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .contains("'appendonly' is 'yes'", "persistence");
+    assertThatThrownBy(() -> CacheConfig.fromArgs(new String[] {"--appendonly", "true"}))
         .hasMessageContaining("appendonly");
+    assertThatThrownBy(() -> CacheConfig.fromArgs(new String[] {"--tcp-backlog", "-1"}))
+        .hasMessageContaining("tcp-backlog");
   }
 }

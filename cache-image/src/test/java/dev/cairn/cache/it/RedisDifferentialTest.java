@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.cairn.cache.CacheEngine;
 import dev.cairn.cache.config.CacheConfig;
 import dev.cairn.common.testkit.EngineExtension;
-import dev.cairn.common.testkit.FreePorts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -33,46 +32,20 @@ class RedisDifferentialTest {
   static final EngineExtension<CacheEngine> cache =
       EngineExtension.of(() -> new CacheEngine(CacheConfig.forTest(0)));
 
-  private static Process redis;
+  private static ReferenceRedis redis;
   private static int redisPort;
 
   @BeforeAll
   static void startRedis() throws Exception {
-    assumeTrue(Files.isExecutable(Path.of("/usr/bin/redis-server")), "redis-server not installed");
-    redisPort = FreePorts.next();
-    redis =
-        new ProcessBuilder(
-                "redis-server",
-                "--port",
-                Integer.toString(redisPort),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no")
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (true) {
-      try (Jedis j = new Jedis("127.0.0.1", redisPort)) {
-        j.ping();
-        return;
-      } catch (RuntimeException e) {
-        if (System.nanoTime() > deadline) {
-          throw new IOException("redis-server did not start on port " + redisPort, e);
-        }
-        Thread.sleep(50);
-      }
-    }
+    assumeTrue(ReferenceRedis.installed(), "redis-server not installed");
+    redis = ReferenceRedis.start("--save", "");
+    redisPort = redis.port();
   }
 
   @AfterAll
   static void stopRedis() throws Exception {
     if (redis != null) {
-      redis.destroy();
-      redis.waitFor();
+      redis.close();
     }
   }
 

@@ -23,7 +23,10 @@ import redis.clients.jedis.Protocol;
 class ServerCommandsTest {
   @RegisterExtension
   static final EngineExtension<CacheEngine> cache =
-      EngineExtension.of(() -> new CacheEngine(CacheConfig.forTest(0)));
+      EngineExtension.of(() ->
+          new CacheEngine(
+              CacheConfig.of(
+                  Map.of("port", "0", "admin-port", "0", "enable-debug-command", "local"))));
 
   private Jedis jedis;
 
@@ -144,6 +147,25 @@ class ServerCommandsTest {
       out.write(
           "CLIENT REPLY OFF\r\nSET rb 2\r\nGET rb\r\nCLIENT REPLY ON\r\nGET rb\r\n".getBytes());
       assertThat(new String(in.readNBytes(12))).isEqualTo("+OK\r\n$1\r\n2\r\n");
+      // ON right after SKIP cancels the skip: its own OK is answered, as Redis answers it
+      out.write("CLIENT REPLY SKIP\r\nCLIENT REPLY ON\r\nPING\r\n".getBytes());
+      assertThat(new String(in.readNBytes(12))).isEqualTo("+OK\r\n+PONG\r\n");
+    }
+  }
+
+  /** Subscribe confirmations and messages are pushed, whatever CLIENT REPLY says (Redis 7). */
+  @Test
+  void clientReplyOffKeepsPubSubFlowing() throws Exception {
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", cache.engine().address().getPort())) {
+      s.setSoTimeout(5_000);
+      var out = s.getOutputStream();
+      var in = s.getInputStream();
+      out.write("CLIENT REPLY OFF\r\nSUBSCRIBE offch\r\n".getBytes());
+      String confirmation = "*3\r\n$9\r\nsubscribe\r\n$5\r\noffch\r\n:1\r\n";
+      assertThat(new String(in.readNBytes(confirmation.length()))).isEqualTo(confirmation);
+      assertThat(jedis.publish("offch", "hi")).isEqualTo(1);
+      String message = "*3\r\n$7\r\nmessage\r\n$5\r\noffch\r\n$2\r\nhi\r\n";
+      assertThat(new String(in.readNBytes(message.length()))).isEqualTo(message);
     }
   }
 

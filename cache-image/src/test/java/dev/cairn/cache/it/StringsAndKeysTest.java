@@ -228,7 +228,7 @@ class StringsAndKeysTest {
     assertThat(jedis.objectEncoding("int")).isEqualTo("int");
     assertThat(jedis.objectEncoding("emb")).isEqualTo("embstr");
     assertThat(jedis.objectEncoding("raw")).isEqualTo("raw");
-    assertThat(jedis.objectEncoding("l")).isEqualTo("listpack");
+    assertThat(jedis.objectEncoding("l")).isEqualTo("quicklist");
     assertThat(jedis.objectEncoding("h")).isEqualTo("listpack");
     assertThat(jedis.objectEncoding("si")).isEqualTo("intset");
     assertThat(jedis.objectEncoding("ss")).isEqualTo("hashtable");

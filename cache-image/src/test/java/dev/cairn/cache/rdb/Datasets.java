@@ -3,6 +3,7 @@ package dev.cairn.cache.rdb;
 import dev.cairn.cache.db.Database;
 import dev.cairn.cache.db.Dict;
 import dev.cairn.cache.db.Dict.KeyEntry;
+import dev.cairn.cache.db.Encodings;
 import dev.cairn.cache.db.Keyspace;
 import dev.cairn.cache.types.ListValue;
 import dev.cairn.cache.types.ZSet;
@@ -17,6 +18,9 @@ import java.util.TreeMap;
 /** Test datasets covering every type and encoding, and a canonical text form to compare. */
 final class Datasets {
   private Datasets() {}
+
+  /** Redis 7.0's default encoding thresholds, which the datasets' values and loads use. */
+  static final Encodings LIMITS = new Encodings();
 
   static Keyspace emptyKeyspace() {
     return new Keyspace(
@@ -57,32 +61,32 @@ final class Datasets {
       big.addLast(i % 500 == 0 ? new byte[10_000] : b("item-" + i));
     }
     db0.add(b("list:big"), big);
-    Dict intset = new Dict(Dict.Kind.SET);
+    Dict intset = new Dict(Dict.Kind.SET, LIMITS);
     for (long v : new long[] {1, -40000, Long.MAX_VALUE, 7}) {
       intset.put(b(Long.toString(v)), null);
     }
     db0.add(b("set:intset"), intset);
-    Dict strings = new Dict(Dict.Kind.SET);
+    Dict strings = new Dict(Dict.Kind.SET, LIMITS);
     for (int i = 0; i < 600; i++) {
       strings.put(b("m" + i), null);
     }
     db0.add(b("set:table"), strings);
-    Dict hash = new Dict(Dict.Kind.HASH);
+    Dict hash = new Dict(Dict.Kind.HASH, LIMITS);
     hash.put(b("f"), b("v"));
     hash.put(b("n"), b("42"));
     db0.add(b("hash:small"), hash);
-    Dict bigHash = new Dict(Dict.Kind.HASH);
+    Dict bigHash = new Dict(Dict.Kind.HASH, LIMITS);
     for (int i = 0; i < 300; i++) {
       bigHash.put(b("field" + i), b("value" + rnd.nextInt()));
     }
     db0.add(b("hash:big"), bigHash);
-    ZSet z = new ZSet();
+    ZSet z = new ZSet(LIMITS);
     z.put(b("a"), 1.5);
     z.put(b("b"), -3);
     z.put(b("c"), Double.POSITIVE_INFINITY);
     z.put(b("d"), 1e-7);
     db0.add(b("zset:small"), z);
-    ZSet bigZ = new ZSet();
+    ZSet bigZ = new ZSet(LIMITS);
     for (int i = 0; i < 400; i++) {
       bigZ.put(b("member" + i), rnd.nextGaussian() * 1000);
     }
@@ -120,7 +124,7 @@ final class Datasets {
         for (ZSet.Node n = z.first(); n != null; n = n.next()) {
           items.add(hex(n.member) + "=" + n.score);
         }
-        yield "zset " + items;
+        yield (z.listpack() ? "zset listpack " : "zset skiplist ") + items;
       }
       case Dict d -> {
         Map<String, String> m = new TreeMap<>();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.cache.CacheEngine;
 import dev.cairn.cache.config.CacheConfig;
+import dev.cairn.cache.db.Encodings;
 import dev.cairn.cache.db.Keyspace;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,7 +79,7 @@ class RdbBackgroundSaveTest {
       engine.stop(Duration.ZERO);
     }
     Keyspace loaded = Datasets.emptyKeyspace();
-    Persistence reader = new Persistence(loaded, "test");
+    Persistence reader = new Persistence(loaded, new Encodings(), "test");
     reader.configure(CacheConfig.of(Map.of("dir", dir.toString())));
     reader.load();
     Map<String, String> saved = Datasets.describe(loaded);

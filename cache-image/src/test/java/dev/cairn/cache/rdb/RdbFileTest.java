@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.cache.config.CacheConfig;
+import dev.cairn.cache.db.Encodings;
 import dev.cairn.cache.db.Keyspace;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,7 @@ class RdbFileTest {
     for (int i = 0; i < settings.length; i += 2) {
       raw.put(settings[i], settings[i + 1]);
     }
-    Persistence p = new Persistence(ks, "7.0.15");
+    Persistence p = new Persistence(ks, new Encodings(), "7.0.15");
     p.configure(CacheConfig.of(raw));
     return p;
   }

@@ -2,6 +2,7 @@ package dev.cairn.cache.types;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cairn.cache.db.Encodings;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,19 +27,19 @@ class ZSetTest {
 
   @Test
   void randomOperationsKeepOrderRanksAndRanges() {
-    checkAgainstModel(new ZSet(), 500, 20_000);
+    checkAgainstModel(new ZSet(new Encodings()), 500, 20_000);
   }
 
   @Test
   void deepTreesSplitMergeAndRebalanceCorrectly() {
     // capacity 8 gives four or five levels at these sizes, so every split, merge and borrow path
     // runs many times
-    checkAgainstModel(new ZSet(8), 3_000, 60_000);
+    checkAgainstModel(new ZSet(8, new Encodings()), 3_000, 60_000);
   }
 
   @Test
   void drainingToEmptyAndRefillingWorks() {
-    ZSet z = new ZSet(8);
+    ZSet z = new ZSet(8, new Encodings());
     for (int round = 0; round < 3; round++) {
       for (int i = 0; i < 2_000; i++) {
         z.put(("m" + i).getBytes(StandardCharsets.US_ASCII), i % 7);
@@ -55,7 +56,7 @@ class ZSetTest {
       assertThat(z.last()).isNull();
     }
     // an emptied set shrinks back to a lone root leaf
-    assertThat(z.bytes()).isLessThan(new ZSet(8).bytes() + 200);
+    assertThat(z.bytes()).isLessThan(new ZSet(8, new Encodings()).bytes() + 200);
   }
 
   private static void checkAgainstModel(ZSet z, int members, int ops) {
@@ -112,7 +113,7 @@ class ZSetTest {
 
   @Test
   void lexRangesOnEqualScores() {
-    ZSet z = new ZSet(8);
+    ZSet z = new ZSet(8, new Encodings());
     List<String> all = new ArrayList<>();
     for (char c = 'a'; c <= 'z'; c++) {
       for (char d = 'a'; d <= 'z'; d++) {

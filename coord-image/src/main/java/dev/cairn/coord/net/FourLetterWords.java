@@ -3,6 +3,8 @@ package dev.cairn.coord.net;
 import com.sun.management.UnixOperatingSystemMXBean;
 import dev.cairn.coord.CoordinatorConfig;
 import dev.cairn.coord.Version;
+import dev.cairn.coord.quorum.QuorumPeer;
+import dev.cairn.coord.quorum.ServerState;
 import dev.cairn.coord.server.ServerStats;
 import dev.cairn.coord.tree.DataTree;
 import io.netty.buffer.Unpooled;
@@ -41,6 +43,12 @@ final class FourLetterWords {
     WORDS.put("wchs", FourLetterWords::wchs);
   }
 
+  /** Words about the served tree and clients: an ensemble member not serving has none to give. */
+  private static final Set<String> NEED_SERVING = Set.of("srvr", "stat", "mntr", "cons", "wchs");
+
+  private static final String NOT_SERVING =
+      "This ZooKeeper instance is not currently serving requests\n";
+
   /** The system properties {@code envi} lists, in ZooKeeper's order. */
   private static final List<String> ENVIRONMENT =
       List.of(
@@ -71,10 +79,14 @@ final class FourLetterWords {
 
   static void answer(ChannelHandlerContext ctx, String word, ServerContext server) {
     Set<String> allowed = server.config().fourLetterWords();
-    String text =
-        allowed.contains("*") || allowed.contains(word)
-            ? WORDS.get(word).apply(server)
-            : word + " is not executed because it is not in the whitelist.\n";
+    String text;
+    if (!allowed.contains("*") && !allowed.contains(word)) {
+      text = word + " is not executed because it is not in the whitelist.\n";
+    } else if (server.mode() == null && NEED_SERVING.contains(word)) {
+      text = NOT_SERVING;
+    } else {
+      text = WORDS.get(word).apply(server);
+    }
     ctx.writeAndFlush(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8))
         .addListener(ChannelFutureListener.CLOSE);
   }
@@ -108,7 +120,9 @@ final class FourLetterWords {
         + "Zxid: 0x"
         + Long.toHexString(tree.lastProcessedZxid())
         + "\n"
-        + "Mode: standalone\n"
+        + "Mode: "
+        + s.mode()
+        + "\n"
         + "Node count: "
         + tree.nodeCount()
         + "\n";
@@ -145,7 +159,7 @@ final class FourLetterWords {
     ServerStats stats = s.stats();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("zk_version", Version.ZOOKEEPER_COMPATIBLE + ", built on " + Version.BUILT);
-    m.put("zk_server_state", "standalone");
+    m.put("zk_server_state", s.mode());
     m.put("zk_avg_latency", stats.avgLatency());
     m.put("zk_max_latency", stats.maxLatency());
     m.put("zk_min_latency", stats.minLatency());
@@ -173,6 +187,14 @@ final class FourLetterWords {
     m.put("zk_auth_failed_count", 0);
     m.put("zk_non_mtls_remote_conn_count", stats.remoteConnections());
     m.put("zk_non_mtls_local_conn_count", stats.localConnections());
+    QuorumPeer.Status quorum = s.quorum() == null ? null : s.quorum().get();
+    if (quorum != null && quorum.state() == ServerState.LEADING) {
+      // 3.9 says zk_learners; scrapers written for 3.4/3.5 read zk_followers.
+      m.put("zk_learners", quorum.followers());
+      m.put("zk_followers", quorum.followers());
+      m.put("zk_synced_followers", quorum.syncedFollowers());
+      m.put("zk_pending_syncs", 0);
+    }
     StringBuilder b = new StringBuilder();
     m.forEach((k, v) -> b.append(k).append('\t').append(v).append('\n'));
     return b.toString();

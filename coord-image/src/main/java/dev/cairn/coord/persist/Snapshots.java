@@ -11,6 +11,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,52 +64,54 @@ public final class Snapshots {
   public static Path write(Path dir, long zxid, DataTree tree, SessionTracker sessions)
       throws IOException {
     Path file = dir.resolve(fileName(zxid));
-    AtomicFile.write(
-        file,
-        raw -> {
-          CRC32C crc = new CRC32C();
-          CheckedOutputStream checked =
-              new CheckedOutputStream(new BufferedOutputStream(raw, 1 << 16), crc);
-          DataOutputStream out = new DataOutputStream(checked);
-          BinaryOutputArchive jute = new BinaryOutputArchive(out);
-          out.writeInt(MAGIC);
-          out.writeInt(VERSION);
-          out.writeLong(zxid);
-          List<Session> live = new ArrayList<>(sessions.sessions());
-          out.writeInt(live.size());
-          for (Session s : live) {
-            out.writeLong(s.id());
-            out.writeInt(s.timeout());
-          }
-          for (Map.Entry<String, DataNode> e : tree.entries()) {
-            DataNode n = e.getValue();
-            byte[] data;
-            List<ACL> acl;
-            Stat stat;
-            synchronized (n) {
-              data = n.data();
-              acl = n.acl();
-              stat = n.stat();
-            }
-            out.writeByte(1);
-            jute.writeString(e.getKey(), "path");
-            jute.writeBuffer(data, "data");
-            out.writeInt(acl.size());
-            for (ACL a : acl) {
-              out.writeInt(a.getPerms());
-              jute.writeString(a.getId().getScheme(), "scheme");
-              jute.writeString(a.getId().getId(), "id");
-            }
-            stat.serialize(jute, "stat");
-          }
-          out.writeByte(0);
-          out.flush();
-          long sum = crc.getValue();
-          DataOutputStream tail = new DataOutputStream(checked);
-          tail.writeLong(sum);
-          tail.flush();
-        });
+    AtomicFile.write(file, raw -> writeTo(raw, zxid, tree, sessions));
     return file;
+  }
+
+  /** The snapshot's bytes: what a file holds, and what an ensemble leader sends a learner. */
+  public static void writeTo(OutputStream raw, long zxid, DataTree tree, SessionTracker sessions)
+      throws IOException {
+    CRC32C crc = new CRC32C();
+    CheckedOutputStream checked =
+        new CheckedOutputStream(new BufferedOutputStream(raw, 1 << 16), crc);
+    DataOutputStream out = new DataOutputStream(checked);
+    BinaryOutputArchive jute = new BinaryOutputArchive(out);
+    out.writeInt(MAGIC);
+    out.writeInt(VERSION);
+    out.writeLong(zxid);
+    List<Session> live = new ArrayList<>(sessions.sessions());
+    out.writeInt(live.size());
+    for (Session s : live) {
+      out.writeLong(s.id());
+      out.writeInt(s.timeout());
+    }
+    for (Map.Entry<String, DataNode> e : tree.entries()) {
+      DataNode n = e.getValue();
+      byte[] data;
+      List<ACL> acl;
+      Stat stat;
+      synchronized (n) {
+        data = n.data();
+        acl = n.acl();
+        stat = n.stat();
+      }
+      out.writeByte(1);
+      jute.writeString(e.getKey(), "path");
+      jute.writeBuffer(data, "data");
+      out.writeInt(acl.size());
+      for (ACL a : acl) {
+        out.writeInt(a.getPerms());
+        jute.writeString(a.getId().getScheme(), "scheme");
+        jute.writeString(a.getId().getId(), "id");
+      }
+      stat.serialize(jute, "stat");
+    }
+    out.writeByte(0);
+    out.flush();
+    long sum = crc.getValue();
+    DataOutputStream tail = new DataOutputStream(checked);
+    tail.writeLong(sum);
+    tail.flush();
   }
 
   /** Snapshot files, newest first. */
@@ -147,8 +150,15 @@ public final class Snapshots {
   }
 
   static Loaded load(Path file, int maxBuffer) throws IOException {
-    CRC32C crc = new CRC32C();
     try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+      return readFrom(raw, maxBuffer);
+    }
+  }
+
+  /** Reads what {@link #writeTo} wrote; fails on a bad checksum or a malformed entry. */
+  public static Loaded readFrom(InputStream raw, int maxBuffer) throws IOException {
+    CRC32C crc = new CRC32C();
+    {
       CheckedInputStream checked = new CheckedInputStream(raw, crc);
       DataInputStream in = new DataInputStream(checked);
       BinaryInputArchive jute = new BinaryInputArchive(in, maxBuffer, 1024);

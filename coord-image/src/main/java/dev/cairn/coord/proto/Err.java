@@ -8,6 +8,7 @@ public enum Err {
   OK(0),
   SYSTEMERROR(-1),
   RUNTIMEINCONSISTENCY(-2),
+  CONNECTIONLOSS(-4),
   MARSHALLINGERROR(-5),
   UNIMPLEMENTED(-6),
   BADARGUMENTS(-8),
@@ -27,5 +28,15 @@ public enum Err {
 
   Err(int code) {
     this.code = code;
+  }
+
+  /** The error with this code (from a committed error txn); SYSTEMERROR for one not listed. */
+  public static Err of(int code) {
+    for (Err e : values()) {
+      if (e.code == code) {
+        return e;
+      }
+    }
+    return SYSTEMERROR;
   }
 }

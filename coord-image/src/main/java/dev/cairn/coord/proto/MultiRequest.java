@@ -18,7 +18,7 @@ import org.apache.zookeeper.proto.SetDataRequest;
 /**
  * The body of a multi/multiRead request as the client's {@code MultiOperationRecord} writes it: a
  * {@code MultiHeader(type, done=false, -1)} and the op's request record per op, then {@code
- * MultiHeader(-1, true, -1)}. Read-only here: the server never sends one.
+ * MultiHeader(-1, true, -1)}.
  */
 public final class MultiRequest implements Record {
   /** Bounds the op count so a hostile frame cannot make us loop for long. */
@@ -55,8 +55,13 @@ public final class MultiRequest implements Record {
     }
   }
 
+  /** As the client writes it: a follower forwards a multi to the leader this way. */
   @Override
-  public void serialize(OutputArchive out, String tag) {
-    throw new UnsupportedOperationException("the server never sends a multi request");
+  public void serialize(OutputArchive out, String tag) throws IOException {
+    for (MultiOp op : ops) {
+      new MultiHeader(op.type(), false, -1).serialize(out, tag);
+      op.request().serialize(out, tag);
+    }
+    new MultiHeader(-1, true, -1).serialize(out, tag);
   }
 }

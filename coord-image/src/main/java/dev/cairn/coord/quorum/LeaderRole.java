@@ -53,6 +53,8 @@ final class LeaderRole {
     }
   }
 
+  private static final byte[] NO_PAYLOAD = new byte[0];
+
   private final QuorumPeer peer;
   private final QuorumConfig config;
   private final long started;
@@ -79,6 +81,20 @@ final class LeaderRole {
     return established;
   }
 
+  int learnerCount() {
+    return learners.size();
+  }
+
+  int syncedFollowerCount() {
+    int synced = 0;
+    for (Learner learner : learners.values()) {
+      if (learner.phase == Phase.ACTIVE && !learner.observer) {
+        synced++;
+      }
+    }
+    return synced;
+  }
+
   void receive(int from, QuorumMessage message) {
     long now = peer.clock.monotonicMillis();
     if (message instanceof FollowerInfo info) {
@@ -95,9 +111,10 @@ final class LeaderRole {
       case Ack ack -> onAck(from, learner, ack.zxid());
       case Request request -> {
         if (established) {
-          propose(request.data());
+          peer.listener.request(from, request.data());
         }
       }
+      case Ping ping -> peer.listener.pinged(from, ping.payload());
       default -> {}
     }
   }
@@ -189,29 +206,41 @@ final class LeaderRole {
   }
 
   /**
-   * Makes the learner's history equal to ours: DIFF when its last zxid is ours, TRUNC when it ran
-   * ahead within an epoch we also have (its extra txns were never committed), SNAP otherwise.
-   * Everything proposed from now on reaches it too, after the sync and NEWLEADER.
+   * Makes the learner's history equal to ours: DIFF when its last zxid is in ours, TRUNC when it
+   * ran ahead within an epoch we also have (its extra txns were never committed), SNAP (our
+   * snapshot and log) when it is behind our snapshot or diverged in another epoch. Everything
+   * proposed from now on reaches it too, after the sync and NEWLEADER.
    */
   private void sync(int id, Learner learner) {
     QuorumLog history = peer.txnLog;
     long theirs = learner.lastZxid;
-    int at = history.indexOf(theirs);
     QuorumMessage sync;
-    if (theirs == 0 || at >= 0) {
+    if (theirs >= history.base() && history.holds(theirs)) {
       sync = new Diff(history.after(theirs));
-    } else {
+    } else if (theirs > history.base()) {
+      int at = history.indexOf(theirs);
       int before = -(at + 1) - 1;
-      long common = before >= 0 ? history.get(before).zxid() : 0;
+      long common = before >= 0 ? history.get(before).zxid() : history.base();
       sync =
-          before >= 0 && Zxid.epoch(common) == Zxid.epoch(theirs)
+          Zxid.epoch(common) == Zxid.epoch(theirs)
               ? new Trunc(common, history.after(common))
-              : new Snap(history.all());
+              : snapshot(history);
+    } else {
+      sync = snapshot(history);
     }
     peer.outbox.send(id, sync);
     peer.outbox.send(id, new NewLeader(epoch));
     learner.phase = Phase.SYNCING;
     learner.syncedThrough = history.lastZxid();
+  }
+
+  /** Our snapshot and the log after it: the whole history, for a learner too far behind. */
+  private Snap snapshot(QuorumLog history) {
+    QuorumSnapshot snapshot = QuorumSnapshot.read(peer.storage);
+    if (snapshot == null) {
+      return new Snap(0, new byte[0], history.after(0));
+    }
+    return new Snap(snapshot.zxid(), snapshot.state(), history.after(snapshot.zxid()));
   }
 
   private void onAck(int from, Learner learner, long zxid) {
@@ -253,8 +282,16 @@ final class LeaderRole {
     }
   }
 
-  void propose(byte[] data) {
-    Txn txn = new Txn(Zxid.of(epoch, ++counter), data);
+  long nextZxid() {
+    return Zxid.of(epoch, counter + 1);
+  }
+
+  void propose(Txn txn) {
+    if (txn.zxid() != nextZxid()) {
+      throw new IllegalArgumentException(
+          "proposal " + Zxid.hex(txn.zxid()) + " is not the next zxid " + Zxid.hex(nextZxid()));
+    }
+    counter++;
     peer.txnLog.append(txn);
     outstanding.put(txn.zxid(), new HashSet<>());
     unsyncedOwn.add(txn.zxid());
@@ -296,7 +333,7 @@ final class LeaderRole {
   void tick(long now) {
     for (Map.Entry<Integer, Learner> e : learners.entrySet()) {
       if (e.getValue().phase != Phase.DISCOVERY) {
-        peer.outbox.send(e.getKey(), new Ping(peer.committedZxid()));
+        peer.outbox.send(e.getKey(), new Ping(peer.committedZxid(), NO_PAYLOAD));
       }
     }
     if (!established) {

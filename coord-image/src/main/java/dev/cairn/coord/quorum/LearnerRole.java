@@ -59,8 +59,7 @@ final class LearnerRole {
       case LeaderInfo info -> onLeaderInfo(info.newEpoch());
       case Diff diff -> synced(diff.txns());
       case Trunc trunc -> {
-        if (trunc.zxid() < peer.appliedZxid()
-            || trunc.zxid() != 0 && peer.txnLog.indexOf(trunc.zxid()) < 0) {
+        if (trunc.zxid() < peer.appliedZxid() || !peer.txnLog.holds(trunc.zxid())) {
           // Only uncommitted txns after a zxid both histories share may be dropped.
           throw new IllegalStateException(
               "server "
@@ -82,17 +81,7 @@ final class LearnerRole {
           peer.abandon("sync out of order from " + leader);
           return;
         }
-        if (peer.appliedZxid() != 0
-            && snap.txns().stream().noneMatch(t -> t.zxid() == peer.appliedZxid())) {
-          throw new IllegalStateException(
-              "server "
-                  + peer.config.myId()
-                  + ": the snapshot of leader "
-                  + leader
-                  + " lacks the applied "
-                  + Zxid.hex(peer.appliedZxid()));
-        }
-        peer.txnLog.replace(snap.txns());
+        peer.installFromLeader(snap.zxid(), snap.state(), snap.txns());
         phase = Phase.SYNCED;
       }
       case NewLeader newLeader -> {
@@ -122,7 +111,8 @@ final class LearnerRole {
           peer.commitThrough(commit.zxid());
         }
       }
-      case Ping ping -> peer.outbox.send(leader, new Ping(peer.txnLog.lastZxid()));
+      case Ping ping ->
+          peer.outbox.send(leader, new Ping(peer.txnLog.lastZxid(), peer.listener.pingPayload()));
       default -> {}
     }
   }

@@ -12,6 +12,8 @@ import java.util.TreeSet;
  * @param initLimitMillis how long a learner may take to connect and sync with a leader
  * @param syncLimitMillis how long a leader and a learner may go without hearing each other
  * @param finalizeWaitMillis how long an election waits for a better vote once one has a quorum
+ * @param snapCount txns applied between snapshots, after which the log forgets what the snapshot
+ *     holds (0: never)
  */
 public record QuorumConfig(
     int myId,
@@ -19,7 +21,8 @@ public record QuorumConfig(
     Set<Integer> observers,
     long initLimitMillis,
     long syncLimitMillis,
-    long finalizeWaitMillis) {
+    long finalizeWaitMillis,
+    int snapCount) {
 
   public QuorumConfig {
     voters = Set.copyOf(new TreeSet<>(voters));

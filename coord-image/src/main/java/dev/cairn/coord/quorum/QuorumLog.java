@@ -10,8 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A peer's logged history: every txn it accepted, in zxid order, in one file of its {@link
- * Storage}. Logged is not committed: the tail may hold proposals that a new leader will truncate.
+ * A peer's logged history: every txn it accepted after its snapshot's zxid (the {@link #base}), in
+ * zxid order, in one file of its {@link Storage}. Logged is not committed: the tail may hold
+ * proposals that a new leader will truncate.
  *
  * <pre>
  * entry := length of zxid + data (int) | crc32c of zxid + data (int) | zxid (long) | data
@@ -31,11 +32,19 @@ final class QuorumLog {
   private final List<Txn> txns = new ArrayList<>();
   private final List<Long> offsets = new ArrayList<>();
   private boolean dirty;
+  private long base;
 
-  QuorumLog(Storage storage) {
+  /** The log after {@code base}, the zxid of the snapshot that holds the history before. */
+  QuorumLog(Storage storage, long base) {
     this.storage = storage;
+    this.base = base;
     this.file = storage.open(FILE);
     load();
+  }
+
+  /** The zxid the history before the log ends at (its snapshot's), 0 for none. */
+  long base() {
+    return base;
   }
 
   private void load() {
@@ -59,8 +68,11 @@ final class QuorumLog {
       long zxid = b.getLong();
       byte[] data = new byte[length - 8];
       b.get(data);
-      offsets.add(position);
-      txns.add(new Txn(zxid, data));
+      // A crash between writing a snapshot and compacting leaves entries the snapshot holds.
+      if (zxid > base) {
+        offsets.add(position);
+        txns.add(new Txn(zxid, data));
+      }
       position += HEADER + length;
     }
     if (position < size) {
@@ -75,7 +87,12 @@ final class QuorumLog {
   }
 
   long lastZxid() {
-    return txns.isEmpty() ? 0 : txns.get(txns.size() - 1).zxid();
+    return txns.isEmpty() ? base : txns.get(txns.size() - 1).zxid();
+  }
+
+  /** Whether the history holds {@code zxid}: the base, or an entry of the log. */
+  boolean holds(long zxid) {
+    return zxid == base || indexOf(zxid) >= 0;
   }
 
   int size() {
@@ -140,8 +157,28 @@ final class QuorumLog {
     dirty = true;
   }
 
-  /** Replaces the whole history, atomically. */
-  void replace(List<Txn> history) {
+  /**
+   * Starts the log over after {@code newBase} (a snapshot now holds the history up to it), keeping
+   * the entries after it.
+   */
+  void rebase(long newBase) {
+    if (newBase <= base) {
+      return;
+    }
+    List<Txn> kept = new ArrayList<>(after(newBase));
+    base = newBase;
+    replace(kept);
+  }
+
+  /**
+   * Drops the whole log: a snapshot from the leader now holds the history up to {@code newBase}.
+   */
+  void resetTo(long newBase) {
+    base = newBase;
+    replace(List.of());
+  }
+
+  private void replace(List<Txn> history) {
     int total = 0;
     List<byte[]> encoded = new ArrayList<>(history.size());
     for (Txn txn : history) {

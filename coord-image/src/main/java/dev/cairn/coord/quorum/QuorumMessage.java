@@ -32,8 +32,11 @@ public sealed interface QuorumMessage {
   /** Leader → learner: drop your txns after {@code zxid}, then append these. */
   record Trunc(long zxid, List<Txn> txns) implements QuorumMessage {}
 
-  /** Leader → learner: replace your whole history with this one. */
-  record Snap(List<Txn> txns) implements QuorumMessage {}
+  /**
+   * Leader → learner: replace your whole history with this one: the state as of {@code zxid} (empty
+   * for zxid 0), then the txns after it.
+   */
+  record Snap(long zxid, byte[] state, List<Txn> txns) implements QuorumMessage {}
 
   /** Leader → learner: the history so far is the new epoch's; persist the epoch and acknowledge. */
   record NewLeader(long epoch) implements QuorumMessage {}
@@ -49,11 +52,11 @@ public sealed interface QuorumMessage {
   record Commit(long zxid) implements QuorumMessage {}
 
   /**
-   * Leader → learner: are you there (with what is committed, so an idle learner still learns it);
-   * learner → leader: yes.
+   * Leader → learner: are you there; learner → leader: yes, with its last zxid and what the server
+   * wants the leader to know (the sessions its clients kept alive).
    */
-  record Ping(long zxid) implements QuorumMessage {}
+  record Ping(long zxid, byte[] payload) implements QuorumMessage {}
 
-  /** Learner → leader: a client's write, to propose. */
+  /** Learner → leader: a client's write request, to prepare and propose. */
   record Request(byte[] data) implements QuorumMessage {}
 }

@@ -4,7 +4,6 @@ import dev.cairn.common.io.Storage;
 import dev.cairn.common.net.Transport;
 import dev.cairn.common.time.Clock;
 import dev.cairn.coord.quorum.QuorumMessage.Notification;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +29,8 @@ public final class QuorumPeer {
   final Epochs epochs;
   final Outbox outbox = new Outbox();
   private final Transport<QuorumMessage> transport;
-  private final Consumer<Txn> apply;
+  final Storage storage;
+  final Listener listener;
   private ServerState state = ServerState.LOOKING;
   private FastLeaderElection election;
   private long logicalClock;
@@ -39,19 +39,87 @@ public final class QuorumPeer {
   private LearnerRole learner;
   private long committedZxid;
   private long appliedZxid;
+  private boolean wasServing;
+  private boolean batching;
+  private int sinceSnapshot;
+  private boolean snapshotWanted;
+  private volatile Status status;
+
+  /**
+   * What other threads (four-letter words, metrics) may read of the peer: published after every
+   * step.
+   *
+   * @param followers learners connected to this leader (0 unless leading)
+   * @param syncedFollowers of those, the voting ones synced and acknowledging
+   */
+  public record Status(
+      ServerState state,
+      boolean serving,
+      long leader,
+      long epoch,
+      long lastLoggedZxid,
+      long committedZxid,
+      int followers,
+      int syncedFollowers) {}
+
+  /** What the peer tells the server it runs in. Called on the peer's thread. */
+  public interface Listener {
+    /** A committed txn, in zxid order. */
+    void apply(Txn txn);
+
+    /**
+     * Replaces the whole state with a snapshot's (at start-up, or from the leader): everything up
+     * to {@code zxid}; empty bytes for zxid 0 mean the empty state. Txns after it follow by {@link
+     * #apply}.
+     */
+    void restore(long zxid, byte[] state);
+
+    /**
+     * The log has grown by {@link QuorumConfig#snapCount} txns: when the state is exactly as of
+     * {@code zxid} (every txn up to it applied, none after), hand its bytes to {@link
+     * QuorumPeer#installSnapshot}, later, on the peer's thread.
+     */
+    default void snapshotWanted(long zxid) {}
+
+    /**
+     * Leader only: a client request that arrived here or at a learner, to prepare as a txn and
+     * {@link #propose}. Requests of one learner arrive in the order it sent them.
+     */
+    void request(int from, byte[] request);
+
+    /** Learner: what to tell the leader with each ping (the sessions its clients kept alive). */
+    default byte[] pingPayload() {
+      return new byte[0];
+    }
+
+    /** Leader: a learner's ping payload. */
+    default void pinged(int from, byte[] payload) {}
+
+    /** The peer started or stopped serving (see {@link #serving}). */
+    default void servingChanged(boolean serving) {}
+  }
 
   public QuorumPeer(
       QuorumConfig config,
       Clock clock,
       Transport<QuorumMessage> transport,
       Storage storage,
-      Consumer<Txn> apply) {
+      Listener listener) {
     this.config = config;
     this.clock = clock;
     this.transport = transport;
-    this.apply = apply;
-    this.txnLog = new QuorumLog(storage);
+    this.listener = listener;
+    this.storage = storage;
+    QuorumSnapshot snapshot = QuorumSnapshot.read(storage);
+    this.txnLog = new QuorumLog(storage, snapshot == null ? 0 : snapshot.zxid());
     this.epochs = new Epochs(storage, txnLog.lastZxid());
+    if (snapshot != null) {
+      // A snapshot holds only committed txns: its state is safe to serve from as soon as a
+      // leader confirms the rest.
+      listener.restore(snapshot.zxid(), snapshot.state());
+      appliedZxid = snapshot.zxid();
+      committedZxid = snapshot.zxid();
+    }
     log.info(
         "server {}: log ends at zxid {}, accepted epoch {}, current epoch {}",
         config.myId(),
@@ -64,6 +132,11 @@ public final class QuorumPeer {
 
   public ServerState state() {
     return state;
+  }
+
+  /** The peer as of its last step; safe from any thread. */
+  public Status status() {
+    return status;
   }
 
   /** The leader this peer follows or is, -1 while looking. */
@@ -96,22 +169,41 @@ public final class QuorumPeer {
   }
 
   /**
-   * A client's write: proposed here if this peer leads, forwarded to the leader if it follows.
-   * Returns false if the peer is not serving; the write then certainly did not happen. Once
-   * accepted, it is applied on every server when committed — or lost with a leader, which the
-   * client sees as a timeout.
+   * A client's request for a write: handed to the leader's {@link Listener#request} (here, or
+   * forwarded). Returns false if the peer is not serving; the write then certainly did not happen.
+   * Once accepted, its txn is applied on every server when committed — or lost with a leader, which
+   * the client sees as a lost connection.
    */
-  public boolean submit(byte[] data) {
+  public boolean submit(byte[] request) {
     boolean accepted = serving();
     if (accepted) {
       if (leader != null) {
-        leader.propose(data);
+        listener.request(config.myId(), request);
       } else {
-        outbox.send((int) currentVote.leader(), new QuorumMessage.Request(data));
+        outbox.send((int) currentVote.leader(), new QuorumMessage.Request(request));
       }
     }
     flush();
     return accepted;
+  }
+
+  /** Leader: the zxid the next proposal must carry. */
+  public long nextZxid() {
+    if (leader == null || !leader.established()) {
+      throw new IllegalStateException("server " + config.myId() + " is not an established leader");
+    }
+    return leader.nextZxid();
+  }
+
+  /**
+   * Leader: proposes a txn prepared by the {@link Listener#request} of a request, with {@link
+   * #nextZxid}. Called from within {@code request}, or on the peer's thread while it leads.
+   */
+  public void propose(Txn txn) {
+    if (leader == null || !leader.established()) {
+      throw new IllegalStateException("server " + config.myId() + " is not an established leader");
+    }
+    leader.propose(txn);
   }
 
   public void receive(int from, QuorumMessage message) {
@@ -211,20 +303,104 @@ public final class QuorumPeer {
     if (zxid > committedZxid) {
       committedZxid = zxid;
     }
-    int i = appliedZxid == 0 ? 0 : txnLog.indexOf(appliedZxid) + 1;
+    int i = appliedZxid <= txnLog.base() ? 0 : txnLog.indexOf(appliedZxid) + 1;
     for (; i < txnLog.size() && txnLog.get(i).zxid() <= committedZxid; i++) {
       Txn txn = txnLog.get(i);
-      apply.accept(txn);
+      listener.apply(txn);
       appliedZxid = txn.zxid();
+      sinceSnapshot++;
     }
+    if (config.snapCount() > 0 && sinceSnapshot >= config.snapCount() && !snapshotWanted) {
+      snapshotWanted = true;
+      listener.snapshotWanted(appliedZxid);
+    }
+  }
+
+  /**
+   * The state as of {@code zxid}, asked for by {@link Listener#snapshotWanted}: written as this
+   * peer's snapshot, and the log forgets what it holds. Ignored if the history moved on meanwhile
+   * (a snapshot from the leader replaced it).
+   */
+  public void installSnapshot(long zxid, byte[] state) {
+    snapshotWanted = false;
+    if (zxid > txnLog.base() && zxid <= appliedZxid && txnLog.holds(zxid)) {
+      new QuorumSnapshot(zxid, state).write(storage);
+      txnLog.rebase(zxid);
+      sinceSnapshot = 0;
+      log.info("server {}: snapshot at zxid {}", config.myId(), Zxid.hex(zxid));
+    }
+    flush();
+  }
+
+  /** Learner: the leader's snapshot and the txns after it replace this peer's history. */
+  void installFromLeader(long zxid, byte[] state, java.util.List<Txn> txns) {
+    if (zxid == 0) {
+      storage.delete(QuorumSnapshot.FILE);
+    } else {
+      new QuorumSnapshot(zxid, state).write(storage);
+    }
+    txnLog.resetTo(zxid);
+    for (Txn txn : txns) {
+      txnLog.append(txn);
+    }
+    listener.restore(zxid, state);
+    appliedZxid = zxid;
+    committedZxid = Math.max(committedZxid, zxid);
+    sinceSnapshot = 0;
+    log.info(
+        "server {}: history replaced by the leader's snapshot at zxid {}",
+        config.myId(),
+        Zxid.hex(zxid));
+  }
+
+  /**
+   * Runs several steps with one fsync and one round of sends at the end (group commit): what the
+   * steps logged is synced before anything they decided to send leaves, as for a single step.
+   */
+  public void batch(Runnable steps) {
+    if (batching) {
+      steps.run();
+      return;
+    }
+    batching = true;
+    try {
+      steps.run();
+    } finally {
+      batching = false;
+    }
+    flush();
   }
 
   /** Syncs the step's writes, then sends what the step decided to send. */
   private void flush() {
+    if (batching) {
+      return;
+    }
+    if (leader != null) {
+      // A leader's messages never vouch for its own durability (its own ack counts only after
+      // the sync below), so proposals leave first and followers fsync while it does, as in
+      // ZooKeeper.
+      outbox.releaseTo(transport);
+    }
     txnLog.sync();
     if (leader != null) {
       leader.logSynced();
     }
     outbox.releaseTo(transport);
+    boolean serving = serving();
+    status =
+        new Status(
+            state,
+            serving,
+            leaderId(),
+            epochs.current(),
+            txnLog.lastZxid(),
+            committedZxid,
+            leader == null ? 0 : leader.learnerCount(),
+            leader == null ? 0 : leader.syncedFollowerCount());
+    if (serving != wasServing) {
+      wasServing = serving;
+      listener.servingChanged(serving);
+    }
   }
 }

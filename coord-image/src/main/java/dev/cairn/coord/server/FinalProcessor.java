@@ -152,6 +152,10 @@ public final class FinalProcessor implements RequestProcessor, Runnable {
   }
 
   private void handle(Request r) {
+    if (r.task != null) {
+      r.task.run();
+      return;
+    }
     long zxid = tree.lastProcessedZxid();
     Err err = r.err;
     Record rsp = null;

@@ -108,6 +108,26 @@ public final class PrepProcessor implements RequestProcessor {
     }
   }
 
+  /**
+   * Ensemble leader: prepares {@code r} as the txn with {@code zxid} (the quorum's next), on the
+   * quorum thread. A refused request takes no zxid here; the caller proposes its error txn.
+   */
+  synchronized void prepareAt(Request r, long zxid) {
+    lastZxid = zxid - 1;
+    prep(r);
+  }
+
+  /**
+   * Leadership ended: the change records of txns that were proposed but may never commit must not
+   * shadow the tree for the next leader's requests.
+   */
+  void forgetOutstanding() {
+    synchronized (outstanding) {
+      outstanding.clear();
+      outstandingOrder.clear();
+    }
+  }
+
   /** The final stage applied every txn up to {@code zxid}: their change records are the tree's. */
   void applied(long zxid) {
     synchronized (outstanding) {

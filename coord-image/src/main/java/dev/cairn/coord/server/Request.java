@@ -32,8 +32,21 @@ public final class Request {
   Record txn;
   Err err = Err.OK;
 
+  /** Not a client's request: work the final stage runs in its turn (ensemble snapshots). */
+  Runnable task;
+
+  /** In an ensemble: the leader's decision on this write came back committed. */
+  boolean committed;
+
   /** Per-op results of a multi that failed in prep (nothing to log). */
   List<MultiResult> failedMulti;
+
+  /** Work for the final stage's thread, run after everything queued before it. */
+  static Request task(Runnable task) {
+    Request r = new Request(null, 0, 0, OpCode.ERROR, null, List.of());
+    r.task = task;
+    return r;
+  }
 
   public Request(Connection cnxn, long sessionId, int xid, OpCode op, Record body, List<Id> auth) {
     this.cnxn = cnxn;

@@ -35,6 +35,8 @@ public final class SessionTracker implements AutoCloseable {
   private long nextId;
   private Thread thread;
   private volatile boolean running;
+  private volatile boolean expiring = true;
+  private final Set<Long> touched = ConcurrentHashMap.newKeySet();
 
   public SessionTracker(int tickTime, long serverId, LongSupplier clock) {
     this.tickTime = tickTime;
@@ -78,8 +80,43 @@ public final class SessionTracker implements AutoCloseable {
     return sessions.values();
   }
 
+  /**
+   * In an ensemble only the leader expires sessions; other servers keep them and report their
+   * clients' activity to it ({@link #drainTouched}). Turning expiry on gives every session a full
+   * timeout from now, as a new ZooKeeper leader does.
+   */
+  public synchronized void expiring(boolean on) {
+    if (on && !expiring) {
+      for (Session s : sessions.values()) {
+        touchLocked(s);
+      }
+    }
+    expiring = on;
+    notifyAll();
+  }
+
+  /** The ids of sessions touched since the last call, while this server does not expire them. */
+  public long[] drainTouched() {
+    long[] ids = touched.stream().mapToLong(Long::longValue).toArray();
+    for (long id : ids) {
+      touched.remove(id);
+    }
+    return ids;
+  }
+
+  /** Pushes a session's expiry out by id (a learner reported its client alive). */
+  public void touch(long id) {
+    Session s = sessions.get(id);
+    if (s != null) {
+      touch(s);
+    }
+  }
+
   /** Pushes the session's expiry out; false when it is closing or gone. */
   public boolean touch(Session s) {
+    if (!expiring) {
+      touched.add(s.id());
+    }
     // Most touches land in the bucket the session is already in: no lock needed for those.
     if (!s.closing() && roundUp(clock.getAsLong() + s.timeout()) == s.expiresAt) {
       return true;
@@ -100,6 +137,17 @@ public final class SessionTracker implements AutoCloseable {
     buckets.computeIfAbsent(expires, e -> new HashSet<>()).add(s);
     notifyAll();
     return true;
+  }
+
+  /**
+   * Replaces every session with a snapshot's (an ensemble learner synced by snapshot); their expiry
+   * starts over from now.
+   */
+  public synchronized void replaceAll(Map<Long, Integer> replacement) {
+    for (Long id : List.copyOf(sessions.keySet())) {
+      removeSession(id);
+    }
+    replacement.forEach(this::add);
   }
 
   /** Marks the session closing (closeSession from the client); false if it already was. */
@@ -142,8 +190,8 @@ public final class SessionTracker implements AutoCloseable {
       synchronized (this) {
         long now = clock.getAsLong();
         Map.Entry<Long, Set<Session>> first = buckets.firstEntry();
-        if (first == null || first.getKey() > now) {
-          long wait = first == null ? tickTime : first.getKey() - now;
+        if (!expiring || first == null || first.getKey() > now) {
+          long wait = !expiring || first == null ? tickTime : first.getKey() - now;
           try {
             wait(Math.max(1, wait));
           } catch (InterruptedException e) {

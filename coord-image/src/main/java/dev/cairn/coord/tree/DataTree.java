@@ -360,6 +360,22 @@ public final class DataTree {
     }
   }
 
+  /**
+   * Takes over {@code other}'s nodes and indexes (a snapshot the leader sent, loaded into a fresh
+   * tree); watches stay, as their clients are reconnecting and will re-register or be told.
+   */
+  public void replaceWith(DataTree other) {
+    nodes.clear();
+    nodes.putAll(other.nodes);
+    ephemerals.clear();
+    ephemerals.putAll(other.ephemerals);
+    containers.clear();
+    containers.addAll(other.containers);
+    ttls.clear();
+    ttls.addAll(other.ttls);
+    lastProcessedZxid = other.lastProcessedZxid;
+  }
+
   /** Adds a node read from a snapshot; children are linked by {@link #linkRestored}. */
   public void restoreNode(String path, byte[] data, List<ACL> acl, Stat stat) {
     nodes.put(path, new DataNode(data, acl, stat));

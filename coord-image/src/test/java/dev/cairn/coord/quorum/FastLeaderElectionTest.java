@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class FastLeaderElectionTest {
   private static final QuorumConfig THREE =
-      new QuorumConfig(1, Set.of(1, 2, 3), Set.of(), 2_000, 1_000, 200);
+      new QuorumConfig(1, Set.of(1, 2, 3), Set.of(), 2_000, 1_000, 200, 0);
 
   private static FastLeaderElection looking(long zxid, long epoch) {
     return new FastLeaderElection(THREE, new Outbox(), 0, zxid, epoch, 0);

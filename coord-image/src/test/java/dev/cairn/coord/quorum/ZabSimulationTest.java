@@ -42,6 +42,9 @@ class ZabSimulationTest {
   private static final long FAULT_MILLIS = 6_000;
   private static final long CONVERGE_MILLIS = 12_000;
 
+  /** Small, so snapshots, log compaction and SNAP syncs happen in every run. */
+  private static final int SNAP_COUNT = 8;
+
   sealed interface ClientMessage {}
 
   record ClientRequest(int request, Op op) implements ClientMessage {}
@@ -85,22 +88,71 @@ class ZabSimulationTest {
     }
   }
 
-  private static final class Server implements SimProcess<Object> {
+  private static final class Server implements SimProcess<Object>, QuorumPeer.Listener {
     final NodeEnv<Object> env;
     final Observed observed;
     final QuorumPeer peer;
     final Map<String, Long> values = new HashMap<>();
     int applied;
+    long snapshotZxid;
+    byte[] snapshot;
 
     Server(NodeEnv<Object> env, QuorumConfig config, Observed observed) {
       this.env = env;
       this.observed = observed;
-      this.peer =
-          new QuorumPeer(config, env.clock(), env.transport()::send, env.storage(), this::apply);
+      this.peer = new QuorumPeer(config, env.clock(), env.transport()::send, env.storage(), this);
       check();
     }
 
-    private void apply(Txn txn) {
+    @Override
+    public void restore(long zxid, byte[] state) {
+      values.clear();
+      applied = 0;
+      if (zxid == 0) {
+        return;
+      }
+      java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(state);
+      applied = in.getInt();
+      int keys = in.getInt();
+      for (int i = 0; i < keys; i++) {
+        values.put("k" + in.getInt(), in.getLong());
+      }
+      Txn last = observed.order.get(applied - 1);
+      if (last.zxid() != zxid) {
+        throw new AssertionError(
+            "server "
+                + env.id()
+                + " restored a snapshot at "
+                + Zxid.hex(zxid)
+                + " holding "
+                + applied
+                + " txns, but txn "
+                + applied
+                + " was "
+                + last);
+      }
+    }
+
+    @Override
+    public void snapshotWanted(long zxid) {
+      java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(8 + values.size() * 12);
+      out.putInt(applied);
+      out.putInt(values.size());
+      values.forEach((key, value) -> {
+        out.putInt(Integer.parseInt(key.substring(1)));
+        out.putLong(value);
+      });
+      snapshotZxid = zxid;
+      snapshot = out.array();
+    }
+
+    @Override
+    public void request(int from, byte[] request) {
+      peer.propose(new Txn(peer.nextZxid(), request));
+    }
+
+    @Override
+    public void apply(Txn txn) {
       observed.applied(env.id(), applied++, txn);
       RegisterTxn t = RegisterTxn.decode(txn.data());
       Long current = values.get(t.op().key());
@@ -141,6 +193,12 @@ class ZabSimulationTest {
 
     @Override
     public void tick() {
+      if (snapshot != null) {
+        // Handed back later, as a real server's apply thread does.
+        byte[] state = snapshot;
+        snapshot = null;
+        peer.installSnapshot(snapshotZxid, state);
+      }
       peer.tick();
       check();
     }
@@ -229,7 +287,8 @@ class ZabSimulationTest {
     History<Op, Result> history = new History<>();
     Simulator<Object> sim = new Simulator<>(seed, new NetworkFaults(1, 20, 0.005, 0, true), TICK);
     for (int id : servers) {
-      QuorumConfig config = new QuorumConfig(id, voterIds, observerIds, 2_000, 1_000, 200);
+      QuorumConfig config =
+          new QuorumConfig(id, voterIds, observerIds, 2_000, 1_000, 200, SNAP_COUNT);
       sim.add(id, env -> new Server(env, config, observed));
     }
     List<Client> clients = new ArrayList<>();

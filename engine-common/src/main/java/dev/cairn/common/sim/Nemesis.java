@@ -67,10 +67,12 @@ public final class Nemesis {
       sim.resume(id);
     }
     paused.clear();
-    for (int id : crashed) {
+    crashed.clear();
+    // Every target, not just those crashed on purpose: one may have died recovering, or have a
+    // crash at its next fsync still pending.
+    for (int id : targets) {
       sim.restart(id);
     }
-    crashed.clear();
   }
 
   /** How many faults were injected or repaired. */
@@ -99,7 +101,19 @@ public final class Nemesis {
     Fault kind = kinds.get(random.nextInt(kinds.size()));
     boolean repair = faulty() >= maxFaulty || random.nextBoolean();
     switch (kind) {
-      case CRASH -> toggle(crashed, repair, random, sim::crash, sim::restart);
+      case CRASH ->
+          toggle(
+              crashed,
+              repair,
+              random,
+              id -> {
+                if (random.nextBoolean()) {
+                  sim.crash(id);
+                } else {
+                  sim.crashDuringNextFsync(id);
+                }
+              },
+              sim::restart);
       case PAUSE -> toggle(paused, repair, random, sim::pause, sim::resume);
       case PARTITION -> {
         if (repair) {

@@ -17,6 +17,14 @@ import java.util.random.RandomGenerator;
 public final class SimStorage implements Storage {
   private final TreeMap<String, SimFile> files = new TreeMap<>();
   private long fsyncs;
+  private boolean crashAtNextFsync;
+
+  /** Thrown by an fsync the simulator chose to crash in: the node dies mid-step. */
+  static final class Crash extends RuntimeException {
+    Crash() {
+      super("simulated crash during fsync", null, false, false);
+    }
+  }
 
   @Override
   public StorageFile open(String name) {
@@ -47,6 +55,15 @@ public final class SimStorage implements Storage {
     files.put(to, file);
   }
 
+  /** The next fsync crashes the node instead: what it was to make durable is torn or lost. */
+  void crashAtNextFsync() {
+    crashAtNextFsync = true;
+  }
+
+  void cancelCrash() {
+    crashAtNextFsync = false;
+  }
+
   /** How many fsyncs this disk has seen: simulations count them as the cost of durability. */
   public long fsyncs() {
     return fsyncs;
@@ -57,6 +74,7 @@ public final class SimStorage implements Storage {
    * StorageFile} handles keep working on what survived.
    */
   void crash(RandomGenerator random) {
+    crashAtNextFsync = false;
     for (SimFile file : files.values()) {
       file.crash(random);
     }
@@ -100,6 +118,10 @@ public final class SimStorage implements Storage {
 
     @Override
     public void fsync() {
+      if (crashAtNextFsync) {
+        crashAtNextFsync = false;
+        throw new Crash();
+      }
       synced = Arrays.copyOf(data, size);
       fsyncs++;
     }

@@ -141,10 +141,23 @@ public final class Simulator<M> {
     }
   }
 
+  /**
+   * Kills a node in the middle of its next fsync, the moment a real crash hurts most: the writes of
+   * the step in progress are torn or lost, and nothing the step meant to send after it leaves.
+   */
+  public void crashDuringNextFsync(int id) {
+    Node node = node(id);
+    if (node.process != null) {
+      record("crash-at-fsync", id);
+      node.storage.crashAtNextFsync();
+    }
+  }
+
   /** Starts a crashed node again over what its disk kept. */
   public void restart(int id) {
     Node node = node(id);
     if (node.process != null) {
+      node.storage.cancelCrash();
       return;
     }
     record("restart", id);
@@ -268,7 +281,14 @@ public final class Simulator<M> {
             new SplittableRandom(random.nextLong()),
             (to, message) -> send(node.id, incarnation, to, message),
             node.storage);
-    node.process = node.factory.start(env);
+    try {
+      node.process = node.factory.start(env);
+    } catch (SimStorage.Crash crash) {
+      // Died while recovering: still down, with what the disk kept.
+      node.incarnation++;
+      node.storage.crash(random);
+      return;
+    }
     scheduleTick(node, incarnation);
   }
 
@@ -293,7 +313,11 @@ public final class Simulator<M> {
       node.held.add(() -> whenRunning(node, incarnation, action));
       return;
     }
-    action.run();
+    try {
+      action.run();
+    } catch (SimStorage.Crash crash) {
+      crash(node.id);
+    }
   }
 
   private void send(int from, int fromIncarnation, int to, M message) {

@@ -1,0 +1,66 @@
+package dev.cairn.cache.it;
+
+import dev.cairn.common.testkit.FreePorts;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import redis.clients.jedis.Jedis;
+
+/**
+ * Debian's redis-server (7.0.15, the version the cache announces) on a free loopback port, as the
+ * reference the differential tests compare Cairn with. Nothing is saved: no snapshots, no AOF.
+ */
+final class ReferenceRedis implements AutoCloseable {
+  static final Path SERVER = Path.of("/usr/bin/redis-server");
+
+  private final Process process;
+  private final int port;
+
+  private ReferenceRedis(Process process, int port) {
+    this.process = process;
+    this.port = port;
+  }
+
+  static boolean installed() {
+    return Files.isExecutable(SERVER);
+  }
+
+  /** Starts redis-server with these extra {@code --name value} arguments and waits for PING. */
+  static ReferenceRedis start(String... args) throws Exception {
+    int port = FreePorts.next();
+    List<String> command = new ArrayList<>(List.of(SERVER.toString()));
+    command.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1"));
+    command.addAll(List.of("--appendonly", "no"));
+    command.addAll(List.of(args));
+    Process process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (true) {
+      try (Jedis j = new Jedis("127.0.0.1", port)) {
+        j.ping();
+        return new ReferenceRedis(process, port);
+      } catch (RuntimeException e) {
+        if (System.nanoTime() > deadline) {
+          process.destroy();
+          throw new IOException("redis-server did not start on port " + port, e);
+        }
+        Thread.sleep(50);
+      }
+    }
+  }
+
+  int port() {
+    return port;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    process.waitFor();
+  }
+}

@@ -1,0 +1,274 @@
+package dev.cairn.coord.quorum;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * TCP between quorum peers, one listening port per peer (ZooKeeper's quorum or election port). Each
+ * peer sends on its own outgoing connection to every other and reads what the others send on
+ * theirs, so each direction is one FIFO stream. A connection that breaks is reported once to the
+ * {@link Handler}; until the handler {@link #reconnect}s, what is sent to that peer is dropped, so
+ * nothing sent after a break arrives before the peer hears of it. A new incoming connection from a
+ * peer replaces the old one, which is reported broken first.
+ *
+ * <p>Frames: a 4-byte length, then the message ({@link QuorumCodec}). A connection starts with the
+ * magic {@code CQRM} and the sender's id.
+ */
+final class PeerNetwork implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(PeerNetwork.class);
+  private static final int MAGIC = 0x4351524d; // "CQRM"
+  static final int MAX_FRAME = 1 << 30;
+  private static final int CONNECT_TIMEOUT_MILLIS = 1_000;
+
+  /** Where the network delivers, from its reader threads. */
+  interface Handler {
+    void received(int from, QuorumMessage message);
+
+    /** A connection to or from {@code peer} broke (or could not be made). */
+    void broken(int peer);
+  }
+
+  private final String name;
+  private final int myId;
+  private final Map<Integer, InetSocketAddress> addresses;
+  private final Handler handler;
+  private final ServerSocket server;
+  private final Map<Integer, Sender> senders = new ConcurrentHashMap<>();
+  private final Map<Integer, Socket> incoming = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  PeerNetwork(String name, int myId, Map<Integer, InetSocketAddress> addresses, Handler handler)
+      throws IOException {
+    this.name = name;
+    this.myId = myId;
+    this.addresses = Map.copyOf(addresses);
+    this.handler = handler;
+    InetSocketAddress mine = addresses.get(myId);
+    this.server = new ServerSocket();
+    server.setReuseAddress(true);
+    server.bind(mine);
+    Thread acceptor = new Thread(this::accept, "coord-" + name + "-accept");
+    acceptor.setDaemon(true);
+    acceptor.start();
+    for (int peer : addresses.keySet()) {
+      if (peer != myId) {
+        senders.put(peer, new Sender(peer));
+      }
+    }
+    log.info("{} port listening on {}", name, server.getLocalSocketAddress());
+  }
+
+  void send(int to, QuorumMessage message) {
+    Sender sender = senders.get(to);
+    if (sender != null) {
+      sender.offer(QuorumCodec.encode(message));
+    }
+  }
+
+  /** The handler has taken in that the connection to {@code peer} broke: sending may resume. */
+  void reconnect(int peer) {
+    Sender sender = senders.get(peer);
+    if (sender != null) {
+      sender.broken = false;
+    }
+  }
+
+  /** Drops both connections with {@code peer}, so nothing buffered on them arrives any more. */
+  void reset(int peer) {
+    Sender sender = senders.get(peer);
+    if (sender != null) {
+      sender.fail(null);
+    }
+    Socket in = incoming.remove(peer);
+    if (in != null) {
+      closeQuietly(in);
+      handler.broken(peer);
+    }
+  }
+
+  private void accept() {
+    while (!closed) {
+      Socket socket;
+      try {
+        socket = server.accept();
+      } catch (IOException e) {
+        if (!closed) {
+          log.warn("{} port: accept failed: {}", name, e.toString());
+        }
+        continue;
+      }
+      Thread reader = new Thread(() -> read(socket), "coord-" + name + "-read");
+      reader.setDaemon(true);
+      reader.start();
+    }
+  }
+
+  private void read(Socket socket) {
+    int from = -1;
+    try (socket) {
+      socket.setTcpNoDelay(true);
+      socket.setSoTimeout(CONNECT_TIMEOUT_MILLIS * 5);
+      DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+      if (in.readInt() != MAGIC) {
+        log.warn(
+            "{} port: a connection from {} is not a Cairn peer",
+            name,
+            socket.getRemoteSocketAddress());
+        return;
+      }
+      from = in.readInt();
+      if (!addresses.containsKey(from) || from == myId) {
+        log.warn(
+            "{} port: connection from unknown server id {} at {}",
+            name,
+            from,
+            socket.getRemoteSocketAddress());
+        return;
+      }
+      socket.setSoTimeout(0);
+      Socket previous = incoming.put(from, socket);
+      if (previous != null) {
+        closeQuietly(previous);
+        handler.broken(from);
+      }
+      while (!closed) {
+        int length = in.readInt();
+        if (length <= 0 || length > MAX_FRAME) {
+          throw new IOException("impossible frame length " + length);
+        }
+        byte[] frame = new byte[length];
+        in.readFully(frame);
+        handler.received(from, QuorumCodec.decode(frame));
+      }
+    } catch (IOException e) {
+      if (from >= 0 && !closed && incoming.remove(from, socket)) {
+        log.debug("{} port: connection from server {} ended: {}", name, from, e.toString());
+        handler.broken(from);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    closeQuietly(server);
+    senders.values().forEach(Sender::stop);
+    incoming.values().forEach(PeerNetwork::closeQuietly);
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception ignored) {
+      // closing is best effort: the peer learns of it by the broken connection either way
+    }
+  }
+
+  /** The outgoing connection to one peer, written by its own thread. */
+  private final class Sender implements Runnable {
+    private final int peer;
+    private final LinkedBlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private volatile boolean broken;
+    private Socket socket;
+    private DataOutputStream out;
+
+    Sender(int peer) {
+      this.peer = peer;
+      this.thread = new Thread(this, "coord-" + name + "-send-" + peer);
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    void offer(byte[] frame) {
+      if (!broken && !closed) {
+        queue.add(frame);
+      }
+    }
+
+    @Override
+    public void run() {
+      while (!closed) {
+        byte[] frame;
+        try {
+          frame = queue.poll(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          return;
+        }
+        if (frame == null) {
+          continue;
+        }
+        try {
+          if (socket == null) {
+            connect();
+          }
+          out.writeInt(frame.length);
+          out.write(frame);
+          if (queue.isEmpty()) {
+            out.flush();
+          }
+        } catch (IOException e) {
+          fail(e);
+        }
+      }
+    }
+
+    private void connect() throws IOException {
+      Socket s = new Socket();
+      try {
+        s.setTcpNoDelay(true);
+        // From our own address, so a partition of our address (the fault harness) cuts it too.
+        s.bind(new InetSocketAddress(addresses.get(myId).getAddress(), 0));
+        s.connect(addresses.get(peer), CONNECT_TIMEOUT_MILLIS);
+        DataOutputStream o = new DataOutputStream(new BufferedOutputStream(s.getOutputStream()));
+        o.writeInt(MAGIC);
+        o.writeInt(myId);
+        socket = s;
+        out = o;
+      } catch (SocketTimeoutException e) {
+        closeQuietly(s);
+        throw e;
+      } catch (IOException e) {
+        closeQuietly(s);
+        throw e;
+      }
+    }
+
+    synchronized void fail(IOException cause) {
+      if (broken) {
+        return;
+      }
+      broken = true;
+      queue.clear();
+      if (socket != null) {
+        closeQuietly(socket);
+        socket = null;
+        out = null;
+      }
+      if (cause != null) {
+        log.debug("{} port: connection to server {} broke: {}", name, peer, cause.toString());
+      }
+      handler.broken(peer);
+    }
+
+    void stop() {
+      thread.interrupt();
+      if (socket != null) {
+        closeQuietly(socket);
+      }
+    }
+  }
+}

@@ -1,0 +1,204 @@
+package dev.cairn.coord.quorum;
+
+import dev.cairn.common.io.FileStorage;
+import dev.cairn.common.time.Clock;
+import dev.cairn.coord.quorum.QuorumMessage.Notification;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a {@link QuorumPeer} in a real server: one thread ("coord-quorum") owns the peer and takes
+ * everything that happens to it from a queue — messages from the election and quorum ports, ticks,
+ * client requests, broken connections — so the peer stays a single-threaded state machine exactly
+ * as the simulator drives it. Election notifications travel on the election port, everything else
+ * on the quorum port, as in ZooKeeper.
+ *
+ * <p>When the peer stops following a leader, or stops leading, the quorum connections concerned are
+ * reset, so nothing still buffered on them from the old relationship reaches the new one.
+ */
+public final class QuorumDriver implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(QuorumDriver.class);
+  static final long TICK_MILLIS = 50;
+
+  /** Events taken in one group commit: bounds how long the first one waits for its fsync. */
+  private static final int MAX_BATCH = 1000;
+
+  private final LinkedBlockingQueue<Runnable> events = new LinkedBlockingQueue<>();
+  private final FileStorage storage;
+  private final PeerNetwork election;
+  private final PeerNetwork quorum;
+  private final QuorumPeer peer;
+  private final Thread thread;
+  private final ScheduledExecutorService ticker;
+  private volatile boolean stopped;
+
+  /**
+   * Starts the peer on its thread; {@code onDeath} hears of an exception that ends the thread (the
+   * peer's state is then unknown: the server must stop).
+   */
+  public QuorumDriver(
+      EnsembleConfig ensemble,
+      QuorumConfig config,
+      Path dataDir,
+      QuorumPeer.Listener listener,
+      Thread.UncaughtExceptionHandler onDeath)
+      throws IOException {
+    this.storage = new FileStorage(dataDir);
+    PeerNetwork.Handler toQueue =
+        new PeerNetwork.Handler() {
+          @Override
+          public void received(int from, QuorumMessage message) {
+            events.add(() -> peer().receive(from, message));
+          }
+
+          @Override
+          public void broken(int peerId) {
+            events.add(() -> {
+              peer().disconnected(peerId);
+              quorum().reconnect(peerId);
+            });
+          }
+        };
+    PeerNetwork.Handler electionHandler =
+        new PeerNetwork.Handler() {
+          @Override
+          public void received(int from, QuorumMessage message) {
+            events.add(() -> peer().receive(from, message));
+          }
+
+          @Override
+          public void broken(int peerId) {
+            // Elections resend their votes; nothing else hangs on this connection.
+            election().reconnect(peerId);
+          }
+        };
+    this.election =
+        new PeerNetwork("election", ensemble.myId(), ensemble.electionAddresses(), electionHandler);
+    this.quorum = new PeerNetwork("quorum", ensemble.myId(), ensemble.quorumAddresses(), toQueue);
+    this.thread = new Thread(this::run, "coord-quorum");
+    thread.setDaemon(true);
+    thread.setUncaughtExceptionHandler(onDeath);
+    this.peer =
+        new QuorumPeer(
+            config,
+            Clock.system(),
+            (to, message) -> {
+              if (message instanceof Notification) {
+                election.send(to, message);
+              } else {
+                quorum.send(to, message);
+              }
+            },
+            storage,
+            listener);
+    thread.start();
+    ticker =
+        Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "coord-quorum-tick");
+          t.setDaemon(true);
+          return t;
+        });
+    ticker.scheduleAtFixedRate(
+        () -> events.add(peer::tick), TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  private QuorumPeer peer() {
+    return peer;
+  }
+
+  private PeerNetwork quorum() {
+    return quorum;
+  }
+
+  private PeerNetwork election() {
+    return election;
+  }
+
+  /**
+   * Hands a client's write request to the leader (see {@link QuorumPeer#submit}); {@code refused}
+   * runs on the quorum thread if this server is not serving.
+   */
+  public void submit(byte[] request, Runnable refused) {
+    events.add(() -> {
+      if (!peer.submit(request)) {
+        refused.run();
+      }
+    });
+  }
+
+  /** Runs {@code action} with the peer, on the quorum thread. */
+  public void execute(Consumer<QuorumPeer> action) {
+    events.add(() -> action.accept(peer));
+  }
+
+  private void run() {
+    List<Runnable> batch = new ArrayList<>();
+    while (!stopped) {
+      try {
+        batch.add(events.take());
+      } catch (InterruptedException e) {
+        return;
+      }
+      events.drainTo(batch, MAX_BATCH - 1);
+      peer.batch(() -> {
+        for (Runnable event : batch) {
+          ServerState before = peer.state();
+          long leaderBefore = peer.leaderId();
+          event.run();
+          resetAbandoned(before, leaderBefore);
+        }
+      });
+      batch.clear();
+    }
+  }
+
+  private void resetAbandoned(ServerState before, long leaderBefore) {
+    ServerState after = peer.state();
+    if (before == ServerState.LEADING && after != ServerState.LEADING) {
+      for (int id : peerIds()) {
+        quorum.reset(id);
+      }
+    } else if ((before == ServerState.FOLLOWING || before == ServerState.OBSERVING)
+        && (after != before || peer.leaderId() != leaderBefore)) {
+      quorum.reset((int) leaderBefore);
+    }
+  }
+
+  private Iterable<Integer> peerIds() {
+    return peer.config.peers();
+  }
+
+  /** The peer's state for four-letter words and metrics; read off the quorum thread. */
+  public QuorumPeer peerForReading() {
+    return peer;
+  }
+
+  /**
+   * Stops after the event in progress: never by interrupting the thread, whose file channels an
+   * interrupt would close mid-write.
+   */
+  @Override
+  public void close() {
+    stopped = true;
+    ticker.shutdownNow();
+    events.add(() -> {});
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    election.close();
+    quorum.close();
+    storage.close();
+    log.info("server {}: quorum stopped", peer.config.myId());
+  }
+}

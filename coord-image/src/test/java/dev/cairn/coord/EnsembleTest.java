@@ -1,0 +1,208 @@
+package dev.cairn.coord;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.cairn.common.testkit.FreePorts;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Three in-process coordinators configured as a ZooKeeper ensemble, used with the real client. */
+class EnsembleTest {
+  private final Map<Integer, CoordinatorEngine> servers = new TreeMap<>();
+  private final Map<Integer, CoordinatorConfig> configs = new TreeMap<>();
+  private final List<ZooKeeper> clients = new ArrayList<>();
+  private final List<String> fatal = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  @AfterEach
+  void stop() throws Exception {
+    assertThat(fatal).as("no server failed").isEmpty();
+    for (ZooKeeper zk : clients) {
+      zk.close(1_000);
+    }
+    for (CoordinatorEngine engine : servers.values()) {
+      engine.stop(Duration.ZERO);
+    }
+  }
+
+  private void startEnsemble(int size) throws Exception {
+    startEnsemble(size, 100_000);
+  }
+
+  private void startEnsemble(int size, int snapCount) throws Exception {
+    Map<Integer, String> lines = new TreeMap<>();
+    for (int id = 1; id <= size; id++) {
+      lines.put(id, "127.0.0.1:" + FreePorts.next() + ":" + FreePorts.next());
+    }
+    for (int id = 1; id <= size; id++) {
+      CoordinatorConfig.Builder builder = TestCoordinators.config();
+      for (Map.Entry<Integer, String> line : lines.entrySet()) {
+        builder.set("server." + line.getKey(), line.getValue());
+      }
+      builder.set("initLimit", 10).set("syncLimit", 5).set("snapCount", snapCount);
+      CoordinatorConfig config = builder.build();
+      Files.writeString(config.dataDir().resolve("myid"), id + "\n", StandardCharsets.US_ASCII);
+      configs.put(id, config);
+      start(id);
+    }
+    awaitOneLeader();
+  }
+
+  private void start(int id) throws Exception {
+    CoordinatorEngine engine = new CoordinatorEngine(configs.get(id), fatal::add);
+    engine.start();
+    servers.put(id, engine);
+  }
+
+  private int awaitOneLeader() {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() ->
+            servers.values().stream().allMatch(CoordinatorEngine::ready)
+                && servers.values().stream().filter(e -> e.mode().equals("leader")).count() == 1);
+    return servers.entrySet().stream()
+        .filter(e -> e.getValue().mode().equals("leader"))
+        .findFirst()
+        .orElseThrow()
+        .getKey();
+  }
+
+  private ZooKeeper client(int... ids) throws Exception {
+    String connect =
+        java.util.Arrays.stream(ids)
+            .mapToObj(id -> servers.get(id).connectString())
+            .collect(Collectors.joining(","));
+    java.util.concurrent.CountDownLatch connected = new java.util.concurrent.CountDownLatch(1);
+    ZooKeeper zk =
+        new ZooKeeper(
+            connect,
+            6_000,
+            e -> {
+              if (e.getState() == org.apache.zookeeper.Watcher.Event.KeeperState.SyncConnected) {
+                connected.countDown();
+              }
+            });
+    assertThat(connected.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    clients.add(zk);
+    return zk;
+  }
+
+  @Test
+  void oneLeaderIsElectedAndWritesOnAnyServerAreReadOnEvery() throws Exception {
+    startEnsemble(3);
+    assertThat(servers.values().stream().map(CoordinatorEngine::mode).sorted().toList())
+        .containsExactly("follower", "follower", "leader");
+
+    ZooKeeper one = client(1);
+    ZooKeeper three = client(3);
+    one.create("/a", "1".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+    three.setData("/a", "2".getBytes(), 0);
+    assertThatThrownBy(() -> one.setData("/a", "3".getBytes(), 0))
+        .isInstanceOf(KeeperException.BadVersionException.class);
+    three.sync("/a", (rc, path, ctx) -> {}, null);
+    assertThat(new String(three.getData("/a", false, null))).isEqualTo("2");
+    ZooKeeper two = client(2);
+    two.sync("/", (rc, path, ctx) -> {}, null);
+    assertThat(new String(two.getData("/a", false, null))).isEqualTo("2");
+  }
+
+  private static org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable>
+      assertThatThrownBy(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+    return org.assertj.core.api.Assertions.assertThatThrownBy(call);
+  }
+
+  @Test
+  void theLeaderStoppingLosesNoAcknowledgedWriteAndSessionsMoveToOtherServers() throws Exception {
+    startEnsemble(3);
+    int leader = awaitOneLeader();
+    int follower = leader == 1 ? 2 : 1;
+    int other = 6 - leader - follower;
+    ZooKeeper zk = client(follower, other);
+    zk.create("/owner", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+    List<String> acknowledged = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      acknowledged.add(
+          zk.create(
+              "/n-", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT_SEQUENTIAL));
+    }
+    long session = zk.getSessionId();
+
+    servers.remove(leader).stop(Duration.ZERO);
+    awaitOneLeader();
+    for (int i = 0; i < 20; i++) {
+      acknowledged.add(createRetrying(zk, "/m-"));
+    }
+    assertThat(zk.getSessionId()).isEqualTo(session);
+    assertThat(zk.exists("/owner", false)).isNotNull();
+
+    ZooKeeper reader = client(other);
+    reader.sync("/", (rc, path, ctx) -> {}, null);
+    List<String> children = reader.getChildren("/", false);
+    assertThat(acknowledged).allSatisfy(path -> assertThat(children).contains(path.substring(1)));
+
+    start(leader);
+    await().atMost(Duration.ofSeconds(20)).until(() -> servers.get(leader).ready());
+    ZooKeeper back = client(leader);
+    back.sync("/", (rc, path, ctx) -> {}, null);
+    assertThat(back.getChildren("/", false)).containsAll(children);
+  }
+
+  @Test
+  void aServerThatFellBehindTheLeadersSnapshotCatchesUpFromIt() throws Exception {
+    startEnsemble(3, 10);
+    int leader = awaitOneLeader();
+    int behind = leader == 3 ? 2 : 3;
+    int other = 6 - leader - behind;
+    ZooKeeper zk = client(leader);
+    for (int i = 0; i < 30; i++) {
+      zk.create("/before-" + i, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+    }
+    servers.remove(behind).stop(Duration.ZERO);
+    for (int i = 0; i < 60; i++) {
+      zk.create("/after-" + i, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+    }
+    start(behind);
+    await().atMost(Duration.ofSeconds(20)).until(() -> servers.get(behind).ready());
+    ZooKeeper caughtUp = client(behind);
+    caughtUp.sync("/", (rc, path, ctx) -> {}, null);
+    assertThat(caughtUp.getChildren("/", false)).hasSize(91);
+
+    // Every server restarts from its own snapshot and log and still agrees.
+    for (int id : List.copyOf(servers.keySet())) {
+      servers.remove(id).stop(Duration.ZERO);
+    }
+    for (int id = 1; id <= 3; id++) {
+      start(id);
+    }
+    awaitOneLeader();
+    ZooKeeper again = client(other);
+    again.sync("/", (rc, path, ctx) -> {}, null);
+    assertThat(again.getChildren("/", false)).hasSize(91);
+  }
+
+  private static String createRetrying(ZooKeeper zk, String prefix) throws Exception {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return zk.create(
+            prefix, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT_SEQUENTIAL);
+      } catch (KeeperException.ConnectionLossException e) {
+        if (attempt > 50) {
+          throw e;
+        }
+        Thread.sleep(100);
+      }
+    }
+  }
+}
