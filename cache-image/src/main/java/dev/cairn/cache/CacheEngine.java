@@ -71,6 +71,7 @@ public final class CacheEngine implements Engine {
 
   @Override
   public void start() throws Exception {
+    server.persistence.load();
     netty = new NettyServer("cache", 1);
     netty.bindMetrics(registry);
     int port = config.get(CacheConfig.PORT);
@@ -90,6 +91,8 @@ public final class CacheEngine implements Engine {
         TimeUnit.MILLISECONDS);
     loop.scheduleAtFixedRate(server::closeIdleClients, 1, 1, TimeUnit.SECONDS);
     loop.scheduleAtFixedRate(server::sampleStats, 100, 100, TimeUnit.MILLISECONDS);
+    server.persistence.attach(loop);
+    loop.scheduleAtFixedRate(server.persistence::cron, 100, 100, TimeUnit.MILLISECONDS);
     ServerMetrics.bind(server, registry);
     admin =
         AdminServer.start(

@@ -4,6 +4,7 @@ import static dev.cairn.cache.config.RedisValues.gate;
 import static dev.cairn.cache.config.RedisValues.memory;
 import static dev.cairn.cache.config.RedisValues.onlyDefault;
 import static dev.cairn.cache.config.RedisValues.outputLimits;
+import static dev.cairn.cache.config.RedisValues.saveRules;
 import static dev.cairn.cache.config.RedisValues.yesNo;
 import static dev.cairn.common.config.Parsers.bytes;
 import static dev.cairn.common.config.Parsers.intRange;
@@ -101,6 +102,21 @@ public final class CacheConfig {
           false);
   public static final ConfigKey<String> ACLFILE = ConfigKey.of("aclfile", string(), "");
 
+  /**
+   * RDB persistence ({@code dev.cairn.cache.rdb}). {@code save} defaults to no rules, unlike
+   * Redis's built-in "3600 1 300 100 60 10000": a cache writes snapshots only when asked to.
+   */
+  public static final ConfigKey<String> SAVE = ConfigKey.of("save", saveRules(), "");
+
+  public static final ConfigKey<String> DIR = ConfigKey.of("dir", string(), ".");
+  public static final ConfigKey<String> DBFILENAME =
+      ConfigKey.of("dbfilename", string(), "dump.rdb");
+  public static final ConfigKey<Boolean> RDBCOMPRESSION =
+      ConfigKey.of("rdbcompression", yesNo(), true);
+  public static final ConfigKey<Boolean> RDBCHECKSUM = ConfigKey.of("rdbchecksum", yesNo(), true);
+  public static final ConfigKey<Boolean> STOP_WRITES_ON_BGSAVE_ERROR =
+      ConfigKey.of("stop-writes-on-bgsave-error", yesNo(), true);
+
   /** Encoding thresholds, read at every insert as Redis reads them (see {@link Encodings}). */
   public static final ConfigKey<Long> HASH_MAX_LISTPACK_ENTRIES =
       ConfigKey.of("hash-max-listpack-entries", longRange(0, Long.MAX_VALUE), 512L);
@@ -120,8 +136,6 @@ public final class CacheConfig {
 
   public static final ConfigKey<String> ENABLE_PROTECTED_CONFIGS =
       ConfigKey.of("enable-protected-configs", gate(), "no");
-
-  private static final String PERSISTENCE = "RDB/AOF persistence";
 
   /**
    * Every key Cairn accepts: those it acts on, then Redis 7.0's keys for features it does not have
@@ -168,11 +182,12 @@ public final class CacheConfig {
                       ConfigKey.of("io-threads", intRange(1, 128), 1),
                       Change.IMMUTABLE,
                       "Redis's I/O threads (Netty's event loops do the I/O)"),
-                  new Option(ConfigKey.of("dir", string(), "."), Change.PROTECTED, PERSISTENCE),
-                  new Option(
-                      ConfigKey.of("dbfilename", string(), "dump.rdb"),
-                      Change.PROTECTED,
-                      PERSISTENCE)),
+                  live(SAVE),
+                  guarded(DIR),
+                  guarded(DBFILENAME),
+                  live(RDBCOMPRESSION),
+                  fixed(RDBCHECKSUM),
+                  live(STOP_WRITES_ON_BGSAVE_ERROR)),
               InertOptions.ALL.stream())
           .toList();
 
@@ -279,6 +294,11 @@ public final class CacheConfig {
 
   private static Option fixed(ConfigKey<?> key) {
     return new Option(key, Change.IMMUTABLE, null);
+  }
+
+  /** A key CONFIG SET changes only where enable-protected-configs allows it. */
+  private static Option guarded(ConfigKey<?> key) {
+    return new Option(key, Change.PROTECTED, null);
   }
 
   private static Map<String, String> orderedMap(String... pairs) {

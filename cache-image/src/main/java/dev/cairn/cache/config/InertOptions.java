@@ -6,7 +6,6 @@ import static dev.cairn.cache.config.RedisValues.octalMode;
 import static dev.cairn.cache.config.RedisValues.onlyDefault;
 import static dev.cairn.cache.config.RedisValues.oomScoreAdjValues;
 import static dev.cairn.cache.config.RedisValues.percentiles;
-import static dev.cairn.cache.config.RedisValues.saveRules;
 import static dev.cairn.cache.config.RedisValues.yesNo;
 import static dev.cairn.common.config.Parsers.intRange;
 import static dev.cairn.common.config.Parsers.longRange;
@@ -29,13 +28,16 @@ import java.util.List;
  * cluster-enabled} (clients would route by slots Cairn does not serve).
  *
  * <p>Defaults are Redis's built-in ones (config.c), which is what redis-server reports with no
- * config file — except {@code save}: Redis saves snapshots by default, Cairn does not, and CONFIG
- * GET says so.
+ * config file. The RDB keys Cairn acts on ({@code save}, {@code dir}, {@code dbfilename}, {@code
+ * rdbcompression}, {@code rdbchecksum}, {@code stop-writes-on-bgsave-error}) are in {@link
+ * CacheConfig}; the AOF keys and RDB tuning Cairn does not have stay here.
  */
 final class InertOptions {
   private InertOptions() {}
 
-  private static final String PERSISTENCE = "RDB/AOF persistence";
+  private static final String PERSISTENCE = "AOF persistence (RDB snapshots only)";
+  private static final String RDB_TUNING =
+      "this RDB tuning (a save fsyncs once, when complete; RESTORE and loads check every payload)";
   private static final String REPLICATION = "replication";
   private static final String CLUSTER = "cluster mode";
   private static final String TLS = "TLS";
@@ -46,8 +48,7 @@ final class InertOptions {
 
   static final List<Option> ALL =
       List.of(
-          // persistence
-          row(PERSISTENCE, "save", saveRules(), ""),
+          // persistence: AOF, and RDB tuning Cairn's saves do not have
           row(PERSISTENCE, "appendonly", yesNo(), false),
           row(PERSISTENCE, "appendfsync", oneOf("everysec", "always", "no"), "everysec"),
           fixed(PERSISTENCE, "appendfilename", string(), "appendonly.aof"),
@@ -60,12 +61,9 @@ final class InertOptions {
           row(PERSISTENCE, "aof-timestamp-enabled", yesNo(), false),
           row(PERSISTENCE, "aof-disable-auto-gc", yesNo(), false),
           row(PERSISTENCE, "aof-rewrite-incremental-fsync", yesNo(), true),
-          row(PERSISTENCE, "rdb-save-incremental-fsync", yesNo(), true),
-          row(PERSISTENCE, "rdbcompression", yesNo(), true),
-          fixed(PERSISTENCE, "rdbchecksum", yesNo(), true),
-          row(PERSISTENCE, "rdb-del-sync-files", yesNo(), false),
-          row(PERSISTENCE, "stop-writes-on-bgsave-error", yesNo(), true),
-          row(PERSISTENCE, "sanitize-dump-payload", oneOf("no", "yes", "clients"), "no"),
+          row(RDB_TUNING, "rdb-save-incremental-fsync", yesNo(), true),
+          row(REPLICATION, "rdb-del-sync-files", yesNo(), false),
+          row(RDB_TUNING, "sanitize-dump-payload", oneOf("no", "yes", "clients"), "no"),
           // replication
           fixed(
               REPLICATION, "replicaof", onlyDefault(string(), "", "Cairn has no replication"), ""),

@@ -1,5 +1,6 @@
 package dev.cairn.cache.config;
 
+import dev.cairn.cache.rdb.SaveRules;
 import dev.cairn.common.config.Parsers;
 import dev.cairn.common.config.ValueParser;
 import java.util.LinkedHashMap;
@@ -57,12 +58,12 @@ final class RedisValues {
     };
   }
 
-  /** save: "" or pairs of seconds and changes ("3600 1 300 100"). */
+  /**
+   * save: "" or pairs of seconds (at least 1) and changes ("3600 1 300 100"), checked as the
+   * persistence layer reads them ({@link SaveRules}), shown as Redis shows them.
+   */
   static ValueParser<String> saveRules() {
-    return words(
-        "\"\" or pairs of <seconds> <changes>",
-        count -> count % 2 == 0,
-        n -> Long.toString(within(0, Long.MAX_VALUE, Long.parseLong(n))));
+    return text("\"\" or pairs of <seconds> <changes>", raw -> SaveRules.parse(raw).toString());
   }
 
   /** oom-score-adj-values: three integers in [-2000, 2000] (replica, master, background child). */

@@ -73,6 +73,7 @@ public final class Database {
   public KeyEntry lookupWrite(byte[] key) {
     KeyEntry e = peek(key);
     if (e != null) {
+      keyspace.beforeChange(this, e);
       keyspace.touch(e);
       keyspace.modified(this, e);
     }
@@ -84,11 +85,15 @@ public final class Database {
     KeyEntry e = (KeyEntry) keys.findOrCreate(key);
     if (e.value == null) {
       keyspace.initClock(e);
-    } else if (e.expireAt != 0 && e.expireAt <= keyspace.now()) {
-      keyspace.notifyExpired(this, e);
-      setExpire(e, 0);
-    } else if (!keepTtl && e.expireAt != 0) {
-      setExpire(e, 0);
+      e.epoch = keyspace.epoch(); // created now: not part of a running snapshot
+    } else {
+      keyspace.beforeChange(this, e);
+      if (e.expireAt != 0 && e.expireAt <= keyspace.now()) {
+        keyspace.notifyExpired(this, e);
+        setExpire(e, 0);
+      } else if (!keepTtl && e.expireAt != 0) {
+        setExpire(e, 0);
+      }
     }
     keys.setValue(e, value);
     keyspace.touch(e);
@@ -98,6 +103,7 @@ public final class Database {
 
   /** Replaces the value of a live entry in place, keeping its TTL (INCR, APPEND...). */
   public void replace(KeyEntry e, Object value) {
+    keyspace.beforeChange(this, e);
     keys.setValue(e, value);
     keyspace.touch(e);
     keyspace.modified(this, e);
@@ -119,6 +125,7 @@ public final class Database {
 
   /** Removes an entry that is known live. */
   public void remove(KeyEntry e) {
+    keyspace.beforeChange(this, e);
     keyspace.modified(this, e);
     keys.remove(e.key);
     if (e.expireAt != 0) {
@@ -131,6 +138,9 @@ public final class Database {
 
   /** Sets (ms since epoch) or clears (0) an entry's expiry. */
   public void setExpire(KeyEntry e, long at) {
+    if (e.value != null) {
+      keyspace.beforeChange(this, e);
+    }
     if (at == 0) {
       if (e.expireAt != 0) {
         expires.remove(e.key);

@@ -60,6 +60,12 @@ public final class Dict implements Iterable<Dict.Entry> {
     /** Last memory estimate added to the database total. */
     int memo;
 
+    /**
+     * The snapshot epoch this entry is settled for: equal to {@link Keyspace#epoch()} once a
+     * running snapshot has written it or when it was created after the snapshot began.
+     */
+    int epoch;
+
     KeyEntry(byte[] key, int hash, Object value) {
       super(key, hash, value);
     }

@@ -38,6 +38,10 @@ public enum EvictionPolicy {
     return this == ALLKEYS_LFU || this == VOLATILE_LFU;
   }
 
+  public boolean lru() {
+    return this == ALLKEYS_LRU || this == VOLATILE_LRU;
+  }
+
   public boolean volatileOnly() {
     return name().startsWith("VOLATILE");
   }

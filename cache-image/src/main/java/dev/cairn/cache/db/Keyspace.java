@@ -16,6 +16,14 @@ import java.util.concurrent.ThreadLocalRandom;
  * only read counters for metrics (stale values are fine there).
  */
 public final class Keyspace {
+  /**
+   * A point-in-time snapshot in progress: told about every entry that existed when it began, once,
+   * just before that entry is first changed or removed, so it can write the entry as it was.
+   */
+  public interface SnapshotHook {
+    void beforeChange(Database db, KeyEntry e);
+  }
+
   /** Receives key changes. */
   public interface Listener {
     void modified(Database db, byte[] key);
@@ -31,9 +39,18 @@ public final class Keyspace {
 
   private final Database[] dbs;
   private final Listener listener;
-  private final List<KeyEntry> dirty = new ArrayList<>();
+  private final List<KeyEntry> changed = new ArrayList<>();
   private final List<Database> dirtyDbs = new ArrayList<>();
   private long now = System.currentTimeMillis();
+  private SnapshotHook snapshot;
+  private int epoch;
+
+  /** Changes since the last successful save (rdb_changes_since_last_save), as Redis's dirty. */
+  public long dirty;
+
+  /** Whether active expiry runs (DEBUG SET-ACTIVE-EXPIRE 0 stops it; lazy expiry goes on). */
+  public boolean activeExpire = true;
+
   public long hits;
   public long misses;
   public long expired;
@@ -94,18 +111,67 @@ public final class Keyspace {
     return n;
   }
 
+  // ---- point-in-time snapshots ----
+
+  /** The current snapshot epoch: entries whose {@code epoch} equals it are settled. */
+  public int epoch() {
+    return epoch;
+  }
+
+  /**
+   * Starts a snapshot: every entry present now becomes unsettled (a new epoch) and {@code hook}
+   * hears of each one before its first change. Returns the snapshot's epoch.
+   */
+  public int beginSnapshot(SnapshotHook hook) {
+    if (snapshot != null) {
+      throw new IllegalStateException("a snapshot is already running");
+    }
+    snapshot = hook;
+    return ++epoch;
+  }
+
+  /** Ends the running snapshot (completed, or abandoned). */
+  public void endSnapshot() {
+    snapshot = null;
+  }
+
+  /** Settles {@code e} for the running snapshot; true if it was not settled yet. */
+  public boolean settleForSnapshot(KeyEntry e) {
+    if (e.epoch == epoch) {
+      return false;
+    }
+    e.epoch = epoch;
+    return true;
+  }
+
+  void beforeChange(Database db, KeyEntry e) {
+    if (snapshot != null && settleForSnapshot(e)) {
+      snapshot.beforeChange(db, e);
+    }
+  }
+
+  /** Before a whole database is dropped or swapped: the snapshot takes what it has not yet. */
+  private void beforeDatabaseChange(Database db) {
+    if (snapshot != null) {
+      for (Dict.Entry e : db.keys) {
+        beforeChange(db, (KeyEntry) e);
+      }
+    }
+  }
+
   void modified(Database db, KeyEntry e) {
-    dirty.add(e);
+    dirty++;
+    changed.add(e);
     dirtyDbs.add(db);
     listener.modified(db, e.key);
   }
 
   /** Re-measures the keys changed by the last command; returns them for notifications. */
   public void settle() {
-    for (int i = 0; i < dirty.size(); i++) {
-      dirtyDbs.get(i).remeasure(dirty.get(i));
+    for (int i = 0; i < changed.size(); i++) {
+      dirtyDbs.get(i).remeasure(changed.get(i));
     }
-    dirty.clear();
+    changed.clear();
     dirtyDbs.clear();
   }
 
@@ -150,6 +216,19 @@ public final class Keyspace {
     }
   }
 
+  /**
+   * Sets an entry's access clock from saved values (RDB IDLE/FREQ, RESTORE IDLETIME/FREQ): an idle
+   * time in seconds or an LFU counter; -1 leaves that one as a new key's.
+   */
+  public void restoreClock(KeyEntry e, long idleSeconds, int frequency) {
+    initClock(e);
+    if (policy.lfu() && frequency >= 0) {
+      e.lru = (lfuMinutes() << 8) | Math.min(frequency, 255);
+    } else if (!policy.lfu() && idleSeconds >= 0) {
+      e.lru = (int) ((lruClock() - idleSeconds) & 0xFFFFFF);
+    }
+  }
+
   /** The idle time in ms (OBJECT IDLETIME, LRU eviction). */
   public long idleMillis(KeyEntry e) {
     int clock = lruClock();
@@ -186,6 +265,9 @@ public final class Keyspace {
    * budget so the keyspace thread never stalls.
    */
   public void activeExpireCycle(long budgetMillis) {
+    if (!activeExpire) {
+      return;
+    }
     tick();
     long deadline = System.nanoTime() + budgetMillis * 1_000_000;
     for (Database db : dbs) {
@@ -266,6 +348,8 @@ public final class Keyspace {
   }
 
   public void flush(Database db) {
+    beforeDatabaseChange(db);
+    dirty += db.size();
     for (Dict.Entry e : db.keys) {
       listener.modified(db, e.key);
     }
@@ -273,6 +357,8 @@ public final class Keyspace {
   }
 
   public void swap(int a, int b) {
+    beforeDatabaseChange(dbs[a]);
+    beforeDatabaseChange(dbs[b]);
     dbs[a].swapWith(dbs[b]);
   }
 }

@@ -8,8 +8,11 @@ import dev.cairn.cache.config.CacheConfig;
 import dev.cairn.cache.config.Option;
 import dev.cairn.cache.db.Dict.KeyEntry;
 import dev.cairn.cache.db.Glob;
+import dev.cairn.cache.db.Keyspace;
 import dev.cairn.cache.db.Memory;
+import dev.cairn.cache.rdb.Persistence;
 import dev.cairn.common.config.ConfigException;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -337,18 +340,25 @@ public final class AdminCommands {
   }
 
   /**
-   * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. There is no snapshot to write, so SAVE fails as
-   * Redis fails when its save fails; the connection closes as the server stops.
+   * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]: saves first when asked to, or when save rules are
+   * set and NOSAVE is not given; a failed save keeps the server running (the error says so) unless
+   * FORCE; the connection closes as the server stops.
    */
   public static void shutdown(Client c, byte[][] a) {
     boolean save = false;
+    boolean nosave = false;
+    boolean force = false;
     boolean abort = false;
     for (int i = 1; i < a.length; i++) {
       if (is(a[i], "save")) {
         save = true;
+      } else if (is(a[i], "nosave")) {
+        nosave = true;
       } else if (is(a[i], "abort")) {
         abort = true;
-      } else if (!is(a[i], "nosave") && !is(a[i], "now") && !is(a[i], "force")) {
+      } else if (is(a[i], "force")) {
+        force = true;
+      } else if (!is(a[i], "now")) {
         throw CommandError.SYNTAX;
       }
     }
@@ -358,9 +368,19 @@ public final class AdminCommands {
       }
       throw new CommandError("ERR No shutdown in progress.");
     }
-    if (save) {
-      log.warn("cache SHUTDOWN SAVE refused: this version keeps no snapshot to save");
-      throw new CommandError("ERR Errors trying to SHUTDOWN. Check logs.");
+    if (save && nosave) {
+      throw CommandError.SYNTAX;
+    }
+    Persistence p = c.server.persistence;
+    if (save || (!nosave && !p.rules().isEmpty())) {
+      try {
+        p.saveForShutdown();
+      } catch (IOException e) {
+        if (!force) {
+          log.warn("cache SHUTDOWN cancelled: saving failed: {}", e.toString());
+          throw new CommandError("ERR Errors trying to SHUTDOWN. Check logs.");
+        }
+      }
     }
     c.server.shutdown(c);
   }
@@ -534,8 +554,8 @@ public final class AdminCommands {
   }
 
   /**
-   * DEBUG SLEEP seconds (blocks the server, as in Redis) and DEBUG OBJECT; refused unless
-   * enable-debug-command allows this client, as Redis 7 refuses it.
+   * DEBUG SLEEP seconds (blocks the server, as in Redis), SET-ACTIVE-EXPIRE, OBJECT and RELOAD;
+   * refused unless enable-debug-command allows this client, as Redis 7 refuses it.
    */
   public static void debug(Client c, byte[][] a) {
     if (!c.permittedBy(c.server.config().get(CacheConfig.ENABLE_DEBUG_COMMAND))) {
@@ -571,7 +591,42 @@ public final class AdminCommands {
                 + " lru_seconds_idle:"
                 + c.server.keyspace.idleMillis(e) / 1000);
       }
+      case "reload" -> {
+        debugReload(c);
+        c.reply.ok();
+      }
+      case "set-active-expire" -> {
+        if (a.length != 3) {
+          throw CommandError.SYNTAX;
+        }
+        c.server.keyspace.activeExpire = Args.toLong(a[2]) != 0;
+        c.reply.ok();
+      }
       default -> throw unknownSub(a[1], "DEBUG");
+    }
+  }
+
+  /**
+   * DEBUG RELOAD: save, empty the keyspace, load the file back (as Redis, a load error is fatal).
+   */
+  private static void debugReload(Client c) {
+    Persistence p = c.server.persistence;
+    try {
+      p.save();
+    } catch (IOException e) {
+      throw new CommandError("ERR Error trying to save the DB: " + e.getMessage());
+    }
+    Keyspace ks = c.server.keyspace;
+    for (int i = 0; i < ks.count(); i++) {
+      ks.flush(ks.db(i));
+    }
+    c.server.touchAllWatched(-1);
+    try {
+      p.load();
+    } catch (IOException e) {
+      log.error("cache DEBUG RELOAD could not load what it saved, stopping: {}", e.getMessage());
+      c.server.shutdown(c);
+      throw new CommandError("ERR Error trying to load the RDB dump: " + e.getMessage());
     }
   }
 
@@ -592,7 +647,7 @@ public final class AdminCommands {
   }
 
   public static void lastsave(Client c, byte[][] a) {
-    c.reply.integer(c.server.startedAt / 1000);
+    c.reply.integer(c.server.persistence.lastSaveSeconds());
   }
 
   // ---- ACL ----

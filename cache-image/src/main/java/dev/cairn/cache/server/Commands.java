@@ -1,6 +1,7 @@
 package dev.cairn.cache.server;
 
 import dev.cairn.cache.acl.Category;
+import dev.cairn.cache.rdb.PersistenceCommands;
 import dev.cairn.cache.server.Command.Flag;
 import dev.cairn.cache.server.Command.Handler;
 import dev.cairn.cache.types.Bitfield;
@@ -319,6 +320,18 @@ final class Commands {
     def("wait", 3, "", "connection", 0, 0, 0, AdminCommands::waitCommand);
     def("role", 1, "fast", "dangerous", 0, 0, 0, AdminCommands::role);
     def("lastsave", 1, "fast", "dangerous", 0, 0, 0, AdminCommands::lastsave);
+    def("save", 1, "admin", "dangerous", 0, 0, 0, PersistenceCommands::save);
+    def("bgsave", -1, "admin", "dangerous", 0, 0, 0, PersistenceCommands::bgsave);
+    def("dump", 2, "readonly", "keyspace", 1, 1, 1, PersistenceCommands::dump);
+    def(
+        "restore",
+        -4,
+        "write denyoom",
+        "keyspace dangerous",
+        1,
+        1,
+        1,
+        PersistenceCommands::restore);
     def("acl", -2, "", "", 0, 0, 0, AdminCommands::acl);
   }
 }

@@ -169,10 +169,7 @@ public final class Info {
     sb.append("# Persistence\r\n");
     field(sb, "loading", 0);
     field(sb, "async_loading", 0);
-    field(sb, "rdb_changes_since_last_save", 0);
-    field(sb, "rdb_bgsave_in_progress", 0);
-    field(sb, "rdb_last_save_time", s.startedAt / 1000);
-    field(sb, "rdb_last_bgsave_status", "ok");
+    s.persistence.info(sb);
     field(sb, "aof_enabled", 0);
     field(sb, "aof_rewrite_in_progress", 0);
   }

@@ -6,6 +6,7 @@ import dev.cairn.cache.db.Database;
 import dev.cairn.cache.db.Encodings;
 import dev.cairn.cache.db.Keyspace;
 import dev.cairn.cache.pubsub.PubSub;
+import dev.cairn.cache.rdb.Persistence;
 import io.netty.channel.Channel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -42,6 +43,7 @@ public final class Server implements Keyspace.Listener {
   final Pause pause = new Pause(this);
   final LatencyMonitor latency = new LatencyMonitor();
   public final SlowLog slowlog = new SlowLog();
+  public final Persistence persistence;
   final Map<Long, Client> clients = new LinkedHashMap<>();
   private final Map<WatchKey, List<Client>> watchers = new HashMap<>();
   public final long startedAt = System.currentTimeMillis();
@@ -75,6 +77,7 @@ public final class Server implements Keyspace.Listener {
 
   public Server(CacheConfig config) {
     this.keyspace = new Keyspace(config.get(CacheConfig.DATABASES), this);
+    this.persistence = new Persistence(keyspace, encodings, ConnectionCommands.REDIS_VERSION);
     this.commands = Commands.table();
     byte[] id = new byte[20];
     new java.security.SecureRandom().nextBytes(id);
@@ -107,6 +110,7 @@ public final class Server implements Keyspace.Listener {
     encodings.zset(
         next.get(CacheConfig.ZSET_MAX_LISTPACK_ENTRIES),
         next.get(CacheConfig.ZSET_MAX_LISTPACK_VALUE));
+    persistence.configure(next);
   }
 
   /** What SHUTDOWN does: stop the process (or, embedded, the engine). */
@@ -260,6 +264,10 @@ public final class Server implements Keyspace.Listener {
               + " this context");
       return true;
     }
+    if (persistence.writesRefused() && (cmd.has(Command.Flag.WRITE) || cmd.name().equals("ping"))) {
+      reject(c, cmd, MISCONF);
+      return true;
+    }
     if (maxmemory > 0 && !keyspace.evictUntil(maxmemory, maxmemorySamples)) {
       if (cmd.has(Command.Flag.DENYOOM)) {
         reject(c, cmd, CommandError.OOM.getMessage());
@@ -278,6 +286,18 @@ public final class Server implements Keyspace.Listener {
     call(c, cmd, argv);
     afterCommand();
     return !c.blocked();
+  }
+
+  private static final String MISCONF =
+      "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to"
+          + " disk. Commands that may modify the data set are disabled, because this instance is"
+          + " configured to report errors during writes if RDB snapshotting fails"
+          + " (stop-writes-on-bgsave-error option). Please check the Redis logs for details about"
+          + " the RDB error.";
+
+  /** Whether EXEC is running a transaction's commands now. */
+  public boolean inTransaction() {
+    return executingTransaction;
   }
 
   private void reject(Client c, Command cmd, String error) {

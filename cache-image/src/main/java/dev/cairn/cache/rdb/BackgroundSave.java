@@ -1,0 +1,147 @@
+package dev.cairn.cache.rdb;
+
+import dev.cairn.cache.db.Keyspace;
+import dev.cairn.common.io.AtomicFile;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * BGSAVE without fork: a {@link Snapshot} walked in slices on the keyspace thread, its chunks
+ * written by a writer thread to a temp file that replaces the target only once complete and fsynced
+ * ({@link AtomicFile}).
+ *
+ * <p>Memory stays bounded: the walker pauses while more than {@link #MAX_PENDING_BYTES} of encoded
+ * records wait for the disk. Records that writes force out early are queued regardless (they must
+ * be taken before the change), so the peak is that limit plus what the write load forces out
+ * meanwhile; {@link #peakPendingBytes} reports it. Each walker slice runs for at most {@link
+ * #SLICE_NANOS}, which bounds the latency a save adds to commands (a single huge value is encoded
+ * in one go).
+ */
+final class BackgroundSave {
+  /** Walker slice length: short enough to stay below a millisecond of added latency. */
+  static final long SLICE_NANOS = 500_000;
+
+  /** Encoded records allowed to wait for the writer before the walker pauses. */
+  static final long MAX_PENDING_BYTES = 8L << 20;
+
+  private static final Chunk END = new Chunk(-1, new byte[0], 0);
+
+  /** How a background save ended. */
+  record Outcome(boolean ok, long keys, long nanos, long peakPendingBytes, Exception error) {}
+
+  private final Snapshot snapshot;
+  private final ScheduledExecutorService keyspaceThread;
+  private final BlockingQueue<Chunk> queue = new LinkedBlockingQueue<>();
+  private final AtomicLong pending = new AtomicLong();
+  private final long started = System.nanoTime();
+  private volatile boolean cancelled;
+  private long peakPendingBytes;
+  private final Thread writer;
+
+  BackgroundSave(
+      Keyspace keyspace,
+      Path target,
+      boolean compress,
+      boolean checksum,
+      Map<String, String> aux,
+      ScheduledExecutorService keyspaceThread,
+      Consumer<Outcome> done) {
+    this.keyspaceThread = keyspaceThread;
+    this.snapshot = new Snapshot(keyspace, compress, this::enqueue);
+    int databases = keyspace.count();
+    this.writer =
+        Thread.ofPlatform()
+            .name("cache-bgsave")
+            .daemon()
+            .unstarted(() -> {
+              Exception error = null;
+              try {
+                AtomicFile.write(
+                    target,
+                    out -> {
+                      RdbFileWriter file = new RdbFileWriter(out, checksum, snapshot, databases);
+                      file.header(aux);
+                      for (Chunk c = take(); c != END; c = take()) {
+                        file.chunk(c);
+                      }
+                      file.finish();
+                    });
+              } catch (Exception e) {
+                error = e;
+              }
+              Exception failure = error;
+              keyspaceThread.execute(() -> finished(failure, done));
+            });
+  }
+
+  void start() {
+    writer.start();
+    keyspaceThread.execute(this::walk);
+  }
+
+  long keysTotal() {
+    return snapshot.keysTotal();
+  }
+
+  long keysWritten() {
+    return snapshot.keysWritten();
+  }
+
+  long elapsedNanos() {
+    return System.nanoTime() - started;
+  }
+
+  /** Stops the save; the target file is left as it was. Keyspace thread. */
+  void cancel() {
+    cancelled = true;
+    snapshot.abandon();
+    writer.interrupt();
+  }
+
+  private void enqueue(Chunk c) {
+    peakPendingBytes = Math.max(peakPendingBytes, pending.addAndGet(c.length()));
+    queue.add(c);
+  }
+
+  private Chunk take() throws java.io.IOException {
+    try {
+      Chunk c = queue.take();
+      pending.addAndGet(-c.length());
+      if (cancelled) {
+        throw new java.io.InterruptedIOException("background save cancelled");
+      }
+      return c;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("background save cancelled");
+    }
+  }
+
+  private void walk() {
+    if (cancelled || snapshot.done()) {
+      return;
+    }
+    if (pending.get() > MAX_PENDING_BYTES) {
+      keyspaceThread.schedule(this::walk, 1, TimeUnit.MILLISECONDS);
+      return;
+    }
+    if (snapshot.step(System.nanoTime() + SLICE_NANOS)) {
+      queue.add(END);
+    } else {
+      keyspaceThread.execute(this::walk);
+    }
+  }
+
+  private void finished(Exception error, Consumer<Outcome> done) {
+    snapshot.abandon();
+    done.accept(
+        new Outcome(
+            error == null, snapshot.keysWritten(), elapsedNanos(), peakPendingBytes, error));
+  }
+}
