@@ -61,6 +61,12 @@ public final class EnsembleFront implements RequestProcessor, QuorumPeer.Listene
   private QuorumDriver driver;
   private volatile boolean serving;
 
+  /**
+   * The epoch whose leadership found the tree holding every txn committed before it (quorum thread
+   * only): an epoch is led once, so a new one means a new leadership.
+   */
+  private long caughtUpEpoch = -1;
+
   public EnsembleFront(
       DataTree tree,
       PrepProcessor prep,
@@ -125,6 +131,9 @@ public final class EnsembleFront implements RequestProcessor, QuorumPeer.Listene
       log.warn("dropping an undecodable request forwarded by server {}: {}", from, e.toString());
       return;
     }
+    // The first request of a leadership may come in the very step that established it, before
+    // servingChanged: the tree must hold every committed txn before prep reads it.
+    catchUp(peer);
     long zxid = peer.nextZxid();
     long now = System.currentTimeMillis();
     prep.prepareAt(r, zxid);
@@ -271,7 +280,7 @@ public final class EnsembleFront implements RequestProcessor, QuorumPeer.Listene
           "not serving: {} queued requests dropped, client connections closed", dropped.size());
     } else {
       if (leading) {
-        awaitApplied();
+        catchUp(peer);
       }
       log.info("serving as {} at zxid 0x{}", peer.state(), Long.toHexString(peer.committedZxid()));
     }
@@ -348,6 +357,13 @@ public final class EnsembleFront implements RequestProcessor, QuorumPeer.Listene
       throw new IllegalStateException("interrupted while the tree caught up", e);
     }
     prep.forgetOutstanding();
+  }
+
+  private void catchUp(QuorumPeer peer) {
+    if (caughtUpEpoch != peer.currentEpoch()) {
+      awaitApplied();
+      caughtUpEpoch = peer.currentEpoch();
+    }
   }
 
   /** Learner: the sessions its clients kept alive since the last ping. */

@@ -151,7 +151,6 @@ class EnsembleFaultTest {
     if (!check.ok()) {
       register.operations().stream()
           .sorted(java.util.Comparator.comparingLong(o -> o.invokedAt()))
-          .limit(60)
           .forEach(System.out::println);
     }
     assertThat(check.ok()).as(check.explanation()).isTrue();
