@@ -7,7 +7,7 @@
 #       -Dmdep.includeScope=test -Dmdep.outputFile=target/footprint.cp
 #   bench/operator/footprint.sh [N]
 #
-# The operator runs as its image runs it (operator/Dockerfile): from its directory, with
+# The operator runs as its image runs it (images/, docs/images.md): from its directory, with
 # operator/jvm.options, the AOT cache app.aot and MALLOC_ARENA_MAX=2. The AOT cache is written
 # first by operator/aot/train.sh (a training run against a separate mock API server with 20
 # resources) when it is missing or older than the build. JAVA_OPTS="..." replaces the JVM

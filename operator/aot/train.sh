@@ -3,10 +3,11 @@
 # profiles) by a training run: the operator, started with the JVM options it ships with
 # (jvm.options), syncs its informers against fabric8's mock API server and reconciles N resources
 # (default 20) to Ready; on SIGTERM the JVM writes <app-dir>/app.aot. The cache is only valid for
-# the JVM build that wrote it, so it is made where the operator runs: in the image build
-# (Dockerfile) and, for bench/operator/footprint.sh, with the local JDK.
+# the JVM build that wrote it, so the operator runs on the JVM it will run on: the image's (the
+# image build, images/build.sh, sets OPERATOR_JAVA to that JRE's java) or, for
+# bench/operator/footprint.sh, the local JDK. The mock API server runs on the local JDK.
 #
-#   aot/train.sh <app-dir (target/quarkus-app)> <jvm.options> <training class path> <CRD dir> [N]
+#   [OPERATOR_JAVA=<java>] aot/train.sh <app-dir> <jvm.options> <training class path> <CRD dir> [N]
 #
 # The class path holds the operator's test classes (dev.cairn.operator.bench.FootprintApiServer,
 # the mock API server and StatefulSet stand-in) and their dependencies.
@@ -21,7 +22,7 @@ read -r line <&"${API[0]}"
 URL=${line#API }
 
 rm -f "$APP/app.aot"
-(cd "$APP" && KUBERNETES_MASTER="$URL" exec java "@$OPTS" -XX:AOTCacheOutput=app.aot \
+(cd "$APP" && KUBERNETES_MASTER="$URL" exec "${OPERATOR_JAVA:-java}" "@$OPTS" -XX:AOTCacheOutput=app.aot \
     -Dkubernetes.auth.tryKubeConfig=false -Dquarkus.profile=local -Dquarkus.http.host=127.0.0.1 \
     -Dquarkus.http.port=0 -jar quarkus-run.jar) >"$LOG" 2>&1 &
 OP_PID=$!
