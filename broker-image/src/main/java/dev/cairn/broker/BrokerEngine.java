@@ -31,8 +31,8 @@ import dev.cairn.broker.network.KafkaFrameDecoder;
 import dev.cairn.broker.network.RequestChannelHandler;
 import dev.cairn.broker.producer.ProducerIdManager;
 import dev.cairn.broker.server.BrokerContext;
-import dev.cairn.broker.server.FetchPurgatory;
 import dev.cairn.broker.server.FetchSessionCache;
+import dev.cairn.broker.server.Purgatory;
 import dev.cairn.broker.server.ReplicaManager;
 import dev.cairn.broker.server.TopicAdmin;
 import dev.cairn.common.admin.AdminServer;
@@ -143,8 +143,10 @@ public final class BrokerEngine implements Engine {
         new Controller(
             metadata, config.brokerId(), config.get(BrokerConfig.UNCLEAN_LEADER_ELECTION));
     ReplicaManager replicas = new ReplicaManager(config.brokerId(), logs);
-    FetchPurgatory purgatory = new FetchPurgatory(scheduler, requestExecutor);
-    replicas.onAppend(purgatory::onAppend);
+    Purgatory fetches = new Purgatory(scheduler, requestExecutor);
+    replicas.onAppend(fetches::onEvent);
+    Purgatory produces = new Purgatory(scheduler, requestExecutor);
+    replicas.onHighWatermarkChange(produces::onEvent);
     BrokerContext ctx =
         new BrokerContext(
             config,
@@ -153,7 +155,8 @@ public final class BrokerEngine implements Engine {
             controller,
             replicas,
             new TopicAdmin(config, metadata, controller),
-            purgatory,
+            fetches,
+            produces,
             new FetchSessionCache(1000),
             new ProducerIdManager(
                 metadata::allocateProducerIdBlock, ClusterMetadata.PRODUCER_ID_BLOCK_SIZE));
@@ -215,7 +218,7 @@ public final class BrokerEngine implements Engine {
               }
             });
     server.bindMetrics(registry);
-    bindMetrics(replicas, purgatory, ctx);
+    bindMetrics(replicas, ctx);
 
     Listener adv = config.advertisedListeners().get(0);
     String host =
@@ -290,7 +293,7 @@ public final class BrokerEngine implements Engine {
     return new String(metadata.client().getData().forPath(CLUSTER_ID_PATH), StandardCharsets.UTF_8);
   }
 
-  private void bindMetrics(ReplicaManager replicas, FetchPurgatory purgatory, BrokerContext ctx) {
+  private void bindMetrics(ReplicaManager replicas, BrokerContext ctx) {
     Gauge.builder("cairn_broker_leader_partitions", replicas, ReplicaManager::leaderCount)
         .register(registry);
     Gauge.builder(
@@ -307,7 +310,10 @@ public final class BrokerEngine implements Engine {
         .register(registry);
     Gauge.builder("cairn_broker_connections", server, NettyServer::connectionCount)
         .register(registry);
-    Gauge.builder("cairn_broker_fetch_waiting", purgatory, FetchPurgatory::waiting)
+    Gauge.builder("cairn_broker_fetch_waiting", ctx.fetchPurgatory(), Purgatory::waiting)
+        .register(registry);
+    Gauge.builder("cairn_broker_produce_waiting", ctx.producePurgatory(), Purgatory::waiting)
+        .description("acks=all produces waiting for the ISR to hold their records")
         .register(registry);
     Gauge.builder("cairn_broker_fetch_sessions", ctx.fetchSessions(), FetchSessionCache::size)
         .register(registry);

@@ -8,7 +8,8 @@ import java.time.Duration;
 
 /**
  * What request handlers share: configuration, cluster metadata, the controller, the replica
- * manager, topic administration, the fetch purgatory and sessions, and the cluster id.
+ * manager, topic administration, the purgatories of waiting fetches (woken by appends) and acks=all
+ * produces (woken by high-watermark moves), fetch sessions, and the cluster id.
  */
 public record BrokerContext(
     BrokerConfig config,
@@ -17,7 +18,8 @@ public record BrokerContext(
     Controller controller,
     ReplicaManager replicas,
     TopicAdmin topics,
-    FetchPurgatory purgatory,
+    Purgatory fetchPurgatory,
+    Purgatory producePurgatory,
     FetchSessionCache fetchSessions,
     ProducerIdManager producerIds) {
 

@@ -35,6 +35,8 @@ public final class ReplicaManager implements Consumer<MetadataImage> {
   private final Map<TopicPartition, Partition> leaders = new ConcurrentHashMap<>();
   private final java.util.List<Consumer<TopicPartition>> appendListeners =
       new CopyOnWriteArrayList<>();
+  private final java.util.List<Consumer<TopicPartition>> highWatermarkListeners =
+      new CopyOnWriteArrayList<>();
   private final java.util.List<Consumer<Partition>> leadershipListeners =
       new CopyOnWriteArrayList<>();
   private volatile MetadataImage image = MetadataImage.EMPTY;
@@ -46,6 +48,11 @@ public final class ReplicaManager implements Consumer<MetadataImage> {
 
   public void onAppend(Consumer<TopicPartition> listener) {
     appendListeners.add(listener);
+  }
+
+  /** Called when a led partition's high watermark may have moved (acks=all produces waiting). */
+  public void onHighWatermarkChange(Consumer<TopicPartition> listener) {
+    highWatermarkListeners.add(listener);
   }
 
   /** Called with each partition this broker becomes leader of (group coordinator loading). */
@@ -68,10 +75,14 @@ public final class ReplicaManager implements Consumer<MetadataImage> {
         if (st != null && st.leader() == brokerId) {
           if (current == null || current.leaderEpoch() != st.leaderEpoch()) {
             becomeLeader(tp, st, p.replicas().size());
+          } else {
+            updateIsr(current, st);
           }
         } else if (current != null) {
           leaders.remove(tp);
           log.info("{}: no longer leader", tp);
+          // Produces waiting for replication learn they lost it.
+          highWatermarkListeners.forEach(l -> l.accept(tp));
         }
       }
     }
@@ -104,6 +115,15 @@ public final class ReplicaManager implements Consumer<MetadataImage> {
     }
   }
 
+  private void updateIsr(Partition p, PartitionState st) {
+    try {
+      p.onIsrChange(new HashSet<>(st.isr()));
+      highWatermarkListeners.forEach(l -> l.accept(p.topicPartition()));
+    } catch (IOException | RuntimeException e) {
+      log.error("{}: could not apply ISR {}", p.topicPartition(), st.isr(), e);
+    }
+  }
+
   public MetadataImage image() {
     return image;
   }
@@ -126,9 +146,8 @@ public final class ReplicaManager implements Consumer<MetadataImage> {
   public LogAppendInfo appendToLeader(TopicPartition tp, MemoryRecords records, short acks)
       throws IOException {
     LogAppendInfo info = leaderPartition(tp).appendAsLeader(records, acks);
-    for (Consumer<TopicPartition> l : appendListeners) {
-      l.accept(tp);
-    }
+    appendListeners.forEach(l -> l.accept(tp));
+    highWatermarkListeners.forEach(l -> l.accept(tp));
     return info;
   }
 
