@@ -176,13 +176,8 @@ public final class LogSegment implements Closeable {
           || h.lastOffset() < h.baseOffset()) {
         break;
       }
-      ByteBuffer buf = ByteBuffer.allocate(h.sizeInBytes());
-      while (buf.hasRemaining()) {
-        channel.read(buf, pos + buf.position());
-      }
-      buf.flip();
-      MutableRecordBatch batch = MemoryRecords.readableRecords(buf).batches().iterator().next();
-      if (!batch.isValid()) {
+      MutableRecordBatch batch = readBatch(pos, h);
+      if (batch == null || !batch.isValid()) {
         break;
       }
       indexBatch(h, pos);
@@ -281,6 +276,19 @@ public final class LogSegment implements Closeable {
     return new FileSlice(channel, start.position(), length);
   }
 
+  /**
+   * The whole batch whose header is {@code h}, or null when the file ends before the batch does (it
+   * was cut under us: the bytes are not there to wait for).
+   */
+  private MutableRecordBatch readBatch(long position, BatchHeader h) throws IOException {
+    ByteBuffer buf = slice(position, h.sizeInBytes()).readFully();
+    if (buf.remaining() < h.sizeInBytes()) {
+      log.warn("{}: file ends inside the batch at position {}", logFile, position);
+      return null;
+    }
+    return MemoryRecords.readableRecords(buf).batches().iterator().next();
+  }
+
   /** A slice of this segment's file (internal readers). */
   FileSlice slice(long position, int length) {
     return new FileSlice(channel, position, length);
@@ -302,12 +310,10 @@ public final class LogSegment implements Closeable {
         return Optional.empty();
       }
       if (h.maxTimestamp() >= timestamp && h.lastOffset() >= startingOffset) {
-        ByteBuffer buf = ByteBuffer.allocate(h.sizeInBytes());
-        while (buf.hasRemaining()) {
-          channel.read(buf, pos + buf.position());
+        MutableRecordBatch batch = readBatch(pos, h);
+        if (batch == null) {
+          return Optional.empty();
         }
-        buf.flip();
-        MutableRecordBatch batch = MemoryRecords.readableRecords(buf).batches().iterator().next();
         Iterator<Record> it = batch.iterator();
         while (it.hasNext()) {
           Record r = it.next();
