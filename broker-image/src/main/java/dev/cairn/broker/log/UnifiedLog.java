@@ -17,6 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.record.MemoryRecords;
@@ -42,6 +43,13 @@ public final class UnifiedLog implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(UnifiedLog.class);
   static final String LOG_START_FILE = "log-start-offset";
 
+  /**
+   * Which topic this log belongs to, as Kafka writes it: {@code version: 0} and {@code topic_id:
+   * <id>} lines. A topic deleted and re-created under the same name gets a new id, so a log that
+   * outlived its topic is told apart from the new topic's.
+   */
+  static final String PARTITION_METADATA_FILE = "partition.metadata";
+
   private final TopicPartition tp;
   private final Path dir;
   private final LongSupplier clock;
@@ -55,6 +63,7 @@ public final class UnifiedLog implements Closeable {
   private long unflushedMessages;
   private long cleanedUpTo = -1;
   private volatile long lastFlushMs;
+  private volatile Uuid topicId;
 
   private UnifiedLog(TopicPartition tp, Path dir, LogConfig config, LongSupplier clock) {
     this.tp = tp;
@@ -128,6 +137,7 @@ public final class UnifiedLog implements Closeable {
       l.segments.put(checkpointed, LogSegment.create(dir, checkpointed, config, clock.getAsLong()));
     }
     l.logStartOffset = Math.max(checkpointed, l.segments.firstKey());
+    l.topicId = readTopicId(dir.resolve(PARTITION_METADATA_FILE));
     l.rebuildStateFromHeaders();
     l.highWatermark = l.endMetadata();
     log.info(
@@ -137,6 +147,37 @@ public final class UnifiedLog implements Closeable {
         l.logStartOffset,
         l.logEndOffset());
     return l;
+  }
+
+  private static Uuid readTopicId(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      return null;
+    }
+    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      if (line.startsWith("topic_id:")) {
+        return Uuid.fromString(line.substring("topic_id:".length()).trim());
+      }
+    }
+    throw new IOException(file + " names no topic_id");
+  }
+
+  /** The id of the topic this log belongs to; null for a log written before ids were recorded. */
+  public Uuid topicId() {
+    return topicId;
+  }
+
+  /** Records the topic id (once: a log never changes topics, a new topic gets a new log). */
+  public synchronized void assignTopicId(Uuid id) throws IOException {
+    if (id.equals(topicId)) {
+      return;
+    }
+    if (topicId != null) {
+      throw new IllegalStateException(tp + " belongs to topic id " + topicId + ", not " + id);
+    }
+    AtomicFile.write(
+        dir.resolve(PARTITION_METADATA_FILE),
+        ("version: 0\ntopic_id: " + id + "\n").getBytes(StandardCharsets.UTF_8));
+    topicId = id;
   }
 
   private void rebuildStateFromHeaders() throws IOException {

@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.record.MemoryRecords;
@@ -23,9 +24,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Which partitions this broker leads, kept in step with the metadata image: when the controller
  * names this broker leader of a partition (or a new leader epoch), the partition's log is opened or
- * created and a {@link Partition} installed; when a topic disappears from the coordinator its local
- * logs are deleted. Produce and fetch go through here so "not the leader" and "no such partition"
- * are decided in one place. Listeners hear about every append (long-polling fetches).
+ * created, stamped with its topic id and a {@link Partition} installed; a local log is deleted only
+ * when its topic was deleted or replaced (see {@link #removeStrayLogs}). Produce and fetch go
+ * through here so "not the leader" and "no such partition" are decided in one place. Listeners hear
+ * about every append (long-polling fetches).
  */
 public final class ReplicaManager implements Consumer<MetadataImage> {
   private static final Logger log = LoggerFactory.getLogger(ReplicaManager.class);
@@ -39,6 +41,9 @@ public final class ReplicaManager implements Consumer<MetadataImage> {
       new CopyOnWriteArrayList<>();
   private final java.util.List<Consumer<Partition>> leadershipListeners =
       new CopyOnWriteArrayList<>();
+  private final java.util.List<Consumer<TopicPartition>> resignListeners =
+      new CopyOnWriteArrayList<>();
+  private final Set<TopicPartition> reportedUnknown = new HashSet<>();
   private volatile MetadataImage image = MetadataImage.EMPTY;
 
   public ReplicaManager(int brokerId, LogManager logs) {
@@ -60,48 +65,93 @@ public final class ReplicaManager implements Consumer<MetadataImage> {
     leadershipListeners.add(listener);
   }
 
+  /** Called with each partition this broker stops leading (group coordinator unloading). */
+  public void onResign(Consumer<TopicPartition> listener) {
+    resignListeners.add(listener);
+  }
+
   /** Applies a metadata image (on the metadata event thread). */
   @Override
   public void accept(MetadataImage next) {
     image = next;
-    Set<TopicPartition> seen = new HashSet<>();
+    removeStrayLogs(next);
     for (MetadataImage.TopicImage t : next.topics().values()) {
       logs.reconfigure(t.name());
       for (MetadataImage.PartitionImage p : t.partitions().values()) {
         TopicPartition tp = new TopicPartition(t.name(), p.partition());
-        seen.add(tp);
         PartitionState st = p.state();
         Partition current = leaders.get(tp);
         if (st != null && st.leader() == brokerId) {
           if (current == null || current.leaderEpoch() != st.leaderEpoch()) {
-            becomeLeader(tp, st, p.replicas().size());
+            becomeLeader(tp, t.id(), st, p.replicas().size());
           } else {
             updateIsr(current, st);
           }
         } else if (current != null) {
-          leaders.remove(tp);
-          log.info("{}: no longer leader", tp);
-          // Produces waiting for replication learn they lost it.
-          highWatermarkListeners.forEach(l -> l.accept(tp));
+          resign(tp);
         }
       }
     }
-    for (UnifiedLog l : logs.all()) {
-      TopicPartition tp = l.topicPartition();
-      if (!seen.contains(tp) && next.topic(tp.topic()) == null) {
-        leaders.remove(tp);
-        try {
-          logs.delete(tp);
-        } catch (IOException e) {
-          log.error("{}: could not delete log of deleted topic", tp, e);
-        }
+    for (TopicPartition tp : leaders.keySet()) {
+      if (next.partition(tp) == null) {
+        resign(tp);
       }
     }
   }
 
-  private void becomeLeader(TopicPartition tp, PartitionState st, int replicationFactor) {
+  /**
+   * Deletes a local log only on a positive signal, as Kafka does: its topic was deleted (the
+   * coordinator records the deleted id) or the topic of that name now has another id (deleted and
+   * re-created while this broker was away). A topic merely missing from the coordinator — an empty
+   * or restored ensemble, a wrong {@code zookeeper.connect} — leaves the log alone, said once. Logs
+   * written before topic ids were recorded adopt their topic's current id.
+   */
+  private void removeStrayLogs(MetadataImage next) {
+    for (UnifiedLog l : logs.all()) {
+      TopicPartition tp = l.topicPartition();
+      MetadataImage.TopicImage t = next.topic(tp.topic());
+      Uuid localId = l.topicId();
+      String reason = null;
+      if (localId != null && next.wasDeleted(tp.topic(), localId)) {
+        reason = "topic " + localId + " was deleted";
+      } else if (t != null && localId != null && !localId.equals(t.id())) {
+        reason = "topic id " + localId + " is not the current topic's " + t.id();
+      } else if (t == null) {
+        if (reportedUnknown.add(tp)) {
+          log.warn(
+              "{}: keeping local log (topic id {}): its topic is unknown to the coordinator and"
+                  + " was not deleted",
+              tp,
+              localId);
+        }
+        continue;
+      }
+      reportedUnknown.remove(tp);
+      try {
+        if (reason == null) {
+          l.assignTopicId(t.id());
+          continue;
+        }
+        if (leaders.containsKey(tp)) {
+          resign(tp);
+        }
+        logs.delete(tp);
+        log.info("{}: deleted local log: {}", tp, reason);
+      } catch (IOException | RuntimeException e) {
+        log.error(
+            "{}: could not {} local log",
+            tp,
+            reason == null ? "record the topic id of" : "delete",
+            e);
+      }
+    }
+  }
+
+  private void becomeLeader(
+      TopicPartition tp, Uuid topicId, PartitionState st, int replicationFactor) {
     try {
       UnifiedLog l = logs.getOrCreate(tp);
+      l.assignTopicId(topicId);
       Partition p =
           new Partition(
               tp, l, brokerId, st.leaderEpoch(), new HashSet<>(st.isr()), replicationFactor);
@@ -113,6 +163,14 @@ public final class ReplicaManager implements Consumer<MetadataImage> {
     } catch (IOException | RuntimeException e) {
       log.error("{}: could not become leader", tp, e);
     }
+  }
+
+  private void resign(TopicPartition tp) {
+    leaders.remove(tp);
+    log.info("{}: no longer leader", tp);
+    resignListeners.forEach(l -> l.accept(tp));
+    // Produces waiting for replication learn they lost it.
+    highWatermarkListeners.forEach(l -> l.accept(tp));
   }
 
   private void updateIsr(Partition p, PartitionState st) {

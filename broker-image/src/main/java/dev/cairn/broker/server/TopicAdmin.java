@@ -227,11 +227,13 @@ public final class TopicAdmin {
     }
   }
 
+  /** Deletes a topic; waits until this broker has seen the deletion and removed its logs. */
   public void delete(String name, Duration wait) throws Exception {
-    if (metadata.image().topic(name) == null) {
+    MetadataImage.TopicImage t = metadata.image().topic(name);
+    if (t == null) {
       throw new UnknownTopicOrPartitionException("This server does not host this topic-partition.");
     }
     metadata.deleteTopic(name);
-    metadata.await(i -> i.topic(name) == null, wait);
+    metadata.await(i -> i.topic(name) == null && i.wasDeleted(name, t.id()), wait);
   }
 }
