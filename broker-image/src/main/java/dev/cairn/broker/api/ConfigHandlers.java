@@ -75,7 +75,7 @@ public final class ConfigHandlers {
     if (t == null) {
       throw new UnknownTopicOrPartitionException("The topic '" + topic + "' does not exist.");
     }
-    return topicEntries(broker.config(), t.configs(), synonyms);
+    return topicEntries(broker.config(), t.configs(), synonyms, false);
   }
 
   /**
@@ -84,18 +84,31 @@ public final class ConfigHandlers {
    * {@code log.retention.hours}): set in server.properties it is STATIC_BROKER_CONFIG, otherwise
    * DEFAULT_CONFIG — also when a later synonym supplies the value, as Kafka 4 reports it. Synonyms
    * list the topic override, the broker key if set, and the broker key's own default if it has one.
+   *
+   * <p>CreateTopics answers from Kafka's controller, which resolves the source over every synonym
+   * ({@code anySynonymSource}): there {@code log.retention.hours} set makes retention.ms
+   * STATIC_BROKER_CONFIG.
    */
   static List<DescribeConfigsResourceResult> topicEntries(
-      BrokerConfig cfg, Map<String, String> overrides, boolean synonyms) {
+      BrokerConfig cfg, Map<String, String> overrides, boolean synonyms, boolean anySynonymSource) {
     List<DescribeConfigsResourceResult> out = new ArrayList<>();
     for (TopicConfigs.Key key : TopicConfigs.keys()) {
       String override = overrides.get(key.name());
-      ConfigKey<?> brokerKey = BrokerConfig.schema().key(key.brokerSynonyms().get(0));
-      boolean brokerSet = cfg.raw().isSet(brokerKey);
+      // Kafka gives some keys no broker synonym: their default is Kafka's, and nothing else.
+      ConfigKey<?> brokerKey =
+          key.brokerSynonyms().isEmpty()
+              ? null
+              : BrokerConfig.schema().key(key.brokerSynonyms().get(0));
+      boolean brokerSet = brokerKey != null && cfg.raw().isSet(brokerKey);
+      boolean sourceSet =
+          anySynonymSource
+              ? key.brokerSynonyms().stream()
+                  .anyMatch(n -> cfg.raw().isSet(BrokerConfig.schema().key(n)))
+              : brokerSet;
       ConfigSource source =
           override != null
               ? ConfigSource.TOPIC_CONFIG
-              : brokerSet ? ConfigSource.STATIC_BROKER_CONFIG : ConfigSource.DEFAULT_CONFIG;
+              : sourceSet ? ConfigSource.STATIC_BROKER_CONFIG : ConfigSource.DEFAULT_CONFIG;
       DescribeConfigsResourceResult c =
           new DescribeConfigsResourceResult()
               .setName(key.name())
@@ -115,7 +128,7 @@ public final class ConfigHandlers {
                       render(cfg.raw().get(brokerKey)),
                       ConfigSource.STATIC_BROKER_CONFIG));
         }
-        if (brokerKey.defaultValue() != null) {
+        if (brokerKey != null && brokerKey.defaultValue() != null) {
           c.synonyms()
               .add(
                   synonym(

@@ -2,8 +2,11 @@ package dev.cairn.broker.api;
 
 import dev.cairn.broker.server.BrokerContext;
 import dev.cairn.broker.server.TopicAdmin;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
 import org.apache.kafka.common.message.CreateTopicsResponseData;
@@ -14,7 +17,9 @@ import org.apache.kafka.common.requests.ApiError;
 
 /**
  * CreateTopics: one {@link TopicAdmin#create} per topic; errors per topic with messages; a created
- * (or validated) topic's configuration as DescribeConfigs would report it.
+ * (or validated) topic's configuration as DescribeConfigs would report it. A name the request lists
+ * more than once is neither created nor validated: it gets one INVALID_REQUEST result ("Duplicate
+ * topic name."), after the others, as Kafka answers.
  */
 public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequestData> {
   private final BrokerContext broker;
@@ -27,7 +32,17 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
   public CompletableFuture<CreateTopicsResponseData> handle(
       RequestContext ctx, CreateTopicsRequestData request) {
     CreateTopicsResponseData response = new CreateTopicsResponseData();
+    Set<String> seen = new HashSet<>();
+    Set<String> duplicates = new LinkedHashSet<>();
     for (CreateTopicsRequestData.CreatableTopic t : request.topics()) {
+      if (!seen.add(t.name())) {
+        duplicates.add(t.name());
+      }
+    }
+    for (CreateTopicsRequestData.CreatableTopic t : request.topics()) {
+      if (duplicates.contains(t.name())) {
+        continue;
+      }
       CreatableTopicResult r = new CreatableTopicResult().setName(t.name());
       Map<Integer, java.util.List<Integer>> explicit = new LinkedHashMap<>();
       t.assignments().forEach(a -> explicit.put(a.partitionIndex(), a.brokerIds()));
@@ -49,7 +64,7 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
             .setNumPartitions(created.partitions())
             .setReplicationFactor(created.replicationFactor())
             .setConfigs(
-                ConfigHandlers.topicEntries(broker.config(), configs, false).stream()
+                ConfigHandlers.topicEntries(broker.config(), configs, false, true).stream()
                     .map(e ->
                         new CreatableTopicConfigs()
                             .setName(e.name())
@@ -67,6 +82,15 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
         r.setErrorMessage(null);
       }
       response.topics().add(r);
+    }
+    for (String name : duplicates) {
+      response
+          .topics()
+          .add(
+              new CreatableTopicResult()
+                  .setName(name)
+                  .setErrorCode(Errors.INVALID_REQUEST.code())
+                  .setErrorMessage("Duplicate topic name."));
     }
     return CompletableFuture.completedFuture(response);
   }

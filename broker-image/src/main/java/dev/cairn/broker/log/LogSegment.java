@@ -44,11 +44,13 @@ public final class LogSegment implements Closeable {
   private long rollingBasedTimestamp = RecordBatch.NO_TIMESTAMP;
   private int bytesSinceLastIndexEntry;
   private final long createdMs;
+  private final long rollJitterMs;
 
   private LogSegment(Path dir, long baseOffset, LogConfig config, boolean writable, long nowMs)
       throws IOException {
     this.baseOffset = baseOffset;
     this.createdMs = nowMs;
+    this.rollJitterMs = config.randomSegmentJitter();
     this.logFile = dir.resolve(fileName(baseOffset, ".log"));
     this.channel =
         FileChannel.open(
@@ -98,7 +100,13 @@ public final class LogSegment implements Closeable {
   /** A new empty segment (the active one). */
   public static LogSegment create(Path dir, long baseOffset, LogConfig config, long nowMs)
       throws IOException {
-    return new LogSegment(dir, baseOffset, config, true, nowMs);
+    LogSegment s = new LogSegment(dir, baseOffset, config, true, nowMs);
+    if (config.preallocate() && s.size == 0) {
+      // Sized to segment.bytes up front, as Kafka's preallocate; cut back to the data when the
+      // segment closes or stops being active, and by recovery after a crash (zeros are no batch).
+      s.channel.write(ByteBuffer.allocate(1), config.segmentBytes() - 1L);
+    }
+    return s;
   }
 
   /**
@@ -332,8 +340,9 @@ public final class LogSegment implements Closeable {
   /**
    * Whether an append of {@code incomingBytes} must go to a new segment: size; age, measured as
    * Kafka does — the incoming batches' max timestamp minus the segment's first batch timestamp, or
-   * wall-clock time since creation when batches carry no timestamps; full indexes; or relative
-   * offsets that would overflow.
+   * wall-clock time since creation when batches carry no timestamps — beyond {@link
+   * LogConfig#maxSegmentMs} less this segment's random jitter; full indexes; or relative offsets
+   * that would overflow.
    */
   public boolean shouldRoll(
       LogConfig config, int incomingBytes, long lastOffset, long incomingMaxTimestamp, long nowMs) {
@@ -342,7 +351,7 @@ public final class LogSegment implements Closeable {
             ? incomingMaxTimestamp - rollingBasedTimestamp
             : nowMs - createdMs;
     return (size > 0 && (long) size + incomingBytes > config.segmentBytes())
-        || (size > 0 && waited > config.segmentMs())
+        || (size > 0 && waited > config.maxSegmentMs() - rollJitterMs)
         || offsetIndex.isFull()
         || timeIndex.isFull()
         || lastOffset - baseOffset > Integer.MAX_VALUE;
@@ -350,6 +359,7 @@ public final class LogSegment implements Closeable {
 
   /** The segment stops being active: its indexes shrink to their entries. */
   public void onBecomeInactive() throws IOException {
+    trimPreallocated();
     flush();
     offsetIndex.trimToValidSize();
     timeIndex.trimToValidSize();
@@ -382,25 +392,34 @@ public final class LogSegment implements Closeable {
     return logFile;
   }
 
+  private void trimPreallocated() throws IOException {
+    if (channel.size() > size) {
+      channel.truncate(size);
+    }
+  }
+
+  /** The max timestamp of the segment's first batch (how old its oldest data is), or -1. */
+  public long firstBatchTimestamp() {
+    return rollingBasedTimestamp;
+  }
+
   @Override
   public void close() throws IOException {
+    trimPreallocated();
     offsetIndex.close();
     timeIndex.close();
     channel.close();
   }
 
   /**
-   * Removes the segment's three files. The log file's channel stays open for {@link #DELETE_DELAY}
-   * so fetch responses already holding a slice of it can still be sent (the file's bytes live until
-   * the last descriptor closes), as Kafka's {@code file.delete.delay.ms}.
+   * Removes the segment's three files. The log file's channel stays open for {@code delay} (the
+   * topic's {@code file.delete.delay.ms}) so fetch responses already holding a slice of it can
+   * still be sent: the file's bytes live until the last descriptor closes.
    */
-  public void delete() throws IOException {
+  public void delete(java.time.Duration delay) throws IOException {
     offsetIndex.delete();
     timeIndex.delete();
     Files.deleteIfExists(logFile);
-    DeferredCloser.closeLater(channel, DELETE_DELAY);
+    DeferredCloser.closeLater(channel, delay);
   }
-
-  /** How long a deleted segment's bytes stay readable by responses in flight. */
-  static final java.time.Duration DELETE_DELAY = java.time.Duration.ofSeconds(60);
 }

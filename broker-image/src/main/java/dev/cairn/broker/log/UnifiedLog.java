@@ -406,7 +406,7 @@ public final class UnifiedLog implements Closeable {
 
   private void deleteSegment(LogSegment s, String reason) throws IOException {
     segments.remove(s.baseOffset());
-    s.delete();
+    s.delete(deleteDelay());
     log.info("{}: deleted segment {} ({})", tp, s.baseOffset(), reason);
   }
 
@@ -451,19 +451,34 @@ public final class UnifiedLog implements Closeable {
   }
 
   /**
-   * Compacts the inactive segments ({@link LogCleaner}) if anything was added since the last pass;
-   * returns the bytes removed. Each cleaned segment replaces its original under the log's lock:
-   * {@code .cleaned} → {@code .swap} (complete) → {@code .log}, so a crash at any step leaves
-   * either the old or the new segment, never neither (see {@link #load}).
+   * Compacts the inactive segments ({@link LogCleaner}) as Kafka's cleaner chooses: only segments
+   * whose newest record is at least {@code min.compaction.lag.ms} old, and only when the bytes not
+   * compacted yet exceed {@code min.cleanable.dirty.ratio} of them, or the oldest such record is
+   * older than {@code max.compaction.lag.ms}. Returns the bytes removed. Each cleaned segment
+   * replaces its original under the log's lock: {@code .cleaned} → {@code .swap} (complete) →
+   * {@code .log}, so a crash at any step leaves either the old or the new segment, never neither
+   * (see {@link #load}).
    */
   public long compact(long nowMs) throws IOException {
     LogConfig cfg = config;
-    long activeBase = active().baseOffset();
-    if (!cfg.compact() || activeBase <= cleanedUpTo) {
+    if (!cfg.compact()) {
       return 0;
     }
-    List<LogSegment> inactive = new ArrayList<>(segments.headMap(activeBase).values());
-    if (inactive.isEmpty()) {
+    List<LogSegment> inactive = new ArrayList<>();
+    for (LogSegment s : segments.headMap(active().baseOffset()).values()) {
+      if (nowMs - s.maxTimestamp() < cfg.minCompactionLagMs()) {
+        break;
+      }
+      inactive.add(s);
+    }
+    List<LogSegment> dirty = inactive.stream().filter(s -> s.baseOffset() >= cleanedUpTo).toList();
+    if (dirty.isEmpty()) {
+      return 0;
+    }
+    long dirtyBytes = dirty.stream().mapToLong(LogSegment::size).sum();
+    long totalBytes = inactive.stream().mapToLong(LogSegment::size).sum();
+    boolean overdue = nowMs - dirty.get(0).firstBatchTimestamp() > cfg.maxCompactionLagMs();
+    if (!overdue && dirtyBytes <= cfg.minCleanableDirtyRatio() * totalBytes) {
       return 0;
     }
     Map<java.nio.ByteBuffer, Long> latest = LogCleaner.buildOffsetMap(inactive);
@@ -480,7 +495,7 @@ public final class UnifiedLog implements Closeable {
         Path swap = dir.resolve(LogSegment.fileName(s.baseOffset(), ".log.swap"));
         Files.move(cleaned, swap, StandardCopyOption.ATOMIC_MOVE);
         removed += s.size() - size;
-        s.delete();
+        s.delete(deleteDelay());
         Files.move(swap, s.file(), StandardCopyOption.ATOMIC_MOVE);
         segments.put(
             s.baseOffset(), LogSegment.open(dir, s.baseOffset(), cfg, false, clock.getAsLong()));
@@ -488,9 +503,13 @@ public final class UnifiedLog implements Closeable {
         lock.unlock();
       }
     }
-    cleanedUpTo = activeBase;
+    cleanedUpTo = inactive.get(inactive.size() - 1).nextOffset();
     log.info("{}: compacted {} segments, {} bytes removed", tp, inactive.size(), removed);
     return removed;
+  }
+
+  private java.time.Duration deleteDelay() {
+    return java.time.Duration.ofMillis(config.fileDeleteDelayMs());
   }
 
   public TopicPartition topicPartition() {
@@ -547,7 +566,7 @@ public final class UnifiedLog implements Closeable {
     lock.lock();
     try {
       for (LogSegment s : segments.values()) {
-        s.delete();
+        s.delete(deleteDelay());
       }
       segments.clear();
       try (Stream<Path> files = Files.list(dir)) {
