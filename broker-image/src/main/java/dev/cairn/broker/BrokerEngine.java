@@ -20,6 +20,7 @@ import dev.cairn.broker.api.ProduceHandler;
 import dev.cairn.broker.config.BrokerConfig;
 import dev.cairn.broker.config.Listener;
 import dev.cairn.broker.group.GroupCoordinator;
+import dev.cairn.broker.log.FileSync;
 import dev.cairn.broker.log.LogConfig;
 import dev.cairn.broker.log.LogManager;
 import dev.cairn.broker.log.UnifiedLog;
@@ -41,6 +42,7 @@ import dev.cairn.common.engine.Engine;
 import dev.cairn.common.net.NettyServer;
 import dev.cairn.coord.CoordinatorConfig;
 import dev.cairn.coord.CoordinatorEngine;
+import dev.cairn.coord.FatalHandler;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.ChannelInitializer;
@@ -80,6 +82,8 @@ public final class BrokerEngine implements Engine {
   static final String EMBEDDED_COORDINATOR_DIR = "__cairn_coordinator";
 
   private final BrokerConfig config;
+  private final FileSync sync;
+  private final FatalHandler fatal;
   private final PrometheusMeterRegistry registry = Metrics.prometheus("broker");
   private volatile boolean ready;
   private volatile boolean stopped;
@@ -93,7 +97,17 @@ public final class BrokerEngine implements Engine {
   private CoordinatorEngine coordinator;
 
   public BrokerEngine(BrokerConfig config) {
+    this(config, FileSync.FORCE, FatalHandler.HALT);
+  }
+
+  /**
+   * A broker whose segments are made durable by {@code sync} and whose fatal failures (every log
+   * dir offline) go to {@code fatal} instead of halting the JVM.
+   */
+  public BrokerEngine(BrokerConfig config, FileSync sync, FatalHandler fatal) {
     this.config = config;
+    this.sync = sync;
+    this.fatal = fatal;
   }
 
   @Override
@@ -126,7 +140,13 @@ public final class BrokerEngine implements Engine {
               MetadataImage.TopicImage t = metadata.latest().topic(topic);
               return LogConfig.of(config, t == null ? Map.of() : t.configs());
             },
-            System::currentTimeMillis);
+            System::currentTimeMillis,
+            sync);
+    logs.onDirOffline((dir, partitions) -> {
+      if (logs.onlineDirs().isEmpty()) {
+        everyLogDirOffline();
+      }
+    });
     logs.loadAll();
     logs.startBackgroundTasks(
         scheduler,
@@ -249,6 +269,24 @@ public final class BrokerEngine implements Engine {
   }
 
   /**
+   * As Kafka: with no log dir left the broker cannot serve or recover anything, so it stops being
+   * ready, says so in one line and hands over to the fatal handler (production halts: the restart
+   * recovers the dirs or fails naming them). Should the handler return (tests), the broker stops,
+   * leaving the cluster.
+   */
+  private void everyLogDirOffline() {
+    ready = false;
+    String reason = "every log dir (" + config.logDirs() + ") is offline";
+    log.error(
+        "broker {} stops, exit status {}: {}", config.brokerId(), FatalHandler.EXIT_STATUS, reason);
+    fatal.fatal(reason);
+    // Not on the failing request thread: stopping waits for in-flight requests.
+    Thread t = new Thread(() -> stop(Duration.ZERO), "broker-fatal-stop");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /**
    * Single-node mode: a cairn coordinator in this process on a free loopback port, its data in
    * {@value #EMBEDDED_COORDINATOR_DIR} under the first log dir (not a partition directory name, so
    * the log manager ignores it).
@@ -307,6 +345,10 @@ public final class BrokerEngine implements Engine {
             replicas,
             r -> r.image().underReplicatedLedBy(r.brokerId()))
         .description("Partitions this broker leads whose ISR is smaller than their replicas")
+        .register(registry);
+    Gauge.builder(
+            "cairn_broker_offline_log_dirs", logs, l -> l.dirs().size() - l.onlineDirs().size())
+        .description("Log dirs taken offline by a disk error")
         .register(registry);
     Gauge.builder("cairn_broker_connections", server, NettyServer::connectionCount)
         .register(registry);

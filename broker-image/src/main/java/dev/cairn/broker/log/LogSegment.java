@@ -45,10 +45,13 @@ public final class LogSegment implements Closeable {
   private int bytesSinceLastIndexEntry;
   private final long createdMs;
   private final long rollJitterMs;
+  private final FileSync sync;
 
-  private LogSegment(Path dir, long baseOffset, LogConfig config, boolean writable, long nowMs)
+  private LogSegment(
+      Path dir, long baseOffset, LogConfig config, boolean writable, long nowMs, FileSync sync)
       throws IOException {
     this.baseOffset = baseOffset;
+    this.sync = sync;
     this.createdMs = nowMs;
     this.rollJitterMs = config.randomSegmentJitter();
     this.logFile = dir.resolve(fileName(baseOffset, ".log"));
@@ -98,9 +101,9 @@ public final class LogSegment implements Closeable {
   }
 
   /** A new empty segment (the active one). */
-  public static LogSegment create(Path dir, long baseOffset, LogConfig config, long nowMs)
-      throws IOException {
-    LogSegment s = new LogSegment(dir, baseOffset, config, true, nowMs);
+  public static LogSegment create(
+      Path dir, long baseOffset, LogConfig config, long nowMs, FileSync sync) throws IOException {
+    LogSegment s = new LogSegment(dir, baseOffset, config, true, nowMs, sync);
     if (config.preallocate() && s.size == 0) {
       // Sized to segment.bytes up front, as Kafka's preallocate; cut back to the data when the
       // segment closes or stops being active, and by recovery after a crash (zeros are no batch).
@@ -115,8 +118,9 @@ public final class LogSegment implements Closeable {
    * scanning from the last index entry.
    */
   public static LogSegment open(
-      Path dir, long baseOffset, LogConfig config, boolean active, long nowMs) throws IOException {
-    LogSegment s = new LogSegment(dir, baseOffset, config, active, nowMs);
+      Path dir, long baseOffset, LogConfig config, boolean active, long nowMs, FileSync sync)
+      throws IOException {
+    LogSegment s = new LogSegment(dir, baseOffset, config, active, nowMs, sync);
     boolean indexesUsable;
     try {
       s.offsetIndex.sanityCheck();
@@ -366,7 +370,7 @@ public final class LogSegment implements Closeable {
   }
 
   public void flush() throws IOException {
-    channel.force(false);
+    sync.force(logFile, channel);
     offsetIndex.flush();
     timeIndex.flush();
   }

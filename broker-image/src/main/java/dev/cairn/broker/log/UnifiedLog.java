@@ -53,6 +53,7 @@ public final class UnifiedLog implements Closeable {
   private final TopicPartition tp;
   private final Path dir;
   private final LongSupplier clock;
+  private final FileSync sync;
   private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
   private final ReentrantLock lock = new ReentrantLock();
   private final ProducerStateManager producers = new ProducerStateManager();
@@ -65,8 +66,10 @@ public final class UnifiedLog implements Closeable {
   private volatile long lastFlushMs;
   private volatile Uuid topicId;
 
-  private UnifiedLog(TopicPartition tp, Path dir, LogConfig config, LongSupplier clock) {
+  private UnifiedLog(
+      TopicPartition tp, Path dir, LogConfig config, LongSupplier clock, FileSync sync) {
     this.tp = tp;
+    this.sync = sync;
     this.dir = dir;
     this.config = config;
     this.clock = clock;
@@ -97,10 +100,15 @@ public final class UnifiedLog implements Closeable {
    * recovered: CRC-checked batch by batch, torn tail truncated, indexes rebuilt.
    */
   public static UnifiedLog load(
-      TopicPartition tp, Path dir, LogConfig config, boolean cleanShutdown, LongSupplier clock)
+      TopicPartition tp,
+      Path dir,
+      LogConfig config,
+      boolean cleanShutdown,
+      LongSupplier clock,
+      FileSync sync)
       throws IOException {
     Files.createDirectories(dir);
-    UnifiedLog l = new UnifiedLog(tp, dir, config, clock);
+    UnifiedLog l = new UnifiedLog(tp, dir, config, clock, sync);
     List<Long> bases = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {
       for (Path f : files.toList()) {
@@ -122,7 +130,7 @@ public final class UnifiedLog implements Closeable {
     bases = new ArrayList<>(new java.util.TreeSet<>(bases));
     for (int i = 0; i < bases.size(); i++) {
       boolean active = i == bases.size() - 1;
-      LogSegment s = LogSegment.open(dir, bases.get(i), config, active, clock.getAsLong());
+      LogSegment s = LogSegment.open(dir, bases.get(i), config, active, clock.getAsLong(), sync);
       if (active && !cleanShutdown) {
         s.recover(Integer.MAX_VALUE);
       }
@@ -134,7 +142,8 @@ public final class UnifiedLog implements Closeable {
             ? Long.parseLong(Files.readString(startFile, StandardCharsets.UTF_8).trim())
             : 0;
     if (l.segments.isEmpty()) {
-      l.segments.put(checkpointed, LogSegment.create(dir, checkpointed, config, clock.getAsLong()));
+      l.segments.put(
+          checkpointed, LogSegment.create(dir, checkpointed, config, clock.getAsLong(), sync));
     }
     l.logStartOffset = Math.max(checkpointed, l.segments.firstKey());
     l.topicId = readTopicId(dir.resolve(PARTITION_METADATA_FILE));
@@ -257,7 +266,7 @@ public final class UnifiedLog implements Closeable {
   private LogSegment roll(long baseOffset) throws IOException {
     LogSegment old = active();
     old.onBecomeInactive();
-    LogSegment s = LogSegment.create(dir, baseOffset, config, clock.getAsLong());
+    LogSegment s = LogSegment.create(dir, baseOffset, config, clock.getAsLong(), sync);
     segments.put(baseOffset, s);
     log.info("{}: rolled new segment at offset {}", tp, baseOffset);
     return s;
@@ -498,7 +507,8 @@ public final class UnifiedLog implements Closeable {
         s.delete(deleteDelay());
         Files.move(swap, s.file(), StandardCopyOption.ATOMIC_MOVE);
         segments.put(
-            s.baseOffset(), LogSegment.open(dir, s.baseOffset(), cfg, false, clock.getAsLong()));
+            s.baseOffset(),
+            LogSegment.open(dir, s.baseOffset(), cfg, false, clock.getAsLong(), sync));
       } finally {
         lock.unlock();
       }

@@ -15,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.record.MemoryRecords;
@@ -44,11 +45,25 @@ public final class ReplicaManager implements Consumer<MetadataImage> {
   private final java.util.List<Consumer<TopicPartition>> resignListeners =
       new CopyOnWriteArrayList<>();
   private final Set<TopicPartition> reportedUnknown = new HashSet<>();
+  private final Set<TopicPartition> offline = ConcurrentHashMap.newKeySet();
   private volatile MetadataImage image = MetadataImage.EMPTY;
 
   public ReplicaManager(int brokerId, LogManager logs) {
     this.brokerId = brokerId;
     this.logs = logs;
+    logs.onDirOffline((dir, partitions) -> goOffline(partitions));
+  }
+
+  /**
+   * The partitions' logs are on a failed log dir: they stop being led here (KAFKA_STORAGE_ERROR).
+   */
+  private void goOffline(Set<TopicPartition> partitions) {
+    offline.addAll(partitions);
+    for (TopicPartition tp : partitions) {
+      if (leaders.containsKey(tp)) {
+        resign(tp);
+      }
+    }
   }
 
   public void onAppend(Consumer<TopicPartition> listener) {
@@ -81,6 +96,9 @@ public final class ReplicaManager implements Consumer<MetadataImage> {
         TopicPartition tp = new TopicPartition(t.name(), p.partition());
         PartitionState st = p.state();
         Partition current = leaders.get(tp);
+        if (offline.contains(tp)) {
+          continue;
+        }
         if (st != null && st.leader() == brokerId) {
           if (current == null || current.leaderEpoch() != st.leaderEpoch()) {
             becomeLeader(tp, t.id(), st, p.replicas().size());
@@ -187,13 +205,17 @@ public final class ReplicaManager implements Consumer<MetadataImage> {
   }
 
   /**
-   * The partition if this broker leads it; UNKNOWN_TOPIC_OR_PARTITION if it does not exist,
-   * NOT_LEADER_OR_FOLLOWER if another broker leads it.
+   * The partition if this broker leads it; KAFKA_STORAGE_ERROR if its log dir failed,
+   * UNKNOWN_TOPIC_OR_PARTITION if it does not exist, NOT_LEADER_OR_FOLLOWER if another broker leads
+   * it.
    */
   public Partition leaderPartition(TopicPartition tp) {
     Partition p = leaders.get(tp);
     if (p != null) {
       return p;
+    }
+    if (offline.contains(tp)) {
+      throw new KafkaStorageException("The log of " + tp + " is on an offline log dir");
     }
     if (image.partition(tp) == null) {
       throw new UnknownTopicOrPartitionException("This server does not host " + tp);
@@ -201,9 +223,14 @@ public final class ReplicaManager implements Consumer<MetadataImage> {
     throw new NotLeaderOrFollowerException("This broker is not the leader of " + tp);
   }
 
-  public LogAppendInfo appendToLeader(TopicPartition tp, MemoryRecords records, short acks)
-      throws IOException {
-    LogAppendInfo info = leaderPartition(tp).appendAsLeader(records, acks);
+  public LogAppendInfo appendToLeader(TopicPartition tp, MemoryRecords records, short acks) {
+    Partition p = leaderPartition(tp);
+    LogAppendInfo info;
+    try {
+      info = p.appendAsLeader(records, acks);
+    } catch (IOException e) {
+      throw logs.failed(p.log(), e);
+    }
     appendListeners.forEach(l -> l.accept(tp));
     highWatermarkListeners.forEach(l -> l.accept(tp));
     return info;

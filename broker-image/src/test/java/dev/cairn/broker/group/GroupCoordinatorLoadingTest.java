@@ -3,6 +3,7 @@ package dev.cairn.broker.group;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.broker.config.BrokerConfig;
+import dev.cairn.broker.log.FileSync;
 import dev.cairn.broker.log.LogConfig;
 import dev.cairn.broker.log.LogManager;
 import dev.cairn.broker.metadata.MetadataImage;
@@ -57,7 +58,10 @@ class GroupCoordinatorLoadingTest {
     BrokerConfig config = BrokerConfig.of(Map.of("offsets.topic.num.partitions", "1"));
     LogManager logs =
         new LogManager(
-            List.of(dir), t -> LogConfig.of(config, Map.of()), System::currentTimeMillis);
+            List.of(dir),
+            t -> LogConfig.of(config, Map.of()),
+            System::currentTimeMillis,
+            FileSync.FORCE);
     ReplicaManager replicas = new ReplicaManager(0, logs);
     GroupCoordinator groups =
         new GroupCoordinator(config, replicas, null, System::currentTimeMillis);

@@ -21,7 +21,7 @@ class LogSegmentTest {
   @Test
   void aBatchCutShortUnderneathEndsTheSearchInsteadOfSpinning() throws Exception {
     LogConfig config = LogConfig.of(BrokerConfig.of(Map.of()), Map.of());
-    LogSegment segment = LogSegment.create(dir, 0, config, 0);
+    LogSegment segment = LogSegment.create(dir, 0, config, 0, FileSync.FORCE);
     segment.append(
         MemoryRecords.withRecords(
                 Compression.NONE,

@@ -43,7 +43,8 @@ class UnifiedLogTest {
   }
 
   UnifiedLog open(Map<String, String> overrides, boolean clean) throws IOException {
-    return UnifiedLog.load(tp, dir.resolve("t-0"), config(overrides), clean, clock::get);
+    return UnifiedLog.load(
+        tp, dir.resolve("t-0"), config(overrides), clean, clock::get, FileSync.FORCE);
   }
 
   static MemoryRecords batch(long timestamp, String... values) {
@@ -188,7 +189,8 @@ class UnifiedLogTest {
             dir.resolve("u-0"),
             config(Map.of("segment.bytes", "300", "retention.ms", "60000")),
             true,
-            clock::get);
+            clock::get,
+            FileSync.FORCE);
     appendMany(timed, 10);
     clock.addAndGet(61_000);
     timed.deleteOldSegments(clock.get());
