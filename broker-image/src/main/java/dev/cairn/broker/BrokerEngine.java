@@ -257,7 +257,7 @@ public final class BrokerEngine implements Engine {
                 config.get(BrokerConfig.ADMIN_HOST), config.get(BrokerConfig.ADMIN_PORT)),
             registry,
             this::ready);
-    metadata.await(i -> i.brokers().containsKey(config.brokerId()), connectTimeout);
+    metadata.when(i -> i.brokers().containsKey(config.brokerId()), connectTimeout).get();
     ready = true;
     log.info(
         "broker {} ready on {} (advertised {}:{}), cluster {}",
@@ -372,6 +372,10 @@ public final class BrokerEngine implements Engine {
 
   public LogManager logManager() {
     return logs;
+  }
+
+  public ClusterMetadata clusterMetadata() {
+    return metadata;
   }
 
   @Override

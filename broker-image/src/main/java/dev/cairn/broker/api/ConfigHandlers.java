@@ -187,6 +187,7 @@ public final class ConfigHandlers {
   public ApiHandler<IncrementalAlterConfigsRequestData> incrementalAlter() {
     return (ctx, r) -> {
       IncrementalAlterConfigsResponseData response = new IncrementalAlterConfigsResponseData();
+      List<CompletableFuture<?>> pending = new ArrayList<>();
       for (IncrementalAlterConfigsRequestData.AlterConfigsResource res : r.resources()) {
         var out =
             new IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse()
@@ -198,17 +199,15 @@ public final class ConfigHandlers {
           for (IncrementalAlterConfigsRequestData.AlterableConfig c : res.configs()) {
             apply(next, c);
           }
-          broker
-              .topics()
-              .setConfigs(
-                  res.resourceName(), next, r.validateOnly(), BrokerContext.MAX_METADATA_WAIT);
+          pending.add(applied(res.resourceName(), next, r.validateOnly()));
         } catch (Exception e) {
           ApiError error = ApiError.fromThrowable(e);
           out.setErrorCode(error.error().code()).setErrorMessage(error.message());
         }
         response.responses().add(out);
       }
-      return CompletableFuture.completedFuture(response);
+      return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+          .thenApply(v -> response);
     };
   }
 
@@ -242,6 +241,19 @@ public final class ConfigHandlers {
     }
   }
 
+  /**
+   * Stores a topic's new overrides; completes when this broker applies them (so a Describe that
+   * follows sees them), or after {@link BrokerContext#CONFIG_APPLY_WAIT} — stored is stored, and
+   * the answer is success either way.
+   */
+  private CompletableFuture<?> applied(String topic, Map<String, String> next, boolean validateOnly)
+      throws Exception {
+    return broker
+        .topics()
+        .setConfigs(topic, next, validateOnly, BrokerContext.CONFIG_APPLY_WAIT)
+        .exceptionally(notYetApplied -> null);
+  }
+
   private Map<String, String> current(String topic) {
     MetadataImage.TopicImage t = broker.metadata().image().topic(topic);
     if (t == null) {
@@ -263,6 +275,7 @@ public final class ConfigHandlers {
   public ApiHandler<AlterConfigsRequestData> alter() {
     return (ctx, r) -> {
       AlterConfigsResponseData response = new AlterConfigsResponseData();
+      List<CompletableFuture<?>> pending = new ArrayList<>();
       for (AlterConfigsRequestData.AlterConfigsResource res : r.resources()) {
         var out =
             new AlterConfigsResponseData.AlterConfigsResourceResponse()
@@ -272,17 +285,15 @@ public final class ConfigHandlers {
           requireTopic(res.resourceType());
           Map<String, String> next = new LinkedHashMap<>();
           res.configs().forEach(c -> next.put(c.name(), c.value()));
-          broker
-              .topics()
-              .setConfigs(
-                  res.resourceName(), next, r.validateOnly(), BrokerContext.MAX_METADATA_WAIT);
+          pending.add(applied(res.resourceName(), next, r.validateOnly()));
         } catch (Exception e) {
           ApiError error = ApiError.fromThrowable(e);
           out.setErrorCode(error.error().code()).setErrorMessage(error.message());
         }
         response.responses().add(out);
       }
-      return CompletableFuture.completedFuture(response);
+      return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+          .thenApply(v -> response);
     };
   }
 }

@@ -93,7 +93,8 @@ public final class GroupCoordinator {
 
   /**
    * FindCoordinator: creates {@code __consumer_offsets} on first use, then names the leader of the
-   * group's partition. Returns null (COORDINATOR_NOT_AVAILABLE) when there is none yet.
+   * group's partition. Returns null (COORDINATOR_NOT_AVAILABLE, which clients retry) when there is
+   * none yet — also right after creating the topic: nothing waits for it to show.
    */
   public BrokerInfo findCoordinator(String groupId) throws Exception {
     MetadataImage image = replicas.image();
@@ -110,7 +111,7 @@ public final class GroupCoordinator {
                 "segment.bytes",
                 "" + config.get(BrokerConfig.OFFSETS_TOPIC_SEGMENT_BYTES)),
             false,
-            Duration.ofSeconds(10));
+            Duration.ZERO);
       } catch (TopicExistsException e) {
         // created concurrently
       }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,6 +28,7 @@ import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.zookeeper.CreateMode;
@@ -58,6 +60,7 @@ public final class ClusterMetadata implements Closeable {
   private final List<CuratorCache> caches = new ArrayList<>();
   private final List<Consumer<MetadataImage>> listeners = new CopyOnWriteArrayList<>();
   private final Object imageLock = new Object();
+  private final List<ImageWaiter> waiters = new ArrayList<>();
   private volatile MetadataImage image = MetadataImage.EMPTY;
   private volatile MetadataImage lastBuilt = MetadataImage.EMPTY;
 
@@ -139,21 +142,38 @@ public final class ClusterMetadata implements Closeable {
     events.execute(() -> listener.accept(image));
   }
 
-  /** Waits until an image satisfies {@code condition}; returns whether it did in time. */
-  public boolean await(Predicate<MetadataImage> condition, Duration timeout)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
+  /**
+   * Completes with the first published image that satisfies {@code condition} (the current one if
+   * it does), or fails with a {@link TimeoutException} after {@code timeout}. Nothing waits: the
+   * future completes on the metadata event thread, so what depends on it must be quick.
+   */
+  public CompletableFuture<MetadataImage> when(
+      Predicate<MetadataImage> condition, Duration timeout) {
+    ImageWaiter w = new ImageWaiter(condition, new CompletableFuture<>());
     synchronized (imageLock) {
-      while (!condition.test(image)) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        imageLock.wait(Math.max(1, left / 1_000_000));
+      if (condition.test(image)) {
+        return CompletableFuture.completedFuture(image);
       }
-      return true;
+      waiters.add(w);
     }
+    w.done()
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete((i, e) -> {
+          synchronized (imageLock) {
+            waiters.remove(w);
+          }
+        });
+    return w.done()
+        .exceptionallyCompose(e ->
+            CompletableFuture.failedFuture(
+                e instanceof java.util.concurrent.TimeoutException
+                    ? new TimeoutException(
+                        "Metadata not updated within " + timeout.toMillis() + " ms")
+                    : e));
   }
+
+  private record ImageWaiter(
+      Predicate<MetadataImage> condition, CompletableFuture<MetadataImage> done) {}
 
   private void rebuild() {
     Map<String, ChildData> nodes = new HashMap<>();
@@ -220,10 +240,12 @@ public final class ClusterMetadata implements Closeable {
         log.error("metadata listener failed", e);
       }
     }
+    List<ImageWaiter> satisfied = new ArrayList<>();
     synchronized (imageLock) {
       image = next;
-      imageLock.notifyAll();
+      waiters.removeIf(w -> w.condition().test(next) && satisfied.add(w));
     }
+    satisfied.forEach(w -> w.done().complete(next));
   }
 
   /**

@@ -23,15 +23,18 @@ public record BrokerContext(
     FetchSessionCache fetchSessions,
     ProducerIdManager producerIds) {
 
-  /** Longest a handler waits for metadata to propagate, whatever the client's timeout says. */
-  public static final Duration MAX_METADATA_WAIT = Duration.ofSeconds(10);
+  /**
+   * How long AlterConfigs answers wait for this broker to apply a change (they carry no timeout);
+   * the change is stored either way.
+   */
+  public static final Duration CONFIG_APPLY_WAIT = Duration.ofSeconds(10);
 
   public int brokerId() {
     return config.brokerId();
   }
 
-  /** A client's timeout clamped to [0, {@link #MAX_METADATA_WAIT}]. */
-  public static Duration clampWait(int timeoutMs) {
-    return Duration.ofMillis(Math.max(0, Math.min(timeoutMs, MAX_METADATA_WAIT.toMillis())));
+  /** A request's timeout; a negative one does not wait. */
+  public static Duration requestWait(int timeoutMs) {
+    return Duration.ofMillis(Math.max(0, timeoutMs));
   }
 }
