@@ -19,6 +19,7 @@ import dev.cairn.broker.api.OffsetHandlers;
 import dev.cairn.broker.api.ProduceHandler;
 import dev.cairn.broker.config.BrokerConfig;
 import dev.cairn.broker.config.Listener;
+import dev.cairn.broker.config.LiveBrokerConfig;
 import dev.cairn.broker.group.GroupCoordinator;
 import dev.cairn.broker.log.FileSync;
 import dev.cairn.broker.log.LogConfig;
@@ -133,12 +134,15 @@ public final class BrokerEngine implements Engine {
             connect,
             config.get(BrokerConfig.ZOOKEEPER_SESSION_TIMEOUT_MS),
             config.get(BrokerConfig.ZOOKEEPER_CONNECTION_TIMEOUT_MS));
+    LiveBrokerConfig live = new LiveBrokerConfig(config);
+    // First listener: logs reconfigure from the image's dynamic broker configs.
+    metadata.addListener(image -> live.update(image.brokerConfigs()));
     logs =
         new LogManager(
             config.logDirs(),
             topic -> {
               MetadataImage.TopicImage t = metadata.latest().topic(topic);
-              return LogConfig.of(config, t == null ? Map.of() : t.configs());
+              return LogConfig.of(live.layers().effective(), t == null ? Map.of() : t.configs());
             },
             System::currentTimeMillis,
             sync);
@@ -170,6 +174,7 @@ public final class BrokerEngine implements Engine {
     BrokerContext ctx =
         new BrokerContext(
             config,
+            live,
             clusterId,
             metadata,
             controller,

@@ -102,7 +102,7 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
         .setReplicationFactor(created.replicationFactor())
         .setErrorMessage(null)
         .setConfigs(
-            ConfigHandlers.topicEntries(broker.config(), configs, false, true).stream()
+            ConfigHandlers.topicEntries(broker.liveConfig().layers(), configs, false, true).stream()
                 .map(e ->
                     new CreatableTopicConfigs()
                         .setName(e.name())

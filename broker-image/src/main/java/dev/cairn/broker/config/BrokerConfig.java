@@ -350,6 +350,14 @@ public final class BrokerConfig {
     return ms != null ? ms : config.get(LOG_FLUSH_SCHEDULER_INTERVAL_MS);
   }
 
+  /**
+   * This configuration with {@code name} set to {@code raw} (a dynamic change), validated as at
+   * start-up; throws {@link ConfigException}.
+   */
+  public BrokerConfig with(String name, String raw) {
+    return new BrokerConfig(config.with(name, raw));
+  }
+
   /** The raw text of every key that was set, for DescribeConfigs of the broker resource. */
   public Config raw() {
     return config;

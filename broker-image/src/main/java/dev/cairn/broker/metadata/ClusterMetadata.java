@@ -87,7 +87,12 @@ public final class ClusterMetadata implements Closeable {
       throw new IllegalStateException("could not reach the coordinator within " + timeout);
     }
     for (String p :
-        List.of(ZkPaths.BROKER_IDS, ZkPaths.TOPICS, ZkPaths.TOPIC_CONFIGS, ZkPaths.DELETE_TOPICS)) {
+        List.of(
+            ZkPaths.BROKER_IDS,
+            ZkPaths.TOPICS,
+            ZkPaths.TOPIC_CONFIGS,
+            ZkPaths.BROKER_CONFIGS,
+            ZkPaths.DELETE_TOPICS)) {
       try {
         client.create().creatingParentsIfNeeded().forPath(p);
       } catch (KeeperException.NodeExistsException e) {
@@ -185,6 +190,7 @@ public final class ClusterMetadata implements Closeable {
     Map<String, Map<Integer, PartitionState>> states = new HashMap<>();
     Map<String, Map<String, String>> configs = new HashMap<>();
     Map<String, Set<Uuid>> deleted = new HashMap<>();
+    Map<String, Map<String, String>> brokerConfigs = new HashMap<>();
     int controller = -1;
     for (ChildData d : nodes.values()) {
       String path = d.getPath();
@@ -206,6 +212,8 @@ public final class ClusterMetadata implements Closeable {
               .put(Integer.parseInt(parts[4]), PartitionState.decode(d.getData()));
         } else if (parts.length == 3 && path.startsWith(ZkPaths.TOPIC_CONFIGS + "/")) {
           configs.put(parts[2], ZnodeText.decode(d.getData()));
+        } else if (parts.length == 3 && path.startsWith(ZkPaths.BROKER_CONFIGS + "/")) {
+          brokerConfigs.put(parts[2], Map.copyOf(ZnodeText.decode(d.getData())));
         } else if (parts.length == 3 && path.startsWith(ZkPaths.DELETE_TOPICS + "/")) {
           deleted.put(parts[2], deletedIds(d.getData()));
         }
@@ -226,7 +234,12 @@ public final class ClusterMetadata implements Closeable {
               name, a.topicId(), partitions, Map.copyOf(configs.getOrDefault(name, Map.of()))));
     });
     MetadataImage next =
-        new MetadataImage(Map.copyOf(brokers), controller, Map.copyOf(topics), Map.copyOf(deleted));
+        new MetadataImage(
+            Map.copyOf(brokers),
+            controller,
+            Map.copyOf(topics),
+            Map.copyOf(deleted),
+            Map.copyOf(brokerConfigs));
     if (next.equals(lastBuilt)) {
       return;
     }
@@ -402,13 +415,23 @@ public final class ClusterMetadata implements Closeable {
 
   /** Replaces a topic's config overrides. */
   public void setTopicConfig(String name, Map<String, String> configs) throws Exception {
+    writeConfig(ZkPaths.topicConfig(name), configs);
+    log.info("topic {} config set to {}", name, configs);
+  }
+
+  /** Replaces the dynamic configs of a broker id or of {@link ZkPaths#DEFAULT_BROKER}. */
+  public void setBrokerConfig(String entity, Map<String, String> configs) throws Exception {
+    writeConfig(ZkPaths.brokerConfig(entity), configs);
+    log.info("dynamic broker config of {} set to {}", entity, configs);
+  }
+
+  private void writeConfig(String path, Map<String, String> configs) throws Exception {
     byte[] data = ZnodeText.encode(configs);
     try {
-      client.setData().forPath(ZkPaths.topicConfig(name), data);
+      client.setData().forPath(path, data);
     } catch (KeeperException.NoNodeException e) {
-      client.create().creatingParentsIfNeeded().forPath(ZkPaths.topicConfig(name), data);
+      client.create().creatingParentsIfNeeded().forPath(path, data);
     }
-    log.info("topic {} config set to {}", name, configs);
   }
 
   /** Writes a partition state (controller only). */

@@ -9,16 +9,19 @@ import org.apache.kafka.common.Uuid;
 
 /**
  * An immutable snapshot of cluster metadata as this broker last saw it in the coordinator: live
- * brokers, the controller, every topic with its partitions' replicas and state, and the ids of
- * deleted topics by name (what tells a broker that a local log may go). Metadata responses and
+ * brokers, the controller, every topic with its partitions' replicas and state, the ids of deleted
+ * topics by name (what tells a broker that a local log may go), and the dynamic broker configs by
+ * entity (a broker id, or {@code <default>} for the cluster-wide defaults). Metadata responses and
  * leadership decisions read one snapshot, so they are self-consistent.
  */
 public record MetadataImage(
     Map<Integer, BrokerInfo> brokers,
     int controllerId,
     Map<String, TopicImage> topics,
-    Map<String, Set<Uuid>> deletedTopicIds) {
-  public static final MetadataImage EMPTY = new MetadataImage(Map.of(), -1, Map.of(), Map.of());
+    Map<String, Set<Uuid>> deletedTopicIds,
+    Map<String, Map<String, String>> brokerConfigs) {
+  public static final MetadataImage EMPTY =
+      new MetadataImage(Map.of(), -1, Map.of(), Map.of(), Map.of());
 
   /** One topic: id, partitions and config overrides. */
   public record TopicImage(

@@ -1,18 +1,21 @@
 package dev.cairn.broker.server;
 
 import dev.cairn.broker.config.BrokerConfig;
+import dev.cairn.broker.config.LiveBrokerConfig;
 import dev.cairn.broker.metadata.ClusterMetadata;
 import dev.cairn.broker.metadata.Controller;
 import dev.cairn.broker.producer.ProducerIdManager;
 import java.time.Duration;
 
 /**
- * What request handlers share: configuration, cluster metadata, the controller, the replica
- * manager, topic administration, the purgatories of waiting fetches (woken by appends) and acks=all
- * produces (woken by high-watermark moves), fetch sessions, and the cluster id.
+ * What request handlers share: configuration (server.properties, and as it runs with the dynamic
+ * configs), cluster metadata, the controller, the replica manager, topic administration, the
+ * purgatories of waiting fetches (woken by appends) and acks=all produces (woken by high-watermark
+ * moves), fetch sessions, and the cluster id.
  */
 public record BrokerContext(
     BrokerConfig config,
+    LiveBrokerConfig liveConfig,
     String clusterId,
     ClusterMetadata metadata,
     Controller controller,

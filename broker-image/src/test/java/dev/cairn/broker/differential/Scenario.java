@@ -412,6 +412,51 @@ final class Scenario {
                 .map(e -> e.name() + "=" + e.value())
                 .sorted()
                 .toList());
+    ConfigResource clusterDefault = new ConfigResource(ConfigResource.Type.BROKER, "");
+    t.attempt(
+        "alter cluster default log.retention.ms",
+        () ->
+            alter(
+                admin,
+                clusterDefault,
+                new AlterConfigOp(
+                    new ConfigEntry("log.retention.ms", "7200000"), AlterConfigOp.OpType.SET)));
+    t.record(
+        "tuned retention.ms under a cluster default",
+        entry(
+            settled(
+                    () -> describeConfig(admin, tuned),
+                    c -> c.get("retention.ms").value().equals("7200000"))
+                .get("retention.ms")));
+    t.record(
+        "cluster-wide dynamic broker defaults after alter",
+        describeConfig(admin, clusterDefault).entries().stream()
+            .map(e -> e.name() + "=" + e.value() + " " + e.source())
+            .sorted()
+            .toList());
+    t.attempt(
+        "alter cluster default of a static key",
+        () ->
+            alter(
+                admin,
+                clusterDefault,
+                new AlterConfigOp(
+                    new ConfigEntry("num.partitions", "3"), AlterConfigOp.OpType.SET)));
+    t.attempt(
+        "delete cluster default log.retention.ms",
+        () ->
+            alter(
+                admin,
+                clusterDefault,
+                new AlterConfigOp(
+                    new ConfigEntry("log.retention.ms", null), AlterConfigOp.OpType.DELETE)));
+    t.record(
+        "tuned retention.ms without it",
+        entry(
+            settled(
+                    () -> describeConfig(admin, tuned),
+                    c -> !c.get("retention.ms").value().equals("7200000"))
+                .get("retention.ms")));
     Config broker = describeConfig(admin, new ConfigResource(ConfigResource.Type.BROKER, "0"));
     for (String key : BROKER_KEYS) {
       ConfigEntry e = broker.get(key);

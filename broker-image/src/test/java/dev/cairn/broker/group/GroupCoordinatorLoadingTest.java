@@ -50,7 +50,7 @@ class GroupCoordinatorLoadingTest {
     var topic =
         new MetadataImage.TopicImage(
             OFFSETS.topic(), OFFSETS_ID, Map.of(0, partition), Map.of("cleanup.policy", "compact"));
-    return new MetadataImage(Map.of(), 0, Map.of(OFFSETS.topic(), topic), Map.of());
+    return new MetadataImage(Map.of(), 0, Map.of(OFFSETS.topic(), topic), Map.of(), Map.of());
   }
 
   @Test

@@ -29,6 +29,7 @@ class MetadataImageTest {
                       3, partition(3, List.of(3), PartitionState.NO_LEADER, List.of(3)),
                       4, new MetadataImage.PartitionImage(4, List.of(1), null)),
                   Map.of())),
+          Map.of(),
           Map.of());
 
   @Test
