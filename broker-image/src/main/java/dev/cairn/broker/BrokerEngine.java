@@ -19,7 +19,9 @@ import dev.cairn.broker.api.OffsetHandlers;
 import dev.cairn.broker.api.ProduceHandler;
 import dev.cairn.broker.config.BrokerConfig;
 import dev.cairn.broker.config.Listener;
+import dev.cairn.broker.config.LiveBrokerConfig;
 import dev.cairn.broker.group.GroupCoordinator;
+import dev.cairn.broker.log.FileSync;
 import dev.cairn.broker.log.LogConfig;
 import dev.cairn.broker.log.LogManager;
 import dev.cairn.broker.log.UnifiedLog;
@@ -31,8 +33,8 @@ import dev.cairn.broker.network.KafkaFrameDecoder;
 import dev.cairn.broker.network.RequestChannelHandler;
 import dev.cairn.broker.producer.ProducerIdManager;
 import dev.cairn.broker.server.BrokerContext;
-import dev.cairn.broker.server.FetchPurgatory;
 import dev.cairn.broker.server.FetchSessionCache;
+import dev.cairn.broker.server.Purgatory;
 import dev.cairn.broker.server.ReplicaManager;
 import dev.cairn.broker.server.TopicAdmin;
 import dev.cairn.common.admin.AdminServer;
@@ -41,6 +43,7 @@ import dev.cairn.common.engine.Engine;
 import dev.cairn.common.net.NettyServer;
 import dev.cairn.coord.CoordinatorConfig;
 import dev.cairn.coord.CoordinatorEngine;
+import dev.cairn.coord.FatalHandler;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.ChannelInitializer;
@@ -80,6 +83,8 @@ public final class BrokerEngine implements Engine {
   static final String EMBEDDED_COORDINATOR_DIR = "__cairn_coordinator";
 
   private final BrokerConfig config;
+  private final FileSync sync;
+  private final FatalHandler fatal;
   private final PrometheusMeterRegistry registry = Metrics.prometheus("broker");
   private volatile boolean ready;
   private volatile boolean stopped;
@@ -93,7 +98,17 @@ public final class BrokerEngine implements Engine {
   private CoordinatorEngine coordinator;
 
   public BrokerEngine(BrokerConfig config) {
+    this(config, FileSync.FORCE, FatalHandler.HALT);
+  }
+
+  /**
+   * A broker whose segments are made durable by {@code sync} and whose fatal failures (every log
+   * dir offline) go to {@code fatal} instead of halting the JVM.
+   */
+  public BrokerEngine(BrokerConfig config, FileSync sync, FatalHandler fatal) {
     this.config = config;
+    this.sync = sync;
+    this.fatal = fatal;
   }
 
   @Override
@@ -119,14 +134,23 @@ public final class BrokerEngine implements Engine {
             connect,
             config.get(BrokerConfig.ZOOKEEPER_SESSION_TIMEOUT_MS),
             config.get(BrokerConfig.ZOOKEEPER_CONNECTION_TIMEOUT_MS));
+    LiveBrokerConfig live = new LiveBrokerConfig(config);
+    // First listener: logs reconfigure from the image's dynamic broker configs.
+    metadata.addListener(image -> live.update(image.brokerConfigs()));
     logs =
         new LogManager(
             config.logDirs(),
             topic -> {
               MetadataImage.TopicImage t = metadata.latest().topic(topic);
-              return LogConfig.of(config, t == null ? Map.of() : t.configs());
+              return LogConfig.of(live.layers().effective(), t == null ? Map.of() : t.configs());
             },
-            System::currentTimeMillis);
+            System::currentTimeMillis,
+            sync);
+    logs.onDirOffline((dir, partitions) -> {
+      if (logs.onlineDirs().isEmpty()) {
+        everyLogDirOffline();
+      }
+    });
     logs.loadAll();
     logs.startBackgroundTasks(
         scheduler,
@@ -143,17 +167,21 @@ public final class BrokerEngine implements Engine {
         new Controller(
             metadata, config.brokerId(), config.get(BrokerConfig.UNCLEAN_LEADER_ELECTION));
     ReplicaManager replicas = new ReplicaManager(config.brokerId(), logs);
-    FetchPurgatory purgatory = new FetchPurgatory(scheduler, requestExecutor);
-    replicas.onAppend(purgatory::onAppend);
+    Purgatory fetches = new Purgatory(scheduler, requestExecutor);
+    replicas.onAppend(fetches::onEvent);
+    Purgatory produces = new Purgatory(scheduler, requestExecutor);
+    replicas.onHighWatermarkChange(produces::onEvent);
     BrokerContext ctx =
         new BrokerContext(
             config,
+            live,
             clusterId,
             metadata,
             controller,
             replicas,
             new TopicAdmin(config, metadata, controller),
-            purgatory,
+            fetches,
+            produces,
             new FetchSessionCache(1000),
             new ProducerIdManager(
                 metadata::allocateProducerIdBlock, ClusterMetadata.PRODUCER_ID_BLOCK_SIZE));
@@ -215,7 +243,7 @@ public final class BrokerEngine implements Engine {
               }
             });
     server.bindMetrics(registry);
-    bindMetrics(replicas, purgatory, ctx);
+    bindMetrics(replicas, ctx);
 
     Listener adv = config.advertisedListeners().get(0);
     String host =
@@ -234,7 +262,7 @@ public final class BrokerEngine implements Engine {
                 config.get(BrokerConfig.ADMIN_HOST), config.get(BrokerConfig.ADMIN_PORT)),
             registry,
             this::ready);
-    metadata.await(i -> i.brokers().containsKey(config.brokerId()), connectTimeout);
+    metadata.when(i -> i.brokers().containsKey(config.brokerId()), connectTimeout).get();
     ready = true;
     log.info(
         "broker {} ready on {} (advertised {}:{}), cluster {}",
@@ -243,6 +271,24 @@ public final class BrokerEngine implements Engine {
         host,
         port,
         clusterId);
+  }
+
+  /**
+   * As Kafka: with no log dir left the broker cannot serve or recover anything, so it stops being
+   * ready, says so in one line and hands over to the fatal handler (production halts: the restart
+   * recovers the dirs or fails naming them). Should the handler return (tests), the broker stops,
+   * leaving the cluster.
+   */
+  private void everyLogDirOffline() {
+    ready = false;
+    String reason = "every log dir (" + config.logDirs() + ") is offline";
+    log.error(
+        "broker {} stops, exit status {}: {}", config.brokerId(), FatalHandler.EXIT_STATUS, reason);
+    fatal.fatal(reason);
+    // Not on the failing request thread: stopping waits for in-flight requests.
+    Thread t = new Thread(() -> stop(Duration.ZERO), "broker-fatal-stop");
+    t.setDaemon(true);
+    t.start();
   }
 
   /**
@@ -290,7 +336,7 @@ public final class BrokerEngine implements Engine {
     return new String(metadata.client().getData().forPath(CLUSTER_ID_PATH), StandardCharsets.UTF_8);
   }
 
-  private void bindMetrics(ReplicaManager replicas, FetchPurgatory purgatory, BrokerContext ctx) {
+  private void bindMetrics(ReplicaManager replicas, BrokerContext ctx) {
     Gauge.builder("cairn_broker_leader_partitions", replicas, ReplicaManager::leaderCount)
         .register(registry);
     Gauge.builder(
@@ -305,9 +351,16 @@ public final class BrokerEngine implements Engine {
             r -> r.image().underReplicatedLedBy(r.brokerId()))
         .description("Partitions this broker leads whose ISR is smaller than their replicas")
         .register(registry);
+    Gauge.builder(
+            "cairn_broker_offline_log_dirs", logs, l -> l.dirs().size() - l.onlineDirs().size())
+        .description("Log dirs taken offline by a disk error")
+        .register(registry);
     Gauge.builder("cairn_broker_connections", server, NettyServer::connectionCount)
         .register(registry);
-    Gauge.builder("cairn_broker_fetch_waiting", purgatory, FetchPurgatory::waiting)
+    Gauge.builder("cairn_broker_fetch_waiting", ctx.fetchPurgatory(), Purgatory::waiting)
+        .register(registry);
+    Gauge.builder("cairn_broker_produce_waiting", ctx.producePurgatory(), Purgatory::waiting)
+        .description("acks=all produces waiting for the ISR to hold their records")
         .register(registry);
     Gauge.builder("cairn_broker_fetch_sessions", ctx.fetchSessions(), FetchSessionCache::size)
         .register(registry);
@@ -324,6 +377,10 @@ public final class BrokerEngine implements Engine {
 
   public LogManager logManager() {
     return logs;
+  }
+
+  public ClusterMetadata clusterMetadata() {
+    return metadata;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.cairn.broker.api;
 
 import dev.cairn.broker.server.BrokerContext;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.CreatePartitionsRequestData;
@@ -20,6 +21,7 @@ public final class CreatePartitionsHandler implements ApiHandler<CreatePartition
   public CompletableFuture<CreatePartitionsResponseData> handle(
       RequestContext ctx, CreatePartitionsRequestData request) {
     CreatePartitionsResponseData response = new CreatePartitionsResponseData();
+    List<CompletableFuture<?>> pending = new ArrayList<>();
     for (CreatePartitionsRequestData.CreatePartitionsTopic t : request.topics()) {
       CreatePartitionsTopicResult r = new CreatePartitionsTopicResult().setName(t.name());
       try {
@@ -27,20 +29,28 @@ public final class CreatePartitionsHandler implements ApiHandler<CreatePartition
             t.assignments() == null
                 ? null
                 : t.assignments().stream().map(a -> a.brokerIds()).toList();
-        broker
-            .topics()
-            .createPartitions(
-                t.name(),
-                t.count(),
-                explicit,
-                request.validateOnly(),
-                BrokerContext.clampWait(request.timeoutMs()));
+        pending.add(
+            broker
+                .topics()
+                .createPartitions(
+                    t.name(),
+                    t.count(),
+                    explicit,
+                    request.validateOnly(),
+                    BrokerContext.requestWait(request.timeoutMs()))
+                .handle((v, e) -> e == null ? null : fail(r, e)));
       } catch (Exception e) {
-        ApiError error = ApiError.fromThrowable(e);
-        r.setErrorCode(error.error().code()).setErrorMessage(error.message());
+        fail(r, e);
       }
       response.results().add(r);
     }
-    return CompletableFuture.completedFuture(response);
+    return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+        .thenApply(v -> response);
+  }
+
+  private static Void fail(CreatePartitionsTopicResult r, Throwable e) {
+    ApiError error = ApiError.fromThrowable(e);
+    r.setErrorCode(error.error().code()).setErrorMessage(error.message());
+    return null;
   }
 }

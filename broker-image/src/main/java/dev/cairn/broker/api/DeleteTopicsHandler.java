@@ -42,6 +42,7 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
       }
       wanted.add(r);
     }
+    List<CompletableFuture<?>> pending = new ArrayList<>();
     for (DeletableTopicResult r : wanted) {
       if (r.errorCode() == Errors.NONE.code()) {
         try {
@@ -53,14 +54,24 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
           if (t != null) {
             r.setTopicId(t.id());
           }
-          broker.topics().delete(r.name(), BrokerContext.clampWait(request.timeoutMs()));
+          pending.add(
+              broker
+                  .topics()
+                  .delete(r.name(), BrokerContext.requestWait(request.timeoutMs()))
+                  .handle((v, e) -> e == null ? null : fail(r, e)));
         } catch (Exception e) {
-          ApiError error = ApiError.fromThrowable(e);
-          r.setErrorCode(error.error().code()).setErrorMessage(error.message());
+          fail(r, e);
         }
       }
       response.responses().add(r);
     }
-    return CompletableFuture.completedFuture(response);
+    return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+        .thenApply(v -> response);
+  }
+
+  private static Void fail(DeletableTopicResult r, Throwable e) {
+    ApiError error = ApiError.fromThrowable(e);
+    r.setErrorCode(error.error().code()).setErrorMessage(error.message());
+    return null;
   }
 }

@@ -160,7 +160,7 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
     Fetch fetch = new Fetch(request, partitions, incremental, responseSession);
     if (!fetch.attempt(request.maxWaitMs() <= 0)) {
       broker
-          .purgatory()
+          .fetchPurgatory()
           .park(
               partitions.keySet(),
               request.maxWaitMs(),

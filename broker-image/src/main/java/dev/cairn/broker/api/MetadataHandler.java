@@ -27,7 +27,6 @@ import org.apache.kafka.common.protocol.Errors;
  * LEADER_NOT_AVAILABLE until their leaders exist — the client retries, as with Kafka.
  */
 public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
-  private static final Duration AUTO_CREATE_WAIT = Duration.ofSeconds(2);
   private final BrokerContext broker;
 
   public MetadataHandler(BrokerContext broker) {
@@ -63,7 +62,8 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
         if (name != null && image.topic(name) == null && !Topic.isInternal(name)) {
           try {
             Topic.validate(name);
-            broker.topics().create(name, -1, -1, Map.of(), Map.of(), false, AUTO_CREATE_WAIT);
+            // Not waited for: LEADER_NOT_AVAILABLE until it shows, and the client asks again.
+            broker.topics().create(name, -1, -1, Map.of(), Map.of(), false, Duration.ZERO);
             created.add(name);
           } catch (TopicExistsException e) {
             created.add(name);

@@ -1,14 +1,18 @@
 package dev.cairn.broker.api;
 
 import dev.cairn.broker.log.LogAppendInfo;
+import dev.cairn.broker.replication.Partition;
 import dev.cairn.broker.server.BrokerContext;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.internals.Topic;
@@ -27,9 +31,10 @@ import org.slf4j.LoggerFactory;
  * the base offset or Kafka's error (UNKNOWN_TOPIC_OR_PARTITION, NOT_LEADER_OR_FOLLOWER,
  * CORRUPT_MESSAGE, MESSAGE_TOO_LARGE, INVALID_RECORD, OUT_OF_ORDER_SEQUENCE, NOT_ENOUGH_REPLICAS…).
  * acks=0 sends no response at all, and closes the connection if any partition failed (as Kafka);
- * acks=1 and acks=all answer after the local append — with one replica the ISR is the leader, so
- * "all" is satisfied at once (replication will park acks=all in a purgatory until the high
- * watermark passes the batch).
+ * acks=1 answers after the local append; acks=all answers once every in-sync replica holds the
+ * records (the high watermark passed them: at once when the ISR is the leader alone), waiting in
+ * the produce purgatory otherwise — REQUEST_TIMED_OUT after the request's timeout,
+ * NOT_LEADER_OR_FOLLOWER if leadership moves meanwhile. No request thread waits.
  */
 public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
   private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
@@ -64,6 +69,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
       RequestContext ctx, ProduceRequestData request) {
     short acks = request.acks();
     ProduceResponseData response = new ProduceResponseData();
+    List<CompletableFuture<Void>> replicated = new ArrayList<>();
     for (ProduceRequestData.TopicProduceData topic : request.topicData()) {
       TopicProduceResponse tr = new TopicProduceResponse().setName(topic.name());
       for (ProduceRequestData.PartitionProduceData p : topic.partitionData()) {
@@ -72,14 +78,18 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
         if (acks != 0 && acks != 1 && acks != -1) {
           pr.setErrorCode(Errors.INVALID_REQUIRED_ACKS.code());
         } else {
-          append(tp, (MemoryRecords) p.records(), acks, pr);
+          LogAppendInfo info = append(tp, (MemoryRecords) p.records(), acks, pr);
+          if (info != null && acks == -1) {
+            replicated.add(awaitCommitted(tp, info.lastOffset() + 1, pr, request.timeoutMs()));
+          }
         }
         tr.partitionResponses().add(pr);
       }
       response.responses().add(tr);
     }
     if (acks != 0) {
-      return CompletableFuture.completedFuture(response);
+      return CompletableFuture.allOf(replicated.toArray(CompletableFuture[]::new))
+          .thenApply(v -> response);
     }
     Map<Errors, Integer> errors = new HashMap<>(new ProduceResponse(response).errorCounts());
     errors.remove(Errors.NONE);
@@ -89,7 +99,8 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
             new CloseConnectionException("acks=0 produce failed: " + errors));
   }
 
-  private void append(
+  /** Appends on the leader; returns what was appended, or null after recording the error. */
+  private LogAppendInfo append(
       TopicPartition tp, MemoryRecords records, short acks, PartitionProduceResponse pr) {
     try {
       if (Topic.isInternal(tp.topic())) {
@@ -104,6 +115,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
       pr.setBaseOffset(info.firstOffset())
           .setLogAppendTimeMs(info.logAppendTime())
           .setLogStartOffset(info.logStartOffset());
+      return info;
     } catch (Exception e) {
       Errors error = Errors.forException(e);
       if (error == Errors.UNKNOWN_SERVER_ERROR) {
@@ -115,15 +127,56 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
       if (!REJECTED_BEFORE_THE_LOG.contains(error)) {
         pr.setLogStartOffset(logStartOffset(tp));
       }
+      return null;
+    }
+  }
+
+  /**
+   * Completes when the ISR holds every offset below {@code end} on the partition that took the
+   * append; a new leader (another broker, or this one at a new epoch) answers
+   * NOT_LEADER_OR_FOLLOWER, since the records may not survive the change.
+   */
+  private CompletableFuture<Void> awaitCommitted(
+      TopicPartition tp, long end, PartitionProduceResponse pr, int timeoutMs) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    Partition appendedTo = leader(tp);
+    BooleanSupplier attempt =
+        () -> {
+          if (leader(tp) != appendedTo) {
+            pr.setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code())
+                .setErrorMessage("Leadership of " + tp + " moved before the records replicated");
+          } else if (!appendedTo.isCommitted(end)) {
+            return false;
+          }
+          done.complete(null);
+          return true;
+        };
+    if (!attempt.getAsBoolean()) {
+      broker
+          .producePurgatory()
+          .park(
+              Set.of(tp),
+              Math.max(0, timeoutMs),
+              attempt,
+              () -> {
+                pr.setErrorCode(Errors.REQUEST_TIMED_OUT.code()).setErrorMessage(null);
+                done.complete(null);
+              });
+    }
+    return done;
+  }
+
+  private Partition leader(TopicPartition tp) {
+    try {
+      return broker.replicas().leaderPartition(tp);
+    } catch (RuntimeException notLeader) {
+      return null;
     }
   }
 
   /** The partition's log start offset, or -1 when this broker does not lead it. */
   private long logStartOffset(TopicPartition tp) {
-    try {
-      return broker.replicas().leaderPartition(tp).log().logStartOffset();
-    } catch (Exception notLeader) {
-      return -1;
-    }
+    Partition p = leader(tp);
+    return p == null ? -1 : p.log().logStartOffset();
   }
 }

@@ -76,6 +76,14 @@ public final class BrokerConfig {
       ConfigKey.of("log.roll.ms", longRange(1, MAX), null);
   public static final ConfigKey<Integer> LOG_ROLL_HOURS =
       ConfigKey.of("log.roll.hours", intRange(1, Integer.MAX_VALUE), 168);
+  public static final ConfigKey<Long> LOG_ROLL_JITTER_MS =
+      ConfigKey.of("log.roll.jitter.ms", longRange(0, MAX), null);
+  public static final ConfigKey<Integer> LOG_ROLL_JITTER_HOURS =
+      ConfigKey.of("log.roll.jitter.hours", intRange(0, Integer.MAX_VALUE), 0);
+  public static final ConfigKey<Long> LOG_SEGMENT_DELETE_DELAY_MS =
+      ConfigKey.of("log.segment.delete.delay.ms", longRange(0, MAX), 60_000L);
+  public static final ConfigKey<Boolean> LOG_PREALLOCATE =
+      ConfigKey.of("log.preallocate", bool(), false);
   public static final ConfigKey<Long> LOG_RETENTION_MS =
       ConfigKey.of("log.retention.ms", longRange(-1, MAX), null);
   public static final ConfigKey<Integer> LOG_RETENTION_MINUTES =
@@ -94,6 +102,16 @@ public final class BrokerConfig {
       ConfigKey.of("log.cleaner.backoff.ms", longRange(1, MAX), 15_000L);
   public static final ConfigKey<Long> LOG_CLEANER_DELETE_RETENTION_MS =
       ConfigKey.of("log.cleaner.delete.retention.ms", longRange(0, MAX), 86_400_000L);
+  public static final ConfigKey<Long> LOG_CLEANER_MIN_COMPACTION_LAG_MS =
+      ConfigKey.of("log.cleaner.min.compaction.lag.ms", longRange(0, MAX), 0L);
+  public static final ConfigKey<Long> LOG_CLEANER_MAX_COMPACTION_LAG_MS =
+      ConfigKey.of("log.cleaner.max.compaction.lag.ms", longRange(1, MAX), MAX);
+  public static final ConfigKey<Double> LOG_CLEANER_MIN_CLEANABLE_RATIO =
+      ConfigKey.of("log.cleaner.min.cleanable.ratio", KafkaValidators.doubleBetween(0, 1), 0.5);
+  public static final ConfigKey<Long> LOG_LOCAL_RETENTION_MS =
+      ConfigKey.of("log.local.retention.ms", longRange(-2, MAX), -2L);
+  public static final ConfigKey<Long> LOG_LOCAL_RETENTION_BYTES =
+      ConfigKey.of("log.local.retention.bytes", longRange(-2, MAX), -2L);
   public static final ConfigKey<Integer> LOG_INDEX_INTERVAL_BYTES =
       ConfigKey.of("log.index.interval.bytes", intRange(0, Integer.MAX_VALUE), 4096);
   public static final ConfigKey<Integer> LOG_INDEX_SIZE_MAX_BYTES =
@@ -116,6 +134,12 @@ public final class BrokerConfig {
           "compression.type",
           oneOf("producer", "uncompressed", "gzip", "snappy", "lz4", "zstd"),
           "producer");
+  public static final ConfigKey<Integer> COMPRESSION_GZIP_LEVEL =
+      ConfigKey.of("compression.gzip.level", KafkaValidators.gzipLevel(), -1);
+  public static final ConfigKey<Integer> COMPRESSION_LZ4_LEVEL =
+      ConfigKey.of("compression.lz4.level", intRange(1, 17), 9);
+  public static final ConfigKey<Integer> COMPRESSION_ZSTD_LEVEL =
+      ConfigKey.of("compression.zstd.level", intRange(-131_072, 22), 3);
   public static final ConfigKey<Integer> MIN_INSYNC_REPLICAS =
       ConfigKey.of("min.insync.replicas", intRange(1, Integer.MAX_VALUE), 1);
   public static final ConfigKey<Boolean> UNCLEAN_LEADER_ELECTION =
@@ -172,6 +196,10 @@ public final class BrokerConfig {
               LOG_SEGMENT_BYTES,
               LOG_ROLL_MS,
               LOG_ROLL_HOURS,
+              LOG_ROLL_JITTER_MS,
+              LOG_ROLL_JITTER_HOURS,
+              LOG_SEGMENT_DELETE_DELAY_MS,
+              LOG_PREALLOCATE,
               LOG_RETENTION_MS,
               LOG_RETENTION_MINUTES,
               LOG_RETENTION_HOURS,
@@ -181,6 +209,11 @@ public final class BrokerConfig {
               LOG_CLEANER_ENABLE,
               LOG_CLEANER_BACKOFF_MS,
               LOG_CLEANER_DELETE_RETENTION_MS,
+              LOG_CLEANER_MIN_COMPACTION_LAG_MS,
+              LOG_CLEANER_MAX_COMPACTION_LAG_MS,
+              LOG_CLEANER_MIN_CLEANABLE_RATIO,
+              LOG_LOCAL_RETENTION_MS,
+              LOG_LOCAL_RETENTION_BYTES,
               LOG_INDEX_INTERVAL_BYTES,
               LOG_INDEX_SIZE_MAX_BYTES,
               LOG_FLUSH_INTERVAL_MESSAGES,
@@ -190,6 +223,9 @@ public final class BrokerConfig {
               LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS,
               LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS,
               COMPRESSION_TYPE,
+              COMPRESSION_GZIP_LEVEL,
+              COMPRESSION_LZ4_LEVEL,
+              COMPRESSION_ZSTD_LEVEL,
               MIN_INSYNC_REPLICAS,
               UNCLEAN_LEADER_ELECTION,
               REPLICA_LAG_TIME_MAX_MS,
@@ -288,6 +324,12 @@ public final class BrokerConfig {
     return ms != null ? ms : config.get(LOG_ROLL_HOURS) * 3_600_000L;
   }
 
+  /** Kafka's precedence: log.roll.jitter.ms, else log.roll.jitter.hours. */
+  public long logRollJitterMs() {
+    Long ms = config.get(LOG_ROLL_JITTER_MS);
+    return ms != null ? ms : config.get(LOG_ROLL_JITTER_HOURS) * 3_600_000L;
+  }
+
   /** Kafka's precedence: ms, minutes, hours; negative means unlimited (-1). */
   public long logRetentionMs() {
     Long ms = config.get(LOG_RETENTION_MS);
@@ -306,6 +348,14 @@ public final class BrokerConfig {
   public long logFlushIntervalMs() {
     Long ms = config.get(LOG_FLUSH_INTERVAL_MS);
     return ms != null ? ms : config.get(LOG_FLUSH_SCHEDULER_INTERVAL_MS);
+  }
+
+  /**
+   * This configuration with {@code name} set to {@code raw} (a dynamic change), validated as at
+   * start-up; throws {@link ConfigException}.
+   */
+  public BrokerConfig with(String name, String raw) {
+    return new BrokerConfig(config.with(name, raw));
   }
 
   /** The raw text of every key that was set, for DescribeConfigs of the broker resource. */

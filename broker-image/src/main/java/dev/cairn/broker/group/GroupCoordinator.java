@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -59,7 +58,13 @@ public final class GroupCoordinator {
   private final ClassicGroup.Settings settings;
   private final int offsetsPartitions;
   private final Map<String, ClassicGroup> groups = new ConcurrentHashMap<>();
-  private final Set<Integer> loaded = ConcurrentHashMap.newKeySet();
+
+  /**
+   * Offsets partition → the leadership whose log was replayed into {@link #groups}. Keyed by the
+   * {@link Partition} (one per leader epoch), so a leadership that left and came back is not taken
+   * for loaded until its own replay finishes: what another leader appended meanwhile is read first.
+   */
+  private final Map<Integer, Partition> loaded = new ConcurrentHashMap<>();
 
   public GroupCoordinator(
       BrokerConfig config, ReplicaManager replicas, TopicAdmin topics, LongSupplier clock) {
@@ -78,6 +83,7 @@ public final class GroupCoordinator {
 
   public void start(ScheduledExecutorService scheduler) {
     replicas.onBecomeLeader(p -> scheduler.execute(() -> maybeLoad(p)));
+    replicas.onResign(tp -> scheduler.execute(() -> unload(tp)));
     scheduler.scheduleWithFixedDelay(this::tick, 100, 100, TimeUnit.MILLISECONDS);
   }
 
@@ -87,7 +93,8 @@ public final class GroupCoordinator {
 
   /**
    * FindCoordinator: creates {@code __consumer_offsets} on first use, then names the leader of the
-   * group's partition. Returns null (COORDINATOR_NOT_AVAILABLE) when there is none yet.
+   * group's partition. Returns null (COORDINATOR_NOT_AVAILABLE, which clients retry) when there is
+   * none yet — also right after creating the topic: nothing waits for it to show.
    */
   public BrokerInfo findCoordinator(String groupId) throws Exception {
     MetadataImage image = replicas.image();
@@ -104,7 +111,7 @@ public final class GroupCoordinator {
                 "segment.bytes",
                 "" + config.get(BrokerConfig.OFFSETS_TOPIC_SEGMENT_BYTES)),
             false,
-            Duration.ofSeconds(10));
+            Duration.ZERO);
       } catch (TopicExistsException e) {
         // created concurrently
       }
@@ -125,6 +132,7 @@ public final class GroupCoordinator {
     }
     long start = System.nanoTime();
     int records = 0;
+    unload(tp);
     try {
       UnifiedLog l = p.log();
       long offset = l.logStartOffset();
@@ -142,7 +150,7 @@ public final class GroupCoordinator {
           offset = batch.nextOffset();
         }
       }
-      loaded.add(tp.partition());
+      loaded.put(tp.partition(), p);
       log.info(
           "{}: loaded {} offset records in {} ms",
           tp,
@@ -150,6 +158,19 @@ public final class GroupCoordinator {
           (System.nanoTime() - start) / 1_000_000);
     } catch (Exception e) {
       log.error("{}: loading group offsets failed", tp, e);
+    }
+  }
+
+  /** Forgets the groups of an offsets partition this broker no longer leads (or must re-read). */
+  private void unload(TopicPartition tp) {
+    if (!tp.topic().equals(Topic.GROUP_METADATA_TOPIC_NAME)) {
+      return;
+    }
+    loaded.remove(tp.partition());
+    int before = groups.size();
+    groups.keySet().removeIf(groupId -> partitionFor(groupId) == tp.partition());
+    if (groups.size() < before) {
+      log.info("{}: unloaded {} groups", tp, before - groups.size());
     }
   }
 
@@ -179,12 +200,13 @@ public final class GroupCoordinator {
     }
     int partition = partitionFor(groupId);
     TopicPartition tp = new TopicPartition(Topic.GROUP_METADATA_TOPIC_NAME, partition);
+    Partition leader;
     try {
-      replicas.leaderPartition(tp);
+      leader = replicas.leaderPartition(tp);
     } catch (RuntimeException e) {
       return Errors.NOT_COORDINATOR;
     }
-    return loaded.contains(partition) ? Errors.NONE : Errors.COORDINATOR_LOAD_IN_PROGRESS;
+    return loaded.get(partition) == leader ? Errors.NONE : Errors.COORDINATOR_LOAD_IN_PROGRESS;
   }
 
   private ClassicGroup group(String groupId) {

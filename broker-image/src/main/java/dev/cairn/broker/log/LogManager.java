@@ -9,13 +9,18 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.KafkaStorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +35,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Background work on the given scheduler: retention every {@code
  * log.retention.check.interval.ms} and time-based flushing every second.
+ *
+ * <p>A log directory whose disk fails (an fsync or write error) goes offline, as in Kafka: its logs
+ * are dropped from service at once — never written again, never served, not recreated elsewhere —
+ * and listeners hear which partitions were lost; the broker decides what follows (with no log
+ * directory left, it stops). The directory is not marked clean at shutdown, so the next start
+ * recovers it.
  */
 public final class LogManager implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(LogManager.class);
@@ -38,12 +49,58 @@ public final class LogManager implements Closeable {
   private final List<Path> dirs;
   private final Function<String, LogConfig> configs;
   private final LongSupplier clock;
+  private final FileSync sync;
   private final Map<TopicPartition, UnifiedLog> logs = new ConcurrentHashMap<>();
+  private final Set<Path> offlineDirs = ConcurrentHashMap.newKeySet();
+  private final Set<TopicPartition> offlinePartitions = ConcurrentHashMap.newKeySet();
+  private final List<BiConsumer<Path, Set<TopicPartition>>> offlineListeners =
+      new CopyOnWriteArrayList<>();
 
-  public LogManager(List<Path> dirs, Function<String, LogConfig> configs, LongSupplier clock) {
+  public LogManager(
+      List<Path> dirs, Function<String, LogConfig> configs, LongSupplier clock, FileSync sync) {
     this.dirs = List.copyOf(dirs);
     this.configs = configs;
     this.clock = clock;
+    this.sync = sync;
+  }
+
+  /** Called with a directory that went offline and the partitions whose logs were in it. */
+  public void onDirOffline(BiConsumer<Path, Set<TopicPartition>> listener) {
+    offlineListeners.add(listener);
+  }
+
+  /**
+   * A log operation failed with an I/O error: the log's directory goes offline. Returns the error
+   * clients get for it (KAFKA_STORAGE_ERROR).
+   */
+  public KafkaStorageException failed(UnifiedLog l, IOException cause) {
+    Path dir = l.dir().getParent();
+    if (offlineDirs.add(dir)) {
+      Set<TopicPartition> lost = new TreeSet<>(Comparator.comparing(TopicPartition::toString));
+      logs.values()
+          .removeIf(other -> {
+            if (other.dir().getParent().equals(dir)) {
+              lost.add(other.topicPartition());
+              return true;
+            }
+            return false;
+          });
+      offlinePartitions.addAll(lost);
+      log.error(
+          "log dir {} is offline after {} on {}: partitions {} are offline",
+          dir,
+          cause.toString(),
+          l.topicPartition(),
+          lost);
+      offlineListeners.forEach(listener -> listener.accept(dir, Set.copyOf(lost)));
+    }
+    return new KafkaStorageException(
+        "Log dir " + dir + " of " + l.topicPartition() + " is offline", cause);
+  }
+
+  /** Log directories that have not failed. */
+  public List<Path> onlineDirs() {
+    return dirs.stream().filter(d -> !offlineDirs.contains(d)).toList();
   }
 
   /** Loads every partition log found in the log directories. */
@@ -64,7 +121,7 @@ public final class LogManager implements Closeable {
       Files.deleteIfExists(marker);
       for (Path child : partitionDirs) {
         TopicPartition tp = UnifiedLog.parseDirName(child.getFileName().toString());
-        logs.put(tp, UnifiedLog.load(tp, child, configs.apply(tp.topic()), clean, clock));
+        logs.put(tp, UnifiedLog.load(tp, child, configs.apply(tp.topic()), clean, clock, sync));
       }
       log.info("log dir {} loaded ({} shutdown)", dir, clean ? "clean" : "unclean");
     }
@@ -87,7 +144,9 @@ public final class LogManager implements Closeable {
     for (UnifiedLog l : logs.values()) {
       try {
         l.deleteOldSegments(now);
-      } catch (IOException | RuntimeException e) {
+      } catch (IOException e) {
+        failed(l, e);
+      } catch (RuntimeException e) {
         log.warn("{}: retention failed: {}", l.topicPartition(), e.toString());
       }
     }
@@ -99,7 +158,9 @@ public final class LogManager implements Closeable {
     for (UnifiedLog l : logs.values()) {
       try {
         l.compact(now);
-      } catch (IOException | RuntimeException e) {
+      } catch (IOException e) {
+        failed(l, e);
+      } catch (RuntimeException e) {
         log.warn("{}: compaction failed: {}", l.topicPartition(), e.toString());
       }
     }
@@ -110,7 +171,9 @@ public final class LogManager implements Closeable {
     for (UnifiedLog l : logs.values()) {
       try {
         l.maybeFlushByTime(now);
-      } catch (IOException | RuntimeException e) {
+      } catch (IOException e) {
+        failed(l, e);
+      } catch (RuntimeException e) {
         log.warn("{}: flush failed: {}", l.topicPartition(), e.toString());
       }
     }
@@ -120,14 +183,20 @@ public final class LogManager implements Closeable {
     return logs.get(tp);
   }
 
-  /** The partition's log, created in the least-used log directory if it does not exist yet. */
+  /**
+   * The partition's log, created in the least-used online log directory if it does not exist yet;
+   * KAFKA_STORAGE_ERROR when its log was on a directory that went offline (its data is there).
+   */
   public synchronized UnifiedLog getOrCreate(TopicPartition tp) throws IOException {
     UnifiedLog existing = logs.get(tp);
     if (existing != null) {
       return existing;
     }
+    if (offlinePartitions.contains(tp)) {
+      throw new KafkaStorageException("The log of " + tp + " is on an offline log dir");
+    }
     Path dir = leastLoadedDir().resolve(UnifiedLog.dirName(tp));
-    UnifiedLog l = UnifiedLog.load(tp, dir, configs.apply(tp.topic()), true, clock);
+    UnifiedLog l = UnifiedLog.load(tp, dir, configs.apply(tp.topic()), true, clock, sync);
     logs.put(tp, l);
     log.info("{}: created log in {}", tp, dir.getParent());
     return l;
@@ -136,7 +205,7 @@ public final class LogManager implements Closeable {
   private Path leastLoadedDir() throws IOException {
     Path best = null;
     long bestCount = Long.MAX_VALUE;
-    for (Path dir : dirs) {
+    for (Path dir : onlineDirs()) {
       long count;
       try (Stream<Path> children = Files.list(dir)) {
         count =
@@ -149,6 +218,9 @@ public final class LogManager implements Closeable {
         best = dir;
         bestCount = count;
       }
+    }
+    if (best == null) {
+      throw new KafkaStorageException("Every log dir is offline");
     }
     return best;
   }
@@ -194,7 +266,7 @@ public final class LogManager implements Closeable {
     if (!failures.isEmpty()) {
       throw failures.get(0);
     }
-    for (Path dir : dirs) {
+    for (Path dir : onlineDirs()) {
       Files.writeString(dir.resolve(CLEAN_SHUTDOWN), "");
     }
     log.info("all logs closed cleanly");

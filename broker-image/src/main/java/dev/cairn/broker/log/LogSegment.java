@@ -44,11 +44,16 @@ public final class LogSegment implements Closeable {
   private long rollingBasedTimestamp = RecordBatch.NO_TIMESTAMP;
   private int bytesSinceLastIndexEntry;
   private final long createdMs;
+  private final long rollJitterMs;
+  private final FileSync sync;
 
-  private LogSegment(Path dir, long baseOffset, LogConfig config, boolean writable, long nowMs)
+  private LogSegment(
+      Path dir, long baseOffset, LogConfig config, boolean writable, long nowMs, FileSync sync)
       throws IOException {
     this.baseOffset = baseOffset;
+    this.sync = sync;
     this.createdMs = nowMs;
+    this.rollJitterMs = config.randomSegmentJitter();
     this.logFile = dir.resolve(fileName(baseOffset, ".log"));
     this.channel =
         FileChannel.open(
@@ -96,9 +101,15 @@ public final class LogSegment implements Closeable {
   }
 
   /** A new empty segment (the active one). */
-  public static LogSegment create(Path dir, long baseOffset, LogConfig config, long nowMs)
-      throws IOException {
-    return new LogSegment(dir, baseOffset, config, true, nowMs);
+  public static LogSegment create(
+      Path dir, long baseOffset, LogConfig config, long nowMs, FileSync sync) throws IOException {
+    LogSegment s = new LogSegment(dir, baseOffset, config, true, nowMs, sync);
+    if (config.preallocate() && s.size == 0) {
+      // Sized to segment.bytes up front, as Kafka's preallocate; cut back to the data when the
+      // segment closes or stops being active, and by recovery after a crash (zeros are no batch).
+      s.channel.write(ByteBuffer.allocate(1), config.segmentBytes() - 1L);
+    }
+    return s;
   }
 
   /**
@@ -107,8 +118,9 @@ public final class LogSegment implements Closeable {
    * scanning from the last index entry.
    */
   public static LogSegment open(
-      Path dir, long baseOffset, LogConfig config, boolean active, long nowMs) throws IOException {
-    LogSegment s = new LogSegment(dir, baseOffset, config, active, nowMs);
+      Path dir, long baseOffset, LogConfig config, boolean active, long nowMs, FileSync sync)
+      throws IOException {
+    LogSegment s = new LogSegment(dir, baseOffset, config, active, nowMs, sync);
     boolean indexesUsable;
     try {
       s.offsetIndex.sanityCheck();
@@ -176,13 +188,8 @@ public final class LogSegment implements Closeable {
           || h.lastOffset() < h.baseOffset()) {
         break;
       }
-      ByteBuffer buf = ByteBuffer.allocate(h.sizeInBytes());
-      while (buf.hasRemaining()) {
-        channel.read(buf, pos + buf.position());
-      }
-      buf.flip();
-      MutableRecordBatch batch = MemoryRecords.readableRecords(buf).batches().iterator().next();
-      if (!batch.isValid()) {
+      MutableRecordBatch batch = readBatch(pos, h);
+      if (batch == null || !batch.isValid()) {
         break;
       }
       indexBatch(h, pos);
@@ -281,6 +288,19 @@ public final class LogSegment implements Closeable {
     return new FileSlice(channel, start.position(), length);
   }
 
+  /**
+   * The whole batch whose header is {@code h}, or null when the file ends before the batch does (it
+   * was cut under us: the bytes are not there to wait for).
+   */
+  private MutableRecordBatch readBatch(long position, BatchHeader h) throws IOException {
+    ByteBuffer buf = slice(position, h.sizeInBytes()).readFully();
+    if (buf.remaining() < h.sizeInBytes()) {
+      log.warn("{}: file ends inside the batch at position {}", logFile, position);
+      return null;
+    }
+    return MemoryRecords.readableRecords(buf).batches().iterator().next();
+  }
+
   /** A slice of this segment's file (internal readers). */
   FileSlice slice(long position, int length) {
     return new FileSlice(channel, position, length);
@@ -302,12 +322,10 @@ public final class LogSegment implements Closeable {
         return Optional.empty();
       }
       if (h.maxTimestamp() >= timestamp && h.lastOffset() >= startingOffset) {
-        ByteBuffer buf = ByteBuffer.allocate(h.sizeInBytes());
-        while (buf.hasRemaining()) {
-          channel.read(buf, pos + buf.position());
+        MutableRecordBatch batch = readBatch(pos, h);
+        if (batch == null) {
+          return Optional.empty();
         }
-        buf.flip();
-        MutableRecordBatch batch = MemoryRecords.readableRecords(buf).batches().iterator().next();
         Iterator<Record> it = batch.iterator();
         while (it.hasNext()) {
           Record r = it.next();
@@ -326,8 +344,9 @@ public final class LogSegment implements Closeable {
   /**
    * Whether an append of {@code incomingBytes} must go to a new segment: size; age, measured as
    * Kafka does — the incoming batches' max timestamp minus the segment's first batch timestamp, or
-   * wall-clock time since creation when batches carry no timestamps; full indexes; or relative
-   * offsets that would overflow.
+   * wall-clock time since creation when batches carry no timestamps — beyond {@link
+   * LogConfig#maxSegmentMs} less this segment's random jitter; full indexes; or relative offsets
+   * that would overflow.
    */
   public boolean shouldRoll(
       LogConfig config, int incomingBytes, long lastOffset, long incomingMaxTimestamp, long nowMs) {
@@ -336,7 +355,7 @@ public final class LogSegment implements Closeable {
             ? incomingMaxTimestamp - rollingBasedTimestamp
             : nowMs - createdMs;
     return (size > 0 && (long) size + incomingBytes > config.segmentBytes())
-        || (size > 0 && waited > config.segmentMs())
+        || (size > 0 && waited > config.maxSegmentMs() - rollJitterMs)
         || offsetIndex.isFull()
         || timeIndex.isFull()
         || lastOffset - baseOffset > Integer.MAX_VALUE;
@@ -344,13 +363,14 @@ public final class LogSegment implements Closeable {
 
   /** The segment stops being active: its indexes shrink to their entries. */
   public void onBecomeInactive() throws IOException {
+    trimPreallocated();
     flush();
     offsetIndex.trimToValidSize();
     timeIndex.trimToValidSize();
   }
 
   public void flush() throws IOException {
-    channel.force(false);
+    sync.force(logFile, channel);
     offsetIndex.flush();
     timeIndex.flush();
   }
@@ -376,25 +396,34 @@ public final class LogSegment implements Closeable {
     return logFile;
   }
 
+  private void trimPreallocated() throws IOException {
+    if (channel.size() > size) {
+      channel.truncate(size);
+    }
+  }
+
+  /** The max timestamp of the segment's first batch (how old its oldest data is), or -1. */
+  public long firstBatchTimestamp() {
+    return rollingBasedTimestamp;
+  }
+
   @Override
   public void close() throws IOException {
+    trimPreallocated();
     offsetIndex.close();
     timeIndex.close();
     channel.close();
   }
 
   /**
-   * Removes the segment's three files. The log file's channel stays open for {@link #DELETE_DELAY}
-   * so fetch responses already holding a slice of it can still be sent (the file's bytes live until
-   * the last descriptor closes), as Kafka's {@code file.delete.delay.ms}.
+   * Removes the segment's three files. The log file's channel stays open for {@code delay} (the
+   * topic's {@code file.delete.delay.ms}) so fetch responses already holding a slice of it can
+   * still be sent: the file's bytes live until the last descriptor closes.
    */
-  public void delete() throws IOException {
+  public void delete(java.time.Duration delay) throws IOException {
     offsetIndex.delete();
     timeIndex.delete();
     Files.deleteIfExists(logFile);
-    DeferredCloser.closeLater(channel, DELETE_DELAY);
+    DeferredCloser.closeLater(channel, delay);
   }
-
-  /** How long a deleted segment's bytes stay readable by responses in flight. */
-  static final java.time.Duration DELETE_DELAY = java.time.Duration.ofSeconds(60);
 }

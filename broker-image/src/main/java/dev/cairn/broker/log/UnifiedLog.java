@@ -17,6 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.record.MemoryRecords;
@@ -42,9 +43,17 @@ public final class UnifiedLog implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(UnifiedLog.class);
   static final String LOG_START_FILE = "log-start-offset";
 
+  /**
+   * Which topic this log belongs to, as Kafka writes it: {@code version: 0} and {@code topic_id:
+   * <id>} lines. A topic deleted and re-created under the same name gets a new id, so a log that
+   * outlived its topic is told apart from the new topic's.
+   */
+  static final String PARTITION_METADATA_FILE = "partition.metadata";
+
   private final TopicPartition tp;
   private final Path dir;
   private final LongSupplier clock;
+  private final FileSync sync;
   private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
   private final ReentrantLock lock = new ReentrantLock();
   private final ProducerStateManager producers = new ProducerStateManager();
@@ -55,9 +64,12 @@ public final class UnifiedLog implements Closeable {
   private long unflushedMessages;
   private long cleanedUpTo = -1;
   private volatile long lastFlushMs;
+  private volatile Uuid topicId;
 
-  private UnifiedLog(TopicPartition tp, Path dir, LogConfig config, LongSupplier clock) {
+  private UnifiedLog(
+      TopicPartition tp, Path dir, LogConfig config, LongSupplier clock, FileSync sync) {
     this.tp = tp;
+    this.sync = sync;
     this.dir = dir;
     this.config = config;
     this.clock = clock;
@@ -88,10 +100,15 @@ public final class UnifiedLog implements Closeable {
    * recovered: CRC-checked batch by batch, torn tail truncated, indexes rebuilt.
    */
   public static UnifiedLog load(
-      TopicPartition tp, Path dir, LogConfig config, boolean cleanShutdown, LongSupplier clock)
+      TopicPartition tp,
+      Path dir,
+      LogConfig config,
+      boolean cleanShutdown,
+      LongSupplier clock,
+      FileSync sync)
       throws IOException {
     Files.createDirectories(dir);
-    UnifiedLog l = new UnifiedLog(tp, dir, config, clock);
+    UnifiedLog l = new UnifiedLog(tp, dir, config, clock, sync);
     List<Long> bases = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {
       for (Path f : files.toList()) {
@@ -113,7 +130,7 @@ public final class UnifiedLog implements Closeable {
     bases = new ArrayList<>(new java.util.TreeSet<>(bases));
     for (int i = 0; i < bases.size(); i++) {
       boolean active = i == bases.size() - 1;
-      LogSegment s = LogSegment.open(dir, bases.get(i), config, active, clock.getAsLong());
+      LogSegment s = LogSegment.open(dir, bases.get(i), config, active, clock.getAsLong(), sync);
       if (active && !cleanShutdown) {
         s.recover(Integer.MAX_VALUE);
       }
@@ -125,9 +142,11 @@ public final class UnifiedLog implements Closeable {
             ? Long.parseLong(Files.readString(startFile, StandardCharsets.UTF_8).trim())
             : 0;
     if (l.segments.isEmpty()) {
-      l.segments.put(checkpointed, LogSegment.create(dir, checkpointed, config, clock.getAsLong()));
+      l.segments.put(
+          checkpointed, LogSegment.create(dir, checkpointed, config, clock.getAsLong(), sync));
     }
     l.logStartOffset = Math.max(checkpointed, l.segments.firstKey());
+    l.topicId = readTopicId(dir.resolve(PARTITION_METADATA_FILE));
     l.rebuildStateFromHeaders();
     l.highWatermark = l.endMetadata();
     log.info(
@@ -137,6 +156,37 @@ public final class UnifiedLog implements Closeable {
         l.logStartOffset,
         l.logEndOffset());
     return l;
+  }
+
+  private static Uuid readTopicId(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      return null;
+    }
+    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      if (line.startsWith("topic_id:")) {
+        return Uuid.fromString(line.substring("topic_id:".length()).trim());
+      }
+    }
+    throw new IOException(file + " names no topic_id");
+  }
+
+  /** The id of the topic this log belongs to; null for a log written before ids were recorded. */
+  public Uuid topicId() {
+    return topicId;
+  }
+
+  /** Records the topic id (once: a log never changes topics, a new topic gets a new log). */
+  public synchronized void assignTopicId(Uuid id) throws IOException {
+    if (id.equals(topicId)) {
+      return;
+    }
+    if (topicId != null) {
+      throw new IllegalStateException(tp + " belongs to topic id " + topicId + ", not " + id);
+    }
+    AtomicFile.write(
+        dir.resolve(PARTITION_METADATA_FILE),
+        ("version: 0\ntopic_id: " + id + "\n").getBytes(StandardCharsets.UTF_8));
+    topicId = id;
   }
 
   private void rebuildStateFromHeaders() throws IOException {
@@ -216,7 +266,7 @@ public final class UnifiedLog implements Closeable {
   private LogSegment roll(long baseOffset) throws IOException {
     LogSegment old = active();
     old.onBecomeInactive();
-    LogSegment s = LogSegment.create(dir, baseOffset, config, clock.getAsLong());
+    LogSegment s = LogSegment.create(dir, baseOffset, config, clock.getAsLong(), sync);
     segments.put(baseOffset, s);
     log.info("{}: rolled new segment at offset {}", tp, baseOffset);
     return s;
@@ -365,7 +415,7 @@ public final class UnifiedLog implements Closeable {
 
   private void deleteSegment(LogSegment s, String reason) throws IOException {
     segments.remove(s.baseOffset());
-    s.delete();
+    s.delete(deleteDelay());
     log.info("{}: deleted segment {} ({})", tp, s.baseOffset(), reason);
   }
 
@@ -410,19 +460,34 @@ public final class UnifiedLog implements Closeable {
   }
 
   /**
-   * Compacts the inactive segments ({@link LogCleaner}) if anything was added since the last pass;
-   * returns the bytes removed. Each cleaned segment replaces its original under the log's lock:
-   * {@code .cleaned} → {@code .swap} (complete) → {@code .log}, so a crash at any step leaves
-   * either the old or the new segment, never neither (see {@link #load}).
+   * Compacts the inactive segments ({@link LogCleaner}) as Kafka's cleaner chooses: only segments
+   * whose newest record is at least {@code min.compaction.lag.ms} old, and only when the bytes not
+   * compacted yet exceed {@code min.cleanable.dirty.ratio} of them, or the oldest such record is
+   * older than {@code max.compaction.lag.ms}. Returns the bytes removed. Each cleaned segment
+   * replaces its original under the log's lock: {@code .cleaned} → {@code .swap} (complete) →
+   * {@code .log}, so a crash at any step leaves either the old or the new segment, never neither
+   * (see {@link #load}).
    */
   public long compact(long nowMs) throws IOException {
     LogConfig cfg = config;
-    long activeBase = active().baseOffset();
-    if (!cfg.compact() || activeBase <= cleanedUpTo) {
+    if (!cfg.compact()) {
       return 0;
     }
-    List<LogSegment> inactive = new ArrayList<>(segments.headMap(activeBase).values());
-    if (inactive.isEmpty()) {
+    List<LogSegment> inactive = new ArrayList<>();
+    for (LogSegment s : segments.headMap(active().baseOffset()).values()) {
+      if (nowMs - s.maxTimestamp() < cfg.minCompactionLagMs()) {
+        break;
+      }
+      inactive.add(s);
+    }
+    List<LogSegment> dirty = inactive.stream().filter(s -> s.baseOffset() >= cleanedUpTo).toList();
+    if (dirty.isEmpty()) {
+      return 0;
+    }
+    long dirtyBytes = dirty.stream().mapToLong(LogSegment::size).sum();
+    long totalBytes = inactive.stream().mapToLong(LogSegment::size).sum();
+    boolean overdue = nowMs - dirty.get(0).firstBatchTimestamp() > cfg.maxCompactionLagMs();
+    if (!overdue && dirtyBytes <= cfg.minCleanableDirtyRatio() * totalBytes) {
       return 0;
     }
     Map<java.nio.ByteBuffer, Long> latest = LogCleaner.buildOffsetMap(inactive);
@@ -439,17 +504,22 @@ public final class UnifiedLog implements Closeable {
         Path swap = dir.resolve(LogSegment.fileName(s.baseOffset(), ".log.swap"));
         Files.move(cleaned, swap, StandardCopyOption.ATOMIC_MOVE);
         removed += s.size() - size;
-        s.delete();
+        s.delete(deleteDelay());
         Files.move(swap, s.file(), StandardCopyOption.ATOMIC_MOVE);
         segments.put(
-            s.baseOffset(), LogSegment.open(dir, s.baseOffset(), cfg, false, clock.getAsLong()));
+            s.baseOffset(),
+            LogSegment.open(dir, s.baseOffset(), cfg, false, clock.getAsLong(), sync));
       } finally {
         lock.unlock();
       }
     }
-    cleanedUpTo = activeBase;
+    cleanedUpTo = inactive.get(inactive.size() - 1).nextOffset();
     log.info("{}: compacted {} segments, {} bytes removed", tp, inactive.size(), removed);
     return removed;
+  }
+
+  private java.time.Duration deleteDelay() {
+    return java.time.Duration.ofMillis(config.fileDeleteDelayMs());
   }
 
   public TopicPartition topicPartition() {
@@ -506,7 +576,7 @@ public final class UnifiedLog implements Closeable {
     lock.lock();
     try {
       for (LogSegment s : segments.values()) {
-        s.delete();
+        s.delete(deleteDelay());
       }
       segments.clear();
       try (Stream<Path> files = Files.list(dir)) {

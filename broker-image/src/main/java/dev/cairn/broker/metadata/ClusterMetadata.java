@@ -4,17 +4,22 @@ import java.io.Closeable;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.api.transaction.CuratorOp;
@@ -22,6 +27,8 @@ import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.zookeeper.CreateMode;
@@ -53,6 +60,7 @@ public final class ClusterMetadata implements Closeable {
   private final List<CuratorCache> caches = new ArrayList<>();
   private final List<Consumer<MetadataImage>> listeners = new CopyOnWriteArrayList<>();
   private final Object imageLock = new Object();
+  private final List<ImageWaiter> waiters = new ArrayList<>();
   private volatile MetadataImage image = MetadataImage.EMPTY;
   private volatile MetadataImage lastBuilt = MetadataImage.EMPTY;
 
@@ -78,7 +86,13 @@ public final class ClusterMetadata implements Closeable {
     if (!client.blockUntilConnected((int) timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new IllegalStateException("could not reach the coordinator within " + timeout);
     }
-    for (String p : List.of(ZkPaths.BROKER_IDS, ZkPaths.TOPICS, ZkPaths.TOPIC_CONFIGS)) {
+    for (String p :
+        List.of(
+            ZkPaths.BROKER_IDS,
+            ZkPaths.TOPICS,
+            ZkPaths.TOPIC_CONFIGS,
+            ZkPaths.BROKER_CONFIGS,
+            ZkPaths.DELETE_TOPICS)) {
       try {
         client.create().creatingParentsIfNeeded().forPath(p);
       } catch (KeeperException.NodeExistsException e) {
@@ -86,7 +100,8 @@ public final class ClusterMetadata implements Closeable {
       }
     }
     List<java.util.concurrent.CountDownLatch> loaded = new ArrayList<>();
-    for (String root : List.of(ZkPaths.BROKERS, ZkPaths.CONFIG, ZkPaths.CONTROLLER)) {
+    for (String root :
+        List.of(ZkPaths.BROKERS, ZkPaths.CONFIG, ZkPaths.CONTROLLER, ZkPaths.DELETE_TOPICS)) {
       CuratorCache cache = CuratorCache.build(client, root);
       java.util.concurrent.CountDownLatch latch = new java.util.concurrent.CountDownLatch(1);
       cache
@@ -132,21 +147,38 @@ public final class ClusterMetadata implements Closeable {
     events.execute(() -> listener.accept(image));
   }
 
-  /** Waits until an image satisfies {@code condition}; returns whether it did in time. */
-  public boolean await(Predicate<MetadataImage> condition, Duration timeout)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
+  /**
+   * Completes with the first published image that satisfies {@code condition} (the current one if
+   * it does), or fails with a {@link TimeoutException} after {@code timeout}. Nothing waits: the
+   * future completes on the metadata event thread, so what depends on it must be quick.
+   */
+  public CompletableFuture<MetadataImage> when(
+      Predicate<MetadataImage> condition, Duration timeout) {
+    ImageWaiter w = new ImageWaiter(condition, new CompletableFuture<>());
     synchronized (imageLock) {
-      while (!condition.test(image)) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        imageLock.wait(Math.max(1, left / 1_000_000));
+      if (condition.test(image)) {
+        return CompletableFuture.completedFuture(image);
       }
-      return true;
+      waiters.add(w);
     }
+    w.done()
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete((i, e) -> {
+          synchronized (imageLock) {
+            waiters.remove(w);
+          }
+        });
+    return w.done()
+        .exceptionallyCompose(e ->
+            CompletableFuture.failedFuture(
+                e instanceof java.util.concurrent.TimeoutException
+                    ? new TimeoutException(
+                        "Metadata not updated within " + timeout.toMillis() + " ms")
+                    : e));
   }
+
+  private record ImageWaiter(
+      Predicate<MetadataImage> condition, CompletableFuture<MetadataImage> done) {}
 
   private void rebuild() {
     Map<String, ChildData> nodes = new HashMap<>();
@@ -157,6 +189,8 @@ public final class ClusterMetadata implements Closeable {
     Map<String, TopicAssignment> assignments = new TreeMap<>();
     Map<String, Map<Integer, PartitionState>> states = new HashMap<>();
     Map<String, Map<String, String>> configs = new HashMap<>();
+    Map<String, Set<Uuid>> deleted = new HashMap<>();
+    Map<String, Map<String, String>> brokerConfigs = new HashMap<>();
     int controller = -1;
     for (ChildData d : nodes.values()) {
       String path = d.getPath();
@@ -178,6 +212,10 @@ public final class ClusterMetadata implements Closeable {
               .put(Integer.parseInt(parts[4]), PartitionState.decode(d.getData()));
         } else if (parts.length == 3 && path.startsWith(ZkPaths.TOPIC_CONFIGS + "/")) {
           configs.put(parts[2], ZnodeText.decode(d.getData()));
+        } else if (parts.length == 3 && path.startsWith(ZkPaths.BROKER_CONFIGS + "/")) {
+          brokerConfigs.put(parts[2], Map.copyOf(ZnodeText.decode(d.getData())));
+        } else if (parts.length == 3 && path.startsWith(ZkPaths.DELETE_TOPICS + "/")) {
+          deleted.put(parts[2], deletedIds(d.getData()));
         }
       } catch (RuntimeException e) {
         log.warn("ignoring unreadable metadata znode {}: {}", path, e.toString());
@@ -195,7 +233,13 @@ public final class ClusterMetadata implements Closeable {
           new MetadataImage.TopicImage(
               name, a.topicId(), partitions, Map.copyOf(configs.getOrDefault(name, Map.of()))));
     });
-    MetadataImage next = new MetadataImage(Map.copyOf(brokers), controller, Map.copyOf(topics));
+    MetadataImage next =
+        new MetadataImage(
+            Map.copyOf(brokers),
+            controller,
+            Map.copyOf(topics),
+            Map.copyOf(deleted),
+            Map.copyOf(brokerConfigs));
     if (next.equals(lastBuilt)) {
       return;
     }
@@ -209,10 +253,12 @@ public final class ClusterMetadata implements Closeable {
         log.error("metadata listener failed", e);
       }
     }
+    List<ImageWaiter> satisfied = new ArrayList<>();
     synchronized (imageLock) {
       image = next;
-      imageLock.notifyAll();
+      waiters.removeIf(w -> w.condition().test(next) && satisfied.add(w));
     }
+    satisfied.forEach(w -> w.done().complete(next));
   }
 
   /**
@@ -305,29 +351,87 @@ public final class ClusterMetadata implements Closeable {
     log.info("topic {} grown to {} partitions", name, all.size());
   }
 
+  private static Set<Uuid> deletedIds(byte[] data) {
+    String ids = ZnodeText.decode(data).getOrDefault("topic_ids", "");
+    return ids.isEmpty()
+        ? Set.of()
+        : Arrays.stream(ids.split(",")).map(Uuid::fromString).collect(Collectors.toSet());
+  }
+
+  /**
+   * Deletes a topic and, in the same multi-op, records its id under {@link ZkPaths#deletedTopic}:
+   * the positive signal on which every broker deletes its logs of that topic (a topic merely
+   * missing from the coordinator never is one). The record outlives the topic so a broker that was
+   * down meanwhile still learns of the deletion.
+   */
   public void deleteTopic(String name) throws Exception {
+    TopicAssignment current;
     try {
-      client.delete().deletingChildrenIfNeeded().forPath(ZkPaths.topic(name));
+      current = TopicAssignment.decode(client.getData().forPath(ZkPaths.topic(name)));
     } catch (KeeperException.NoNodeException e) {
       throw new UnknownTopicOrPartitionException("Topic '" + name + "' does not exist.");
     }
-    try {
-      client.delete().forPath(ZkPaths.topicConfig(name));
-    } catch (KeeperException.NoNodeException e) {
-      // a topic created by an older layout without config znode
+    Stat markerStat = client.checkExists().forPath(ZkPaths.deletedTopic(name));
+    Set<Uuid> ids = new java.util.TreeSet<>(Comparator.comparing(Uuid::toString));
+    if (markerStat != null) {
+      ids.addAll(deletedIds(client.getData().forPath(ZkPaths.deletedTopic(name))));
     }
-    log.info("deleted topic {}", name);
+    ids.add(current.topicId());
+    byte[] marker =
+        ZnodeText.encode(
+            Map.of("topic_ids", String.join(",", ids.stream().map(Uuid::toString).toList())));
+    List<CuratorOp> ops = new ArrayList<>();
+    ops.add(
+        markerStat == null
+            ? client.transactionOp().create().forPath(ZkPaths.deletedTopic(name), marker)
+            : client
+                .transactionOp()
+                .setData()
+                .withVersion(markerStat.getVersion())
+                .forPath(ZkPaths.deletedTopic(name), marker));
+    for (String child : subtree(ZkPaths.topic(name))) {
+      ops.add(client.transactionOp().delete().forPath(child));
+    }
+    if (client.checkExists().forPath(ZkPaths.topicConfig(name)) != null) {
+      ops.add(client.transactionOp().delete().forPath(ZkPaths.topicConfig(name)));
+    }
+    try {
+      client.transaction().forOperations(ops);
+    } catch (KeeperException.NoNodeException | KeeperException.BadVersionException e) {
+      throw new UnknownTopicOrPartitionException("Topic '" + name + "' does not exist.");
+    }
+    log.info("deleted topic {} ({})", name, current.topicId());
+  }
+
+  /** Every znode under and including {@code root}, children before their parents. */
+  private List<String> subtree(String root) throws Exception {
+    List<String> out = new ArrayList<>();
+    for (String child : client.getChildren().forPath(root)) {
+      out.addAll(subtree(root + "/" + child));
+    }
+    out.add(root);
+    return out;
   }
 
   /** Replaces a topic's config overrides. */
   public void setTopicConfig(String name, Map<String, String> configs) throws Exception {
+    writeConfig(ZkPaths.topicConfig(name), configs);
+    log.info("topic {} config set to {}", name, configs);
+  }
+
+  /** Replaces the dynamic configs of a broker id or of {@link ZkPaths#DEFAULT_BROKER}. */
+  public void setBrokerConfig(String entity, Map<String, String> configs) throws Exception {
+    writeConfig(ZkPaths.brokerConfig(entity), configs);
+    log.info("dynamic broker config of {} set to {}", entity, configs);
+  }
+
+  private void writeConfig(String path, Map<String, String> configs) throws Exception {
     byte[] data = ZnodeText.encode(configs);
     try {
-      client.setData().forPath(ZkPaths.topicConfig(name), data);
+      client.setData().forPath(path, data);
     } catch (KeeperException.NoNodeException e) {
-      client.create().creatingParentsIfNeeded().forPath(ZkPaths.topicConfig(name), data);
+      client.create().creatingParentsIfNeeded().forPath(path, data);
     }
-    log.info("topic {} config set to {}", name, configs);
   }
 
   /** Writes a partition state (controller only). */

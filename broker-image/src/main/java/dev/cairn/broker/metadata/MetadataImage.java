@@ -2,18 +2,26 @@ package dev.cairn.broker.metadata;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 
 /**
  * An immutable snapshot of cluster metadata as this broker last saw it in the coordinator: live
- * brokers, the controller, and every topic with its partitions' replicas and state. Metadata
- * responses and leadership decisions read one snapshot, so they are self-consistent.
+ * brokers, the controller, every topic with its partitions' replicas and state, the ids of deleted
+ * topics by name (what tells a broker that a local log may go), and the dynamic broker configs by
+ * entity (a broker id, or {@code <default>} for the cluster-wide defaults). Metadata responses and
+ * leadership decisions read one snapshot, so they are self-consistent.
  */
 public record MetadataImage(
-    Map<Integer, BrokerInfo> brokers, int controllerId, Map<String, TopicImage> topics) {
-  public static final MetadataImage EMPTY = new MetadataImage(Map.of(), -1, Map.of());
+    Map<Integer, BrokerInfo> brokers,
+    int controllerId,
+    Map<String, TopicImage> topics,
+    Map<String, Set<Uuid>> deletedTopicIds,
+    Map<String, Map<String, String>> brokerConfigs) {
+  public static final MetadataImage EMPTY =
+      new MetadataImage(Map.of(), -1, Map.of(), Map.of(), Map.of());
 
   /** One topic: id, partitions and config overrides. */
   public record TopicImage(
@@ -21,6 +29,11 @@ public record MetadataImage(
 
   /** One partition: assigned replicas and, once the controller wrote it, its state. */
   public record PartitionImage(int partition, List<Integer> replicas, PartitionState state) {}
+
+  /** Whether the topic {@code name} with id {@code id} was deleted through DeleteTopics. */
+  public boolean wasDeleted(String name, Uuid id) {
+    return deletedTopicIds.getOrDefault(name, Set.of()).contains(id);
+  }
 
   public TopicImage topic(String name) {
     return topics.get(name);

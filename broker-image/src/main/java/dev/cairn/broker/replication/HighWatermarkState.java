@@ -6,12 +6,16 @@ import java.util.Set;
 
 /**
  * The leader's view of its replicas' log end offsets and the high watermark they imply: the
- * smallest log end offset among the in-sync replicas (the leader included). The high watermark
- * never moves backwards. A pure state machine: inputs are the leader's own appends and followers'
- * fetch positions, output is the new high watermark; the caller applies it to the log.
+ * smallest log end offset among the in-sync replicas (the leader included). A pure state machine:
+ * inputs are the leader's own appends, followers' fetch positions and ISR changes, output is the
+ * high watermark; the caller applies it to the log.
  *
- * <p>With a single replica (this issue's scope) the ISR is the leader alone and the high watermark
- * follows the leader's log end offset after every append.
+ * <p>Invariants: the high watermark never moves backwards, never passes the leader's log end, and
+ * never passes an offset some ISR member has not confirmed. A follower this leader has not heard
+ * from yet (a new leader epoch, a replica just added) confirms nothing: while one is in the ISR the
+ * high watermark stays where it started — the log's own high watermark — rather than pretending the
+ * follower holds what the leader holds. acks=all completes exactly when {@link #isCommitted} says
+ * so, so an acknowledged record is always below the high watermark and visible to consumers.
  */
 public final class HighWatermarkState {
   private final int leaderId;
@@ -19,16 +23,27 @@ public final class HighWatermarkState {
   private Set<Integer> isr;
   private long highWatermark;
 
-  public HighWatermarkState(int leaderId, Set<Integer> isr, long leaderLogEnd) {
+  /**
+   * @param highWatermark where the high watermark starts: the log's current one (what earlier
+   *     leaders committed), capped at the leader's log end
+   */
+  public HighWatermarkState(int leaderId, Set<Integer> isr, long leaderLogEnd, long highWatermark) {
     this.leaderId = leaderId;
     this.isr = Set.copyOf(isr);
     logEndOffsets.put(leaderId, leaderLogEnd);
-    this.highWatermark = computeFloor();
+    this.highWatermark = Math.min(highWatermark, leaderLogEnd);
+    advance();
   }
 
   /** The leader appended; returns the (possibly unchanged) high watermark. */
   public synchronized long onLeaderAppend(long leaderLogEnd) {
     logEndOffsets.put(leaderId, leaderLogEnd);
+    return advance();
+  }
+
+  /** A follower fetched at {@code logEnd}: it holds every offset below it. */
+  public synchronized long onFollowerLogEnd(int replicaId, long logEnd) {
+    logEndOffsets.put(replicaId, logEnd);
     return advance();
   }
 
@@ -46,19 +61,25 @@ public final class HighWatermarkState {
     return isr.size();
   }
 
+  /** Whether every in-sync replica holds the offsets below {@code offset} (acks=all may answer). */
+  public synchronized boolean isCommitted(long offset) {
+    return highWatermark >= offset;
+  }
+
   private long advance() {
-    highWatermark = Math.max(highWatermark, computeFloor());
+    highWatermark = Math.max(highWatermark, confirmedByAll());
     return highWatermark;
   }
 
-  /** Replicas we have not heard from count as offset 0: they hold the high watermark back. */
-  private long computeFloor() {
-    long min = Long.MAX_VALUE;
+  /** The smallest log end over the ISR and the leader; a replica not heard from confirms none. */
+  private long confirmedByAll() {
+    long min = logEndOffsets.get(leaderId);
     for (int r : isr) {
-      min = Math.min(min, logEndOffsets.getOrDefault(r, 0L));
-    }
-    if (!isr.contains(leaderId)) {
-      min = Math.min(min, logEndOffsets.get(leaderId));
+      Long end = logEndOffsets.get(r);
+      if (end == null) {
+        return highWatermark;
+      }
+      min = Math.min(min, end);
     }
     return min;
   }

@@ -11,7 +11,8 @@ import org.apache.kafka.common.record.MemoryRecords;
 /**
  * A partition this broker leads: its log, the leader epoch the controller gave it, and the
  * high-watermark state over its ISR. Appends stamp the leader epoch on batches; the high watermark
- * is applied to the log after each append so fetches see the new data.
+ * is applied to the log whenever it moves (an append, an ISR change), so fetches see exactly the
+ * committed data. An acks=all append is acknowledged only once {@link #isCommitted} holds for it.
  */
 public final class Partition {
   private final TopicPartition tp;
@@ -32,8 +33,8 @@ public final class Partition {
     this.replicationFactor = replicationFactor;
     this.log = log;
     this.leaderEpoch = leaderEpoch;
-    this.hw = new HighWatermarkState(brokerId, isr, log.logEndOffset());
-    log.updateHighWatermark(hw.highWatermark());
+    this.hw = new HighWatermarkState(brokerId, isr, log.logEndOffset(), log.highWatermark());
+    publishHighWatermark();
   }
 
   /**
@@ -53,8 +54,25 @@ public final class Partition {
               + tp);
     }
     LogAppendInfo info = log.appendAsLeader(records, leaderEpoch);
-    log.updateHighWatermark(hw.onLeaderAppend(log.logEndOffset()));
+    hw.onLeaderAppend(log.logEndOffset());
+    publishHighWatermark();
     return info;
+  }
+
+  /** The controller changed the ISR within this leader epoch (a shrink may commit records). */
+  public void onIsrChange(Set<Integer> isr) throws IOException {
+    hw.onIsrChange(isr);
+    publishHighWatermark();
+  }
+
+  /** Whether every in-sync replica holds the offsets below {@code offset}. */
+  public boolean isCommitted(long offset) {
+    return hw.isCommitted(offset);
+  }
+
+  // Serialised so two movers (an append, an ISR change) cannot publish out of order.
+  private synchronized void publishHighWatermark() throws IOException {
+    log.updateHighWatermark(hw.highWatermark());
   }
 
   public TopicPartition topicPartition() {

@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
@@ -27,9 +28,11 @@ import org.apache.kafka.common.internals.Topic;
 
 /**
  * Topic lifecycle shared by CreateTopics, auto-creation (Metadata, FindCoordinator), DeleteTopics
- * and CreatePartitions: validation with Kafka's rules and messages, replica assignment, the
- * coordinator write, and a wait until this broker's metadata image shows the result (so the next
- * Metadata request on this broker sees it).
+ * and CreatePartitions: validation with Kafka's rules and messages (thrown), replica assignment,
+ * the coordinator write, and a future that completes once this broker's metadata image shows the
+ * result (so the next request on this broker sees it) — or fails with REQUEST_TIMED_OUT after the
+ * request's timeout, as Kafka's delayed admin operations do; a timeout of 0 does not wait. No
+ * thread waits for it.
  */
 public final class TopicAdmin {
   private final BrokerConfig config;
@@ -50,7 +53,7 @@ public final class TopicAdmin {
    * replicationFactor} of -1 mean the broker defaults; {@code explicit} is a manual assignment
    * (then both counts must be -1).
    */
-  public Created create(
+  public CompletableFuture<Created> create(
       String name,
       int partitions,
       int replicationFactor,
@@ -100,11 +103,19 @@ public final class TopicAdmin {
     }
     int rf = replicas.values().iterator().next().size();
     TopicAssignment assignment = new TopicAssignment(Uuid.randomUuid(), replicas);
-    if (!validateOnly) {
-      metadata.createTopic(name, assignment, configs, controller.epoch());
-      metadata.await(i -> hasLeaders(i, name, replicas.size()), wait);
+    Created created = new Created(assignment, replicas.size(), (short) rf);
+    if (validateOnly) {
+      return CompletableFuture.completedFuture(created);
     }
-    return new Created(assignment, replicas.size(), (short) rf);
+    metadata.createTopic(name, assignment, configs, controller.epoch());
+    return visible(i -> hasLeaders(i, name, replicas.size()), wait).thenApply(i -> created);
+  }
+
+  private CompletableFuture<MetadataImage> visible(
+      java.util.function.Predicate<MetadataImage> condition, Duration wait) {
+    return wait.isZero()
+        ? CompletableFuture.completedFuture(metadata.image())
+        : metadata.when(condition, wait);
   }
 
   private static boolean hasLeaders(MetadataImage image, String name, int partitions) {
@@ -157,7 +168,7 @@ public final class TopicAdmin {
   }
 
   /** Grows a topic to {@code total} partitions (never shrinks). */
-  public void createPartitions(
+  public CompletableFuture<?> createPartitions(
       String name, int total, List<List<Integer>> explicit, boolean validateOnly, Duration wait)
       throws Exception {
     MetadataImage image = metadata.image();
@@ -198,17 +209,18 @@ public final class TopicAdmin {
     } else {
       added = assign(brokers, total - current, rf, current);
     }
-    if (!validateOnly) {
-      metadata.addPartitions(name, added, controller.epoch());
-      metadata.await(i -> hasLeaders(i, name, total), wait);
+    if (validateOnly) {
+      return CompletableFuture.completedFuture(null);
     }
+    metadata.addPartitions(name, added, controller.epoch());
+    return visible(i -> hasLeaders(i, name, total), wait);
   }
 
   /**
    * Replaces a topic's config overrides after validating every key and value (INVALID_CONFIG naming
    * the first bad one); waits until this broker applies them.
    */
-  public void setConfigs(
+  public CompletableFuture<?> setConfigs(
       String name, Map<String, String> overrides, boolean validateOnly, Duration wait)
       throws Exception {
     if (metadata.image().topic(name) == null) {
@@ -220,18 +232,21 @@ public final class TopicAdmin {
         throw new InvalidConfigurationException(error);
       }
     }
-    if (!validateOnly) {
-      Map<String, String> copy = Map.copyOf(overrides);
-      metadata.setTopicConfig(name, copy);
-      metadata.await(i -> i.topic(name) != null && i.topic(name).configs().equals(copy), wait);
+    if (validateOnly) {
+      return CompletableFuture.completedFuture(null);
     }
+    Map<String, String> copy = Map.copyOf(overrides);
+    metadata.setTopicConfig(name, copy);
+    return visible(i -> i.topic(name) != null && i.topic(name).configs().equals(copy), wait);
   }
 
-  public void delete(String name, Duration wait) throws Exception {
-    if (metadata.image().topic(name) == null) {
+  /** Deletes a topic; waits until this broker has seen the deletion and removed its logs. */
+  public CompletableFuture<?> delete(String name, Duration wait) throws Exception {
+    MetadataImage.TopicImage t = metadata.image().topic(name);
+    if (t == null) {
       throw new UnknownTopicOrPartitionException("This server does not host this topic-partition.");
     }
     metadata.deleteTopic(name);
-    metadata.await(i -> i.topic(name) == null, wait);
+    return visible(i -> i.topic(name) == null && i.wasDeleted(name, t.id()), wait);
   }
 }

@@ -68,6 +68,7 @@ import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.message.CreateTopicsRequestData;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.HeartbeatRequestData;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
@@ -86,9 +87,12 @@ import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData.OffsetFor
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupRequestData.SyncGroupRequestAssignment;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.DefaultRecordBatch;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.Records;
+import org.apache.kafka.common.requests.CreateTopicsRequest;
+import org.apache.kafka.common.requests.CreateTopicsResponse;
 import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchResponse;
 import org.apache.kafka.common.requests.HeartbeatRequest;
@@ -124,26 +128,40 @@ import org.apache.kafka.common.utils.Utils;
  * clock), member ids (client id plus a random UUID), ports and cluster/topic ids (never recorded).
  */
 final class Scenario {
-  /**
-   * The topic-level keys Cairn implements (docs/broker.md); DescribeConfigs is compared on these.
-   */
+  /** Kafka 4's 33 topic-level keys; DescribeConfigs is compared on all of them. */
   static final List<String> TOPIC_KEYS =
       List.of(
           "cleanup.policy",
+          "compression.gzip.level",
+          "compression.lz4.level",
           "compression.type",
+          "compression.zstd.level",
           "delete.retention.ms",
+          "file.delete.delay.ms",
           "flush.messages",
           "flush.ms",
+          "follower.replication.throttled.replicas",
           "index.interval.bytes",
+          "leader.replication.throttled.replicas",
+          "local.retention.bytes",
+          "local.retention.ms",
+          "max.compaction.lag.ms",
           "max.message.bytes",
           "message.timestamp.after.max.ms",
           "message.timestamp.before.max.ms",
           "message.timestamp.type",
+          "min.cleanable.dirty.ratio",
+          "min.compaction.lag.ms",
           "min.insync.replicas",
+          "preallocate",
+          "remote.log.copy.disable",
+          "remote.log.delete.on.disable",
+          "remote.storage.enable",
           "retention.bytes",
           "retention.ms",
           "segment.bytes",
           "segment.index.bytes",
+          "segment.jitter.ms",
           "segment.ms",
           "unclean.leader.election.enable");
 
@@ -262,6 +280,46 @@ final class Scenario {
                     .configs(Map.of("message.timestamp.type", "LogAppendTime")),
                 new NewTopic("exactly", 1, (short) 1)));
 
+    CreateTopicsResult cleaned =
+        admin.createTopics(
+            List.of(
+                new NewTopic("cleaned", 1, (short) 1)
+                    .configs(
+                        Map.of(
+                            "cleanup.policy", "compact",
+                            "min.cleanable.dirty.ratio", "0.1",
+                            "min.compaction.lag.ms", "1000",
+                            "max.compaction.lag.ms", "60000",
+                            "segment.jitter.ms", "1000",
+                            "file.delete.delay.ms", "1000",
+                            "preallocate", "true",
+                            "compression.gzip.level", "5",
+                            "leader.replication.throttled.replicas", "0:0",
+                            "local.retention.ms", "-2"))));
+    t.attempt("create cleaned", () -> ok(cleaned.all()));
+    recordConfig("create cleaned config", cleaned.config("cleaned").get());
+    recordConfig(
+        "cleaned config",
+        describeConfig(admin, new ConfigResource(ConfigResource.Type.TOPIC, "cleaned")));
+    for (Map.Entry<String, String> bad :
+        Map.of(
+                "min.cleanable.dirty.ratio", "1.5",
+                "compression.gzip.level", "0",
+                "compression.zstd.level", "23",
+                "follower.replication.throttled.replicas", "0-1",
+                "preallocate", "yes",
+                "remote.storage.enable", "true",
+                "max.compaction.lag.ms", "0")
+            .entrySet()) {
+      t.attempt(
+          "create with " + bad.getKey() + "=" + bad.getValue(),
+          () ->
+              create(
+                  admin,
+                  new NewTopic("refused", 1, (short) 1)
+                      .configs(Map.of(bad.getKey(), bad.getValue()))));
+    }
+
     t.record("describe alpha", settled(() -> describe(admin, "alpha"), d -> d.contains("2:")));
     t.attempt("describe missing", () -> describe(admin, "missing"));
     t.record(
@@ -354,6 +412,51 @@ final class Scenario {
                 .map(e -> e.name() + "=" + e.value())
                 .sorted()
                 .toList());
+    ConfigResource clusterDefault = new ConfigResource(ConfigResource.Type.BROKER, "");
+    t.attempt(
+        "alter cluster default log.retention.ms",
+        () ->
+            alter(
+                admin,
+                clusterDefault,
+                new AlterConfigOp(
+                    new ConfigEntry("log.retention.ms", "7200000"), AlterConfigOp.OpType.SET)));
+    t.record(
+        "tuned retention.ms under a cluster default",
+        entry(
+            settled(
+                    () -> describeConfig(admin, tuned),
+                    c -> c.get("retention.ms").value().equals("7200000"))
+                .get("retention.ms")));
+    t.record(
+        "cluster-wide dynamic broker defaults after alter",
+        describeConfig(admin, clusterDefault).entries().stream()
+            .map(e -> e.name() + "=" + e.value() + " " + e.source())
+            .sorted()
+            .toList());
+    t.attempt(
+        "alter cluster default of a static key",
+        () ->
+            alter(
+                admin,
+                clusterDefault,
+                new AlterConfigOp(
+                    new ConfigEntry("num.partitions", "3"), AlterConfigOp.OpType.SET)));
+    t.attempt(
+        "delete cluster default log.retention.ms",
+        () ->
+            alter(
+                admin,
+                clusterDefault,
+                new AlterConfigOp(
+                    new ConfigEntry("log.retention.ms", null), AlterConfigOp.OpType.DELETE)));
+    t.record(
+        "tuned retention.ms without it",
+        entry(
+            settled(
+                    () -> describeConfig(admin, tuned),
+                    c -> !c.get("retention.ms").value().equals("7200000"))
+                .get("retention.ms")));
     Config broker = describeConfig(admin, new ConfigResource(ConfigResource.Type.BROKER, "0"));
     for (String key : BROKER_KEYS) {
       ConfigEntry e = broker.get(key);
@@ -743,6 +846,40 @@ final class Scenario {
             create(
                 admin,
                 new NewTopic("tiny", 1, (short) 1).configs(Map.of("segment.bytes", "1000"))));
+    try (RawKafkaClient raw = raw()) {
+      // Admin drops a repeated NewTopic itself; other clients send the request as it is.
+      CreateTopicsRequestData request = new CreateTopicsRequestData().setTimeoutMs(10_000);
+      for (String name : List.of("twice", "once", "twice")) {
+        request
+            .topics()
+            .add(
+                new CreateTopicsRequestData.CreatableTopic()
+                    .setName(name)
+                    .setNumPartitions(1)
+                    .setReplicationFactor((short) 1));
+      }
+      CreateTopicsResponse r = raw.send(new CreateTopicsRequest.Builder(request).build((short) 7));
+      t.record(
+          "create a name twice in one request",
+          r.data().topics().stream()
+              .map(c ->
+                  c.name()
+                      + " "
+                      + Errors.forCode(c.errorCode())
+                      + " "
+                      + c.errorMessage()
+                      + " partitions="
+                      + c.numPartitions())
+              .toList());
+    }
+    t.record(
+        "topics after a name twice",
+        settled(
+            () ->
+                listTopics(admin).stream()
+                    .filter(n -> n.equals("once") || n.equals("twice"))
+                    .toList(),
+            names -> names.contains("once")));
     Uuid id = admin.describeTopics(List.of("placed")).allTopicNames().get().get("placed").topicId();
     t.attempt(
         "describe placed by id",

@@ -21,7 +21,8 @@ class LogManagerTest {
     Files.createDirectories(a.resolve("old-0"));
     Files.createDirectories(a.resolve("old-1"));
     LogConfig cfg = LogConfig.of(BrokerConfig.of(Map.of()), Map.of());
-    LogManager logs = new LogManager(List.of(a, b), t -> cfg, System::currentTimeMillis);
+    LogManager logs =
+        new LogManager(List.of(a, b), t -> cfg, System::currentTimeMillis, FileSync.FORCE);
     logs.loadAll();
     logs.getOrCreate(new TopicPartition("n", 0));
     logs.getOrCreate(new TopicPartition("n", 1));

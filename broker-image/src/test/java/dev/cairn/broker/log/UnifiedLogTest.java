@@ -43,7 +43,8 @@ class UnifiedLogTest {
   }
 
   UnifiedLog open(Map<String, String> overrides, boolean clean) throws IOException {
-    return UnifiedLog.load(tp, dir.resolve("t-0"), config(overrides), clean, clock::get);
+    return UnifiedLog.load(
+        tp, dir.resolve("t-0"), config(overrides), clean, clock::get, FileSync.FORCE);
   }
 
   static MemoryRecords batch(long timestamp, String... values) {
@@ -188,7 +189,8 @@ class UnifiedLogTest {
             dir.resolve("u-0"),
             config(Map.of("segment.bytes", "300", "retention.ms", "60000")),
             true,
-            clock::get);
+            clock::get,
+            FileSync.FORCE);
     appendMany(timed, 10);
     clock.addAndGet(61_000);
     timed.deleteOldSegments(clock.get());
@@ -296,7 +298,12 @@ class UnifiedLogTest {
   @Test
   void compactionKeepsTheLatestValuePerKeyAndTombstonesForDeleteRetention() throws IOException {
     Map<String, String> cfg =
-        Map.of("cleanup.policy", "compact", "segment.bytes", "200", "delete.retention.ms", "1000");
+        Map.of(
+            "cleanup.policy", "compact",
+            "segment.bytes", "200",
+            "delete.retention.ms", "1000",
+            // Every pass cleans, however little is new: this test is about what a pass keeps.
+            "min.cleanable.dirty.ratio", "0");
     UnifiedLog log = open(cfg, true);
     String[][] writes = {
       {"a", "1"},
@@ -331,5 +338,90 @@ class UnifiedLogTest {
     assertThat(keyValues(reopened)).contains("5:a=3", "3:c=1");
     assertThat(reopened.logEndOffset()).isEqualTo(end + 1);
     reopened.close();
+  }
+
+  @Test
+  void compactionWaitsForTheMinimumLagAndTheDirtyRatioUnlessTheMaximumLagPassed()
+      throws IOException {
+    Map<String, String> cfg = new HashMap<>();
+    cfg.put("cleanup.policy", "compact");
+    cfg.put("segment.bytes", "200");
+    cfg.put("min.compaction.lag.ms", "10000");
+    UnifiedLog log = open(cfg, true);
+    // Two batches a segment: [a=1 a=2] [k1 k2] [k3 k4] [k5 k6]
+    for (String[] w : new String[][] {{"a", "1"}, {"a", "2"}, {"k1", "1"}, {"k2", "1"}}) {
+      log.appendAsLeader(keyed(w[0], w[1]), 0);
+    }
+    for (String k : List.of("k3", "k4", "k5", "k6")) {
+      log.appendAsLeader(keyed(k, "1"), 0);
+    }
+    log.updateHighWatermark(log.logEndOffset());
+    assertThat(log.compact(clock.get())).as("younger than min.compaction.lag.ms").isZero();
+    clock.addAndGet(10_000);
+    assertThat(log.compact(clock.get())).as("a=1 removed").isPositive();
+
+    // [k5 k6] and [k1=2 y] become dirty: 280 of about 630 bytes, under the 0.5 default.
+    for (String[] w : new String[][] {{"k1", "2"}, {"y", "1"}, {"z", "1"}}) {
+      log.appendAsLeader(keyed(w[0], w[1]), 0);
+    }
+    log.updateHighWatermark(log.logEndOffset());
+    clock.addAndGet(10_000);
+    assertThat(log.compact(clock.get())).as("dirty share below 0.5").isZero();
+
+    cfg.put("max.compaction.lag.ms", "5000");
+    log.updateConfig(config(cfg));
+    assertThat(log.compact(clock.get())).as("overdue: k1=1 removed").isPositive();
+    log.close();
+  }
+
+  @Test
+  void aCompactedLogRollsByMaxCompactionLagSoItsActiveSegmentGetsCleaned() throws IOException {
+    UnifiedLog log =
+        open(Map.of("cleanup.policy", "compact", "max.compaction.lag.ms", "1000"), true);
+    log.appendAsLeader(keyed("a", "1"), 0);
+    clock.addAndGet(1_001);
+    log.appendAsLeader(keyed("a", "2"), 0);
+    assertThat(log.numberOfSegments()).isEqualTo(2);
+    log.close();
+  }
+
+  @Test
+  void segmentJitterRollsASegmentBeforeSegmentMs() throws IOException {
+    UnifiedLog log = open(Map.of("segment.ms", "100000", "segment.jitter.ms", "100000"), true);
+    log.appendAsLeader(keyed("a", "0"), 0);
+    // This segment's jitter J is in [0, 100000): it rolls once older than 100000 - J, so by the
+    // time it is 100000 ms old unless J is 0 (one chance in 100,000); without jitter, after.
+    long rolledAtAge = -1;
+    for (long age = 1_000; age <= 101_000 && rolledAtAge < 0; age += 1_000) {
+      clock.addAndGet(1_000);
+      log.appendAsLeader(keyed("a", "" + age), 0);
+      if (log.numberOfSegments() > 1) {
+        rolledAtAge = age;
+      }
+    }
+    assertThat(rolledAtAge).isBetween(1_000L, 100_000L);
+    log.close();
+  }
+
+  @Test
+  void aPreallocatedSegmentIsCutBackToItsDataOnCloseAndRecoveredAfterACrash() throws IOException {
+    Map<String, String> cfg = Map.of("preallocate", "true", "segment.bytes", "1048576");
+    UnifiedLog log = open(cfg, true);
+    log.appendAsLeader(batch(clock.get(), "a", "b"), 0);
+    Path segment = dir.resolve("t-0").resolve(LogSegment.fileName(0, ".log"));
+    assertThat(Files.size(segment)).isEqualTo(1_048_576);
+    log.close();
+    long dataSize = Files.size(segment);
+    assertThat(dataSize).isLessThan(1_000);
+
+    UnifiedLog reopened = open(cfg, true);
+    assertThat(reopened.logEndOffset()).isEqualTo(2);
+    reopened.appendAsLeader(batch(clock.get(), "c"), 0);
+    reopened.flush();
+    // No close: the file keeps its preallocated zeros, as after a crash.
+    UnifiedLog recovered = open(cfg, false);
+    assertThat(recovered.logEndOffset()).isEqualTo(3);
+    assertThat(readAll(recovered, 0)).containsExactly("0:a", "1:b", "2:c");
+    recovered.close();
   }
 }

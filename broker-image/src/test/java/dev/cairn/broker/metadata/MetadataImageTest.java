@@ -28,7 +28,9 @@ class MetadataImageTest {
                       2, partition(2, List.of(3, 1, 2), 2, List.of(2, 1)),
                       3, partition(3, List.of(3), PartitionState.NO_LEADER, List.of(3)),
                       4, new MetadataImage.PartitionImage(4, List.of(1), null)),
-                  Map.of())));
+                  Map.of())),
+          Map.of(),
+          Map.of());
 
   @Test
   void offlinePartitionsAreThoseTheControllerLeftWithoutLeader() {

@@ -12,30 +12,42 @@ import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Long-polling fetches waiting for data: each waits on a set of partitions until an append to one
- * of them lets it gather {@code fetch.min.bytes}, or {@code fetch.max.wait.ms} passes. Appends only
- * wake waiters (the re-check runs on the request executor, never on the producer's thread); the
- * waiter itself decides, by re-reading, whether it has enough.
+ * Requests waiting on partitions: long-polling fetches (woken by appends, until they gather {@code
+ * fetch.min.bytes}) and acks=all produces (woken when the high watermark moves, until it passes
+ * their records). Each waits until an event on one of its partitions lets it complete, or its
+ * timeout passes. Events only wake waiters (the re-check runs on the request executor, never on the
+ * thread that caused the event); the waiter itself decides, by re-reading, whether it is done.
+ *
+ * <p>A waiter is registered under every partition before its first re-check, and a partition's set
+ * of waiters is created, added to, emptied and dropped only inside the map's per-key atomic
+ * compute: a waiter can never be added to a set that was just dropped, where no event would reach
+ * it.
  */
-public final class FetchPurgatory {
+public final class Purgatory {
   private final Map<TopicPartition, Set<Waiter>> watchers = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timer;
   private final Executor executor;
 
-  public FetchPurgatory(ScheduledExecutorService timer, Executor executor) {
+  public Purgatory(ScheduledExecutorService timer, Executor executor) {
     this.timer = timer;
     this.executor = executor;
   }
 
   /**
-   * Parks a fetch. {@code attempt} re-reads and completes the fetch if it now has enough, returning
+   * Parks a request. {@code attempt} re-reads and completes the request if it now can, returning
    * whether it did; {@code expire} completes it with whatever is there.
    */
   public void park(
       Set<TopicPartition> partitions, long maxWaitMs, BooleanSupplier attempt, Runnable expire) {
     Waiter w = new Waiter(partitions, attempt);
     for (TopicPartition tp : partitions) {
-      watchers.computeIfAbsent(tp, k -> ConcurrentHashMap.newKeySet()).add(w);
+      watchers.compute(
+          tp,
+          (k, ws) -> {
+            Set<Waiter> set = ws == null ? ConcurrentHashMap.newKeySet() : ws;
+            set.add(w);
+            return set;
+          });
     }
     w.timeout =
         timer.schedule(
@@ -47,12 +59,12 @@ public final class FetchPurgatory {
                 }),
             maxWaitMs,
             TimeUnit.MILLISECONDS);
-    // Data may have arrived between the first read and registration.
+    // The event may have happened between the caller's first check and registration.
     wake(w);
   }
 
-  /** An append happened: re-check every fetch waiting on the partition. */
-  public void onAppend(TopicPartition tp) {
+  /** Something happened on the partition: re-check every request waiting on it. */
+  public void onEvent(TopicPartition tp) {
     Set<Waiter> ws = watchers.get(tp);
     if (ws != null) {
       for (Waiter w : ws) {
@@ -98,13 +110,12 @@ public final class FetchPurgatory {
         t.cancel(false);
       }
       for (TopicPartition tp : partitions) {
-        Set<Waiter> ws = watchers.get(tp);
-        if (ws != null) {
-          ws.remove(this);
-          if (ws.isEmpty()) {
-            watchers.remove(tp, ws);
-          }
-        }
+        watchers.computeIfPresent(
+            tp,
+            (k, ws) -> {
+              ws.remove(this);
+              return ws.isEmpty() ? null : ws;
+            });
       }
       return true;
     }

@@ -1,0 +1,71 @@
+package dev.cairn.broker.config;
+
+import dev.cairn.common.config.ValueParser;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The broker keys that (Incremental)AlterConfigs may change at run time, per broker or as the
+ * cluster-wide default, as Kafka's DynamicLogConfig and DynamicReplicationConfig allow: every
+ * broker key a topic config falls back to ({@code log.retention.ms}, {@code log.segment.bytes},
+ * {@code message.max.bytes}, …) — they take effect on every log at once — and the replication
+ * throttles, which exist only as dynamic keys (stored for replication). Everything else in
+ * server.properties is static.
+ */
+public final class DynamicBrokerKeys {
+  private DynamicBrokerKeys() {}
+
+  /** Throttle rates in bytes per second, unlimited by default; no server.properties key. */
+  private static final Map<String, ValueParser<Long>> RATES = new LinkedHashMap<>();
+
+  static {
+    for (String rate :
+        List.of(
+            "leader.replication.throttled.rate",
+            "follower.replication.throttled.rate",
+            "replica.alter.log.dirs.io.max.bytes.per.second")) {
+      RATES.put(rate, KafkaValidators.longAtLeast(0));
+    }
+  }
+
+  /** The dynamic-only keys, with their default (unlimited). */
+  public static Map<String, String> rateDefaults() {
+    Map<String, String> defaults = new LinkedHashMap<>();
+    RATES.keySet().forEach(k -> defaults.put(k, "" + Long.MAX_VALUE));
+    return defaults;
+  }
+
+  public static boolean isDynamic(String name) {
+    return RATES.containsKey(name)
+        || TopicConfigs.keys().stream().anyMatch(k -> k.brokerSynonyms().contains(name));
+  }
+
+  /**
+   * Checks one dynamic broker config; null when it may be set, else Kafka's message (for a key that
+   * is not dynamic, or a value it refuses).
+   */
+  public static String validate(String name, String value) {
+    if (!isDynamic(name)) {
+      return "Cannot update these configs dynamically: Set(" + name + ")";
+    }
+    if (value == null) {
+      return null;
+    }
+    ValueParser<?> parser =
+        RATES.containsKey(name) ? RATES.get(name) : BrokerConfig.schema().key(name).parser();
+    try {
+      parser.parse(value.trim());
+      return null;
+    } catch (IllegalArgumentException e) {
+      return "Invalid value "
+          + value
+          + " for configuration "
+          + name
+          + ": "
+          + (e.getMessage() != null && !e.getMessage().equals(value.trim())
+              ? e.getMessage()
+              : "expected " + parser.allowed());
+    }
+  }
+}
