@@ -58,7 +58,7 @@ public record EnsembleView(int replicas, List<Member> members) implements Engine
             .findFirst()
             .orElse(null);
     if (leader == null) {
-      return "no server leads the ensemble (" + serving() + " of " + replicas + " serving)";
+      return "no server leads the ensemble";
     }
     int synced = leader.state().syncedFollowers();
     if (synced < replicas - 1) {
@@ -71,11 +71,6 @@ public record EnsembleView(int replicas, List<Member> members) implements Engine
           + " followers in sync";
     }
     return null;
-  }
-
-  /** Servers answering clients. */
-  public long serving() {
-    return members.stream().filter(m -> m.state().role().serving()).count();
   }
 
   /** A configured ensemble of several servers in which none leads: no write can commit. */

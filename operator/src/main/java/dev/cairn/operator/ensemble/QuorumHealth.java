@@ -40,13 +40,11 @@ final class QuorumHealth {
     }
     return Health.degraded(
         QUORUM_LOST,
-        "No server leads the ensemble: "
-            + view.serving()
-            + " of "
+        "No server of "
             + view.replicas()
-            + " servers serving, a quorum needs "
+            + " leads the ensemble: no write commits and clients get ConnectionLoss until "
             + view.quorumSize()
-            + ". Clients get ConnectionLoss and no write commits until a majority is back.");
+            + " of them elect a leader.");
   }
 
   private static boolean hadQuorum(EnsembleStatus previous) {

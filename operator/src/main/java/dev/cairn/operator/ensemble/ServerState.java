@@ -25,11 +25,6 @@ public record ServerState(Role role, long zxid, int syncedFollowers) {
     public String label() {
       return name().toLowerCase(Locale.ROOT).replace('_', ' ');
     }
-
-    /** Whether a server in this role answers clients. */
-    public boolean serving() {
-      return this != NOT_SERVING && this != UNKNOWN;
-    }
   }
 
   public static final ServerState UNKNOWN = new ServerState(Role.UNKNOWN, -1, -1);

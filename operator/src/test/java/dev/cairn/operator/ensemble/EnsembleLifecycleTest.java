@@ -205,7 +205,7 @@ class EnsembleLifecycleTest {
           var degraded = condition(client, Ensemble.class, "lost", "zk", "Degraded");
           assertThat(degraded.getStatus()).isEqualTo("True");
           assertThat(degraded.getReason()).isEqualTo("QuorumLost");
-          assertThat(degraded.getMessage()).contains("0 of 3 servers serving");
+          assertThat(degraded.getMessage()).contains("No server of 3 leads");
           assertThat(get("lost", "zk").getStatus().members)
               .extracting(m -> m.role)
               .containsOnly("not serving");
