@@ -275,7 +275,12 @@ class EnsembleLifecycleTest {
                 .getData()
                 .get("zoo.cfg"))
         .isEqualTo(config);
-    assertThat(get("scale", "zk").getStatus().readyReplicas).isEqualTo(1);
+    // The running ensemble is still described as it is, not as the refused spec would have it.
+    EnsembleStatus status = get("scale", "zk").getStatus();
+    assertThat(status.readyReplicas).isEqualTo(1);
+    assertThat(status.quorumSize).isEqualTo(1);
+    assertThat(status.leader).isEqualTo("zk-0");
+    assertThat(status.members).extracting(m -> m.pod).containsExactly("zk-0");
   }
 
   @Test
