@@ -110,7 +110,7 @@ public final class CoordinatorEngine implements Engine {
 
   @Override
   public synchronized void start() throws Exception {
-    ensemble = EnsembleConfig.read(config.servers(), config.dataDir());
+    ensemble = EnsembleConfig.read(config.servers(), config.dataDir(), System.getenv());
     long lastZxid;
     if (ensemble == null) {
       Recovery recovered =

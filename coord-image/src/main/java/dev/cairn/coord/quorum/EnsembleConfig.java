@@ -13,7 +13,8 @@ import java.util.TreeSet;
 
 /**
  * The ensemble as zoo.cfg describes it ({@code server.N=host:peerPort:electionPort[:role][;...]})
- * with this server's id from {@code dataDir/myid}, as ZooKeeper reads them.
+ * with this server's id from {@code dataDir/myid}, as ZooKeeper reads them; {@link
+ * MyIdFromHostname} may write that file first.
  *
  * @param myId this server's id
  * @param servers every server's quorum and election addresses and role, by id
@@ -26,11 +27,15 @@ public record EnsembleConfig(int myId, Map<Integer, Server> servers) {
   /**
    * The ensemble of a zoo.cfg, or null when it describes a standalone server (no or one {@code
    * server.N} line, as ZooKeeper's {@code standaloneEnabled}).
+   *
+   * @param env the process environment, read by {@link MyIdFromHostname}
    */
-  public static EnsembleConfig read(Map<Integer, String> lines, Path dataDir) throws IOException {
+  public static EnsembleConfig read(
+      Map<Integer, String> lines, Path dataDir, Map<String, String> env) throws IOException {
     if (lines.size() <= 1) {
       return null;
     }
+    MyIdFromHostname.apply(env, dataDir);
     Map<Integer, Server> servers = new LinkedHashMap<>();
     lines.forEach((id, line) -> servers.put(id, parse(id, line)));
     int myId = readMyId(dataDir);

@@ -230,9 +230,18 @@ final class PeerNetwork implements AutoCloseable {
       Socket s = new Socket();
       try {
         s.setTcpNoDelay(true);
-        // From our own address, so a partition of our address (the fault harness) cuts it too.
-        s.bind(new InetSocketAddress(addresses.get(myId).getAddress(), 0));
-        s.connect(addresses.get(peer), CONNECT_TIMEOUT_MILLIS);
+        // From the address we listen on, so a partition of our address (the fault harness) cuts
+        // this connection too.
+        if (!server.getInetAddress().isAnyLocalAddress()) {
+          s.bind(new InetSocketAddress(server.getInetAddress(), 0));
+        }
+        // The name is resolved again on every attempt, as ZooKeeper does: a Kubernetes pod that
+        // restarts comes back under the same name with a new IP, and a peer's name does not
+        // resolve at all until its pod has one.
+        InetSocketAddress configured = addresses.get(peer);
+        s.connect(
+            new InetSocketAddress(configured.getHostString(), configured.getPort()),
+            CONNECT_TIMEOUT_MILLIS);
         DataOutputStream o = new DataOutputStream(new BufferedOutputStream(s.getOutputStream()));
         o.writeInt(MAGIC);
         o.writeInt(myId);

@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Container paths do not exist on the host, so every mount path is mapped to a host directory
  * and rewritten wherever it appears: in the container's args and env values and inside the files of
- * ConfigMap and Secret volumes (an engine's config file names its data directory). A persistent
+ * ConfigMap and Secret volumes (an engine's config file names its data directory); so is the
+ * wildcard address 0.0.0.0, which becomes the pod's own ({@link #onPodAddress}). A persistent
  * volume claim is a directory under the cluster's state directory that outlives the pod, as a PVC
  * does.
  */
@@ -52,6 +53,7 @@ final class PodSandbox {
   private static final Logger log = LoggerFactory.getLogger(PodSandbox.class);
   private static final Pattern VAR_REF = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
   private static final Duration MAX_GRACE = Duration.ofSeconds(30);
+  private static final Pattern WILDCARD = Pattern.compile("(?<![0-9.])0\\.0\\.0\\.0(?![0-9.])");
 
   private final Pod pod;
   private final String address;
@@ -113,7 +115,7 @@ final class PodSandbox {
     command.add("-jar");
     command.add(jar.toAbsolutePath().toString());
     for (String arg : appArgs) {
-      command.add(rewritePaths(expand(arg, env), mounts));
+      command.add(localize(expand(arg, env), mounts));
     }
     Files.createDirectories(logFile.toAbsolutePath().getParent());
     ProcessBuilder builder =
@@ -303,7 +305,7 @@ final class PodSandbox {
     }
   }
 
-  private static void writeItems(
+  private void writeItems(
       Path root, Map<String, String> data, List<KeyToPath> items, Map<String, Path> mounts)
       throws IOException {
     Map<String, String> files = new LinkedHashMap<>();
@@ -319,7 +321,7 @@ final class PodSandbox {
     for (Map.Entry<String, String> file : files.entrySet()) {
       Path target = root.resolve(file.getKey());
       Files.createDirectories(target.getParent());
-      Files.writeString(target, rewritePaths(file.getValue(), mounts), StandardCharsets.UTF_8);
+      Files.writeString(target, localize(file.getValue(), mounts), StandardCharsets.UTF_8);
     }
   }
 
@@ -334,7 +336,7 @@ final class PodSandbox {
       for (EnvVar var : container.getEnv()) {
         String value;
         if (var.getValueFrom() == null) {
-          value = var.getValue() == null ? "" : rewritePaths(expand(var.getValue(), env), mounts);
+          value = var.getValue() == null ? "" : localize(expand(var.getValue(), env), mounts);
         } else if (var.getValueFrom().getFieldRef() != null) {
           value = field(var.getValueFrom().getFieldRef());
         } else if (var.getValueFrom().getSecretKeyRef() != null) {
@@ -410,6 +412,20 @@ final class PodSandbox {
     }
     m.appendTail(out);
     return out.toString().replace("$$(", "$(");
+  }
+
+  /** What the container sees as {@code text}, on this host: its mount paths and its address. */
+  private String localize(String text, Map<String, Path> mounts) {
+    return onPodAddress(rewritePaths(text, mounts), address);
+  }
+
+  /**
+   * Replaces the wildcard address by the pod's. In its own network namespace a pod that binds
+   * 0.0.0.0 binds only its own address; here every pod shares the host's, so the same bind would
+   * take the port on every pod's address and the second pod of a StatefulSet could not start.
+   */
+  static String onPodAddress(String text, String address) {
+    return WILDCARD.matcher(text).replaceAll(Matcher.quoteReplacement(address));
   }
 
   /** Replaces container mount paths by their host directories, longest path first. */

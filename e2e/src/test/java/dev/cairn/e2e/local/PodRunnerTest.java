@@ -59,7 +59,8 @@ class PodRunnerTest {
     assertThat(ip0).startsWith("127.0.1.").isNotEqualTo(pod1.getStatus().getPodIP());
     assertThat(pod0.getSpec().getSubdomain()).isEqualTo("app-headless");
 
-    // Same port on both pods: each has its own loopback address.
+    // Same port on both pods, both binding 0.0.0.0: each binds its own loopback address, as in
+    // its own network namespace.
     String info = get(ip0, "/info");
     assertThat(info).contains("starts=1", "pod=app-0", "ip=" + ip0);
     // The config file's /var/lib/app was rewritten to the claim's host directory.
@@ -145,7 +146,7 @@ class PodRunnerTest {
             .addNewContainer()
             .withName("workload")
             .withImage("example.org/cairn/workload:1.0")
-            .withArgs("--bind", "$(POD_IP)", "--port", "7070", "--config", "/etc/app/app.conf")
+            .withArgs("--bind", "0.0.0.0", "--port", "7070", "--config", "/etc/app/app.conf")
             .addNewEnv()
             .withName("POD_IP")
             .withNewValueFrom()

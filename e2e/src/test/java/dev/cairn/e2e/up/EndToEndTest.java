@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -13,10 +15,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -178,34 +182,151 @@ class EndToEndTest {
   }
 
   @Test
+  @Order(2)
+  void everyEnsembleServerServesAndOneLeads() {
+    List<String> modes = podIps("my-ensemble").stream().map(ip -> srvrMode(ip)).toList();
+    assertThat(modes).containsExactlyInAnyOrder("leader", "follower", "follower");
+    GenericKubernetesResource ensemble = ensemble();
+    Map<String, Object> status = status(ensemble);
+    assertThat(status.get("leader")).asString().startsWith("my-ensemble-");
+    assertThat(status.get("quorumSize")).isEqualTo(2);
+    assertThat(members(ensemble)).extracting(m -> m.get("role")).containsOnly("leader", "follower");
+  }
+
+  /**
+   * A config change makes the operator roll the three servers one at a time, followers first and
+   * the leader last, while a Curator client keeps creating nodes: no operation may fail (Curator's
+   * retry policy absorbs ConnectionLoss while its server restarts) and every acknowledged create is
+   * there afterwards.
+   */
+  @Test
   @Order(6)
-  void configChangeRollsTheEnsembleAndKeepsEveryAcknowledgedWrite() throws Exception {
-    List<String> written = new ArrayList<>();
-    try (ZooKeeper zk = connectZooKeeper()) {
-      for (int i = 0; i < 20; i++) {
-        written.add(
-            zk.create(
-                "/roll-",
-                new byte[] {1},
-                ZooDefs.Ids.OPEN_ACL_UNSAFE,
-                CreateMode.PERSISTENT_SEQUENTIAL));
+  void configChangeRollsTheEnsembleUnderCuratorLoadKeepingEveryAcknowledgedWrite()
+      throws Exception {
+    String leader = (String) status(ensemble()).get("leader");
+    Map<String, String> before = new HashMap<>();
+    podsOf("my-ensemble")
+        .forEach(p -> before.put(p.getMetadata().getName(), p.getMetadata().getUid()));
+    List<String> restarted = new CopyOnWriteArrayList<>();
+    String connect =
+        String.join(",", podIps("my-ensemble").stream().map(ip -> ip + ":2181").toList());
+    try (Watch deletions =
+            client
+                .pods()
+                .inNamespace(NS)
+                .withLabel("app.kubernetes.io/instance", "my-ensemble")
+                .watch(deletionsInto(restarted));
+        CuratorLoad load = CuratorLoad.start(connect, "/roll-load")) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> load.acknowledged().size() >= 50);
+      editSpec("Ensemble", "my-ensemble", spec -> configOf(spec).put("maxClientCnxns", "300"));
+      await()
+          .atMost(READY)
+          .until(() ->
+              podsOf("my-ensemble").size() == 3
+                  && podsOf("my-ensemble").stream()
+                      .noneMatch(p ->
+                          p.getMetadata().getUid().equals(before.get(p.getMetadata().getName())))
+                  && podReady("my-ensemble"));
+      platform.awaitAllReady(READY, line -> System.out.println("e2e: " + line));
+      int atEnd = load.acknowledged().size();
+      await().atMost(Duration.ofSeconds(30)).until(() -> load.acknowledged().size() >= atEnd + 50);
+      load.stop();
+      assertThat(load.failures()).isEmpty();
+      assertThat(restarted).hasSize(3).doesNotHaveDuplicates().last().isEqualTo(leader);
+      try (ZooKeeper zk = connectZooKeeper()) {
+        for (Map.Entry<String, byte[]> write : load.acknowledged().entrySet()) {
+          assertThat(zk.getData(write.getKey(), false, null))
+              .as(write.getKey())
+              .isEqualTo(write.getValue());
+        }
       }
     }
-    String before = podUid("my-ensemble");
-    editSpec("Ensemble", "my-ensemble", spec -> configOf(spec).put("maxClientCnxns", "300"));
-    await()
-        .atMost(READY)
-        .until(() -> !podUid("my-ensemble").equals(before) && podReady("my-ensemble"));
-    platform.awaitAllReady(READY, line -> System.out.println("e2e: " + line));
-    try (ZooKeeper zk = connectZooKeeper()) {
-      for (String path : written) {
-        assertThat(zk.exists(path, false)).as(path).isNotNull();
+    List<String> modes = podIps("my-ensemble").stream().map(ip -> srvrMode(ip)).toList();
+    assertThat(modes).containsExactlyInAnyOrder("leader", "follower", "follower");
+  }
+
+  private static io.fabric8.kubernetes.client.Watcher<Pod> deletionsInto(List<String> names) {
+    return new io.fabric8.kubernetes.client.Watcher<>() {
+      @Override
+      public void eventReceived(Action action, Pod pod) {
+        if (action == Action.DELETED) {
+          names.add(pod.getMetadata().getName());
+        }
       }
+
+      @Override
+      public void onClose(WatcherException cause) {}
+    };
+  }
+
+  private GenericKubernetesResource ensemble() {
+    return client
+        .genericKubernetesResources(CairnResources.kind(client, "Ensemble"))
+        .inNamespace(NS)
+        .withName("my-ensemble")
+        .get();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> status(GenericKubernetesResource r) {
+    return (Map<String, Object>) r.getAdditionalProperties().get("status");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> members(GenericKubernetesResource r) {
+    return (List<Map<String, Object>>) status(r).get("members");
+  }
+
+  /** The Mode: line of ZooKeeper's srvr on {@code ip}:2181. */
+  private static String srvrMode(String ip) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(ip, 2181), 2000);
+      s.setSoTimeout(2000);
+      s.getOutputStream().write("srvr".getBytes(StandardCharsets.US_ASCII));
+      String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      return answer
+          .lines()
+          .filter(l -> l.startsWith("Mode: "))
+          .map(l -> l.substring(6).trim())
+          .findFirst()
+          .orElse(answer.trim());
+    } catch (java.io.IOException e) {
+      return e.toString();
     }
   }
 
   @Test
   @Order(7)
+  void scalingTheRunningEnsembleIsRefusedAndItKeepsServing() throws Exception {
+    Map<String, String> uids = new HashMap<>();
+    podsOf("my-ensemble")
+        .forEach(p -> uids.put(p.getMetadata().getName(), p.getMetadata().getUid()));
+    editSpec("Ensemble", "my-ensemble", spec -> spec.put("replicas", 5));
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .untilAsserted(() -> {
+          CairnResources.Condition degraded = CairnResources.condition(ensemble(), "Degraded");
+          assertThat(degraded.status()).isEqualTo("True");
+          assertThat(degraded.reason()).isEqualTo("ScalingNotSupported");
+          assertThat(degraded.message()).contains("from 3 to 5");
+        });
+    try (ZooKeeper zk = connectZooKeeper()) {
+      zk.create(
+          "/while-scaling-refused",
+          new byte[0],
+          ZooDefs.Ids.OPEN_ACL_UNSAFE,
+          CreateMode.PERSISTENT);
+    }
+    editSpec("Ensemble", "my-ensemble", spec -> spec.put("replicas", 3));
+    platform.awaitAllReady(READY, line -> System.out.println("e2e: " + line));
+    Map<String, String> after = new HashMap<>();
+    podsOf("my-ensemble")
+        .forEach(p -> after.put(p.getMetadata().getName(), p.getMetadata().getUid()));
+    assertThat(after).as("no server was added or restarted").isEqualTo(uids);
+  }
+
+  @Test
+  @Order(8)
   void deletedBrokerPodComesBackWithItsRecords() throws Exception {
     List<String> sent = produce("orders", "before-restart-", 30);
     String before = podUid("my-brokers");
@@ -223,7 +344,7 @@ class EndToEndTest {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void deletingTheCacheClusterStopsItsProcessAndRemovesItsObjects() {
     String ip = podIps("my-cache").get(0);
     ResourceDefinitionContext kind = CairnResources.kind(client, "CacheCluster");

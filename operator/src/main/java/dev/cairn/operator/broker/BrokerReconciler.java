@@ -5,6 +5,7 @@ import dev.cairn.operator.common.EngineKind;
 import dev.cairn.operator.common.Health;
 import dev.cairn.operator.common.ManagedResources;
 import dev.cairn.operator.common.PodView;
+import dev.cairn.operator.common.RoleHolder;
 import dev.cairn.operator.common.RoleProbe;
 import dev.cairn.operator.common.Workload;
 import dev.cairn.operator.ensemble.Ensemble;
@@ -42,7 +43,8 @@ import java.util.List;
           name = "statefulset",
           dependsOn = {"service-account", "config", "headless-service"})
     })
-public class BrokerReconciler extends ClusterReconciler<BrokerCluster, BrokerClusterStatus>
+public class BrokerReconciler
+    extends ClusterReconciler<BrokerCluster, BrokerClusterStatus, RoleHolder>
     implements Reconciler<BrokerCluster> {
   private final RoleProbe controllers;
 
@@ -89,9 +91,9 @@ public class BrokerReconciler extends ClusterReconciler<BrokerCluster, BrokerClu
   }
 
   @Override
-  protected String lastToRestart(
+  protected RoleHolder observe(
       BrokerCluster cluster, List<PodView> pods, Context<BrokerCluster> context) {
-    return controllers.holder(cluster, pods);
+    return new RoleHolder(controllers.holder(cluster, pods));
   }
 
   @Override
@@ -101,8 +103,8 @@ public class BrokerReconciler extends ClusterReconciler<BrokerCluster, BrokerClu
 
   @Override
   protected void describe(
-      BrokerCluster cluster, Workload workload, BrokerClusterStatus status, String lastPod) {
+      BrokerCluster cluster, Workload workload, BrokerClusterStatus status, RoleHolder view) {
     status.bootstrapServers = BrokerWorkload.bootstrapServers(cluster);
-    status.controller = lastPod;
+    status.controller = view.last();
   }
 }

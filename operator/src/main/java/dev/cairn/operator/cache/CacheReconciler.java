@@ -5,6 +5,7 @@ import dev.cairn.operator.common.EngineKind;
 import dev.cairn.operator.common.Health;
 import dev.cairn.operator.common.ManagedResources;
 import dev.cairn.operator.common.PodView;
+import dev.cairn.operator.common.RoleHolder;
 import dev.cairn.operator.common.Workload;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
@@ -42,7 +43,7 @@ import java.util.List;
           name = "statefulset",
           dependsOn = {"service-account", "config", "headless-service"})
     })
-public class CacheReconciler extends ClusterReconciler<CacheCluster, CacheClusterStatus>
+public class CacheReconciler extends ClusterReconciler<CacheCluster, CacheClusterStatus, RoleHolder>
     implements Reconciler<CacheCluster> {
 
   @Inject
@@ -91,9 +92,9 @@ public class CacheReconciler extends ClusterReconciler<CacheCluster, CacheCluste
   }
 
   @Override
-  protected String lastToRestart(
+  protected RoleHolder observe(
       CacheCluster cache, List<PodView> pods, Context<CacheCluster> context) {
-    return null;
+    return new RoleHolder(null);
   }
 
   @Override
@@ -103,7 +104,7 @@ public class CacheReconciler extends ClusterReconciler<CacheCluster, CacheCluste
 
   @Override
   protected void describe(
-      CacheCluster cache, Workload workload, CacheClusterStatus status, String lastPod) {
+      CacheCluster cache, Workload workload, CacheClusterStatus status, RoleHolder view) {
     status.endpoints = CacheWorkload.endpoints(cache);
   }
 }

@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>Build the {@link Workload}; a spec the schema could not reject ({@link
  *       InvalidSpecException}) is rejected in status and nothing is applied.
+ *   <li>List the pods and {@link #observe} the engines ({@link EngineView}).
  *   <li>Ask the feature's {@link #gate} whether applying is safe now (the ensemble refuses to
  *       scale, a broker waits for its ensemble); if not, report why and apply nothing.
  *   <li>Reconcile the dependents, then take one {@link RollingRestart} step on the pods.
@@ -33,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * The operator keeps no state of its own: the next step is always derived from the cluster.
  */
 public abstract class ClusterReconciler<
-        P extends CustomResource<?, S> & CairnCluster, S extends ReplicatedStatus>
+        P extends CustomResource<?, S> & CairnCluster,
+        S extends ReplicatedStatus,
+        V extends EngineView>
     implements Reconciler<P> {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterReconciler.class);
 
@@ -50,14 +53,22 @@ public abstract class ClusterReconciler<
   /** Why the workload must not be applied now, or null when it may. */
   protected abstract Health gate(P primary, Workload workload, Context<P> context);
 
-  /** The pod to restart last (leader or controller), or null; may talk to the engines. */
-  protected abstract String lastToRestart(P primary, List<PodView> pods, Context<P> context);
+  /** Asks the engines of {@code pods} what they are; bounded in time, never throws for a pod. */
+  protected abstract V observe(P primary, List<PodView> pods, Context<P> context);
 
   /** A fresh status object of the feature's type. */
   protected abstract S newStatus();
 
   /** Fills the feature's own status fields (connect string, endpoints, leader, ...). */
-  protected abstract void describe(P primary, Workload workload, S status, String lastPod);
+  protected abstract void describe(P primary, Workload workload, S status, V view);
+
+  /**
+   * The health to report given what the engines say; {@code fromPods} is what the pods and the
+   * rolling restart alone say. The default trusts the pods.
+   */
+  protected Health assess(P primary, V view, Health fromPods) {
+    return fromPods;
+  }
 
   @Override
   public List<EventSource<?, P>> prepareEventSources(EventSourceContext<P> context) {
@@ -83,15 +94,8 @@ public abstract class ClusterReconciler<
     try {
       workload = primary.workload();
     } catch (InvalidSpecException e) {
-      return finish(primary, status, Health.invalid(e.getMessage()), null, null, false);
+      return finish(primary, status, Health.invalid(e.getMessage()), null, null);
     }
-    Health blocked = gate(primary, workload, context);
-    if (blocked != null) {
-      return finish(primary, status, blocked, workload, null, false);
-    }
-
-    context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
-
     // A fresh list, not the pod informer's cache (which only triggers reconciles): a pod this
     // operator just deleted may still sit in the cache, and deleting it twice restarts a pod
     // that already runs the new configuration.
@@ -106,10 +110,23 @@ public abstract class ClusterReconciler<
             .stream()
             .map(PodView::of)
             .toList();
-    String last = lastToRestart(primary, pods, context);
-    String image = workload.image();
+    V view = observe(primary, pods, context);
+    status.readyReplicas = (int) pods.stream().filter(p -> p.ready() && !p.terminating()).count();
+    Health blocked = gate(primary, workload, context);
+    if (blocked != null) {
+      return finish(primary, status, blocked, workload, view);
+    }
+
+    context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+
     RollingRestart.Step step =
-        RollingRestart.next(pods, workload.replicas(), workload.configHash(), image, last);
+        RollingRestart.next(
+            pods,
+            workload.replicas(),
+            workload.configHash(),
+            workload.image(),
+            view.last(),
+            view.restartBlocked());
     if (step.kind() == RollingRestart.Step.Kind.DELETE) {
       LOG.info("{} {}: {}", primary.getKind(), id(primary), step.message());
       context
@@ -119,11 +136,10 @@ public abstract class ClusterReconciler<
           .withName(step.pod())
           .delete();
     }
-    long ready = pods.stream().filter(p -> p.ready() && !p.terminating()).count();
-    status.readyReplicas = (int) ready;
+    int ready = status.readyReplicas;
     Health health;
     if (step.kind() != RollingRestart.Step.Kind.IDLE) {
-      health = Health.progressing("RollingRestart", step.message());
+      health = Health.progressing(RollingRestart.REASON, step.message());
     } else if (ready < workload.replicas()) {
       health =
           Health.progressing(
@@ -131,17 +147,15 @@ public abstract class ClusterReconciler<
     } else {
       health = Health.ready("AllPodsReady", "All " + ready + " pods are ready.");
     }
-    return finish(primary, status, health, workload, last, true);
+    return finish(primary, status, assess(primary, view, health), workload, view);
   }
 
-  private UpdateControl<P> finish(
-      P primary, S status, Health health, Workload workload, String last, boolean podsSeen) {
+  private UpdateControl<P> finish(P primary, S status, Health health, Workload workload, V view) {
     S previous = primary.getStatus();
     if (workload != null) {
-      describe(primary, workload, status, last);
-    }
-    if (previous != null && !podsSeen) {
-      // A blocked or rejected reconcile did not look at the pods: keep the last count.
+      describe(primary, workload, status, view);
+    } else if (previous != null) {
+      // A rejected spec stops before the pods are looked at: keep the last count.
       status.readyReplicas = previous.readyReplicas;
     }
     return StatusUpdate.of(primary, status, health, clock.instant(), recheck);

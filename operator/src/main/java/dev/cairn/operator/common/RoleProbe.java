@@ -4,8 +4,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.List;
 
 /**
- * Asks the engines which pod holds the cluster-wide role (ensemble leader, broker controller), over
- * the engines' own protocols. The rolling restart restarts that pod last.
+ * Asks the engines which pod holds the cluster-wide role (the broker controller), over the engines'
+ * own protocols. The rolling restart restarts that pod last.
  */
 @FunctionalInterface
 public interface RoleProbe {

@@ -16,12 +16,18 @@ import java.util.Objects;
  *   <li>Any pod missing, terminating or not ready → {@link Step.Kind#WAIT}: one pod down at a time,
  *       and the pod just restarted must be Ready (its engine reports healthy through {@code
  *       /readyz}) before the next goes.
+ *   <li>The engines say a restart would hurt now ({@code blocked}, e.g. a follower of the ensemble
+ *       is not in sync with its leader, so one more server down could cost the quorum) → {@link
+ *       Step.Kind#WAIT}.
  *   <li>Otherwise delete one outdated pod: highest ordinal first, the pod named {@code last} (the
  *       ensemble leader, the broker controller) only when it is the only one left, so leadership
  *       moves once instead of with every restart.
  * </ol>
  */
 public final class RollingRestart {
+  /** The reason of the Progressing condition while a rolling restart is under way. */
+  public static final String REASON = "RollingRestart";
+
   private RollingRestart() {}
 
   /** One step: what to do and why, in words for the Progressing condition. */
@@ -33,8 +39,17 @@ public final class RollingRestart {
     }
   }
 
+  /**
+   * @param last the pod to restart last, or null
+   * @param blocked why the engines forbid a restart now, or null
+   */
   public static Step next(
-      List<PodView> pods, int replicas, String configHash, String image, String last) {
+      List<PodView> pods,
+      int replicas,
+      String configHash,
+      String image,
+      String last,
+      String blocked) {
     List<PodView> outdated =
         pods.stream()
             .filter(p ->
@@ -73,6 +88,10 @@ public final class RollingRestart {
                 + remaining
                 + ".");
       }
+    }
+    if (blocked != null) {
+      return new Step(
+          Step.Kind.WAIT, null, "Rolling restart: waiting: " + blocked + "; " + remaining + ".");
     }
     Comparator<PodView> order =
         Comparator.comparing((PodView p) -> p.name().equals(last))

@@ -12,12 +12,14 @@ import java.util.Map;
 /** The desired state of a coordinator ensemble (ZooKeeper protocol). */
 public class EnsembleSpec {
   @JsonPropertyDescription(
-      "Number of coordinator servers: odd, 1 to 9, so that a majority survives failures.")
+      "Number of coordinator servers: 1, 3, 5 or 7; 2n+1 servers keep serving with n of them"
+          + " down. Fixed once the ensemble runs: changing it needs dynamic reconfiguration,"
+          + " which the coordinator does not support yet (the operator refuses the change).")
   @Min(1)
-  @Max(9)
+  @Max(7)
   @ValidationRule(
       value = "self % 2 == 1",
-      message = "replicas must be odd (1, 3, 5, 7 or 9) so that a majority survives failures")
+      message = "replicas must be odd (1, 3, 5 or 7) so that a majority survives failures")
   public int replicas = 1;
 
   @JsonPropertyDescription("Coordinator image; cairn/coord:<operator version> when unset.")

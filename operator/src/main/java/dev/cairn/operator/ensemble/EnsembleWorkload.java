@@ -7,30 +7,36 @@ import dev.cairn.operator.common.Names;
 import dev.cairn.operator.common.NativeConfig;
 import dev.cairn.operator.common.Ports;
 import dev.cairn.operator.common.Workload;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
- * An Ensemble as a coordinator workload. zoo.cfg: the operator sets {@code dataDir} and {@code
+ * An Ensemble as a coordinator workload. zoo.cfg: the operator sets {@code dataDir}, {@code
  * clientPort} and, for more than one server, {@code server.N=<pod host>:2888:3888} with {@code N =
- * ordinal + 1} (each pod finds its own N from the {@code POD_INDEX} environment variable). Users
- * may set the tuning keys of {@link #ZOO_CFG}; {@code tickTime}, {@code initLimit} and {@code
- * syncLimit} default to ZooKeeper's sample values.
+ * ordinal + 1}, the pods' stable names through the headless Service. Every pod shares that zoo.cfg;
+ * each finds its own N from its host name ({@code CAIRN_MYID_FROM_HOSTNAME=true}: the coordinator
+ * writes {@code dataDir/myid} from the pod ordinal). Users may set the tuning keys of {@link
+ * #ZOO_CFG}; {@code tickTime}, {@code initLimit} and {@code syncLimit} default to ZooKeeper's
+ * sample values. The four-letter words {@code srvr} and {@code mntr} are always allowed: the
+ * operator reads the ensemble's roles and sync state with them.
  */
 public final class EnsembleWorkload {
   public static final int CLIENT_PORT = 2181;
   public static final int QUORUM_PORT = 2888;
   public static final int ELECTION_PORT = 3888;
 
-  /**
-   * The largest ensemble the coordinator engine can run today: it serves standalone only (no {@code
-   * server.N} quorum yet). The operator already renders the quorum configuration; raising this
-   * constant is all the operator needs when the engine learns Zab.
-   */
-  public static final int MAX_SUPPORTED_REPLICAS = 1;
+  /** The words the operator's {@link FourLetterProbe} sends. */
+  static final Set<String> PROBE_WORDS = Set.of("srvr", "mntr");
+
+  static final String WHITELIST = "4lw.commands.whitelist";
+
+  /** The coordinator's switch for deriving {@code myid} from the pod's host name. */
+  static final String MYID_FROM_HOSTNAME = "CAIRN_MYID_FROM_HOSTNAME";
 
   /** zoo.cfg keys a user may set, and the reserved ones with the field that sets them. */
   public static final NativeConfig ZOO_CFG =
@@ -70,6 +76,7 @@ public final class EnsembleWorkload {
     Map<String, String> operatorKeys = new LinkedHashMap<>();
     operatorKeys.put("dataDir", EngineKind.DATA_DIR + "/data");
     operatorKeys.put("clientPort", Integer.toString(CLIENT_PORT));
+    operatorKeys.put("clientPortAddress", "0.0.0.0");
     operatorKeys.put("admin.serverAddress", "0.0.0.0");
     operatorKeys.put("admin.serverPort", Integer.toString(EngineKind.COORDINATOR.adminPort()));
     if (spec.replicas > 1) {
@@ -81,6 +88,7 @@ public final class EnsembleWorkload {
     }
     Map<String, String> merged = new TreeMap<>(DEFAULTS);
     merged.putAll(user);
+    merged.put(WHITELIST, withProbeWords(merged.get(WHITELIST)));
     String zooCfg = ZOO_CFG.render(operatorKeys, merged);
     return new Workload(
         EngineKind.COORDINATOR,
@@ -93,12 +101,25 @@ public final class EnsembleWorkload {
         List.of(new DataVolume("data", spec.storage, EngineKind.DATA_DIR)),
         zooCfg,
         List.of(),
-        List.of(),
+        List.of(new EnvVarBuilder().withName(MYID_FROM_HOSTNAME).withValue("true").build()),
         List.of(
             Ports.container("client", CLIENT_PORT),
             Ports.container("quorum", QUORUM_PORT),
             Ports.container("election", ELECTION_PORT)),
         List.of(Ports.service("client", CLIENT_PORT)));
+  }
+
+  /** The user's whitelist (ZooKeeper's default: {@code srvr}) plus what the probe needs. */
+  private static String withProbeWords(String user) {
+    Set<String> words = new TreeSet<>(PROBE_WORDS);
+    if (user != null) {
+      for (String word : user.split(",")) {
+        if (!word.isBlank()) {
+          words.add(word.strip());
+        }
+      }
+    }
+    return words.contains("*") ? "*" : String.join(",", words);
   }
 
   /** Rejects {@code server.N} lines, which only the operator writes. */

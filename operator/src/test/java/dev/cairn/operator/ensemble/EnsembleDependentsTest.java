@@ -3,6 +3,7 @@ package dev.cairn.operator.ensemble;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cairn.coord.quorum.MyIdFromHostname;
 import dev.cairn.operator.common.InvalidSpecException;
 import dev.cairn.operator.common.Workload;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -100,6 +101,39 @@ class EnsembleDependentsTest {
         .contains("tickTime=2000\n")
         .contains("maxClientCnxns=100\n")
         .doesNotContain("server.1");
+  }
+
+  @Test
+  void threeServersShareOneZooCfgAndTakeTheirIdFromTheirHostName() {
+    Ensemble e = ensemble(Map.of(EnsembleWorkload.WHITELIST, "ruok, stat"));
+    e.getSpec().replicas = 3;
+    assertThat(new EnsembleConfigMap().desired(e, null).getData().get("zoo.cfg"))
+        .contains("server.1=zk-0.zk-headless.ns.svc:2888:3888\n")
+        .contains("server.2=zk-1.zk-headless.ns.svc:2888:3888\n")
+        .contains("server.3=zk-2.zk-headless.ns.svc:2888:3888\n")
+        .contains("clientPortAddress=0.0.0.0\n")
+        // The operator's probe needs srvr and mntr whatever the user allows.
+        .contains("4lw.commands.whitelist=mntr,ruok,srvr,stat\n");
+    Container c =
+        new EnsembleStatefulSet()
+            .desired(e, null)
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0);
+    assertThat(c.getEnv())
+        .anyMatch(v -> v.getName().equals(MyIdFromHostname.ENABLED) && "true".equals(v.getValue()));
+  }
+
+  @Test
+  void aWhitelistOfEverythingStaysEverything() {
+    assertThat(
+            new EnsembleConfigMap()
+                .desired(ensemble(Map.of(EnsembleWorkload.WHITELIST, "*")), null)
+                .getData()
+                .get("zoo.cfg"))
+        .contains("4lw.commands.whitelist=*\n");
   }
 
   @Test

@@ -33,17 +33,16 @@ class EnsembleLifecycleTest {
   static KubernetesClient client;
   static final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
   static LocalOperator operator;
+  static ScriptedServers servers;
 
   @BeforeAll
   static void start() {
+    servers = new ScriptedServers(client);
     operator =
         LocalOperator.start(
             client,
             new EnsembleReconciler(
-                new ManagedResources(metrics),
-                new LeaderProbe(),
-                Duration.ofMillis(200),
-                Clock.systemUTC()));
+                new ManagedResources(metrics), servers, Duration.ofMillis(200), Clock.systemUTC()));
   }
 
   @AfterAll
@@ -52,8 +51,13 @@ class EnsembleLifecycleTest {
   }
 
   static Ensemble ensemble(String ns, String name, Map<String, String> config) {
+    return ensemble(ns, name, 1, config);
+  }
+
+  static Ensemble ensemble(String ns, String name, int replicas, Map<String, String> config) {
     Ensemble e = new Ensemble();
     e.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
+    e.getSpec().replicas = replicas;
     e.getSpec().config = config;
     return e;
   }
@@ -135,6 +139,85 @@ class EnsembleLifecycleTest {
   }
 
   @Test
+  void threeServersReportTheirLeaderRolesAndQuorumSize() {
+    client.resource(ensemble("three", "zk", 3, null)).create();
+    await().untilAsserted(() -> assertThat(ready("three", "zk")).isTrue());
+
+    EnsembleStatus status = get("three", "zk").getStatus();
+    assertThat(status.readyReplicas).isEqualTo(3);
+    assertThat(status.leader).isEqualTo("zk-1");
+    assertThat(status.quorumSize).isEqualTo(2);
+    assertThat(status.members)
+        .extracting(m -> m.pod + "/" + m.serverId + "/" + m.role + "/" + m.lastZxid)
+        .containsExactly(
+            "zk-0/1/follower/0x100000005",
+            "zk-1/2/leader/0x100000005",
+            "zk-2/3/follower/0x100000005");
+    assertThat(
+            client
+                .configMaps()
+                .inNamespace("three")
+                .withName("zk-config")
+                .get()
+                .getData()
+                .get("zoo.cfg"))
+        .contains("server.1=zk-0.zk-headless.three.svc:2888:3888\n")
+        .contains("server.3=zk-2.zk-headless.three.svc:2888:3888\n");
+  }
+
+  @Test
+  void rollWaitsForEveryFollowerInSyncAndRestartsTheLeaderLast() {
+    client.resource(ensemble("quorum-roll", "zk", 3, Map.of("tickTime", "2000"))).create();
+    await().untilAsserted(() -> assertThat(ready("quorum-roll", "zk")).isTrue());
+
+    servers.lagging("quorum-roll", "zk-0", true);
+    Ensemble zk = get("quorum-roll", "zk");
+    zk.getSpec().config = Map.of("tickTime", "3000");
+    client.resource(zk).update();
+    await()
+        .untilAsserted(() ->
+            assertThat(
+                    condition(client, Ensemble.class, "quorum-roll", "zk", "Progressing")
+                        .getMessage())
+                .contains("the leader zk-1 has 1 of 2 followers in sync"));
+    await()
+        .during(Duration.ofMillis(600))
+        .untilAsserted(() -> assertThat(operator.pods().restarts("quorum-roll")).isEmpty());
+
+    servers.lagging("quorum-roll", "zk-0", false);
+    await()
+        .untilAsserted(() ->
+            assertThat(operator.pods().restarts("quorum-roll"))
+                .containsExactly("zk-2", "zk-0", "zk-1"));
+    await().untilAsserted(() -> assertThat(ready("quorum-roll", "zk")).isTrue());
+  }
+
+  @Test
+  void anEnsembleThatLosesItsQuorumIsDegradedUntilALeaderIsBack() {
+    client.resource(ensemble("lost", "zk", 3, null)).create();
+    await().untilAsserted(() -> assertThat(ready("lost", "zk")).isTrue());
+
+    // Servers outside a quorum fail /readyz, so their pods turn unready too.
+    servers.quorum("lost", false);
+    operator.pods().readiness("lost", false);
+    await()
+        .untilAsserted(() -> {
+          var degraded = condition(client, Ensemble.class, "lost", "zk", "Degraded");
+          assertThat(degraded.getStatus()).isEqualTo("True");
+          assertThat(degraded.getReason()).isEqualTo("QuorumLost");
+          assertThat(degraded.getMessage()).contains("No server of 3 leads");
+          assertThat(get("lost", "zk").getStatus().members)
+              .extracting(m -> m.role)
+              .containsOnly("not serving");
+        });
+
+    servers.quorum("lost", true);
+    operator.pods().readiness("lost", true);
+    await().untilAsserted(() -> assertThat(ready("lost", "zk")).isTrue());
+    assertThat(get("lost", "zk").getStatus().leader).isEqualTo("zk-1");
+  }
+
+  @Test
   void invalidConfigIsRejectedInStatusAndNothingIsApplied() {
     client.resource(ensemble("invalid", "zk", Map.of("dataDir", "/elsewhere"))).create();
     await()
@@ -192,7 +275,12 @@ class EnsembleLifecycleTest {
                 .getData()
                 .get("zoo.cfg"))
         .isEqualTo(config);
-    assertThat(get("scale", "zk").getStatus().readyReplicas).isEqualTo(1);
+    // The running ensemble is still described as it is, not as the refused spec would have it.
+    EnsembleStatus status = get("scale", "zk").getStatus();
+    assertThat(status.readyReplicas).isEqualTo(1);
+    assertThat(status.quorumSize).isEqualTo(1);
+    assertThat(status.leader).isEqualTo("zk-0");
+    assertThat(status.members).extracting(m -> m.pod).containsExactly("zk-0");
   }
 
   @Test

@@ -15,12 +15,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Stands in for the StatefulSet controller and the kubelet, which the mock API server lacks: every
  * {@link #TICK_MS} it creates missing pods {@code <sts>-<i>} from the StatefulSet's current
- * template (not ready), and marks pods that existed at the previous tick Ready, so each pod is seen
- * not ready at least once. A pod that disappears (deleted by the operator) is recorded in {@link
+ * template (not ready, with a pod IP of its own that a recreated pod does not keep, as on
+ * Kubernetes), and marks pods that existed at the previous tick Ready, so each pod is seen not
+ * ready at least once. A pod that disappears (deleted by the operator) is recorded in {@link
  * #restarts()} and recreated, like {@code updateStrategy: OnDelete} does.
  */
 public final class StatefulSetSimulator implements AutoCloseable {
@@ -30,7 +32,8 @@ public final class StatefulSetSimulator implements AutoCloseable {
   private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
   private final Set<String> known = ConcurrentHashMap.newKeySet();
   private final List<String> restarts = new CopyOnWriteArrayList<>();
-  private volatile boolean readiness = true;
+  private final Set<String> unready = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger ips = new AtomicInteger();
 
   public StatefulSetSimulator(KubernetesClient client) {
     this.client = client;
@@ -45,9 +48,15 @@ public final class StatefulSetSimulator implements AutoCloseable {
         .toList();
   }
 
-  /** Whether new pods become ready (false: they stay unready, as with a failing /readyz). */
-  public void readiness(boolean on) {
-    readiness = on;
+  /**
+   * Whether the pods of {@code namespace} pass their readiness probe (false: a failing /readyz).
+   */
+  public void readiness(String namespace, boolean on) {
+    if (on) {
+      unready.remove(namespace);
+    } else {
+      unready.add(namespace);
+    }
   }
 
   private void tickQuietly() {
@@ -81,15 +90,16 @@ public final class StatefulSetSimulator implements AutoCloseable {
                   .get();
           client.pods().inNamespace(ns).resource(fromTemplate(current, name, i)).create();
           known.add(key);
-        } else if (readiness && !ready(pod)) {
-          pod.getStatus().setConditions(List.of(readyCondition()));
+        } else if (ready(pod) == unready.contains(ns)) {
+          pod.getStatus().setConditions(List.of(readyCondition(!unready.contains(ns))));
           client.pods().inNamespace(ns).resource(pod).updateStatus();
         }
       }
     }
   }
 
-  private static Pod fromTemplate(StatefulSet sts, String name, int ordinal) {
+  private Pod fromTemplate(StatefulSet sts, String name, int ordinal) {
+    int n = ips.incrementAndGet();
     Map<String, String> labels =
         new HashMap<>(sts.getSpec().getTemplate().getMetadata().getLabels());
     labels.put("apps.kubernetes.io/pod-index", Integer.toString(ordinal));
@@ -103,6 +113,7 @@ public final class StatefulSetSimulator implements AutoCloseable {
         .withSpec(sts.getSpec().getTemplate().getSpec())
         .withNewStatus()
         .withPhase("Running")
+        .withPodIP("10.0." + (n / 250) + "." + (n % 250 + 1))
         .endStatus()
         .build();
   }
@@ -114,8 +125,8 @@ public final class StatefulSetSimulator implements AutoCloseable {
             .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
-  private static PodCondition readyCondition() {
-    return new PodConditionBuilder().withType("Ready").withStatus("True").build();
+  private static PodCondition readyCondition(boolean ready) {
+    return new PodConditionBuilder().withType("Ready").withStatus(ready ? "True" : "False").build();
   }
 
   @Override

@@ -1,0 +1,80 @@
+package dev.cairn.operator.ensemble;
+
+import dev.cairn.operator.common.EngineView;
+import java.util.List;
+
+/**
+ * The ensemble as its servers describe themselves in one round of probes; pure, so the rules below
+ * are tested without servers.
+ *
+ * <p>A restart may start only while the ensemble is whole: a leader serves and all its {@code
+ * replicas - 1} followers are in sync with it ({@code zk_synced_followers}). Then taking one server
+ * down leaves a majority that already holds every committed write, which is what keeps clients from
+ * seeing more than a brief ConnectionLoss. A single server has no quorum to keep.
+ *
+ * @param replicas the servers the ensemble is configured with ({@code server.N} lines)
+ * @param members every pod's server, by ordinal
+ */
+public record EnsembleView(int replicas, List<Member> members) implements EngineView {
+
+  /** One pod's server: {@code server.<ordinal + 1>} in zoo.cfg. */
+  public record Member(String pod, int ordinal, ServerState state) {
+    public int serverId() {
+      return ordinal + 1;
+    }
+  }
+
+  /** Votes a write needs: a majority of the configured servers. */
+  public int quorumSize() {
+    return replicas / 2 + 1;
+  }
+
+  /** The leading pod (a standalone server leads itself), or null. */
+  public String leader() {
+    if (replicas == 1 && members.size() == 1) {
+      return members.get(0).pod();
+    }
+    return members.stream()
+        .filter(m -> m.state().role() == ServerState.Role.LEADER)
+        .map(Member::pod)
+        .findFirst()
+        .orElse(null);
+  }
+
+  /** The leader goes last: restarting it forces an election, which should happen once. */
+  @Override
+  public String last() {
+    return leader();
+  }
+
+  @Override
+  public String restartBlocked() {
+    if (replicas == 1) {
+      return null;
+    }
+    Member leader =
+        members.stream()
+            .filter(m -> m.state().role() == ServerState.Role.LEADER)
+            .findFirst()
+            .orElse(null);
+    if (leader == null) {
+      return "no server leads the ensemble";
+    }
+    int synced = leader.state().syncedFollowers();
+    if (synced < replicas - 1) {
+      return "the leader "
+          + leader.pod()
+          + " has "
+          + Math.max(synced, 0)
+          + " of "
+          + (replicas - 1)
+          + " followers in sync";
+    }
+    return null;
+  }
+
+  /** A configured ensemble of several servers in which none leads: no write can commit. */
+  public boolean quorumLost() {
+    return replicas > 1 && leader() == null;
+  }
+}
