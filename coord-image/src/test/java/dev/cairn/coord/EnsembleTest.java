@@ -2,6 +2,7 @@ package dev.cairn.coord;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.cairn.common.testkit.FreePorts;
 import java.nio.charset.StandardCharsets;
@@ -190,6 +191,22 @@ class EnsembleTest {
     ZooKeeper again = client(other);
     again.sync("/", (rc, path, ctx) -> {}, null);
     assertThat(again.getChildren("/", false)).hasSize(91);
+  }
+
+  @Test
+  void zkCliWritesThroughOneServerAndReadsThroughAnotherAfterSync() throws Exception {
+    assumeTrue(ZkCli.installed(), "zkCli.sh is installed by scripts/install-test-peers");
+    startEnsemble(3);
+    String wrote =
+        ZkCli.run(
+            servers.get(1).connectString(),
+            String.join("\n", "create /cli hello", "create -s /cli/s- x", "set /cli world"));
+    assertThat(wrote).contains("Created /cli\n", "Created /cli/s-0000000000\n");
+    String read =
+        ZkCli.run(
+            servers.get(3).connectString(),
+            String.join("\n", "sync /cli", "get /cli", "ls /cli", "stat /cli"));
+    assertThat(read).contains("world\n", "[s-0000000000]", "dataVersion = 1\n");
   }
 
   @Test

@@ -4,37 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.cairn.common.testkit.EngineExtension;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Debian's zkCli.sh (ZooKeeper 3.8) scripted against the coordinator. */
 class ZkCliTest {
-  private static final Path ZKCLI = Path.of("/usr/share/zookeeper/bin/zkCli.sh");
-
   @RegisterExtension
   static final EngineExtension<CoordinatorEngine> coord = TestCoordinators.extension();
 
   private static String run(String script) throws Exception {
-    Process p =
-        new ProcessBuilder(ZKCLI.toString(), "-server", coord.engine().connectString())
-            .redirectErrorStream(true)
-            .start();
-    try (OutputStream in = p.getOutputStream()) {
-      in.write((script + "\nquit\n").getBytes(StandardCharsets.UTF_8));
-    }
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    return out;
+    return ZkCli.run(coord.engine().connectString(), script);
   }
 
   @Test
   void createLsGetSetStatDeleteWithEphemeralAndSequentialFlags() throws Exception {
-    assumeTrue(Files.isExecutable(ZKCLI), "zkCli.sh is installed by scripts/install-test-peers");
+    assumeTrue(ZkCli.installed(), "zkCli.sh is installed by scripts/install-test-peers");
     String out =
         run(
             String.join(
