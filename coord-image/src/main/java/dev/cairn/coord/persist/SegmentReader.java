@@ -1,9 +1,6 @@
 package dev.cairn.coord.persist;
 
 import dev.cairn.common.io.Crc32c;
-import dev.cairn.coord.tree.TxnCodec;
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -11,9 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.function.Consumer;
-import org.apache.jute.BinaryInputArchive;
-import org.apache.jute.Record;
-import org.apache.zookeeper.txn.TxnHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -132,18 +126,11 @@ final class SegmentReader {
 
   private LoggedTxn decode(byte[] payload, long pos) throws CorruptLogException {
     try {
-      BinaryInputArchive in =
-          new BinaryInputArchive(
-              new DataInputStream(new ByteArrayInputStream(payload)), maxBuffer, 1024);
-      TxnHeader hdr = new TxnHeader();
-      hdr.deserialize(in, "hdr");
-      Record txn = TxnCodec.recordFor(hdr.getType()).get();
-      txn.deserialize(in, "txn");
-      return new LoggedTxn(hdr, txn);
-    } catch (IOException | RuntimeException e) {
+      return LoggedTxn.decode(payload, maxBuffer);
+    } catch (IOException e) {
       // The checksum passed: this entry was written this way, not torn.
       throw new CorruptLogException(
-          file, pos, "entry passes its checksum but does not decode: " + e);
+          file, pos, "entry passes its checksum but does not decode: " + e.getMessage());
     }
   }
 

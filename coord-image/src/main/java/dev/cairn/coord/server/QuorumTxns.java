@@ -1,14 +1,10 @@
 package dev.cairn.coord.server;
 
 import dev.cairn.coord.persist.LoggedTxn;
-import dev.cairn.coord.tree.TxnCodec;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import org.apache.jute.BinaryInputArchive;
 import org.apache.jute.BinaryOutputArchive;
 import org.apache.jute.Record;
 import org.apache.zookeeper.txn.TxnHeader;
@@ -31,14 +27,7 @@ final class QuorumTxns {
 
   static LoggedTxn decode(byte[] bytes, int maxBuffer) {
     try {
-      BinaryInputArchive in =
-          new BinaryInputArchive(
-              new DataInputStream(new ByteArrayInputStream(bytes)), maxBuffer, 0);
-      TxnHeader header = new TxnHeader();
-      header.deserialize(in, "hdr");
-      Record txn = TxnCodec.recordFor(header.getType()).get();
-      txn.deserialize(in, "txn");
-      return new LoggedTxn(header, txn);
+      return LoggedTxn.decode(bytes, maxBuffer);
     } catch (IOException e) {
       // Committed by the quorum: a txn this server cannot read means the servers disagree on
       // the format, and applying around it would fork the tree.
