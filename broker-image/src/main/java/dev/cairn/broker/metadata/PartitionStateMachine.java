@@ -13,6 +13,9 @@ import java.util.Set;
  *       that is in the ISR; the epoch grows by one and the dead leader leaves the ISR. With no live
  *       ISR member the partition goes offline (leader -1) and keeps its last ISR, unless unclean
  *       election is enabled, which takes any live replica.
+ *   <li>A follower that is not live leaves the ISR at once (the leader keeps its epoch): a broker
+ *       that died may come back without what it had not written to disk, and must not be elected
+ *       before it has caught up again.
  *   <li>An offline partition whose ISR member comes back gets it as leader.
  * </ul>
  */
@@ -33,7 +36,10 @@ public final class PartitionStateMachine {
       boolean uncleanElection,
       int ctrlEpoch) {
     if (current.leader() != PartitionState.NO_LEADER && live.contains(current.leader())) {
-      return current;
+      List<Integer> isr = current.isr().stream().filter(live::contains).toList();
+      return isr.equals(current.isr())
+          ? current
+          : new PartitionState(current.leader(), current.leaderEpoch(), isr, ctrlEpoch);
     }
     List<Integer> liveIsr =
         replicas.stream().filter(r -> current.isr().contains(r) && live.contains(r)).toList();
