@@ -32,6 +32,7 @@ import dev.cairn.broker.metadata.MetadataImage;
 import dev.cairn.broker.network.KafkaFrameDecoder;
 import dev.cairn.broker.network.RequestChannelHandler;
 import dev.cairn.broker.producer.ProducerIdManager;
+import dev.cairn.broker.replication.ReplicaFetcher;
 import dev.cairn.broker.server.BrokerContext;
 import dev.cairn.broker.server.FetchSessionCache;
 import dev.cairn.broker.server.Purgatory;
@@ -92,6 +93,7 @@ public final class BrokerEngine implements Engine {
   private AdminServer admin;
   private LogManager logs;
   private ClusterMetadata metadata;
+  private ReplicaManager replicaManager;
   private ExecutorService requestExecutor;
   private ScheduledExecutorService scheduler;
   private InetSocketAddress boundAddress;
@@ -157,7 +159,8 @@ public final class BrokerEngine implements Engine {
         config.get(BrokerConfig.LOG_RETENTION_CHECK_INTERVAL_MS),
         config.get(BrokerConfig.LOG_CLEANER_ENABLE)
             ? config.get(BrokerConfig.LOG_CLEANER_BACKOFF_MS)
-            : 0);
+            : 0,
+        config.get(BrokerConfig.REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS));
 
     Duration connectTimeout =
         Duration.ofMillis(config.get(BrokerConfig.ZOOKEEPER_CONNECTION_TIMEOUT_MS));
@@ -166,7 +169,26 @@ public final class BrokerEngine implements Engine {
     Controller controller =
         new Controller(
             metadata, config.brokerId(), config.get(BrokerConfig.UNCLEAN_LEADER_ELECTION));
-    ReplicaManager replicas = new ReplicaManager(config.brokerId(), logs);
+    Listener own = config.listeners().get(0);
+    long lagMaxMs = config.get(BrokerConfig.REPLICA_LAG_TIME_MAX_MS);
+    ReplicaManager replicas =
+        new ReplicaManager(
+            config.brokerId(),
+            logs,
+            (tp, state, version) ->
+                metadata.writePartitionState(tp.topic(), tp.partition(), state, version, -1),
+            new ReplicaFetcher.Settings(
+                config.brokerId(),
+                own.host().isEmpty() ? null : InetAddress.getByName(own.host()),
+                config.get(BrokerConfig.REPLICA_FETCH_WAIT_MAX_MS),
+                config.get(BrokerConfig.REPLICA_FETCH_MIN_BYTES),
+                config.get(BrokerConfig.REPLICA_FETCH_RESPONSE_MAX_BYTES),
+                config.get(BrokerConfig.REPLICA_FETCH_MAX_BYTES),
+                config.get(BrokerConfig.REPLICA_SOCKET_TIMEOUT_MS),
+                config.get(BrokerConfig.REPLICA_FETCH_BACKOFF_MS)),
+            lagMaxMs);
+    replicas.startReplication(scheduler, Math.max(100, lagMaxMs / 2));
+    replicaManager = replicas;
     Purgatory fetches = new Purgatory(scheduler, requestExecutor);
     replicas.onAppend(fetches::onEvent);
     Purgatory produces = new Purgatory(scheduler, requestExecutor);
@@ -250,9 +272,16 @@ public final class BrokerEngine implements Engine {
         adv.host().isEmpty() ? InetAddress.getLocalHost().getCanonicalHostName() : adv.host();
     int port = adv.port() == 0 ? boundAddress.getPort() : adv.port();
     metadata.addListener(replicas);
-    metadata.registerBroker(
-        new BrokerInfo(config.brokerId(), host, port, config.get(BrokerConfig.BROKER_RACK)),
-        Duration.ofMillis(2L * config.get(BrokerConfig.ZOOKEEPER_SESSION_TIMEOUT_MS)));
+    long brokerEpoch =
+        metadata.registerBroker(
+            new BrokerInfo(config.brokerId(), host, port, config.get(BrokerConfig.BROKER_RACK)),
+            Duration.ofMillis(2L * config.get(BrokerConfig.ZOOKEEPER_SESSION_TIMEOUT_MS)));
+    metadata
+        .events()
+        .execute(() -> {
+          replicas.registered(brokerEpoch);
+          replicas.accept(metadata.image());
+        });
     controller.start();
 
     admin =
@@ -397,6 +426,9 @@ public final class BrokerEngine implements Engine {
     ready = false;
     if (server != null) {
       server.shutdown(drain);
+    }
+    if (replicaManager != null) {
+      replicaManager.shutdown();
     }
     if (metadata != null) {
       metadata.close();

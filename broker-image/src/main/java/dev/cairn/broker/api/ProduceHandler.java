@@ -147,6 +147,10 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                 .setErrorMessage("Leadership of " + tp + " moved before the records replicated");
           } else if (!appendedTo.isCommitted(end)) {
             return false;
+          } else if (!appendedTo.enoughInSync()) {
+            // As Kafka: written and replicated to the ISR, but the ISR shrank below the minimum.
+            pr.setErrorCode(Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND.code())
+                .setErrorMessage("The ISR of " + tp + " shrank below min.insync.replicas");
           }
           done.complete(null);
           return true;

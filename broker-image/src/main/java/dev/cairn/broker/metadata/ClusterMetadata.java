@@ -186,6 +186,8 @@ public final class ClusterMetadata implements Closeable {
       c.stream().forEach(d -> nodes.put(d.getPath(), d));
     }
     Map<Integer, BrokerInfo> brokers = new TreeMap<>();
+    Map<Integer, Long> brokerEpochs = new TreeMap<>();
+    Map<String, Map<Integer, Stat>> stateStats = new HashMap<>();
     Map<String, TopicAssignment> assignments = new TreeMap<>();
     Map<String, Map<Integer, PartitionState>> states = new HashMap<>();
     Map<String, Map<String, String>> configs = new HashMap<>();
@@ -202,6 +204,7 @@ public final class ClusterMetadata implements Closeable {
         } else if (parts.length == 3 && path.startsWith(ZkPaths.BROKER_IDS + "/")) {
           int id = Integer.parseInt(parts[2]);
           brokers.put(id, BrokerInfo.decode(id, d.getData()));
+          brokerEpochs.put(id, d.getStat().getCzxid());
         } else if (parts.length == 3 && path.startsWith(ZkPaths.TOPICS + "/")) {
           if (d.getData() != null && d.getData().length > 0) {
             assignments.put(parts[2], TopicAssignment.decode(d.getData()));
@@ -210,6 +213,9 @@ public final class ClusterMetadata implements Closeable {
           states
               .computeIfAbsent(parts[2], t -> new HashMap<>())
               .put(Integer.parseInt(parts[4]), PartitionState.decode(d.getData()));
+          stateStats
+              .computeIfAbsent(parts[2], t -> new HashMap<>())
+              .put(Integer.parseInt(parts[4]), d.getStat());
         } else if (parts.length == 3 && path.startsWith(ZkPaths.TOPIC_CONFIGS + "/")) {
           configs.put(parts[2], ZnodeText.decode(d.getData()));
         } else if (parts.length == 3 && path.startsWith(ZkPaths.BROKER_CONFIGS + "/")) {
@@ -225,9 +231,19 @@ public final class ClusterMetadata implements Closeable {
     assignments.forEach((name, a) -> {
       Map<Integer, MetadataImage.PartitionImage> partitions = new TreeMap<>();
       Map<Integer, PartitionState> st = states.getOrDefault(name, Map.of());
+      Map<Integer, Stat> stats = stateStats.getOrDefault(name, Map.of());
       a.replicas()
-          .forEach((p, replicas) ->
-              partitions.put(p, new MetadataImage.PartitionImage(p, replicas, st.get(p))));
+          .forEach((p, replicas) -> {
+            Stat stat = stats.get(p);
+            partitions.put(
+                p,
+                new MetadataImage.PartitionImage(
+                    p,
+                    replicas,
+                    st.get(p),
+                    stat == null ? 0 : stat.getVersion(),
+                    stat == null ? 0 : stat.getMzxid()));
+          });
       topics.put(
           name,
           new MetadataImage.TopicImage(
@@ -239,7 +255,8 @@ public final class ClusterMetadata implements Closeable {
             controller,
             Map.copyOf(topics),
             Map.copyOf(deleted),
-            Map.copyOf(brokerConfigs));
+            Map.copyOf(brokerConfigs),
+            Map.copyOf(brokerEpochs));
     if (next.equals(lastBuilt)) {
       return;
     }
@@ -263,18 +280,26 @@ public final class ClusterMetadata implements Closeable {
 
   /**
    * Registers this broker as an ephemeral znode. A registration left by a previous run of the same
-   * broker id (killed, session not yet expired) is waited out for up to {@code timeout}.
+   * broker id (killed, session not yet expired) is waited out for up to {@code timeout}. Returns
+   * the broker epoch: the zxid that created the registration.
    */
-  public void registerBroker(BrokerInfo self, Duration timeout) throws Exception {
+  public long registerBroker(BrokerInfo self, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       try {
+        Stat stat = new Stat();
         client
             .create()
+            .storingStatIn(stat)
             .withMode(CreateMode.EPHEMERAL)
             .forPath(ZkPaths.broker(self.id()), self.encode());
-        log.info("registered broker {} at {}:{}", self.id(), self.host(), self.port());
-        return;
+        log.info(
+            "registered broker {} at {}:{}, broker epoch {}",
+            self.id(),
+            self.host(),
+            self.port(),
+            stat.getCzxid());
+        return stat.getCzxid();
       } catch (KeeperException.NodeExistsException e) {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException(
@@ -434,10 +459,40 @@ public final class ClusterMetadata implements Closeable {
     }
   }
 
-  /** Writes a partition state (controller only). */
-  public void writePartitionState(String topic, int partition, PartitionState state)
+  /**
+   * Writes a partition state if it is still at {@code expectedVersion}, and, for the controller,
+   * only while {@code /controller_epoch} is at {@code controllerEpochVersion} (a deposed
+   * controller's write fails; -1 skips that check, for a leader's ISR change). Returns the new
+   * version, or -1 when the state or the controller epoch moved on.
+   */
+  public int writePartitionState(
+      String topic,
+      int partition,
+      PartitionState state,
+      int expectedVersion,
+      int controllerEpochVersion)
       throws Exception {
-    client.setData().forPath(ZkPaths.partitionState(topic, partition), state.encode());
+    List<CuratorOp> ops = new ArrayList<>();
+    if (controllerEpochVersion >= 0) {
+      ops.add(
+          client
+              .transactionOp()
+              .check()
+              .withVersion(controllerEpochVersion)
+              .forPath(ZkPaths.CONTROLLER_EPOCH));
+    }
+    ops.add(
+        client
+            .transactionOp()
+            .setData()
+            .withVersion(expectedVersion)
+            .forPath(ZkPaths.partitionState(topic, partition), state.encode()));
+    try {
+      var results = client.transaction().forOperations(ops);
+      return results.get(results.size() - 1).getResultStat().getVersion();
+    } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
+      return -1;
+    }
   }
 
   /** Claims the next block of producer ids; returns its first id. */

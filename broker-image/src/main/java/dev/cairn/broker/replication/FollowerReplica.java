@@ -55,6 +55,17 @@ public final class FollowerReplica<B> {
     return target;
   }
 
+  /**
+   * The leader's log starts after this log's end (retention removed what this log needs next):
+   * start over at the leader's log start. Returns that offset.
+   */
+  public long startAt(long leaderLogStartOffset) {
+    if (log.logEndOffset() < leaderLogStartOffset) {
+      log.truncateFullyAndStartAt(leaderLogStartOffset);
+    }
+    return log.logEndOffset();
+  }
+
   /** The leader sent {@code batches} (possibly none) and its high watermark. */
   public void onRecords(B batches, long leaderHighWatermark) {
     if (batches != null) {

@@ -26,6 +26,12 @@ public interface ReplicaLog<B> {
   /** Appends a leader's batches verbatim: their offsets and leader epochs are kept. */
   void appendAsFollower(B batches);
 
-  /** Removes every record at or after {@code offset} (and the leader epochs that start there). */
+  /**
+   * Removes every record at or after {@code offset} (and the leader epochs that start there); the
+   * high watermark comes down with it.
+   */
   void truncateTo(long offset);
+
+  /** Empties the log and starts it at {@code offset} (the leader's log start passed this log). */
+  void truncateFullyAndStartAt(long offset);
 }

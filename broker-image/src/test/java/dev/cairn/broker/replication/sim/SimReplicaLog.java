@@ -129,6 +129,14 @@ final class SimReplicaLog implements ReplicaLog<List<SimReplicaLog.Entry>> {
   }
 
   @Override
+  public void truncateFullyAndStartAt(long offset) {
+    if (offset != 0) {
+      throw new IllegalArgumentException("the simulated log always starts at offset 0");
+    }
+    truncateTo(0);
+  }
+
+  @Override
   public void truncateTo(long offset) {
     if (offset >= entries.size()) {
       return;
