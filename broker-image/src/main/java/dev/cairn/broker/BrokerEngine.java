@@ -272,16 +272,13 @@ public final class BrokerEngine implements Engine {
         adv.host().isEmpty() ? InetAddress.getLocalHost().getCanonicalHostName() : adv.host();
     int port = adv.port() == 0 ? boundAddress.getPort() : adv.port();
     metadata.addListener(replicas);
-    long brokerEpoch =
-        metadata.registerBroker(
-            new BrokerInfo(config.brokerId(), host, port, config.get(BrokerConfig.BROKER_RACK)),
-            Duration.ofMillis(2L * config.get(BrokerConfig.ZOOKEEPER_SESSION_TIMEOUT_MS)));
-    metadata
-        .events()
-        .execute(() -> {
-          replicas.registered(brokerEpoch);
-          replicas.accept(metadata.image());
-        });
+    metadata.onRegistered(brokerEpoch -> {
+      replicas.registered(brokerEpoch);
+      replicas.accept(metadata.image());
+    });
+    metadata.registerBroker(
+        new BrokerInfo(config.brokerId(), host, port, config.get(BrokerConfig.BROKER_RACK)),
+        Duration.ofMillis(2L * config.get(BrokerConfig.ZOOKEEPER_SESSION_TIMEOUT_MS)));
     controller.start();
 
     admin =

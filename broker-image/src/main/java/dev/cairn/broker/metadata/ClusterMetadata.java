@@ -26,6 +26,7 @@ import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -61,6 +62,11 @@ public final class ClusterMetadata implements Closeable {
   private final List<Consumer<MetadataImage>> listeners = new CopyOnWriteArrayList<>();
   private final Object imageLock = new Object();
   private final List<ImageWaiter> waiters = new ArrayList<>();
+  private final List<java.util.function.LongConsumer> registrationListeners =
+      new CopyOnWriteArrayList<>();
+  private volatile BrokerInfo registration;
+  private volatile Duration registrationTimeout;
+  private volatile boolean sessionLost;
   private volatile MetadataImage image = MetadataImage.EMPTY;
   private volatile MetadataImage lastBuilt = MetadataImage.EMPTY;
 
@@ -82,6 +88,22 @@ public final class ClusterMetadata implements Closeable {
 
   /** Connects, creates the persistent parents, and loads the caches. */
   public void start(Duration timeout) throws Exception {
+    client
+        .getConnectionStateListenable()
+        .addListener((c, state) -> {
+          if (state == ConnectionState.LOST) {
+            sessionLost = true;
+            log.warn("coordinator session lost: this broker's registration is gone");
+          } else if (state == ConnectionState.RECONNECTED && sessionLost) {
+            sessionLost = false;
+            BrokerInfo self = registration;
+            if (self != null) {
+              Thread t = new Thread(() -> reRegister(self), "broker-reregister");
+              t.setDaemon(true);
+              t.start();
+            }
+          }
+        });
     client.start();
     if (!client.blockUntilConnected((int) timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new IllegalStateException("could not reach the coordinator within " + timeout);
@@ -279,11 +301,36 @@ public final class ClusterMetadata implements Closeable {
   }
 
   /**
-   * Registers this broker as an ephemeral znode. A registration left by a previous run of the same
-   * broker id (killed, session not yet expired) is waited out for up to {@code timeout}. Returns
-   * the broker epoch: the zxid that created the registration.
+   * Calls {@code listener} on the event thread with the broker epoch of each registration of this
+   * broker: the first, and each after a lost session.
    */
-  public long registerBroker(BrokerInfo self, Duration timeout) throws Exception {
+  public void onRegistered(java.util.function.LongConsumer listener) {
+    registrationListeners.add(listener);
+  }
+
+  /**
+   * Registers this broker as an ephemeral znode. A registration left by a previous run of the same
+   * broker id (killed, session not yet expired) is waited out for up to {@code timeout}. The broker
+   * epoch (the zxid that created the registration) goes to the {@link #onRegistered} listeners;
+   * after a lost session the broker registers again by itself.
+   */
+  public void registerBroker(BrokerInfo self, Duration timeout) throws Exception {
+    registration = self;
+    registrationTimeout = timeout;
+    long epoch = create(self, timeout);
+    events.submit(() -> registrationListeners.forEach(l -> l.accept(epoch))).get();
+  }
+
+  private void reRegister(BrokerInfo self) {
+    try {
+      long epoch = create(self, registrationTimeout);
+      events.execute(() -> registrationListeners.forEach(l -> l.accept(epoch)));
+    } catch (Exception e) {
+      log.error("broker {} could not register again after its session was lost", self.id(), e);
+    }
+  }
+
+  private long create(BrokerInfo self, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       try {

@@ -60,6 +60,7 @@ public final class LeaderReplica {
   private final long epochStartOffset;
   private final Map<Integer, Progress> followers = new HashMap<>();
   private List<Integer> isr;
+  private Set<Integer> eligible;
   private int version;
   private IsrProposal inFlight;
 
@@ -83,6 +84,7 @@ public final class LeaderReplica {
     this.log = log;
     this.lagMaxMs = lagMaxMs;
     this.epochStartOffset = log.logEndOffset();
+    this.eligible = Set.copyOf(replicas);
     for (int r : replicas) {
       if (r != brokerId) {
         followers.put(r, new Progress(nowMs));
@@ -159,6 +161,7 @@ public final class LeaderReplica {
     if (lostConfirmed && isr.contains(replica)) {
       propose(without(Set.of(replica)));
     } else if (!isr.contains(replica)
+        && eligible.contains(replica)
         && fetchOffset >= hw.highWatermark()
         && fetchOffset >= epochStartOffset) {
       LinkedHashSet<Integer> grown = new LinkedHashSet<>(isr);
@@ -167,6 +170,14 @@ public final class LeaderReplica {
     }
     publish();
     return new Serve(hw.highWatermark());
+  }
+
+  /**
+   * The replicas that may join the ISR: those registered with the coordinator. A broker that is
+   * restarting (its new registration not made yet) would be taken out again by the controller.
+   */
+  public void setEligible(Set<Integer> registered) {
+    eligible = Set.copyOf(registered);
   }
 
   /** Time passed: followers that have not caught up for the lag limit leave the ISR. */

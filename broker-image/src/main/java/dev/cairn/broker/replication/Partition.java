@@ -74,6 +74,10 @@ public final class Partition {
     return replica.onFollowerFetch(replicaId, position, nowMs);
   }
 
+  public synchronized void setEligible(java.util.Set<Integer> registered) {
+    replica.setEligible(registered);
+  }
+
   public synchronized void tick(long nowMs) {
     replica.tick(nowMs);
   }

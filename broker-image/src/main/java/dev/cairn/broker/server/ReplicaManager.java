@@ -200,6 +200,10 @@ public final class ReplicaManager implements Consumer<MetadataImage> {
           } else if (current != null) {
             resign(tp);
           }
+          Partition led = leaders.get(tp);
+          if (led != null) {
+            led.setEligible(next.brokers().keySet());
+          }
         } else {
           if (current != null) {
             resign(tp);
@@ -428,7 +432,13 @@ public final class ReplicaManager implements Consumer<MetadataImage> {
         }
         List<Integer> before = p.isr();
         p.onIsrCommitted(proposal.isr(), version);
-        log.info("{}: ISR changed from {} to {}", tp, before, proposal.isr());
+        log.info(
+            "{}: ISR changed from {} to {} (state version {} -> {})",
+            tp,
+            before,
+            proposal.isr(),
+            proposal.expectedVersion(),
+            version);
         highWatermarkListeners.forEach(l -> l.accept(tp));
       } catch (Exception e) {
         log.warn("{}: could not write ISR change to {}: {}", tp, proposal.isr(), e.toString());
