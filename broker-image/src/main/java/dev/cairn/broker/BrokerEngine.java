@@ -74,14 +74,18 @@ import org.slf4j.LoggerFactory;
  * probes on the admin port. Ready once the logs are loaded, the broker is registered and the
  * metadata image is loaded.
  *
- * <p>Stop order: stop accepting and drain requests, leave the cluster (session closed, so the
- * registration and any controller znode vanish at once), then flush and close every log and mark
- * the log dirs clean.
+ * <p>Stop order: hand every leadership to another in-sync replica (controlled shutdown, so a
+ * rolling restart leaves no partition without a leader), stop accepting and drain requests, leave
+ * the cluster (session closed, so the registration and any controller znode vanish at once), then
+ * flush and close every log and mark the log dirs clean.
  */
 public final class BrokerEngine implements Engine {
   private static final Logger log = LoggerFactory.getLogger(BrokerEngine.class);
   private static final String CLUSTER_ID_PATH = "/cluster/id";
   static final String EMBEDDED_COORDINATOR_DIR = "__cairn_coordinator";
+
+  /** How long a stopping broker waits for its leaderships to move to other in-sync replicas. */
+  private static final Duration CONTROLLED_SHUTDOWN_WAIT = Duration.ofSeconds(15);
 
   private final BrokerConfig config;
   private final FileSync sync;
@@ -419,8 +423,14 @@ public final class BrokerEngine implements Engine {
     if (stopped) {
       return;
     }
+    boolean wasServing = ready;
     stopped = true;
     ready = false;
+    if (wasServing
+        && replicaManager != null
+        && config.get(BrokerConfig.CONTROLLED_SHUTDOWN_ENABLE)) {
+      replicaManager.handOverLeaderships(CONTROLLED_SHUTDOWN_WAIT);
+    }
     if (server != null) {
       server.shutdown(drain);
     }

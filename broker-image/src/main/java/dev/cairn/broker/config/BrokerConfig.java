@@ -160,6 +160,8 @@ public final class BrokerConfig {
       ConfigKey.of("replica.fetch.backoff.ms", intRange(0, Integer.MAX_VALUE), 1_000);
   public static final ConfigKey<Integer> REPLICA_SOCKET_TIMEOUT_MS =
       ConfigKey.of("replica.socket.timeout.ms", intRange(1, Integer.MAX_VALUE), 30_000);
+  public static final ConfigKey<Boolean> CONTROLLED_SHUTDOWN_ENABLE =
+      ConfigKey.of("controlled.shutdown.enable", bool(), true);
   public static final ConfigKey<String> ZOOKEEPER_CONNECT =
       ConfigKey.of("zookeeper.connect", nonEmpty(), null);
   public static final ConfigKey<Integer> ZOOKEEPER_SESSION_TIMEOUT_MS =
@@ -250,6 +252,7 @@ public final class BrokerConfig {
               REPLICA_FETCH_RESPONSE_MAX_BYTES,
               REPLICA_FETCH_BACKOFF_MS,
               REPLICA_SOCKET_TIMEOUT_MS,
+              CONTROLLED_SHUTDOWN_ENABLE,
               ZOOKEEPER_CONNECT,
               ZOOKEEPER_SESSION_TIMEOUT_MS,
               ZOOKEEPER_CONNECTION_TIMEOUT_MS,

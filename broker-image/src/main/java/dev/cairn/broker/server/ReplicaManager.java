@@ -16,6 +16,7 @@ import dev.cairn.broker.replication.ReplicaFetcher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -444,6 +445,54 @@ public final class ReplicaManager implements Consumer<MetadataImage> {
         log.warn("{}: could not write ISR change to {}: {}", tp, proposal.isr(), e.toString());
       }
     });
+  }
+
+  /**
+   * Controlled shutdown: moves each leadership of this broker to the first other in-sync replica
+   * that is registered (leader epoch + 1, this broker out of the ISR), with the same conditional
+   * write as an ISR change, so a newer state — the controller's or another leader's — wins. Every
+   * member of the ISR holds what is committed, so the move loses nothing; clients are told
+   * NOT_LEADER_OR_FOLLOWER and find the new leader at once instead of waiting for this broker's
+   * session to expire. Waits up to {@code timeout} for the new states to arrive.
+   */
+  public void handOverLeaderships(Duration timeout) {
+    MetadataImage current = image;
+    Set<TopicPartition> moved = new HashSet<>();
+    for (Partition p : List.copyOf(leaders.values())) {
+      TopicPartition tp = p.topicPartition();
+      MetadataImage.PartitionImage pi = current.partition(tp);
+      if (pi == null || pi.state() == null || pi.state().leaderEpoch() != p.leaderEpoch()) {
+        continue;
+      }
+      List<Integer> isr = p.isr().stream().filter(r -> r != brokerId).toList();
+      Integer successor =
+          isr.stream().filter(current.brokers()::containsKey).findFirst().orElse(null);
+      if (successor == null) {
+        log.warn("{}: no other in-sync replica to hand the leadership to", tp);
+        continue;
+      }
+      try {
+        PartitionState next =
+            new PartitionState(successor, p.leaderEpoch() + 1, isr, pi.state().controllerEpoch());
+        if (isrStore.write(tp, next, pi.version()) >= 0) {
+          moved.add(tp);
+          log.info(
+              "{}: leadership handed to broker {} (epoch {})", tp, successor, next.leaderEpoch());
+        }
+      } catch (Exception e) {
+        log.warn("{}: could not hand the leadership over: {}", tp, e.toString());
+      }
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (moved.stream().anyMatch(leaders::containsKey) && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    log.info("controlled shutdown: {} leaderships moved, {} kept", moved.size(), leaders.size());
   }
 
   /** Partitions this broker follows (replicating from another broker). */

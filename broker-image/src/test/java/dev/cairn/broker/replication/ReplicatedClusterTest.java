@@ -169,6 +169,23 @@ class ReplicatedClusterTest {
   }
 
   /**
+   * A rolling restart as an operator does it: each broker in turn stopped with SIGTERM (it hands
+   * its leaderships to in-sync replicas first), started again, and the next one only once every ISR
+   * is whole. The producer sees no error it could not retry.
+   */
+  @Test
+  void aRollingRestartLosesNothing() throws Exception {
+    produceAndConsumeThrough(admin -> {
+      for (EngineProcess broker : brokers.values()) {
+        Thread.sleep(1_000);
+        assertThat(broker.stop()).as("%s stops cleanly", broker.name()).isZero();
+        broker.restart();
+        awaitFullIsr(admin);
+      }
+    });
+  }
+
+  /**
    * The leader of partition 0 is cut off from the other two brokers (their replica fetchers leave
    * from their own addresses) for longer than {@code replica.lag.time.max.ms}: it shrinks its ISR
    * to itself and, with min.insync.replicas 2, acknowledges nothing alone (the producer retries
