@@ -8,6 +8,7 @@ import dev.cairn.broker.api.CreateTopicsHandler;
 import dev.cairn.broker.api.DeleteRecordsHandler;
 import dev.cairn.broker.api.DeleteTopicsHandler;
 import dev.cairn.broker.api.DescribeClusterHandler;
+import dev.cairn.broker.api.ElectLeadersHandler;
 import dev.cairn.broker.api.FetchHandler;
 import dev.cairn.broker.api.FindCoordinatorHandler;
 import dev.cairn.broker.api.GroupHandlers;
@@ -244,7 +245,8 @@ public final class BrokerEngine implements Engine {
         .add(ApiKeys.INCREMENTAL_ALTER_CONFIGS, 1, configApis.incrementalAlter())
         .add(ApiKeys.ALTER_CONFIGS, 2, configApis.alter())
         .add(ApiKeys.DELETE_RECORDS, 2, new DeleteRecordsHandler(ctx))
-        .add(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 4, new OffsetForLeaderEpochHandler(ctx));
+        .add(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 4, new OffsetForLeaderEpochHandler(ctx))
+        .add(ApiKeys.ELECT_LEADERS, 2, new ElectLeadersHandler(ctx));
 
     server = new NettyServer("broker", config.get(BrokerConfig.NUM_NETWORK_THREADS));
     int maxFrame = config.get(BrokerConfig.SOCKET_REQUEST_MAX_BYTES);
@@ -284,6 +286,12 @@ public final class BrokerEngine implements Engine {
         new BrokerInfo(config.brokerId(), host, port, config.get(BrokerConfig.BROKER_RACK)),
         Duration.ofMillis(2L * config.get(BrokerConfig.ZOOKEEPER_SESSION_TIMEOUT_MS)));
     controller.start();
+    if (config.get(BrokerConfig.AUTO_LEADER_REBALANCE_ENABLE)) {
+      long interval = config.get(BrokerConfig.LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS) * 1000L;
+      int percentage = config.get(BrokerConfig.LEADER_IMBALANCE_PER_BROKER_PERCENTAGE);
+      scheduler.scheduleWithFixedDelay(
+          () -> controller.rebalanceLeaders(percentage), interval, interval, TimeUnit.MILLISECONDS);
+    }
 
     admin =
         AdminServer.start(

@@ -162,6 +162,12 @@ public final class BrokerConfig {
       ConfigKey.of("replica.socket.timeout.ms", intRange(1, Integer.MAX_VALUE), 30_000);
   public static final ConfigKey<Boolean> CONTROLLED_SHUTDOWN_ENABLE =
       ConfigKey.of("controlled.shutdown.enable", bool(), true);
+  public static final ConfigKey<Boolean> AUTO_LEADER_REBALANCE_ENABLE =
+      ConfigKey.of("auto.leader.rebalance.enable", bool(), true);
+  public static final ConfigKey<Long> LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS =
+      ConfigKey.of("leader.imbalance.check.interval.seconds", longRange(1, MAX), 300L);
+  public static final ConfigKey<Integer> LEADER_IMBALANCE_PER_BROKER_PERCENTAGE =
+      ConfigKey.of("leader.imbalance.per.broker.percentage", intRange(0, 100), 10);
   public static final ConfigKey<String> ZOOKEEPER_CONNECT =
       ConfigKey.of("zookeeper.connect", nonEmpty(), null);
   public static final ConfigKey<Integer> ZOOKEEPER_SESSION_TIMEOUT_MS =
@@ -253,6 +259,9 @@ public final class BrokerConfig {
               REPLICA_FETCH_BACKOFF_MS,
               REPLICA_SOCKET_TIMEOUT_MS,
               CONTROLLED_SHUTDOWN_ENABLE,
+              AUTO_LEADER_REBALANCE_ENABLE,
+              LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS,
+              LEADER_IMBALANCE_PER_BROKER_PERCENTAGE,
               ZOOKEEPER_CONNECT,
               ZOOKEEPER_SESSION_TIMEOUT_MS,
               ZOOKEEPER_CONNECTION_TIMEOUT_MS,

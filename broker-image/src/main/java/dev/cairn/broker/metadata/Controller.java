@@ -1,9 +1,18 @@
 package dev.cairn.broker.metadata;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.ElectionType;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
@@ -105,8 +114,19 @@ public final class Controller {
    * registered after the partition state was last written: it restarted since, so it may have lost
    * what it had not written to disk, and must catch up before it leads or counts as in sync.
    */
+  /** Live brokers that registered before the partition state was last written. */
+  private static Set<Integer> settledBrokers(
+      MetadataImage image, MetadataImage.PartitionImage partition) {
+    Set<Integer> settled = new HashSet<>();
+    for (int id : image.brokers().keySet()) {
+      if (image.brokerEpochs().getOrDefault(id, 0L) < partition.written()) {
+        settled.add(id);
+      }
+    }
+    return settled;
+  }
+
   private void electLeaders(MetadataImage image) throws Exception {
-    Set<Integer> live = image.brokers().keySet();
     for (MetadataImage.TopicImage t : image.topics().values()) {
       for (Map.Entry<Integer, MetadataImage.PartitionImage> e : t.partitions().entrySet()) {
         MetadataImage.PartitionImage p = e.getValue();
@@ -114,15 +134,9 @@ public final class Controller {
         if (current == null) {
           continue;
         }
-        Set<Integer> settled = new HashSet<>();
-        for (int id : live) {
-          if (image.brokerEpochs().getOrDefault(id, 0L) < p.written()) {
-            settled.add(id);
-          }
-        }
         PartitionState next =
             PartitionStateMachine.onLiveBrokersChanged(
-                p.replicas(), current, settled, uncleanElection, epoch);
+                p.replicas(), current, settledBrokers(image, p), uncleanElection, epoch);
         if (next.equals(current)) {
           continue;
         }
@@ -147,5 +161,123 @@ public final class Controller {
             next.leaderEpoch());
       }
     }
+  }
+
+  /**
+   * ElectLeaders: runs the election on every named partition (every partition when null) and writes
+   * the new states conditionally, as every controller write. NOT_CONTROLLER on a broker that is not
+   * the controller (clients then ask the controller). Runs on the metadata event thread.
+   */
+  public CompletableFuture<Map<TopicPartition, Errors>> elect(
+      ElectionType type, Set<TopicPartition> partitions) {
+    CompletableFuture<Map<TopicPartition, Errors>> done = new CompletableFuture<>();
+    metadata
+        .events()
+        .execute(() -> {
+          try {
+            done.complete(electNow(type, partitions));
+          } catch (Exception e) {
+            done.completeExceptionally(e);
+          }
+        });
+    return done;
+  }
+
+  private Map<TopicPartition, Errors> electNow(ElectionType type, Set<TopicPartition> partitions)
+      throws Exception {
+    MetadataImage image = metadata.image();
+    Set<TopicPartition> wanted = partitions;
+    if (wanted == null) {
+      wanted = new LinkedHashSet<>();
+      for (MetadataImage.TopicImage t : image.topics().values()) {
+        for (int p : t.partitions().keySet()) {
+          wanted.add(new TopicPartition(t.name(), p));
+        }
+      }
+    }
+    Map<TopicPartition, Errors> out = new LinkedHashMap<>();
+    for (TopicPartition tp : wanted) {
+      MetadataImage.PartitionImage p = image.partition(tp);
+      if (p == null || p.state() == null) {
+        out.put(tp, Errors.UNKNOWN_TOPIC_OR_PARTITION);
+        continue;
+      }
+      Set<Integer> live = settledBrokers(image, p);
+      // A broker that is not the controller elects too (clients may ask any broker): its write is
+      // conditional on the partition's version like every other, but not on a controller epoch.
+      boolean active = epoch >= 0;
+      int ctrlEpoch = active ? epoch : p.state().controllerEpoch();
+      PartitionStateMachine.Election e =
+          type == ElectionType.PREFERRED
+              ? PartitionStateMachine.preferred(p.replicas(), p.state(), live, ctrlEpoch)
+              : PartitionStateMachine.unclean(p.replicas(), p.state(), live, ctrlEpoch);
+      if (e.error() != Errors.NONE) {
+        out.put(tp, e.error());
+      } else if (metadata.writePartitionState(
+              tp.topic(), tp.partition(), e.state(), p.version(), active ? epochVersion : -1)
+          < 0) {
+        out.put(tp, Errors.NOT_CONTROLLER);
+      } else {
+        log.info(
+            "{}: {} election, leader {} -> {} (leader epoch {})",
+            tp,
+            type,
+            p.state().leader(),
+            e.state().leader(),
+            e.state().leaderEpoch());
+        out.put(tp, Errors.NONE);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * auto.leader.rebalance.enable: for each broker whose share of partitions it prefers but does not
+   * lead is over {@code leader.imbalance.per.broker.percentage}, elects the preferred replica where
+   * it is available.
+   */
+  public void rebalanceLeaders(int imbalancePercentage) {
+    metadata
+        .events()
+        .execute(() -> {
+          if (epoch < 0) {
+            return;
+          }
+          MetadataImage image = metadata.image();
+          Map<Integer, List<TopicPartition>> preferredElsewhere = new HashMap<>();
+          Map<Integer, Integer> preferredCount = new HashMap<>();
+          for (MetadataImage.TopicImage t : image.topics().values()) {
+            for (MetadataImage.PartitionImage p : t.partitions().values()) {
+              if (p.state() == null || p.replicas().isEmpty()) {
+                continue;
+              }
+              int preferred = p.replicas().get(0);
+              preferredCount.merge(preferred, 1, Integer::sum);
+              if (p.state().leader() != preferred) {
+                preferredElsewhere
+                    .computeIfAbsent(preferred, b -> new ArrayList<>())
+                    .add(new TopicPartition(t.name(), p.partition()));
+              }
+            }
+          }
+          Set<TopicPartition> elect = new LinkedHashSet<>();
+          preferredElsewhere.forEach((broker, tps) -> {
+            if (tps.size() * 100 > imbalancePercentage * preferredCount.get(broker)) {
+              elect.addAll(tps);
+            }
+          });
+          if (elect.isEmpty()) {
+            return;
+          }
+          try {
+            Map<TopicPartition, Errors> results = electNow(ElectionType.PREFERRED, elect);
+            log.info(
+                "leader rebalance: {} of {} partitions moved to their preferred replica",
+                results.values().stream().filter(e -> e == Errors.NONE).count(),
+                elect.size());
+          } catch (Exception e) {
+            log.warn("leader rebalance failed: {}", e.toString());
+          }
+        });
   }
 }

@@ -2,6 +2,7 @@ package dev.cairn.broker.metadata;
 
 import java.util.List;
 import java.util.Set;
+import org.apache.kafka.common.protocol.Errors;
 
 /**
  * The controller's leader-election rules as pure functions of a partition's replicas, its current
@@ -61,5 +62,41 @@ public final class PartitionStateMachine {
     }
     return new PartitionState(
         PartitionState.NO_LEADER, current.leaderEpoch() + 1, current.isr(), ctrlEpoch);
+  }
+
+  /** What an ElectLeaders request does to one partition: the new state, or why there is none. */
+  public record Election(PartitionState state, Errors error) {}
+
+  /**
+   * Preferred-replica election: the first assigned replica leads, if it is live and in sync;
+   * ELECTION_NOT_NEEDED when it leads already, PREFERRED_LEADER_NOT_AVAILABLE otherwise.
+   */
+  public static Election preferred(
+      List<Integer> replicas, PartitionState current, Set<Integer> live, int ctrlEpoch) {
+    int preferred = replicas.get(0);
+    if (current.leader() == preferred) {
+      return new Election(current, Errors.ELECTION_NOT_NEEDED);
+    }
+    if (!live.contains(preferred) || !current.isr().contains(preferred)) {
+      return new Election(current, Errors.PREFERRED_LEADER_NOT_AVAILABLE);
+    }
+    return new Election(
+        new PartitionState(preferred, current.leaderEpoch() + 1, current.isr(), ctrlEpoch),
+        Errors.NONE);
+  }
+
+  /**
+   * Unclean election, asked for one partition: only for a partition without a live leader; a live
+   * in-sync replica still wins, else any live replica (which may lack committed records).
+   */
+  public static Election unclean(
+      List<Integer> replicas, PartitionState current, Set<Integer> live, int ctrlEpoch) {
+    if (current.leader() != PartitionState.NO_LEADER && live.contains(current.leader())) {
+      return new Election(current, Errors.ELECTION_NOT_NEEDED);
+    }
+    PartitionState next = onLiveBrokersChanged(replicas, current, live, true, ctrlEpoch);
+    return next.leader() == PartitionState.NO_LEADER
+        ? new Election(current, Errors.ELIGIBLE_LEADERS_NOT_AVAILABLE)
+        : new Election(next, Errors.NONE);
   }
 }

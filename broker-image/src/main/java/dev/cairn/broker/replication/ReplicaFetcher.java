@@ -50,7 +50,7 @@ public final class ReplicaFetcher implements Runnable {
   private final Map<TopicPartition, Long> delayedUntil = new HashMap<>();
   private final Thread thread;
   private volatile boolean running = true;
-  private BrokerLink link;
+  private volatile BrokerLink link;
 
   public ReplicaFetcher(
       Settings settings,
@@ -93,10 +93,29 @@ public final class ReplicaFetcher implements Runnable {
     return partitions.get(tp);
   }
 
+  /**
+   * Stops the thread and waits for it. Never by interrupting it: an interrupt in the middle of a
+   * log write closes the file channel (ClosedByInterruptException) and takes the log dir offline.
+   * Closing the connection ends a blocked fetch instead.
+   */
   public void shutdown() {
     running = false;
-    thread.interrupt();
-    closeLink();
+    synchronized (this) {
+      notifyAll();
+    }
+    BrokerLink current = link;
+    if (current != null) {
+      try {
+        current.close();
+      } catch (IOException ignored) {
+        // already broken
+      }
+    }
+    try {
+      thread.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Override
@@ -247,9 +266,11 @@ public final class ReplicaFetcher implements Runnable {
     delayedUntil.put(tp, System.currentTimeMillis() + settings.backoffMs());
   }
 
-  private void pause(long ms) {
+  private synchronized void pause(long ms) {
     try {
-      Thread.sleep(ms);
+      if (running) {
+        wait(ms);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       running = false;

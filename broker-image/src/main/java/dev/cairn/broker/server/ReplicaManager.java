@@ -523,7 +523,14 @@ public final class ReplicaManager implements Consumer<MetadataImage> {
     throw new NotLeaderOrFollowerException("This broker is not the leader of " + tp);
   }
 
-  public LogAppendInfo appendToLeader(TopicPartition tp, MemoryRecords records, short acks) {
+  /** What an append went to: the leadership that took it, and where the records landed. */
+  public record Appended(Partition partition, LogAppendInfo info) {}
+
+  /**
+   * Appends to the partition this broker leads. The answer names the leadership that took the
+   * records, so an acks=all wait can tell a later leadership (the records may not survive it).
+   */
+  public Appended appendAsLeader(TopicPartition tp, MemoryRecords records, short acks) {
     Partition p = leaderPartition(tp);
     LogAppendInfo info;
     try {
@@ -533,7 +540,11 @@ public final class ReplicaManager implements Consumer<MetadataImage> {
     }
     appendListeners.forEach(l -> l.accept(tp));
     highWatermarkListeners.forEach(l -> l.accept(tp));
-    return info;
+    return new Appended(p, info);
+  }
+
+  public LogAppendInfo appendToLeader(TopicPartition tp, MemoryRecords records, short acks) {
+    return appendAsLeader(tp, records, acks).info();
   }
 
   public int brokerId() {

@@ -32,8 +32,10 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.ElectionNotNeededException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -58,7 +60,7 @@ class ReplicatedClusterTest {
   private final Map<Integer, EngineProcess> brokers = new TreeMap<>();
   private EngineProcess coordinator;
 
-  private void startCluster() throws IOException {
+  private void startCluster(List<String> extraConfig) throws IOException {
     coordinator = faults.process("coord");
     String coordAddress = coordinator.address().getHostAddress();
     Path cfg = coordinator.directory().resolve("zoo.cfg");
@@ -96,6 +98,7 @@ class ReplicatedClusterTest {
               "offsets.topic.replication.factor=3",
               "default.replication.factor=3",
               "min.insync.replicas=2",
+              String.join("\n", extraConfig),
               ""));
       b.start(classPath(Main.class.getName(), props), Readiness.readyz(b.address(), ADMIN_PORT));
     }
@@ -156,16 +159,36 @@ class ReplicatedClusterTest {
 
   @Test
   void everyAcknowledgedRecordSurvivesKillingEachLeaderInTurn() throws Exception {
-    produceAndConsumeThrough(admin -> {
-      for (int partition = 0; partition < PARTITIONS; partition++) {
-        Thread.sleep(1_500);
-        EngineProcess victim = brokers.get(describe(admin).get(partition).leader().id());
-        victim.kill();
-        Thread.sleep(1_000);
-        victim.restart();
-        awaitFullIsr(admin);
-      }
-    });
+    produceAndConsumeThrough(
+        List.of("auto.leader.rebalance.enable=false"),
+        admin -> {
+          for (int partition = 0; partition < PARTITIONS; partition++) {
+            Thread.sleep(1_500);
+            EngineProcess victim = brokers.get(describe(admin).get(partition).leader().id());
+            victim.kill();
+            Thread.sleep(1_000);
+            victim.restart();
+            awaitFullIsr(admin);
+          }
+          Map<TopicPartition, java.util.Optional<Throwable>> elected =
+              admin
+                  .electLeaders(ElectionType.PREFERRED, null)
+                  .partitions()
+                  .get(30, TimeUnit.SECONDS);
+          elected.forEach((tp, error) ->
+              assertThat(error.map(Throwable::getClass).orElse(null))
+                  .as("%s elected or already led by its preferred replica", tp)
+                  .isIn(null, ElectionNotNeededException.class));
+          assertPreferredLeaders(admin);
+        });
+  }
+
+  private void assertPreferredLeaders(Admin admin) throws Exception {
+    for (TopicPartitionInfo p : describe(admin).values()) {
+      assertThat(p.leader().id())
+          .as("partition %d led by its preferred replica", p.partition())
+          .isEqualTo(p.replicas().get(0).id());
+    }
   }
 
   /**
@@ -175,14 +198,24 @@ class ReplicatedClusterTest {
    */
   @Test
   void aRollingRestartLosesNothing() throws Exception {
-    produceAndConsumeThrough(admin -> {
-      for (EngineProcess broker : brokers.values()) {
-        Thread.sleep(1_000);
-        assertThat(broker.stop()).as("%s stops cleanly", broker.name()).isZero();
-        broker.restart();
-        awaitFullIsr(admin);
-      }
-    });
+    produceAndConsumeThrough(
+        List.of("leader.imbalance.check.interval.seconds=2"),
+        admin -> {
+          for (EngineProcess broker : brokers.values()) {
+            Thread.sleep(1_000);
+            assertThat(broker.stop()).as("%s stops cleanly", broker.name()).isZero();
+            broker.restart();
+            awaitFullIsr(admin);
+          }
+          // auto.leader.rebalance.enable brings each leadership back to its preferred replica.
+          long deadline = System.nanoTime() + AWAIT.toNanos();
+          while (describe(admin).values().stream()
+                  .anyMatch(p -> p.leader().id() != p.replicas().get(0).id())
+              && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+          }
+          assertPreferredLeaders(admin);
+        });
   }
 
   /**
@@ -193,28 +226,30 @@ class ReplicatedClusterTest {
    */
   @Test
   void aLeaderCutOffFromItsFollowersAcknowledgesNothingAloneAndTheIsrHeals() throws Exception {
-    produceAndConsumeThrough(admin -> {
-      Thread.sleep(1_500);
-      int leader = describe(admin).get(0).leader().id();
-      List<java.net.InetAddress> others =
-          brokers.entrySet().stream()
-              .filter(e -> e.getKey() != leader)
-              .map(e -> e.getValue().address())
-              .toList();
-      faults.partition(List.of(brokers.get(leader).address()), others);
-      long deadline = System.nanoTime() + AWAIT.toNanos();
-      while (describe(admin).get(0).isr().size() > 1 && System.nanoTime() < deadline) {
-        Thread.sleep(250);
-      }
-      assertThat(describe(admin).get(0).isr()).as("the ISR shrank to the leader").hasSize(1);
-      Thread.sleep(3_000);
-      faults.heal();
-      awaitFullIsr(admin);
-    });
+    produceAndConsumeThrough(
+        List.of(),
+        admin -> {
+          Thread.sleep(1_500);
+          int leader = describe(admin).get(0).leader().id();
+          List<java.net.InetAddress> others =
+              brokers.entrySet().stream()
+                  .filter(e -> e.getKey() != leader)
+                  .map(e -> e.getValue().address())
+                  .toList();
+          faults.partition(List.of(brokers.get(leader).address()), others);
+          long deadline = System.nanoTime() + AWAIT.toNanos();
+          while (describe(admin).get(0).isr().size() > 1 && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+          }
+          assertThat(describe(admin).get(0).isr()).as("the ISR shrank to the leader").hasSize(1);
+          Thread.sleep(3_000);
+          faults.heal();
+          awaitFullIsr(admin);
+        });
   }
 
-  private void produceAndConsumeThrough(Fault fault) throws Exception {
-    startCluster();
+  private void produceAndConsumeThrough(List<String> config, Fault fault) throws Exception {
+    startCluster(config);
     try (Admin admin = Admin.create(clientProps())) {
       admin
           .createTopics(
