@@ -18,6 +18,7 @@ import dev.cairn.broker.api.MetadataHandler;
 import dev.cairn.broker.api.OffsetForLeaderEpochHandler;
 import dev.cairn.broker.api.OffsetHandlers;
 import dev.cairn.broker.api.ProduceHandler;
+import dev.cairn.broker.api.ReassignmentHandlers;
 import dev.cairn.broker.config.BrokerConfig;
 import dev.cairn.broker.config.Listener;
 import dev.cairn.broker.config.LiveBrokerConfig;
@@ -220,6 +221,7 @@ public final class BrokerEngine implements Engine {
     OffsetHandlers offsetApis =
         new OffsetHandlers(groups, topic -> metadata.image().topic(topic) != null);
     ConfigHandlers configApis = new ConfigHandlers(ctx);
+    ReassignmentHandlers reassignments = new ReassignmentHandlers(ctx);
     ApiTable apis = new ApiTable();
     apis.add(ApiKeys.API_VERSIONS, 4, new ApiVersionsHandler(apis))
         .add(ApiKeys.METADATA, 12, new MetadataHandler(ctx))
@@ -246,7 +248,9 @@ public final class BrokerEngine implements Engine {
         .add(ApiKeys.ALTER_CONFIGS, 2, configApis.alter())
         .add(ApiKeys.DELETE_RECORDS, 2, new DeleteRecordsHandler(ctx))
         .add(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 4, new OffsetForLeaderEpochHandler(ctx))
-        .add(ApiKeys.ELECT_LEADERS, 2, new ElectLeadersHandler(ctx));
+        .add(ApiKeys.ELECT_LEADERS, 2, new ElectLeadersHandler(ctx))
+        .add(ApiKeys.ALTER_PARTITION_REASSIGNMENTS, 1, reassignments.alter())
+        .add(ApiKeys.LIST_PARTITION_REASSIGNMENTS, 0, reassignments.list());
 
     server = new NettyServer("broker", config.get(BrokerConfig.NUM_NETWORK_THREADS));
     int maxFrame = config.get(BrokerConfig.SOCKET_REQUEST_MAX_BYTES);

@@ -114,7 +114,8 @@ public final class ClusterMetadata implements Closeable {
             ZkPaths.TOPICS,
             ZkPaths.TOPIC_CONFIGS,
             ZkPaths.BROKER_CONFIGS,
-            ZkPaths.DELETE_TOPICS)) {
+            ZkPaths.DELETE_TOPICS,
+            ZkPaths.REASSIGNMENTS)) {
       try {
         client.create().creatingParentsIfNeeded().forPath(p);
       } catch (KeeperException.NodeExistsException e) {
@@ -123,7 +124,12 @@ public final class ClusterMetadata implements Closeable {
     }
     List<java.util.concurrent.CountDownLatch> loaded = new ArrayList<>();
     for (String root :
-        List.of(ZkPaths.BROKERS, ZkPaths.CONFIG, ZkPaths.CONTROLLER, ZkPaths.DELETE_TOPICS)) {
+        List.of(
+            ZkPaths.BROKERS,
+            ZkPaths.CONFIG,
+            ZkPaths.CONTROLLER,
+            ZkPaths.DELETE_TOPICS,
+            ZkPaths.REASSIGNMENTS)) {
       CuratorCache cache = CuratorCache.build(client, root);
       java.util.concurrent.CountDownLatch latch = new java.util.concurrent.CountDownLatch(1);
       cache
@@ -209,6 +215,7 @@ public final class ClusterMetadata implements Closeable {
     }
     Map<Integer, BrokerInfo> brokers = new TreeMap<>();
     Map<Integer, Long> brokerEpochs = new TreeMap<>();
+    Map<org.apache.kafka.common.TopicPartition, Reassignment> reassignments = new HashMap<>();
     Map<String, Map<Integer, Stat>> stateStats = new HashMap<>();
     Map<String, TopicAssignment> assignments = new TreeMap<>();
     Map<String, Map<Integer, PartitionState>> states = new HashMap<>();
@@ -242,6 +249,10 @@ public final class ClusterMetadata implements Closeable {
           configs.put(parts[2], ZnodeText.decode(d.getData()));
         } else if (parts.length == 3 && path.startsWith(ZkPaths.BROKER_CONFIGS + "/")) {
           brokerConfigs.put(parts[2], Map.copyOf(ZnodeText.decode(d.getData())));
+        } else if (parts.length == 4 && path.startsWith(ZkPaths.REASSIGNMENTS + "/")) {
+          reassignments.put(
+              new org.apache.kafka.common.TopicPartition(parts[2], Integer.parseInt(parts[3])),
+              Reassignment.decode(d.getData()));
         } else if (parts.length == 3 && path.startsWith(ZkPaths.DELETE_TOPICS + "/")) {
           deleted.put(parts[2], deletedIds(d.getData()));
         }
@@ -278,7 +289,8 @@ public final class ClusterMetadata implements Closeable {
             Map.copyOf(topics),
             Map.copyOf(deleted),
             Map.copyOf(brokerConfigs),
-            Map.copyOf(brokerEpochs));
+            Map.copyOf(brokerEpochs),
+            Map.copyOf(reassignments));
     if (next.equals(lastBuilt)) {
       return;
     }
@@ -539,6 +551,78 @@ public final class ClusterMetadata implements Closeable {
       return results.get(results.size() - 1).getResultStat().getVersion();
     } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
       return -1;
+    }
+  }
+
+  /** Starts (or replaces the target of) a partition reassignment. */
+  public void writeReassignment(String topic, int partition, Reassignment r) throws Exception {
+    String path = ZkPaths.reassignment(topic, partition);
+    try {
+      client.setData().forPath(path, r.encode());
+    } catch (KeeperException.NoNodeException e) {
+      client.create().creatingParentsIfNeeded().forPath(path, r.encode());
+    }
+    log.info(
+        "{}-{}: reassignment to {} (from {}) requested",
+        topic,
+        partition,
+        r.target(),
+        r.original());
+  }
+
+  /**
+   * One step of a reassignment, in one multi-op guarded by the topic's and the state's versions and
+   * the controller epoch: the partition's replica list becomes {@code replicas}, its state {@code
+   * state}, and with {@code finished} the reassignment znode goes. Returns false when anything
+   * moved on meanwhile (the next metadata brings it).
+   */
+  public boolean writeReassignmentStep(
+      String topic,
+      int partition,
+      List<Integer> replicas,
+      PartitionState state,
+      int stateVersion,
+      int controllerEpochVersion,
+      boolean finished)
+      throws Exception {
+    Stat topicStat = new Stat();
+    TopicAssignment current;
+    try {
+      current =
+          TopicAssignment.decode(
+              client.getData().storingStatIn(topicStat).forPath(ZkPaths.topic(topic)));
+    } catch (KeeperException.NoNodeException e) {
+      return false;
+    }
+    Map<Integer, List<Integer>> all = new TreeMap<>(current.replicas());
+    all.put(partition, replicas);
+    List<CuratorOp> ops = new ArrayList<>();
+    ops.add(
+        client
+            .transactionOp()
+            .check()
+            .withVersion(controllerEpochVersion)
+            .forPath(ZkPaths.CONTROLLER_EPOCH));
+    ops.add(
+        client
+            .transactionOp()
+            .setData()
+            .withVersion(topicStat.getVersion())
+            .forPath(ZkPaths.topic(topic), new TopicAssignment(current.topicId(), all).encode()));
+    ops.add(
+        client
+            .transactionOp()
+            .setData()
+            .withVersion(stateVersion)
+            .forPath(ZkPaths.partitionState(topic, partition), state.encode()));
+    if (finished) {
+      ops.add(client.transactionOp().delete().forPath(ZkPaths.reassignment(topic, partition)));
+    }
+    try {
+      client.transaction().forOperations(ops);
+      return true;
+    } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
+      return false;
     }
   }
 

@@ -67,6 +67,7 @@ public final class Controller {
       }
       if (epoch >= 0) {
         electLeaders(image);
+        advanceReassignments(image);
       }
     } catch (Exception e) {
       log.warn("controller step failed: {}", e.toString());
@@ -279,5 +280,40 @@ public final class Controller {
             log.warn("leader rebalance failed: {}", e.toString());
           }
         });
+  }
+
+  /** Moves each partition being reassigned one step on, when it can (see PartitionStateMachine). */
+  private void advanceReassignments(MetadataImage image) throws Exception {
+    for (var e : image.reassignments().entrySet()) {
+      TopicPartition tp = e.getKey();
+      MetadataImage.PartitionImage p = image.partition(tp);
+      if (p == null || p.state() == null) {
+        continue;
+      }
+      PartitionStateMachine.ReassignmentStep step =
+          PartitionStateMachine.reassign(
+              p.replicas(), e.getValue().target(), p.state(), settledBrokers(image, p), epoch);
+      if (step == null) {
+        continue;
+      }
+      if (metadata.writeReassignmentStep(
+          tp.topic(),
+          tp.partition(),
+          step.replicas(),
+          step.state(),
+          p.version(),
+          epochVersion,
+          step.finished())) {
+        log.info(
+            "{}: reassignment {}: replicas {} -> {}, leader {}, isr {} (leader epoch {})",
+            tp,
+            step.finished() ? "completed" : "started",
+            p.replicas(),
+            step.replicas(),
+            step.state().leader(),
+            step.state().isr(),
+            step.state().leaderEpoch());
+      }
+    }
   }
 }

@@ -12,8 +12,9 @@ import org.apache.kafka.common.Uuid;
  * brokers, the controller, every topic with its partitions' replicas and state, the ids of deleted
  * topics by name (what tells a broker that a local log may go), and the dynamic broker configs by
  * entity (a broker id, or {@code <default>} for the cluster-wide defaults), and each live broker's
- * epoch (the zxid that created its registration: a new one means the broker restarted). Metadata
- * responses and leadership decisions read one snapshot, so they are self-consistent.
+ * epoch (the zxid that created its registration: a new one means the broker restarted), and the
+ * partition reassignments in progress. Metadata responses and leadership decisions read one
+ * snapshot, so they are self-consistent.
  */
 public record MetadataImage(
     Map<Integer, BrokerInfo> brokers,
@@ -21,7 +22,8 @@ public record MetadataImage(
     Map<String, TopicImage> topics,
     Map<String, Set<Uuid>> deletedTopicIds,
     Map<String, Map<String, String>> brokerConfigs,
-    Map<Integer, Long> brokerEpochs) {
+    Map<Integer, Long> brokerEpochs,
+    Map<TopicPartition, Reassignment> reassignments) {
   public static final MetadataImage EMPTY =
       new MetadataImage(Map.of(), -1, Map.of(), Map.of(), Map.of());
 
@@ -32,7 +34,7 @@ public record MetadataImage(
       Map<String, TopicImage> topics,
       Map<String, Set<Uuid>> deletedTopicIds,
       Map<String, Map<String, String>> brokerConfigs) {
-    this(brokers, controllerId, topics, deletedTopicIds, brokerConfigs, Map.of());
+    this(brokers, controllerId, topics, deletedTopicIds, brokerConfigs, Map.of(), Map.of());
   }
 
   /** One topic: id, partitions and config overrides. */

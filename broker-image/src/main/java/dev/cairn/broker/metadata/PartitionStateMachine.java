@@ -99,4 +99,48 @@ public final class PartitionStateMachine {
         ? new Election(current, Errors.ELIGIBLE_LEADERS_NOT_AVAILABLE)
         : new Election(next, Errors.NONE);
   }
+
+  /** One step of a reassignment: the replica list and state to write, and whether it is done. */
+  public record ReassignmentStep(List<Integer> replicas, PartitionState state, boolean finished) {}
+
+  /**
+   * The next step of moving a partition from its {@code current} replicas to {@code target}, or
+   * null while it must wait: first every target replica joins the replica list (target first, those
+   * leaving after) so the new ones replicate; once all of the target is in sync, the list becomes
+   * the target, the ISR loses those leaving and, if the leader is leaving, the first live in-sync
+   * target replica leads. Each step bumps the leader epoch, so the leader starts again with the new
+   * replica list.
+   */
+  public static ReassignmentStep reassign(
+      List<Integer> current,
+      List<Integer> target,
+      PartitionState state,
+      Set<Integer> live,
+      int ctrlEpoch) {
+    if (!current.containsAll(target)) {
+      List<Integer> union = new java.util.ArrayList<>(target);
+      current.stream().filter(r -> !target.contains(r)).forEach(union::add);
+      return new ReassignmentStep(
+          union,
+          new PartitionState(state.leader(), state.leaderEpoch() + 1, state.isr(), ctrlEpoch),
+          false);
+    }
+    if (!state.isr().containsAll(target)) {
+      return null;
+    }
+    int leader = state.leader();
+    if (!target.contains(leader)) {
+      leader =
+          target.stream()
+              .filter(r -> live.contains(r) && state.isr().contains(r))
+              .findFirst()
+              .orElse(PartitionState.NO_LEADER);
+      if (leader == PartitionState.NO_LEADER) {
+        return null;
+      }
+    }
+    List<Integer> isr = state.isr().stream().filter(target::contains).toList();
+    return new ReassignmentStep(
+        target, new PartitionState(leader, state.leaderEpoch() + 1, isr, ctrlEpoch), true);
+  }
 }

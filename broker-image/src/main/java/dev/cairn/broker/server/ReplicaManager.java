@@ -42,10 +42,10 @@ import org.slf4j.LoggerFactory;
  * controller names this broker leader of a partition (or a new leader epoch) in a state written
  * after this broker registered, the partition's log is opened or created, stamped with its topic id
  * and a {@link Partition} installed; when it names another broker, this broker's replica fetcher
- * for that leader replicates it; a local log is deleted only when its topic was deleted or replaced
- * (see {@link #removeStrayLogs}). Produce and fetch go through here so "not the leader" and "no
- * such partition" are decided in one place. Listeners hear about every append (long-polling
- * fetches).
+ * for that leader replicates it; a local log is deleted only when its topic was deleted or
+ * replaced, or the partition was reassigned away from this broker (see {@link #removeStrayLogs}).
+ * Produce and fetch go through here so "not the leader" and "no such partition" are decided in one
+ * place. Listeners hear about every append (long-polling fetches).
  */
 public final class ReplicaManager implements Consumer<MetadataImage> {
   private static final Logger log = LoggerFactory.getLogger(ReplicaManager.class);
@@ -231,10 +231,11 @@ public final class ReplicaManager implements Consumer<MetadataImage> {
 
   /**
    * Deletes a local log only on a positive signal, as Kafka does: its topic was deleted (the
-   * coordinator records the deleted id) or the topic of that name now has another id (deleted and
-   * re-created while this broker was away). A topic merely missing from the coordinator — an empty
-   * or restored ensemble, a wrong {@code zookeeper.connect} — leaves the log alone, said once. Logs
-   * written before topic ids were recorded adopt their topic's current id.
+   * coordinator records the deleted id), the topic of that name now has another id (deleted and
+   * re-created while this broker was away), or the partition's replica list, written by a finished
+   * reassignment, no longer names this broker. A topic merely missing from the coordinator — an
+   * empty or restored ensemble, a wrong {@code zookeeper.connect} — leaves the log alone, said
+   * once. Logs written before topic ids were recorded adopt their topic's current id.
    */
   private void removeStrayLogs(MetadataImage next) {
     for (UnifiedLog l : logs.all()) {
@@ -246,6 +247,10 @@ public final class ReplicaManager implements Consumer<MetadataImage> {
         reason = "topic " + localId + " was deleted";
       } else if (t != null && localId != null && !localId.equals(t.id())) {
         reason = "topic id " + localId + " is not the current topic's " + t.id();
+      } else if (t != null
+          && t.partitions().get(tp.partition()) != null
+          && !t.partitions().get(tp.partition()).replicas().contains(brokerId)) {
+        reason = "this broker is no longer a replica (reassigned)";
       } else if (t == null) {
         if (reportedUnknown.add(tp)) {
           log.warn(
@@ -265,6 +270,7 @@ public final class ReplicaManager implements Consumer<MetadataImage> {
         if (leaders.containsKey(tp)) {
           resign(tp);
         }
+        stopFollowing(tp);
         logs.delete(tp);
         log.info("{}: deleted local log: {}", tp, reason);
       } catch (IOException | RuntimeException e) {

@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewPartitionReassignment;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -216,6 +217,66 @@ class ReplicatedClusterTest {
           }
           assertPreferredLeaders(admin);
         });
+  }
+
+  /**
+   * kafka-reassign-partitions' requests under load: partition 0 moves off its leader to the other
+   * two replicas (the leader moves, the removed broker's log goes), then back to three replicas
+   * with that broker added again, which catches up and rejoins the ISR.
+   */
+  @Test
+  void aPartitionIsReassignedUnderLoad() throws Exception {
+    produceAndConsumeThrough(
+        List.of(),
+        admin -> {
+          Thread.sleep(1_500);
+          TopicPartition tp0 = new TopicPartition(TOPIC, 0);
+          List<Integer> before =
+              describe(admin).get(0).replicas().stream().map(n -> n.id()).toList();
+          int leaving = describe(admin).get(0).leader().id();
+          List<Integer> smaller = before.stream().filter(r -> r != leaving).toList().reversed();
+          reassign(admin, tp0, smaller);
+          awaitReplicas(admin, smaller);
+          assertThat(describe(admin).get(0).leader().id()).isIn(smaller);
+          Path removedLog = brokers.get(leaving).dataDirectory().resolve(TOPIC + "-0");
+          long deadline = System.nanoTime() + AWAIT.toNanos();
+          while (Files.exists(removedLog) && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+          }
+          assertThat(removedLog).as("the removed replica's log is deleted").doesNotExist();
+
+          List<Integer> grown = new ArrayList<>(smaller);
+          grown.add(leaving);
+          reassign(admin, tp0, grown);
+          awaitReplicas(admin, grown);
+          assertThat(admin.listPartitionReassignments().reassignments().get(10, TimeUnit.SECONDS))
+              .as("no reassignment left in progress")
+              .isEmpty();
+          awaitFullIsr(admin);
+        });
+  }
+
+  private static void reassign(Admin admin, TopicPartition tp, List<Integer> target)
+      throws Exception {
+    admin
+        .alterPartitionReassignments(
+            Map.of(tp, java.util.Optional.of(new NewPartitionReassignment(target))))
+        .all()
+        .get(30, TimeUnit.SECONDS);
+  }
+
+  private void awaitReplicas(Admin admin, List<Integer> target) throws Exception {
+    long deadline = System.nanoTime() + AWAIT.toNanos();
+    TopicPartitionInfo p = describe(admin).get(0);
+    while (System.nanoTime() < deadline) {
+      p = describe(admin).get(0);
+      if (p.replicas().stream().map(n -> n.id()).toList().equals(target)
+          && p.isr().size() == target.size()) {
+        return;
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("partition 0 not reassigned to " + target + ": " + p);
   }
 
   /**
