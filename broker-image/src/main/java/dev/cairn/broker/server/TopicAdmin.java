@@ -129,13 +129,30 @@ public final class TopicAdmin {
         && t.partitions().values().stream().allMatch(p -> p.state() != null);
   }
 
-  private static Map<Integer, List<Integer>> assign(
+  /**
+   * Kafka's placement: rack-aware when every live broker has a {@code broker.rack}, the
+   * rack-unaware walk otherwise.
+   */
+  private Map<Integer, List<Integer>> assign(
       List<Integer> brokers, int partitions, int rf, int startPartition) {
     if (rf <= 0) {
       throw new InvalidReplicationFactorException("Replication factor must be larger than 0.");
     }
     int n = Math.max(1, brokers.size());
     ThreadLocalRandom r = ThreadLocalRandom.current();
+    Map<Integer, String> racks = new TreeMap<>();
+    metadata
+        .image()
+        .brokers()
+        .forEach((id, b) -> {
+          if (b.rack() != null && brokers.contains(id)) {
+            racks.put(id, b.rack());
+          }
+        });
+    if (!racks.isEmpty() && racks.size() == brokers.size()) {
+      return ReplicaAssignor.assignRackAware(
+          racks, partitions, rf, startPartition, r.nextInt(n), r.nextInt(n));
+    }
     return ReplicaAssignor.assign(
         brokers, partitions, rf, startPartition, r.nextInt(n), r.nextInt(n));
   }
