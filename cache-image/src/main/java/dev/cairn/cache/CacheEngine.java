@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +38,7 @@ public final class CacheEngine implements Engine {
   private NettyServer netty;
   private AdminServer admin;
   private final List<InetSocketAddress> addresses = new ArrayList<>();
+  private ScheduledExecutorService keyspaceThread;
   private volatile boolean ready;
 
   public CacheEngine(CacheConfig config) {
@@ -65,6 +67,11 @@ public final class CacheEngine implements Engine {
     return addresses.get(0);
   }
 
+  /** The event loop that owns the keyspace: code touching the server runs there. */
+  public ScheduledExecutorService keyspaceThread() {
+    return keyspaceThread;
+  }
+
   public InetSocketAddress adminAddress() {
     return admin.address();
   }
@@ -82,6 +89,7 @@ public final class CacheEngine implements Engine {
       port = addresses.get(0).getPort();
     }
     var loop = netty.workers().next();
+    keyspaceThread = loop;
     int hz = config.get(CacheConfig.HZ);
     // Active expiry at hz cycles per second, each using at most a quarter of its period.
     loop.scheduleAtFixedRate(

@@ -41,6 +41,9 @@ public final class PersistenceCommands {
     c.reply.bulk(DumpPayload.encode(e.value, compress));
   }
 
+  private static final byte[] DEL = Args.bytes("DEL");
+  private static final byte[] ABSTTL = Args.bytes("ABSTTL");
+
   /** RESTORE key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency]. */
   public static void restore(Client c, byte[][] a) {
     boolean replace = false;
@@ -93,10 +96,18 @@ public final class PersistenceCommands {
     boolean deleted = replace && db.delete(a[1]);
     if (expireAt != 0 && expireAt <= now) {
       if (deleted) {
+        c.server.propagation.rewrite(DEL, a[1]);
         c.server.notify(db, a[1], 'g', "del");
       }
       c.reply.ok();
       return;
+    }
+    if (expireAt != 0 && !absTtl) {
+      // the TTL as an absolute time, so a replay later expires the key at the same instant
+      byte[][] effect = java.util.Arrays.copyOf(a, a.length + 1);
+      effect[2] = Args.bytes(expireAt);
+      effect[a.length] = ABSTTL;
+      c.server.propagation.rewrite(effect);
     }
     KeyEntry e = db.add(a[1], value);
     if (expireAt != 0) {

@@ -5,6 +5,7 @@ import dev.cairn.cache.config.CacheConfig;
 import dev.cairn.cache.db.Database;
 import dev.cairn.cache.db.Encodings;
 import dev.cairn.cache.db.Keyspace;
+import dev.cairn.cache.propagation.Propagation;
 import dev.cairn.cache.pubsub.PubSub;
 import dev.cairn.cache.rdb.Persistence;
 import io.netty.channel.Channel;
@@ -31,6 +32,7 @@ public final class Server implements Keyspace.Listener {
   private static final Logger log = LoggerFactory.getLogger(Server.class);
 
   public final CommandTable commands;
+  private final Command execCommand;
   public final Keyspace keyspace;
   public final PubSub pubsub = new PubSub(this);
   public final Acl acl = new Acl();
@@ -44,6 +46,10 @@ public final class Server implements Keyspace.Listener {
   final LatencyMonitor latency = new LatencyMonitor();
   public final SlowLog slowlog = new SlowLog();
   public final Persistence persistence;
+
+  /** Where write commands leave as their effects (the AOF, replication). */
+  public final Propagation propagation = new Propagation();
+
   final Map<Long, Client> clients = new LinkedHashMap<>();
   private final Map<WatchKey, List<Client>> watchers = new HashMap<>();
   public final long startedAt = System.currentTimeMillis();
@@ -79,6 +85,7 @@ public final class Server implements Keyspace.Listener {
     this.keyspace = new Keyspace(config.get(CacheConfig.DATABASES), this);
     this.persistence = new Persistence(keyspace, encodings, ConnectionCommands.REDIS_VERSION);
     this.commands = Commands.table();
+    this.execCommand = commands.get("exec");
     byte[] id = new byte[20];
     new java.security.SecureRandom().nextBytes(id);
     this.runId = java.util.HexFormat.of().formatHex(id);
@@ -330,6 +337,7 @@ public final class Server implements Keyspace.Listener {
     blocking.current(cmd, argv);
     c.lastCommand = cmd.name();
     c.lastArgument = argv.length > 1 ? argv[1] : null;
+    propagation.enter(keyspace.changes());
     try {
       cmd.handler().handle(c, argv);
     } catch (CommandError e) {
@@ -343,6 +351,7 @@ public final class Server implements Keyspace.Listener {
       errorReplies++;
       c.reply.error("ERR internal error running '" + cmd.name() + "': " + e);
     }
+    propagation.exit(c.db.id, argv, keyspace.changes(), cmd == execCommand);
     long nanos = System.nanoTime() - start;
     monitors.feed(c, cmd, argv);
     cmd.stats().record(nanos);
@@ -458,6 +467,11 @@ public final class Server implements Keyspace.Listener {
         list.forEach(w -> w.dirtyCas = true);
       }
     });
+  }
+
+  @Override
+  public void deletedByServer(Database db, byte[] key) {
+    propagation.deleted(db.id, key);
   }
 
   @Override
