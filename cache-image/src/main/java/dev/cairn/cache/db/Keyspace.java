@@ -149,6 +149,11 @@ public final class Keyspace {
     return ++epoch;
   }
 
+  /** Whether a snapshot (BGSAVE, an AOF rewrite) is running: there is one at a time. */
+  public boolean snapshotRunning() {
+    return snapshot != null;
+  }
+
   /** Ends the running snapshot (completed, or abandoned). */
   public void endSnapshot() {
     snapshot = null;

@@ -10,7 +10,7 @@ import dev.cairn.cache.server.Client;
 import dev.cairn.cache.server.CommandError;
 import java.io.IOException;
 
-/** SAVE, BGSAVE, DUMP and RESTORE, with Redis 7's replies and errors. */
+/** SAVE, BGSAVE, BGREWRITEAOF, DUMP and RESTORE, with Redis 7's replies and errors. */
 public final class PersistenceCommands {
   private PersistenceCommands() {}
 
@@ -28,7 +28,11 @@ public final class PersistenceCommands {
     if (a.length > 2 || (a.length == 2 && !is(a[1], "schedule"))) {
       throw CommandError.SYNTAX;
     }
-    c.reply.simple(c.server.persistence.bgsave(c.server.inTransaction()));
+    c.reply.simple(c.server.persistence.bgsave(c.server.inTransaction(), a.length == 2));
+  }
+
+  public static void bgrewriteaof(Client c, byte[][] a) {
+    c.reply.simple(c.server.aof.bgrewriteaof(c.server.inTransaction()));
   }
 
   public static void dump(Client c, byte[][] a) {

@@ -1,6 +1,7 @@
 package dev.cairn.cache.server;
 
 import dev.cairn.cache.acl.Acl;
+import dev.cairn.cache.aof.AppendOnly;
 import dev.cairn.cache.config.CacheConfig;
 import dev.cairn.cache.db.Database;
 import dev.cairn.cache.db.Encodings;
@@ -50,6 +51,12 @@ public final class Server implements Keyspace.Listener {
   /** Where write commands leave as their effects (the AOF, replication). */
   public final Propagation propagation = new Propagation();
 
+  /** The append-only file: a consumer of {@link #propagation}. */
+  public final AppendOnly aof;
+
+  /** Replies waiting for the append-only file to have their writes. */
+  public final HeldReplies heldReplies = new HeldReplies();
+
   final Map<Long, Client> clients = new LinkedHashMap<>();
   private final Map<WatchKey, List<Client>> watchers = new HashMap<>();
   public final long startedAt = System.currentTimeMillis();
@@ -84,6 +91,7 @@ public final class Server implements Keyspace.Listener {
   public Server(CacheConfig config) {
     this.keyspace = new Keyspace(config.get(CacheConfig.DATABASES), this);
     this.persistence = new Persistence(keyspace, encodings, ConnectionCommands.REDIS_VERSION);
+    this.aof = new AppendOnly(this, ConnectionCommands.REDIS_VERSION);
     this.commands = Commands.table();
     this.execCommand = commands.get("exec");
     byte[] id = new byte[20];
@@ -118,6 +126,7 @@ public final class Server implements Keyspace.Listener {
         next.get(CacheConfig.ZSET_MAX_LISTPACK_ENTRIES),
         next.get(CacheConfig.ZSET_MAX_LISTPACK_VALUE));
     persistence.configure(next);
+    aof.configure(next);
   }
 
   /** What SHUTDOWN does: stop the process (or, embedded, the engine). */
@@ -128,6 +137,17 @@ public final class Server implements Keyspace.Listener {
   void shutdown(Client by) {
     log.info("cache SHUTDOWN requested by client id={} addr={}, stopping", by.id, by.address());
     shutdown.run();
+  }
+
+  /**
+   * What Redis does before it exits (SHUTDOWN, SIGTERM): the AOF written and fsynced, then an RDB
+   * save if asked ({@code save}) or if save rules are set and {@code nosave} is not given.
+   */
+  public void persistForShutdown(boolean save, boolean nosave) throws java.io.IOException {
+    aof.flushForShutdown();
+    if (save || (!nosave && !persistence.rules().isEmpty())) {
+      persistence.saveForShutdown();
+    }
   }
 
   public long maxmemory() {
@@ -275,6 +295,11 @@ public final class Server implements Keyspace.Listener {
       reject(c, cmd, MISCONF);
       return true;
     }
+    String aofError = aof.writesRefused();
+    if (aofError != null && (cmd.has(Command.Flag.WRITE) || cmd.name().equals("ping"))) {
+      reject(c, cmd, aofError);
+      return true;
+    }
     if (maxmemory > 0 && !keyspace.evictUntil(maxmemory, maxmemorySamples)) {
       if (cmd.has(Command.Flag.DENYOOM)) {
         reject(c, cmd, CommandError.OOM.getMessage());
@@ -301,6 +326,45 @@ public final class Server implements Keyspace.Listener {
           + " configured to report errors during writes if RDB snapshotting fails"
           + " (stop-writes-on-bgsave-error option). Please check the Redis logs for details about"
           + " the RDB error.";
+
+  /** A client with no connection, for replaying commands (AOF loading); its replies are dropped. */
+  public Client replayClient() {
+    Client c = new Client(0, this, new io.netty.channel.embedded.EmbeddedChannel());
+    c.db = keyspace.db(0);
+    c.user = acl.defaultUser();
+    c.authenticated = true;
+    return c;
+  }
+
+  /**
+   * Runs a command read from a log, as Redis runs the AOF's fake client: no checks, no statistics,
+   * nothing blocks, errors and replies dropped; its effects propagate like any command's. False if
+   * the command does not exist.
+   */
+  public boolean replay(Client c, byte[][] argv) {
+    Command cmd = commands.lookup(argv[0]);
+    if (cmd == null) {
+      return false;
+    }
+    keyspace.tick();
+    boolean wasInTransaction = executingTransaction;
+    executingTransaction = true; // a blocking command answers at once instead of waiting
+    propagation.enter(keyspace.changes());
+    try {
+      cmd.handler().handle(c, argv);
+    } catch (CommandError e) {
+      // a replayed command failing is the command's own outcome, as for Redis's AOF client
+    } finally {
+      executingTransaction = wasInTransaction;
+    }
+    propagation.exit(c.db.id, argv, keyspace.changes(), cmd == execCommand);
+    keyspace.settle();
+    var dropped = c.reply.take();
+    if (dropped != null) {
+      dropped.release();
+    }
+    return true;
+  }
 
   /** Whether EXEC is running a transaction's commands now. */
   public boolean inTransaction() {
