@@ -75,7 +75,18 @@ class AppendOnlyTest {
       assertThat(j.lrange("l", 0, -1)).containsExactly("x", "y");
       j.select(5);
       assertThat(j.ttl("ttl")).isBetween(990L, 1000L);
-      assertThat(j.info("persistence")).contains("aof_enabled:1", "aof_last_write_status:ok");
+      String info = j.info("persistence");
+      assertThat(info)
+          .contains(
+              "aof_enabled:1",
+              "aof_rewrite_in_progress:0",
+              "aof_last_bgrewrite_status:ok",
+              "aof_last_write_status:ok",
+              "aof_base_size:" + Files.size(aofDir().resolve("appendonly.aof.1.base.rdb")));
+      long files =
+          Files.size(aofDir().resolve("appendonly.aof.1.base.rdb"))
+              + Files.size(aofDir().resolve("appendonly.aof.1.incr.aof"));
+      assertThat(info).contains("aof_current_size:" + files);
     } finally {
       e.stop(Duration.ZERO);
     }

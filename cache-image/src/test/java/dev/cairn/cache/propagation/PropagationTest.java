@@ -154,6 +154,17 @@ class PropagationTest {
   }
 
   @Test
+  void evictedKeysPropagateAsDel() throws Exception {
+    jedis.set("victim", "v");
+    jedis.configSet("maxmemory-policy", "allkeys-lru");
+    drained();
+    jedis.configSet("maxmemory", "1");
+    jedis.ping();
+    assertThat(drained()).isEqualTo("DEL victim |");
+    jedis.configSet("maxmemory", "0");
+  }
+
+  @Test
   void expiredKeysPropagateAsDel() throws Exception {
     jedis.set("gone", "v", SetParams.setParams().px(1));
     drained();
