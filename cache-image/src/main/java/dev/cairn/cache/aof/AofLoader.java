@@ -211,16 +211,18 @@ final class AofLoader {
       }
     }
 
-    /** An argument count or length this large is a corrupt header, not a command. */
-    private static final long MAX_ARGS = 1L << 24;
+    /** The smallest argument, {@code $0\r\n\r\n}: a count is checked against it. */
+    private static final int MIN_ARG_BYTES = 6;
 
     private final InputStream in;
+    private final long size;
     private long offset;
 
     CommandReader(Path path, long from) throws IOException {
       InputStream raw = Files.newInputStream(path);
       raw.skipNBytes(from);
       this.in = new BufferedInputStream(raw, 1 << 16);
+      this.size = Files.size(path);
       this.offset = from;
     }
 
@@ -246,8 +248,12 @@ final class AofLoader {
         throw new FormatException("expected '*', found byte " + first, offset - 1);
       }
       long argc = number(line());
-      if (argc < 1 || argc > MAX_ARGS) {
+      if (argc < 1) {
         throw new FormatException("bad argument count", offset);
+      }
+      if (argc > (size - offset) / MIN_ARG_BYTES) {
+        // more arguments than the rest of the file can hold: it ends inside this command
+        throw new EOFException();
       }
       byte[][] argv = new byte[(int) argc][];
       for (int i = 0; i < argc; i++) {
@@ -258,6 +264,9 @@ final class AofLoader {
         long len = number(line());
         if (len < 0 || len > Integer.MAX_VALUE - 16) {
           throw new FormatException("bad argument length", offset);
+        }
+        if (len > size - offset) {
+          throw new EOFException(); // nothing is allocated for bytes the file does not have
         }
         byte[] arg = in.readNBytes((int) len);
         offset += arg.length;
