@@ -88,12 +88,13 @@ public final class Propagation {
 
   /**
    * The command that {@link #enter} began has run in database {@code db}; records its effect if it
-   * had one, and ends the unit if it was the top-level command. EXEC itself is never an effect: its
-   * queued commands are.
+   * had one, and ends the unit if it was the top-level command. Only a write command's changes are
+   * its effect: EXEC's are its queued commands' (and a script's its calls'), and DEBUG RELOAD's
+   * reload is no change a replay should repeat.
    */
-  public void exit(int db, byte[][] argv, long changes, boolean isExec) {
+  public void exit(int db, byte[][] argv, long changes, boolean write) {
     Frame f = frames.get(--depth);
-    if (!isExec && !f.prevented && (changes != f.changesBefore || f.forced)) {
+    if (!f.prevented && ((write && changes != f.changesBefore) || f.forced)) {
       unit.add(new Effect(db, f.rewritten != null ? f.rewritten : argv));
     }
     f.rewritten = null;

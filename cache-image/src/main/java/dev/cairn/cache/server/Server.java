@@ -33,7 +33,6 @@ public final class Server implements Keyspace.Listener {
   private static final Logger log = LoggerFactory.getLogger(Server.class);
 
   public final CommandTable commands;
-  private final Command execCommand;
   public final Keyspace keyspace;
   public final PubSub pubsub = new PubSub(this);
   public final Acl acl = new Acl();
@@ -93,7 +92,6 @@ public final class Server implements Keyspace.Listener {
     this.persistence = new Persistence(keyspace, encodings, ConnectionCommands.REDIS_VERSION);
     this.aof = new AppendOnly(this, ConnectionCommands.REDIS_VERSION);
     this.commands = Commands.table();
-    this.execCommand = commands.get("exec");
     byte[] id = new byte[20];
     new java.security.SecureRandom().nextBytes(id);
     this.runId = java.util.HexFormat.of().formatHex(id);
@@ -357,7 +355,7 @@ public final class Server implements Keyspace.Listener {
     } finally {
       executingTransaction = wasInTransaction;
     }
-    propagation.exit(c.db.id, argv, keyspace.changes(), cmd == execCommand);
+    propagation.exit(c.db.id, argv, keyspace.changes(), cmd.has(Command.Flag.WRITE));
     keyspace.settle();
     var dropped = c.reply.take();
     if (dropped != null) {
@@ -415,7 +413,7 @@ public final class Server implements Keyspace.Listener {
       errorReplies++;
       c.reply.error("ERR internal error running '" + cmd.name() + "': " + e);
     }
-    propagation.exit(c.db.id, argv, keyspace.changes(), cmd == execCommand);
+    propagation.exit(c.db.id, argv, keyspace.changes(), cmd.has(Command.Flag.WRITE));
     long nanos = System.nanoTime() - start;
     monitors.feed(c, cmd, argv);
     cmd.stats().record(nanos);

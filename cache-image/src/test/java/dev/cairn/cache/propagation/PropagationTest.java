@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cairn.cache.CacheEngine;
 import dev.cairn.cache.config.CacheConfig;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Transaction;
 import redis.clients.jedis.params.SetParams;
@@ -24,13 +26,21 @@ import redis.clients.jedis.params.SetParams;
  * SELECT on database changes, MULTI/EXEC around multi-effect units, nothing for no-op writes.
  */
 class PropagationTest {
+  @TempDir Path dir;
   private CacheEngine engine;
   private Jedis jedis;
   private final List<String> stream = new ArrayList<>();
 
   @BeforeEach
   void start() throws Exception {
-    engine = new CacheEngine(CacheConfig.of(Map.of("port", "0", "admin-port", "0")));
+    engine =
+        new CacheEngine(
+            CacheConfig.of(
+                Map.of(
+                    "port", "0",
+                    "admin-port", "0",
+                    "dir", dir.toString(),
+                    "enable-debug-command", "local")));
     engine.start();
     EffectEncoder encoder = new EffectEncoder();
     Propagation.Listener listener =
@@ -151,6 +161,15 @@ class PropagationTest {
     one.incr("b");
     one.exec();
     assertThat(drained()).isEqualTo("INCR b |");
+  }
+
+  @Test
+  void onlyWriteCommandsPropagateTheirChanges() throws Exception {
+    jedis.set("k", "v");
+    drained();
+    jedis.sendCommand(() -> redis.clients.jedis.util.SafeEncoder.encode("DEBUG"), "RELOAD");
+    assertThat(jedis.get("k")).isEqualTo("v");
+    assertThat(drained()).isEmpty();
   }
 
   @Test
