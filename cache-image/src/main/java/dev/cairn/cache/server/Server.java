@@ -289,13 +289,9 @@ public final class Server implements Keyspace.Listener {
               + " this context");
       return true;
     }
-    if (persistence.writesRefused() && (cmd.has(Command.Flag.WRITE) || cmd.name().equals("ping"))) {
-      reject(c, cmd, MISCONF);
-      return true;
-    }
-    String aofError = aof.writesRefused();
-    if (aofError != null && (cmd.has(Command.Flag.WRITE) || cmd.name().equals("ping"))) {
-      reject(c, cmd, aofError);
+    String refused = persistence.writesRefused() ? MISCONF : aof.writesRefused();
+    if (refused != null && (cmd.has(Command.Flag.WRITE) || cmd.name().equals("ping"))) {
+      reject(c, cmd, refused);
       return true;
     }
     if (maxmemory > 0 && !keyspace.evictUntil(maxmemory, maxmemorySamples)) {
