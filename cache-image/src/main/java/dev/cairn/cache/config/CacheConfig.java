@@ -1,5 +1,6 @@
 package dev.cairn.cache.config;
 
+import static dev.cairn.cache.config.RedisValues.baseName;
 import static dev.cairn.cache.config.RedisValues.gate;
 import static dev.cairn.cache.config.RedisValues.memory;
 import static dev.cairn.cache.config.RedisValues.onlyDefault;
@@ -117,6 +118,26 @@ public final class CacheConfig {
   public static final ConfigKey<Boolean> STOP_WRITES_ON_BGSAVE_ERROR =
       ConfigKey.of("stop-writes-on-bgsave-error", yesNo(), true);
 
+  /** Append-only file ({@code dev.cairn.cache.aof}), Redis 7.0's multi-part AOF. */
+  public static final ConfigKey<Boolean> APPENDONLY = ConfigKey.of("appendonly", yesNo(), false);
+
+  public static final ConfigKey<String> APPENDFSYNC =
+      ConfigKey.of("appendfsync", oneOf("everysec", "always", "no"), "everysec");
+  public static final ConfigKey<String> APPENDFILENAME =
+      ConfigKey.of("appendfilename", baseName(), "appendonly.aof");
+  public static final ConfigKey<String> APPENDDIRNAME =
+      ConfigKey.of("appenddirname", baseName(), "appendonlydir");
+  public static final ConfigKey<Boolean> NO_APPENDFSYNC_ON_REWRITE =
+      ConfigKey.of("no-appendfsync-on-rewrite", yesNo(), false);
+  public static final ConfigKey<Integer> AUTO_AOF_REWRITE_PERCENTAGE =
+      ConfigKey.of("auto-aof-rewrite-percentage", intRange(0, Integer.MAX_VALUE), 100);
+  public static final ConfigKey<Long> AUTO_AOF_REWRITE_MIN_SIZE =
+      ConfigKey.of("auto-aof-rewrite-min-size", memory(), 64L * 1024 * 1024);
+  public static final ConfigKey<Boolean> AOF_LOAD_TRUNCATED =
+      ConfigKey.of("aof-load-truncated", yesNo(), true);
+  public static final ConfigKey<Boolean> AOF_USE_RDB_PREAMBLE =
+      ConfigKey.of("aof-use-rdb-preamble", yesNo(), true);
+
   /** Encoding thresholds, read at every insert as Redis reads them (see {@link Encodings}). */
   public static final ConfigKey<Long> HASH_MAX_LISTPACK_ENTRIES =
       ConfigKey.of("hash-max-listpack-entries", longRange(0, Long.MAX_VALUE), 512L);
@@ -187,7 +208,16 @@ public final class CacheConfig {
                   guarded(DBFILENAME),
                   live(RDBCOMPRESSION),
                   fixed(RDBCHECKSUM),
-                  live(STOP_WRITES_ON_BGSAVE_ERROR)),
+                  live(STOP_WRITES_ON_BGSAVE_ERROR),
+                  live(APPENDONLY),
+                  live(APPENDFSYNC),
+                  fixed(APPENDFILENAME),
+                  fixed(APPENDDIRNAME),
+                  live(NO_APPENDFSYNC_ON_REWRITE),
+                  live(AUTO_AOF_REWRITE_PERCENTAGE),
+                  live(AUTO_AOF_REWRITE_MIN_SIZE),
+                  live(AOF_LOAD_TRUNCATED),
+                  live(AOF_USE_RDB_PREAMBLE)),
               InertOptions.ALL.stream())
           .toList();
 

@@ -125,8 +125,14 @@ public final class Database {
 
   /** Removes an entry that is known live. */
   public void remove(KeyEntry e) {
+    keyspace.count(1);
+    drop(e);
+  }
+
+  /** Removes an entry the server deletes on its own (expiry, eviction): not a counted change. */
+  void drop(KeyEntry e) {
     keyspace.beforeChange(this, e);
-    keyspace.modified(this, e);
+    keyspace.touched(this, e);
     keys.remove(e.key);
     if (e.expireAt != 0) {
       expires.remove(e.key);

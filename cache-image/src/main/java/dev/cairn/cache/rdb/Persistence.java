@@ -8,8 +8,6 @@ import dev.cairn.common.io.AtomicFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
@@ -108,40 +106,26 @@ public final class Persistence {
 
   /** SAVE: writes the file on this thread, blocking every client as Redis does. */
   public void save() throws IOException {
-    if (running != null) {
+    if (running != null || keyspace.snapshotRunning()) {
+      // one snapshot at a time: an AOF rewrite's holds the keyspace's epochs
       throw new CommandError("ERR Background save already in progress");
     }
     long start = System.nanoTime();
     lastAttemptMillis = System.currentTimeMillis();
-    List<Chunk> ready = new ArrayList<>();
-    Snapshot snapshot = new Snapshot(keyspace, compress, ready::add);
+    long keys;
     try {
-      AtomicFile.write(
-          file,
-          out -> {
-            RdbFileWriter w = new RdbFileWriter(out, checksum, snapshot, keyspace.count());
-            w.header(aux());
-            boolean done;
-            do {
-              done = snapshot.step(Long.MAX_VALUE);
-              for (Chunk c : ready) {
-                w.chunk(c);
-              }
-              ready.clear();
-            } while (!done);
-            w.finish();
-          });
+      keys =
+          Snapshot.writeNow(
+              file, keyspace, new RdbSnapshotFormat(keyspace, compress, checksum, aux()));
     } catch (IOException e) {
       log.warn("cache SAVE to {} failed: {}", file.toAbsolutePath(), e.toString());
       throw e;
-    } finally {
-      snapshot.abandon();
     }
-    saved(snapshot.keysWritten(), System.nanoTime() - start, "SAVE");
+    saved(keys, System.nanoTime() - start, "SAVE");
   }
 
   private Map<String, String> aux() {
-    return RdbFileWriter.aux(version, keyspace.usedMemory(), System.currentTimeMillis());
+    return RdbSnapshotFormat.aux(version, keyspace.usedMemory(), System.currentTimeMillis(), false);
   }
 
   private void saved(long keys, long nanos, String how) {
@@ -167,13 +151,22 @@ public final class Persistence {
    * scheduled for the next cron tick, as Redis does; SCHEDULE otherwise starts at once, there being
    * no other child process to wait for.
    */
-  public String bgsave(boolean inTransaction) {
+  public String bgsave(boolean inTransaction, boolean schedule) {
     if (running != null) {
       throw new CommandError("ERR Background save already in progress");
     }
     if (inTransaction) {
       scheduled = true;
       return "Background saving scheduled";
+    }
+    if (keyspace.snapshotRunning()) {
+      if (schedule) {
+        scheduled = true;
+        return "Background saving scheduled";
+      }
+      throw new CommandError(
+          "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE"
+              + " SCHEDULE in order to schedule a BGSAVE whenever possible.");
     }
     startBackgroundSave("BGSAVE");
     return "Background saving started";
@@ -187,7 +180,11 @@ public final class Persistence {
     dirtyAtStart = keyspace.dirty;
     running =
         new BackgroundSave(
-            keyspace, file, compress, checksum, aux(), keyspaceThread, this::backgroundDone);
+            keyspace,
+            file,
+            new RdbSnapshotFormat(keyspace, compress, checksum, aux()),
+            keyspaceThread,
+            this::backgroundDone);
     running.start();
     log.info("cache background save started ({}): {} keys", why, running.keysTotal());
   }
@@ -211,7 +208,7 @@ public final class Persistence {
 
   /** Every 100 ms: a scheduled BGSAVE, or one a save rule calls for. */
   public void cron() {
-    if (running != null || keyspaceThread == null) {
+    if (running != null || keyspaceThread == null || keyspace.snapshotRunning()) {
       return;
     }
     if (scheduled) {

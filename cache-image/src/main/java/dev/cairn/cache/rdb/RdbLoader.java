@@ -27,8 +27,11 @@ import java.util.Map;
 public final class RdbLoader {
   private static final int MAX_VERSION = 11;
 
-  /** What a load found. */
-  public record Result(long keys, long expiredSkipped, Map<String, String> aux) {}
+  /**
+   * What a load found; {@code length} is where the RDB data ended in the file (an old-style AOF
+   * with an RDB preamble goes on with commands after it).
+   */
+  public record Result(long keys, long expiredSkipped, Map<String, String> aux, long length) {}
 
   private RdbLoader() {}
 
@@ -91,7 +94,7 @@ public final class RdbLoader {
             throw in.corrupt("functions (FUNCTION LOAD libraries) are not supported");
         case RdbFormat.EOF -> {
           checkTrailer(in, version);
-          return new Result(keys, skipped, aux);
+          return new Result(keys, skipped, aux, in.offset());
         }
         default -> {
           if (!ValueReader.isValueType(type)) {

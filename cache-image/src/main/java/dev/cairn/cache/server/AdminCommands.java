@@ -371,15 +371,12 @@ public final class AdminCommands {
     if (save && nosave) {
       throw CommandError.SYNTAX;
     }
-    Persistence p = c.server.persistence;
-    if (save || (!nosave && !p.rules().isEmpty())) {
-      try {
-        p.saveForShutdown();
-      } catch (IOException e) {
-        if (!force) {
-          log.warn("cache SHUTDOWN cancelled: saving failed: {}", e.toString());
-          throw new CommandError("ERR Errors trying to SHUTDOWN. Check logs.");
-        }
+    try {
+      c.server.persistForShutdown(save, nosave);
+    } catch (IOException e) {
+      if (!force) {
+        log.warn("cache SHUTDOWN cancelled: saving failed: {}", e.toString());
+        throw new CommandError("ERR Errors trying to SHUTDOWN. Check logs.");
       }
     }
     c.server.shutdown(c);

@@ -217,6 +217,9 @@ public final class Client {
 
   /** Sends pending output now (replies to this client written outside its own read batch). */
   public void flush() {
+    if (reply.pending() > 0 && server.heldReplies.hold(this)) {
+      return;
+    }
     ByteBuf out = reply.take();
     if (out != null) {
       if (closed) {
@@ -239,6 +242,7 @@ public final class Client {
 
   public void close() {
     if (!closed) {
+      server.heldReplies.beforeClose(this);
       closed = true;
       channel.close();
     }

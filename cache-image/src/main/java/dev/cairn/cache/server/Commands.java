@@ -322,6 +322,7 @@ final class Commands {
     def("lastsave", 1, "fast", "dangerous", 0, 0, 0, AdminCommands::lastsave);
     def("save", 1, "admin", "dangerous", 0, 0, 0, PersistenceCommands::save);
     def("bgsave", -1, "admin", "dangerous", 0, 0, 0, PersistenceCommands::bgsave);
+    def("bgrewriteaof", 1, "admin", "dangerous", 0, 0, 0, PersistenceCommands::bgrewriteaof);
     def("dump", 2, "readonly", "keyspace", 1, 1, 1, PersistenceCommands::dump);
     def(
         "restore",

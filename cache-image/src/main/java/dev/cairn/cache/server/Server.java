@@ -1,10 +1,12 @@
 package dev.cairn.cache.server;
 
 import dev.cairn.cache.acl.Acl;
+import dev.cairn.cache.aof.AppendOnly;
 import dev.cairn.cache.config.CacheConfig;
 import dev.cairn.cache.db.Database;
 import dev.cairn.cache.db.Encodings;
 import dev.cairn.cache.db.Keyspace;
+import dev.cairn.cache.propagation.Propagation;
 import dev.cairn.cache.pubsub.PubSub;
 import dev.cairn.cache.rdb.Persistence;
 import io.netty.channel.Channel;
@@ -44,6 +46,16 @@ public final class Server implements Keyspace.Listener {
   final LatencyMonitor latency = new LatencyMonitor();
   public final SlowLog slowlog = new SlowLog();
   public final Persistence persistence;
+
+  /** Where write commands leave as their effects (the AOF, replication). */
+  public final Propagation propagation = new Propagation();
+
+  /** The append-only file: a consumer of {@link #propagation}. */
+  public final AppendOnly aof;
+
+  /** Replies waiting for the append-only file to have their writes. */
+  public final HeldReplies heldReplies = new HeldReplies();
+
   final Map<Long, Client> clients = new LinkedHashMap<>();
   private final Map<WatchKey, List<Client>> watchers = new HashMap<>();
   public final long startedAt = System.currentTimeMillis();
@@ -78,6 +90,7 @@ public final class Server implements Keyspace.Listener {
   public Server(CacheConfig config) {
     this.keyspace = new Keyspace(config.get(CacheConfig.DATABASES), this);
     this.persistence = new Persistence(keyspace, encodings, ConnectionCommands.REDIS_VERSION);
+    this.aof = new AppendOnly(this, ConnectionCommands.REDIS_VERSION);
     this.commands = Commands.table();
     byte[] id = new byte[20];
     new java.security.SecureRandom().nextBytes(id);
@@ -111,6 +124,7 @@ public final class Server implements Keyspace.Listener {
         next.get(CacheConfig.ZSET_MAX_LISTPACK_ENTRIES),
         next.get(CacheConfig.ZSET_MAX_LISTPACK_VALUE));
     persistence.configure(next);
+    aof.configure(next);
   }
 
   /** What SHUTDOWN does: stop the process (or, embedded, the engine). */
@@ -121,6 +135,17 @@ public final class Server implements Keyspace.Listener {
   void shutdown(Client by) {
     log.info("cache SHUTDOWN requested by client id={} addr={}, stopping", by.id, by.address());
     shutdown.run();
+  }
+
+  /**
+   * What Redis does before it exits (SHUTDOWN, SIGTERM): the AOF written and fsynced, then an RDB
+   * save if asked ({@code save}) or if save rules are set and {@code nosave} is not given.
+   */
+  public void persistForShutdown(boolean save, boolean nosave) throws java.io.IOException {
+    aof.flushForShutdown();
+    if (save || (!nosave && !persistence.rules().isEmpty())) {
+      persistence.saveForShutdown();
+    }
   }
 
   public long maxmemory() {
@@ -264,8 +289,9 @@ public final class Server implements Keyspace.Listener {
               + " this context");
       return true;
     }
-    if (persistence.writesRefused() && (cmd.has(Command.Flag.WRITE) || cmd.name().equals("ping"))) {
-      reject(c, cmd, MISCONF);
+    String refused = persistence.writesRefused() ? MISCONF : aof.writesRefused();
+    if (refused != null && (cmd.has(Command.Flag.WRITE) || cmd.name().equals("ping"))) {
+      reject(c, cmd, refused);
       return true;
     }
     if (maxmemory > 0 && !keyspace.evictUntil(maxmemory, maxmemorySamples)) {
@@ -294,6 +320,45 @@ public final class Server implements Keyspace.Listener {
           + " configured to report errors during writes if RDB snapshotting fails"
           + " (stop-writes-on-bgsave-error option). Please check the Redis logs for details about"
           + " the RDB error.";
+
+  /** A client with no connection, for replaying commands (AOF loading); its replies are dropped. */
+  public Client replayClient() {
+    Client c = new Client(0, this, new io.netty.channel.embedded.EmbeddedChannel());
+    c.db = keyspace.db(0);
+    c.user = acl.defaultUser();
+    c.authenticated = true;
+    return c;
+  }
+
+  /**
+   * Runs a command read from a log, as Redis runs the AOF's fake client: no checks, no statistics,
+   * nothing blocks, errors and replies dropped; its effects propagate like any command's. False if
+   * the command does not exist.
+   */
+  public boolean replay(Client c, byte[][] argv) {
+    Command cmd = commands.lookup(argv[0]);
+    if (cmd == null) {
+      return false;
+    }
+    keyspace.tick();
+    boolean wasInTransaction = executingTransaction;
+    executingTransaction = true; // a blocking command answers at once instead of waiting
+    propagation.enter(keyspace.changes());
+    try {
+      cmd.handler().handle(c, argv);
+    } catch (CommandError e) {
+      // a replayed command failing is the command's own outcome, as for Redis's AOF client
+    } finally {
+      executingTransaction = wasInTransaction;
+    }
+    propagation.exit(c.db.id, argv, keyspace.changes(), cmd.has(Command.Flag.WRITE));
+    keyspace.settle();
+    var dropped = c.reply.take();
+    if (dropped != null) {
+      dropped.release();
+    }
+    return true;
+  }
 
   /** Whether EXEC is running a transaction's commands now. */
   public boolean inTransaction() {
@@ -330,6 +395,7 @@ public final class Server implements Keyspace.Listener {
     blocking.current(cmd, argv);
     c.lastCommand = cmd.name();
     c.lastArgument = argv.length > 1 ? argv[1] : null;
+    propagation.enter(keyspace.changes());
     try {
       cmd.handler().handle(c, argv);
     } catch (CommandError e) {
@@ -343,6 +409,7 @@ public final class Server implements Keyspace.Listener {
       errorReplies++;
       c.reply.error("ERR internal error running '" + cmd.name() + "': " + e);
     }
+    propagation.exit(c.db.id, argv, keyspace.changes(), cmd.has(Command.Flag.WRITE));
     long nanos = System.nanoTime() - start;
     monitors.feed(c, cmd, argv);
     cmd.stats().record(nanos);
@@ -458,6 +525,11 @@ public final class Server implements Keyspace.Listener {
         list.forEach(w -> w.dirtyCas = true);
       }
     });
+  }
+
+  @Override
+  public void deletedByServer(Database db, byte[] key) {
+    propagation.deleted(db.id, key);
   }
 
   @Override

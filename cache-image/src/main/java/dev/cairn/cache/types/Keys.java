@@ -363,6 +363,9 @@ public final class Keys {
 
   // ---- expiry (expire.c) ----
 
+  private static final byte[] DEL = Args.bytes("DEL");
+  private static final byte[] PEXPIREAT = Args.bytes("PEXPIREAT");
+
   public static void expire(Client c, byte[][] a) {
     expireGeneric(c, a, 1000, false);
   }
@@ -439,9 +442,15 @@ public final class Keys {
     db.lookupWrite(a[1]);
     if (when <= now) {
       db.remove(e);
+      c.server.propagation.rewrite(DEL, a[1]);
       c.server.notify(db, a[1], 'g', "del");
     } else {
       db.setExpire(e, when);
+      // an absolute time, so a replay later sets the same instant; the options stay, as in Redis
+      byte[][] effect = a.clone();
+      effect[0] = PEXPIREAT;
+      effect[2] = Args.bytes(when);
+      c.server.propagation.rewrite(effect);
       c.server.notify(db, a[1], 'g', "expire");
     }
     c.reply.integer(1);
@@ -514,6 +523,7 @@ public final class Keys {
   public static void flushdb(Client c, byte[][] a) {
     flushMode(a);
     c.server.keyspace.flush(c.db());
+    c.server.propagation.force(); // an empty database flushed is still a FLUSHDB for a replica
     c.reply.ok();
   }
 
@@ -522,6 +532,7 @@ public final class Keys {
     for (int i = 0; i < c.server.keyspace.count(); i++) {
       c.server.keyspace.flush(c.server.keyspace.db(i));
     }
+    c.server.propagation.force();
     c.reply.ok();
   }
 

@@ -586,6 +586,9 @@ public final class SortedSets {
     }
   }
 
+  private static final byte[] ZPOPMIN = Args.bytes("ZPOPMIN");
+  private static final byte[] ZPOPMAX = Args.bytes("ZPOPMAX");
+
   private static List<Scored> pop(Client c, byte[] key, ZSet z, boolean min, long count) {
     Database db = c.db();
     db.lookupWrite(key);
@@ -596,6 +599,8 @@ public final class SortedSets {
       z.remove(n.member);
     }
     if (!out.isEmpty()) {
+      // every pop (blocking, ZMPOP, BZMPOP) propagates as the plain pop it did
+      c.server.propagation.rewrite(min ? ZPOPMIN : ZPOPMAX, key, Args.bytes(out.size()));
       c.server.notify(db, key, 'z', min ? "zpopmin" : "zpopmax");
     }
     deleteIfEmpty(c, key, z);

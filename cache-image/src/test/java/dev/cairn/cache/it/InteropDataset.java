@@ -1,0 +1,130 @@
+package dev.cairn.cache.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.resps.Tuple;
+import redis.clients.jedis.util.SafeEncoder;
+
+/**
+ * The interoperability dataset, written through commands so either server can hold it: every type
+ * and encoding (integer, LZF and binary strings; small and multi-node lists; intsets of every width
+ * and hashtable sets; listpack and skiplist sorted sets with fractional and infinite scores;
+ * listpack and hashtable hashes; expiries; several databases), and a key-by-key comparison of two
+ * servers — type, value, expiry and, for hashes, sets and sorted sets, encoding.
+ */
+final class InteropDataset {
+  static final int[] DATABASES = {0, 3, 15};
+
+  private InteropDataset() {}
+
+  /** The dataset, written through commands so either server can hold it. */
+  static void populate(Jedis j) {
+    Random rnd = new Random(14);
+    long expireAt = System.currentTimeMillis() + 86_400_000L;
+    j.select(0);
+    j.set("int:small", "7");
+    j.set("int:neg", "-30000");
+    j.set("int:32", "2147483647");
+    j.set("int:64", "9223372036854775807");
+    j.set("notint", "0012");
+    j.set("empty", "");
+    j.set("lzf", "compress me ".repeat(400));
+    byte[] noise = new byte[1000];
+    rnd.nextBytes(noise);
+    j.set("binary".getBytes(), noise);
+    j.rpush("list:small", "a", "1", "-5", "bb", "");
+    for (int i = 0; i < 2000; i++) {
+      j.rpush("list:big", i % 400 == 0 ? "L".repeat(9000) : "item:" + i);
+    }
+    j.sadd("set:int16", "1", "-2", "300");
+    j.sadd("set:int32", "1", "100000");
+    j.sadd("set:int64", "1", "-9223372036854775808");
+    j.sadd("set:strings", "a", "b", "c");
+    for (int i = 0; i < 600; i++) {
+      j.sadd("set:bigints", Integer.toString(i * 3));
+    }
+    j.zadd("zset:small", Map.of("a", 1.5, "b", -2.0, "c", 1e-9, "d", 3.0, "inf", 1.0 / 0));
+    for (int i = 0; i < 200; i++) {
+      j.zadd("zset:big", rnd.nextGaussian() * 1e6, "member:" + i);
+    }
+    j.zadd("zset:longmember", 1, "m".repeat(100));
+    j.hset("hash:small", Map.of("f", "v", "n", "123", "neg", "-1"));
+    for (int i = 0; i < 200; i++) {
+      j.hset("hash:big", "field:" + i, "value:" + rnd.nextInt());
+    }
+    j.hset("hash:longvalue", "f", "v".repeat(100));
+    j.set("expiring", "v");
+    j.pexpireAt("expiring", expireAt);
+    j.hset("hash:expiring", "f", "v");
+    j.pexpireAt("hash:expiring", expireAt + 1);
+    j.select(3);
+    j.set("db3", "three");
+    j.rpush("db3:list", "x");
+    j.select(15);
+    j.set("db15", "fifteen");
+    j.pexpireAt("db15", expireAt + 2);
+    j.select(0);
+  }
+
+  static void assertSameData(Jedis expected, Jedis actual) {
+    for (int db : DATABASES) {
+      expected.select(db);
+      actual.select(db);
+      Map<String, String> want = describe(expected);
+      Map<String, String> got = describe(actual);
+      assertThat(got.keySet()).as("keys of database %d", db).isEqualTo(want.keySet());
+      want.forEach((k, v) -> assertThat(got.get(k)).as("db %d key %s", db, k).isEqualTo(v));
+    }
+  }
+
+  private static Map<String, String> describe(Jedis j) {
+    Map<String, String> out = new TreeMap<>();
+    for (byte[] key : j.keys("*".getBytes())) {
+      String type = j.type(key);
+      String value =
+          switch (type) {
+            case "string" -> hex(j.get(key));
+            case "list" -> hexAll(j.lrange(key, 0, -1)).toString();
+            case "set" -> new TreeSet<>(hexAll(new ArrayList<>(j.smembers(key)))).toString();
+            case "zset" -> {
+              List<String> items = new ArrayList<>();
+              for (Tuple t : j.zrangeWithScores(key, 0, -1)) {
+                items.add(hex(t.getBinaryElement()) + "=" + t.getScore());
+              }
+              yield items.toString();
+            }
+            case "hash" -> {
+              Map<String, String> m = new TreeMap<>();
+              j.hgetAll(key).forEach((f, v) -> m.put(hex(f), hex(v)));
+              yield m.toString();
+            }
+            default -> throw new AssertionError("unexpected type " + type);
+          };
+      String encoding =
+          switch (type) {
+            case "set", "zset", "hash" -> " " + SafeEncoder.encode(j.objectEncoding(key));
+            default -> "";
+          };
+      out.put(hex(key), type + encoding + " " + value + " expireAt=" + j.pexpireTime(key));
+    }
+    return out;
+  }
+
+  private static List<String> hexAll(List<byte[]> items) {
+    List<String> out = new ArrayList<>();
+    items.forEach(b -> out.add(hex(b)));
+    return out;
+  }
+
+  private static String hex(byte[] b) {
+    return HexFormat.of().formatHex(b);
+  }
+}
