@@ -8,6 +8,7 @@ import dev.cairn.broker.api.CreateTopicsHandler;
 import dev.cairn.broker.api.DeleteRecordsHandler;
 import dev.cairn.broker.api.DeleteTopicsHandler;
 import dev.cairn.broker.api.DescribeClusterHandler;
+import dev.cairn.broker.api.DescribeLogDirsHandler;
 import dev.cairn.broker.api.ElectLeadersHandler;
 import dev.cairn.broker.api.FetchHandler;
 import dev.cairn.broker.api.FindCoordinatorHandler;
@@ -249,6 +250,7 @@ public final class BrokerEngine implements Engine {
         .add(ApiKeys.DELETE_RECORDS, 2, new DeleteRecordsHandler(ctx))
         .add(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 4, new OffsetForLeaderEpochHandler(ctx))
         .add(ApiKeys.ELECT_LEADERS, 2, new ElectLeadersHandler(ctx))
+        .add(ApiKeys.DESCRIBE_LOG_DIRS, 4, new DescribeLogDirsHandler(ctx))
         .add(ApiKeys.ALTER_PARTITION_REASSIGNMENTS, 1, reassignments.alter())
         .add(ApiKeys.LIST_PARTITION_REASSIGNMENTS, 0, reassignments.list());
 
