@@ -1,6 +1,7 @@
 package dev.cairn.cache.server;
 
 import dev.cairn.cache.acl.Category;
+import dev.cairn.cache.hll.HyperLogLogs;
 import dev.cairn.cache.rdb.PersistenceCommands;
 import dev.cairn.cache.server.Command.Flag;
 import dev.cairn.cache.server.Command.Handler;
@@ -301,6 +302,13 @@ final class Commands {
     def("xclaim", -6, "write fast", "stream", 1, 1, 1, StreamGroups::xclaim);
     def("xautoclaim", -6, "write fast", "stream", 1, 1, 1, StreamGroups::xautoclaim);
     def("xinfo", -2, "readonly", "stream", 2, 2, 1, StreamInfo::xinfo);
+
+    // HyperLogLog (hyperloglog.c)
+    def("pfadd", -2, "write denyoom fast", "hyperloglog", 1, 1, 1, HyperLogLogs::pfadd);
+    def("pfcount", -2, "readonly", "hyperloglog", 1, -1, 1, HyperLogLogs::pfcount);
+    def("pfmerge", -2, "write denyoom", "hyperloglog", 1, -1, 1, HyperLogLogs::pfmerge);
+    def("pfdebug", 3, "write denyoom admin", "hyperloglog", 2, 2, 1, HyperLogLogs::pfdebug);
+    def("pfselftest", 1, "admin", "hyperloglog", 0, 0, 0, HyperLogLogs::pfselftest);
 
     // connection, transactions, pub/sub
     def("ping", -1, "fast subscribed-ok", "connection", 0, 0, 0, ConnectionCommands::ping);

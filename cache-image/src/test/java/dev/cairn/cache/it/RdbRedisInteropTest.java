@@ -30,8 +30,8 @@ import redis.clients.jedis.util.SafeEncoder;
  * one dataset with every type and encoding (integer, LZF and binary strings; small and multi-node
  * lists; intsets of every width and hashtable sets; listpack and skiplist sorted sets with
  * fractional and infinite scores; listpack and hashtable hashes; streams with tombstones, trimmed
- * nodes and consumer groups; expiries; several databases) is compared key by key — type, value,
- * expiry and, for hashes, sets and sorted sets, encoding.
+ * nodes and consumer groups; sparse and dense HyperLogLogs; expiries; several databases) is
+ * compared key by key — type, value, expiry and, for hashes, sets and sorted sets, encoding.
  */
 class RdbRedisInteropTest {
   private static final Path REDIS = Path.of("/usr/bin/redis-server");
@@ -150,6 +150,16 @@ class RdbRedisInteropTest {
     j.hset("hash:expiring", "f", "v");
     j.pexpireAt("hash:expiring", expireAt + 1);
     populateStreams(j);
+    // HyperLogLogs are strings: sparse, dense, with a cached and a stale cardinality
+    j.pfadd("hll:sparse", "a", "b", "c");
+    j.pfcount("hll:sparse");
+    for (int i = 0; i < 3000; i += 10) {
+      j.pfadd(
+          "hll:dense",
+          java.util.stream.IntStream.range(i, i + 10)
+              .mapToObj(n -> "e" + n)
+              .toArray(String[]::new));
+    }
     j.select(3);
     j.set("db3", "three");
     j.rpush("db3:list", "x");
@@ -257,7 +267,11 @@ class RdbRedisInteropTest {
       String type = j.type(key);
       String value =
           switch (type) {
-            case "string" -> hex(j.get(key));
+            case "string" ->
+                hex(j.get(key))
+                    + (SafeEncoder.encode(key).startsWith("hll:")
+                        ? " pfcount=" + j.pfcount(key)
+                        : "");
             case "list" -> hexAll(j.lrange(key, 0, -1)).toString();
             case "set" -> new TreeSet<>(hexAll(new ArrayList<>(j.smembers(key)))).toString();
             case "zset" -> {
