@@ -1,6 +1,7 @@
 package dev.cairn.cache.server;
 
 import dev.cairn.cache.acl.Category;
+import dev.cairn.cache.geo.Geo;
 import dev.cairn.cache.hll.HyperLogLogs;
 import dev.cairn.cache.rdb.PersistenceCommands;
 import dev.cairn.cache.server.Command.Flag;
@@ -302,6 +303,18 @@ final class Commands {
     def("xclaim", -6, "write fast", "stream", 1, 1, 1, StreamGroups::xclaim);
     def("xautoclaim", -6, "write fast", "stream", 1, 1, 1, StreamGroups::xautoclaim);
     def("xinfo", -2, "readonly", "stream", 2, 2, 1, StreamInfo::xinfo);
+
+    // geo (geo.c): sorted sets of geohash scores
+    def("geoadd", -5, "write denyoom", "geo", 1, 1, 1, Geo::geoadd);
+    def("geodist", -4, "readonly", "geo", 1, 1, 1, Geo::geodist);
+    def("geohash", -2, "readonly", "geo", 1, 1, 1, Geo::geohash);
+    def("geopos", -2, "readonly", "geo", 1, 1, 1, Geo::geopos);
+    def("georadius", -6, "write denyoom", "geo", 1, 1, 1, Geo::georadius);
+    def("georadius_ro", -6, "readonly", "geo", 1, 1, 1, Geo::georadiusRo);
+    def("georadiusbymember", -5, "write denyoom", "geo", 1, 1, 1, Geo::georadiusbymember);
+    def("georadiusbymember_ro", -5, "readonly", "geo", 1, 1, 1, Geo::georadiusbymemberRo);
+    def("geosearch", -7, "readonly", "geo", 1, 1, 1, Geo::geosearch);
+    def("geosearchstore", -8, "write denyoom", "geo", 1, 2, 1, Geo::geosearchstore);
 
     // HyperLogLog (hyperloglog.c)
     def("pfadd", -2, "write denyoom fast", "hyperloglog", 1, 1, 1, HyperLogLogs::pfadd);
