@@ -17,22 +17,38 @@ import static dev.cairn.cache.hll.HyperLogLog.zeroLen;
  * Changes one HyperLogLog value: register updates in either encoding, with the sparse form edited
  * exactly as hllSparseSet edits it (split the run that holds the register into at most five
  * opcodes, then merge equal neighbouring VAL opcodes near it) so the bytes stay Redis's, and the
- * promotion to dense. Owns the array it edits; {@link #bytes()} is the result.
+ * promotion to dense. Copy on write: the value it starts from (possibly shared, e.g. by COPY) is
+ * copied before the first change, so a PFADD that changes no register copies nothing; {@link
+ * #bytes()} is the result.
  */
 final class Editor {
   /** A corrupt sparse value (its runs do not add up to 16384 registers). */
   static final int CORRUPT = -1;
 
   private byte[] b;
+  private boolean owned;
   private final long sparseMaxBytes;
 
-  Editor(byte[] privateCopy, long sparseMaxBytes) {
-    this.b = privateCopy;
+  Editor(byte[] value, boolean owned, long sparseMaxBytes) {
+    this.b = value;
+    this.owned = owned;
     this.sparseMaxBytes = sparseMaxBytes;
   }
 
   byte[] bytes() {
     return b;
+  }
+
+  /** Whether the result is a new array (anything changed). */
+  boolean changed() {
+    return owned;
+  }
+
+  private void own() {
+    if (!owned) {
+      b = b.clone();
+      owned = true;
+    }
   }
 
   /** Adds an element: 1 if a register grew, 0 if not, {@link #CORRUPT}. */
@@ -51,6 +67,7 @@ final class Editor {
 
   private int denseSet(int index, int count) {
     if (count > HyperLogLog.denseGet(b, index)) {
+      own();
       HyperLogLog.denseSet(b, index, count);
       return 1;
     }
@@ -88,6 +105,7 @@ final class Editor {
       return false;
     }
     b = d;
+    owned = true;
     return true;
   }
 
@@ -137,11 +155,13 @@ final class Editor {
         return 0;
       }
       if (runlen == 1) {
+        own();
         b[p] = val(count, 1);
         return merged(prev);
       }
     }
     if (zero && runlen == 1) {
+      own();
       b[p] = val(count, 1);
       return merged(prev);
     }
@@ -177,6 +197,7 @@ final class Editor {
     System.arraycopy(seq, 0, grown, p, n);
     System.arraycopy(b, p + oldlen, grown, p + n, b.length - p - oldlen);
     b = grown;
+    owned = true;
     return merged(prev);
   }
 

@@ -48,10 +48,10 @@ public final class HyperLogLogs {
     int updated = 0;
     Editor ed;
     if (current == null) {
-      ed = new Editor(HyperLogLog.create(), sparseMax(c));
+      ed = new Editor(HyperLogLog.create(), true, sparseMax(c));
       updated++;
     } else {
-      ed = new Editor(current.clone(), sparseMax(c));
+      ed = new Editor(current, false, sparseMax(c));
     }
     for (int j = 2; j < a.length; j++) {
       int r = ed.add(a[j]);
@@ -121,7 +121,8 @@ public final class HyperLogLogs {
     }
     KeyEntry e = db.peek(a[1]);
     Editor ed =
-        new Editor(e == null ? HyperLogLog.create() : ((byte[]) e.value).clone(), sparseMax(c));
+        new Editor(
+            e == null ? HyperLogLog.create() : ((byte[]) e.value).clone(), true, sparseMax(c));
     if (dense && !ed.toDense()) {
       throw CORRUPT;
     }
@@ -178,7 +179,7 @@ public final class HyperLogLogs {
     if (!HyperLogLog.sparse(b)) {
       return b;
     }
-    Editor ed = new Editor(b.clone(), sparseMax(c));
+    Editor ed = new Editor(b, false, sparseMax(c));
     if (!ed.toDense()) {
       throw CORRUPT;
     }
@@ -207,8 +208,8 @@ public final class HyperLogLogs {
       }
     }
     java.util.Arrays.fill(dense, HyperLogLog.HEADER, dense.length, (byte) 0);
-    Editor d = new Editor(dense, sparseMax(c));
-    Editor s = new Editor(HyperLogLog.create(), sparseMax(c));
+    Editor d = new Editor(dense, true, sparseMax(c));
+    Editor s = new Editor(HyperLogLog.create(), true, sparseMax(c));
     double relerr = 1.04 / Math.sqrt(HyperLogLog.REGISTERS);
     long checkpoint = 1;
     long seed = rnd.nextLong();

@@ -104,11 +104,8 @@ public final class ConsumerGroup {
     return g;
   }
 
+  /** Memory estimate: the pending entries (each in two maps) and the consumers. */
   long bytes() {
-    long b = 64 + 64L * pel.size();
-    for (Consumer c : consumers.values()) {
-      b += 64 + c.name.length + 32L * c.pel.size();
-    }
-    return b;
+    return 64 + 96L * pel.size() + 96L * consumers.size();
   }
 }

@@ -27,6 +27,9 @@ public final class Stream {
   long entriesAdded;
   final TreeMap<byte[], ConsumerGroup> groups = new TreeMap<>(Arrays::compareUnsigned);
 
+  /** The nodes' memory estimate, kept as they change (re-measured after every write command). */
+  private long nodeBytes;
+
   public long length() {
     return length;
   }
@@ -67,7 +70,22 @@ public final class Stream {
 
   /** Adds a node as read from an RDB file; false if its master ID is taken. */
   public boolean restoreNode(StreamNode node) {
-    return nodes.putIfAbsent(node.master, node) == null;
+    if (nodes.putIfAbsent(node.master, node) != null) {
+      return false;
+    }
+    nodeBytes += node.heapBytes();
+    return true;
+  }
+
+  private void removeNode(StreamNode node) {
+    nodes.remove(node.master);
+    nodeBytes -= node.heapBytes();
+  }
+
+  private void markDeleted(StreamNode node, StreamEntry e) {
+    long before = node.heapBytes();
+    node.markDeleted(e);
+    nodeBytes += node.heapBytes() - before;
   }
 
   /** A node to fill from an RDB file. */
@@ -108,11 +126,14 @@ public final class Stream {
       }
       node = new StreamNode(id, fields);
       nodes.put(id, node);
+      nodeBytes += node.heapBytes();
       same = true;
     } else {
       same = node.hasMasterFields(fieldsValues);
     }
+    long before = node.heapBytes();
     node.append(new StreamEntry(id, fieldsValues, same));
+    nodeBytes += node.heapBytes() - before;
     length++;
     entriesAdded++;
     lastId = id;
@@ -147,9 +168,9 @@ public final class Stream {
       return false;
     }
     if (node.live == 1) {
-      nodes.remove(node.master);
+      removeNode(node);
     } else {
-      node.markDeleted(node.entries.get(i));
+      markDeleted(node, node.entries.get(i));
     }
     length--;
     return true;
@@ -228,6 +249,7 @@ public final class Stream {
       if (whole) {
         if (apply) {
           it.remove();
+          nodeBytes -= node.heapBytes();
         }
         len -= entries;
         removed += entries;
@@ -242,7 +264,7 @@ public final class Stream {
         }
         if (!e.deleted) {
           if (apply) {
-            node.markDeleted(e);
+            markDeleted(node, e);
           }
           len--;
           removed++;
@@ -329,7 +351,7 @@ public final class Stream {
         f.deleted = e.deleted;
         m.append(f);
       }
-      s.nodes.put(m.master, m);
+      s.restoreNode(m);
     }
     s.restoreCounters(length, lastId, firstId, maxDeletedId, entriesAdded);
     for (var g : groups.entrySet()) {
@@ -340,10 +362,7 @@ public final class Stream {
 
   /** Memory estimate for used_memory and MEMORY USAGE. */
   public long bytes() {
-    long b = 96;
-    for (StreamNode n : nodes.values()) {
-      b += n.heapBytes();
-    }
+    long b = 96 + nodeBytes;
     for (ConsumerGroup g : groups.values()) {
       b += g.bytes();
     }
