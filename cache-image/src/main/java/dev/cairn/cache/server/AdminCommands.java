@@ -281,7 +281,7 @@ public final class AdminCommands {
     }
     c.reply.set(0);
     keySpecs(c, cmd);
-    c.reply.array(0);
+    c.reply.set(0); // subcommands: a set, as Redis 7.0 replies
   }
 
   /**
@@ -293,7 +293,7 @@ public final class AdminCommands {
     boolean range = cmd.firstKey() != 0;
     boolean counted = cmd.keyCountAt() != 0;
     boolean keyword = cmd.keysAfter() != null;
-    c.reply.array((range ? 1 : 0) + (counted ? 1 : 0) + (keyword ? 1 : 0));
+    c.reply.set((range ? 1 : 0) + (counted ? 1 : 0) + (keyword ? 1 : 0));
     boolean write = cmd.has(Command.Flag.WRITE);
     if (range) {
       int last = cmd.lastKey() < 0 ? cmd.lastKey() : cmd.lastKey() - cmd.firstKey();
@@ -304,12 +304,12 @@ public final class AdminCommands {
       keySpec(c, write, cmd.keyCountAt(), "keynum", "keynumidx", 0, "firstkey", 1, "keystep", 1);
     }
     if (keyword) {
-      keywordKeySpec(c, cmd.keysAfter());
+      keywordKeySpec(c, cmd.keysAfter(), cmd.keywordFrom());
     }
   }
 
   /** XREAD's spec: after the keyword, half the remaining arguments (lastkey -1, limit 2). */
-  private static void keywordKeySpec(Client c, String keyword) {
+  private static void keywordKeySpec(Client c, String keyword, int from) {
     c.reply.map(3);
     c.reply.bulk("flags");
     c.reply.set(2);
@@ -322,9 +322,9 @@ public final class AdminCommands {
     c.reply.bulk("spec");
     c.reply.map(2);
     c.reply.bulk("keyword");
-    c.reply.bulk(keyword);
+    c.reply.bulk(keyword.toUpperCase(java.util.Locale.ROOT));
     c.reply.bulk("startfrom");
-    c.reply.integer(1);
+    c.reply.integer(from);
     c.reply.bulk("find_keys");
     c.reply.map(2);
     c.reply.bulk("type");

@@ -9,9 +9,9 @@ import java.util.Set;
  * least), flags, ACL categories and the key positions (first, last — negative counts from the end —
  * and step; 0 = no keys) plus, for commands that take a key count (ZUNION, LMPOP, SINTERCARD...),
  * the argument index of that count with the keys right after it; for commands whose keys follow a
- * keyword (XREAD ... STREAMS k1 k2 id1 id2), that keyword, the keys being the first half of what
- * follows its first occurrence; and its running statistics. The ACL categories derived from the
- * flags (@read, @write, @fast/@slow,
+ * keyword (XREAD ... STREAMS k1 k2 id1 id2), that keyword in lower case, the keys being the first
+ * half of what follows its first occurrence; and its running statistics. The ACL categories derived
+ * from the flags (@read, @write, @fast/@slow,
  *
  * @admin + @dangerous, @pubsub, @blocking) are added by the table.
  */
@@ -25,6 +25,7 @@ public record Command(
     int step,
     int keyCountAt,
     String keysAfter,
+    int keywordFrom,
     Handler handler,
     CommandStats stats) {
 
@@ -95,14 +96,14 @@ public record Command(
     return out;
   }
 
-  /** Where {@link #keysAfter} first occurs, -1 if absent or followed by an odd count. */
+  /** Where {@link #keysAfter} first occurs from {@link #keywordFrom}, -1 if absent. */
   private int keywordPosition(byte[][] argv) {
     if (keysAfter == null) {
       return -1;
     }
-    for (int i = 1; i < argv.length; i++) {
+    for (int i = keywordFrom; i < argv.length; i++) {
       if (Args.is(argv[i], keysAfter)) {
-        return (argv.length - i - 1) % 2 == 0 ? i : -1;
+        return i;
       }
     }
     return -1;

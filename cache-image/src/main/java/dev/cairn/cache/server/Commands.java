@@ -36,12 +36,16 @@ final class Commands {
 
   private static void def(
       String name, int arity, String flags, String cats, int first, int last, int step, Handler h) {
-    def(name, arity, flags, cats, first, last, step, 0, null, h);
+    def(name, arity, flags, cats, first, last, step, 0, null, 0, h);
   }
 
-  /** A stream command whose keys are the first half of the arguments after {@code keyword}. */
-  private static void keywordKeys(String name, int arity, String flags, String keyword, Handler h) {
-    def(name, arity, flags, "stream", 0, 0, 0, 0, keyword, h);
+  /**
+   * A stream command whose keys are the first half of the arguments after (lower-case) {@code
+   * keyword}, searched from {@code from}.
+   */
+  private static void keywordKeys(
+      String name, int arity, String flags, String keyword, int from, Handler h) {
+    def(name, arity, flags, "stream", 0, 0, 0, 0, keyword, from, h);
   }
 
   private static void def(
@@ -54,7 +58,7 @@ final class Commands {
       int step,
       int keyCountAt,
       Handler h) {
-    def(name, arity, flags, cats, first, last, step, keyCountAt, null, h);
+    def(name, arity, flags, cats, first, last, step, keyCountAt, null, 0, h);
   }
 
   /** A command whose keys include {@code argv[keyCountAt]} keys right after that count. */
@@ -68,6 +72,7 @@ final class Commands {
       int step,
       int keyCountAt,
       String keysAfter,
+      int keywordFrom,
       Handler h) {
     EnumSet<Flag> f = EnumSet.noneOf(Flag.class);
     for (String x : flags.split(" ")) {
@@ -100,6 +105,7 @@ final class Commands {
             step,
             keyCountAt,
             keysAfter,
+            keywordFrom,
             h,
             new CommandStats()));
   }
@@ -119,6 +125,7 @@ final class Commands {
               c.step(),
               c.keyCountAt(),
               c.keysAfter(),
+              c.keywordFrom(),
               c.handler(),
               new CommandStats()));
     }
@@ -295,8 +302,8 @@ final class Commands {
     def("xdel", -3, "write fast", "stream", 1, 1, 1, Streams::xdel);
     def("xtrim", -4, "write", "stream", 1, 1, 1, Streams::xtrim);
     def("xsetid", -3, "write denyoom fast", "stream", 1, 1, 1, Streams::xsetid);
-    keywordKeys("xread", -4, "readonly blocking", "STREAMS", StreamReads::xread);
-    keywordKeys("xreadgroup", -7, "write blocking", "STREAMS", StreamReads::xreadgroup);
+    keywordKeys("xread", -4, "readonly blocking", "streams", 1, StreamReads::xread);
+    keywordKeys("xreadgroup", -7, "write blocking", "streams", 4, StreamReads::xreadgroup);
     def("xgroup", -2, "write", "stream", 2, 2, 1, StreamGroups::xgroup);
     def("xack", -4, "write fast", "stream", 1, 1, 1, StreamGroups::xack);
     def("xpending", -3, "readonly", "stream", 1, 1, 1, StreamGroups::xpending);
