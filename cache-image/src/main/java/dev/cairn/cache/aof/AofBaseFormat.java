@@ -8,6 +8,11 @@ import dev.cairn.cache.rdb.RdbOutput;
 import dev.cairn.cache.rdb.Snapshot;
 import dev.cairn.cache.rdb.SnapshotFormat;
 import dev.cairn.cache.resp.RespWriter;
+import dev.cairn.cache.stream.Consumer;
+import dev.cairn.cache.stream.ConsumerGroup;
+import dev.cairn.cache.stream.Stream;
+import dev.cairn.cache.stream.StreamEntry;
+import dev.cairn.cache.stream.StreamNode;
 import dev.cairn.cache.types.ListValue;
 import dev.cairn.cache.types.ZSet;
 import java.io.ByteArrayOutputStream;
@@ -20,7 +25,7 @@ import java.util.List;
 /**
  * An AOF base file of commands ({@code aof-use-rdb-preamble no}), as rewriteAppendOnlyFileRio
  * writes it: per key SET, or RPUSH / SADD / ZADD / HMSET with at most {@link #ITEMS_PER_COMMAND}
- * items each, then PEXPIREAT for a key with a TTL; SELECT before the keys of each database run.
+ * items each, or a stream's commands (see {@link #stream}), then PEXPIREAT for a key with a TTL; SELECT before the keys of each database run.
  */
 final class AofBaseFormat implements SnapshotFormat {
   /** Redis's AOF_REWRITE_ITEMS_PER_CMD. */
@@ -33,6 +38,9 @@ final class AofBaseFormat implements SnapshotFormat {
   private static final byte[] HMSET = bytes("HMSET");
   private static final byte[] PEXPIREAT = bytes("PEXPIREAT");
   private static final byte[] SELECT = bytes("SELECT");
+  private static final byte[] XADD = bytes("XADD");
+  private static final byte[] XGROUP = bytes("XGROUP");
+  private static final byte[] X = bytes("x");
 
   private final ByteArrayOutputStream scratch = new ByteArrayOutputStream();
 
@@ -72,10 +80,79 @@ final class AofBaseFormat implements SnapshotFormat {
         }
         batches(out, hash ? HMSET : SADD, key, items, hash ? 2 : 1);
       }
+      case Stream st -> stream(out, key, st);
       default -> throw new IllegalStateException("no AOF form for " + e.value.getClass());
     }
     if (e.expireAt != 0) {
       command(out, PEXPIREAT, key, bytes(Long.toString(e.expireAt)));
+    }
+  }
+
+  /**
+   * A stream as Redis's rewriteStreamObject writes it: XADD per live entry (an empty stream: XADD
+   * MAXLEN 0 of its last ID, which leaves it empty), XSETID with the counters, then per group XGROUP
+   * CREATE with its read counter, and per consumer an XCLAIM ... JUSTID FORCE of each pending entry
+   * with its delivery time and count, or XGROUP CREATECONSUMER for a consumer with none.
+   */
+  private void stream(RdbOutput out, byte[] key, Stream st) {
+    if (st.length() > 0) {
+      for (StreamNode node : st.nodes()) {
+        for (StreamEntry entry : node.entries()) {
+          if (entry.deleted()) {
+            continue;
+          }
+          byte[][] argv = new byte[3 + entry.fieldsValues.length][];
+          argv[0] = XADD;
+          argv[1] = key;
+          argv[2] = entry.id.bytes();
+          System.arraycopy(entry.fieldsValues, 0, argv, 3, entry.fieldsValues.length);
+          command(out, argv);
+        }
+      }
+    } else {
+      command(out, XADD, key, bytes("MAXLEN"), bytes("0"), st.lastId().bytes(), X, X);
+    }
+    command(
+        out,
+        bytes("XSETID"),
+        key,
+        st.lastId().bytes(),
+        bytes("ENTRIESADDED"),
+        bytes(Long.toString(st.entriesAdded())),
+        bytes("MAXDELETEDID"),
+        st.maxDeletedId().bytes());
+    for (var g : st.groups().entrySet()) {
+      ConsumerGroup group = g.getValue();
+      command(
+          out,
+          XGROUP,
+          bytes("CREATE"),
+          key,
+          g.getKey(),
+          group.lastId().bytes(),
+          bytes("ENTRIESREAD"),
+          bytes(Long.toString(group.entriesRead())));
+      for (Consumer consumer : group.consumers().values()) {
+        if (consumer.pending().isEmpty()) {
+          command(out, XGROUP, bytes("CREATECONSUMER"), key, g.getKey(), consumer.name);
+        }
+        for (var p : consumer.pending().entrySet()) {
+          command(
+              out,
+              bytes("XCLAIM"),
+              key,
+              g.getKey(),
+              consumer.name,
+              bytes("0"),
+              p.getKey().bytes(),
+              bytes("TIME"),
+              bytes(Long.toString(p.getValue().deliveryTime())),
+              bytes("RETRYCOUNT"),
+              bytes(Long.toString(p.getValue().deliveryCount())),
+              bytes("JUSTID"),
+              bytes("FORCE"));
+        }
+      }
     }
   }
 

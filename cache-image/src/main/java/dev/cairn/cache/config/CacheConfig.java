@@ -151,6 +151,15 @@ public final class CacheConfig {
   public static final ConfigKey<Long> ZSET_MAX_LISTPACK_VALUE =
       ConfigKey.of("zset-max-listpack-value", memory(), 64L);
 
+  /** Stream node limits and the sparse HyperLogLog limit, read at every XADD / PFADD. */
+  public static final ConfigKey<Long> STREAM_NODE_MAX_BYTES =
+      ConfigKey.of("stream-node-max-bytes", memory(), 4096L);
+
+  public static final ConfigKey<Long> STREAM_NODE_MAX_ENTRIES =
+      ConfigKey.of("stream-node-max-entries", longRange(0, Long.MAX_VALUE), 100L);
+  public static final ConfigKey<Long> HLL_SPARSE_MAX_BYTES =
+      ConfigKey.of("hll-sparse-max-bytes", memory(), 3000L);
+
   /** Who may run DEBUG, and CONFIG SET protected keys: no, yes, or local connections only. */
   public static final ConfigKey<String> ENABLE_DEBUG_COMMAND =
       ConfigKey.of("enable-debug-command", gate(), "no");
@@ -197,6 +206,9 @@ public final class CacheConfig {
                   live(SET_MAX_INTSET_ENTRIES),
                   live(ZSET_MAX_LISTPACK_ENTRIES),
                   live(ZSET_MAX_LISTPACK_VALUE),
+                  live(HLL_SPARSE_MAX_BYTES),
+                  live(STREAM_NODE_MAX_BYTES),
+                  live(STREAM_NODE_MAX_ENTRIES),
                   fixed(ENABLE_DEBUG_COMMAND),
                   fixed(ENABLE_PROTECTED_CONFIGS),
                   new Option(

@@ -188,9 +188,6 @@ final class InertOptions {
           // data types and encodings Cairn stores differently or not yet
           row(TYPES, "list-max-listpack-size", intRange(Integer.MIN_VALUE, Integer.MAX_VALUE), -2),
           row(TYPES, "list-compress-depth", intRange(0, Integer.MAX_VALUE), 0),
-          row(TYPES, "hll-sparse-max-bytes", memory(), 3000L),
-          row(TYPES, "stream-node-max-bytes", memory(), 4096L),
-          row(TYPES, "stream-node-max-entries", longRange(0, Long.MAX_VALUE), 100L),
           row(SCRIPTS, "busy-reply-threshold", longRange(0, Long.MAX_VALUE), 5000L),
           fixed("modules", "enable-module-command", RedisValues.gate(), "no"),
           row("client tracking", "tracking-table-max-keys", longRange(0, Long.MAX_VALUE), 1000000L),

@@ -80,6 +80,21 @@ public final class Database {
     return e;
   }
 
+  /**
+   * A lookup before a change Redis does not signal (a stream's consumer groups and pending
+   * entries): a snapshot in progress still takes the value first and the change counts for saves,
+   * but WATCHers and blocked clients are not told.
+   */
+  public KeyEntry lookupWriteQuiet(byte[] key) {
+    KeyEntry e = peek(key);
+    if (e != null) {
+      keyspace.beforeChange(this, e);
+      keyspace.touch(e);
+      keyspace.changedQuietly(this, e);
+    }
+    return e;
+  }
+
   /** Sets key to value, keeping or clearing its TTL. */
   public KeyEntry set(byte[] key, Object value, boolean keepTtl) {
     KeyEntry e = (KeyEntry) keys.findOrCreate(key);

@@ -199,6 +199,12 @@ public final class Keyspace {
     listener.modified(db, e.key);
   }
 
+  void changedQuietly(Database db, KeyEntry e) {
+    dirty++;
+    changed.add(e);
+    dirtyDbs.add(db);
+  }
+
   /** Re-measures the keys changed by the last command; returns them for notifications. */
   public void settle() {
     for (int i = 0; i < changed.size(); i++) {

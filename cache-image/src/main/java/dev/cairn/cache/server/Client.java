@@ -172,7 +172,20 @@ public final class Client {
    * forever); the command will be retried then. No reply is written now.
    */
   public void block(List<byte[]> keys, long timeoutMillis) {
-    server.blocking.block(this, keys, timeoutMillis);
+    server.blocking.block(this, keys, timeoutMillis, null);
+  }
+
+  /**
+   * As {@link #block(List, long)}, retrying {@code retryArgv} instead of the command as sent (XREAD
+   * resolves "$" to the stream's last ID when it blocks, so the retry waits for entries after it).
+   */
+  public void block(List<byte[]> keys, long timeoutMillis, byte[][] retryArgv) {
+    server.blocking.block(this, keys, timeoutMillis, retryArgv);
+  }
+
+  /** Whether the running command is the retry of a blocked command after its keys changed. */
+  public boolean retryingBlocked() {
+    return retrying;
   }
 
   void resume() {

@@ -123,6 +123,9 @@ public final class Server implements Keyspace.Listener {
     encodings.zset(
         next.get(CacheConfig.ZSET_MAX_LISTPACK_ENTRIES),
         next.get(CacheConfig.ZSET_MAX_LISTPACK_VALUE));
+    encodings.stream(
+        next.get(CacheConfig.STREAM_NODE_MAX_BYTES), next.get(CacheConfig.STREAM_NODE_MAX_ENTRIES));
+    encodings.hllSparseBytes(next.get(CacheConfig.HLL_SPARSE_MAX_BYTES));
     persistence.configure(next);
     aof.configure(next);
   }

@@ -10,6 +10,7 @@ import dev.cairn.cache.db.Keyspace;
 import dev.cairn.cache.server.Args;
 import dev.cairn.cache.server.Client;
 import dev.cairn.cache.server.CommandError;
+import dev.cairn.cache.stream.Stream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -98,6 +99,7 @@ public final class Keys {
       case ListValue l -> l.copy();
       case Dict d -> d.copy();
       case ZSet z -> z.copy();
+      case Stream s -> s.copy();
       default -> v;
     };
   }
@@ -354,6 +356,9 @@ public final class Keys {
       }
       case Dict d -> {
         return d.compact() ? "intset" : "hashtable";
+      }
+      case Stream s -> {
+        return "stream";
       }
       default -> {
         return "unknown";

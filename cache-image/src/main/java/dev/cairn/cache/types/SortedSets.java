@@ -26,7 +26,7 @@ public final class SortedSets {
   private SortedSets() {}
 
   /** A member and its score, for computed results. */
-  record Scored(byte[] member, double score) {}
+  public record Scored(byte[] member, double score) {}
 
   private static final Comparator<Scored> ORDER =
       (x, y) -> {
@@ -884,7 +884,12 @@ public final class SortedSets {
     }
   }
 
-  private static void store(Client c, byte[] dest, List<Scored> out, String event) {
+  /**
+   * Replaces {@code dest} with a sorted set of {@code out} (deleting it when empty), notifies
+   * {@code event}, and replies with the count: the STORE commands' shared ending (GEOSEARCHSTORE
+   * and GEORADIUS STORE too).
+   */
+  public static void store(Client c, byte[] dest, List<Scored> out, String event) {
     Database db = c.db();
     boolean existed = db.delete(dest);
     if (!out.isEmpty()) {

@@ -17,7 +17,8 @@ import redis.clients.jedis.util.SafeEncoder;
  * The interoperability dataset, written through commands so either server can hold it: every type
  * and encoding (integer, LZF and binary strings; small and multi-node lists; intsets of every width
  * and hashtable sets; listpack and skiplist sorted sets with fractional and infinite scores;
- * listpack and hashtable hashes; expiries; several databases), and a key-by-key comparison of two
+ * listpack and hashtable hashes; streams with groups; sparse and dense HyperLogLogs; expiries;
+ * several databases), and a key-by-key comparison of two
  * servers — type, value, expiry and, for hashes, sets and sorted sets, encoding.
  */
 final class InteropDataset {
@@ -65,6 +66,17 @@ final class InteropDataset {
     j.pexpireAt("expiring", expireAt);
     j.hset("hash:expiring", "f", "v");
     j.pexpireAt("hash:expiring", expireAt + 1);
+    populateStreams(j);
+    // HyperLogLogs are strings: sparse, dense, with a cached and a stale cardinality
+    j.pfadd("hll:sparse", "a", "b", "c");
+    j.pfcount("hll:sparse");
+    for (int i = 0; i < 3000; i += 10) {
+      j.pfadd(
+          "hll:dense",
+          java.util.stream.IntStream.range(i, i + 10)
+              .mapToObj(n -> "e" + n)
+              .toArray(String[]::new));
+    }
     j.select(3);
     j.set("db3", "three");
     j.rpush("db3:list", "x");
@@ -72,6 +84,87 @@ final class InteropDataset {
     j.set("db15", "fifteen");
     j.pexpireAt("db15", expireAt + 2);
     j.select(0);
+  }
+
+  /**
+   * Streams in every shape RDB type 19 carries: same-field and mixed-field entries, many nodes,
+   * tombstones and trimmed nodes, an empty stream that keeps its last ID, the largest possible ID,
+   * and consumer groups with consumers, pending entries (delivered, claimed with a set time and
+   * count), NOACK and unknown read counters.
+   */
+  private static void populateStreams(Jedis j) {
+    x(j, "XADD", "stream:small", "1-1", "name", "a", "n", "1");
+    x(j, "XADD", "stream:small", "1-2", "name", "b", "n", "2");
+    x(j, "XADD", "stream:small", "2-0", "other", "x");
+    for (int i = 1; i <= 1000; i++) {
+      String f = i % 7 == 0 ? "odd" : "temp";
+      x(
+          j,
+          "XADD",
+          "stream:big",
+          i + "-" + (i % 3),
+          f,
+          Integer.toString(i * 37),
+          "v",
+          "x".repeat(i % 50));
+    }
+    for (int i = 3; i <= 1000; i += 11) {
+      x(j, "XDEL", "stream:big", i + "-" + (i % 3));
+    }
+    x(j, "XTRIM", "stream:big", "MAXLEN", "~", "700");
+    x(j, "XADD", "stream:empty", "5-5", "a", "b");
+    x(j, "XDEL", "stream:empty", "5-5");
+    x(j, "XGROUP", "CREATE", "stream:mk", "g", "$", "MKSTREAM");
+    x(j, "XADD", "stream:max", "18446744073709551615-18446744073709551615", "a", "b");
+    x(j, "XGROUP", "CREATE", "stream:big", "readers", "0");
+    x(j, "XGROUP", "CREATE", "stream:big", "lazy", "500-0", "ENTRIESREAD", "-1");
+    x(j, "XGROUP", "CREATE", "stream:big", "fast", "$");
+    x(j, "XREADGROUP", "GROUP", "readers", "alice", "COUNT", "5", "STREAMS", "stream:big", ">");
+    x(j, "XREADGROUP", "GROUP", "readers", "bob", "COUNT", "3", "STREAMS", "stream:big", ">");
+    x(
+        j,
+        "XREADGROUP",
+        "GROUP",
+        "lazy",
+        "carol",
+        "NOACK",
+        "COUNT",
+        "4",
+        "STREAMS",
+        "stream:big",
+        ">");
+    x(j, "XGROUP", "CREATECONSUMER", "stream:big", "fast", "idle");
+    String first = x(j, "XPENDING", "stream:big", "readers", "-", "+", "1").toString();
+    assertThat(first).isNotEmpty();
+    x(j, "XACK", "stream:big", "readers", "301-1");
+    x(
+        j,
+        "XCLAIM",
+        "stream:big",
+        "readers",
+        "bob",
+        "0",
+        "302-2",
+        "TIME",
+        "1700000000000",
+        "RETRYCOUNT",
+        "9",
+        "JUSTID");
+  }
+
+  private static Object x(Jedis j, String... words) {
+    return j.sendCommand(
+        () -> SafeEncoder.encode(words[0]), java.util.Arrays.copyOfRange(words, 1, words.length));
+  }
+
+  /** A reply as text, bulk strings as themselves (stream replies are text here). */
+  private static String render(Object reply) {
+    return switch (reply) {
+      case null -> "nil";
+      case byte[] b -> SafeEncoder.encode(b);
+      case List<?> list -> list.stream().map(InteropDataset::render).toList().toString();
+      default -> reply.toString();
+    };
   }
 
   static void assertSameData(Jedis expected, Jedis actual) {
@@ -91,7 +184,11 @@ final class InteropDataset {
       String type = j.type(key);
       String value =
           switch (type) {
-            case "string" -> hex(j.get(key));
+            case "string" ->
+                hex(j.get(key))
+                    + (SafeEncoder.encode(key).startsWith("hll:")
+                        ? " pfcount=" + j.pfcount(key)
+                        : "");
             case "list" -> hexAll(j.lrange(key, 0, -1)).toString();
             case "set" -> new TreeSet<>(hexAll(new ArrayList<>(j.smembers(key)))).toString();
             case "zset" -> {
@@ -106,11 +203,21 @@ final class InteropDataset {
               j.hgetAll(key).forEach((f, v) -> m.put(hex(f), hex(v)));
               yield m.toString();
             }
+            case "stream" ->
+                render(
+                    j.sendCommand(
+                        () -> SafeEncoder.encode("XINFO"),
+                        SafeEncoder.encode("STREAM"),
+                        key,
+                        SafeEncoder.encode("FULL"),
+                        SafeEncoder.encode("COUNT"),
+                        SafeEncoder.encode("0")));
             default -> throw new AssertionError("unexpected type " + type);
           };
       String encoding =
           switch (type) {
-            case "set", "zset", "hash" -> " " + SafeEncoder.encode(j.objectEncoding(key));
+            case "set", "zset", "hash", "stream" ->
+                " " + SafeEncoder.encode(j.objectEncoding(key));
             default -> "";
           };
       out.put(hex(key), type + encoding + " " + value + " expireAt=" + j.pexpireTime(key));

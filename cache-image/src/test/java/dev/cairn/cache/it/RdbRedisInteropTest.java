@@ -18,7 +18,8 @@ import redis.clients.jedis.util.SafeEncoder;
  * RDB files and DUMP payloads move between Debian's redis-server 7.0 and Cairn in both directions:
  * one dataset with every type and encoding (integer, LZF and binary strings; small and multi-node
  * lists; intsets of every width and hashtable sets; listpack and skiplist sorted sets with
- * fractional and infinite scores; listpack and hashtable hashes; expiries; several databases) is
+ * fractional and infinite scores; listpack and hashtable hashes; streams with tombstones, trimmed
+ * nodes and consumer groups; sparse and dense HyperLogLogs; expiries; several databases) is
  * compared key by key — type, value, expiry and, for hashes, sets and sorted sets, encoding.
  */
 class RdbRedisInteropTest {
