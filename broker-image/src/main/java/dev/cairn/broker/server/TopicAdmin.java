@@ -112,7 +112,13 @@ public final class TopicAdmin {
       return CompletableFuture.completedFuture(created);
     }
     metadata.createTopic(name, assignment, configs, controller.epoch());
-    return visible(i -> hasLeaders(i, name, replicas.size()), wait).thenApply(i -> created);
+    // The topic and its config are written in one multi-op but reach this broker through two
+    // caches: answer once both show, so a DescribeConfigs right after sees the overrides.
+    Map<String, String> stored = Map.copyOf(configs);
+    return visible(
+            i -> hasLeaders(i, name, replicas.size()) && i.topic(name).configs().equals(stored),
+            wait)
+        .thenApply(i -> created);
   }
 
   private CompletableFuture<MetadataImage> visible(
