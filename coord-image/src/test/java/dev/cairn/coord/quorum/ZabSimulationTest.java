@@ -32,6 +32,12 @@ import org.junit.jupiter.api.Test;
  * later leader); client histories are linearizable; after healing all servers converge and the
  * ensemble serves again.
  *
+ * <p>With reconfigurations, five servers run and a reconfiguring client moves the ensemble from
+ * three voters to five and back to three (two of the five, at random, removed — the leader too),
+ * again and again, while the nemesis strikes. Also checked then: every configuration a server
+ * commits is exactly the one a committed reconfig txn named, at that txn's zxid (never a mix of old
+ * and new), whether the server learned it by commit, from its leader or from an election.
+ *
  * <p>A failing seed is printed with its replay flag ({@code -Dcairn.sim.seed=N}). The two bugs this
  * found while it was written (a resumed node taking messages out of order; a looking server unable
  * to join a leader whose followers joined in different election rounds) are pinned by SimulatorTest
@@ -53,10 +59,16 @@ class ZabSimulationTest {
 
   record NotServing(int request) implements ClientMessage {}
 
+  /** Reconfigure to these servers (version set by the leader). */
+  record Reconfigure(int request, Membership target) implements ClientMessage {}
+
+  record Reconfigured(int request, Membership committed) implements ClientMessage {}
+
   /** What all servers must agree on, and who led which epoch. */
   private static final class Observed {
     final List<Txn> order = new ArrayList<>();
     final Map<Long, Integer> leaders = new HashMap<>();
+    final Map<Long, Membership> reconfigs = new HashMap<>();
 
     void applied(int server, int position, Txn txn) {
       if (position < order.size()) {
@@ -74,8 +86,29 @@ class ZabSimulationTest {
         }
       } else if (position == order.size()) {
         order.add(txn);
+        ReconfigTxn reconfig = ReconfigTxn.decode(txn.data());
+        if (reconfig != null) {
+          reconfigs.put(txn.zxid(), reconfig.config());
+        }
       } else {
         throw new AssertionError("server " + server + " skipped to position " + position);
+      }
+    }
+
+    /** A server committed {@code config}: exactly what a committed reconfig txn named. */
+    void committedConfig(int server, Membership config) {
+      if (config.version() == 0) {
+        return; // zoo.cfg's own: a joiner's names itself too
+      }
+      Membership logged = reconfigs.get(config.version());
+      if (logged == null || !logged.equals(config)) {
+        throw new AssertionError(
+            "server "
+                + server
+                + " committed configuration "
+                + config
+                + " but the committed txn at its zxid names "
+                + logged);
       }
     }
 
@@ -148,12 +181,42 @@ class ZabSimulationTest {
 
     @Override
     public void request(int from, byte[] request) {
-      peer.propose(new Txn(peer.nextZxid(), request));
+      long zxid = peer.nextZxid();
+      ReconfigTxn reconfig = ReconfigTxn.decode(request);
+      if (reconfig == null) {
+        peer.propose(new Txn(zxid, request));
+        return;
+      }
+      Membership next = reconfig.config().withVersion(zxid);
+      if (peer.checkReconfig(next) == QuorumPeer.ReconfigCheck.OK) {
+        ReconfigTxn txn =
+            new ReconfigTxn(reconfig.origin(), reconfig.client(), reconfig.request(), next);
+        peer.propose(new Txn(zxid, txn.encode()));
+      } // else refused: the client times out and tries again
+    }
+
+    @Override
+    public Membership membershipIn(Txn txn) {
+      ReconfigTxn reconfig = ReconfigTxn.decode(txn.data());
+      return reconfig == null ? null : reconfig.config();
+    }
+
+    @Override
+    public void membershipChanged(Membership committed) {
+      observed.committedConfig(env.id(), committed);
     }
 
     @Override
     public void apply(Txn txn) {
       observed.applied(env.id(), applied++, txn);
+      ReconfigTxn reconfig = ReconfigTxn.decode(txn.data());
+      if (reconfig != null) {
+        if (reconfig.origin() == env.id()) {
+          env.transport()
+              .send(reconfig.client(), new Reconfigured(reconfig.request(), reconfig.config()));
+        }
+        return;
+      }
       RegisterTxn t = RegisterTxn.decode(txn.data());
       Long current = values.get(t.op().key());
       Result result =
@@ -186,6 +249,8 @@ class ZabSimulationTest {
             env.transport().send(from, new NotServing(request));
           }
         }
+        case Reconfigure(int request, Membership target) ->
+            peer.submit(new ReconfigTxn(env.id(), from, request, target).encode());
         default -> throw new IllegalStateException("unexpected " + message);
       }
       check();
@@ -275,22 +340,92 @@ class ZabSimulationTest {
     }
   }
 
-  private static void run(long seed, int voters, int observers) {
+  /**
+   * Moves the ensemble between three voters and all five, one reconfiguration at a time: adds the
+   * missing servers, then removes two at random. A refused or lost request is tried again.
+   */
+  private static final class Reconfigurer implements SimProcess<Object> {
+    final NodeEnv<Object> env;
+    final List<Integer> servers;
+    Membership known;
+    int pendingRequest = -1;
+    int nextRequest;
+    long sentAt;
+    int completed;
+    boolean stopped;
+
+    Reconfigurer(NodeEnv<Object> env, List<Integer> servers, Membership initial) {
+      this.env = env;
+      this.servers = servers;
+      this.known = initial;
+    }
+
+    @Override
+    public void receive(int from, Object message) {
+      if (message instanceof Reconfigured(int request, Membership committed)
+          && request == pendingRequest) {
+        known = committed;
+        pendingRequest = -1;
+        completed++;
+      }
+    }
+
+    @Override
+    public void tick() {
+      long now = env.clock().monotonicMillis();
+      if (pendingRequest >= 0 && now - sentAt > 3_000) {
+        pendingRequest = -1; // outcome unknown: decide again from what is known
+      }
+      if (pendingRequest >= 0 || stopped || env.random().nextInt(10) != 0) {
+        return;
+      }
+      Set<Integer> target = new TreeSet<>(servers);
+      if (known.voters().size() == servers.size()) {
+        for (int i = 0; i < 2; i++) {
+          List<Integer> left = new ArrayList<>(target);
+          target.remove(left.get(env.random().nextInt(left.size())));
+        }
+      }
+      pendingRequest = nextRequest++;
+      sentAt = now;
+      int server = servers.get(env.random().nextInt(servers.size()));
+      env.transport()
+          .send(server, new Reconfigure(pendingRequest, TestMemberships.of(0, target, Set.of())));
+    }
+  }
+
+  /**
+   * @param voters the voters zoo.cfg names
+   * @param observers observers zoo.cfg names
+   * @param joiners servers outside zoo.cfg's configuration, each knowing it and itself, that a
+   *     reconfiguring client adds and removes (none: no reconfigurations)
+   */
+  private static void run(long seed, int voters, int observers, int joiners) {
     Set<Integer> voterIds = new TreeSet<>();
     Set<Integer> observerIds = new TreeSet<>();
     IntStream.rangeClosed(1, voters).forEach(voterIds::add);
     IntStream.rangeClosed(voters + 1, voters + observers).forEach(observerIds::add);
     List<Integer> servers = new ArrayList<>(voterIds);
     servers.addAll(observerIds);
+    Membership initial = TestMemberships.of(0, voterIds, observerIds);
+    List<Integer> joinerIds = new ArrayList<>();
+    IntStream.rangeClosed(servers.size() + 1, servers.size() + joiners).forEach(joinerIds::add);
 
     Observed observed = new Observed();
     History<Op, Result> history = new History<>();
     Simulator<Object> sim = new Simulator<>(seed, new NetworkFaults(1, 20, 0.005, 0, true), TICK);
     for (int id : servers) {
-      QuorumConfig config =
-          new QuorumConfig(id, voterIds, observerIds, 2_000, 1_000, 200, SNAP_COUNT);
+      QuorumConfig config = new QuorumConfig(id, initial, 2_000, 1_000, 200, SNAP_COUNT);
       sim.add(id, env -> new Server(env, config, observed));
     }
+    for (int id : joinerIds) {
+      Set<Integer> withMe = new TreeSet<>(voterIds);
+      withMe.add(id);
+      Membership own = TestMemberships.of(0, withMe, observerIds);
+      QuorumConfig config = new QuorumConfig(id, own, 2_000, 1_000, 200, SNAP_COUNT);
+      sim.add(id, env -> new Server(env, config, observed));
+    }
+    servers.addAll(joinerIds);
     List<Client> clients = new ArrayList<>();
     for (int id = 100; id < 105; id++) {
       sim.add(
@@ -301,6 +436,16 @@ class ZabSimulationTest {
             return client;
           });
     }
+    List<Reconfigurer> reconfigurers = new ArrayList<>();
+    if (joiners > 0) {
+      sim.add(
+          110,
+          env -> {
+            Reconfigurer r = new Reconfigurer(env, servers, initial);
+            reconfigurers.add(r);
+            return r;
+          });
+    }
 
     Nemesis nemesis =
         new Nemesis(sim, servers, EnumSet.allOf(Nemesis.Fault.class), (voters - 1) / 2, 150, 700);
@@ -309,6 +454,7 @@ class ZabSimulationTest {
     sim.runFor(FAULT_MILLIS);
     nemesis.stop();
     clients.forEach(client -> client.stopped = true);
+    reconfigurers.forEach(r -> r.stopped = true);
 
     boolean converged =
         sim.runUntil(
@@ -329,6 +475,9 @@ class ZabSimulationTest {
             "servers converge after healing: %s, %d txns committed",
             describe(sim, servers), observed.order.size())
         .isTrue();
+    Set<Membership> configs = new java.util.HashSet<>();
+    servers.forEach(id -> configs.add(server(sim, id).peer.membership()));
+    assertThat(configs).as("every server ends with the same configuration").hasSize(1);
 
     long completedBefore = history.operations().stream().filter(Operation::completed).count();
     clients.forEach(client -> client.stopped = false);
@@ -342,7 +491,11 @@ class ZabSimulationTest {
     assertThat(result.verdict())
         .as(result.explanation())
         .isNotEqualTo(Linearizability.Verdict.NOT_LINEARIZABLE);
+    reconfigurations += observed.reconfigs.size();
   }
+
+  /** Committed reconfigurations over the seeds of one test, to show they happen. */
+  private static long reconfigurations;
 
   private static Server server(Simulator<Object> sim, int id) {
     return (Server) sim.process(id);
@@ -368,13 +521,22 @@ class ZabSimulationTest {
 
   @Test
   void threeServersWithAnObserver() {
-    Seeds.Summary summary = Seeds.run(1_000, 2_000, 25_000, seed -> run(seed, 3, 1));
+    Seeds.Summary summary = Seeds.run(1_000, 2_000, 25_000, seed -> run(seed, 3, 1, 0));
     System.out.println("3 voters + 1 observer: " + summary);
   }
 
   @Test
   void fiveServers() {
-    Seeds.Summary summary = Seeds.run(5_000, 1_500, 25_000, seed -> run(seed, 5, 0));
+    Seeds.Summary summary = Seeds.run(5_000, 1_500, 25_000, seed -> run(seed, 5, 0, 0));
     System.out.println("5 voters: " + summary);
+  }
+
+  @Test
+  void reconfigurationsBetweenThreeAndFiveVoters() {
+    reconfigurations = 0;
+    Seeds.Summary summary = Seeds.run(9_000, 3_000, 25_000, seed -> run(seed, 3, 0, 2));
+    System.out.println(
+        "3 -> 5 -> 3 voters: " + summary + ", " + reconfigurations + " reconfigurations committed");
+    assertThat(reconfigurations).isGreaterThan(summary.runs());
   }
 }
