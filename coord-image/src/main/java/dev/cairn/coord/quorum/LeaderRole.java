@@ -86,12 +86,18 @@ final class LeaderRole {
     return learners.size();
   }
 
-  /** This leader and its synced followers (voters or not in the configuration): who acks now. */
+  /**
+   * This leader and the followers (voters or not in the configuration) synced and heard from within
+   * syncLimit, as ZooKeeper's {@code LearnerHandler.synced()}: who would ack now.
+   */
   Set<Integer> syncedVoters() {
+    long now = peer.clock.monotonicMillis();
     Set<Integer> ids = new HashSet<>();
     ids.add(config.myId());
     learners.forEach((id, learner) -> {
-      if (learner.phase == Phase.ACTIVE && !learner.observer) {
+      if (learner.phase == Phase.ACTIVE
+          && !learner.observer
+          && now - learner.lastHeard <= config.syncLimitMillis()) {
         ids.add(id);
       }
     });
