@@ -12,18 +12,19 @@
 #
 # Usage: bench/coord/run.sh [clients=16] [seconds-per-phase=10]
 # Env:   ZK_PORT (22181), CAIRN_PORT (22182), JVM_OPTS ("-Xms512m -Xmx512m"), ROUNDS (1),
-#        SERVERS (1; 3 for ensembles, whose client ports are ZK_PORT+10*i and CAIRN_PORT+10*i)
+#        SERVERS (1; 3 for ensembles: server i's client port is ZK_PORT+10*i, CAIRN_PORT+10*i,
+#        its quorum and election ports the next two; CAIRN_PORT is then 22281 by default)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
 . scripts/jdk.sh
 CLIENTS=${1:-16}
 SECS=${2:-10}
+SERVERS=${SERVERS:-1}
 ZK_PORT=${ZK_PORT:-22181}
-CAIRN_PORT=${CAIRN_PORT:-22182}
+CAIRN_PORT=${CAIRN_PORT:-$([ "$SERVERS" -gt 1 ] && echo 22281 || echo 22182)}
 JVM_OPTS=${JVM_OPTS:-"-Xms512m -Xmx512m"}
 ROUNDS=${ROUNDS:-1}
-SERVERS=${SERVERS:-1}
 
 build() {
   local lock=()
