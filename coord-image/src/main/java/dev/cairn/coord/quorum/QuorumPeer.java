@@ -65,8 +65,7 @@ public final class QuorumPeer {
       long lastLoggedZxid,
       long committedZxid,
       int followers,
-      int syncedFollowers,
-      Membership config) {}
+      int syncedFollowers) {}
 
   /** Why a leader cannot take a reconfiguration now (ZooKeeper's error codes for each). */
   public enum ReconfigCheck {
@@ -188,11 +187,6 @@ public final class QuorumPeer {
 
   Quorums quorums() {
     return new Quorums(committedConfig, pendingMembership());
-  }
-
-  /** Every server of the committed and the pending configuration, this one included. */
-  public java.util.Set<Integer> knownServers() {
-    return quorums().servers();
   }
 
   /**
@@ -537,8 +531,7 @@ public final class QuorumPeer {
             txnLog.lastZxid(),
             committedZxid,
             leader == null ? 0 : leader.learnerCount(),
-            leader == null ? 0 : leader.syncedFollowerCount(),
-            committedConfig);
+            leader == null ? 0 : leader.syncedFollowerCount());
     if (serving != wasServing) {
       wasServing = serving;
       listener.servingChanged(serving);
