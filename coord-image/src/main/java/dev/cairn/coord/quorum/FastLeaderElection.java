@@ -141,7 +141,10 @@ final class FastLeaderElection {
 
   private boolean leaderConfirmed(Vote v, int from, ServerState state) {
     if (v.leader() == myId) {
-      return false; // we are looking, so we are not leading that round
+      // A quorum follows this server in this round (ZooKeeper's checkLeader: "if everyone else
+      // thinks I'm the leader, I must be the leader"). It happens when they decided on fewer votes
+      // than this server waits for: their view lacks a reconfiguration this server has logged.
+      return true;
     }
     if (from == v.leader()) {
       return state == ServerState.LEADING;

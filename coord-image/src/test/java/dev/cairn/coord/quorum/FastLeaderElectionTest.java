@@ -54,6 +54,22 @@ class FastLeaderElectionTest {
     assertThat(decision.vote().leader()).isEqualTo(2);
   }
 
+  /**
+   * Found by the reconfiguration simulation (seed 9574): servers that had not logged a
+   * reconfiguration decided on fewer votes than the one they chose waits for, then followed it
+   * while it went on looking; as in ZooKeeper, a quorum following this server in its round makes it
+   * lead.
+   */
+  @Test
+  void aLookingServerThatAQuorumFollowsInItsRoundLeads() {
+    FastLeaderElection election = looking(Zxid.of(2, 9), 2);
+    Vote me = new Vote(1, Zxid.of(2, 9), 1, 2);
+    FastLeaderElection.Decision decision =
+        election.receive(2, new Notification(me, ServerState.FOLLOWING, THREE), 0);
+    assertThat(decision).isNotNull();
+    assertThat(decision.vote().leader()).isEqualTo(1);
+  }
+
   @Test
   void followersWithoutTheLeaderConfirmingAreNotEnough() {
     FastLeaderElection election = looking(0, 0);

@@ -33,10 +33,11 @@ import org.junit.jupiter.api.Test;
  * ensemble serves again.
  *
  * <p>With reconfigurations, five servers run and a reconfiguring client moves the ensemble from
- * three voters to five and back to three (two of the five, at random, removed — the leader too),
- * again and again, while the nemesis strikes. Also checked then: every configuration a server
- * commits is exactly the one a committed reconfig txn named, at that txn's zxid (never a mix of old
- * and new), whether the server learned it by commit, from its leader or from an election.
+ * three voters to five and back to three (two of the five, at random, removed or made observers —
+ * the leader too), again and again, while the nemesis strikes. Also checked then: every
+ * configuration a server commits is exactly the one a committed reconfig txn named, at that txn's
+ * zxid (never a mix of old and new), whether the server learned it by commit, from its leader or
+ * from an election.
  *
  * <p>A failing seed is printed with its replay flag ({@code -Dcairn.sim.seed=N}). The two bugs this
  * found while it was written (a resumed node taking messages out of order; a looking server unable
@@ -342,7 +343,8 @@ class ZabSimulationTest {
 
   /**
    * Moves the ensemble between three voters and all five, one reconfiguration at a time: adds the
-   * missing servers, then removes two at random. A refused or lost request is tried again.
+   * missing servers (or makes observers voters again), then removes two at random or makes them
+   * observers. A refused or lost request is tried again.
    */
   private static final class Reconfigurer implements SimProcess<Object> {
     final NodeEnv<Object> env;
@@ -379,18 +381,23 @@ class ZabSimulationTest {
       if (pendingRequest >= 0 || stopped || env.random().nextInt(10) != 0) {
         return;
       }
-      Set<Integer> target = new TreeSet<>(servers);
+      Set<Integer> voters = new TreeSet<>(servers);
+      Set<Integer> observers = new TreeSet<>();
       if (known.voters().size() == servers.size()) {
         for (int i = 0; i < 2; i++) {
-          List<Integer> left = new ArrayList<>(target);
-          target.remove(left.get(env.random().nextInt(left.size())));
+          List<Integer> left = new ArrayList<>(voters);
+          int leaving = left.get(env.random().nextInt(left.size()));
+          voters.remove(leaving);
+          if (env.random().nextInt(3) == 0) {
+            observers.add(leaving); // stays, as an observer
+          }
         }
       }
       pendingRequest = nextRequest++;
       sentAt = now;
       int server = servers.get(env.random().nextInt(servers.size()));
       env.transport()
-          .send(server, new Reconfigure(pendingRequest, TestMemberships.of(0, target, Set.of())));
+          .send(server, new Reconfigure(pendingRequest, TestMemberships.of(0, voters, observers)));
     }
   }
 
