@@ -25,7 +25,8 @@ import java.util.List;
 /**
  * An AOF base file of commands ({@code aof-use-rdb-preamble no}), as rewriteAppendOnlyFileRio
  * writes it: per key SET, or RPUSH / SADD / ZADD / HMSET with at most {@link #ITEMS_PER_COMMAND}
- * items each, or a stream's commands (see {@link #stream}), then PEXPIREAT for a key with a TTL; SELECT before the keys of each database run.
+ * items each, or a stream's commands (see {@link #stream}), then PEXPIREAT for a key with a TTL;
+ * SELECT before the keys of each database run.
  */
 final class AofBaseFormat implements SnapshotFormat {
   /** Redis's AOF_REWRITE_ITEMS_PER_CMD. */
@@ -90,9 +91,10 @@ final class AofBaseFormat implements SnapshotFormat {
 
   /**
    * A stream as Redis's rewriteStreamObject writes it: XADD per live entry (an empty stream: XADD
-   * MAXLEN 0 of its last ID, which leaves it empty), XSETID with the counters, then per group XGROUP
-   * CREATE with its read counter, and per consumer an XCLAIM ... JUSTID FORCE of each pending entry
-   * with its delivery time and count, or XGROUP CREATECONSUMER for a consumer with none.
+   * MAXLEN 0 of its last ID, which leaves it empty), XSETID with the counters, then per group
+   * XGROUP CREATE with its read counter, and per consumer an XCLAIM ... JUSTID FORCE of each
+   * pending entry with its delivery time and count, or XGROUP CREATECONSUMER for a consumer with
+   * none.
    */
   private void stream(RdbOutput out, byte[] key, Stream st) {
     if (st.length() > 0) {

@@ -18,8 +18,8 @@ import redis.clients.jedis.util.SafeEncoder;
  * and encoding (integer, LZF and binary strings; small and multi-node lists; intsets of every width
  * and hashtable sets; listpack and skiplist sorted sets with fractional and infinite scores;
  * listpack and hashtable hashes; streams with groups; sparse and dense HyperLogLogs; expiries;
- * several databases), and a key-by-key comparison of two
- * servers — type, value, expiry and, for hashes, sets and sorted sets, encoding.
+ * several databases), and a key-by-key comparison of two servers — type, value, expiry and, for
+ * hashes, sets and sorted sets, encoding.
  */
 final class InteropDataset {
   static final int[] DATABASES = {0, 3, 15};
@@ -216,8 +216,7 @@ final class InteropDataset {
           };
       String encoding =
           switch (type) {
-            case "set", "zset", "hash", "stream" ->
-                " " + SafeEncoder.encode(j.objectEncoding(key));
+            case "set", "zset", "hash", "stream" -> " " + SafeEncoder.encode(j.objectEncoding(key));
             default -> "";
           };
       out.put(hex(key), type + encoding + " " + value + " expireAt=" + j.pexpireTime(key));
