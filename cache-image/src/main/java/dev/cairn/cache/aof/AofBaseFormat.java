@@ -91,10 +91,9 @@ final class AofBaseFormat implements SnapshotFormat {
 
   /**
    * A stream as Redis's rewriteStreamObject writes it: XADD per live entry (an empty stream: XADD
-   * MAXLEN 0 of its last ID, which leaves it empty), XSETID with the counters, then per group
-   * XGROUP CREATE with its read counter, and per consumer an XCLAIM ... JUSTID FORCE of each
-   * pending entry with its delivery time and count, or XGROUP CREATECONSUMER for a consumer with
-   * none.
+   * MAXLEN 0 of ID 0-1, which leaves it empty), XSETID with the counters, then per group XGROUP
+   * CREATE with its read counter, and per consumer an XCLAIM ... JUSTID FORCE of each pending entry
+   * with its delivery time and count, or XGROUP CREATECONSUMER for a consumer with none.
    */
   private void stream(RdbOutput out, byte[] key, Stream st) {
     if (st.length() > 0) {
@@ -112,7 +111,8 @@ final class AofBaseFormat implements SnapshotFormat {
         }
       }
     } else {
-      command(out, XADD, key, bytes("MAXLEN"), bytes("0"), st.lastId().bytes(), X, X);
+      // As Redis: 0-1 is valid whatever the last ID; the XSETID below restores the real one.
+      command(out, XADD, key, bytes("MAXLEN"), bytes("0"), bytes("0-1"), X, X);
     }
     command(
         out,

@@ -200,7 +200,8 @@ public final class Keyspace {
   }
 
   void changedQuietly(Database db, KeyEntry e) {
-    dirty++;
+    // Counted like any change: saves, and propagation (a group created is an effect to replay).
+    count(1);
     changed.add(e);
     dirtyDbs.add(db);
   }
