@@ -2,6 +2,7 @@ package dev.cairn.cache.server;
 
 import dev.cairn.cache.acl.Category;
 import dev.cairn.cache.rdb.PersistenceCommands;
+import dev.cairn.cache.replication.ReplicationCommands;
 import dev.cairn.cache.server.Command.Flag;
 import dev.cairn.cache.server.Command.Handler;
 import dev.cairn.cache.types.Bitfield;
@@ -317,8 +318,13 @@ final class Commands {
     def("latency", -2, "admin", "", 0, 0, 0, AdminCommands::latency);
     def("memory", -2, "readonly", "", 2, 2, 1, AdminCommands::memory);
     def("debug", -2, "admin", "", 0, 0, 0, AdminCommands::debug);
-    def("wait", 3, "", "connection", 0, 0, 0, AdminCommands::waitCommand);
-    def("role", 1, "fast", "dangerous", 0, 0, 0, AdminCommands::role);
+    def("wait", 3, "", "connection", 0, 0, 0, ReplicationCommands::waitCommand);
+    def("role", 1, "fast", "dangerous", 0, 0, 0, ReplicationCommands::role);
+    def("psync", -3, "admin", "", 0, 0, 0, ReplicationCommands::psync);
+    def("sync", 1, "admin", "", 0, 0, 0, ReplicationCommands::sync);
+    def("replconf", -1, "admin", "", 0, 0, 0, ReplicationCommands::replconf);
+    def("replicaof", 3, "admin", "", 0, 0, 0, ReplicationCommands::replicaof);
+    def("slaveof", 3, "admin", "", 0, 0, 0, ReplicationCommands::replicaof);
     def("lastsave", 1, "fast", "dangerous", 0, 0, 0, AdminCommands::lastsave);
     def("save", 1, "admin", "dangerous", 0, 0, 0, PersistenceCommands::save);
     def("bgsave", -1, "admin", "dangerous", 0, 0, 0, PersistenceCommands::bgsave);

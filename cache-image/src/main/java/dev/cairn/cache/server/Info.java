@@ -200,10 +200,7 @@ public final class Info {
 
   private static void replication(StringBuilder sb, Server s) {
     sb.append("# Replication\r\n");
-    field(sb, "role", "master");
-    field(sb, "connected_slaves", 0);
-    field(sb, "master_replid", s.runId);
-    field(sb, "master_repl_offset", 0);
+    s.replication.info(sb);
   }
 
   private static void cpu(StringBuilder sb) {

@@ -54,9 +54,9 @@ class CacheConfigTest {
         .hasMessageContaining("allkeys-lru");
     assertThatThrownBy(() -> CacheConfig.fromArgs(new String[] {"--port", "99999"}))
         .hasMessageContaining("port");
-    assertThatThrownBy(() -> CacheConfig.fromArgs(new String[] {"--replicaof", "h 6379"}))
+    assertThatThrownBy(() -> CacheConfig.fromArgs(new String[] {"--replicaof", "h 99999"}))
         .hasMessageContaining("replicaof")
-        .hasMessageContaining("no replication");
+        .hasMessageContaining("host port");
   }
 
   @Test
