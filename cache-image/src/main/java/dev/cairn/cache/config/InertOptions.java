@@ -38,7 +38,7 @@ final class InertOptions {
   private static final String PERSISTENCE = "this AOF tuning";
   private static final String RDB_TUNING =
       "this RDB tuning (a save fsyncs once, when complete; RESTORE and loads check every payload)";
-  private static final String REPLICATION = "replication";
+  private static final String REPLICATION = "this replication tuning";
   private static final String CLUSTER = "cluster mode";
   private static final String TLS = "TLS";
   private static final String PROCESS = "this process-level setting (the JVM runs the process)";

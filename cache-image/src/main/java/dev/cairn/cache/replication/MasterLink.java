@@ -196,7 +196,11 @@ final class MasterLink {
     private byte[] eofMark;
     private byte[] tail = new byte[0];
     private final RespParser parser = new RespParser(Long.MAX_VALUE);
+
+    /** An open transaction of the stream: its commands, and its bytes (fed only at EXEC). */
     private List<byte[][]> multi;
+
+    private ByteArrayOutputStream multiBytes;
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
@@ -316,7 +320,7 @@ final class MasterLink {
             host,
             port,
             repl.offset());
-        online();
+        state = State.CONNECTED; // the stream goes on in the database it had selected
       } else {
         throw new IOException("primary answered PSYNC with " + line);
       }
@@ -376,15 +380,11 @@ final class MasterLink {
         eofMark = null;
         tail = new byte[0];
         syncTotal = -1;
-        online();
+        state = State.CONNECTED;
+        primaryClient.select(
+            server.keyspace.db(0)); // the stream after a snapshot starts unselected
         sendAck(); // a primary that streamed the snapshot waits for this to send the stream
       }
-    }
-
-    private void online() {
-      state = State.CONNECTED;
-      primaryClient.select(server.keyspace.db(0));
-      multi = null;
     }
 
     private void discardTemp() {
@@ -415,18 +415,25 @@ final class MasterLink {
         }
         return true;
       }
+      // As Redis's replica, the offset does not move inside a transaction: cut off before its EXEC,
+      // the link's partial resync gets the whole transaction again.
       if (Args.is(argv[0], "multi")) {
         multi = new ArrayList<>();
+        multiBytes = new ByteArrayOutputStream();
+        multiBytes.write(bytes, 0, bytes.length);
       } else if (Args.is(argv[0], "exec") && multi != null) {
-        List<byte[][]> queued = multi;
+        apply(multi);
+        multiBytes.write(bytes, 0, bytes.length);
+        repl.feed(multiBytes.toByteArray());
         multi = null;
-        apply(queued);
+        multiBytes = null;
       } else if (multi != null) {
         multi.add(argv);
+        multiBytes.write(bytes, 0, bytes.length);
       } else {
         apply(java.util.Collections.singletonList(argv));
+        repl.feed(bytes);
       }
-      repl.feed(bytes);
       return true;
     }
 

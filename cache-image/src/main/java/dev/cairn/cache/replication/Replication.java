@@ -77,6 +77,9 @@ public final class Replication implements Propagation.Listener {
   private boolean readOnly;
   private boolean diskless;
   private int cronTicks;
+  private long syncFull;
+  private long syncPartialOk;
+  private long syncPartialErr;
 
   /** The port this server's clients connect to, which it announces to its primary. */
   int listeningPort;
@@ -234,6 +237,7 @@ public final class Replication implements Propagation.Listener {
       link.write(tail, 0, tail.length);
       replicas.add(link);
       link.online();
+      syncPartialOk++;
       log.info(
           "cache replica {}:{} partial resynchronization accepted, sending {} bytes of backlog"
               + " from offset {}",
@@ -250,6 +254,10 @@ public final class Replication implements Propagation.Listener {
       secondOffset = -1;
     }
     createBacklog();
+    syncFull++;
+    if (requestedId != null && !requestedId.equals("?")) {
+      syncPartialErr++; // it asked to continue a history this server cannot continue
+    }
     link.state = ReplicaLink.State.WAIT_BGSAVE;
     replicas.add(link);
     log.info(
@@ -629,6 +637,13 @@ public final class Replication implements Propagation.Listener {
     field(sb, "repl_backlog_size", backlog == null ? backlogSize : backlog.size());
     field(sb, "repl_backlog_first_byte_offset", backlog == null ? 0 : backlog.firstByteOffset());
     field(sb, "repl_backlog_histlen", backlog == null ? 0 : backlog.histlen());
+  }
+
+  /** INFO stats: full resyncs served, partial resyncs accepted and refused. */
+  public void stats(StringBuilder sb) {
+    field(sb, "sync_full", syncFull);
+    field(sb, "sync_partial_ok", syncPartialOk);
+    field(sb, "sync_partial_err", syncPartialErr);
   }
 
   private static void field(StringBuilder sb, String name, Object value) {

@@ -183,6 +183,7 @@ public final class Info {
     field(sb, "instantaneous_input_kbps", kbps(s.inputRate));
     field(sb, "instantaneous_output_kbps", kbps(s.outputRate));
     field(sb, "rejected_connections", s.rejectedConnections);
+    s.replication.stats(sb);
     field(sb, "expired_keys", s.keyspace.expired);
     field(sb, "evicted_keys", s.keyspace.evicted);
     field(sb, "keyspace_hits", s.keyspace.hits);

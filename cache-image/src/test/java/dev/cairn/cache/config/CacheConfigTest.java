@@ -68,7 +68,7 @@ class CacheConfigTest {
     assertThat(c.with("zset-max-ziplist-value", "1kb").get(CacheConfig.ZSET_MAX_LISTPACK_VALUE))
         .isEqualTo(1024L);
     assertThat(c.warnings())
-        .containsExactly(CacheConfig.warning("replica-priority", "5", "replication"));
+        .containsExactly(CacheConfig.warning("replica-priority", "5", "this replication tuning"));
   }
 
   @Test

@@ -57,6 +57,8 @@ class ReplicationRedisInteropTest {
         InteropDataset.assertSameData(c, r);
         assertThat(Files.readString(dir.resolve("redis-" + redis.port() + ".log")))
             .contains("Master accepted a Partial Resynchronization");
+        assertThat(field(c.info("stats"), "sync_partial_ok")).isEqualTo("1");
+        assertThat(field(c.info("stats"), "sync_full")).isEqualTo("1");
       }
     } finally {
       cairn.stop(Duration.ZERO);
@@ -105,7 +107,8 @@ class ReplicationRedisInteropTest {
 
   @Test
   void cairnReplicatesFromCairnWithALengthPrefixedSnapshot() throws Exception {
-    CacheEngine primary = cairn(Map.of("repl-diskless-sync", "no"));
+    CacheEngine primary =
+        cairn(Map.of("repl-diskless-sync", "no", "enable-debug-command", "local"));
     CacheEngine replica = cairn(Map.of());
     try (Jedis p = client(primary);
         Jedis c = client(replica)) {
@@ -125,6 +128,22 @@ class ReplicationRedisInteropTest {
       long start = System.nanoTime();
       assertThat(p.waitReplicas(2, 300)).isEqualTo(1);
       assertThat(System.nanoTime() - start).isGreaterThan(250_000_000L);
+
+      // a replica hides a key past its expiry but deletes it only on the primary's DEL
+      p.select(0);
+      c.select(0);
+      p.sendCommand(() -> "DEBUG".getBytes(), "SET-ACTIVE-EXPIRE", "0");
+      p.set("soon", "x");
+      p.pexpire("soon", 100);
+      caughtUp(p, c);
+      long keys = p.dbSize();
+      Thread.sleep(200);
+      assertThat(c.get("soon")).isNull();
+      assertThat(c.exists("soon")).isFalse();
+      assertThat(c.dbSize()).isEqualTo(keys);
+      assertThat(p.get("soon")).isNull(); // the primary expires it and propagates DEL
+      caughtUp(p, c);
+      assertThat(c.dbSize()).isEqualTo(keys - 1);
     } finally {
       replica.stop(Duration.ZERO);
       primary.stop(Duration.ZERO);
@@ -179,7 +198,11 @@ class ReplicationRedisInteropTest {
   }
 
   private static String info(Jedis j, String field) {
-    for (String line : j.info("replication").split("\r\n")) {
+    return field(j.info("replication"), field);
+  }
+
+  private static String field(String info, String field) {
+    for (String line : info.split("\r\n")) {
       if (line.startsWith(field + ":")) {
         return line.substring(field.length() + 1);
       }
