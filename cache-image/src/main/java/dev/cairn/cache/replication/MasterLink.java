@@ -76,6 +76,16 @@ final class MasterLink {
     this.primaryClient = server.replayClient();
   }
 
+  /** The database the primary's stream has selected (saved in the RDB aux fields). */
+  int streamDb() {
+    return primaryClient.db().id;
+  }
+
+  /** After a restart: the stream goes on in the database the RDB file says it had selected. */
+  void selectStreamDb(int db) {
+    primaryClient.select(server.keyspace.db(Math.min(db, server.keyspace.count() - 1)));
+  }
+
   boolean connected() {
     return state == State.CONNECTED;
   }

@@ -86,6 +86,25 @@ public final class Replication implements Propagation.Listener {
 
   public Replication(Server server) {
     this.server = server;
+    server.persistence.extraAux(this::rdbAux);
+  }
+
+  /**
+   * What Redis's rdbPopulateSaveInfo writes: the history a save continues and the database the
+   * stream had selected, while there is a history (a backlog).
+   */
+  private Map<String, String> rdbAux() {
+    if (backlog == null || !hasHistory) {
+      return Map.of();
+    }
+    int db = master != null ? master.streamDb() : -1;
+    return Map.of(
+        "repl-stream-db",
+        Integer.toString(db),
+        "repl-id",
+        replid,
+        "repl-offset",
+        Long.toString(offset()));
   }
 
   private static String newId() {
@@ -116,8 +135,21 @@ public final class Replication implements Propagation.Listener {
     String replicaOf = server.config().get(CacheConfig.REPLICAOF);
     if (!replicaOf.isEmpty()) {
       String[] hp = replicaOf.split(" ");
-      hasHistory = false;
+      Map<String, String> aux = server.persistence.loadedAux();
+      hasHistory = aux.containsKey("repl-id") && aux.containsKey("repl-offset");
+      int streamDb = 0;
+      if (hasHistory) {
+        // the file holds the dataset at that point of the history: continue from there
+        replid = aux.get("repl-id");
+        offsetWithoutBacklog = Long.parseLong(aux.get("repl-offset"));
+        streamDb = Math.max(0, Integer.parseInt(aux.getOrDefault("repl-stream-db", "0")));
+        log.info(
+            "cache replica restarts at replid {} offset {} from its RDB file",
+            replid,
+            offsetWithoutBacklog);
+      }
       follow(hp[0], Integer.parseInt(hp[1]));
+      master.selectStreamDb(streamDb);
     }
   }
 

@@ -52,7 +52,7 @@ public final class Server implements Keyspace.Listener {
   public final Propagation propagation = new Propagation();
 
   /** Replication, both roles: the other consumer of {@link #propagation}. */
-  public final Replication replication = new Replication(this);
+  public final Replication replication;
 
   /** The append-only file: a consumer of {@link #propagation}. */
   public final AppendOnly aof;
@@ -95,6 +95,7 @@ public final class Server implements Keyspace.Listener {
     this.keyspace = new Keyspace(config.get(CacheConfig.DATABASES), this);
     this.persistence = new Persistence(keyspace, encodings, ConnectionCommands.REDIS_VERSION);
     this.aof = new AppendOnly(this, ConnectionCommands.REDIS_VERSION);
+    this.replication = new Replication(this);
     this.commands = Commands.table();
     byte[] id = new byte[20];
     new java.security.SecureRandom().nextBytes(id);

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.cache.CacheEngine;
+import dev.cairn.cache.aof.CacheProcesses;
 import dev.cairn.cache.config.CacheConfig;
+import dev.cairn.common.faults.EngineProcess;
+import dev.cairn.common.faults.FaultHarness;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Transaction;
@@ -28,6 +32,35 @@ import redis.clients.jedis.params.ClientKillParams;
  */
 class ReplicationRedisInteropTest {
   @TempDir Path dir;
+
+  @RegisterExtension final FaultHarness faults = new FaultHarness();
+
+  @Test
+  void cairnReplicaKilledWithSigkillContinuesWithAPartialResyncFromItsRdbFile() throws Exception {
+    CacheEngine primary = cairn(Map.of("repl-backlog-size", "16mb"));
+    EngineProcess replica = faults.process("cache-replica");
+    try (Jedis p = client(primary)) {
+      InteropDataset.populate(p);
+      CacheProcesses.start(replica, "--replicaof", "127.0.0.1", Integer.toString(port(primary)));
+      try (Jedis r = CacheProcesses.client(replica)) {
+        caughtUp(p, r);
+        assertThat(r.save()).isEqualTo("OK");
+        writesOfEveryType(p, "a");
+        caughtUp(p, r);
+      }
+      replica.kill();
+      writesOfEveryType(p, "b");
+      replica.restart();
+      try (Jedis r = CacheProcesses.client(replica)) {
+        caughtUp(p, r);
+        InteropDataset.assertSameData(p, r);
+      }
+      assertThat(field(p.info("stats"), "sync_full")).isEqualTo("1");
+      assertThat(field(p.info("stats"), "sync_partial_ok")).isEqualTo("1");
+    } finally {
+      primary.stop(Duration.ZERO);
+    }
+  }
 
   @Test
   void redisReplicatesFromCairnFullThenPartial() throws Exception {
