@@ -559,6 +559,18 @@ public final class Replication implements Propagation.Listener {
   private void cron() {
     cronTicks++;
     long now = System.currentTimeMillis();
+    long limit = server.config().outputHardLimit("slave");
+    for (ReplicaLink r : List.copyOf(replicas)) {
+      if (limit > 0 && r.pendingBytes() > limit) {
+        log.warn(
+            "cache replica {}:{} disconnected: {} bytes of output waiting, over the slave"
+                + " client-output-buffer-limit",
+            r.ip(),
+            r.listeningPort,
+            r.pendingBytes());
+        r.client.close();
+      }
+    }
     waits.expire(this, now);
     if (syncing == null) {
       startWaitingSync(true);

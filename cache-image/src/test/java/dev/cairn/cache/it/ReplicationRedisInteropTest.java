@@ -8,12 +8,14 @@ import dev.cairn.cache.aof.CacheProcesses;
 import dev.cairn.cache.config.CacheConfig;
 import dev.cairn.common.faults.EngineProcess;
 import dev.cairn.common.faults.FaultHarness;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -181,6 +183,33 @@ class ReplicationRedisInteropTest {
       replica.stop(Duration.ZERO);
       primary.stop(Duration.ZERO);
     }
+  }
+
+  @Test
+  void redisCliRdbTakesASnapshotThroughSync() throws Exception {
+    CacheEngine cairn = cairn(Map.of());
+    try (Jedis c = client(cairn)) {
+      InteropDataset.populate(c);
+      Path rdb = dir.resolve("cli.rdb");
+      assertThat(run("redis-cli", "-p", Integer.toString(port(cairn)), "--rdb", rdb.toString()))
+          .contains("Transfer finished with success");
+      run("redis-check-rdb", rdb.toString());
+      try (RedisProcess redis = RedisProcess.start(dir, "--dbfilename", "cli.rdb");
+          Jedis r = redis.client()) {
+        InteropDataset.assertSameData(c, r);
+      }
+    } finally {
+      cairn.stop(Duration.ZERO);
+    }
+  }
+
+  /** Runs a Redis tool to completion; its output, which must end with exit status 0. */
+  private static String run(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    return out;
   }
 
   /** Writes of every type, a transaction and a deletion, in two databases. */
