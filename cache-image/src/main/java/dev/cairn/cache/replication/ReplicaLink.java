@@ -91,7 +91,8 @@ final class ReplicaLink {
   /** Output waiting for this replica: the connection's unsent bytes and the buffered stream. */
   long pendingBytes() {
     var out = channel.unsafe().outboundBuffer();
-    return (out == null ? 0 : out.totalPendingWriteBytes()) + (pending == null ? 0 : pending.size());
+    return (out == null ? 0 : out.totalPendingWriteBytes())
+        + (pending == null ? 0 : pending.size());
   }
 
   long lagSeconds(long now) {
