@@ -107,6 +107,7 @@ public final class CacheEngine implements Engine {
     server.persistence.attach(loop);
     loop.scheduleAtFixedRate(server.persistence::cron, 100, 100, TimeUnit.MILLISECONDS);
     loop.scheduleAtFixedRate(server.aof::cron, 100, 100, TimeUnit.MILLISECONDS);
+    server.replication.attach(loop, addresses.get(0).getPort());
     ServerMetrics.bind(server, registry);
     admin =
         AdminServer.start(

@@ -2,6 +2,7 @@ package dev.cairn.cache.config;
 
 import static dev.cairn.cache.config.RedisValues.baseName;
 import static dev.cairn.cache.config.RedisValues.gate;
+import static dev.cairn.cache.config.RedisValues.hostPort;
 import static dev.cairn.cache.config.RedisValues.memory;
 import static dev.cairn.cache.config.RedisValues.onlyDefault;
 import static dev.cairn.cache.config.RedisValues.outputLimits;
@@ -138,6 +139,20 @@ public final class CacheConfig {
   public static final ConfigKey<Boolean> AOF_USE_RDB_PREAMBLE =
       ConfigKey.of("aof-use-rdb-preamble", yesNo(), true);
 
+  /** Replication ({@code dev.cairn.cache.replication}): "host port" makes this a replica. */
+  public static final ConfigKey<String> REPLICAOF = ConfigKey.of("replicaof", hostPort(), "");
+
+  public static final ConfigKey<Long> REPL_BACKLOG_SIZE =
+      ConfigKey.of("repl-backlog-size", bytes(16 * 1024, Long.MAX_VALUE), 1024L * 1024);
+  public static final ConfigKey<Integer> REPL_PING_REPLICA_PERIOD =
+      ConfigKey.of("repl-ping-replica-period", intRange(1, Integer.MAX_VALUE), 10);
+  public static final ConfigKey<Integer> REPL_TIMEOUT =
+      ConfigKey.of("repl-timeout", intRange(1, Integer.MAX_VALUE), 60);
+  public static final ConfigKey<Boolean> REPLICA_READ_ONLY =
+      ConfigKey.of("replica-read-only", yesNo(), true);
+  public static final ConfigKey<Boolean> REPL_DISKLESS_SYNC =
+      ConfigKey.of("repl-diskless-sync", yesNo(), true);
+
   /** Encoding thresholds, read at every insert as Redis reads them (see {@link Encodings}). */
   public static final ConfigKey<Long> HASH_MAX_LISTPACK_ENTRIES =
       ConfigKey.of("hash-max-listpack-entries", longRange(0, Long.MAX_VALUE), 512L);
@@ -229,7 +244,13 @@ public final class CacheConfig {
                   live(AUTO_AOF_REWRITE_PERCENTAGE),
                   live(AUTO_AOF_REWRITE_MIN_SIZE),
                   live(AOF_LOAD_TRUNCATED),
-                  live(AOF_USE_RDB_PREAMBLE)),
+                  live(AOF_USE_RDB_PREAMBLE),
+                  fixed(REPLICAOF),
+                  live(REPL_BACKLOG_SIZE),
+                  live(REPL_PING_REPLICA_PERIOD),
+                  live(REPL_TIMEOUT),
+                  live(REPLICA_READ_ONLY),
+                  live(REPL_DISKLESS_SYNC)),
               InertOptions.ALL.stream())
           .toList();
 

@@ -23,9 +23,8 @@ import java.util.List;
  * answer as Redis does; a value other than the default is logged as a warning naming the key,
  * because it changes nothing here.
  *
- * <p>Two keys are refused at any value but their default, because accepting them would make Cairn
- * answer as something it is not: {@code replicaof} (a replica that takes writes) and {@code
- * cluster-enabled} (clients would route by slots Cairn does not serve).
+ * <p>{@code cluster-enabled} is refused at any value but its default, because accepting it would
+ * make Cairn answer as something it is not (clients would route by slots Cairn does not serve).
  *
  * <p>Defaults are Redis's built-in ones (config.c), which is what redis-server reports with no
  * config file. The RDB keys Cairn acts on ({@code save}, {@code dir}, {@code dbfilename}, {@code
@@ -39,7 +38,7 @@ final class InertOptions {
   private static final String PERSISTENCE = "this AOF tuning";
   private static final String RDB_TUNING =
       "this RDB tuning (a save fsyncs once, when complete; RESTORE and loads check every payload)";
-  private static final String REPLICATION = "replication";
+  private static final String REPLICATION = "this replication tuning";
   private static final String CLUSTER = "cluster mode";
   private static final String TLS = "TLS";
   private static final String PROCESS = "this process-level setting (the JVM runs the process)";
@@ -57,12 +56,9 @@ final class InertOptions {
           row(REPLICATION, "rdb-del-sync-files", yesNo(), false),
           row(RDB_TUNING, "sanitize-dump-payload", oneOf("no", "yes", "clients"), "no"),
           // replication
-          fixed(
-              REPLICATION, "replicaof", onlyDefault(string(), "", "Cairn has no replication"), ""),
           row(REPLICATION, "masterauth", string(), ""),
           row(REPLICATION, "masteruser", string(), ""),
           row(REPLICATION, "replica-serve-stale-data", yesNo(), true),
-          row(REPLICATION, "replica-read-only", yesNo(), true),
           row(REPLICATION, "replica-ignore-maxmemory", yesNo(), true),
           row(REPLICATION, "replica-lazy-flush", yesNo(), false),
           row(REPLICATION, "replica-priority", intRange(0, Integer.MAX_VALUE), 100),
@@ -70,7 +66,6 @@ final class InertOptions {
           row(REPLICATION, "replica-announce-ip", string(), ""),
           row(REPLICATION, "replica-announce-port", intRange(0, 65535), 0),
           row(REPLICATION, "replica-ignore-disk-write-errors", yesNo(), false),
-          row(REPLICATION, "repl-diskless-sync", yesNo(), true),
           row(REPLICATION, "repl-diskless-sync-delay", intRange(0, Integer.MAX_VALUE), 5),
           row(REPLICATION, "repl-diskless-sync-max-replicas", intRange(0, Integer.MAX_VALUE), 0),
           row(
@@ -79,9 +74,6 @@ final class InertOptions {
               oneOf("disabled", "on-empty-db", "swapdb"),
               "disabled"),
           row(REPLICATION, "repl-disable-tcp-nodelay", yesNo(), false),
-          row(REPLICATION, "repl-ping-replica-period", intRange(1, Integer.MAX_VALUE), 10),
-          row(REPLICATION, "repl-timeout", intRange(1, Integer.MAX_VALUE), 60),
-          row(REPLICATION, "repl-backlog-size", memory(), 1024L * 1024),
           row(REPLICATION, "repl-backlog-ttl", longRange(0, Long.MAX_VALUE), 3600L),
           row(REPLICATION, "min-replicas-to-write", intRange(0, Integer.MAX_VALUE), 0),
           row(REPLICATION, "min-replicas-max-lag", intRange(0, Integer.MAX_VALUE), 10),

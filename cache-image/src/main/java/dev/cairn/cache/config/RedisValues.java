@@ -53,6 +53,32 @@ final class RedisValues {
   }
 
   /** Redis's "no, yes, local" gates (enable-debug-command, enable-protected-configs). */
+  /** replicaof: empty (a primary) or "host port". */
+  static ValueParser<String> hostPort() {
+    return new ValueParser<>() {
+      @Override
+      public String parse(String raw) {
+        String[] parts = raw.trim().split("\\s+");
+        if (raw.isBlank()) {
+          return "";
+        }
+        if (parts.length != 2) {
+          throw new IllegalArgumentException(raw);
+        }
+        int port = Integer.parseInt(parts[1]);
+        if (port < 1 || port > 65535) {
+          throw new IllegalArgumentException(raw);
+        }
+        return parts[0] + " " + port;
+      }
+
+      @Override
+      public String allowed() {
+        return "\"host port\" or nothing";
+      }
+    };
+  }
+
   static ValueParser<String> gate() {
     return Parsers.oneOf("no", "yes", "local");
   }

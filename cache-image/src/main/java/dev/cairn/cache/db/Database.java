@@ -47,10 +47,17 @@ public final class Database {
     return bytes + keys.bytes() + expires.bytes();
   }
 
-  /** The live entry for key, expiring it first if due; no access bookkeeping. */
+  /**
+   * The live entry for key, expiring it first if due; no access bookkeeping. A replica deletes
+   * nothing on its own (its primary's DEL does): a due key is only hidden, except from the
+   * primary's own commands, which must find what the primary found.
+   */
   public KeyEntry peek(byte[] key) {
     KeyEntry e = (KeyEntry) keys.find(key);
     if (e != null && e.expireAt != 0 && e.expireAt <= keyspace.now()) {
+      if (keyspace.replica) {
+        return keyspace.fromPrimary ? e : null;
+      }
       keyspace.expireKey(this, e);
       return null;
     }

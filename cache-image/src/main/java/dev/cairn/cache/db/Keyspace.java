@@ -60,6 +60,12 @@ public final class Keyspace {
   /** Whether active expiry runs (DEBUG SET-ACTIVE-EXPIRE 0 stops it; lazy expiry goes on). */
   public boolean activeExpire = true;
 
+  /** A replica's keyspace: keys expire only by the primary's DEL (see {@link Database#peek}). */
+  public boolean replica;
+
+  /** The primary's stream is being applied (on a replica): due keys are still there for it. */
+  public boolean fromPrimary;
+
   public long hits;
   public long misses;
   public long expired;
@@ -307,7 +313,7 @@ public final class Keyspace {
    * budget so the keyspace thread never stalls.
    */
   public void activeExpireCycle(long budgetMillis) {
-    if (!activeExpire) {
+    if (!activeExpire || replica) {
       return;
     }
     tick();

@@ -48,6 +48,8 @@ public final class Persistence {
   private long loadedKeys;
   private long loadedExpired;
   private long dirtyAtStart;
+  private Map<String, String> loadedAux = Map.of();
+  private java.util.function.Supplier<Map<String, String>> extraAux = Map::of;
 
   /** Persistence for {@code keyspace}, whose values load under the live {@code encodings}. */
   public Persistence(Keyspace keyspace, Encodings encodings, String version) {
@@ -79,6 +81,19 @@ public final class Persistence {
   }
 
   /**
+   * Aux fields every save adds, taken when its snapshot starts: replication's id and offset, so a
+   * restarted replica can continue its primary's stream from the point the file holds.
+   */
+  public void extraAux(java.util.function.Supplier<Map<String, String>> fields) {
+    this.extraAux = fields;
+  }
+
+  /** The aux fields of the file loaded at start-up (empty if none was). */
+  public Map<String, String> loadedAux() {
+    return loadedAux;
+  }
+
+  /**
    * Loads the RDB file if there is one (before serving). A flawed file throws {@link
    * RdbLoadException}: the cache must not start on part of its data.
    */
@@ -91,6 +106,7 @@ public final class Persistence {
     long start = System.nanoTime();
     RdbLoader.Result r = RdbLoader.load(file, keyspace, encodings);
     loadedKeys = r.keys();
+    loadedAux = r.aux();
     loadedExpired = r.expiredSkipped();
     keyspace.dirty = 0;
     log.info(
@@ -125,7 +141,10 @@ public final class Persistence {
   }
 
   private Map<String, String> aux() {
-    return RdbSnapshotFormat.aux(version, keyspace.usedMemory(), System.currentTimeMillis(), false);
+    Map<String, String> aux =
+        RdbSnapshotFormat.aux(version, keyspace.usedMemory(), System.currentTimeMillis(), false);
+    aux.putAll(extraAux.get());
+    return aux;
   }
 
   private void saved(long keys, long nanos, String how) {

@@ -24,8 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Server administration: CONFIG, COMMAND, SLOWLOG, LATENCY, MEMORY, DEBUG, TIME, WAIT, ROLE and the
- * ACL family. INFO lives in {@link Info}.
+ * Server administration: CONFIG, COMMAND, SLOWLOG, LATENCY, MEMORY, DEBUG, TIME, and the ACL
+ * family. INFO lives in {@link Info}.
  */
 public final class AdminCommands {
   private static final Logger log = LoggerFactory.getLogger(AdminCommands.class);
@@ -663,22 +663,6 @@ public final class AdminCommands {
       c.server.shutdown(c);
       throw new CommandError("ERR Error trying to load the RDB dump: " + e.getMessage());
     }
-  }
-
-  public static void waitCommand(Client c, byte[][] a) {
-    Args.toLong(a[1]);
-    if (Args.toLong(a[2]) < 0) {
-      throw new CommandError("ERR timeout is negative");
-    }
-    // No replicas in v1: nothing acknowledges, and there is nothing to wait for.
-    c.reply.integer(0);
-  }
-
-  public static void role(Client c, byte[][] a) {
-    c.reply.array(3);
-    c.reply.bulk("master");
-    c.reply.integer(0);
-    c.reply.array(0);
   }
 
   public static void lastsave(Client c, byte[][] a) {

@@ -90,6 +90,9 @@ public final class Client {
   /** The command waiting for a CLIENT PAUSE to end, null otherwise. */
   byte[][] pausedArgv;
 
+  /** The replication offset right after this client's last command (what WAIT waits for). */
+  public long writeOffset;
+
   /** Continues parsing buffered input after the client was unblocked. */
   Runnable resumer;
 
@@ -104,6 +107,21 @@ public final class Client {
     this.server = server;
     this.channel = channel;
     this.reply = new RespWriter(channel.alloc());
+  }
+
+  /** The connection, for a replica's stream written past the reply buffer. */
+  public Channel channel() {
+    return channel;
+  }
+
+  /**
+   * Ends a block no key ends (WAIT), its reply already written: the reply goes out and the client's
+   * further input runs.
+   */
+  public void wake() {
+    server.blocking.unblock(this);
+    flush();
+    resume();
   }
 
   public Database db() {

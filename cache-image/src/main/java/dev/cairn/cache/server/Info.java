@@ -183,6 +183,7 @@ public final class Info {
     field(sb, "instantaneous_input_kbps", kbps(s.inputRate));
     field(sb, "instantaneous_output_kbps", kbps(s.outputRate));
     field(sb, "rejected_connections", s.rejectedConnections);
+    s.replication.stats(sb);
     field(sb, "expired_keys", s.keyspace.expired);
     field(sb, "evicted_keys", s.keyspace.evicted);
     field(sb, "keyspace_hits", s.keyspace.hits);
@@ -200,10 +201,7 @@ public final class Info {
 
   private static void replication(StringBuilder sb, Server s) {
     sb.append("# Replication\r\n");
-    field(sb, "role", "master");
-    field(sb, "connected_slaves", 0);
-    field(sb, "master_replid", s.runId);
-    field(sb, "master_repl_offset", 0);
+    s.replication.info(sb);
   }
 
   private static void cpu(StringBuilder sb) {

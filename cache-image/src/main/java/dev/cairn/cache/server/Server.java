@@ -9,6 +9,7 @@ import dev.cairn.cache.db.Keyspace;
 import dev.cairn.cache.propagation.Propagation;
 import dev.cairn.cache.pubsub.PubSub;
 import dev.cairn.cache.rdb.Persistence;
+import dev.cairn.cache.replication.Replication;
 import io.netty.channel.Channel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -49,6 +50,9 @@ public final class Server implements Keyspace.Listener {
 
   /** Where write commands leave as their effects (the AOF, replication). */
   public final Propagation propagation = new Propagation();
+
+  /** Replication, both roles: the other consumer of {@link #propagation}. */
+  public final Replication replication;
 
   /** The append-only file: a consumer of {@link #propagation}. */
   public final AppendOnly aof;
@@ -91,6 +95,7 @@ public final class Server implements Keyspace.Listener {
     this.keyspace = new Keyspace(config.get(CacheConfig.DATABASES), this);
     this.persistence = new Persistence(keyspace, encodings, ConnectionCommands.REDIS_VERSION);
     this.aof = new AppendOnly(this, ConnectionCommands.REDIS_VERSION);
+    this.replication = new Replication(this);
     this.commands = Commands.table();
     byte[] id = new byte[20];
     new java.security.SecureRandom().nextBytes(id);
@@ -128,6 +133,7 @@ public final class Server implements Keyspace.Listener {
     encodings.hllSparseBytes(next.get(CacheConfig.HLL_SPARSE_MAX_BYTES));
     persistence.configure(next);
     aof.configure(next);
+    replication.configure(next);
   }
 
   /** What SHUTDOWN does: stop the process (or, embedded, the engine). */
@@ -178,6 +184,7 @@ public final class Server implements Keyspace.Listener {
       return;
     }
     c.closed = true;
+    replication.disconnected(c);
     monitors.remove(c);
     pause.remove(c);
     unwatchAll(c);
@@ -297,6 +304,10 @@ public final class Server implements Keyspace.Listener {
       reject(c, cmd, refused);
       return true;
     }
+    if (cmd.has(Command.Flag.WRITE) && replication.refusesWrites()) {
+      reject(c, cmd, "READONLY You can't write against a read only replica.");
+      return true;
+    }
     if (maxmemory > 0 && !keyspace.evictUntil(maxmemory, maxmemorySamples)) {
       if (cmd.has(Command.Flag.DENYOOM)) {
         reject(c, cmd, CommandError.OOM.getMessage());
@@ -413,6 +424,7 @@ public final class Server implements Keyspace.Listener {
       c.reply.error("ERR internal error running '" + cmd.name() + "': " + e);
     }
     propagation.exit(c.db.id, argv, keyspace.changes(), cmd.has(Command.Flag.WRITE));
+    c.writeOffset = replication.offset();
     long nanos = System.nanoTime() - start;
     monitors.feed(c, cmd, argv);
     cmd.stats().record(nanos);

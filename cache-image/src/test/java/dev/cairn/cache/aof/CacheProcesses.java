@@ -9,14 +9,14 @@ import java.util.List;
 import redis.clients.jedis.Jedis;
 
 /** Starts the cache from the test class path in a fault-harness process, redis-server style. */
-final class CacheProcesses {
+public final class CacheProcesses {
   static final int PORT = 6379;
   static final int ADMIN_PORT = 9121;
 
   private CacheProcesses() {}
 
   /** The cache on the process's address and data directory, with these extra flags. */
-  static void start(EngineProcess cache, String... flags) {
+  public static void start(EngineProcess cache, String... flags) {
     String address = cache.address().getHostAddress();
     List<String> args =
         new ArrayList<>(
@@ -40,7 +40,7 @@ final class CacheProcesses {
     cache.start(new Launch(args), Readiness.readyz(cache.address(), ADMIN_PORT));
   }
 
-  static Jedis client(EngineProcess cache) {
+  public static Jedis client(EngineProcess cache) {
     return new Jedis(cache.address().getHostAddress(), PORT, 5000);
   }
 }

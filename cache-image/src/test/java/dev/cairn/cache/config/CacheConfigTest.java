@@ -54,9 +54,9 @@ class CacheConfigTest {
         .hasMessageContaining("allkeys-lru");
     assertThatThrownBy(() -> CacheConfig.fromArgs(new String[] {"--port", "99999"}))
         .hasMessageContaining("port");
-    assertThatThrownBy(() -> CacheConfig.fromArgs(new String[] {"--replicaof", "h 6379"}))
+    assertThatThrownBy(() -> CacheConfig.fromArgs(new String[] {"--replicaof", "h 99999"}))
         .hasMessageContaining("replicaof")
-        .hasMessageContaining("no replication");
+        .hasMessageContaining("host port");
   }
 
   @Test
@@ -68,7 +68,7 @@ class CacheConfigTest {
     assertThat(c.with("zset-max-ziplist-value", "1kb").get(CacheConfig.ZSET_MAX_LISTPACK_VALUE))
         .isEqualTo(1024L);
     assertThat(c.warnings())
-        .containsExactly(CacheConfig.warning("replica-priority", "5", "replication"));
+        .containsExactly(CacheConfig.warning("replica-priority", "5", "this replication tuning"));
   }
 
   @Test

@@ -29,7 +29,8 @@ class CommandFuzzTest {
   /**
    * Commands that would end the session, block, or change what the rest of the run means; SAVE and
    * BGSAVE, which would leave a dump.rdb in the working directory for later engines to load; and
-   * the unsubscribe family, which answers once per channel named, as in Redis.
+   * the unsubscribe family, which answers once per channel named, as in Redis; and the replication
+   * commands, which turn the connection into a replica link or the server into a replica.
    */
   private static final Set<String> SKIP =
       Set.of(
@@ -65,6 +66,10 @@ class CommandFuzzTest {
           "punsubscribe",
           "sunsubscribe",
           "wait",
+          "psync",
+          "sync",
+          "replicaof",
+          "slaveof",
           "flushall");
 
   private static final String[] POOL = {

@@ -1,0 +1,154 @@
+package dev.cairn.cache.replication;
+
+import dev.cairn.cache.db.Keyspace;
+import dev.cairn.cache.rdb.Chunk;
+import dev.cairn.cache.rdb.Snapshot;
+import dev.cairn.cache.rdb.SnapshotFormat;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One full resynchronisation: a fork-less point-in-time {@link Snapshot} of the keyspace, encoded
+ * as an RDB file and sent to one replica as it is produced, walked in short slices between commands
+ * so the keyspace thread keeps serving.
+ *
+ * <p>Two framings, as Redis 7.0: a replica that announced {@code capa eof} while {@code
+ * repl-diskless-sync} is on gets the payload streamed as {@code $EOF:<40 chars>\r\n<rdb><40 chars>}
+ * (nothing buffered); otherwise (SYNC, no capa) the length must come first, so the file is
+ * assembled in memory and sent as {@code $<len>\r\n<rdb>}. The walker pauses while the connection
+ * is not writable, so a slow replica bounds the buffered output.
+ */
+final class FullSync {
+  /** Walker slice length, as a background save's. */
+  private static final long SLICE_NANOS = 500_000;
+
+  private final ReplicaLink link;
+  private final ScheduledExecutorService loop;
+  private final Consumer<FullSync> done;
+  private final Snapshot snapshot;
+  private final SnapshotFormat.File file;
+  private final ByteArrayOutputStream assembled;
+  private final byte[] eofMark;
+  private final long started = System.nanoTime();
+  private boolean finished;
+
+  FullSync(
+      ReplicaLink link,
+      Keyspace keyspace,
+      SnapshotFormat format,
+      boolean streamed,
+      ScheduledExecutorService loop,
+      Consumer<FullSync> done)
+      throws IOException {
+    this.link = link;
+    this.loop = loop;
+    this.done = done;
+    if (streamed) {
+      byte[] random = new byte[20];
+      ThreadLocalRandom.current().nextBytes(random);
+      eofMark = HexFormat.of().formatHex(random).getBytes(StandardCharsets.US_ASCII);
+      assembled = null;
+      byte[] header =
+          ("$EOF:" + new String(eofMark, StandardCharsets.US_ASCII) + "\r\n").getBytes();
+      link.write(header, 0, header.length);
+    } else {
+      eofMark = null;
+      assembled = new ByteArrayOutputStream();
+    }
+    OutputStream out =
+        streamed
+            ? new OutputStream() {
+              @Override
+              public void write(int b) {
+                write(new byte[] {(byte) b}, 0, 1);
+              }
+
+              @Override
+              public void write(byte[] b, int off, int len) {
+                link.write(b, off, len);
+              }
+            }
+            : assembled;
+    this.snapshot = new Snapshot(keyspace, format, this::chunk);
+    this.file = format.open(out, snapshot);
+  }
+
+  ReplicaLink link() {
+    return link;
+  }
+
+  long keys() {
+    return snapshot.keysWritten();
+  }
+
+  long millis() {
+    return (System.nanoTime() - started) / 1_000_000;
+  }
+
+  void start() {
+    loop.execute(this::walk);
+  }
+
+  /** The replica went away or the role changed: the snapshot stops. */
+  void abandon() {
+    finished = true;
+    snapshot.abandon();
+  }
+
+  private void chunk(Chunk c) {
+    try {
+      file.chunk(c);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e); // memory and channel writes do not fail
+    }
+  }
+
+  private void walk() {
+    if (finished) {
+      return;
+    }
+    if (!link.channel.isActive()) {
+      abandon();
+      done.accept(this);
+      return;
+    }
+    if (assembled == null && !link.channel.isWritable()) {
+      link.channel.flush();
+      loop.schedule(this::walk, 1, TimeUnit.MILLISECONDS);
+      return;
+    }
+    boolean complete = snapshot.step(System.nanoTime() + SLICE_NANOS);
+    link.channel.flush();
+    if (!complete) {
+      loop.execute(this::walk);
+      return;
+    }
+    try {
+      file.finish();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    if (assembled == null) {
+      link.write(eofMark, 0, eofMark.length);
+    } else {
+      byte[] header = ("$" + assembled.size() + "\r\n").getBytes(StandardCharsets.US_ASCII);
+      link.write(header, 0, header.length);
+      link.write(assembled.toByteArray(), 0, assembled.size());
+    }
+    finished = true;
+    if (assembled == null) {
+      link.onlineOnAck = true;
+    } else {
+      link.online();
+    }
+    link.channel.flush();
+    done.accept(this);
+  }
+}
