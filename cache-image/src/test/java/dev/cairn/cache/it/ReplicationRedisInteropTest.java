@@ -55,7 +55,7 @@ class ReplicationRedisInteropTest {
       replica.restart();
       try (Jedis r = CacheProcesses.client(replica)) {
         caughtUp(p, r);
-        InteropDataset.assertSameData(p, r);
+        InteropDataset.assertSameData(p, r, true);
       }
       assertThat(field(p.info("stats"), "sync_full")).isEqualTo("1");
       assertThat(field(p.info("stats"), "sync_partial_ok")).isEqualTo("1");
@@ -73,11 +73,11 @@ class ReplicationRedisInteropTest {
               RedisProcess.start(dir, "--replicaof", "127.0.0.1", Integer.toString(port(cairn)));
           Jedis r = redis.client()) {
         caughtUp(c, r);
-        InteropDataset.assertSameData(c, r);
+        InteropDataset.assertSameData(c, r, true);
 
         writesOfEveryType(c, "a");
         caughtUp(c, r);
-        InteropDataset.assertSameData(c, r);
+        InteropDataset.assertSameData(c, r, true);
 
         c.set("acked", "1");
         assertThat(c.waitReplicas(1, 5000)).isEqualTo(1);
@@ -89,7 +89,7 @@ class ReplicationRedisInteropTest {
         r.clientKill(new ClientKillParams().type(ClientType.MASTER));
         writesOfEveryType(c, "b");
         caughtUp(c, r);
-        InteropDataset.assertSameData(c, r);
+        InteropDataset.assertSameData(c, r, true);
         assertThat(Files.readString(dir.resolve("redis-" + redis.port() + ".log")))
             .contains("Master accepted a Partial Resynchronization");
         assertThat(field(c.info("stats"), "sync_partial_ok")).isEqualTo("1");
@@ -108,13 +108,13 @@ class ReplicationRedisInteropTest {
       CacheEngine cairn = cairn(Map.of("replicaof", "127.0.0.1 " + redis.port()));
       try (Jedis c = client(cairn)) {
         caughtUp(r, c);
-        InteropDataset.assertSameData(r, c);
+        InteropDataset.assertSameData(r, c, true);
         assertThat(info(c, "role")).isEqualTo("slave");
         assertThat(info(c, "master_link_status")).isEqualTo("up");
 
         writesOfEveryType(r, "a");
         caughtUp(r, c);
-        InteropDataset.assertSameData(r, c);
+        InteropDataset.assertSameData(r, c, true);
         r.set("acked", "1");
         assertThat(r.waitReplicas(1, 5000)).isEqualTo(1);
 
@@ -125,7 +125,7 @@ class ReplicationRedisInteropTest {
         r.clientKill(new ClientKillParams().type(ClientType.REPLICA));
         writesOfEveryType(r, "b");
         caughtUp(r, c);
-        InteropDataset.assertSameData(r, c);
+        InteropDataset.assertSameData(r, c, true);
         assertThat(Files.readString(dir.resolve("redis-" + redis.port() + ".log")))
             .containsPattern("Partial resynchronization request from .* accepted");
 
@@ -150,12 +150,12 @@ class ReplicationRedisInteropTest {
       InteropDataset.populate(p);
       assertThat(c.replicaof("127.0.0.1", port(primary))).isEqualTo("OK");
       caughtUp(p, c);
-      InteropDataset.assertSameData(p, c);
+      InteropDataset.assertSameData(p, c, true);
       writesOfEveryType(p, "a");
       p.set("acked", "1");
       assertThat(p.waitReplicas(1, 5000)).isEqualTo(1);
       caughtUp(p, c);
-      InteropDataset.assertSameData(p, c);
+      InteropDataset.assertSameData(p, c, true);
       List<Object> role = c.role();
       assertThat(role.get(0)).isEqualTo("slave");
       assertThat(role.get(3)).isEqualTo("connected");
@@ -196,7 +196,7 @@ class ReplicationRedisInteropTest {
       run("redis-check-rdb", rdb.toString());
       try (RedisProcess redis = RedisProcess.start(dir, "--dbfilename", "cli.rdb");
           Jedis r = redis.client()) {
-        InteropDataset.assertSameData(c, r);
+        InteropDataset.assertSameData(c, r, true);
       }
     } finally {
       cairn.stop(Duration.ZERO);
