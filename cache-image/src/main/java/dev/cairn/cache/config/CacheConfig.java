@@ -130,6 +130,13 @@ public final class CacheConfig {
   public static final ConfigKey<Long> ZSET_MAX_LISTPACK_VALUE =
       ConfigKey.of("zset-max-listpack-value", memory(), 64L);
 
+  /**
+   * Milliseconds a script may run before other clients get -BUSY and SCRIPT KILL / FUNCTION KILL
+   * may stop it (0: never); lua-time-limit is its old name.
+   */
+  public static final ConfigKey<Long> BUSY_REPLY_THRESHOLD =
+      ConfigKey.of("busy-reply-threshold", longRange(0, Long.MAX_VALUE), 5000L);
+
   /** Who may run DEBUG, and CONFIG SET protected keys: no, yes, or local connections only. */
   public static final ConfigKey<String> ENABLE_DEBUG_COMMAND =
       ConfigKey.of("enable-debug-command", gate(), "no");
@@ -176,6 +183,7 @@ public final class CacheConfig {
                   live(SET_MAX_INTSET_ENTRIES),
                   live(ZSET_MAX_LISTPACK_ENTRIES),
                   live(ZSET_MAX_LISTPACK_VALUE),
+                  live(BUSY_REPLY_THRESHOLD),
                   fixed(ENABLE_DEBUG_COMMAND),
                   fixed(ENABLE_PROTECTED_CONFIGS),
                   new Option(

@@ -44,7 +44,6 @@ final class InertOptions {
   private static final String PROCESS = "this process-level setting (the JVM runs the process)";
   private static final String ALLOCATOR = "Redis's allocator and background threads";
   private static final String TYPES = "this data type or encoding";
-  private static final String SCRIPTS = "Lua scripting";
 
   static final List<Option> ALL =
       List.of(
@@ -199,7 +198,6 @@ final class InertOptions {
           row(TYPES, "hll-sparse-max-bytes", memory(), 3000L),
           row(TYPES, "stream-node-max-bytes", memory(), 4096L),
           row(TYPES, "stream-node-max-entries", longRange(0, Long.MAX_VALUE), 100L),
-          row(SCRIPTS, "busy-reply-threshold", longRange(0, Long.MAX_VALUE), 5000L),
           fixed("modules", "enable-module-command", RedisValues.gate(), "no"),
           row("client tracking", "tracking-table-max-keys", longRange(0, Long.MAX_VALUE), 1000000L),
           row("latency tracking", "latency-tracking", yesNo(), true),

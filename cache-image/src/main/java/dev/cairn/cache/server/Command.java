@@ -37,16 +37,29 @@ public record Command(
     ADMIN,
     /** Pub/sub related. */
     PUBSUB,
+    /** Refused inside scripts (redis.call): "This Redis command is not allowed from script". */
+    NOSCRIPT,
     /** May block the client. */
     BLOCKING,
+    /** Not fed to MONITOR by the dispatcher (EVAL and FCALL feed it before their commands). */
+    SKIP_MONITOR,
     /** O(1) or O(log n). */
     FAST,
     /** Allowed before authentication. */
     NO_AUTH,
+    /** Not a write but propagated (PUBLISH): refused in read-only scripts like a write. */
+    MAY_REPLICATE,
     /** Executed immediately even inside MULTI (EXEC, DISCARD, MULTI, WATCH, QUIT, RESET). */
     TX_CONTROL,
     /** Allowed in RESP2 subscribed mode. */
-    SUBSCRIBED_OK
+    SUBSCRIBED_OK,
+    /** Served while a script is busy (past busy-reply-threshold); others get -BUSY. */
+    ALLOW_BUSY,
+    /**
+     * Runs a script: the dispatcher lets it be suspended past busy-reply-threshold so the event
+     * loop can serve other clients ({@code Scripting#run}).
+     */
+    SCRIPT
   }
 
   /** Executes one command for a client. */

@@ -7,6 +7,7 @@ import dev.cairn.cache.db.Encodings;
 import dev.cairn.cache.db.Keyspace;
 import dev.cairn.cache.pubsub.PubSub;
 import dev.cairn.cache.rdb.Persistence;
+import dev.cairn.cache.script.Scripting;
 import io.netty.channel.Channel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -44,6 +45,10 @@ public final class Server implements Keyspace.Listener {
   final LatencyMonitor latency = new LatencyMonitor();
   public final SlowLog slowlog = new SlowLog();
   public final Persistence persistence;
+
+  /** EVAL's scripts, FUNCTION's libraries and the script running now. */
+  public final Scripting scripting;
+
   final Map<Long, Client> clients = new LinkedHashMap<>();
   private final Map<WatchKey, List<Client>> watchers = new HashMap<>();
   public final long startedAt = System.currentTimeMillis();
@@ -79,6 +84,7 @@ public final class Server implements Keyspace.Listener {
     this.keyspace = new Keyspace(config.get(CacheConfig.DATABASES), this);
     this.persistence = new Persistence(keyspace, encodings, ConnectionCommands.REDIS_VERSION);
     this.commands = Commands.table();
+    this.scripting = new Scripting(this);
     byte[] id = new byte[20];
     new java.security.SecureRandom().nextBytes(id);
     this.runId = java.util.HexFormat.of().formatHex(id);
@@ -264,6 +270,10 @@ public final class Server implements Keyspace.Listener {
               + " this context");
       return true;
     }
+    if (scripting.busy() && !cmd.has(Command.Flag.ALLOW_BUSY)) {
+      reject(c, cmd, scripting.busyError());
+      return true;
+    }
     if (persistence.writesRefused() && (cmd.has(Command.Flag.WRITE) || cmd.name().equals("ping"))) {
       reject(c, cmd, MISCONF);
       return true;
@@ -283,12 +293,34 @@ public final class Server implements Keyspace.Listener {
       pause.hold(c, argv);
       return false;
     }
-    call(c, cmd, argv);
+    if (!cmd.has(Command.Flag.SCRIPT)) {
+      call(c, cmd, argv);
+    } else if (!scripting.run(
+        () -> call(c, cmd, argv), c.channel.eventLoop(), () -> scriptEnded(c))) {
+      // the script outlived busy-reply-threshold: it goes on between other clients' commands
+      c.scriptRunning = true;
+      return false;
+    }
     afterCommand();
     return !c.blocked();
   }
 
-  private static final String MISCONF =
+  /**
+   * A script suspended past busy-reply-threshold has ended: reply, then the client's next input.
+   */
+  private void scriptEnded(Client c) {
+    c.scriptRunning = false;
+    afterCommand();
+    c.flush();
+    c.resume();
+  }
+
+  /** Feeds MONITOR before a script's own commands (EVAL and FCALL skip the dispatcher's feed). */
+  public void feedMonitors(Client c, byte[][] argv) {
+    monitors.feed(c, commands.lookup(argv[0]), argv);
+  }
+
+  public static final String MISCONF =
       "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to"
           + " disk. Commands that may modify the data set are disabled, because this instance is"
           + " configured to report errors during writes if RDB snapshotting fails"
@@ -344,7 +376,9 @@ public final class Server implements Keyspace.Listener {
       c.reply.error("ERR internal error running '" + cmd.name() + "': " + e);
     }
     long nanos = System.nanoTime() - start;
-    monitors.feed(c, cmd, argv);
+    if (!cmd.has(Command.Flag.SKIP_MONITOR)) {
+      monitors.feed(c, cmd, argv);
+    }
     cmd.stats().record(nanos);
     totalCommands++;
     if (slowerThanMicros >= 0 && nanos / 1000 >= slowerThanMicros) {
