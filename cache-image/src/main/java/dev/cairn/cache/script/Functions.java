@@ -166,6 +166,9 @@ public final class Functions {
   }
 
   private void loadCommand(Client c, byte[][] argv) {
+    if (argv.length < 3) {
+      throw Args.wrongArgs("function|load");
+    }
     boolean replace = false;
     int i = 2;
     while (i < argv.length - 1) {

@@ -126,7 +126,9 @@ final class LuaEngine {
       env.loader = g.loader;
       fullGlobals = g;
       loadApi = new ReadonlyTable();
-      loadApi.rawset("redis", api.loadTable());
+      LuaTable loadRedis = api.loadTable();
+      loadRedis.setmetatable(missingGlobalMeta());
+      loadApi.rawset("redis", loadRedis);
       loadApi.setmetatable(missingGlobalMeta());
       lockAll(loadApi);
       functionEnvMeta = new ReadonlyTable();

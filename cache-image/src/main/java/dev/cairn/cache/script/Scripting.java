@@ -50,6 +50,7 @@ public final class Scripting {
   private LuaEngine running;
   private Fiber fiber;
   private boolean suspended;
+  private boolean abandoned;
 
   public Scripting(Server server) {
     this.server = server;
@@ -108,6 +109,10 @@ public final class Scripting {
   }
 
   private void slice(Fiber f, Executor loop, Runnable finished) {
+    if (abandoned) {
+      // SHUTDOWN NOSAVE under a busy script: it is dropped with the process, as in Redis
+      return;
+    }
     if (f.run()) {
       fiber = null;
       suspended = false;
@@ -115,6 +120,11 @@ public final class Scripting {
     } else {
       loop.execute(() -> slice(f, loop, finished));
     }
+  }
+
+  /** The server is stopping (SHUTDOWN NOSAVE): a suspended script is not resumed again. */
+  public void abandon() {
+    abandoned = true;
   }
 
   /** SCRIPT KILL ({@code eval}) or FUNCTION KILL. */

@@ -126,6 +126,7 @@ public final class Server implements Keyspace.Listener {
 
   void shutdown(Client by) {
     log.info("cache SHUTDOWN requested by client id={} addr={}, stopping", by.id, by.address());
+    scripting.abandon();
     shutdown.run();
   }
 
