@@ -50,6 +50,7 @@ final class BackgroundSave {
       boolean compress,
       boolean checksum,
       Map<String, String> aux,
+      java.util.List<byte[]> functions,
       ScheduledExecutorService keyspaceThread,
       Consumer<Outcome> done) {
     this.keyspaceThread = keyspaceThread;
@@ -66,7 +67,7 @@ final class BackgroundSave {
                     target,
                     out -> {
                       RdbFileWriter file = new RdbFileWriter(out, checksum, snapshot, databases);
-                      file.header(aux);
+                      file.header(aux, functions);
                       for (Chunk c = take(); c != END; c = take()) {
                         file.chunk(c);
                       }

@@ -58,6 +58,13 @@ public final class Persistence {
     this.version = version;
   }
 
+  private FunctionLibraries functions = FunctionLibraries.NONE;
+
+  /** Where the FUNCTION libraries saved with the data set come from and load into. */
+  public void functions(FunctionLibraries libraries) {
+    this.functions = libraries;
+  }
+
   /** Applies the persistence keys of a (validated) configuration. */
   public void configure(CacheConfig config) {
     file = Path.of(config.get(CacheConfig.DIR)).resolve(config.get(CacheConfig.DBFILENAME));
@@ -92,6 +99,13 @@ public final class Persistence {
     }
     long start = System.nanoTime();
     RdbLoader.Result r = RdbLoader.load(file, keyspace, encodings);
+    for (byte[] code : r.functions()) {
+      try {
+        functions.restore(code);
+      } catch (IllegalArgumentException e) {
+        throw new RdbLoadException(file, "a function library does not load: " + e.getMessage(), e);
+      }
+    }
     loadedKeys = r.keys();
     loadedExpired = r.expiredSkipped();
     keyspace.dirty = 0;
@@ -120,7 +134,7 @@ public final class Persistence {
           file,
           out -> {
             RdbFileWriter w = new RdbFileWriter(out, checksum, snapshot, keyspace.count());
-            w.header(aux());
+            w.header(aux(), functions.codes());
             boolean done;
             do {
               done = snapshot.step(Long.MAX_VALUE);
@@ -187,7 +201,14 @@ public final class Persistence {
     dirtyAtStart = keyspace.dirty;
     running =
         new BackgroundSave(
-            keyspace, file, compress, checksum, aux(), keyspaceThread, this::backgroundDone);
+            keyspace,
+            file,
+            compress,
+            checksum,
+            aux(),
+            functions.codes(),
+            keyspaceThread,
+            this::backgroundDone);
     running.start();
     log.info("cache background save started ({}): {} keys", why, running.keysTotal());
   }

@@ -9,8 +9,10 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,7 +30,8 @@ public final class RdbLoader {
   private static final int MAX_VERSION = 11;
 
   /** What a load found. */
-  public record Result(long keys, long expiredSkipped, Map<String, String> aux) {}
+  public record Result(
+      long keys, long expiredSkipped, Map<String, String> aux, List<byte[]> functions) {}
 
   private RdbLoader() {}
 
@@ -60,6 +63,7 @@ public final class RdbLoader {
     keyspace.tick();
     long now = keyspace.now();
     Map<String, String> aux = new LinkedHashMap<>();
+    List<byte[]> functions = new ArrayList<>();
     Database db = keyspace.db(0);
     long keys = 0;
     long skipped = 0;
@@ -87,11 +91,12 @@ public final class RdbLoader {
           db = keyspace.db((int) id);
         }
         case RdbFormat.MODULE_AUX -> throw in.corrupt("module aux data is not supported");
-        case RdbFormat.FUNCTION, RdbFormat.FUNCTION2 ->
-            throw in.corrupt("functions (FUNCTION LOAD libraries) are not supported");
+        case RdbFormat.FUNCTION2 -> functions.add(in.readString());
+        case RdbFormat.FUNCTION ->
+            throw in.corrupt("pre-release 7.0 function records (opcode 246) are not supported");
         case RdbFormat.EOF -> {
           checkTrailer(in, version);
-          return new Result(keys, skipped, aux);
+          return new Result(keys, skipped, aux, functions);
         }
         default -> {
           if (!ValueReader.isValueType(type)) {

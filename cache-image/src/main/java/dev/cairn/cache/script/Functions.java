@@ -33,7 +33,7 @@ import org.luaj.vm2.Varargs;
  * top-level code sees only the load-time API and may run for at most {@value #LOAD_TIMEOUT_MS} ms.
  * Function names are unique across libraries.
  */
-public final class Functions {
+public final class Functions implements dev.cairn.cache.rdb.FunctionLibraries {
   /** How long a library's top-level code may run (Redis's LOAD_TIMEOUT_MS). */
   static final long LOAD_TIMEOUT_MS = 500;
 
@@ -66,9 +66,18 @@ public final class Functions {
     return functions.size();
   }
 
-  /** Every library's code, for saving (RDB FUNCTION2 records). */
+  @Override
   public List<byte[]> codes() {
     return libraries.values().stream().map(Library::code).toList();
+  }
+
+  @Override
+  public void restore(byte[] code) {
+    try {
+      load(code, true, 0);
+    } catch (ScriptException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
   }
 
   // ---- FCALL ----

@@ -85,6 +85,7 @@ public final class Server implements Keyspace.Listener {
     this.persistence = new Persistence(keyspace, encodings, ConnectionCommands.REDIS_VERSION);
     this.commands = Commands.table();
     this.scripting = new Scripting(this);
+    persistence.functions(scripting.functions());
     byte[] id = new byte[20];
     new java.security.SecureRandom().nextBytes(id);
     this.runId = java.util.HexFormat.of().formatHex(id);
