@@ -56,9 +56,19 @@ class FunctionPersistenceTest {
     CacheEngine second = cairn(dir);
     try (Jedis j = new Jedis("127.0.0.1", second.address().getPort())) {
       assertThat(j.fcall("double", List.of("n"), List.of())).isEqualTo(42L);
+      // the background save writes them too: a third start finds them in its file
       assertThat(j.bgsave()).isEqualTo("Background saving started");
+      org.awaitility.Awaitility.await()
+          .until(() -> j.info("persistence").contains("rdb_bgsave_in_progress:0"));
+      assertThat(j.info("persistence")).contains("rdb_last_bgsave_status:ok");
     } finally {
       second.stop(Duration.ofSeconds(1));
+    }
+    CacheEngine third = cairn(dir);
+    try (Jedis j = new Jedis("127.0.0.1", third.address().getPort())) {
+      assertThat(j.fcall("double", List.of("n"), List.of())).isEqualTo(84L);
+    } finally {
+      third.stop(Duration.ofSeconds(1));
     }
   }
 
