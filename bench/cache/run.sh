@@ -4,7 +4,8 @@
 #   bench/cache/run.sh [N]        (N = requests per test, default 500000)
 #
 # Starts Debian's redis-server and cairn-cache on free loopback ports (no persistence), runs
-# redis-benchmark (-c 50, -P 1 and -P 16) for SET GET INCR LPUSH LPOP SADD HSET ZADD MSET against
+# redis-benchmark (-c 50, -P 1 and -P 16) for SET GET INCR LPUSH LPOP SADD HSET ZADD MSET, XADD,
+# XREADGROUP (one new entry per call), PFADD and GEOADD against
 # each, and prints ops/s and p50/p99 with Cairn/Redis ratios. Before that, it loads 1,000,000 keys
 # with 100-byte values into each and compares INFO used_memory and the processes' RSS.
 # Both servers get the same warm-up run first (the JVM compiles the hot path during it).
@@ -61,6 +62,18 @@ bench() { # port pipeline requests -> CSV lines "test",rps,avg,min,p50,p95,p99,m
   redis-benchmark -p "$port" -q -c 50 -n "$n" -P "$p" -r 100000 -t "$tests" --csv | tail -n +2
   redis-benchmark -p "$port" -q -c 50 -n "$n" -P "$p" -r 100000 --csv \
     ZADD myzset __rand_int__ member:__rand_int__ | tail -n +2 | sed 's/^"[^"]*"/"ZADD"/'
+  custom "$port" "$p" "$n" XADD XADD mystream '*' field __rand_int__
+  # the group reads what XADD just added: one new entry per call, each left pending
+  redis-cli -p "$port" XGROUP CREATE mystream readers 0 >/dev/null 2>&1 || true
+  custom "$port" "$p" "$n" XREADGROUP XREADGROUP GROUP readers reader COUNT 1 STREAMS mystream '>'
+  custom "$port" "$p" "$n" PFADD PFADD myhll __rand_int__
+  custom "$port" "$p" "$n" GEOADD GEOADD mygeo 13.361389 38.115556 member:__rand_int__
+}
+custom() { # port pipeline requests name command... -> one CSV line named name
+  local port=$1 p=$2 n=$3 name=$4
+  shift 4
+  redis-benchmark -p "$port" -q -c 50 -n "$n" -P "$p" -r 100000 --csv "$@" | tail -n +2 |
+    sed "s/^\"[^\"]*\"/\"$name\"/"
 }
 
 # Memory first, on fresh processes (a heap grown by the throughput runs would count too).

@@ -8,6 +8,8 @@ import dev.cairn.broker.api.CreateTopicsHandler;
 import dev.cairn.broker.api.DeleteRecordsHandler;
 import dev.cairn.broker.api.DeleteTopicsHandler;
 import dev.cairn.broker.api.DescribeClusterHandler;
+import dev.cairn.broker.api.DescribeLogDirsHandler;
+import dev.cairn.broker.api.ElectLeadersHandler;
 import dev.cairn.broker.api.FetchHandler;
 import dev.cairn.broker.api.FindCoordinatorHandler;
 import dev.cairn.broker.api.GroupHandlers;
@@ -17,6 +19,7 @@ import dev.cairn.broker.api.MetadataHandler;
 import dev.cairn.broker.api.OffsetForLeaderEpochHandler;
 import dev.cairn.broker.api.OffsetHandlers;
 import dev.cairn.broker.api.ProduceHandler;
+import dev.cairn.broker.api.ReassignmentHandlers;
 import dev.cairn.broker.config.BrokerConfig;
 import dev.cairn.broker.config.Listener;
 import dev.cairn.broker.config.LiveBrokerConfig;
@@ -32,6 +35,7 @@ import dev.cairn.broker.metadata.MetadataImage;
 import dev.cairn.broker.network.KafkaFrameDecoder;
 import dev.cairn.broker.network.RequestChannelHandler;
 import dev.cairn.broker.producer.ProducerIdManager;
+import dev.cairn.broker.replication.ReplicaFetcher;
 import dev.cairn.broker.server.BrokerContext;
 import dev.cairn.broker.server.FetchSessionCache;
 import dev.cairn.broker.server.Purgatory;
@@ -73,14 +77,18 @@ import org.slf4j.LoggerFactory;
  * probes on the admin port. Ready once the logs are loaded, the broker is registered and the
  * metadata image is loaded.
  *
- * <p>Stop order: stop accepting and drain requests, leave the cluster (session closed, so the
- * registration and any controller znode vanish at once), then flush and close every log and mark
- * the log dirs clean.
+ * <p>Stop order: hand every leadership to another in-sync replica (controlled shutdown, so a
+ * rolling restart leaves no partition without a leader), stop accepting and drain requests, leave
+ * the cluster (session closed, so the registration and any controller znode vanish at once), then
+ * flush and close every log and mark the log dirs clean.
  */
 public final class BrokerEngine implements Engine {
   private static final Logger log = LoggerFactory.getLogger(BrokerEngine.class);
   private static final String CLUSTER_ID_PATH = "/cluster/id";
   static final String EMBEDDED_COORDINATOR_DIR = "__cairn_coordinator";
+
+  /** How long a stopping broker waits for its leaderships to move to other in-sync replicas. */
+  private static final Duration CONTROLLED_SHUTDOWN_WAIT = Duration.ofSeconds(15);
 
   private final BrokerConfig config;
   private final FileSync sync;
@@ -92,6 +100,7 @@ public final class BrokerEngine implements Engine {
   private AdminServer admin;
   private LogManager logs;
   private ClusterMetadata metadata;
+  private ReplicaManager replicaManager;
   private ExecutorService requestExecutor;
   private ScheduledExecutorService scheduler;
   private InetSocketAddress boundAddress;
@@ -157,7 +166,8 @@ public final class BrokerEngine implements Engine {
         config.get(BrokerConfig.LOG_RETENTION_CHECK_INTERVAL_MS),
         config.get(BrokerConfig.LOG_CLEANER_ENABLE)
             ? config.get(BrokerConfig.LOG_CLEANER_BACKOFF_MS)
-            : 0);
+            : 0,
+        config.get(BrokerConfig.REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS));
 
     Duration connectTimeout =
         Duration.ofMillis(config.get(BrokerConfig.ZOOKEEPER_CONNECTION_TIMEOUT_MS));
@@ -166,7 +176,26 @@ public final class BrokerEngine implements Engine {
     Controller controller =
         new Controller(
             metadata, config.brokerId(), config.get(BrokerConfig.UNCLEAN_LEADER_ELECTION));
-    ReplicaManager replicas = new ReplicaManager(config.brokerId(), logs);
+    Listener own = config.listeners().get(0);
+    long lagMaxMs = config.get(BrokerConfig.REPLICA_LAG_TIME_MAX_MS);
+    ReplicaManager replicas =
+        new ReplicaManager(
+            config.brokerId(),
+            logs,
+            (tp, state, version) ->
+                metadata.writePartitionState(tp.topic(), tp.partition(), state, version, -1),
+            new ReplicaFetcher.Settings(
+                config.brokerId(),
+                own.host().isEmpty() ? null : InetAddress.getByName(own.host()),
+                config.get(BrokerConfig.REPLICA_FETCH_WAIT_MAX_MS),
+                config.get(BrokerConfig.REPLICA_FETCH_MIN_BYTES),
+                config.get(BrokerConfig.REPLICA_FETCH_RESPONSE_MAX_BYTES),
+                config.get(BrokerConfig.REPLICA_FETCH_MAX_BYTES),
+                config.get(BrokerConfig.REPLICA_SOCKET_TIMEOUT_MS),
+                config.get(BrokerConfig.REPLICA_FETCH_BACKOFF_MS)),
+            lagMaxMs);
+    replicas.startReplication(scheduler, Math.max(100, lagMaxMs / 2));
+    replicaManager = replicas;
     Purgatory fetches = new Purgatory(scheduler, requestExecutor);
     replicas.onAppend(fetches::onEvent);
     Purgatory produces = new Purgatory(scheduler, requestExecutor);
@@ -193,6 +222,7 @@ public final class BrokerEngine implements Engine {
     OffsetHandlers offsetApis =
         new OffsetHandlers(groups, topic -> metadata.image().topic(topic) != null);
     ConfigHandlers configApis = new ConfigHandlers(ctx);
+    ReassignmentHandlers reassignments = new ReassignmentHandlers(ctx);
     ApiTable apis = new ApiTable();
     apis.add(ApiKeys.API_VERSIONS, 4, new ApiVersionsHandler(apis))
         .add(ApiKeys.METADATA, 12, new MetadataHandler(ctx))
@@ -218,7 +248,11 @@ public final class BrokerEngine implements Engine {
         .add(ApiKeys.INCREMENTAL_ALTER_CONFIGS, 1, configApis.incrementalAlter())
         .add(ApiKeys.ALTER_CONFIGS, 2, configApis.alter())
         .add(ApiKeys.DELETE_RECORDS, 2, new DeleteRecordsHandler(ctx))
-        .add(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 4, new OffsetForLeaderEpochHandler(ctx));
+        .add(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 4, new OffsetForLeaderEpochHandler(ctx))
+        .add(ApiKeys.ELECT_LEADERS, 2, new ElectLeadersHandler(ctx))
+        .add(ApiKeys.DESCRIBE_LOG_DIRS, 4, new DescribeLogDirsHandler(ctx))
+        .add(ApiKeys.ALTER_PARTITION_REASSIGNMENTS, 1, reassignments.alter())
+        .add(ApiKeys.LIST_PARTITION_REASSIGNMENTS, 0, reassignments.list());
 
     server = new NettyServer("broker", config.get(BrokerConfig.NUM_NETWORK_THREADS));
     int maxFrame = config.get(BrokerConfig.SOCKET_REQUEST_MAX_BYTES);
@@ -250,10 +284,20 @@ public final class BrokerEngine implements Engine {
         adv.host().isEmpty() ? InetAddress.getLocalHost().getCanonicalHostName() : adv.host();
     int port = adv.port() == 0 ? boundAddress.getPort() : adv.port();
     metadata.addListener(replicas);
+    metadata.onRegistered(brokerEpoch -> {
+      replicas.registered(brokerEpoch);
+      replicas.accept(metadata.image());
+    });
     metadata.registerBroker(
         new BrokerInfo(config.brokerId(), host, port, config.get(BrokerConfig.BROKER_RACK)),
         Duration.ofMillis(2L * config.get(BrokerConfig.ZOOKEEPER_SESSION_TIMEOUT_MS)));
     controller.start();
+    if (config.get(BrokerConfig.AUTO_LEADER_REBALANCE_ENABLE)) {
+      long interval = config.get(BrokerConfig.LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS) * 1000L;
+      int percentage = config.get(BrokerConfig.LEADER_IMBALANCE_PER_BROKER_PERCENTAGE);
+      scheduler.scheduleWithFixedDelay(
+          () -> controller.rebalanceLeaders(percentage), interval, interval, TimeUnit.MILLISECONDS);
+    }
 
     admin =
         AdminServer.start(
@@ -393,10 +437,19 @@ public final class BrokerEngine implements Engine {
     if (stopped) {
       return;
     }
+    boolean wasServing = ready;
     stopped = true;
     ready = false;
+    if (wasServing
+        && replicaManager != null
+        && config.get(BrokerConfig.CONTROLLED_SHUTDOWN_ENABLE)) {
+      replicaManager.handOverLeaderships(CONTROLLED_SHUTDOWN_WAIT);
+    }
     if (server != null) {
       server.shutdown(drain);
+    }
+    if (replicaManager != null) {
+      replicaManager.shutdown();
     }
     if (metadata != null) {
       metadata.close();

@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,13 +38,17 @@ public final class CacheEngine implements Engine {
   private NettyServer netty;
   private AdminServer admin;
   private final List<InetSocketAddress> addresses = new ArrayList<>();
+  private ScheduledExecutorService keyspaceThread;
   private volatile boolean ready;
+
+  /** Whether what must be saved before exiting was (SHUTDOWN did it, or a stop already ran). */
+  private volatile boolean persisted;
 
   public CacheEngine(CacheConfig config) {
     this.config = config;
     this.server = new Server(config);
     // Without a launcher (embedded, tests) SHUTDOWN stops this engine only.
-    server.onShutdown(
+    onStopRequest(
         () -> new Thread(() -> stop(EngineLauncher.DEFAULT_DRAIN), "cache-shutdown").start());
   }
 
@@ -65,15 +70,22 @@ public final class CacheEngine implements Engine {
     return addresses.get(0);
   }
 
+  /** The event loop that owns the keyspace: code touching the server runs there. */
+  public ScheduledExecutorService keyspaceThread() {
+    return keyspaceThread;
+  }
+
   public InetSocketAddress adminAddress() {
     return admin.address();
   }
 
   @Override
   public void start() throws Exception {
-    server.persistence.load();
+    server.aof.load();
     netty = new NettyServer("cache", 1);
     netty.bindMetrics(registry);
+    // the AOF is open before the first client can write
+    server.aof.start(netty.workers().next());
     int port = config.get(CacheConfig.PORT);
     for (String host : config.get(CacheConfig.BIND).trim().split("\\s+")) {
       String h = host.startsWith("-") ? host.substring(1) : host;
@@ -82,6 +94,7 @@ public final class CacheEngine implements Engine {
       port = addresses.get(0).getPort();
     }
     var loop = netty.workers().next();
+    keyspaceThread = loop;
     int hz = config.get(CacheConfig.HZ);
     // Active expiry at hz cycles per second, each using at most a quarter of its period.
     // While a busy script is suspended the keyspace is its own: no expiry, no idle closing, no
@@ -115,6 +128,15 @@ public final class CacheEngine implements Engine {
         100,
         100,
         TimeUnit.MILLISECONDS);
+    loop.scheduleAtFixedRate(
+        () -> {
+          if (!server.scripting.busy()) {
+            server.aof.cron();
+          }
+        },
+        100,
+        100,
+        TimeUnit.MILLISECONDS);
     ServerMetrics.bind(server, registry);
     admin =
         AdminServer.start(
@@ -133,6 +155,28 @@ public final class CacheEngine implements Engine {
         config.get(CacheConfig.MAXMEMORY_POLICY));
   }
 
+  /**
+   * SIGTERM, as Redis handles it: on the keyspace thread, between commands, the AOF is written and
+   * fsynced and, if save rules are set, the RDB file saved. A failed save is logged; the stop goes
+   * on (Kubernetes kills the pod after its grace period anyway).
+   */
+  private void persistBeforeStop(Duration drain) {
+    persisted = true;
+    var done =
+        keyspaceThread.submit(() -> {
+          try {
+            server.persistForShutdown(false, false);
+          } catch (java.io.IOException e) {
+            log.error("cache could not save before stopping: {}", e.getMessage());
+          }
+        });
+    try {
+      done.get(drain.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      log.error("cache saving before stopping did not complete: {}", e.toString());
+    }
+  }
+
   @Override
   public boolean ready() {
     return ready;
@@ -140,12 +184,19 @@ public final class CacheEngine implements Engine {
 
   @Override
   public void onStopRequest(Runnable request) {
-    server.onShutdown(request);
+    // SHUTDOWN has saved what it was asked to before it requests the stop
+    server.onShutdown(() -> {
+      persisted = true;
+      request.run();
+    });
   }
 
   @Override
   public void stop(Duration drain) {
     ready = false;
+    if (!persisted && keyspaceThread != null && drain.compareTo(Duration.ZERO) > 0) {
+      persistBeforeStop(drain);
+    }
     if (netty != null) {
       netty.shutdown(drain);
       netty = null;

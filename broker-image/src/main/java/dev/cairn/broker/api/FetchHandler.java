@@ -2,6 +2,8 @@ package dev.cairn.broker.api;
 
 import dev.cairn.broker.log.FetchDataInfo;
 import dev.cairn.broker.log.UnifiedLog;
+import dev.cairn.broker.replication.FetchPosition;
+import dev.cairn.broker.replication.LeaderReplica;
 import dev.cairn.broker.replication.Partition;
 import dev.cairn.broker.server.BrokerContext;
 import dev.cairn.broker.server.FetchSessionCache;
@@ -78,7 +80,15 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
       boolean error = false;
       List<Read> reads = new ArrayList<>();
       for (Map.Entry<TopicPartition, CachedPartition> e : partitions.entrySet()) {
-        PartitionData pd = read(e.getKey(), e.getValue(), Math.max(0, remaining), total == 0);
+        PartitionData pd =
+            request.replicaId() >= 0
+                ? readForFollower(
+                    request.replicaId(),
+                    e.getKey(),
+                    e.getValue(),
+                    Math.max(0, remaining),
+                    total == 0)
+                : read(e.getKey(), e.getValue(), Math.max(0, remaining), total == 0);
         int size = pd.records() == null ? 0 : pd.records().sizeInBytes();
         total += size;
         remaining -= size;
@@ -177,14 +187,14 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
         TopicPartition tp = new TopicPartition(t.topic(), p.partition());
         CachedPartition c = partitions.get(tp);
         if (c == null) {
-          partitions.put(
-              tp,
-              new CachedPartition(p.fetchOffset(), p.partitionMaxBytes(), p.currentLeaderEpoch()));
+          c = new CachedPartition(p.fetchOffset(), p.partitionMaxBytes(), p.currentLeaderEpoch());
+          partitions.put(tp, c);
         } else {
           c.fetchOffset = p.fetchOffset();
           c.maxBytes = p.partitionMaxBytes();
           c.currentLeaderEpoch = p.currentLeaderEpoch();
         }
+        c.lastFetchedEpoch = p.lastFetchedEpoch();
       }
     }
   }
@@ -194,14 +204,59 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
         new FetchResponseData().setErrorCode(error.code()).setSessionId(0));
   }
 
+  /**
+   * A follower's fetch: checked against the leader's log (a diverged log is told where to truncate)
+   * and served up to the log end, not the high watermark. A follower behind the log start is told
+   * where it now is, so it can start over there.
+   */
+  private PartitionData readForFollower(
+      int replicaId, TopicPartition tp, CachedPartition c, int remaining, boolean first) {
+    PartitionData pd = emptyPartition(tp);
+    try {
+      LeaderReplica.FetchDecision d =
+          broker
+              .replicas()
+              .fetchForFollower(
+                  tp,
+                  replicaId,
+                  new FetchPosition(c.fetchOffset, c.lastFetchedEpoch, c.currentLeaderEpoch));
+      UnifiedLog log = broker.replicas().leaderPartition(tp).log();
+      pd.setHighWatermark(log.highWatermark())
+          .setLastStableOffset(log.highWatermark())
+          .setLogStartOffset(log.logStartOffset());
+      if (d instanceof LeaderReplica.Diverging div) {
+        pd.divergingEpoch()
+            .setEpoch(div.epoch())
+            .setEndOffset(div.epoch() < 0 ? Math.max(0, div.endOffset()) : div.endOffset());
+        return pd;
+      }
+      if (c.fetchOffset < log.logStartOffset()) {
+        return pd.setErrorCode(Errors.OFFSET_OUT_OF_RANGE.code());
+      }
+      FetchDataInfo data = log.readToEnd(c.fetchOffset, Math.min(c.maxBytes, remaining), first);
+      if (data.records() != null) {
+        pd.setRecords(data.records());
+      }
+    } catch (Exception e) {
+      pd.setErrorCode(Errors.forException(e).code())
+          .setHighWatermark(-1)
+          .setLastStableOffset(-1)
+          .setLogStartOffset(-1);
+    }
+    return pd;
+  }
+
+  private static PartitionData emptyPartition(TopicPartition tp) {
+    return new PartitionData()
+        .setPartitionIndex(tp.partition())
+        .setHighWatermark(-1)
+        .setLastStableOffset(-1)
+        .setLogStartOffset(-1)
+        .setRecords(MemoryRecords.EMPTY);
+  }
+
   private PartitionData read(TopicPartition tp, CachedPartition c, int remaining, boolean first) {
-    PartitionData pd =
-        new PartitionData()
-            .setPartitionIndex(tp.partition())
-            .setHighWatermark(-1)
-            .setLastStableOffset(-1)
-            .setLogStartOffset(-1)
-            .setRecords(MemoryRecords.EMPTY);
+    PartitionData pd = emptyPartition(tp);
     try {
       Partition p = broker.replicas().leaderPartition(tp);
       if (c.currentLeaderEpoch >= 0 && c.currentLeaderEpoch != p.leaderEpoch()) {

@@ -3,6 +3,7 @@ package dev.cairn.broker.api;
 import dev.cairn.broker.log.LogAppendInfo;
 import dev.cairn.broker.replication.Partition;
 import dev.cairn.broker.server.BrokerContext;
+import dev.cairn.broker.server.ReplicaManager;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
@@ -78,9 +79,15 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
         if (acks != 0 && acks != 1 && acks != -1) {
           pr.setErrorCode(Errors.INVALID_REQUIRED_ACKS.code());
         } else {
-          LogAppendInfo info = append(tp, (MemoryRecords) p.records(), acks, pr);
-          if (info != null && acks == -1) {
-            replicated.add(awaitCommitted(tp, info.lastOffset() + 1, pr, request.timeoutMs()));
+          ReplicaManager.Appended appended = append(tp, (MemoryRecords) p.records(), acks, pr);
+          if (appended != null && acks == -1) {
+            replicated.add(
+                awaitCommitted(
+                    tp,
+                    appended.partition(),
+                    appended.info().lastOffset() + 1,
+                    pr,
+                    request.timeoutMs()));
           }
         }
         tr.partitionResponses().add(pr);
@@ -100,7 +107,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
   }
 
   /** Appends on the leader; returns what was appended, or null after recording the error. */
-  private LogAppendInfo append(
+  private ReplicaManager.Appended append(
       TopicPartition tp, MemoryRecords records, short acks, PartitionProduceResponse pr) {
     try {
       if (Topic.isInternal(tp.topic())) {
@@ -109,13 +116,14 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
       if (records == null) {
         throw new org.apache.kafka.common.errors.CorruptRecordException("no records");
       }
-      LogAppendInfo info = broker.replicas().appendToLeader(tp, records, acks);
+      ReplicaManager.Appended appended = broker.replicas().appendAsLeader(tp, records, acks);
+      LogAppendInfo info = appended.info();
       bytesIn.increment(records.sizeInBytes());
       messagesIn.increment(info.records());
       pr.setBaseOffset(info.firstOffset())
           .setLogAppendTimeMs(info.logAppendTime())
           .setLogStartOffset(info.logStartOffset());
-      return info;
+      return appended;
     } catch (Exception e) {
       Errors error = Errors.forException(e);
       if (error == Errors.UNKNOWN_SERVER_ERROR) {
@@ -137,9 +145,12 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
    * NOT_LEADER_OR_FOLLOWER, since the records may not survive the change.
    */
   private CompletableFuture<Void> awaitCommitted(
-      TopicPartition tp, long end, PartitionProduceResponse pr, int timeoutMs) {
+      TopicPartition tp,
+      Partition appendedTo,
+      long end,
+      PartitionProduceResponse pr,
+      int timeoutMs) {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    Partition appendedTo = leader(tp);
     BooleanSupplier attempt =
         () -> {
           if (leader(tp) != appendedTo) {
@@ -147,6 +158,10 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                 .setErrorMessage("Leadership of " + tp + " moved before the records replicated");
           } else if (!appendedTo.isCommitted(end)) {
             return false;
+          } else if (!appendedTo.enoughInSync()) {
+            // As Kafka: written and replicated to the ISR, but the ISR shrank below the minimum.
+            pr.setErrorCode(Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND.code())
+                .setErrorMessage("The ISR of " + tp + " shrank below min.insync.replicas");
           }
           done.complete(null);
           return true;

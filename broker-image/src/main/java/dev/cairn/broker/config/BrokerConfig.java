@@ -146,6 +146,28 @@ public final class BrokerConfig {
       ConfigKey.of("unclean.leader.election.enable", bool(), false);
   public static final ConfigKey<Long> REPLICA_LAG_TIME_MAX_MS =
       ConfigKey.of("replica.lag.time.max.ms", longRange(1, MAX), 30_000L);
+  public static final ConfigKey<Long> REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS =
+      ConfigKey.of("replica.high.watermark.checkpoint.interval.ms", longRange(1, MAX), 5_000L);
+  public static final ConfigKey<Integer> REPLICA_FETCH_WAIT_MAX_MS =
+      ConfigKey.of("replica.fetch.wait.max.ms", intRange(0, Integer.MAX_VALUE), 500);
+  public static final ConfigKey<Integer> REPLICA_FETCH_MIN_BYTES =
+      ConfigKey.of("replica.fetch.min.bytes", intRange(1, Integer.MAX_VALUE), 1);
+  public static final ConfigKey<Integer> REPLICA_FETCH_MAX_BYTES =
+      ConfigKey.of("replica.fetch.max.bytes", intRange(0, Integer.MAX_VALUE), 1_048_576);
+  public static final ConfigKey<Integer> REPLICA_FETCH_RESPONSE_MAX_BYTES =
+      ConfigKey.of("replica.fetch.response.max.bytes", intRange(0, Integer.MAX_VALUE), 10_485_760);
+  public static final ConfigKey<Integer> REPLICA_FETCH_BACKOFF_MS =
+      ConfigKey.of("replica.fetch.backoff.ms", intRange(0, Integer.MAX_VALUE), 1_000);
+  public static final ConfigKey<Integer> REPLICA_SOCKET_TIMEOUT_MS =
+      ConfigKey.of("replica.socket.timeout.ms", intRange(1, Integer.MAX_VALUE), 30_000);
+  public static final ConfigKey<Boolean> CONTROLLED_SHUTDOWN_ENABLE =
+      ConfigKey.of("controlled.shutdown.enable", bool(), true);
+  public static final ConfigKey<Boolean> AUTO_LEADER_REBALANCE_ENABLE =
+      ConfigKey.of("auto.leader.rebalance.enable", bool(), true);
+  public static final ConfigKey<Long> LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS =
+      ConfigKey.of("leader.imbalance.check.interval.seconds", longRange(1, MAX), 300L);
+  public static final ConfigKey<Integer> LEADER_IMBALANCE_PER_BROKER_PERCENTAGE =
+      ConfigKey.of("leader.imbalance.per.broker.percentage", intRange(0, 100), 10);
   public static final ConfigKey<String> ZOOKEEPER_CONNECT =
       ConfigKey.of("zookeeper.connect", nonEmpty(), null);
   public static final ConfigKey<Integer> ZOOKEEPER_SESSION_TIMEOUT_MS =
@@ -229,6 +251,17 @@ public final class BrokerConfig {
               MIN_INSYNC_REPLICAS,
               UNCLEAN_LEADER_ELECTION,
               REPLICA_LAG_TIME_MAX_MS,
+              REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS,
+              REPLICA_FETCH_WAIT_MAX_MS,
+              REPLICA_FETCH_MIN_BYTES,
+              REPLICA_FETCH_MAX_BYTES,
+              REPLICA_FETCH_RESPONSE_MAX_BYTES,
+              REPLICA_FETCH_BACKOFF_MS,
+              REPLICA_SOCKET_TIMEOUT_MS,
+              CONTROLLED_SHUTDOWN_ENABLE,
+              AUTO_LEADER_REBALANCE_ENABLE,
+              LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS,
+              LEADER_IMBALANCE_PER_BROKER_PERCENTAGE,
               ZOOKEEPER_CONNECT,
               ZOOKEEPER_SESSION_TIMEOUT_MS,
               ZOOKEEPER_CONNECTION_TIMEOUT_MS,

@@ -24,6 +24,16 @@ public final class LeaderEpochCache {
     }
   }
 
+  /** The newest epoch, -1 when no batch carries one. */
+  public synchronized int latestEpoch() {
+    return starts.isEmpty() ? -1 : starts.lastKey();
+  }
+
+  /** Forgets the epochs that start at or after {@code offset} (the log was truncated there). */
+  public synchronized void truncateFromEnd(long offset) {
+    starts.values().removeIf(start -> start >= offset);
+  }
+
   /**
    * Kafka's answer for {@code requested}: the latest epoch ends at the log end; an epoch newer than
    * every known one is UNDEFINED; otherwise the largest known epoch at most the requested one (or

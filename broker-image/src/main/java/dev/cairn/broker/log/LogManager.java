@@ -119,16 +119,27 @@ public final class LogManager implements Closeable {
       // A directory that holds no log yet has nothing to recover.
       boolean clean = Files.exists(marker) || partitionDirs.isEmpty();
       Files.deleteIfExists(marker);
+      Map<TopicPartition, Long> highWatermarks = HighWatermarkCheckpoint.read(dir);
       for (Path child : partitionDirs) {
         TopicPartition tp = UnifiedLog.parseDirName(child.getFileName().toString());
-        logs.put(tp, UnifiedLog.load(tp, child, configs.apply(tp.topic()), clean, clock, sync));
+        UnifiedLog l = UnifiedLog.load(tp, child, configs.apply(tp.topic()), clean, clock, sync);
+        // Without a checkpoint the high watermark starts at the log start: what is committed
+        // is learnt again from the ISR (at once for a partition with one replica).
+        l.updateHighWatermark(
+            Math.max(
+                l.logStartOffset(),
+                Math.min(highWatermarks.getOrDefault(tp, 0L), l.logEndOffset())));
+        logs.put(tp, l);
       }
       log.info("log dir {} loaded ({} shutdown)", dir, clean ? "clean" : "unclean");
     }
   }
 
   public void startBackgroundTasks(
-      ScheduledExecutorService scheduler, long retentionCheckMs, long cleanerBackoffMs) {
+      ScheduledExecutorService scheduler,
+      long retentionCheckMs,
+      long cleanerBackoffMs,
+      long highWatermarkCheckpointMs) {
     scheduler.scheduleWithFixedDelay(
         this::runRetention, retentionCheckMs, retentionCheckMs, TimeUnit.MILLISECONDS);
     if (cleanerBackoffMs > 0) {
@@ -136,6 +147,31 @@ public final class LogManager implements Closeable {
           this::runCleaner, cleanerBackoffMs, cleanerBackoffMs, TimeUnit.MILLISECONDS);
     }
     scheduler.scheduleWithFixedDelay(this::flushByTime, 1000, 1000, TimeUnit.MILLISECONDS);
+    scheduler.scheduleWithFixedDelay(
+        this::checkpointHighWatermarks,
+        highWatermarkCheckpointMs,
+        highWatermarkCheckpointMs,
+        TimeUnit.MILLISECONDS);
+  }
+
+  /** Writes every online log dir's {@code replication-offset-checkpoint}. */
+  public void checkpointHighWatermarks() {
+    for (Path dir : onlineDirs()) {
+      Map<TopicPartition, Long> offsets =
+          new java.util.TreeMap<>(
+              Comparator.comparing(TopicPartition::topic)
+                  .thenComparingInt(TopicPartition::partition));
+      for (UnifiedLog l : logs.values()) {
+        if (l.dir().getParent().equals(dir)) {
+          offsets.put(l.topicPartition(), l.highWatermark());
+        }
+      }
+      try {
+        HighWatermarkCheckpoint.write(dir, offsets);
+      } catch (IOException e) {
+        log.error("{}: could not checkpoint high watermarks", dir, e);
+      }
+    }
   }
 
   /** One retention pass over every log (also called by tests). */
@@ -266,6 +302,7 @@ public final class LogManager implements Closeable {
     if (!failures.isEmpty()) {
       throw failures.get(0);
     }
+    checkpointHighWatermarks();
     for (Path dir : onlineDirs()) {
       Files.writeString(dir.resolve(CLEAN_SHUTDOWN), "");
     }

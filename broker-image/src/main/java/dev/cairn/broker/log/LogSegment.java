@@ -252,6 +252,19 @@ public final class LogSegment implements Closeable {
   }
 
   /**
+   * Cuts this (active) segment before the first batch that ends at or after {@code offset} and
+   * rebuilds its indexes from what remains.
+   */
+  public void truncateTo(long offset) throws IOException {
+    BatchPosition bp = translateOffset(offset);
+    if (bp == null) {
+      return;
+    }
+    channel.truncate(bp.position());
+    recover(Integer.MAX_VALUE);
+  }
+
+  /**
    * Where the batch holding {@code offset} (or the first batch after it) starts, with its header.
    */
   public record BatchPosition(int position, BatchHeader header) {}

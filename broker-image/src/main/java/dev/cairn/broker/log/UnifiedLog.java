@@ -18,9 +18,12 @@ import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.MutableRecordBatch;
+import org.apache.kafka.common.record.RecordBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -263,6 +266,134 @@ public final class UnifiedLog implements Closeable {
     }
   }
 
+  /**
+   * Appends a leader's batches as they are: offsets, leader epochs and producer fields come from
+   * the leader, so only integrity is checked (magic 2, CRC, offsets continuing this log's end).
+   */
+  public void appendAsFollower(MemoryRecords records) throws IOException {
+    List<BatchHeader> headers = new ArrayList<>();
+    long expected = logEndOffset();
+    for (MutableRecordBatch batch : records.batches()) {
+      if (batch.magic() != RecordBatch.MAGIC_VALUE_V2) {
+        throw new CorruptRecordException(tp + ": replicated batch with magic " + batch.magic());
+      }
+      batch.ensureValid();
+      if (batch.baseOffset() != expected) {
+        throw new CorruptRecordException(
+            tp
+                + ": replicated batch at offset "
+                + batch.baseOffset()
+                + ", log ends at "
+                + expected);
+      }
+      expected = batch.lastOffset() + 1;
+    }
+    if (expected == logEndOffset()) {
+      return;
+    }
+    headers.addAll(BatchHeader.all(records.buffer()));
+    lock.lock();
+    try {
+      long first = logEndOffset();
+      long now = clock.getAsLong();
+      long maxTimestamp = headers.stream().mapToLong(BatchHeader::maxTimestamp).max().orElse(now);
+      LogSegment segment = active();
+      if (segment.shouldRoll(config, records.sizeInBytes(), expected - 1, maxTimestamp, now)) {
+        segment = roll(first);
+      }
+      segment.append(records.buffer());
+      long records0 = 0;
+      for (BatchHeader h : headers) {
+        producers.update(h);
+        epochs.assign(h.partitionLeaderEpoch(), h.baseOffset());
+        records0 += h.lastOffset() - h.baseOffset() + 1;
+      }
+      unflushedMessages += records0;
+      if (unflushedMessages >= config.flushMessages()) {
+        flushLocked();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Removes every batch that ends at or after {@code offset}: a follower's log that diverged from
+   * its new leader's. Whole batches go (epochs change only between batches, so a divergence point
+   * is a batch boundary); the epochs and producer state that they carried go with them, and the
+   * high watermark comes down if it was above the new end.
+   */
+  public void truncateTo(long offset) throws IOException {
+    lock.lock();
+    try {
+      if (offset >= logEndOffset()) {
+        return;
+      }
+      long before = logEndOffset();
+      if (offset <= logStartOffset) {
+        restartAt(logStartOffset);
+      } else {
+        while (segments.lastKey() >= offset && segments.size() > 1) {
+          segments.pollLastEntry().getValue().delete(deleteDelay());
+        }
+        LogSegment last = segments.lastEntry().getValue();
+        if (last.baseOffset() >= offset) {
+          segments.remove(last.baseOffset());
+          last.delete(deleteDelay());
+          segments.put(offset, LogSegment.create(dir, offset, config, clock.getAsLong(), sync));
+        } else {
+          segments.remove(last.baseOffset());
+          last.close();
+          LogSegment reopened =
+              LogSegment.open(dir, last.baseOffset(), config, true, clock.getAsLong(), sync);
+          reopened.truncateTo(offset);
+          segments.put(reopened.baseOffset(), reopened);
+        }
+      }
+      epochs.truncateFromEnd(logEndOffset());
+      producers.clear();
+      rebuildStateFromHeaders();
+      if (highWatermark.offset() > logEndOffset()) {
+        highWatermark = endMetadata();
+      }
+      log.info("{}: truncated from log end offset {} to {}", tp, before, logEndOffset());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Empties the log and starts it at {@code offset}: a follower that fell behind its leader's log
+   * start (retention deleted what it would fetch next).
+   */
+  public void truncateFullyAndStartAt(long offset) throws IOException {
+    lock.lock();
+    try {
+      restartAt(offset);
+      epochs.truncateFromEnd(Long.MIN_VALUE);
+      producers.clear();
+      highWatermark = endMetadata();
+      log.info("{}: emptied and restarted at offset {}", tp, offset);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void restartAt(long offset) throws IOException {
+    for (LogSegment s : segments.values()) {
+      s.delete(deleteDelay());
+    }
+    segments.clear();
+    segments.put(offset, LogSegment.create(dir, offset, config, clock.getAsLong(), sync));
+    logStartOffset = offset;
+    AtomicFile.write(dir.resolve(LOG_START_FILE), (offset + "\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The leader epoch of the last batch, -1 when none carries one. */
+  public int latestEpoch() {
+    return epochs.latestEpoch();
+  }
+
   private LogSegment roll(long baseOffset) throws IOException {
     LogSegment old = active();
     old.onBecomeInactive();
@@ -302,7 +433,18 @@ public final class UnifiedLog implements Closeable {
    */
   public FetchDataInfo read(long startOffset, int maxBytes, boolean minOneMessage)
       throws IOException {
-    LogOffsetMetadata hw = highWatermark;
+    return read(startOffset, maxBytes, minOneMessage, highWatermark);
+  }
+
+  /** Reads as {@link #read} but up to the log end: what a follower replicates. */
+  public FetchDataInfo readToEnd(long startOffset, int maxBytes, boolean minOneMessage)
+      throws IOException {
+    return read(startOffset, maxBytes, minOneMessage, endMetadata());
+  }
+
+  private FetchDataInfo read(
+      long startOffset, int maxBytes, boolean minOneMessage, LogOffsetMetadata hw)
+      throws IOException {
     long start = logStartOffset;
     long end = logEndOffset();
     if (startOffset < start || startOffset > end) {

@@ -26,6 +26,7 @@ import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -61,6 +62,11 @@ public final class ClusterMetadata implements Closeable {
   private final List<Consumer<MetadataImage>> listeners = new CopyOnWriteArrayList<>();
   private final Object imageLock = new Object();
   private final List<ImageWaiter> waiters = new ArrayList<>();
+  private final List<java.util.function.LongConsumer> registrationListeners =
+      new CopyOnWriteArrayList<>();
+  private volatile BrokerInfo registration;
+  private volatile Duration registrationTimeout;
+  private volatile boolean sessionLost;
   private volatile MetadataImage image = MetadataImage.EMPTY;
   private volatile MetadataImage lastBuilt = MetadataImage.EMPTY;
 
@@ -82,6 +88,22 @@ public final class ClusterMetadata implements Closeable {
 
   /** Connects, creates the persistent parents, and loads the caches. */
   public void start(Duration timeout) throws Exception {
+    client
+        .getConnectionStateListenable()
+        .addListener((c, state) -> {
+          if (state == ConnectionState.LOST) {
+            sessionLost = true;
+            log.warn("coordinator session lost: this broker's registration is gone");
+          } else if (state == ConnectionState.RECONNECTED && sessionLost) {
+            sessionLost = false;
+            BrokerInfo self = registration;
+            if (self != null) {
+              Thread t = new Thread(() -> reRegister(self), "broker-reregister");
+              t.setDaemon(true);
+              t.start();
+            }
+          }
+        });
     client.start();
     if (!client.blockUntilConnected((int) timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new IllegalStateException("could not reach the coordinator within " + timeout);
@@ -92,7 +114,8 @@ public final class ClusterMetadata implements Closeable {
             ZkPaths.TOPICS,
             ZkPaths.TOPIC_CONFIGS,
             ZkPaths.BROKER_CONFIGS,
-            ZkPaths.DELETE_TOPICS)) {
+            ZkPaths.DELETE_TOPICS,
+            ZkPaths.REASSIGNMENTS)) {
       try {
         client.create().creatingParentsIfNeeded().forPath(p);
       } catch (KeeperException.NodeExistsException e) {
@@ -101,7 +124,12 @@ public final class ClusterMetadata implements Closeable {
     }
     List<java.util.concurrent.CountDownLatch> loaded = new ArrayList<>();
     for (String root :
-        List.of(ZkPaths.BROKERS, ZkPaths.CONFIG, ZkPaths.CONTROLLER, ZkPaths.DELETE_TOPICS)) {
+        List.of(
+            ZkPaths.BROKERS,
+            ZkPaths.CONFIG,
+            ZkPaths.CONTROLLER,
+            ZkPaths.DELETE_TOPICS,
+            ZkPaths.REASSIGNMENTS)) {
       CuratorCache cache = CuratorCache.build(client, root);
       java.util.concurrent.CountDownLatch latch = new java.util.concurrent.CountDownLatch(1);
       cache
@@ -186,6 +214,9 @@ public final class ClusterMetadata implements Closeable {
       c.stream().forEach(d -> nodes.put(d.getPath(), d));
     }
     Map<Integer, BrokerInfo> brokers = new TreeMap<>();
+    Map<Integer, Long> brokerEpochs = new TreeMap<>();
+    Map<org.apache.kafka.common.TopicPartition, Reassignment> reassignments = new HashMap<>();
+    Map<String, Map<Integer, Stat>> stateStats = new HashMap<>();
     Map<String, TopicAssignment> assignments = new TreeMap<>();
     Map<String, Map<Integer, PartitionState>> states = new HashMap<>();
     Map<String, Map<String, String>> configs = new HashMap<>();
@@ -202,6 +233,7 @@ public final class ClusterMetadata implements Closeable {
         } else if (parts.length == 3 && path.startsWith(ZkPaths.BROKER_IDS + "/")) {
           int id = Integer.parseInt(parts[2]);
           brokers.put(id, BrokerInfo.decode(id, d.getData()));
+          brokerEpochs.put(id, d.getStat().getCzxid());
         } else if (parts.length == 3 && path.startsWith(ZkPaths.TOPICS + "/")) {
           if (d.getData() != null && d.getData().length > 0) {
             assignments.put(parts[2], TopicAssignment.decode(d.getData()));
@@ -210,10 +242,17 @@ public final class ClusterMetadata implements Closeable {
           states
               .computeIfAbsent(parts[2], t -> new HashMap<>())
               .put(Integer.parseInt(parts[4]), PartitionState.decode(d.getData()));
+          stateStats
+              .computeIfAbsent(parts[2], t -> new HashMap<>())
+              .put(Integer.parseInt(parts[4]), d.getStat());
         } else if (parts.length == 3 && path.startsWith(ZkPaths.TOPIC_CONFIGS + "/")) {
           configs.put(parts[2], ZnodeText.decode(d.getData()));
         } else if (parts.length == 3 && path.startsWith(ZkPaths.BROKER_CONFIGS + "/")) {
           brokerConfigs.put(parts[2], Map.copyOf(ZnodeText.decode(d.getData())));
+        } else if (parts.length == 4 && path.startsWith(ZkPaths.REASSIGNMENTS + "/")) {
+          reassignments.put(
+              new org.apache.kafka.common.TopicPartition(parts[2], Integer.parseInt(parts[3])),
+              Reassignment.decode(d.getData()));
         } else if (parts.length == 3 && path.startsWith(ZkPaths.DELETE_TOPICS + "/")) {
           deleted.put(parts[2], deletedIds(d.getData()));
         }
@@ -225,9 +264,19 @@ public final class ClusterMetadata implements Closeable {
     assignments.forEach((name, a) -> {
       Map<Integer, MetadataImage.PartitionImage> partitions = new TreeMap<>();
       Map<Integer, PartitionState> st = states.getOrDefault(name, Map.of());
+      Map<Integer, Stat> stats = stateStats.getOrDefault(name, Map.of());
       a.replicas()
-          .forEach((p, replicas) ->
-              partitions.put(p, new MetadataImage.PartitionImage(p, replicas, st.get(p))));
+          .forEach((p, replicas) -> {
+            Stat stat = stats.get(p);
+            partitions.put(
+                p,
+                new MetadataImage.PartitionImage(
+                    p,
+                    replicas,
+                    st.get(p),
+                    stat == null ? 0 : stat.getVersion(),
+                    stat == null ? 0 : stat.getMzxid()));
+          });
       topics.put(
           name,
           new MetadataImage.TopicImage(
@@ -239,7 +288,9 @@ public final class ClusterMetadata implements Closeable {
             controller,
             Map.copyOf(topics),
             Map.copyOf(deleted),
-            Map.copyOf(brokerConfigs));
+            Map.copyOf(brokerConfigs),
+            Map.copyOf(brokerEpochs),
+            Map.copyOf(reassignments));
     if (next.equals(lastBuilt)) {
       return;
     }
@@ -262,19 +313,52 @@ public final class ClusterMetadata implements Closeable {
   }
 
   /**
+   * Calls {@code listener} on the event thread with the broker epoch of each registration of this
+   * broker: the first, and each after a lost session.
+   */
+  public void onRegistered(java.util.function.LongConsumer listener) {
+    registrationListeners.add(listener);
+  }
+
+  /**
    * Registers this broker as an ephemeral znode. A registration left by a previous run of the same
-   * broker id (killed, session not yet expired) is waited out for up to {@code timeout}.
+   * broker id (killed, session not yet expired) is waited out for up to {@code timeout}. The broker
+   * epoch (the zxid that created the registration) goes to the {@link #onRegistered} listeners;
+   * after a lost session the broker registers again by itself.
    */
   public void registerBroker(BrokerInfo self, Duration timeout) throws Exception {
+    registration = self;
+    registrationTimeout = timeout;
+    long epoch = create(self, timeout);
+    events.submit(() -> registrationListeners.forEach(l -> l.accept(epoch))).get();
+  }
+
+  private void reRegister(BrokerInfo self) {
+    try {
+      long epoch = create(self, registrationTimeout);
+      events.execute(() -> registrationListeners.forEach(l -> l.accept(epoch)));
+    } catch (Exception e) {
+      log.error("broker {} could not register again after its session was lost", self.id(), e);
+    }
+  }
+
+  private long create(BrokerInfo self, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       try {
+        Stat stat = new Stat();
         client
             .create()
+            .storingStatIn(stat)
             .withMode(CreateMode.EPHEMERAL)
             .forPath(ZkPaths.broker(self.id()), self.encode());
-        log.info("registered broker {} at {}:{}", self.id(), self.host(), self.port());
-        return;
+        log.info(
+            "registered broker {} at {}:{}, broker epoch {}",
+            self.id(),
+            self.host(),
+            self.port(),
+            stat.getCzxid());
+        return stat.getCzxid();
       } catch (KeeperException.NodeExistsException e) {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException(
@@ -434,10 +518,112 @@ public final class ClusterMetadata implements Closeable {
     }
   }
 
-  /** Writes a partition state (controller only). */
-  public void writePartitionState(String topic, int partition, PartitionState state)
+  /**
+   * Writes a partition state if it is still at {@code expectedVersion}, and, for the controller,
+   * only while {@code /controller_epoch} is at {@code controllerEpochVersion} (a deposed
+   * controller's write fails; -1 skips that check, for a leader's ISR change). Returns the new
+   * version, or -1 when the state or the controller epoch moved on.
+   */
+  public int writePartitionState(
+      String topic,
+      int partition,
+      PartitionState state,
+      int expectedVersion,
+      int controllerEpochVersion)
       throws Exception {
-    client.setData().forPath(ZkPaths.partitionState(topic, partition), state.encode());
+    List<CuratorOp> ops = new ArrayList<>();
+    if (controllerEpochVersion >= 0) {
+      ops.add(
+          client
+              .transactionOp()
+              .check()
+              .withVersion(controllerEpochVersion)
+              .forPath(ZkPaths.CONTROLLER_EPOCH));
+    }
+    ops.add(
+        client
+            .transactionOp()
+            .setData()
+            .withVersion(expectedVersion)
+            .forPath(ZkPaths.partitionState(topic, partition), state.encode()));
+    try {
+      var results = client.transaction().forOperations(ops);
+      return results.get(results.size() - 1).getResultStat().getVersion();
+    } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
+      return -1;
+    }
+  }
+
+  /** Starts (or replaces the target of) a partition reassignment. */
+  public void writeReassignment(String topic, int partition, Reassignment r) throws Exception {
+    String path = ZkPaths.reassignment(topic, partition);
+    try {
+      client.setData().forPath(path, r.encode());
+    } catch (KeeperException.NoNodeException e) {
+      client.create().creatingParentsIfNeeded().forPath(path, r.encode());
+    }
+    log.info(
+        "{}-{}: reassignment to {} (from {}) requested",
+        topic,
+        partition,
+        r.target(),
+        r.original());
+  }
+
+  /**
+   * One step of a reassignment, in one multi-op guarded by the topic's and the state's versions and
+   * the controller epoch: the partition's replica list becomes {@code replicas}, its state {@code
+   * state}, and with {@code finished} the reassignment znode goes. Returns false when anything
+   * moved on meanwhile (the next metadata brings it).
+   */
+  public boolean writeReassignmentStep(
+      String topic,
+      int partition,
+      List<Integer> replicas,
+      PartitionState state,
+      int stateVersion,
+      int controllerEpochVersion,
+      boolean finished)
+      throws Exception {
+    Stat topicStat = new Stat();
+    TopicAssignment current;
+    try {
+      current =
+          TopicAssignment.decode(
+              client.getData().storingStatIn(topicStat).forPath(ZkPaths.topic(topic)));
+    } catch (KeeperException.NoNodeException e) {
+      return false;
+    }
+    Map<Integer, List<Integer>> all = new TreeMap<>(current.replicas());
+    all.put(partition, replicas);
+    List<CuratorOp> ops = new ArrayList<>();
+    ops.add(
+        client
+            .transactionOp()
+            .check()
+            .withVersion(controllerEpochVersion)
+            .forPath(ZkPaths.CONTROLLER_EPOCH));
+    ops.add(
+        client
+            .transactionOp()
+            .setData()
+            .withVersion(topicStat.getVersion())
+            .forPath(ZkPaths.topic(topic), new TopicAssignment(current.topicId(), all).encode()));
+    ops.add(
+        client
+            .transactionOp()
+            .setData()
+            .withVersion(stateVersion)
+            .forPath(ZkPaths.partitionState(topic, partition), state.encode()));
+    if (finished) {
+      ops.add(client.transactionOp().delete().forPath(ZkPaths.reassignment(topic, partition)));
+    }
+    try {
+      client.transaction().forOperations(ops);
+      return true;
+    } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
+      return false;
+    }
   }
 
   /** Claims the next block of producer ids; returns its first id. */

@@ -11,24 +11,48 @@ import org.apache.kafka.common.Uuid;
  * An immutable snapshot of cluster metadata as this broker last saw it in the coordinator: live
  * brokers, the controller, every topic with its partitions' replicas and state, the ids of deleted
  * topics by name (what tells a broker that a local log may go), and the dynamic broker configs by
- * entity (a broker id, or {@code <default>} for the cluster-wide defaults). Metadata responses and
- * leadership decisions read one snapshot, so they are self-consistent.
+ * entity (a broker id, or {@code <default>} for the cluster-wide defaults), and each live broker's
+ * epoch (the zxid that created its registration: a new one means the broker restarted), and the
+ * partition reassignments in progress. Metadata responses and leadership decisions read one
+ * snapshot, so they are self-consistent.
  */
 public record MetadataImage(
     Map<Integer, BrokerInfo> brokers,
     int controllerId,
     Map<String, TopicImage> topics,
     Map<String, Set<Uuid>> deletedTopicIds,
-    Map<String, Map<String, String>> brokerConfigs) {
+    Map<String, Map<String, String>> brokerConfigs,
+    Map<Integer, Long> brokerEpochs,
+    Map<TopicPartition, Reassignment> reassignments) {
   public static final MetadataImage EMPTY =
       new MetadataImage(Map.of(), -1, Map.of(), Map.of(), Map.of());
+
+  /** An image whose brokers' registrations carry no epochs (tests). */
+  public MetadataImage(
+      Map<Integer, BrokerInfo> brokers,
+      int controllerId,
+      Map<String, TopicImage> topics,
+      Map<String, Set<Uuid>> deletedTopicIds,
+      Map<String, Map<String, String>> brokerConfigs) {
+    this(brokers, controllerId, topics, deletedTopicIds, brokerConfigs, Map.of(), Map.of());
+  }
 
   /** One topic: id, partitions and config overrides. */
   public record TopicImage(
       String name, Uuid id, Map<Integer, PartitionImage> partitions, Map<String, String> configs) {}
 
-  /** One partition: assigned replicas and, once the controller wrote it, its state. */
-  public record PartitionImage(int partition, List<Integer> replicas, PartitionState state) {}
+  /**
+   * One partition: assigned replicas and, once the controller wrote it, its state with the state
+   * znode's version (what conditional writes name) and the zxid that last wrote it (compared with a
+   * broker's registration: a state written before a broker registered may name a leadership of its
+   * earlier life).
+   */
+  public record PartitionImage(
+      int partition, List<Integer> replicas, PartitionState state, int version, long written) {
+    public PartitionImage(int partition, List<Integer> replicas, PartitionState state) {
+      this(partition, replicas, state, 0, 0);
+    }
+  }
 
   /** Whether the topic {@code name} with id {@code id} was deleted through DeleteTopics. */
   public boolean wasDeleted(String name, Uuid id) {

@@ -14,6 +14,7 @@ package dev.cairn.broker.metadata;
  * /config/brokers/&lt;id&gt;                           a broker's dynamic configs
  * /config/brokers/&lt;default&gt;                      the cluster-wide dynamic broker defaults
  * /admin/delete_topics/&lt;topic&gt;                  topic_ids: the deleted incarnations' ids
+ * /admin/reassignments/&lt;topic&gt;/&lt;p&gt;            target, original: a reassignment in progress
  * /latest_producer_id_block                      next free producer id
  * </pre>
  */
@@ -34,6 +35,7 @@ public final class ZkPaths {
 
   public static final String ADMIN = "/admin";
   public static final String DELETE_TOPICS = "/admin/delete_topics";
+  public static final String REASSIGNMENTS = "/admin/reassignments";
   public static final String PRODUCER_ID_BLOCK = "/latest_producer_id_block";
 
   public static String broker(int id) {
@@ -54,6 +56,10 @@ public final class ZkPaths {
 
   public static String partitionState(String topic, int partition) {
     return partition(topic, partition) + "/state";
+  }
+
+  public static String reassignment(String topic, int partition) {
+    return REASSIGNMENTS + "/" + topic + "/" + partition;
   }
 
   public static String deletedTopic(String topic) {

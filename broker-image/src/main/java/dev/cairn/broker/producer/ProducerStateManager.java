@@ -107,6 +107,11 @@ public final class ProducerStateManager {
   }
 
   /** Number of producer ids tracked (a gauge). */
+  /** Forgets every producer (the log was truncated and is read again). */
+  public void clear() {
+    producers.clear();
+  }
+
   public int size() {
     return producers.size();
   }

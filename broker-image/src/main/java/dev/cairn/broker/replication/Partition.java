@@ -3,38 +3,39 @@ package dev.cairn.broker.replication;
 import dev.cairn.broker.log.LogAppendInfo;
 import dev.cairn.broker.log.UnifiedLog;
 import java.io.IOException;
-import java.util.Set;
+import java.util.List;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.record.MemoryRecords;
 
 /**
- * A partition this broker leads: its log, the leader epoch the controller gave it, and the
- * high-watermark state over its ISR. Appends stamp the leader epoch on batches; the high watermark
- * is applied to the log whenever it moves (an append, an ISR change), so fetches see exactly the
- * committed data. An acks=all append is acknowledged only once {@link #isCommitted} holds for it.
+ * A partition this broker leads: its log and the {@link LeaderReplica} state machine, behind one
+ * monitor (request threads, the ISR writer and the metadata thread all reach it). Appends stamp the
+ * leader epoch on batches; an acks=all append is acknowledged only once {@link #isCommitted} holds
+ * for it.
  */
 public final class Partition {
   private final TopicPartition tp;
   private final UnifiedLog log;
-  private final int leaderEpoch;
-  private final HighWatermarkState hw;
+  private final LeaderReplica replica;
   private final int replicationFactor;
 
   public Partition(
       TopicPartition tp,
       UnifiedLog log,
       int brokerId,
+      List<Integer> replicas,
       int leaderEpoch,
-      Set<Integer> isr,
-      int replicationFactor)
-      throws IOException {
+      List<Integer> isr,
+      int version,
+      long nowMs,
+      long lagMaxMs) {
     this.tp = tp;
-    this.replicationFactor = replicationFactor;
     this.log = log;
-    this.leaderEpoch = leaderEpoch;
-    this.hw = new HighWatermarkState(brokerId, isr, log.logEndOffset(), log.highWatermark());
-    publishHighWatermark();
+    this.replicationFactor = replicas.size();
+    this.replica =
+        new LeaderReplica(
+            brokerId, replicas, leaderEpoch, isr, version, new LogReplica(log), nowMs, lagMaxMs);
   }
 
   /**
@@ -42,37 +43,65 @@ public final class Partition {
    * capped at the replication factor as Kafka 4 does (a topic with one replica and
    * min.insync.replicas=2 accepts acks=all); NOT_ENOUGH_REPLICAS otherwise, checked before writing.
    */
-  public LogAppendInfo appendAsLeader(MemoryRecords records, short acks) throws IOException {
-    int minIsr = Math.min(log.config().minInsyncReplicas(), replicationFactor);
-    if (acks == -1 && hw.isrSize() < minIsr) {
+  public synchronized LogAppendInfo appendAsLeader(MemoryRecords records, short acks)
+      throws IOException {
+    if (acks == -1 && !enoughInSync()) {
       throw new NotEnoughReplicasException(
           "The size of the current ISR "
-              + hw.isrSize()
+              + replica.isr().size()
               + " is insufficient to satisfy the min.isr requirement of "
-              + minIsr
+              + minIsr()
               + " for partition "
               + tp);
     }
-    LogAppendInfo info = log.appendAsLeader(records, leaderEpoch);
-    hw.onLeaderAppend(log.logEndOffset());
-    publishHighWatermark();
+    LogAppendInfo info = log.appendAsLeader(records, replica.leaderEpoch());
+    replica.onLeaderAppend();
     return info;
   }
 
-  /** The controller changed the ISR within this leader epoch (a shrink may commit records). */
-  public void onIsrChange(Set<Integer> isr) throws IOException {
-    hw.onIsrChange(isr);
-    publishHighWatermark();
+  private int minIsr() {
+    return Math.min(log.config().minInsyncReplicas(), replicationFactor);
+  }
+
+  /** Whether the committed ISR is at least {@code min.insync.replicas} (capped at the RF). */
+  public synchronized boolean enoughInSync() {
+    return replica.isr().size() >= minIsr();
+  }
+
+  /** A follower's fetch; see {@link LeaderReplica#onFollowerFetch}. */
+  public synchronized LeaderReplica.FetchDecision onFollowerFetch(
+      int replicaId, FetchPosition position, long nowMs) {
+    return replica.onFollowerFetch(replicaId, position, nowMs);
+  }
+
+  public synchronized void setEligible(java.util.Set<Integer> registered) {
+    replica.setEligible(registered);
+  }
+
+  public synchronized void tick(long nowMs) {
+    replica.tick(nowMs);
+  }
+
+  public synchronized IsrProposal pendingProposal() {
+    return replica.pendingProposal();
+  }
+
+  /** A newer partition state of this leader epoch (our ISR change, or the controller's). */
+  public synchronized void onIsrCommitted(List<Integer> isr, int version) {
+    replica.onIsrCommitted(isr, version);
   }
 
   /** Whether every in-sync replica holds the offsets below {@code offset}. */
-  public boolean isCommitted(long offset) {
-    return hw.isCommitted(offset);
+  public synchronized boolean isCommitted(long offset) {
+    return replica.isCommitted(offset);
   }
 
-  // Serialised so two movers (an append, an ISR change) cannot publish out of order.
-  private synchronized void publishHighWatermark() throws IOException {
-    log.updateHighWatermark(hw.highWatermark());
+  public synchronized List<Integer> isr() {
+    return replica.isr();
+  }
+
+  public synchronized long highWatermark() {
+    return replica.highWatermark();
   }
 
   public TopicPartition topicPartition() {
@@ -84,6 +113,6 @@ public final class Partition {
   }
 
   public int leaderEpoch() {
-    return leaderEpoch;
+    return replica.leaderEpoch();
   }
 }

@@ -20,6 +20,7 @@ public final class FetchSessionCache {
     public long fetchOffset;
     public int maxBytes;
     public int currentLeaderEpoch;
+    public int lastFetchedEpoch = -1;
     public long sentHighWatermark = -1;
     public long sentLogStartOffset = -1;
 

@@ -3,15 +3,30 @@ package dev.cairn.broker.server;
 import dev.cairn.broker.log.LogAppendInfo;
 import dev.cairn.broker.log.LogManager;
 import dev.cairn.broker.log.UnifiedLog;
+import dev.cairn.broker.metadata.BrokerInfo;
 import dev.cairn.broker.metadata.MetadataImage;
 import dev.cairn.broker.metadata.PartitionState;
+import dev.cairn.broker.replication.FetchPosition;
+import dev.cairn.broker.replication.FollowerReplica;
+import dev.cairn.broker.replication.IsrProposal;
+import dev.cairn.broker.replication.LeaderReplica;
+import dev.cairn.broker.replication.LogReplica;
 import dev.cairn.broker.replication.Partition;
+import dev.cairn.broker.replication.ReplicaFetcher;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -23,12 +38,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Which partitions this broker leads, kept in step with the metadata image: when the controller
- * names this broker leader of a partition (or a new leader epoch), the partition's log is opened or
- * created, stamped with its topic id and a {@link Partition} installed; a local log is deleted only
- * when its topic was deleted or replaced (see {@link #removeStrayLogs}). Produce and fetch go
- * through here so "not the leader" and "no such partition" are decided in one place. Listeners hear
- * about every append (long-polling fetches).
+ * Which partitions this broker leads and follows, kept in step with the metadata image: when the
+ * controller names this broker leader of a partition (or a new leader epoch) in a state written
+ * after this broker registered, the partition's log is opened or created, stamped with its topic id
+ * and a {@link Partition} installed; when it names another broker, this broker's replica fetcher
+ * for that leader replicates it; a local log is deleted only when its topic was deleted or
+ * replaced, or the partition was reassigned away from this broker (see {@link #removeStrayLogs}).
+ * Produce and fetch go through here so "not the leader" and "no such partition" are decided in one
+ * place. Listeners hear about every append (long-polling fetches).
  */
 public final class ReplicaManager implements Consumer<MetadataImage> {
   private static final Logger log = LoggerFactory.getLogger(ReplicaManager.class);
@@ -46,12 +63,89 @@ public final class ReplicaManager implements Consumer<MetadataImage> {
       new CopyOnWriteArrayList<>();
   private final Set<TopicPartition> reportedUnknown = new HashSet<>();
   private final Set<TopicPartition> offline = ConcurrentHashMap.newKeySet();
+  private final IsrStore isrStore;
+  private final ReplicaFetcher.Settings fetchSettings;
+  private final long lagMaxMs;
+  private final Map<Integer, ReplicaFetcher> fetchers = new ConcurrentHashMap<>();
+  private final Map<TopicPartition, ReplicaFetcher> following = new ConcurrentHashMap<>();
+  private final Map<TopicPartition, SentProposal> sentProposals = new ConcurrentHashMap<>();
+  private final ExecutorService isrWriter;
   private volatile MetadataImage image = MetadataImage.EMPTY;
+  private volatile long brokerEpoch;
 
+  /** Writes a leader's ISR change if the state is still at the version; the new version or -1. */
+  @FunctionalInterface
+  public interface IsrStore {
+    int write(TopicPartition tp, PartitionState state, int expectedVersion) throws Exception;
+  }
+
+  private record SentProposal(IsrProposal proposal, long atMs) {}
+
+  /** A broker that only leads (tests): every leadership is taken, no ISR ever changes. */
   public ReplicaManager(int brokerId, LogManager logs) {
+    this(brokerId, logs, (tp, state, version) -> -1, null, Long.MAX_VALUE);
+    brokerEpoch = 0;
+  }
+
+  /**
+   * @param fetchSettings how followers fetch; null for a broker that only leads
+   * @param lagMaxMs {@code replica.lag.time.max.ms}
+   */
+  public ReplicaManager(
+      int brokerId,
+      LogManager logs,
+      IsrStore isrStore,
+      ReplicaFetcher.Settings fetchSettings,
+      long lagMaxMs) {
     this.brokerId = brokerId;
     this.logs = logs;
+    this.isrStore = isrStore;
+    this.fetchSettings = fetchSettings;
+    this.lagMaxMs = lagMaxMs;
+    // Until it registers, a broker leads nothing: states it sees may name its earlier life.
+    this.brokerEpoch = Long.MAX_VALUE;
+    this.isrWriter =
+        Executors.newSingleThreadExecutor(r -> {
+          Thread t = new Thread(r, "broker-isr-writer");
+          t.setDaemon(true);
+          return t;
+        });
     logs.onDirOffline((dir, partitions) -> goOffline(partitions));
+  }
+
+  /**
+   * This broker registered with broker epoch {@code epoch} (the zxid that created its
+   * registration): from now on it takes leaderships written after it.
+   */
+  public void registered(long epoch) {
+    brokerEpoch = epoch;
+  }
+
+  /** Checks followers' lag (ISR shrink) every {@code tickMs}. */
+  public void startReplication(ScheduledExecutorService scheduler, long tickMs) {
+    scheduler.scheduleWithFixedDelay(
+        () -> {
+          long now = System.currentTimeMillis();
+          for (Partition p : leaders.values()) {
+            try {
+              p.tick(now);
+              writeIsrChange(p);
+            } catch (RuntimeException e) {
+              log.warn("{}: ISR check failed: {}", p.topicPartition(), e.toString());
+            }
+          }
+        },
+        tickMs,
+        tickMs,
+        TimeUnit.MILLISECONDS);
+  }
+
+  /** Stops every replica fetcher. */
+  public void shutdown() {
+    fetchers.values().forEach(ReplicaFetcher::shutdown);
+    fetchers.clear();
+    following.clear();
+    isrWriter.shutdownNow();
   }
 
   /**
@@ -100,13 +194,26 @@ public final class ReplicaManager implements Consumer<MetadataImage> {
           continue;
         }
         if (st != null && st.leader() == brokerId) {
-          if (current == null || current.leaderEpoch() != st.leaderEpoch()) {
-            becomeLeader(tp, t.id(), st, p.replicas().size());
-          } else {
-            updateIsr(current, st);
+          if (current != null && current.leaderEpoch() == st.leaderEpoch()) {
+            updateIsr(current, st, p.version());
+          } else if (p.written() >= brokerEpoch) {
+            becomeLeader(tp, t.id(), st, p);
+          } else if (current != null) {
+            resign(tp);
           }
-        } else if (current != null) {
-          resign(tp);
+          Partition led = leaders.get(tp);
+          if (led != null) {
+            led.setEligible(next.brokers().keySet());
+          }
+        } else {
+          if (current != null) {
+            resign(tp);
+          }
+          if (st != null && st.leader() >= 0 && p.replicas().contains(brokerId)) {
+            becomeFollower(tp, t.id(), st);
+          } else {
+            stopFollowing(tp);
+          }
         }
       }
     }
@@ -115,14 +222,20 @@ public final class ReplicaManager implements Consumer<MetadataImage> {
         resign(tp);
       }
     }
+    for (TopicPartition tp : following.keySet()) {
+      if (next.partition(tp) == null) {
+        stopFollowing(tp);
+      }
+    }
   }
 
   /**
    * Deletes a local log only on a positive signal, as Kafka does: its topic was deleted (the
-   * coordinator records the deleted id) or the topic of that name now has another id (deleted and
-   * re-created while this broker was away). A topic merely missing from the coordinator — an empty
-   * or restored ensemble, a wrong {@code zookeeper.connect} — leaves the log alone, said once. Logs
-   * written before topic ids were recorded adopt their topic's current id.
+   * coordinator records the deleted id), the topic of that name now has another id (deleted and
+   * re-created while this broker was away), or the partition's replica list, written by a finished
+   * reassignment, no longer names this broker. A topic merely missing from the coordinator — an
+   * empty or restored ensemble, a wrong {@code zookeeper.connect} — leaves the log alone, said
+   * once. Logs written before topic ids were recorded adopt their topic's current id.
    */
   private void removeStrayLogs(MetadataImage next) {
     for (UnifiedLog l : logs.all()) {
@@ -134,6 +247,10 @@ public final class ReplicaManager implements Consumer<MetadataImage> {
         reason = "topic " + localId + " was deleted";
       } else if (t != null && localId != null && !localId.equals(t.id())) {
         reason = "topic id " + localId + " is not the current topic's " + t.id();
+      } else if (t != null
+          && t.partitions().get(tp.partition()) != null
+          && !t.partitions().get(tp.partition()).replicas().contains(brokerId)) {
+        reason = "this broker is no longer a replica (reassigned)";
       } else if (t == null) {
         if (reportedUnknown.add(tp)) {
           log.warn(
@@ -153,6 +270,7 @@ public final class ReplicaManager implements Consumer<MetadataImage> {
         if (leaders.containsKey(tp)) {
           resign(tp);
         }
+        stopFollowing(tp);
         logs.delete(tp);
         log.info("{}: deleted local log: {}", tp, reason);
       } catch (IOException | RuntimeException e) {
@@ -166,15 +284,30 @@ public final class ReplicaManager implements Consumer<MetadataImage> {
   }
 
   private void becomeLeader(
-      TopicPartition tp, Uuid topicId, PartitionState st, int replicationFactor) {
+      TopicPartition tp, Uuid topicId, PartitionState st, MetadataImage.PartitionImage image) {
+    stopFollowing(tp);
     try {
       UnifiedLog l = logs.getOrCreate(tp);
       l.assignTopicId(topicId);
       Partition p =
           new Partition(
-              tp, l, brokerId, st.leaderEpoch(), new HashSet<>(st.isr()), replicationFactor);
+              tp,
+              l,
+              brokerId,
+              image.replicas(),
+              st.leaderEpoch(),
+              st.isr(),
+              image.version(),
+              System.currentTimeMillis(),
+              lagMaxMs);
       leaders.put(tp, p);
-      log.info("{}: leader at epoch {}, log end offset {}", tp, st.leaderEpoch(), l.logEndOffset());
+      log.info(
+          "{}: leader at epoch {}, isr {}, log end offset {}, high watermark {}",
+          tp,
+          st.leaderEpoch(),
+          st.isr(),
+          l.logEndOffset(),
+          l.highWatermark());
       for (Consumer<Partition> listener : leadershipListeners) {
         listener.accept(p);
       }
@@ -183,21 +316,194 @@ public final class ReplicaManager implements Consumer<MetadataImage> {
     }
   }
 
+  private void becomeFollower(TopicPartition tp, Uuid topicId, PartitionState st) {
+    ReplicaFetcher current = following.get(tp);
+    if (current != null) {
+      FollowerReplica<MemoryRecords> f = current.follower(tp);
+      if (f != null && f.leaderId() == st.leader() && f.leaderEpoch() == st.leaderEpoch()) {
+        return;
+      }
+    }
+    if (fetchSettings == null) {
+      return;
+    }
+    stopFollowing(tp);
+    try {
+      UnifiedLog l = logs.getOrCreate(tp);
+      l.assignTopicId(topicId);
+      ReplicaFetcher fetcher = fetchers.computeIfAbsent(st.leader(), this::newFetcher);
+      fetcher.add(tp, new FollowerReplica<>(new LogReplica(l), st.leader(), st.leaderEpoch()));
+      following.put(tp, fetcher);
+      log.info(
+          "{}: follower of broker {} at epoch {}, log end offset {}",
+          tp,
+          st.leader(),
+          st.leaderEpoch(),
+          l.logEndOffset());
+    } catch (IOException | RuntimeException e) {
+      log.error("{}: could not become follower", tp, e);
+    }
+  }
+
+  private ReplicaFetcher newFetcher(int leaderId) {
+    ReplicaFetcher f =
+        new ReplicaFetcher(
+            fetchSettings,
+            leaderId,
+            () -> {
+              BrokerInfo b = image.brokers().get(leaderId);
+              return b == null ? null : new InetSocketAddress(b.host(), b.port());
+            },
+            (tp, e) -> {
+              following.remove(tp);
+              UnifiedLog l = logs.get(tp);
+              if (l != null && e instanceof UncheckedIOException io) {
+                logs.failed(l, io.getCause());
+              }
+            });
+    f.start();
+    return f;
+  }
+
+  private void stopFollowing(TopicPartition tp) {
+    ReplicaFetcher f = following.remove(tp);
+    if (f != null) {
+      f.remove(tp);
+      if (f.isEmpty() && fetchers.remove(f.leaderId(), f)) {
+        f.shutdown();
+      }
+    }
+  }
+
   private void resign(TopicPartition tp) {
     leaders.remove(tp);
+    sentProposals.remove(tp);
     log.info("{}: no longer leader", tp);
     resignListeners.forEach(l -> l.accept(tp));
     // Produces waiting for replication learn they lost it.
     highWatermarkListeners.forEach(l -> l.accept(tp));
   }
 
-  private void updateIsr(Partition p, PartitionState st) {
+  private void updateIsr(Partition p, PartitionState st, int version) {
     try {
-      p.onIsrChange(new HashSet<>(st.isr()));
+      p.onIsrCommitted(st.isr(), version);
       highWatermarkListeners.forEach(l -> l.accept(p.topicPartition()));
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       log.error("{}: could not apply ISR {}", p.topicPartition(), st.isr(), e);
     }
+  }
+
+  /**
+   * A follower's fetch of a partition this broker leads: where it diverged, or where to serve it
+   * from. Moves the high watermark (waking acks=all produces) and may propose an ISR change.
+   */
+  public LeaderReplica.FetchDecision fetchForFollower(
+      TopicPartition tp, int replicaId, FetchPosition position) {
+    Partition p = leaderPartition(tp);
+    LeaderReplica.FetchDecision d =
+        p.onFollowerFetch(replicaId, position, System.currentTimeMillis());
+    writeIsrChange(p);
+    highWatermarkListeners.forEach(l -> l.accept(tp));
+    return d;
+  }
+
+  /**
+   * Writes the leader's pending ISR change to the coordinator (again after a second, in case the
+   * answer was lost), conditional on the state version it was made against.
+   */
+  private void writeIsrChange(Partition p) {
+    IsrProposal proposal = p.pendingProposal();
+    if (proposal == null) {
+      return;
+    }
+    TopicPartition tp = p.topicPartition();
+    long now = System.currentTimeMillis();
+    SentProposal sent = sentProposals.get(tp);
+    if (sent != null && sent.proposal().equals(proposal) && now - sent.atMs() < 1_000) {
+      return;
+    }
+    sentProposals.put(tp, new SentProposal(proposal, now));
+    MetadataImage.PartitionImage pi = image.partition(tp);
+    int controllerEpoch = pi == null || pi.state() == null ? 0 : pi.state().controllerEpoch();
+    isrWriter.execute(() -> {
+      try {
+        int version =
+            isrStore.write(
+                tp,
+                new PartitionState(
+                    brokerId, proposal.leaderEpoch(), proposal.isr(), controllerEpoch),
+                proposal.expectedVersion());
+        if (version < 0) {
+          log.info("{}: ISR change to {} lost to a newer partition state", tp, proposal.isr());
+          return;
+        }
+        List<Integer> before = p.isr();
+        p.onIsrCommitted(proposal.isr(), version);
+        log.info(
+            "{}: ISR changed from {} to {} (state version {} -> {})",
+            tp,
+            before,
+            proposal.isr(),
+            proposal.expectedVersion(),
+            version);
+        highWatermarkListeners.forEach(l -> l.accept(tp));
+      } catch (Exception e) {
+        log.warn("{}: could not write ISR change to {}: {}", tp, proposal.isr(), e.toString());
+      }
+    });
+  }
+
+  /**
+   * Controlled shutdown: moves each leadership of this broker to the first other in-sync replica
+   * that is registered (leader epoch + 1, this broker out of the ISR), with the same conditional
+   * write as an ISR change, so a newer state — the controller's or another leader's — wins. Every
+   * member of the ISR holds what is committed, so the move loses nothing; clients are told
+   * NOT_LEADER_OR_FOLLOWER and find the new leader at once instead of waiting for this broker's
+   * session to expire. Waits up to {@code timeout} for the new states to arrive.
+   */
+  public void handOverLeaderships(Duration timeout) {
+    MetadataImage current = image;
+    Set<TopicPartition> moved = new HashSet<>();
+    for (Partition p : List.copyOf(leaders.values())) {
+      TopicPartition tp = p.topicPartition();
+      MetadataImage.PartitionImage pi = current.partition(tp);
+      if (pi == null || pi.state() == null || pi.state().leaderEpoch() != p.leaderEpoch()) {
+        continue;
+      }
+      List<Integer> isr = p.isr().stream().filter(r -> r != brokerId).toList();
+      Integer successor =
+          isr.stream().filter(current.brokers()::containsKey).findFirst().orElse(null);
+      if (successor == null) {
+        log.warn("{}: no other in-sync replica to hand the leadership to", tp);
+        continue;
+      }
+      try {
+        PartitionState next =
+            new PartitionState(successor, p.leaderEpoch() + 1, isr, pi.state().controllerEpoch());
+        if (isrStore.write(tp, next, pi.version()) >= 0) {
+          moved.add(tp);
+          log.info(
+              "{}: leadership handed to broker {} (epoch {})", tp, successor, next.leaderEpoch());
+        }
+      } catch (Exception e) {
+        log.warn("{}: could not hand the leadership over: {}", tp, e.toString());
+      }
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (moved.stream().anyMatch(leaders::containsKey) && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    log.info("controlled shutdown: {} leaderships moved, {} kept", moved.size(), leaders.size());
+  }
+
+  /** Partitions this broker follows (replicating from another broker). */
+  public int followerCount() {
+    return following.size();
   }
 
   public MetadataImage image() {
@@ -223,7 +529,14 @@ public final class ReplicaManager implements Consumer<MetadataImage> {
     throw new NotLeaderOrFollowerException("This broker is not the leader of " + tp);
   }
 
-  public LogAppendInfo appendToLeader(TopicPartition tp, MemoryRecords records, short acks) {
+  /** What an append went to: the leadership that took it, and where the records landed. */
+  public record Appended(Partition partition, LogAppendInfo info) {}
+
+  /**
+   * Appends to the partition this broker leads. The answer names the leadership that took the
+   * records, so an acks=all wait can tell a later leadership (the records may not survive it).
+   */
+  public Appended appendAsLeader(TopicPartition tp, MemoryRecords records, short acks) {
     Partition p = leaderPartition(tp);
     LogAppendInfo info;
     try {
@@ -233,7 +546,11 @@ public final class ReplicaManager implements Consumer<MetadataImage> {
     }
     appendListeners.forEach(l -> l.accept(tp));
     highWatermarkListeners.forEach(l -> l.accept(tp));
-    return info;
+    return new Appended(p, info);
+  }
+
+  public LogAppendInfo appendToLeader(TopicPartition tp, MemoryRecords records, short acks) {
+    return appendAsLeader(tp, records, acks).info();
   }
 
   public int brokerId() {

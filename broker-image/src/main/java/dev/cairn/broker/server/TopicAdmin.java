@@ -5,16 +5,19 @@ import dev.cairn.broker.config.TopicConfigs;
 import dev.cairn.broker.metadata.ClusterMetadata;
 import dev.cairn.broker.metadata.Controller;
 import dev.cairn.broker.metadata.MetadataImage;
+import dev.cairn.broker.metadata.Reassignment;
 import dev.cairn.broker.metadata.ReplicaAssignor;
 import dev.cairn.broker.metadata.TopicAssignment;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
@@ -22,6 +25,7 @@ import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.NoReassignmentInProgressException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.internals.Topic;
@@ -108,7 +112,13 @@ public final class TopicAdmin {
       return CompletableFuture.completedFuture(created);
     }
     metadata.createTopic(name, assignment, configs, controller.epoch());
-    return visible(i -> hasLeaders(i, name, replicas.size()), wait).thenApply(i -> created);
+    // The topic and its config are written in one multi-op but reach this broker through two
+    // caches: answer once both show, so a DescribeConfigs right after sees the overrides.
+    Map<String, String> stored = Map.copyOf(configs);
+    return visible(
+            i -> hasLeaders(i, name, replicas.size()) && i.topic(name).configs().equals(stored),
+            wait)
+        .thenApply(i -> created);
   }
 
   private CompletableFuture<MetadataImage> visible(
@@ -125,13 +135,30 @@ public final class TopicAdmin {
         && t.partitions().values().stream().allMatch(p -> p.state() != null);
   }
 
-  private static Map<Integer, List<Integer>> assign(
+  /**
+   * Kafka's placement: rack-aware when every live broker has a {@code broker.rack}, the
+   * rack-unaware walk otherwise.
+   */
+  private Map<Integer, List<Integer>> assign(
       List<Integer> brokers, int partitions, int rf, int startPartition) {
     if (rf <= 0) {
       throw new InvalidReplicationFactorException("Replication factor must be larger than 0.");
     }
     int n = Math.max(1, brokers.size());
     ThreadLocalRandom r = ThreadLocalRandom.current();
+    Map<Integer, String> racks = new TreeMap<>();
+    metadata
+        .image()
+        .brokers()
+        .forEach((id, b) -> {
+          if (b.rack() != null && brokers.contains(id)) {
+            racks.put(id, b.rack());
+          }
+        });
+    if (!racks.isEmpty() && racks.size() == brokers.size()) {
+      return ReplicaAssignor.assignRackAware(
+          racks, partitions, rf, startPartition, r.nextInt(n), r.nextInt(n));
+    }
     return ReplicaAssignor.assign(
         brokers, partitions, rf, startPartition, r.nextInt(n), r.nextInt(n));
   }
@@ -147,24 +174,65 @@ public final class TopicAdmin {
             "Partitions should be consecutive and start at " + firstPartition + ".");
       }
       List<Integer> r = e.getValue();
-      if (r.isEmpty() || new HashSet<>(r).size() != r.size()) {
-        throw new InvalidReplicaAssignmentException(
-            "Duplicate or empty replica list for partition " + e.getKey() + ".");
-      }
+      checkReplicas(e.getKey(), r, brokers);
       if (rf != null && rf != r.size()) {
         throw new InvalidReplicaAssignmentException(
             "All partitions should have the same number of replicas.");
       }
       rf = r.size();
-      for (int b : r) {
-        if (!brokers.contains(b)) {
-          throw new InvalidReplicaAssignmentException(
-              "Unknown broker " + b + " in replica assignment for partition " + e.getKey() + ".");
-        }
-      }
       result.put(e.getKey(), List.copyOf(r));
     }
     return result;
+  }
+
+  private static void checkReplicas(int partition, List<Integer> r, Collection<Integer> brokers) {
+    if (r.isEmpty() || new HashSet<>(r).size() != r.size()) {
+      throw new InvalidReplicaAssignmentException(
+          "Duplicate or empty replica list for partition " + partition + ".");
+    }
+    for (int b : r) {
+      if (!brokers.contains(b)) {
+        throw new InvalidReplicaAssignmentException(
+            "Unknown broker " + b + " in replica assignment for partition " + partition + ".");
+      }
+    }
+  }
+
+  /**
+   * AlterPartitionReassignments for one partition: moves it to {@code target} (the controller does
+   * it step by step), or with null cancels a reassignment in progress (back to its original
+   * replicas). A change of replication factor needs {@code allowReplicationFactorChange}.
+   */
+  public void reassign(
+      String topic, int partition, List<Integer> target, boolean allowReplicationFactorChange)
+      throws Exception {
+    MetadataImage image = metadata.image();
+    MetadataImage.PartitionImage p = image.partition(new TopicPartition(topic, partition));
+    if (p == null) {
+      throw new UnknownTopicOrPartitionException(
+          "Unable to find partition " + topic + "-" + partition);
+    }
+    Reassignment current = image.reassignments().get(new TopicPartition(topic, partition));
+    if (target == null) {
+      if (current == null) {
+        throw new NoReassignmentInProgressException(
+            "Unable to find an ongoing reassignment for " + topic + "-" + partition + ".");
+      }
+      metadata.writeReassignment(
+          topic, partition, new Reassignment(current.original(), current.original()));
+      return;
+    }
+    checkReplicas(partition, target, image.brokers().keySet());
+    List<Integer> original = current == null ? p.replicas() : current.original();
+    if (!allowReplicationFactorChange && target.size() != original.size()) {
+      throw new InvalidReplicationFactorException(
+          "The replication factor is changed from "
+              + original.size()
+              + " to "
+              + target.size()
+              + " but allowReplicationFactorChange is false.");
+    }
+    metadata.writeReassignment(topic, partition, new Reassignment(target, original));
   }
 
   /** Grows a topic to {@code total} partitions (never shrinks). */

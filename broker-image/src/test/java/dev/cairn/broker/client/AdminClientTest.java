@@ -76,6 +76,34 @@ class AdminClientTest {
   }
 
   @Test
+  void describeLogDirsReportsEachPartitionsSize() throws Exception {
+    admin.createTopics(List.of(new NewTopic("sized", 2, (short) 1))).all().get();
+    try (var producer =
+        new org.apache.kafka.clients.producer.KafkaProducer<String, String>(
+            TestBrokers.producer(broker))) {
+      producer
+          .send(new org.apache.kafka.clients.producer.ProducerRecord<>("sized", 0, "k", "v"))
+          .get();
+    }
+    var dirs =
+        admin
+            .describeLogDirs(List.of(broker.clusterMetadata().image().controllerId()))
+            .allDescriptions()
+            .get()
+            .values()
+            .iterator()
+            .next();
+    assertThat(dirs).hasSize(1);
+    var description = dirs.values().iterator().next();
+    assertThat(description.error()).isNull();
+    assertThat(description.totalBytes().orElse(0)).isPositive();
+    var p0 = description.replicaInfos().get(new org.apache.kafka.common.TopicPartition("sized", 0));
+    var p1 = description.replicaInfos().get(new org.apache.kafka.common.TopicPartition("sized", 1));
+    assertThat(p0.size()).as("one record written").isPositive();
+    assertThat(p1.size()).isZero();
+  }
+
+  @Test
   void createDescribeGrowAndDeleteTopicsWithKafkasErrors() throws Exception {
     admin.createTopics(List.of(new NewTopic("life", 2, (short) 1))).all().get();
     TopicDescription d = admin.describeTopics(List.of("life")).allTopicNames().get().get("life");

@@ -33,4 +33,30 @@ class ReplicaAssignorTest {
         .isInstanceOf(InvalidReplicationFactorException.class)
         .hasMessageContaining("larger than available brokers: 1");
   }
+
+  @Test
+  void rackAwarePlacementSpreadsEachPartitionOverRacksAndLeadersOverBrokers() {
+    Map<Integer, String> racks = Map.of(0, "a", 1, "a", 2, "b", 3, "b", 4, "c", 5, "c");
+    assertThat(ReplicaAssignor.rackAlternated(racks)).containsExactly(0, 2, 4, 1, 3, 5);
+    Map<Integer, List<Integer>> a = ReplicaAssignor.assignRackAware(racks, 12, 3, 0, 0, 0);
+    java.util.Map<Integer, Integer> leaders = new java.util.HashMap<>();
+    a.forEach((p, replicas) -> {
+      assertThat(replicas).doesNotHaveDuplicates();
+      assertThat(replicas.stream().map(racks::get).distinct())
+          .as("partition %d spans three racks", p)
+          .hasSize(3);
+      leaders.merge(replicas.get(0), 1, Integer::sum);
+    });
+    assertThat(leaders.values()).as("two leaderships per broker").containsOnly(2);
+  }
+
+  @Test
+  void withFewerRacksThanReplicasEveryRackHoldsOneBeforeAnyHoldsTwo() {
+    Map<Integer, String> racks = Map.of(0, "a", 1, "a", 2, "b", 3, "b");
+    ReplicaAssignor.assignRackAware(racks, 8, 3, 0, 1, 1)
+        .forEach((p, replicas) -> {
+          assertThat(replicas).doesNotHaveDuplicates();
+          assertThat(replicas.stream().map(racks::get).distinct()).hasSize(2);
+        });
+  }
 }

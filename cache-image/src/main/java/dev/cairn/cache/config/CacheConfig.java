@@ -1,5 +1,6 @@
 package dev.cairn.cache.config;
 
+import static dev.cairn.cache.config.RedisValues.baseName;
 import static dev.cairn.cache.config.RedisValues.gate;
 import static dev.cairn.cache.config.RedisValues.memory;
 import static dev.cairn.cache.config.RedisValues.onlyDefault;
@@ -117,6 +118,26 @@ public final class CacheConfig {
   public static final ConfigKey<Boolean> STOP_WRITES_ON_BGSAVE_ERROR =
       ConfigKey.of("stop-writes-on-bgsave-error", yesNo(), true);
 
+  /** Append-only file ({@code dev.cairn.cache.aof}), Redis 7.0's multi-part AOF. */
+  public static final ConfigKey<Boolean> APPENDONLY = ConfigKey.of("appendonly", yesNo(), false);
+
+  public static final ConfigKey<String> APPENDFSYNC =
+      ConfigKey.of("appendfsync", oneOf("everysec", "always", "no"), "everysec");
+  public static final ConfigKey<String> APPENDFILENAME =
+      ConfigKey.of("appendfilename", baseName(), "appendonly.aof");
+  public static final ConfigKey<String> APPENDDIRNAME =
+      ConfigKey.of("appenddirname", baseName(), "appendonlydir");
+  public static final ConfigKey<Boolean> NO_APPENDFSYNC_ON_REWRITE =
+      ConfigKey.of("no-appendfsync-on-rewrite", yesNo(), false);
+  public static final ConfigKey<Integer> AUTO_AOF_REWRITE_PERCENTAGE =
+      ConfigKey.of("auto-aof-rewrite-percentage", intRange(0, Integer.MAX_VALUE), 100);
+  public static final ConfigKey<Long> AUTO_AOF_REWRITE_MIN_SIZE =
+      ConfigKey.of("auto-aof-rewrite-min-size", memory(), 64L * 1024 * 1024);
+  public static final ConfigKey<Boolean> AOF_LOAD_TRUNCATED =
+      ConfigKey.of("aof-load-truncated", yesNo(), true);
+  public static final ConfigKey<Boolean> AOF_USE_RDB_PREAMBLE =
+      ConfigKey.of("aof-use-rdb-preamble", yesNo(), true);
+
   /** Encoding thresholds, read at every insert as Redis reads them (see {@link Encodings}). */
   public static final ConfigKey<Long> HASH_MAX_LISTPACK_ENTRIES =
       ConfigKey.of("hash-max-listpack-entries", longRange(0, Long.MAX_VALUE), 512L);
@@ -136,6 +157,15 @@ public final class CacheConfig {
    */
   public static final ConfigKey<Long> BUSY_REPLY_THRESHOLD =
       ConfigKey.of("busy-reply-threshold", longRange(0, Long.MAX_VALUE), 5000L);
+
+  /** Stream node limits and the sparse HyperLogLog limit, read at every XADD / PFADD. */
+  public static final ConfigKey<Long> STREAM_NODE_MAX_BYTES =
+      ConfigKey.of("stream-node-max-bytes", memory(), 4096L);
+
+  public static final ConfigKey<Long> STREAM_NODE_MAX_ENTRIES =
+      ConfigKey.of("stream-node-max-entries", longRange(0, Long.MAX_VALUE), 100L);
+  public static final ConfigKey<Long> HLL_SPARSE_MAX_BYTES =
+      ConfigKey.of("hll-sparse-max-bytes", memory(), 3000L);
 
   /** Who may run DEBUG, and CONFIG SET protected keys: no, yes, or local connections only. */
   public static final ConfigKey<String> ENABLE_DEBUG_COMMAND =
@@ -184,6 +214,9 @@ public final class CacheConfig {
                   live(ZSET_MAX_LISTPACK_ENTRIES),
                   live(ZSET_MAX_LISTPACK_VALUE),
                   live(BUSY_REPLY_THRESHOLD),
+                  live(HLL_SPARSE_MAX_BYTES),
+                  live(STREAM_NODE_MAX_BYTES),
+                  live(STREAM_NODE_MAX_ENTRIES),
                   fixed(ENABLE_DEBUG_COMMAND),
                   fixed(ENABLE_PROTECTED_CONFIGS),
                   new Option(
@@ -195,7 +228,16 @@ public final class CacheConfig {
                   guarded(DBFILENAME),
                   live(RDBCOMPRESSION),
                   fixed(RDBCHECKSUM),
-                  live(STOP_WRITES_ON_BGSAVE_ERROR)),
+                  live(STOP_WRITES_ON_BGSAVE_ERROR),
+                  live(APPENDONLY),
+                  live(APPENDFSYNC),
+                  fixed(APPENDFILENAME),
+                  fixed(APPENDDIRNAME),
+                  live(NO_APPENDFSYNC_ON_REWRITE),
+                  live(AUTO_AOF_REWRITE_PERCENTAGE),
+                  live(AUTO_AOF_REWRITE_MIN_SIZE),
+                  live(AOF_LOAD_TRUNCATED),
+                  live(AOF_USE_RDB_PREAMBLE)),
               InertOptions.ALL.stream())
           .toList();
 

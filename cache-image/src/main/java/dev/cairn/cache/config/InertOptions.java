@@ -30,12 +30,13 @@ import java.util.List;
  * <p>Defaults are Redis's built-in ones (config.c), which is what redis-server reports with no
  * config file. The RDB keys Cairn acts on ({@code save}, {@code dir}, {@code dbfilename}, {@code
  * rdbcompression}, {@code rdbchecksum}, {@code stop-writes-on-bgsave-error}) are in {@link
- * CacheConfig}; the AOF keys and RDB tuning Cairn does not have stay here.
+ * CacheConfig}; the AOF keys Cairn acts on too ({@code dev.cairn.cache.aof}); AOF and RDB tuning
+ * Cairn does not have stays here.
  */
 final class InertOptions {
   private InertOptions() {}
 
-  private static final String PERSISTENCE = "AOF persistence (RDB snapshots only)";
+  private static final String PERSISTENCE = "this AOF tuning";
   private static final String RDB_TUNING =
       "this RDB tuning (a save fsyncs once, when complete; RESTORE and loads check every payload)";
   private static final String REPLICATION = "replication";
@@ -48,15 +49,6 @@ final class InertOptions {
   static final List<Option> ALL =
       List.of(
           // persistence: AOF, and RDB tuning Cairn's saves do not have
-          row(PERSISTENCE, "appendonly", yesNo(), false),
-          row(PERSISTENCE, "appendfsync", oneOf("everysec", "always", "no"), "everysec"),
-          fixed(PERSISTENCE, "appendfilename", string(), "appendonly.aof"),
-          fixed(PERSISTENCE, "appenddirname", string(), "appendonlydir"),
-          row(PERSISTENCE, "no-appendfsync-on-rewrite", yesNo(), false),
-          row(PERSISTENCE, "auto-aof-rewrite-percentage", intRange(0, Integer.MAX_VALUE), 100),
-          row(PERSISTENCE, "auto-aof-rewrite-min-size", memory(), 64L * 1024 * 1024),
-          row(PERSISTENCE, "aof-load-truncated", yesNo(), true),
-          row(PERSISTENCE, "aof-use-rdb-preamble", yesNo(), true),
           row(PERSISTENCE, "aof-timestamp-enabled", yesNo(), false),
           row(PERSISTENCE, "aof-disable-auto-gc", yesNo(), false),
           row(PERSISTENCE, "aof-rewrite-incremental-fsync", yesNo(), true),
@@ -195,9 +187,6 @@ final class InertOptions {
           // data types and encodings Cairn stores differently or not yet
           row(TYPES, "list-max-listpack-size", intRange(Integer.MIN_VALUE, Integer.MAX_VALUE), -2),
           row(TYPES, "list-compress-depth", intRange(0, Integer.MAX_VALUE), 0),
-          row(TYPES, "hll-sparse-max-bytes", memory(), 3000L),
-          row(TYPES, "stream-node-max-bytes", memory(), 4096L),
-          row(TYPES, "stream-node-max-entries", longRange(0, Long.MAX_VALUE), 100L),
           fixed("modules", "enable-module-command", RedisValues.gate(), "no"),
           row("client tracking", "tracking-table-max-keys", longRange(0, Long.MAX_VALUE), 1000000L),
           row("latency tracking", "latency-tracking", yesNo(), true),

@@ -34,6 +34,24 @@ final class RedisValues {
     return Parsers.bytes(0, Long.MAX_VALUE);
   }
 
+  /** A file name without a directory (appendfilename, appenddirname), as Redis requires. */
+  static ValueParser<String> baseName() {
+    return new ValueParser<>() {
+      @Override
+      public String parse(String raw) {
+        if (raw.isEmpty() || raw.contains("/") || raw.equals(".") || raw.equals("..")) {
+          throw new IllegalArgumentException(raw);
+        }
+        return raw;
+      }
+
+      @Override
+      public String allowed() {
+        return "a file name, not a path";
+      }
+    };
+  }
+
   /** Redis's "no, yes, local" gates (enable-debug-command, enable-protected-configs). */
   static ValueParser<String> gate() {
     return Parsers.oneOf("no", "yes", "local");

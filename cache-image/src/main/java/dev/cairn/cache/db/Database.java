@@ -80,6 +80,21 @@ public final class Database {
     return e;
   }
 
+  /**
+   * A lookup before a change Redis does not signal (a stream's consumer groups and pending
+   * entries): a snapshot in progress still takes the value first and the change counts for saves,
+   * but WATCHers and blocked clients are not told.
+   */
+  public KeyEntry lookupWriteQuiet(byte[] key) {
+    KeyEntry e = peek(key);
+    if (e != null) {
+      keyspace.beforeChange(this, e);
+      keyspace.touch(e);
+      keyspace.changedQuietly(this, e);
+    }
+    return e;
+  }
+
   /** Sets key to value, keeping or clearing its TTL. */
   public KeyEntry set(byte[] key, Object value, boolean keepTtl) {
     KeyEntry e = (KeyEntry) keys.findOrCreate(key);
@@ -125,8 +140,14 @@ public final class Database {
 
   /** Removes an entry that is known live. */
   public void remove(KeyEntry e) {
+    keyspace.count(1);
+    drop(e);
+  }
+
+  /** Removes an entry the server deletes on its own (expiry, eviction): not a counted change. */
+  void drop(KeyEntry e) {
     keyspace.beforeChange(this, e);
-    keyspace.modified(this, e);
+    keyspace.touched(this, e);
     keys.remove(e.key);
     if (e.expireAt != 0) {
       expires.remove(e.key);

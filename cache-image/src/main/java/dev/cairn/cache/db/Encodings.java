@@ -25,6 +25,36 @@ public final class Encodings {
   /** zset-max-listpack-value: longest member a listpack sorted set holds. */
   long zsetValue = 64;
 
+  /** stream-node-max-bytes: a stream node (listpack) this big takes no more entries; 0 = no cap. */
+  long streamNodeBytes = 4096;
+
+  /** stream-node-max-entries: entries (tombstones included) a stream node takes; 0 = no cap. */
+  long streamNodeEntries = 100;
+
+  /** hll-sparse-max-bytes: a sparse HyperLogLog bigger than this turns dense. */
+  long hllSparseBytes = 3000;
+
+  public void stream(long nodeBytes, long nodeEntries) {
+    this.streamNodeBytes = nodeBytes;
+    this.streamNodeEntries = nodeEntries;
+  }
+
+  public long streamNodeBytes() {
+    return streamNodeBytes;
+  }
+
+  public long streamNodeEntries() {
+    return streamNodeEntries;
+  }
+
+  public void hllSparseBytes(long bytes) {
+    this.hllSparseBytes = bytes;
+  }
+
+  public long hllSparseBytes() {
+    return hllSparseBytes;
+  }
+
   public void hash(long entries, long value) {
     this.hashEntries = entries;
     this.hashValue = value;

@@ -29,6 +29,9 @@ public final class Keyspace {
     void modified(Database db, byte[] key);
 
     void event(Database db, byte[] key, char type, String event);
+
+    /** The server deleted a key on its own: it expired or was evicted (not a command's change). */
+    default void deletedByServer(Database db, byte[] key) {}
   }
 
   /** Redis's LFU_INIT_VAL: new keys start with a small counter so they are not evicted at once. */
@@ -47,6 +50,12 @@ public final class Keyspace {
 
   /** Changes since the last successful save (rdb_changes_since_last_save), as Redis's dirty. */
   public long dirty;
+
+  /**
+   * Changes commands ever made: counts what {@link #dirty} counts, but a save never resets it, so
+   * comparing it around a command tells whether the command wrote (propagation).
+   */
+  private long changes;
 
   /** Whether active expiry runs (DEBUG SET-ACTIVE-EXPIRE 0 stops it; lazy expiry goes on). */
   public boolean activeExpire = true;
@@ -111,6 +120,16 @@ public final class Keyspace {
     return n;
   }
 
+  /** Counts {@code n} changes made by a command. */
+  void count(long n) {
+    dirty += n;
+    changes += n;
+  }
+
+  public long changes() {
+    return changes;
+  }
+
   // ---- point-in-time snapshots ----
 
   /** The current snapshot epoch: entries whose {@code epoch} equals it are settled. */
@@ -128,6 +147,11 @@ public final class Keyspace {
     }
     snapshot = hook;
     return ++epoch;
+  }
+
+  /** Whether a snapshot (BGSAVE, an AOF rewrite) is running: there is one at a time. */
+  public boolean snapshotRunning() {
+    return snapshot != null;
   }
 
   /** Ends the running snapshot (completed, or abandoned). */
@@ -160,10 +184,26 @@ public final class Keyspace {
   }
 
   void modified(Database db, KeyEntry e) {
-    dirty++;
+    count(1);
+    touched(db, e);
+  }
+
+  /**
+   * A key changed without a command changing it (expiry, eviction): WATCH, blocked clients and the
+   * memory estimate hear of it, but it is not counted in {@link #dirty}, as in Redis, so it neither
+   * triggers save rules nor makes the running command look like a write.
+   */
+  void touched(Database db, KeyEntry e) {
     changed.add(e);
     dirtyDbs.add(db);
     listener.modified(db, e.key);
+  }
+
+  void changedQuietly(Database db, KeyEntry e) {
+    // Counted like any change: saves, and propagation (a group created is an effect to replay).
+    count(1);
+    changed.add(e);
+    dirtyDbs.add(db);
   }
 
   /** Re-measures the keys changed by the last command; returns them for notifications. */
@@ -182,14 +222,16 @@ public final class Keyspace {
   void removed(Database db, KeyEntry e) {}
 
   void expireKey(Database db, KeyEntry e) {
-    db.remove(e);
+    db.drop(e);
     expired++;
     listener.event(db, e.key, 'x', "expired");
+    listener.deletedByServer(db, e.key);
   }
 
   void notifyExpired(Database db, KeyEntry e) {
     expired++;
     listener.event(db, e.key, 'x', "expired");
+    listener.deletedByServer(db, e.key);
   }
 
   // ---- access clock (LRU seconds or LFU counter) ----
@@ -339,9 +381,10 @@ public final class Keyspace {
       if (best == null) {
         return false;
       }
-      bestDb.remove(best);
+      bestDb.drop(best);
       evicted++;
       listener.event(bestDb, best.key, 'e', "evicted");
+      listener.deletedByServer(bestDb, best.key);
       settle();
     }
     return true;
@@ -349,7 +392,7 @@ public final class Keyspace {
 
   public void flush(Database db) {
     beforeDatabaseChange(db);
-    dirty += db.size();
+    count(db.size());
     for (Dict.Entry e : db.keys) {
       listener.modified(db, e.key);
     }
@@ -357,6 +400,7 @@ public final class Keyspace {
   }
 
   public void swap(int a, int b) {
+    count(1);
     beforeDatabaseChange(dbs[a]);
     beforeDatabaseChange(dbs[b]);
     dbs[a].swapWith(dbs[b]);

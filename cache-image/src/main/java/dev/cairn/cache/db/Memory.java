@@ -1,5 +1,6 @@
 package dev.cairn.cache.db;
 
+import dev.cairn.cache.stream.Stream;
 import dev.cairn.cache.types.ListValue;
 import dev.cairn.cache.types.ZSet;
 
@@ -37,6 +38,7 @@ public final class Memory {
       case ListValue l -> l.bytes();
       case Dict d -> 24 + d.bytes();
       case ZSet z -> z.bytes();
+      case Stream s -> s.bytes();
       case null -> 0;
       default -> 16;
     };

@@ -3,7 +3,6 @@ package dev.cairn.cache.rdb;
 import dev.cairn.cache.db.Keyspace;
 import dev.cairn.common.io.AtomicFile;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -23,7 +22,7 @@ import java.util.function.Consumer;
  * #SLICE_NANOS}, which bounds the latency a save adds to commands (a single huge value is encoded
  * in one go).
  */
-final class BackgroundSave {
+public final class BackgroundSave {
   /** Walker slice length: short enough to stay below a millisecond of added latency. */
   static final long SLICE_NANOS = 500_000;
 
@@ -33,7 +32,8 @@ final class BackgroundSave {
   private static final Chunk END = new Chunk(-1, new byte[0], 0);
 
   /** How a background save ended. */
-  record Outcome(boolean ok, long keys, long nanos, long peakPendingBytes, Exception error) {}
+  public record Outcome(
+      boolean ok, long keys, long nanos, long peakPendingBytes, Exception error) {}
 
   private final Snapshot snapshot;
   private final ScheduledExecutorService keyspaceThread;
@@ -44,21 +44,17 @@ final class BackgroundSave {
   private long peakPendingBytes;
   private final Thread writer;
 
-  BackgroundSave(
+  public BackgroundSave(
       Keyspace keyspace,
       Path target,
-      boolean compress,
-      boolean checksum,
-      Map<String, String> aux,
-      java.util.List<byte[]> functions,
+      SnapshotFormat format,
       ScheduledExecutorService keyspaceThread,
       Consumer<Outcome> done) {
     this.keyspaceThread = keyspaceThread;
-    this.snapshot = new Snapshot(keyspace, compress, this::enqueue);
-    int databases = keyspace.count();
+    this.snapshot = new Snapshot(keyspace, format, this::enqueue);
     this.writer =
         Thread.ofPlatform()
-            .name("cache-bgsave")
+            .name("cache-bgsave-" + target.getFileName())
             .daemon()
             .unstarted(() -> {
               Exception error = null;
@@ -66,8 +62,7 @@ final class BackgroundSave {
                 AtomicFile.write(
                     target,
                     out -> {
-                      RdbFileWriter file = new RdbFileWriter(out, checksum, snapshot, databases);
-                      file.header(aux, functions);
+                      SnapshotFormat.File file = format.open(out, snapshot);
                       for (Chunk c = take(); c != END; c = take()) {
                         file.chunk(c);
                       }
@@ -81,25 +76,25 @@ final class BackgroundSave {
             });
   }
 
-  void start() {
+  public void start() {
     writer.start();
     keyspaceThread.execute(this::walk);
   }
 
-  long keysTotal() {
+  public long keysTotal() {
     return snapshot.keysTotal();
   }
 
-  long keysWritten() {
+  public long keysWritten() {
     return snapshot.keysWritten();
   }
 
-  long elapsedNanos() {
+  public long elapsedNanos() {
     return System.nanoTime() - started;
   }
 
   /** Stops the save; the target file is left as it was. Keyspace thread. */
-  void cancel() {
+  public void cancel() {
     cancelled = true;
     snapshot.abandon();
     writer.interrupt();

@@ -1,4 +1,4 @@
 package dev.cairn.cache.rdb;
 
 /** Encoded key records of one database, handed from a {@link Snapshot} to the file writer. */
-record Chunk(int db, byte[] bytes, int length) {}
+public record Chunk(int db, byte[] bytes, int length) {}

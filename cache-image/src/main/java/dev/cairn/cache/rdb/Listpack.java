@@ -14,18 +14,53 @@ import java.util.List;
  * integers (7-bit unsigned, 13/16/24/32/64-bit signed); strings whose text is a canonical integer
  * are stored as that integer, as lpAppend does; other strings carry a 6-, 12- or 32-bit length.
  */
-final class Listpack {
+public final class Listpack {
   private static final int HEADER = 6;
   private static final int END = 0xFF;
 
+  /** The bytes of an empty listpack: header and terminator. */
+  public static final int EMPTY_BYTES = HEADER + 1;
+
   private Listpack() {}
 
+  /**
+   * The bytes one element takes (encoding, payload and backlen) when appended as lpAppend stores
+   * it: a string that is a canonical integer takes the integer's size.
+   */
+  public static int entrySize(byte[] s) {
+    Long v = s.length <= 20 ? RdbOutput.canonicalLong(s) : null;
+    if (v != null) {
+      return entrySize(v);
+    }
+    int encoded = s.length + (s.length < 64 ? 1 : s.length < 4096 ? 2 : 5);
+    return encoded + backlenSize(encoded);
+  }
+
+  /** The bytes one integer element takes, as lpAppendInteger stores it. */
+  public static int entrySize(long v) {
+    int encoded;
+    if (v >= 0 && v <= 127) {
+      encoded = 1;
+    } else if (v >= -4096 && v <= 4095) {
+      encoded = 2;
+    } else if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) {
+      encoded = 3;
+    } else if (v >= -(1 << 23) && v < (1 << 23)) {
+      encoded = 4;
+    } else if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) {
+      encoded = 5;
+    } else {
+      encoded = 9;
+    }
+    return encoded + backlenSize(encoded);
+  }
+
   /** Builds one listpack. */
-  static final class Builder {
+  public static final class Builder {
     private final RdbOutput out = new RdbOutput(false, 64);
     private int count;
 
-    Builder() {
+    public Builder() {
       out.writeLittleEndian(0, HEADER);
     }
 
@@ -37,7 +72,7 @@ final class Listpack {
       return count;
     }
 
-    Builder add(byte[] s) {
+    public Builder add(byte[] s) {
       int start = out.size();
       Long v = s.length <= 20 ? RdbOutput.canonicalLong(s) : null;
       if (v != null) {
@@ -54,6 +89,15 @@ final class Listpack {
         out.writeLittleEndian(s.length, 4);
         out.writeBytes(s);
       }
+      writeBacklen(out.size() - start);
+      count++;
+      return this;
+    }
+
+    /** Appends an integer element, as lpAppendInteger. */
+    public Builder add(long v) {
+      int start = out.size();
+      writeInteger(v);
       writeBacklen(out.size() - start);
       count++;
       return this;
@@ -105,7 +149,7 @@ final class Listpack {
       }
     }
 
-    byte[] build() {
+    public byte[] build() {
       out.writeByte(END);
       byte[] b = out.toByteArray();
       putLittleEndian(b, 0, b.length, 4);
@@ -134,7 +178,7 @@ final class Listpack {
    *
    * @throws IllegalArgumentException naming what is malformed
    */
-  static List<byte[]> decode(byte[] lp) {
+  public static List<byte[]> decode(byte[] lp) {
     if (lp.length < HEADER + 1) {
       throw new IllegalArgumentException("listpack of " + lp.length + " bytes is too short");
     }

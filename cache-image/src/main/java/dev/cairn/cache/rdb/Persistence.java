@@ -8,7 +8,6 @@ import dev.cairn.common.io.AtomicFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
@@ -65,6 +64,25 @@ public final class Persistence {
     this.functions = libraries;
   }
 
+  /** The FUNCTION libraries saved with the data set (an AOF base with an RDB preamble too). */
+  public FunctionLibraries functions() {
+    return functions;
+  }
+
+  /**
+   * Loads the libraries an RDB file ({@code file}) carried; one that does not load fails the load
+   * as a flawed file does.
+   */
+  public void restoreFunctions(Path file, List<byte[]> codes) throws RdbLoadException {
+    for (byte[] code : codes) {
+      try {
+        functions.restore(code);
+      } catch (IllegalArgumentException e) {
+        throw new RdbLoadException(file, "a function library does not load: " + e.getMessage(), e);
+      }
+    }
+  }
+
   /** Applies the persistence keys of a (validated) configuration. */
   public void configure(CacheConfig config) {
     file = Path.of(config.get(CacheConfig.DIR)).resolve(config.get(CacheConfig.DBFILENAME));
@@ -99,13 +117,7 @@ public final class Persistence {
     }
     long start = System.nanoTime();
     RdbLoader.Result r = RdbLoader.load(file, keyspace, encodings);
-    for (byte[] code : r.functions()) {
-      try {
-        functions.restore(code);
-      } catch (IllegalArgumentException e) {
-        throw new RdbLoadException(file, "a function library does not load: " + e.getMessage(), e);
-      }
-    }
+    restoreFunctions(file, r.functions());
     loadedKeys = r.keys();
     loadedExpired = r.expiredSkipped();
     keyspace.dirty = 0;
@@ -122,40 +134,28 @@ public final class Persistence {
 
   /** SAVE: writes the file on this thread, blocking every client as Redis does. */
   public void save() throws IOException {
-    if (running != null) {
+    if (running != null || keyspace.snapshotRunning()) {
+      // one snapshot at a time: an AOF rewrite's holds the keyspace's epochs
       throw new CommandError("ERR Background save already in progress");
     }
     long start = System.nanoTime();
     lastAttemptMillis = System.currentTimeMillis();
-    List<Chunk> ready = new ArrayList<>();
-    Snapshot snapshot = new Snapshot(keyspace, compress, ready::add);
+    long keys;
     try {
-      AtomicFile.write(
-          file,
-          out -> {
-            RdbFileWriter w = new RdbFileWriter(out, checksum, snapshot, keyspace.count());
-            w.header(aux(), functions.codes());
-            boolean done;
-            do {
-              done = snapshot.step(Long.MAX_VALUE);
-              for (Chunk c : ready) {
-                w.chunk(c);
-              }
-              ready.clear();
-            } while (!done);
-            w.finish();
-          });
+      keys =
+          Snapshot.writeNow(
+              file,
+              keyspace,
+              new RdbSnapshotFormat(keyspace, compress, checksum, aux(), functions.codes()));
     } catch (IOException e) {
       log.warn("cache SAVE to {} failed: {}", file.toAbsolutePath(), e.toString());
       throw e;
-    } finally {
-      snapshot.abandon();
     }
-    saved(snapshot.keysWritten(), System.nanoTime() - start, "SAVE");
+    saved(keys, System.nanoTime() - start, "SAVE");
   }
 
   private Map<String, String> aux() {
-    return RdbFileWriter.aux(version, keyspace.usedMemory(), System.currentTimeMillis());
+    return RdbSnapshotFormat.aux(version, keyspace.usedMemory(), System.currentTimeMillis(), false);
   }
 
   private void saved(long keys, long nanos, String how) {
@@ -181,13 +181,22 @@ public final class Persistence {
    * scheduled for the next cron tick, as Redis does; SCHEDULE otherwise starts at once, there being
    * no other child process to wait for.
    */
-  public String bgsave(boolean inTransaction) {
+  public String bgsave(boolean inTransaction, boolean schedule) {
     if (running != null) {
       throw new CommandError("ERR Background save already in progress");
     }
     if (inTransaction) {
       scheduled = true;
       return "Background saving scheduled";
+    }
+    if (keyspace.snapshotRunning()) {
+      if (schedule) {
+        scheduled = true;
+        return "Background saving scheduled";
+      }
+      throw new CommandError(
+          "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE"
+              + " SCHEDULE in order to schedule a BGSAVE whenever possible.");
     }
     startBackgroundSave("BGSAVE");
     return "Background saving started";
@@ -203,10 +212,7 @@ public final class Persistence {
         new BackgroundSave(
             keyspace,
             file,
-            compress,
-            checksum,
-            aux(),
-            functions.codes(),
+            new RdbSnapshotFormat(keyspace, compress, checksum, aux(), functions.codes()),
             keyspaceThread,
             this::backgroundDone);
     running.start();
@@ -232,7 +238,7 @@ public final class Persistence {
 
   /** Every 100 ms: a scheduled BGSAVE, or one a save rule calls for. */
   public void cron() {
-    if (running != null || keyspaceThread == null) {
+    if (running != null || keyspaceThread == null || keyspace.snapshotRunning()) {
       return;
     }
     if (scheduled) {

@@ -10,7 +10,7 @@ import dev.cairn.cache.server.Client;
 import dev.cairn.cache.server.CommandError;
 import java.io.IOException;
 
-/** SAVE, BGSAVE, DUMP and RESTORE, with Redis 7's replies and errors. */
+/** SAVE, BGSAVE, BGREWRITEAOF, DUMP and RESTORE, with Redis 7's replies and errors. */
 public final class PersistenceCommands {
   private PersistenceCommands() {}
 
@@ -28,7 +28,11 @@ public final class PersistenceCommands {
     if (a.length > 2 || (a.length == 2 && !is(a[1], "schedule"))) {
       throw CommandError.SYNTAX;
     }
-    c.reply.simple(c.server.persistence.bgsave(c.server.inTransaction()));
+    c.reply.simple(c.server.persistence.bgsave(c.server.inTransaction(), a.length == 2));
+  }
+
+  public static void bgrewriteaof(Client c, byte[][] a) {
+    c.reply.simple(c.server.aof.bgrewriteaof(c.server.inTransaction()));
   }
 
   public static void dump(Client c, byte[][] a) {
@@ -40,6 +44,9 @@ public final class PersistenceCommands {
     boolean compress = c.server.config().get(CacheConfig.RDBCOMPRESSION);
     c.reply.bulk(DumpPayload.encode(e.value, compress));
   }
+
+  private static final byte[] DEL = Args.bytes("DEL");
+  private static final byte[] ABSTTL = Args.bytes("ABSTTL");
 
   /** RESTORE key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency]. */
   public static void restore(Client c, byte[][] a) {
@@ -93,10 +100,18 @@ public final class PersistenceCommands {
     boolean deleted = replace && db.delete(a[1]);
     if (expireAt != 0 && expireAt <= now) {
       if (deleted) {
+        c.server.propagation.rewrite(DEL, a[1]);
         c.server.notify(db, a[1], 'g', "del");
       }
       c.reply.ok();
       return;
+    }
+    if (expireAt != 0 && !absTtl) {
+      // the TTL as an absolute time, so a replay later expires the key at the same instant
+      byte[][] effect = java.util.Arrays.copyOf(a, a.length + 1);
+      effect[2] = Args.bytes(expireAt);
+      effect[a.length] = ABSTTL;
+      c.server.propagation.rewrite(effect);
     }
     KeyEntry e = db.add(a[1], value);
     if (expireAt != 0) {

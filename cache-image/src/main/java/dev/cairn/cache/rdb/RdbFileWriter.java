@@ -11,7 +11,7 @@ import java.util.Map;
  * records switch database, then EOF and the CRC-64 of all preceding bytes (0 with {@code
  * rdbchecksum no}, which loaders take as "not checked"). Not thread-safe: one writer thread.
  */
-final class RdbFileWriter {
+final class RdbFileWriter implements SnapshotFormat.File {
   private final OutputStream out;
   private final boolean checksum;
   private final Snapshot snapshot;
@@ -54,7 +54,8 @@ final class RdbFileWriter {
     emitFrame();
   }
 
-  void chunk(Chunk c) throws IOException {
+  @Override
+  public void chunk(Chunk c) throws IOException {
     if (c.db() != db) {
       db = c.db();
       frame.writeByte(RdbFormat.SELECTDB);
@@ -70,7 +71,8 @@ final class RdbFileWriter {
     emit(c.bytes(), c.length());
   }
 
-  void finish() throws IOException {
+  @Override
+  public void finish() throws IOException {
     frame.writeByte(RdbFormat.EOF);
     emitFrame();
     frame.writeLittleEndian(checksum ? crc : 0, 8);

@@ -103,6 +103,21 @@ public final class RdbInput {
     return lengthAfter(first);
   }
 
+  /**
+   * A length read as an unsigned 64-bit value (stream IDs and counters, where Redis saves
+   * UINT64_MAX and the -1 of an unknown read counter this way).
+   */
+  public long readUnsignedLength() throws IOException {
+    int first = readByte();
+    if (first == RdbFormat.LEN_64BIT) {
+      return readBigEndian(8);
+    }
+    if (first >>> 6 == RdbFormat.ENCVAL) {
+      throw corrupt("string encoding where a length was expected");
+    }
+    return lengthAfter(first);
+  }
+
   private long lengthAfter(int first) throws IOException {
     return switch (first >>> 6) {
       case RdbFormat.LEN_6BIT -> first & 0x3f;

@@ -29,9 +29,17 @@ import java.util.Map;
 public final class RdbLoader {
   private static final int MAX_VERSION = 11;
 
-  /** What a load found. */
+  /**
+   * What a load found; {@code length} is where the RDB data ended in the file (an old-style AOF
+   * with an RDB preamble goes on with commands after it); {@code functions} are the FUNCTION2
+   * records' library codes.
+   */
   public record Result(
-      long keys, long expiredSkipped, Map<String, String> aux, List<byte[]> functions) {}
+      long keys,
+      long expiredSkipped,
+      Map<String, String> aux,
+      List<byte[]> functions,
+      long length) {}
 
   private RdbLoader() {}
 
@@ -96,7 +104,7 @@ public final class RdbLoader {
             throw in.corrupt("pre-release 7.0 function records (opcode 246) are not supported");
         case RdbFormat.EOF -> {
           checkTrailer(in, version);
-          return new Result(keys, skipped, aux, functions);
+          return new Result(keys, skipped, aux, functions, in.offset());
         }
         default -> {
           if (!ValueReader.isValueType(type)) {

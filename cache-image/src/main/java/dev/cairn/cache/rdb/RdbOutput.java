@@ -63,13 +63,14 @@ public final class RdbOutput {
     }
   }
 
+  /** A length, read as unsigned: a negative long is written as the 64-bit value it stands for. */
   public void writeLength(long len) {
-    if (len < (1 << 6)) {
+    if (len >= 0 && len < (1 << 6)) {
       writeByte((int) len);
-    } else if (len < (1 << 14)) {
+    } else if (len >= 0 && len < (1 << 14)) {
       writeByte((RdbFormat.LEN_14BIT << 6) | (int) (len >>> 8));
       writeByte((int) len);
-    } else if (len <= 0xFFFFFFFFL) {
+    } else if (len >= 0 && len <= 0xFFFFFFFFL) {
       writeByte(RdbFormat.LEN_32BIT);
       writeBigEndian(len, 4);
     } else {

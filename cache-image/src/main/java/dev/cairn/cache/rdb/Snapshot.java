@@ -37,7 +37,7 @@ public final class Snapshot implements Keyspace.SnapshotHook {
 
   private final Keyspace keyspace;
   private final Consumer<Chunk> sink;
-  private final RecordWriter records;
+  private final SnapshotFormat format;
   private final long[] sizes;
   private final long[] expires;
   private RdbOutput buffer;
@@ -48,11 +48,11 @@ public final class Snapshot implements Keyspace.SnapshotHook {
   private long keysTotal;
   private long keysWritten;
 
-  public Snapshot(Keyspace keyspace, boolean compress, Consumer<Chunk> sink) {
+  public Snapshot(Keyspace keyspace, SnapshotFormat format, Consumer<Chunk> sink) {
     this.keyspace = keyspace;
     this.sink = sink;
-    this.records = new RecordWriter(keyspace);
-    this.buffer = new RdbOutput(compress, CHUNK_BYTES * 2);
+    this.format = format;
+    this.buffer = new RdbOutput(format.compress(), CHUNK_BYTES * 2);
     int n = keyspace.count();
     sizes = new long[n];
     expires = new long[n];
@@ -62,6 +62,40 @@ public final class Snapshot implements Keyspace.SnapshotHook {
       keysTotal += sizes[i];
     }
     keyspace.beginSnapshot(this);
+  }
+
+  /**
+   * Writes the whole keyspace to {@code file} on this thread in one go (SAVE, an AOF's first base
+   * file): nothing else runs meanwhile. Returns the keys written.
+   */
+  public static long writeNow(java.nio.file.Path file, Keyspace keyspace, SnapshotFormat format)
+      throws java.io.IOException {
+    java.util.List<Chunk> ready = new java.util.ArrayList<>();
+    Snapshot snapshot = new Snapshot(keyspace, format, ready::add);
+    try {
+      dev.cairn.common.io.AtomicFile.write(
+          file,
+          out -> {
+            SnapshotFormat.File w = format.open(out, snapshot);
+            boolean done;
+            do {
+              done = snapshot.step(Long.MAX_VALUE);
+              for (Chunk c : ready) {
+                w.chunk(c);
+              }
+              ready.clear();
+            } while (!done);
+            w.finish();
+          });
+    } finally {
+      snapshot.abandon();
+    }
+    return snapshot.keysWritten();
+  }
+
+  /** The number of databases. */
+  int databases() {
+    return sizes.length;
   }
 
   /** Keys per database when the snapshot began (RESIZEDB). */
@@ -138,7 +172,7 @@ public final class Snapshot implements Keyspace.SnapshotHook {
       flush();
       bufferDb = db.id;
     }
-    records.write(buffer, e);
+    format.record(buffer, e);
     keysWritten++;
     if (buffer.size() >= CHUNK_BYTES) {
       flush();

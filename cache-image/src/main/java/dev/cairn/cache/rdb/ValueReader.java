@@ -11,12 +11,12 @@ import java.util.List;
 
 /**
  * Reads an RDB value payload of a given type into a keyspace value: every type and encoding Redis
- * 7.0 writes (plus the plain list and text-score sorted set of older files, and 7.2's listpack
- * set). Hashes, sets and sorted sets are rebuilt under the server's live {@link Encodings}, so they
- * take the encoding Redis would give them on load (a listpack or intset that exceeds the thresholds
- * converts, a hash table or skiplist small enough becomes compact). Duplicate members, malformed
- * blobs and types Cairn has no value for (streams, modules, pre-7.0 ziplists) fail with {@link
- * RdbCorruptException}.
+ * 7.0 writes (plus the plain list and text-score sorted set of older files, and 7.2's listpack set,
+ * and streams of 5.0 to 7.2). Hashes, sets and sorted sets are rebuilt under the server's live
+ * {@link Encodings}, so they take the encoding Redis would give them on load (a listpack or intset
+ * that exceeds the thresholds converts, a hash table or skiplist small enough becomes compact).
+ * Duplicate members, malformed blobs and types Cairn has no value for (modules, pre-7.0 ziplists)
+ * fail with {@link RdbCorruptException}.
  */
 public final class ValueReader {
   private static final int TYPE_HASH_ZIPMAP = 9;
@@ -30,7 +30,10 @@ public final class ValueReader {
     return type >= 0 && type <= TYPE_STREAM_LISTPACKS_3 && type != 8;
   }
 
-  /** The value, or null for an empty collection (Redis skips such keys with a warning). */
+  /**
+   * The value, or null for an empty collection (Redis skips such keys with a warning; an empty
+   * stream is a value, kept as Redis keeps it).
+   */
   public static Object read(RdbInput in, int type, Encodings limits) throws IOException {
     return switch (type) {
       case RdbFormat.TYPE_STRING -> in.readString();
@@ -49,7 +52,7 @@ public final class ValueReader {
       case 6, RdbFormat.TYPE_MODULE_2 ->
           throw in.corrupt("module value type " + type + " is not supported");
       case 15, RdbFormat.TYPE_STREAM_LISTPACKS_2, TYPE_STREAM_LISTPACKS_3 ->
-          throw in.corrupt("stream value type " + type + " is not supported");
+          StreamCodec.read(in, type);
       default -> throw in.corrupt("unknown value type " + type);
     };
   }

@@ -2,6 +2,7 @@ package dev.cairn.cache.rdb;
 
 import dev.cairn.cache.db.Dict;
 import dev.cairn.cache.resp.RespWriter;
+import dev.cairn.cache.stream.Stream;
 import dev.cairn.cache.types.ListValue;
 import dev.cairn.cache.types.ZSet;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +21,8 @@ import java.util.List;
  *   <li>sets: an intset while the dict keeps its compact (intset) form, else the members;
  *   <li>sorted sets: a listpack of member/score pairs in order while the set keeps its listpack
  *       form, else member and binary score from the highest to the lowest, as rdbSaveObject walks
- *       the skiplist from its tail.
+ *       the skiplist from its tail;
+ *   <li>streams: their nodes' listpacks, counters and consumer groups ({@link StreamCodec}).
  * </ul>
  *
  * <p>The form of a hash, set or sorted set is the one OBJECT ENCODING reports: decided at each
@@ -47,6 +49,10 @@ public final class ValueWriter {
       case ZSet z -> writeZSet(out, key, z);
       case Dict d when d.kind() == Dict.Kind.HASH -> writeHash(out, key, d);
       case Dict d when d.kind() == Dict.Kind.SET -> writeSet(out, key, d);
+      case Stream st -> {
+        type(out, RdbFormat.TYPE_STREAM_LISTPACKS_2, key);
+        StreamCodec.write(out, st);
+      }
       default -> throw new IllegalArgumentException("not a keyspace value: " + value);
     }
   }

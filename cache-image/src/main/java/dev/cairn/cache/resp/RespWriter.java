@@ -238,13 +238,21 @@ public class RespWriter {
   }
 
   public void dbl(double d) {
+    dbl(formatDouble(d));
+  }
+
+  /**
+   * A double already formatted (GEOPOS's coordinates use Redis's "human" long-double form): RESP3
+   * ',' double, RESP2 bulk string.
+   */
+  public void dbl(String text) {
     if (resp3()) {
       ByteBuf b = out();
       b.writeByte(',');
-      b.writeCharSequence(formatDouble(d), StandardCharsets.US_ASCII);
+      b.writeCharSequence(text, StandardCharsets.US_ASCII);
       b.writeBytes(CRLF);
     } else {
-      bulk(formatDouble(d).getBytes(StandardCharsets.US_ASCII));
+      bulk(text.getBytes(StandardCharsets.US_ASCII));
     }
   }
 

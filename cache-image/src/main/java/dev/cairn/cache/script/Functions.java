@@ -172,6 +172,14 @@ public final class Functions implements dev.cairn.cache.rdb.FunctionLibraries {
           throw new CommandError(
               "ERR unknown subcommand '" + Args.str(argv[1]) + "'. Try FUNCTION HELP.");
     }
+    if (sub.equals("load")
+        || sub.equals("delete")
+        || sub.equals("flush")
+        || sub.equals("restore")) {
+      // the library set changed (a failure threw above): Redis's write subcommands propagate as
+      // sent, so the AOF and replicas keep the libraries
+      c.server.propagation.also(c.db().id, argv);
+    }
   }
 
   private void loadCommand(Client c, byte[][] argv) {

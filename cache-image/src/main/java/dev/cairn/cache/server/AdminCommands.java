@@ -233,6 +233,9 @@ public final class AdminCommands {
             Category.HASH,
             Category.SET,
             Category.SORTEDSET,
+            Category.STREAM,
+            Category.GEO,
+            Category.HYPERLOGLOG,
             Category.PUBSUB,
             Category.TRANSACTION,
             Category.CONNECTION,
@@ -266,7 +269,7 @@ public final class AdminCommands {
         default -> {}
       }
     }
-    if (cmd.keyCountAt() != 0) {
+    if (cmd.keyCountAt() != 0 || cmd.keysAfter() != null) {
       flags.add("movablekeys");
     }
     c.reply.set(flags.size());
@@ -282,7 +285,7 @@ public final class AdminCommands {
     }
     c.reply.set(0);
     keySpecs(c, cmd);
-    c.reply.array(0);
+    c.reply.set(0); // subcommands: a set, as Redis 7.0 replies
   }
 
   /**
@@ -293,7 +296,8 @@ public final class AdminCommands {
   private static void keySpecs(Client c, Command cmd) {
     boolean range = cmd.firstKey() != 0;
     boolean counted = cmd.keyCountAt() != 0;
-    c.reply.array((range ? 1 : 0) + (counted ? 1 : 0));
+    boolean keyword = cmd.keysAfter() != null;
+    c.reply.set((range ? 1 : 0) + (counted ? 1 : 0) + (keyword ? 1 : 0));
     boolean write = cmd.has(Command.Flag.WRITE);
     if (range) {
       int last = cmd.lastKey() < 0 ? cmd.lastKey() : cmd.lastKey() - cmd.firstKey();
@@ -303,6 +307,40 @@ public final class AdminCommands {
     if (counted) {
       keySpec(c, write, cmd.keyCountAt(), "keynum", "keynumidx", 0, "firstkey", 1, "keystep", 1);
     }
+    if (keyword) {
+      keywordKeySpec(c, cmd.keysAfter(), cmd.keywordFrom());
+    }
+  }
+
+  /** XREAD's spec: after the keyword, half the remaining arguments (lastkey -1, limit 2). */
+  private static void keywordKeySpec(Client c, String keyword, int from) {
+    c.reply.map(3);
+    c.reply.bulk("flags");
+    c.reply.set(2);
+    c.reply.simple("RO");
+    c.reply.simple("access");
+    c.reply.bulk("begin_search");
+    c.reply.map(2);
+    c.reply.bulk("type");
+    c.reply.bulk("keyword");
+    c.reply.bulk("spec");
+    c.reply.map(2);
+    c.reply.bulk("keyword");
+    c.reply.bulk(keyword.toUpperCase(java.util.Locale.ROOT));
+    c.reply.bulk("startfrom");
+    c.reply.integer(from);
+    c.reply.bulk("find_keys");
+    c.reply.map(2);
+    c.reply.bulk("type");
+    c.reply.bulk("range");
+    c.reply.bulk("spec");
+    c.reply.map(3);
+    c.reply.bulk("lastkey");
+    c.reply.integer(-1);
+    c.reply.bulk("keystep");
+    c.reply.integer(1);
+    c.reply.bulk("limit");
+    c.reply.integer(2);
   }
 
   private static void keySpec(
@@ -379,15 +417,12 @@ public final class AdminCommands {
       // only SHUTDOWN NOSAVE may stop a server whose script is busy: its writes are half done
       throw new CommandError(c.server.scripting.busyError());
     }
-    Persistence p = c.server.persistence;
-    if (save || (!nosave && !p.rules().isEmpty())) {
-      try {
-        p.saveForShutdown();
-      } catch (IOException e) {
-        if (!force) {
-          log.warn("cache SHUTDOWN cancelled: saving failed: {}", e.toString());
-          throw new CommandError("ERR Errors trying to SHUTDOWN. Check logs.");
-        }
+    try {
+      c.server.persistForShutdown(save, nosave);
+    } catch (IOException e) {
+      if (!force) {
+        log.warn("cache SHUTDOWN cancelled: saving failed: {}", e.toString());
+        throw new CommandError("ERR Errors trying to SHUTDOWN. Check logs.");
       }
     }
     c.server.shutdown(c);

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Clients blocked in BLPOP, BRPOP, BLMOVE, BLMPOP, BZPOPMIN/MAX and BZMPOP.
+ * Clients blocked in BLPOP, BRPOP, BLMOVE, BLMPOP, BZPOPMIN/MAX, BZMPOP, XREAD and XREADGROUP.
  *
  * <p>As Redis 7: a blocked client waits on keys in FIFO order per key; when a write touches a key
  * someone waits on, the key is marked ready, and after the writing command completes each waiting
@@ -51,12 +51,12 @@ final class Blocking {
     return new Key(db.id, new String(key, StandardCharsets.ISO_8859_1));
   }
 
-  void block(Client c, List<byte[]> keys, long timeoutMillis) {
+  void block(Client c, List<byte[]> keys, long timeoutMillis, byte[][] retryArgv) {
     if (c.retrying) {
       reblocked = true;
       return;
     }
-    c.blockedArgv = currentArgv;
+    c.blockedArgv = retryArgv != null ? retryArgv : currentArgv;
     c.blockedCommand = currentCommand;
     c.blockedKeys = keys;
     c.blockedDb = c.db;

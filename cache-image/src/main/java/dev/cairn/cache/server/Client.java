@@ -205,7 +205,20 @@ public final class Client {
    * forever); the command will be retried then. No reply is written now.
    */
   public void block(List<byte[]> keys, long timeoutMillis) {
-    server.blocking.block(this, keys, timeoutMillis);
+    server.blocking.block(this, keys, timeoutMillis, null);
+  }
+
+  /**
+   * As {@link #block(List, long)}, retrying {@code retryArgv} instead of the command as sent (XREAD
+   * resolves "$" to the stream's last ID when it blocks, so the retry waits for entries after it).
+   */
+  public void block(List<byte[]> keys, long timeoutMillis, byte[][] retryArgv) {
+    server.blocking.block(this, keys, timeoutMillis, retryArgv);
+  }
+
+  /** Whether the running command is the retry of a blocked command after its keys changed. */
+  public boolean retryingBlocked() {
+    return retrying;
   }
 
   void resume() {
@@ -257,7 +270,7 @@ public final class Client {
 
   /** Sends pending output now (replies to this client written outside its own read batch). */
   public void flush() {
-    if (channel == null) {
+    if (channel == null || (reply.pending() > 0 && server.heldReplies.hold(this))) {
       return;
     }
     ByteBuf out = reply.take();
@@ -282,6 +295,7 @@ public final class Client {
 
   public void close() {
     if (!closed && channel != null) {
+      server.heldReplies.beforeClose(this);
       closed = true;
       channel.close();
     }

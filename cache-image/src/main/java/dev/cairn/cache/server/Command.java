@@ -8,8 +8,10 @@ import java.util.Set;
  * One command's metadata, as in Redis's command table: arity (positive = exact, negative = at
  * least), flags, ACL categories and the key positions (first, last — negative counts from the end —
  * and step; 0 = no keys) plus, for commands that take a key count (ZUNION, LMPOP, SINTERCARD...),
- * the argument index of that count with the keys right after it; and its running statistics. The
- * ACL categories derived from the flags (@read, @write, @fast/@slow,
+ * the argument index of that count with the keys right after it; for commands whose keys follow a
+ * keyword (XREAD ... STREAMS k1 k2 id1 id2), that keyword in lower case, the keys being the first
+ * half of what follows its first occurrence; and its running statistics. The ACL categories derived
+ * from the flags (@read, @write, @fast/@slow,
  *
  * @admin + @dangerous, @pubsub, @blocking) are added by the table.
  */
@@ -22,6 +24,8 @@ public record Command(
     int lastKey,
     int step,
     int keyCountAt,
+    String keysAfter,
+    int keywordFrom,
     Handler handler,
     CommandStats stats) {
 
@@ -57,7 +61,8 @@ public record Command(
     ALLOW_BUSY,
     /**
      * Runs a script: the dispatcher lets it be suspended past busy-reply-threshold so the event
-     * loop can serve other clients ({@code Scripting#run}).
+     * loop can serve other clients ({@code Scripting#run}); never propagated itself, only its
+     * {@code redis.call}s' effects are ({@link #propagatesItself}).
      */
     SCRIPT
   }
@@ -70,6 +75,16 @@ public record Command(
 
   public boolean has(Flag f) {
     return flags.contains(f);
+  }
+
+  /**
+   * Whether a run that changed the dataset propagates as this command (or its rewrite): only write
+   * commands do. Unit wrappers — EXEC and the script commands — do not: the commands they ran carry
+   * the effects, wrapped in MULTI/EXEC when more than one, as Redis 7.0 replicates script effects
+   * and never the script.
+   */
+  public boolean propagatesItself() {
+    return has(Flag.WRITE) && !has(Flag.SCRIPT);
   }
 
   public boolean arityOk(int argc) {
@@ -90,14 +105,32 @@ public record Command(
       Long n = Args.tryLong(argv[keyCountAt]);
       counted = n == null ? 0 : (int) Math.max(0, Math.min(n, argc - keyCountAt - 1));
     }
-    int[] out = new int[fixed + counted];
+    int keywordAt = keywordPosition(argv);
+    int afterKeyword = keywordAt < 0 ? 0 : (argc - keywordAt - 1) / 2;
+    int[] out = new int[fixed + counted + afterKeyword];
     for (int i = 0; i < fixed; i++) {
       out[i] = firstKey + i * step;
     }
     for (int i = 0; i < counted; i++) {
       out[fixed + i] = keyCountAt + 1 + i;
     }
+    for (int i = 0; i < afterKeyword; i++) {
+      out[fixed + counted + i] = keywordAt + 1 + i;
+    }
     return out;
+  }
+
+  /** Where {@link #keysAfter} first occurs from {@link #keywordFrom}, -1 if absent. */
+  private int keywordPosition(byte[][] argv) {
+    if (keysAfter == null) {
+      return -1;
+    }
+    for (int i = keywordFrom; i < argv.length; i++) {
+      if (Args.is(argv[i], keysAfter)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   static Set<Category> derive(Set<Flag> flags, Set<Category> declared) {

@@ -1,11 +1,17 @@
 package dev.cairn.cache.server;
 
 import dev.cairn.cache.acl.Category;
+import dev.cairn.cache.geo.Geo;
+import dev.cairn.cache.hll.HyperLogLogs;
 import dev.cairn.cache.rdb.PersistenceCommands;
 import dev.cairn.cache.script.EvalScripts;
 import dev.cairn.cache.script.Functions;
 import dev.cairn.cache.server.Command.Flag;
 import dev.cairn.cache.server.Command.Handler;
+import dev.cairn.cache.stream.StreamGroups;
+import dev.cairn.cache.stream.StreamInfo;
+import dev.cairn.cache.stream.StreamReads;
+import dev.cairn.cache.stream.Streams;
 import dev.cairn.cache.types.Bitfield;
 import dev.cairn.cache.types.Hashes;
 import dev.cairn.cache.types.Keys;
@@ -32,7 +38,29 @@ final class Commands {
 
   private static void def(
       String name, int arity, String flags, String cats, int first, int last, int step, Handler h) {
-    def(name, arity, flags, cats, first, last, step, 0, h);
+    def(name, arity, flags, cats, first, last, step, 0, null, 0, h);
+  }
+
+  /**
+   * A stream command whose keys are the first half of the arguments after (lower-case) {@code
+   * keyword}, searched from {@code from}.
+   */
+  private static void keywordKeys(
+      String name, int arity, String flags, String keyword, int from, Handler h) {
+    def(name, arity, flags, "stream", 0, 0, 0, 0, keyword, from, h);
+  }
+
+  private static void def(
+      String name,
+      int arity,
+      String flags,
+      String cats,
+      int first,
+      int last,
+      int step,
+      int keyCountAt,
+      Handler h) {
+    def(name, arity, flags, cats, first, last, step, keyCountAt, null, 0, h);
   }
 
   /** A command whose keys include {@code argv[keyCountAt]} keys right after that count. */
@@ -45,6 +73,8 @@ final class Commands {
       int last,
       int step,
       int keyCountAt,
+      String keysAfter,
+      int keywordFrom,
       Handler h) {
     EnumSet<Flag> f = EnumSet.noneOf(Flag.class);
     for (String x : flags.split(" ")) {
@@ -62,9 +92,8 @@ final class Commands {
         c.add(cat);
       }
     }
-    if (f.contains(Flag.WRITE) == f.contains(Flag.READONLY)
-        && (first != 0 || keyCountAt != 0)
-        && !f.contains(Flag.SCRIPT)) {
+    boolean keys = first != 0 || keyCountAt != 0 || keysAfter != null;
+    if (f.contains(Flag.WRITE) == f.contains(Flag.READONLY) && keys && !f.contains(Flag.SCRIPT)) {
       throw new IllegalArgumentException(name + ": a command with keys is write or readonly");
     }
     table.add(
@@ -77,6 +106,8 @@ final class Commands {
             last,
             step,
             keyCountAt,
+            keysAfter,
+            keywordFrom,
             h,
             new CommandStats()));
   }
@@ -95,6 +126,8 @@ final class Commands {
               c.lastKey(),
               c.step(),
               c.keyCountAt(),
+              c.keysAfter(),
+              c.keywordFrom(),
               c.handler(),
               new CommandStats()));
     }
@@ -279,6 +312,42 @@ final class Commands {
     def("zrandmember", -2, "readonly", "sortedset", 1, 1, 1, SortedSets::zrandmember);
     def("zscan", -3, "readonly", "sortedset", 1, 1, 1, SortedSets::zscan);
 
+    // streams (t_stream.c)
+    def("xadd", -5, "write denyoom fast", "stream", 1, 1, 1, Streams::xadd);
+    def("xrange", -4, "readonly", "stream", 1, 1, 1, Streams::xrange);
+    def("xrevrange", -4, "readonly", "stream", 1, 1, 1, Streams::xrevrange);
+    def("xlen", 2, "readonly fast", "stream", 1, 1, 1, Streams::xlen);
+    def("xdel", -3, "write fast", "stream", 1, 1, 1, Streams::xdel);
+    def("xtrim", -4, "write", "stream", 1, 1, 1, Streams::xtrim);
+    def("xsetid", -3, "write denyoom fast", "stream", 1, 1, 1, Streams::xsetid);
+    keywordKeys("xread", -4, "readonly blocking", "streams", 1, StreamReads::xread);
+    keywordKeys("xreadgroup", -7, "write blocking", "streams", 4, StreamReads::xreadgroup);
+    def("xgroup", -2, "write", "stream", 2, 2, 1, StreamGroups::xgroup);
+    def("xack", -4, "write fast", "stream", 1, 1, 1, StreamGroups::xack);
+    def("xpending", -3, "readonly", "stream", 1, 1, 1, StreamGroups::xpending);
+    def("xclaim", -6, "write fast", "stream", 1, 1, 1, StreamGroups::xclaim);
+    def("xautoclaim", -6, "write fast", "stream", 1, 1, 1, StreamGroups::xautoclaim);
+    def("xinfo", -2, "readonly", "stream", 2, 2, 1, StreamInfo::xinfo);
+
+    // geo (geo.c): sorted sets of geohash scores
+    def("geoadd", -5, "write denyoom", "geo", 1, 1, 1, Geo::geoadd);
+    def("geodist", -4, "readonly", "geo", 1, 1, 1, Geo::geodist);
+    def("geohash", -2, "readonly", "geo", 1, 1, 1, Geo::geohash);
+    def("geopos", -2, "readonly", "geo", 1, 1, 1, Geo::geopos);
+    def("georadius", -6, "write denyoom", "geo", 1, 1, 1, Geo::georadius);
+    def("georadius_ro", -6, "readonly", "geo", 1, 1, 1, Geo::georadiusRo);
+    def("georadiusbymember", -5, "write denyoom", "geo", 1, 1, 1, Geo::georadiusbymember);
+    def("georadiusbymember_ro", -5, "readonly", "geo", 1, 1, 1, Geo::georadiusbymemberRo);
+    def("geosearch", -7, "readonly", "geo", 1, 1, 1, Geo::geosearch);
+    def("geosearchstore", -8, "write denyoom", "geo", 1, 2, 1, Geo::geosearchstore);
+
+    // HyperLogLog (hyperloglog.c)
+    def("pfadd", -2, "write denyoom fast", "hyperloglog", 1, 1, 1, HyperLogLogs::pfadd);
+    def("pfcount", -2, "readonly", "hyperloglog", 1, -1, 1, HyperLogLogs::pfcount);
+    def("pfmerge", -2, "write denyoom", "hyperloglog", 1, -1, 1, HyperLogLogs::pfmerge);
+    def("pfdebug", 3, "write denyoom admin", "hyperloglog", 2, 2, 1, HyperLogLogs::pfdebug);
+    def("pfselftest", 1, "admin", "hyperloglog", 0, 0, 0, HyperLogLogs::pfselftest);
+
     // connection, transactions, pub/sub
     def("ping", -1, "fast subscribed-ok", "connection", 0, 0, 0, ConnectionCommands::ping);
     def("echo", 2, "fast", "connection", 0, 0, 0, ConnectionCommands::echo);
@@ -430,6 +499,15 @@ final class Commands {
     def("lastsave", 1, "fast", "dangerous", 0, 0, 0, AdminCommands::lastsave);
     def("save", 1, "admin noscript", "dangerous", 0, 0, 0, PersistenceCommands::save);
     def("bgsave", -1, "admin noscript", "dangerous", 0, 0, 0, PersistenceCommands::bgsave);
+    def(
+        "bgrewriteaof",
+        1,
+        "admin noscript",
+        "dangerous",
+        0,
+        0,
+        0,
+        PersistenceCommands::bgrewriteaof);
     def("dump", 2, "readonly", "keyspace", 1, 1, 1, PersistenceCommands::dump);
     def(
         "restore",

@@ -170,8 +170,7 @@ public final class Info {
     field(sb, "loading", 0);
     field(sb, "async_loading", 0);
     s.persistence.info(sb);
-    field(sb, "aof_enabled", 0);
-    field(sb, "aof_rewrite_in_progress", 0);
+    s.aof.info(sb);
   }
 
   private static void stats(StringBuilder sb, Server s) {

@@ -1,10 +1,12 @@
 package dev.cairn.cache.server;
 
 import dev.cairn.cache.acl.Acl;
+import dev.cairn.cache.aof.AppendOnly;
 import dev.cairn.cache.config.CacheConfig;
 import dev.cairn.cache.db.Database;
 import dev.cairn.cache.db.Encodings;
 import dev.cairn.cache.db.Keyspace;
+import dev.cairn.cache.propagation.Propagation;
 import dev.cairn.cache.pubsub.PubSub;
 import dev.cairn.cache.rdb.Persistence;
 import dev.cairn.cache.script.Scripting;
@@ -49,6 +51,15 @@ public final class Server implements Keyspace.Listener {
   /** EVAL's scripts, FUNCTION's libraries and the script running now. */
   public final Scripting scripting;
 
+  /** Where write commands leave as their effects (the AOF, replication). */
+  public final Propagation propagation = new Propagation();
+
+  /** The append-only file: a consumer of {@link #propagation}. */
+  public final AppendOnly aof;
+
+  /** Replies waiting for the append-only file to have their writes. */
+  public final HeldReplies heldReplies = new HeldReplies();
+
   final Map<Long, Client> clients = new LinkedHashMap<>();
   private final Map<WatchKey, List<Client>> watchers = new HashMap<>();
   public final long startedAt = System.currentTimeMillis();
@@ -83,6 +94,7 @@ public final class Server implements Keyspace.Listener {
   public Server(CacheConfig config) {
     this.keyspace = new Keyspace(config.get(CacheConfig.DATABASES), this);
     this.persistence = new Persistence(keyspace, encodings, ConnectionCommands.REDIS_VERSION);
+    this.aof = new AppendOnly(this, ConnectionCommands.REDIS_VERSION);
     this.commands = Commands.table();
     this.scripting = new Scripting(this);
     persistence.functions(scripting.functions());
@@ -117,7 +129,11 @@ public final class Server implements Keyspace.Listener {
     encodings.zset(
         next.get(CacheConfig.ZSET_MAX_LISTPACK_ENTRIES),
         next.get(CacheConfig.ZSET_MAX_LISTPACK_VALUE));
+    encodings.stream(
+        next.get(CacheConfig.STREAM_NODE_MAX_BYTES), next.get(CacheConfig.STREAM_NODE_MAX_ENTRIES));
+    encodings.hllSparseBytes(next.get(CacheConfig.HLL_SPARSE_MAX_BYTES));
     persistence.configure(next);
+    aof.configure(next);
   }
 
   /** What SHUTDOWN does: stop the process (or, embedded, the engine). */
@@ -129,6 +145,17 @@ public final class Server implements Keyspace.Listener {
     log.info("cache SHUTDOWN requested by client id={} addr={}, stopping", by.id, by.address());
     scripting.abandon();
     shutdown.run();
+  }
+
+  /**
+   * What Redis does before it exits (SHUTDOWN, SIGTERM): the AOF written and fsynced, then an RDB
+   * save if asked ({@code save}) or if save rules are set and {@code nosave} is not given.
+   */
+  public void persistForShutdown(boolean save, boolean nosave) throws java.io.IOException {
+    aof.flushForShutdown();
+    if (save || (!nosave && !persistence.rules().isEmpty())) {
+      persistence.saveForShutdown();
+    }
   }
 
   public long maxmemory() {
@@ -276,8 +303,9 @@ public final class Server implements Keyspace.Listener {
       reject(c, cmd, scripting.busyError());
       return true;
     }
-    if (persistence.writesRefused() && (cmd.has(Command.Flag.WRITE) || cmd.name().equals("ping"))) {
-      reject(c, cmd, MISCONF);
+    String refused = persistence.writesRefused() ? MISCONF : aof.writesRefused();
+    if (refused != null && (cmd.has(Command.Flag.WRITE) || cmd.name().equals("ping"))) {
+      reject(c, cmd, refused);
       return true;
     }
     if (maxmemory > 0 && !keyspace.evictUntil(maxmemory, maxmemorySamples)) {
@@ -329,6 +357,45 @@ public final class Server implements Keyspace.Listener {
           + " (stop-writes-on-bgsave-error option). Please check the Redis logs for details about"
           + " the RDB error.";
 
+  /** A client with no connection, for replaying commands (AOF loading); its replies are dropped. */
+  public Client replayClient() {
+    Client c = new Client(0, this, new io.netty.channel.embedded.EmbeddedChannel());
+    c.db = keyspace.db(0);
+    c.user = acl.defaultUser();
+    c.authenticated = true;
+    return c;
+  }
+
+  /**
+   * Runs a command read from a log, as Redis runs the AOF's fake client: no checks, no statistics,
+   * nothing blocks, errors and replies dropped; its effects propagate like any command's. False if
+   * the command does not exist.
+   */
+  public boolean replay(Client c, byte[][] argv) {
+    Command cmd = commands.lookup(argv[0]);
+    if (cmd == null) {
+      return false;
+    }
+    keyspace.tick();
+    boolean wasInTransaction = executingTransaction;
+    executingTransaction = true; // a blocking command answers at once instead of waiting
+    propagation.enter(keyspace.changes());
+    try {
+      cmd.handler().handle(c, argv);
+    } catch (CommandError e) {
+      // a replayed command failing is the command's own outcome, as for Redis's AOF client
+    } finally {
+      executingTransaction = wasInTransaction;
+    }
+    propagation.exit(c.db.id, argv, keyspace.changes(), cmd.propagatesItself());
+    keyspace.settle();
+    var dropped = c.reply.take();
+    if (dropped != null) {
+      dropped.release();
+    }
+    return true;
+  }
+
   /** Whether EXEC is running a transaction's commands now. */
   public boolean inTransaction() {
     return executingTransaction;
@@ -364,6 +431,7 @@ public final class Server implements Keyspace.Listener {
     blocking.current(cmd, argv);
     c.lastCommand = cmd.name();
     c.lastArgument = argv.length > 1 ? argv[1] : null;
+    propagation.enter(keyspace.changes());
     try {
       cmd.handler().handle(c, argv);
     } catch (CommandError e) {
@@ -377,6 +445,7 @@ public final class Server implements Keyspace.Listener {
       errorReplies++;
       c.reply.error("ERR internal error running '" + cmd.name() + "': " + e);
     }
+    propagation.exit(c.db.id, argv, keyspace.changes(), cmd.propagatesItself());
     long nanos = System.nanoTime() - start;
     if (!cmd.has(Command.Flag.SKIP_MONITOR)) {
       monitors.feed(c, cmd, argv);
@@ -494,6 +563,11 @@ public final class Server implements Keyspace.Listener {
         list.forEach(w -> w.dirtyCas = true);
       }
     });
+  }
+
+  @Override
+  public void deletedByServer(Database db, byte[] key) {
+    propagation.deleted(db.id, key);
   }
 
   @Override

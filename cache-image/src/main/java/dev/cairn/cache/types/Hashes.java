@@ -168,6 +168,8 @@ public final class Hashes {
     c.reply.integer(r);
   }
 
+  private static final byte[] HSET = Args.bytes("HSET");
+
   public static void hincrbyfloat(Client c, byte[][] a) {
     BigDecimal delta = FloatIncrement.parse(a[3], "ERR value is not a valid float");
     if (FloatIncrement.infinite(delta)) {
@@ -179,6 +181,7 @@ public final class Hashes {
         old == null ? BigDecimal.ZERO : FloatIncrement.parse(old, "ERR hash value is not a float");
     byte[] text = FloatIncrement.sum(v, delta);
     forWrite(c, a[1]).put(a[2], text);
+    c.server.propagation.rewrite(HSET, a[1], a[2], text);
     c.server.notify(c.db(), a[1], 'h', "hincrbyfloat");
     c.reply.bulk(text);
   }

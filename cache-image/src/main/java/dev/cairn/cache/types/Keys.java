@@ -10,6 +10,7 @@ import dev.cairn.cache.db.Keyspace;
 import dev.cairn.cache.server.Args;
 import dev.cairn.cache.server.Client;
 import dev.cairn.cache.server.CommandError;
+import dev.cairn.cache.stream.Stream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -98,6 +99,7 @@ public final class Keys {
       case ListValue l -> l.copy();
       case Dict d -> d.copy();
       case ZSet z -> z.copy();
+      case Stream s -> s.copy();
       default -> v;
     };
   }
@@ -355,6 +357,9 @@ public final class Keys {
       case Dict d -> {
         return d.compact() ? "intset" : "hashtable";
       }
+      case Stream s -> {
+        return "stream";
+      }
       default -> {
         return "unknown";
       }
@@ -362,6 +367,9 @@ public final class Keys {
   }
 
   // ---- expiry (expire.c) ----
+
+  private static final byte[] DEL = Args.bytes("DEL");
+  private static final byte[] PEXPIREAT = Args.bytes("PEXPIREAT");
 
   public static void expire(Client c, byte[][] a) {
     expireGeneric(c, a, 1000, false);
@@ -439,9 +447,15 @@ public final class Keys {
     db.lookupWrite(a[1]);
     if (when <= now) {
       db.remove(e);
+      c.server.propagation.rewrite(DEL, a[1]);
       c.server.notify(db, a[1], 'g', "del");
     } else {
       db.setExpire(e, when);
+      // an absolute time, so a replay later sets the same instant; the options stay, as in Redis
+      byte[][] effect = a.clone();
+      effect[0] = PEXPIREAT;
+      effect[2] = Args.bytes(when);
+      c.server.propagation.rewrite(effect);
       c.server.notify(db, a[1], 'g', "expire");
     }
     c.reply.integer(1);
@@ -514,6 +528,7 @@ public final class Keys {
   public static void flushdb(Client c, byte[][] a) {
     flushMode(a);
     c.server.keyspace.flush(c.db());
+    c.server.propagation.force(); // an empty database flushed is still a FLUSHDB for a replica
     c.reply.ok();
   }
 
@@ -522,6 +537,7 @@ public final class Keys {
     for (int i = 0; i < c.server.keyspace.count(); i++) {
       c.server.keyspace.flush(c.server.keyspace.db(i));
     }
+    c.server.propagation.force();
     c.reply.ok();
   }
 

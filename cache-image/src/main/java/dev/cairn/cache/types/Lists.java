@@ -448,12 +448,19 @@ public final class Lists {
       for (int i = 0; i < n; i++) {
         c.reply.bulk(m.left() ? l.removeFirst() : l.removeLast());
       }
+      c.server.propagation.rewrite(m.left() ? LPOP : RPOP, key, Args.bytes(n));
       c.server.notify(db, key, 'l', m.left() ? "lpop" : "rpop");
       deleteIfEmpty(c, db, e, l);
       return true;
     }
     return false;
   }
+
+  // blocking pops and LMPOP propagate as the plain pop they did (see Propagation)
+  private static final byte[] LPOP = Args.bytes("LPOP");
+  private static final byte[] RPOP = Args.bytes("RPOP");
+  private static final byte[] RPOPLPUSH = Args.bytes("RPOPLPUSH");
+  private static final byte[] LMOVE = Args.bytes("LMOVE");
 
   public static void blpop(Client c, byte[][] a) {
     blockingPop(c, a, true);
@@ -476,6 +483,7 @@ public final class Lists {
         c.reply.array(2);
         c.reply.bulk(a[i]);
         c.reply.bulk(left ? l.removeFirst() : l.removeLast());
+        c.server.propagation.rewrite(left ? LPOP : RPOP, a[i]);
         c.server.notify(db, a[i], 'l', left ? "lpop" : "rpop");
         deleteIfEmpty(c, db, e, l);
         return;
@@ -494,7 +502,9 @@ public final class Lists {
 
   public static void brpoplpush(Client c, byte[][] a) {
     long timeout = Args.timeoutMillis(a[3]);
-    if (!move(c, a[1], a[2], false, true)) {
+    if (move(c, a[1], a[2], false, true)) {
+      c.server.propagation.rewrite(RPOPLPUSH, a[1], a[2]);
+    } else {
       blockOrNull(c, List.of(a[1]), timeout);
     }
   }
@@ -503,7 +513,9 @@ public final class Lists {
     boolean fromLeft = side(a[3]);
     boolean toLeft = side(a[4]);
     long timeout = Args.timeoutMillis(a[5]);
-    if (!move(c, a[1], a[2], fromLeft, toLeft)) {
+    if (move(c, a[1], a[2], fromLeft, toLeft)) {
+      c.server.propagation.rewrite(LMOVE, a[1], a[2], a[3], a[4]);
+    } else {
       blockOrNull(c, List.of(a[1]), timeout);
     }
   }

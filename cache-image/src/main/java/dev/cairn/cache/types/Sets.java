@@ -108,6 +108,7 @@ public final class Sets {
       db.lookupWrite(a[1]);
       byte[] m = s.random().key;
       s.remove(m);
+      c.server.propagation.rewrite(SREM, a[1], m);
       c.server.notify(db, a[1], 's', "spop");
       deleteIfEmpty(c, db, a[1], s);
       c.reply.bulk(m);
@@ -129,11 +130,42 @@ public final class Sets {
     for (byte[] m : popped) {
       s.remove(m);
     }
+    propagatePopped(c, db, a[1], s, popped);
     if (!popped.isEmpty()) {
       c.server.notify(db, a[1], 's', "spop");
     }
     deleteIfEmpty(c, db, a[1], s);
     replySet(c, popped);
+  }
+
+  private static final byte[] SREM = Args.bytes("SREM");
+  private static final byte[] DEL = Args.bytes("DEL");
+
+  /** SREM batches of at most this many members stand for an SPOP with a count, as in Redis. */
+  private static final int SPOP_BATCH = 1024;
+
+  /**
+   * SPOP with a count propagates what it removed: DEL when the set is gone, else SREM batches (the
+   * members chosen at random must be the same on replay).
+   */
+  private static void propagatePopped(
+      Client c, Database db, byte[] key, Dict s, List<byte[]> popped) {
+    var p = c.server.propagation;
+    if (s.isEmpty()) {
+      p.rewrite(DEL, key);
+      return;
+    }
+    p.prevent();
+    for (int from = 0; from < popped.size(); from += SPOP_BATCH) {
+      List<byte[]> batch = popped.subList(from, Math.min(popped.size(), from + SPOP_BATCH));
+      byte[][] argv = new byte[batch.size() + 2][];
+      argv[0] = SREM;
+      argv[1] = key;
+      for (int i = 0; i < batch.size(); i++) {
+        argv[i + 2] = batch.get(i);
+      }
+      p.also(db.id, argv);
+    }
   }
 
   public static void srandmember(Client c, byte[][] a) {

@@ -26,7 +26,7 @@ public final class SortedSets {
   private SortedSets() {}
 
   /** A member and its score, for computed results. */
-  record Scored(byte[] member, double score) {}
+  public record Scored(byte[] member, double score) {}
 
   private static final Comparator<Scored> ORDER =
       (x, y) -> {
@@ -586,6 +586,9 @@ public final class SortedSets {
     }
   }
 
+  private static final byte[] ZPOPMIN = Args.bytes("ZPOPMIN");
+  private static final byte[] ZPOPMAX = Args.bytes("ZPOPMAX");
+
   private static List<Scored> pop(Client c, byte[] key, ZSet z, boolean min, long count) {
     Database db = c.db();
     db.lookupWrite(key);
@@ -596,6 +599,8 @@ public final class SortedSets {
       z.remove(n.member);
     }
     if (!out.isEmpty()) {
+      // every pop (blocking, ZMPOP, BZMPOP) propagates as the plain pop it did
+      c.server.propagation.rewrite(min ? ZPOPMIN : ZPOPMAX, key, Args.bytes(out.size()));
       c.server.notify(db, key, 'z', min ? "zpopmin" : "zpopmax");
     }
     deleteIfEmpty(c, key, z);
@@ -879,7 +884,12 @@ public final class SortedSets {
     }
   }
 
-  private static void store(Client c, byte[] dest, List<Scored> out, String event) {
+  /**
+   * Replaces {@code dest} with a sorted set of {@code out} (deleting it when empty), notifies
+   * {@code event}, and replies with the count: the STORE commands' shared ending (GEOSEARCHSTORE
+   * and GEORADIUS STORE too).
+   */
+  public static void store(Client c, byte[] dest, List<Scored> out, String event) {
     Database db = c.db();
     boolean existed = db.delete(dest);
     if (!out.isEmpty()) {

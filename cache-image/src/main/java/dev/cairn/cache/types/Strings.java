@@ -24,6 +24,14 @@ public final class Strings {
   private static final long NO_EXPIRE = -1;
   private static final long KEEP_TTL = -2;
 
+  // what string commands propagate as (their effects, see Propagation)
+  private static final byte[] SET = Args.bytes("SET");
+  private static final byte[] PXAT = Args.bytes("PXAT");
+  private static final byte[] KEEPTTL = Args.bytes("KEEPTTL");
+  private static final byte[] DEL = Args.bytes("DEL");
+  private static final byte[] PEXPIREAT = Args.bytes("PEXPIREAT");
+  private static final byte[] PERSIST = Args.bytes("PERSIST");
+
   public static void get(Client c, byte[][] a) {
     c.reply.bulk(Values.string(c.db().lookupRead(a[1])));
   }
@@ -73,6 +81,9 @@ public final class Strings {
     KeyEntry n = db.set(a[1], a[2], expireAt == KEEP_TTL);
     if (expireAt >= 0) {
       db.setExpire(n, expireAt);
+      c.server.propagation.rewrite(SET, a[1], a[2], PXAT, Args.bytes(expireAt));
+    } else if (get) {
+      c.server.propagation.rewrite(withoutGet(a));
     }
     c.server.notify(db, a[1], '$', "set");
     if (expireAt >= 0) {
@@ -83,6 +94,17 @@ public final class Strings {
     } else {
       c.reply.ok();
     }
+  }
+
+  /** SET's arguments without GET, which a replay must not see (it has no one to answer). */
+  private static byte[][] withoutGet(byte[][] a) {
+    List<byte[]> kept = new ArrayList<>();
+    for (int i = 0; i < a.length; i++) {
+      if (i < 3 || !is(a[i], "get")) {
+        kept.add(a[i]);
+      }
+    }
+    return kept.toArray(new byte[0][]);
   }
 
   /** The absolute expiry in ms for EX/PX/EXAT/PXAT and its argument; errors as Redis. */
@@ -134,6 +156,7 @@ public final class Strings {
     Database db = c.db();
     KeyEntry e = db.set(a[1], a[3], false);
     db.setExpire(e, at);
+    c.server.propagation.rewrite(SET, a[1], a[3], PXAT, Args.bytes(at));
     c.server.notify(db, a[1], '$', "set");
     c.server.notify(db, a[1], 'g', "expire");
     c.reply.ok();
@@ -153,6 +176,7 @@ public final class Strings {
     byte[] v = Values.string(e);
     if (e != null) {
       db.remove(e);
+      c.server.propagation.rewrite(DEL, a[1]);
       c.server.notify(db, a[1], 'g', "del");
     }
     c.reply.bulk(v);
@@ -176,13 +200,20 @@ public final class Strings {
     KeyEntry e = db.lookupRead(a[1]);
     byte[] v = Values.string(e);
     if (e != null) {
-      if (at > 0) {
+      if (at > 0 && at <= c.server.keyspace.now()) {
+        // an EXAT/PXAT already past deletes the key, as Redis's checkAlreadyExpired
+        db.remove(e);
+        c.server.propagation.rewrite(DEL, a[1]);
+        c.server.notify(db, a[1], 'g', "del");
+      } else if (at > 0) {
         db.lookupWrite(a[1]);
         db.setExpire(e, at);
+        c.server.propagation.rewrite(PEXPIREAT, a[1], Args.bytes(at));
         c.server.notify(db, a[1], 'g', "expire");
       } else if (persist && e.expireAt != 0) {
         db.lookupWrite(a[1]);
         db.setExpire(e, 0);
+        c.server.propagation.rewrite(PERSIST, a[1]);
         c.server.notify(db, a[1], 'g', "persist");
       }
     }
@@ -304,6 +335,8 @@ public final class Strings {
     BigDecimal v = old == null ? BigDecimal.ZERO : FloatIncrement.parse(old, notFloat);
     byte[] text = FloatIncrement.sum(v, FloatIncrement.parse(a[2], notFloat));
     db.set(a[1], text, true);
+    // the result, not the increment: float formatting must not differ on replay
+    c.server.propagation.rewrite(SET, a[1], text, KEEPTTL);
     c.server.notify(db, a[1], '$', "incrbyfloat");
     c.reply.bulk(text);
   }

@@ -3,6 +3,7 @@ package dev.cairn.cache.types;
 import dev.cairn.cache.db.Dict;
 import dev.cairn.cache.db.Dict.KeyEntry;
 import dev.cairn.cache.server.CommandError;
+import dev.cairn.cache.stream.Stream;
 
 /**
  * Typed access to keyspace values: each returns null for a missing key and throws WRONGTYPE for a
@@ -69,6 +70,7 @@ final class Values {
       case ListValue l -> "list";
       case ZSet z -> "zset";
       case Dict d -> d.kind() == Dict.Kind.HASH ? "hash" : "set";
+      case Stream st -> "stream";
       default -> "none";
     };
   }

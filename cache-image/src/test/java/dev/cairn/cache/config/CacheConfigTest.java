@@ -73,12 +73,14 @@ class CacheConfigTest {
 
   @Test
   void keysOfAbsentFeaturesAreValidatedAndWarnedAboutOnlyAwayFromTheirDefault() throws Exception {
-    assertThat(CacheConfig.fromArgs(new String[] {"--appendonly", "no"}).warnings()).isEmpty();
-    assertThat(CacheConfig.fromArgs(new String[] {"--appendonly", "yes"}).warnings())
+    String[] off = {"--aof-timestamp-enabled", "no"};
+    assertThat(CacheConfig.fromArgs(off).warnings()).isEmpty();
+    assertThat(CacheConfig.fromArgs(new String[] {"--aof-timestamp-enabled", "yes"}).warnings())
         .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
-        .contains("'appendonly' is 'yes'", "persistence");
+        .contains("'aof-timestamp-enabled' is 'yes'", "AOF tuning");
     assertThatThrownBy(() -> CacheConfig.fromArgs(new String[] {"--appendonly", "true"}))
         .hasMessageContaining("appendonly");
+    assertThat(CacheConfig.fromArgs(new String[] {"--appendonly", "yes"}).warnings()).isEmpty();
     assertThatThrownBy(() -> CacheConfig.fromArgs(new String[] {"--tcp-backlog", "-1"}))
         .hasMessageContaining("tcp-backlog");
   }

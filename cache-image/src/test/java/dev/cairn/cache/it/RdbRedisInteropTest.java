@@ -1,52 +1,39 @@
 package dev.cairn.cache.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.cairn.cache.CacheEngine;
 import dev.cairn.cache.config.CacheConfig;
-import dev.cairn.common.testkit.FreePorts;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Protocol;
-import redis.clients.jedis.resps.Tuple;
 import redis.clients.jedis.util.SafeEncoder;
 
 /**
  * RDB files and DUMP payloads move between Debian's redis-server 7.0 and Cairn in both directions:
  * one dataset with every type and encoding (integer, LZF and binary strings; small and multi-node
  * lists; intsets of every width and hashtable sets; listpack and skiplist sorted sets with
- * fractional and infinite scores; listpack and hashtable hashes; expiries; several databases) is
+ * fractional and infinite scores; listpack and hashtable hashes; streams with tombstones, trimmed
+ * nodes and consumer groups; sparse and dense HyperLogLogs; expiries; several databases) is
  * compared key by key — type, value, expiry and, for hashes, sets and sorted sets, encoding.
  */
 class RdbRedisInteropTest {
-  private static final Path REDIS = Path.of("/usr/bin/redis-server");
-  private static final int[] DATABASES = {0, 3, 15};
-
   @TempDir Path dir;
 
   @Test
   void cairnLoadsWhatRedisSaves() throws Exception {
-    try (RedisProcess redis = RedisProcess.start(dir, "redis.rdb");
+    try (RedisProcess redis = RedisProcess.start(dir, "--dbfilename", "redis.rdb");
         Jedis r = redis.client()) {
-      populate(r);
+      InteropDataset.populate(r);
       assertThat(r.save()).isEqualTo("OK");
       CacheEngine cairn = cairn(dir, "redis.rdb");
       try (Jedis c = client(cairn)) {
-        assertSameData(r, c);
+        InteropDataset.assertSameData(r, c);
       } finally {
         cairn.stop(Duration.ZERO);
       }
@@ -57,7 +44,7 @@ class RdbRedisInteropTest {
   void redisLoadsWhatCairnSavesAndRedisCheckRdbAcceptsIt() throws Exception {
     CacheEngine cairn = cairn(dir, "cairn.rdb");
     try (Jedis c = client(cairn)) {
-      populate(c);
+      InteropDataset.populate(c);
       assertThat(c.save()).isEqualTo("OK");
       Process check =
           new ProcessBuilder("redis-check-rdb", dir.resolve("cairn.rdb").toString())
@@ -65,9 +52,9 @@ class RdbRedisInteropTest {
               .start();
       String report = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(check.waitFor()).as(report).isZero();
-      try (RedisProcess redis = RedisProcess.start(dir, "cairn.rdb");
+      try (RedisProcess redis = RedisProcess.start(dir, "--dbfilename", "cairn.rdb");
           Jedis r = redis.client()) {
-        assertSameData(c, r);
+        InteropDataset.assertSameData(c, r);
       }
     } finally {
       cairn.stop(Duration.ZERO);
@@ -77,15 +64,15 @@ class RdbRedisInteropTest {
   @Test
   void dumpFromOneRestoresIntoTheOther() throws Exception {
     CacheEngine cairn = cairn(dir, "unused.rdb");
-    try (RedisProcess redis = RedisProcess.start(dir, "unused.rdb");
+    try (RedisProcess redis = RedisProcess.start(dir, "--dbfilename", "unused.rdb");
         Jedis r = redis.client();
         Jedis c = client(cairn)) {
-      populate(r);
+      InteropDataset.populate(r);
       restoreEverything(r, c);
-      assertSameData(r, c);
+      InteropDataset.assertSameData(r, c);
       r.flushAll();
       restoreEverything(c, r);
-      assertSameData(c, r);
+      InteropDataset.assertSameData(c, r);
     } finally {
       cairn.stop(Duration.ZERO);
     }
@@ -93,7 +80,7 @@ class RdbRedisInteropTest {
 
   /** DUMPs every key of {@code from} and RESTOREs it into {@code to} with its absolute expiry. */
   private static void restoreEverything(Jedis from, Jedis to) {
-    for (int db : DATABASES) {
+    for (int db : InteropDataset.DATABASES) {
       from.select(db);
       to.select(db);
       for (byte[] key : from.keys("*".getBytes())) {
@@ -108,109 +95,6 @@ class RdbRedisInteropTest {
     }
   }
 
-  /** The dataset, written through commands so either server can hold it. */
-  private static void populate(Jedis j) {
-    Random rnd = new Random(14);
-    long expireAt = System.currentTimeMillis() + 86_400_000L;
-    j.select(0);
-    j.set("int:small", "7");
-    j.set("int:neg", "-30000");
-    j.set("int:32", "2147483647");
-    j.set("int:64", "9223372036854775807");
-    j.set("notint", "0012");
-    j.set("empty", "");
-    j.set("lzf", "compress me ".repeat(400));
-    byte[] noise = new byte[1000];
-    rnd.nextBytes(noise);
-    j.set("binary".getBytes(), noise);
-    j.rpush("list:small", "a", "1", "-5", "bb", "");
-    for (int i = 0; i < 2000; i++) {
-      j.rpush("list:big", i % 400 == 0 ? "L".repeat(9000) : "item:" + i);
-    }
-    j.sadd("set:int16", "1", "-2", "300");
-    j.sadd("set:int32", "1", "100000");
-    j.sadd("set:int64", "1", "-9223372036854775808");
-    j.sadd("set:strings", "a", "b", "c");
-    for (int i = 0; i < 600; i++) {
-      j.sadd("set:bigints", Integer.toString(i * 3));
-    }
-    j.zadd("zset:small", Map.of("a", 1.5, "b", -2.0, "c", 1e-9, "d", 3.0, "inf", 1.0 / 0));
-    for (int i = 0; i < 200; i++) {
-      j.zadd("zset:big", rnd.nextGaussian() * 1e6, "member:" + i);
-    }
-    j.zadd("zset:longmember", 1, "m".repeat(100));
-    j.hset("hash:small", Map.of("f", "v", "n", "123", "neg", "-1"));
-    for (int i = 0; i < 200; i++) {
-      j.hset("hash:big", "field:" + i, "value:" + rnd.nextInt());
-    }
-    j.hset("hash:longvalue", "f", "v".repeat(100));
-    j.set("expiring", "v");
-    j.pexpireAt("expiring", expireAt);
-    j.hset("hash:expiring", "f", "v");
-    j.pexpireAt("hash:expiring", expireAt + 1);
-    j.select(3);
-    j.set("db3", "three");
-    j.rpush("db3:list", "x");
-    j.select(15);
-    j.set("db15", "fifteen");
-    j.pexpireAt("db15", expireAt + 2);
-    j.select(0);
-  }
-
-  private static void assertSameData(Jedis expected, Jedis actual) {
-    for (int db : DATABASES) {
-      expected.select(db);
-      actual.select(db);
-      Map<String, String> want = describe(expected);
-      Map<String, String> got = describe(actual);
-      assertThat(got.keySet()).as("keys of database %d", db).isEqualTo(want.keySet());
-      want.forEach((k, v) -> assertThat(got.get(k)).as("db %d key %s", db, k).isEqualTo(v));
-    }
-  }
-
-  private static Map<String, String> describe(Jedis j) {
-    Map<String, String> out = new TreeMap<>();
-    for (byte[] key : j.keys("*".getBytes())) {
-      String type = j.type(key);
-      String value =
-          switch (type) {
-            case "string" -> hex(j.get(key));
-            case "list" -> hexAll(j.lrange(key, 0, -1)).toString();
-            case "set" -> new TreeSet<>(hexAll(new ArrayList<>(j.smembers(key)))).toString();
-            case "zset" -> {
-              List<String> items = new ArrayList<>();
-              for (Tuple t : j.zrangeWithScores(key, 0, -1)) {
-                items.add(hex(t.getBinaryElement()) + "=" + t.getScore());
-              }
-              yield items.toString();
-            }
-            case "hash" -> {
-              Map<String, String> m = new TreeMap<>();
-              j.hgetAll(key).forEach((f, v) -> m.put(hex(f), hex(v)));
-              yield m.toString();
-            }
-            default -> throw new AssertionError("unexpected type " + type);
-          };
-      String encoding =
-          switch (type) {
-            case "set", "zset", "hash" -> " " + SafeEncoder.encode(j.objectEncoding(key));
-            default -> "";
-          };
-      out.put(hex(key), type + encoding + " " + value + " expireAt=" + j.pexpireTime(key));
-    }
-    return out;
-  }
-
-  private static List<String> hexAll(List<byte[]> items) {
-    List<String> out = new ArrayList<>();
-    items.forEach(b -> out.add(hex(b)));
-    return out;
-  }
-
-  private static String hex(byte[] b) {
-    return HexFormat.of().formatHex(b);
-  }
-
   private static CacheEngine cairn(Path dir, String file) throws Exception {
     CacheEngine engine =
         new CacheEngine(
@@ -222,58 +106,5 @@ class RdbRedisInteropTest {
 
   private static Jedis client(CacheEngine engine) {
     return new Jedis("127.0.0.1", engine.address().getPort());
-  }
-
-  /** A redis-server process on a free port with the given dir and dbfilename. */
-  private record RedisProcess(Process process, int port) implements AutoCloseable {
-    static RedisProcess start(Path dir, String file) throws Exception {
-      assumeTrue(Files.isExecutable(REDIS), "redis-server not installed");
-      int port = FreePorts.next();
-      Process p =
-          new ProcessBuilder(
-                  REDIS.toString(),
-                  "--port",
-                  Integer.toString(port),
-                  "--bind",
-                  "127.0.0.1",
-                  "--save",
-                  "",
-                  "--appendonly",
-                  "no",
-                  "--dir",
-                  dir.toString(),
-                  "--dbfilename",
-                  file)
-              .redirectErrorStream(true)
-              .redirectOutput(dir.resolve("redis-" + port + ".log").toFile())
-              .start();
-      RedisProcess rp = new RedisProcess(p, port);
-      long deadline = System.nanoTime() + 10_000_000_000L;
-      while (true) {
-        try (Jedis j = rp.client()) {
-          j.ping();
-          return rp;
-        } catch (RuntimeException e) {
-          if (System.nanoTime() > deadline || !p.isAlive()) {
-            p.destroy();
-            throw new IOException(
-                "redis-server did not start: "
-                    + Files.readString(dir.resolve("redis-" + port + ".log")),
-                e);
-          }
-          Thread.sleep(50);
-        }
-      }
-    }
-
-    Jedis client() {
-      return new Jedis("127.0.0.1", port);
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-      process.destroy();
-      process.waitFor();
-    }
   }
 }

@@ -195,20 +195,27 @@ class RedisDifferentialTest {
     return text;
   }
 
+  /** The script through redis-cli, its output to a file so a large reply never fills a pipe. */
   private static String redisCli(int port, String input) throws Exception {
-    Process p =
-        new ProcessBuilder("redis-cli", "-3", "--no-raw", "-p", Integer.toString(port))
-            .redirectErrorStream(true)
-            .start();
-    try (var out = p.getOutputStream()) {
-      out.write(input.getBytes(StandardCharsets.UTF_8));
+    Path in = Files.createTempFile("redis-cli-in", ".txt");
+    Path out = Files.createTempFile("redis-cli-out", ".txt");
+    try {
+      Files.writeString(in, input);
+      Process p =
+          new ProcessBuilder("redis-cli", "-3", "--no-raw", "-p", Integer.toString(port))
+              .redirectErrorStream(true)
+              .redirectInput(in.toFile())
+              .redirectOutput(out.toFile())
+              .start();
+      if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IOException("redis-cli timed out");
+      }
+      return Files.readString(out);
+    } finally {
+      Files.delete(in);
+      Files.delete(out);
     }
-    String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new IOException("redis-cli timed out");
-    }
-    return text;
   }
 
   private static String run(Jedis jedis, String line) {

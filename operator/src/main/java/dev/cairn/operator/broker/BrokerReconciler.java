@@ -5,8 +5,6 @@ import dev.cairn.operator.common.EngineKind;
 import dev.cairn.operator.common.Health;
 import dev.cairn.operator.common.ManagedResources;
 import dev.cairn.operator.common.PodView;
-import dev.cairn.operator.common.RoleHolder;
-import dev.cairn.operator.common.RoleProbe;
 import dev.cairn.operator.common.Workload;
 import dev.cairn.operator.ensemble.Ensemble;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -23,7 +21,9 @@ import java.util.List;
 /**
  * Runs a {@link BrokerCluster}. With an {@code ensembleRef}, nothing is applied until that Ensemble
  * exists and is ready: brokers started without their coordinator would only crash-loop. The rolling
- * restart keeps the active controller for last.
+ * restart goes one broker at a time, as Strimzi's KafkaRoller: only while no partition would become
+ * unavailable ({@link BrokerView#restartBlocked}), each broker handing its leaderships over on
+ * SIGTERM, the active controller last.
  */
 @Singleton // not a client proxy: reconcilers are constructed once, with their collaborators
 @ControllerConfiguration(name = "brokercluster")
@@ -44,19 +44,19 @@ import java.util.List;
           dependsOn = {"service-account", "config", "headless-service"})
     })
 public class BrokerReconciler
-    extends ClusterReconciler<BrokerCluster, BrokerClusterStatus, RoleHolder>
+    extends ClusterReconciler<BrokerCluster, BrokerClusterStatus, BrokerView>
     implements Reconciler<BrokerCluster> {
-  private final RoleProbe controllers;
+  private final BrokerProbe brokers;
 
   @Inject
   public BrokerReconciler(ManagedResources managed) {
-    this(managed, new ControllerProbe(), Duration.ofSeconds(10), Clock.systemUTC());
+    this(managed, new AdminBrokerProbe(), Duration.ofSeconds(10), Clock.systemUTC());
   }
 
   public BrokerReconciler(
-      ManagedResources managed, RoleProbe controllers, Duration recheck, Clock clock) {
+      ManagedResources managed, BrokerProbe brokers, Duration recheck, Clock clock) {
     super(managed, recheck, clock);
-    this.controllers = controllers;
+    this.brokers = brokers;
   }
 
   @Override
@@ -91,9 +91,9 @@ public class BrokerReconciler
   }
 
   @Override
-  protected RoleHolder observe(
+  protected BrokerView observe(
       BrokerCluster cluster, List<PodView> pods, Context<BrokerCluster> context) {
-    return new RoleHolder(controllers.holder(cluster, pods));
+    return brokers.observe(cluster, pods);
   }
 
   @Override
@@ -103,8 +103,10 @@ public class BrokerReconciler
 
   @Override
   protected void describe(
-      BrokerCluster cluster, Workload workload, BrokerClusterStatus status, RoleHolder view) {
+      BrokerCluster cluster, Workload workload, BrokerClusterStatus status, BrokerView view) {
     status.bootstrapServers = BrokerWorkload.bootstrapServers(cluster);
     status.controller = view.last();
+    status.underReplicatedPartitions = view.underReplicated();
+    status.offlinePartitions = view.offline();
   }
 }

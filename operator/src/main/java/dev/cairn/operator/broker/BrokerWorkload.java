@@ -95,6 +95,8 @@ public final class BrokerWorkload {
               Map.entry("cairn.admin.host", "nothing (the admin port serves probes and metrics)"),
               Map.entry("cairn.admin.port", "nothing (the admin port is 9404)")));
 
+  private static final String OFFSETS_REPLICATION_FACTOR = "offsets.topic.replication.factor";
+
   private BrokerWorkload() {}
 
   public static Workload of(BrokerCluster cluster) {
@@ -121,6 +123,12 @@ public final class BrokerWorkload {
         volumes.stream().map(v -> v.mountPath() + "/log").collect(Collectors.joining(",")));
     if (spec.ensembleRef != null) {
       keys.put("zookeeper.connect", ensembleConnect(cluster));
+    }
+    // Committed offsets must outlive a broker, as Kafka's default of 3 makes them: a cluster of
+    // several brokers replicates __consumer_offsets over up to three unless spec.config says else.
+    if (spec.replicas > 1
+        && (spec.config == null || !spec.config.containsKey(OFFSETS_REPLICATION_FACTOR))) {
+      keys.put(OFFSETS_REPLICATION_FACTOR, Integer.toString(Math.min(3, spec.replicas)));
     }
     keys.put("cairn.admin.host", "0.0.0.0");
     keys.put("cairn.admin.port", Integer.toString(EngineKind.BROKER.adminPort()));

@@ -1,8 +1,8 @@
 package dev.cairn.operator.common;
 
 /**
- * An {@link EngineView} that knows only which pod holds the cluster-wide role (from a {@link
- * RoleProbe}); engines without a quorum to protect need no more.
+ * An {@link EngineView} that knows only which pod holds the cluster-wide role, if any; engines
+ * without a quorum or replicas to protect need no more.
  *
  * @param last that pod, or null
  */

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,7 +40,8 @@ class BrokerClusterLifecycleTest {
             // The engines are not running here: the controller is whatever this stub says (pod 1).
             new BrokerReconciler(
                 managed,
-                (primary, pods) -> pods.isEmpty() ? null : Names.of(primary) + "-1",
+                (primary, pods) ->
+                    new BrokerView(pods.isEmpty() ? null : Names.of(primary) + "-1", List.of()),
                 recheck,
                 Clock.systemUTC()));
   }

@@ -68,6 +68,21 @@ class BrokerWorkloadTest {
   }
 
   @Test
+  void severalBrokersReplicateTheOffsetsTopicUnlessTheUserChoseOtherwise() {
+    BrokerCluster b = cluster();
+    b.getSpec().ensembleRef = new ClusterRef("zk");
+    assertThat(new BrokerConfigMap().desired(b, null).getData().get("server.properties"))
+        .doesNotContain("offsets.topic.replication.factor");
+    b.getSpec().replicas = 5;
+    assertThat(new BrokerConfigMap().desired(b, null).getData().get("server.properties"))
+        .contains("offsets.topic.replication.factor=3\n");
+    b.getSpec().config = java.util.Map.of("offsets.topic.replication.factor", "2");
+    assertThat(new BrokerConfigMap().desired(b, null).getData().get("server.properties"))
+        .contains("offsets.topic.replication.factor=2\n")
+        .doesNotContain("offsets.topic.replication.factor=3");
+  }
+
+  @Test
   void ensembleRefBecomesZookeeperConnectThroughItsClientService() {
     BrokerCluster b = cluster();
     b.getSpec().ensembleRef = new ClusterRef("zk");

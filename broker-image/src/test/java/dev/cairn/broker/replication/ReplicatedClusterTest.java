@@ -1,0 +1,418 @@
+package dev.cairn.broker.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.broker.Main;
+import dev.cairn.common.faults.EngineProcess;
+import dev.cairn.common.faults.FaultHarness;
+import dev.cairn.common.faults.Launch;
+import dev.cairn.common.faults.Readiness;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewPartitionReassignment;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.ElectionType;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.ElectionNotNeededException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Three broker processes and a coordinator, each on its own address. A topic with three partitions,
+ * replication factor 3 and min.insync.replicas 2 takes an idempotent acks=all producer's records
+ * while the leader of each partition in turn is killed with SIGKILL and restarted. Afterwards every
+ * acknowledged record is consumed exactly once, in order within its partition, and every ISR is
+ * whole again.
+ */
+class ReplicatedClusterTest {
+  private static final String TOPIC = "orders";
+  private static final int PARTITIONS = 3;
+  private static final int RECORDS = 100_000;
+  private static final int BROKER_PORT = 9092;
+  private static final int ADMIN_PORT = 9404;
+  private static final Duration AWAIT = Duration.ofSeconds(90);
+
+  @RegisterExtension final FaultHarness faults = new FaultHarness();
+  private final Map<Integer, EngineProcess> brokers = new TreeMap<>();
+  private EngineProcess coordinator;
+
+  private void startCluster(List<String> extraConfig) throws IOException {
+    coordinator = faults.process("coord");
+    String coordAddress = coordinator.address().getHostAddress();
+    Path cfg = coordinator.directory().resolve("zoo.cfg");
+    Files.writeString(
+        cfg,
+        String.join(
+            "\n",
+            "dataDir=" + coordinator.dataDirectory().toAbsolutePath(),
+            "clientPortAddress=" + coordAddress,
+            "clientPort=2181",
+            "admin.serverAddress=" + coordAddress,
+            "admin.serverPort=7000",
+            "tickTime=500",
+            ""));
+    coordinator.start(
+        classPath(dev.cairn.coord.Main.class.getName(), cfg),
+        Readiness.readyz(coordinator.address(), 7000));
+    for (int id = 1; id <= 3; id++) {
+      EngineProcess b = faults.process("broker" + id);
+      brokers.put(id, b);
+      String address = b.address().getHostAddress();
+      Path props = b.directory().resolve("server.properties");
+      Files.writeString(
+          props,
+          String.join(
+              "\n",
+              "broker.id=" + id,
+              "listeners=PLAINTEXT://" + address + ":" + BROKER_PORT,
+              "zookeeper.connect=" + coordAddress + ":2181",
+              "zookeeper.session.timeout.ms=4000",
+              "log.dirs=" + b.dataDirectory().toAbsolutePath(),
+              "cairn.admin.host=" + address,
+              "cairn.admin.port=" + ADMIN_PORT,
+              "replica.lag.time.max.ms=4000",
+              "offsets.topic.replication.factor=3",
+              "default.replication.factor=3",
+              "min.insync.replicas=2",
+              String.join("\n", extraConfig),
+              ""));
+      b.start(classPath(Main.class.getName(), props), Readiness.readyz(b.address(), ADMIN_PORT));
+    }
+  }
+
+  private static Launch classPath(String mainClass, Path config) {
+    return new Launch(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            mainClass,
+            config.toAbsolutePath().toString()));
+  }
+
+  private String bootstrap() {
+    return brokers.values().stream()
+        .map(b -> b.address().getHostAddress() + ":" + BROKER_PORT)
+        .collect(Collectors.joining(","));
+  }
+
+  private Properties clientProps() {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+    p.put("client.dns.lookup", "use_all_dns_ips");
+    return p;
+  }
+
+  private Map<Integer, TopicPartitionInfo> describe(Admin admin) throws Exception {
+    TopicDescription d =
+        admin.describeTopics(List.of(TOPIC)).allTopicNames().get(10, TimeUnit.SECONDS).get(TOPIC);
+    return d.partitions().stream().collect(Collectors.toMap(TopicPartitionInfo::partition, p -> p));
+  }
+
+  /** Waits until every partition has a leader and all three replicas in sync. */
+  private void awaitFullIsr(Admin admin) throws Exception {
+    long deadline = System.nanoTime() + AWAIT.toNanos();
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      try {
+        Collection<TopicPartitionInfo> parts = describe(admin).values();
+        last = parts.toString();
+        if (parts.stream().allMatch(p -> p.leader() != null && p.isr().size() == 3)) {
+          return;
+        }
+      } catch (Exception e) {
+        last = e.toString();
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("ISR not whole after " + AWAIT + ": " + last);
+  }
+
+  /** Something done to the cluster while the producer runs. */
+  @FunctionalInterface
+  private interface Fault {
+    void inject(Admin admin) throws Exception;
+  }
+
+  @Test
+  void everyAcknowledgedRecordSurvivesKillingEachLeaderInTurn() throws Exception {
+    produceAndConsumeThrough(
+        List.of("auto.leader.rebalance.enable=false"),
+        admin -> {
+          for (int partition = 0; partition < PARTITIONS; partition++) {
+            Thread.sleep(1_500);
+            EngineProcess victim = brokers.get(describe(admin).get(partition).leader().id());
+            victim.kill();
+            Thread.sleep(1_000);
+            victim.restart();
+            awaitFullIsr(admin);
+          }
+          Map<TopicPartition, java.util.Optional<Throwable>> elected =
+              admin
+                  .electLeaders(ElectionType.PREFERRED, null)
+                  .partitions()
+                  .get(30, TimeUnit.SECONDS);
+          elected.forEach((tp, error) ->
+              assertThat(error.map(Throwable::getClass).orElse(null))
+                  .as("%s elected or already led by its preferred replica", tp)
+                  .isIn(null, ElectionNotNeededException.class));
+          assertPreferredLeaders(admin);
+        });
+  }
+
+  private void assertPreferredLeaders(Admin admin) throws Exception {
+    for (TopicPartitionInfo p : describe(admin).values()) {
+      assertThat(p.leader().id())
+          .as("partition %d led by its preferred replica", p.partition())
+          .isEqualTo(p.replicas().get(0).id());
+    }
+  }
+
+  /**
+   * A rolling restart as an operator does it: each broker in turn stopped with SIGTERM (it hands
+   * its leaderships to in-sync replicas first), started again, and the next one only once every ISR
+   * is whole. The producer sees no error it could not retry.
+   */
+  @Test
+  void aRollingRestartLosesNothing() throws Exception {
+    produceAndConsumeThrough(
+        List.of("leader.imbalance.check.interval.seconds=2"),
+        admin -> {
+          for (EngineProcess broker : brokers.values()) {
+            Thread.sleep(1_000);
+            assertThat(broker.stop()).as("%s stops cleanly", broker.name()).isZero();
+            broker.restart();
+            awaitFullIsr(admin);
+          }
+          // auto.leader.rebalance.enable brings each leadership back to its preferred replica.
+          long deadline = System.nanoTime() + AWAIT.toNanos();
+          while (describe(admin).values().stream()
+                  .anyMatch(p -> p.leader().id() != p.replicas().get(0).id())
+              && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+          }
+          assertPreferredLeaders(admin);
+        });
+  }
+
+  /**
+   * kafka-reassign-partitions' requests under load: partition 0 moves off its leader to the other
+   * two replicas (the leader moves, the removed broker's log goes), then back to three replicas
+   * with that broker added again, which catches up and rejoins the ISR.
+   */
+  @Test
+  void aPartitionIsReassignedUnderLoad() throws Exception {
+    produceAndConsumeThrough(
+        List.of(),
+        admin -> {
+          Thread.sleep(1_500);
+          TopicPartition tp0 = new TopicPartition(TOPIC, 0);
+          List<Integer> before =
+              describe(admin).get(0).replicas().stream().map(n -> n.id()).toList();
+          int leaving = describe(admin).get(0).leader().id();
+          List<Integer> smaller = before.stream().filter(r -> r != leaving).toList().reversed();
+          reassign(admin, tp0, smaller);
+          awaitReplicas(admin, smaller);
+          assertThat(describe(admin).get(0).leader().id()).isIn(smaller);
+          Path removedLog = brokers.get(leaving).dataDirectory().resolve(TOPIC + "-0");
+          long deadline = System.nanoTime() + AWAIT.toNanos();
+          while (Files.exists(removedLog) && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+          }
+          assertThat(removedLog).as("the removed replica's log is deleted").doesNotExist();
+
+          List<Integer> grown = new ArrayList<>(smaller);
+          grown.add(leaving);
+          reassign(admin, tp0, grown);
+          awaitReplicas(admin, grown);
+          assertThat(admin.listPartitionReassignments().reassignments().get(10, TimeUnit.SECONDS))
+              .as("no reassignment left in progress")
+              .isEmpty();
+          awaitFullIsr(admin);
+        });
+  }
+
+  private static void reassign(Admin admin, TopicPartition tp, List<Integer> target)
+      throws Exception {
+    admin
+        .alterPartitionReassignments(
+            Map.of(tp, java.util.Optional.of(new NewPartitionReassignment(target))))
+        .all()
+        .get(30, TimeUnit.SECONDS);
+  }
+
+  private void awaitReplicas(Admin admin, List<Integer> target) throws Exception {
+    long deadline = System.nanoTime() + AWAIT.toNanos();
+    TopicPartitionInfo p = describe(admin).get(0);
+    while (System.nanoTime() < deadline) {
+      p = describe(admin).get(0);
+      if (p.replicas().stream().map(n -> n.id()).toList().equals(target)
+          && p.isr().size() == target.size()) {
+        return;
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("partition 0 not reassigned to " + target + ": " + p);
+  }
+
+  /**
+   * The leader of partition 0 is cut off from the other two brokers (their replica fetchers leave
+   * from their own addresses) for longer than {@code replica.lag.time.max.ms}: it shrinks its ISR
+   * to itself and, with min.insync.replicas 2, acknowledges nothing alone (the producer retries
+   * NOT_ENOUGH_REPLICAS); after healing the followers truncate, catch up and rejoin.
+   */
+  @Test
+  void aLeaderCutOffFromItsFollowersAcknowledgesNothingAloneAndTheIsrHeals() throws Exception {
+    produceAndConsumeThrough(
+        List.of(),
+        admin -> {
+          Thread.sleep(1_500);
+          int leader = describe(admin).get(0).leader().id();
+          List<java.net.InetAddress> others =
+              brokers.entrySet().stream()
+                  .filter(e -> e.getKey() != leader)
+                  .map(e -> e.getValue().address())
+                  .toList();
+          faults.partition(List.of(brokers.get(leader).address()), others);
+          long deadline = System.nanoTime() + AWAIT.toNanos();
+          while (describe(admin).get(0).isr().size() > 1 && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+          }
+          assertThat(describe(admin).get(0).isr()).as("the ISR shrank to the leader").hasSize(1);
+          Thread.sleep(3_000);
+          faults.heal();
+          awaitFullIsr(admin);
+        });
+  }
+
+  private void produceAndConsumeThrough(List<String> config, Fault fault) throws Exception {
+    startCluster(config);
+    try (Admin admin = Admin.create(clientProps())) {
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(TOPIC, PARTITIONS, (short) 3)
+                      .configs(Map.of("min.insync.replicas", "2"))))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+      awaitFullIsr(admin);
+
+      Map<Integer, List<Long>> acked = new ConcurrentHashMap<>(); // partition -> acked sequence
+      Map<Integer, Map<Long, Long>> ackedOffsets = new ConcurrentHashMap<>();
+      AtomicReference<Exception> sendError = new AtomicReference<>();
+      Properties pp = clientProps();
+      pp.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+      pp.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+      pp.put(ProducerConfig.ACKS_CONFIG, "all");
+      pp.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+      pp.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+      pp.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "120000");
+      pp.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+      Thread sender =
+          new Thread(
+              () -> {
+                try (KafkaProducer<String, String> producer = new KafkaProducer<>(pp)) {
+                  for (int i = 0; i < RECORDS; i++) {
+                    int partition = i % PARTITIONS;
+                    long seq = i / PARTITIONS;
+                    producer.send(
+                        new ProducerRecord<>(TOPIC, partition, "k" + i, partition + ":" + seq),
+                        (md, e) -> {
+                          if (e == null) {
+                            acked.computeIfAbsent(partition, p -> new ArrayList<>()).add(seq);
+                            ackedOffsets
+                                .computeIfAbsent(partition, p -> new ConcurrentHashMap<>())
+                                .put(seq, md.offset());
+                          } else {
+                            sendError.compareAndSet(null, e);
+                          }
+                        });
+                    // Paced so that the load outlasts the faults.
+                    if (i % 33 == 0) {
+                      Thread.sleep(10);
+                    }
+                  }
+                  producer.flush();
+                } catch (Exception e) {
+                  sendError.compareAndSet(null, e);
+                }
+              },
+              "sender");
+      sender.start();
+      fault.inject(admin);
+      sender.join(TimeUnit.MINUTES.toMillis(4));
+      assertThat(sender.isAlive()).as("the producer finished").isFalse();
+      assertThat(sendError.get()).as("no send failed").isNull();
+      assertThat(acked.values().stream().mapToInt(List::size).sum()).isEqualTo(RECORDS);
+      awaitFullIsr(admin);
+
+      Map<Integer, List<ConsumerRecord<String, String>>> consumed = consumeAll();
+      for (int p = 0; p < PARTITIONS; p++) {
+        List<ConsumerRecord<String, String>> records = consumed.getOrDefault(p, List.of());
+        List<Long> seqs =
+            records.stream().map(r -> Long.parseLong(r.value().split(":")[1])).toList();
+        assertThat(seqs)
+            .as("partition %d holds each record once, in the order sent", p)
+            .isSorted()
+            .doesNotHaveDuplicates()
+            .containsAll(acked.get(p));
+        Map<Long, Long> offsets = new HashMap<>();
+        records.forEach(r -> offsets.put(Long.parseLong(r.value().split(":")[1]), r.offset()));
+        for (Map.Entry<Long, Long> e : ackedOffsets.get(p).entrySet()) {
+          assertThat(offsets.get(e.getKey()))
+              .as("partition %d record %d at its acknowledged offset", p, e.getKey())
+              .isEqualTo(e.getValue());
+        }
+      }
+    }
+  }
+
+  private Map<Integer, List<ConsumerRecord<String, String>>> consumeAll() {
+    Properties cp = clientProps();
+    cp.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    cp.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    cp.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    Map<Integer, List<ConsumerRecord<String, String>>> consumed = new HashMap<>();
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(cp)) {
+      List<TopicPartition> tps = new ArrayList<>();
+      for (int p = 0; p < PARTITIONS; p++) {
+        tps.add(new TopicPartition(TOPIC, p));
+      }
+      consumer.assign(tps);
+      consumer.seekToBeginning(tps);
+      Map<TopicPartition, Long> end = consumer.endOffsets(tps, Duration.ofSeconds(30));
+      long deadline = System.nanoTime() + AWAIT.toNanos();
+      while (tps.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))
+          && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+          consumed.computeIfAbsent(r.partition(), p -> new ArrayList<>()).add(r);
+        }
+      }
+    }
+    return consumed;
+  }
+}

@@ -1,0 +1,49 @@
+package dev.cairn.cache.propagation;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Encodes effects as the RESP commands Redis writes to its AOF and replication stream ({@code
+ * *argc\r\n$len\r\narg\r\n...}), with a {@code SELECT} first whenever an effect's database differs
+ * from the last one this stream selected. Each consumer owns one: the database a stream has
+ * selected is its own (a new AOF file starts unselected, as Redis's {@code aof_selected_db = -1}).
+ * Not thread-safe.
+ */
+public final class EffectEncoder {
+  private static final byte[] SELECT = Propagation.bytes("SELECT");
+
+  private int selected = -1;
+
+  /** Forgets the selected database: the next effect starts with SELECT. */
+  public void reset() {
+    selected = -1;
+  }
+
+  public void encode(ByteArrayOutputStream out, int db, byte[][] argv) {
+    if (db != selected) {
+      command(out, new byte[][] {SELECT, Integer.toString(db).getBytes(StandardCharsets.US_ASCII)});
+      selected = db;
+    }
+    command(out, argv);
+  }
+
+  /** One command in RESP, as catAppendOnlyGenericCommand writes it. */
+  public static void command(ByteArrayOutputStream out, byte[][] argv) {
+    header(out, '*', argv.length);
+    for (byte[] a : argv) {
+      header(out, '$', a.length);
+      out.write(a, 0, a.length);
+      out.write('\r');
+      out.write('\n');
+    }
+  }
+
+  private static void header(ByteArrayOutputStream out, char type, int n) {
+    out.write(type);
+    byte[] digits = Integer.toString(n).getBytes(StandardCharsets.US_ASCII);
+    out.write(digits, 0, digits.length);
+    out.write('\r');
+    out.write('\n');
+  }
+}
