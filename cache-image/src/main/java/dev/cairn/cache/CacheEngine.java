@@ -97,16 +97,46 @@ public final class CacheEngine implements Engine {
     keyspaceThread = loop;
     int hz = config.get(CacheConfig.HZ);
     // Active expiry at hz cycles per second, each using at most a quarter of its period.
+    // While a busy script is suspended the keyspace is its own: no expiry, no idle closing, no
+    // snapshot cron until it ends (Redis's event processing during a script runs none of them).
     loop.scheduleAtFixedRate(
-        () -> server.keyspace.activeExpireCycle(Math.max(1, 250 / hz)),
+        () -> {
+          if (!server.scripting.busy()) {
+            server.keyspace.activeExpireCycle(Math.max(1, 250 / hz));
+          }
+        },
         1000 / hz,
         1000 / hz,
         TimeUnit.MILLISECONDS);
-    loop.scheduleAtFixedRate(server::closeIdleClients, 1, 1, TimeUnit.SECONDS);
+    loop.scheduleAtFixedRate(
+        () -> {
+          if (!server.scripting.busy()) {
+            server.closeIdleClients();
+          }
+        },
+        1,
+        1,
+        TimeUnit.SECONDS);
     loop.scheduleAtFixedRate(server::sampleStats, 100, 100, TimeUnit.MILLISECONDS);
     server.persistence.attach(loop);
-    loop.scheduleAtFixedRate(server.persistence::cron, 100, 100, TimeUnit.MILLISECONDS);
-    loop.scheduleAtFixedRate(server.aof::cron, 100, 100, TimeUnit.MILLISECONDS);
+    loop.scheduleAtFixedRate(
+        () -> {
+          if (!server.scripting.busy()) {
+            server.persistence.cron();
+          }
+        },
+        100,
+        100,
+        TimeUnit.MILLISECONDS);
+    loop.scheduleAtFixedRate(
+        () -> {
+          if (!server.scripting.busy()) {
+            server.aof.cron();
+          }
+        },
+        100,
+        100,
+        TimeUnit.MILLISECONDS);
     server.replication.attach(loop, addresses.get(0).getPort());
     ServerMetrics.bind(server, registry);
     admin =

@@ -26,7 +26,8 @@ import java.util.List;
  * An AOF base file of commands ({@code aof-use-rdb-preamble no}), as rewriteAppendOnlyFileRio
  * writes it: per key SET, or RPUSH / SADD / ZADD / HMSET with at most {@link #ITEMS_PER_COMMAND}
  * items each, or a stream's commands (see {@link #stream}), then PEXPIREAT for a key with a TTL;
- * SELECT before the keys of each database run.
+ * SELECT before the keys of each database run. FUNCTION LOAD of every library comes first, as
+ * Redis's rewriteFunctions.
  */
 final class AofBaseFormat implements SnapshotFormat {
   /** Redis's AOF_REWRITE_ITEMS_PER_CMD. */
@@ -43,7 +44,16 @@ final class AofBaseFormat implements SnapshotFormat {
   private static final byte[] XGROUP = bytes("XGROUP");
   private static final byte[] X = bytes("x");
 
+  private static final byte[] FUNCTION = bytes("FUNCTION");
+  private static final byte[] LOAD = bytes("LOAD");
+
   private final ByteArrayOutputStream scratch = new ByteArrayOutputStream();
+  private final List<byte[]> functions;
+
+  /** {@code functions}: the FUNCTION libraries' code. */
+  AofBaseFormat(List<byte[]> functions) {
+    this.functions = functions;
+  }
 
   @Override
   public boolean compress() {
@@ -180,7 +190,12 @@ final class AofBaseFormat implements SnapshotFormat {
   }
 
   @Override
-  public File open(OutputStream out, Snapshot snapshot) {
+  public File open(OutputStream out, Snapshot snapshot) throws IOException {
+    ByteArrayOutputStream libraries = new ByteArrayOutputStream();
+    for (byte[] code : functions) {
+      EffectEncoder.command(libraries, new byte[][] {FUNCTION, LOAD, code});
+    }
+    libraries.writeTo(out);
     return new File() {
       private int db = -1;
 

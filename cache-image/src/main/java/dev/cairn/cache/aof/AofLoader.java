@@ -104,7 +104,9 @@ final class AofLoader {
     try (InputStream in = Files.newInputStream(path)) {
       if (in.readNBytes(sig, 0, 5) == 5 && Arrays.equals(sig, "REDIS".getBytes())) {
         try {
-          commandsFrom = RdbLoader.load(path, server.keyspace, server.encodings).length();
+          RdbLoader.Result r = RdbLoader.load(path, server.keyspace, server.encodings);
+          server.persistence.restoreFunctions(path, r.functions());
+          commandsFrom = r.length();
         } catch (RdbLoadException e) {
           throw new AofLoadException(
               "Error reading the RDB base file "

@@ -402,14 +402,15 @@ public final class AppendOnly implements Propagation.Listener, HeldReplies.Log {
 
   private SnapshotFormat baseFormat() {
     if (!rdbPreamble) {
-      return new AofBaseFormat();
+      return new AofBaseFormat(server.persistence.functions().codes());
     }
     return new RdbSnapshotFormat(
         server.keyspace,
         rdbCompression,
         rdbChecksum,
         RdbSnapshotFormat.aux(
-            version, server.keyspace.usedMemory(), System.currentTimeMillis(), true));
+            version, server.keyspace.usedMemory(), System.currentTimeMillis(), true),
+        server.persistence.functions().codes());
   }
 
   private FileChannel create(String name) throws IOException {

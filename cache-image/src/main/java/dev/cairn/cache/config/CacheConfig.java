@@ -166,6 +166,13 @@ public final class CacheConfig {
   public static final ConfigKey<Long> ZSET_MAX_LISTPACK_VALUE =
       ConfigKey.of("zset-max-listpack-value", memory(), 64L);
 
+  /**
+   * Milliseconds a script may run before other clients get -BUSY and SCRIPT KILL / FUNCTION KILL
+   * may stop it (0: never); lua-time-limit is its old name.
+   */
+  public static final ConfigKey<Long> BUSY_REPLY_THRESHOLD =
+      ConfigKey.of("busy-reply-threshold", longRange(0, Long.MAX_VALUE), 5000L);
+
   /** Stream node limits and the sparse HyperLogLog limit, read at every XADD / PFADD. */
   public static final ConfigKey<Long> STREAM_NODE_MAX_BYTES =
       ConfigKey.of("stream-node-max-bytes", memory(), 4096L);
@@ -221,6 +228,7 @@ public final class CacheConfig {
                   live(SET_MAX_INTSET_ENTRIES),
                   live(ZSET_MAX_LISTPACK_ENTRIES),
                   live(ZSET_MAX_LISTPACK_VALUE),
+                  live(BUSY_REPLY_THRESHOLD),
                   live(HLL_SPARSE_MAX_BYTES),
                   live(STREAM_NODE_MAX_BYTES),
                   live(STREAM_NODE_MAX_ENTRIES),

@@ -44,7 +44,6 @@ final class InertOptions {
   private static final String PROCESS = "this process-level setting (the JVM runs the process)";
   private static final String ALLOCATOR = "Redis's allocator and background threads";
   private static final String TYPES = "this data type or encoding";
-  private static final String SCRIPTS = "Lua scripting";
 
   static final List<Option> ALL =
       List.of(
@@ -180,7 +179,6 @@ final class InertOptions {
           // data types and encodings Cairn stores differently or not yet
           row(TYPES, "list-max-listpack-size", intRange(Integer.MIN_VALUE, Integer.MAX_VALUE), -2),
           row(TYPES, "list-compress-depth", intRange(0, Integer.MAX_VALUE), 0),
-          row(SCRIPTS, "busy-reply-threshold", longRange(0, Long.MAX_VALUE), 5000L),
           fixed("modules", "enable-module-command", RedisValues.gate(), "no"),
           row("client tracking", "tracking-table-max-keys", longRange(0, Long.MAX_VALUE), 1000000L),
           row("latency tracking", "latency-tracking", yesNo(), true),

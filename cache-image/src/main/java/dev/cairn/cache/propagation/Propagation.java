@@ -88,13 +88,14 @@ public final class Propagation {
 
   /**
    * The command that {@link #enter} began has run in database {@code db}; records its effect if it
-   * had one, and ends the unit if it was the top-level command. Only a write command's changes are
-   * its effect: EXEC's are its queued commands' (and a script's its calls'), and DEBUG RELOAD's
-   * reload is no change a replay should repeat.
+   * had one, and ends the unit if it was the top-level command. Only a command that {@code
+   * propagates} itself (a write command) has its changes as its effect: a unit wrapper's — EXEC's,
+   * a script's (EVAL, EVALSHA, FCALL and their _RO forms) — are the commands it ran, so it is
+   * skipped even if forced, and DEBUG RELOAD's reload is no change a replay should repeat.
    */
-  public void exit(int db, byte[][] argv, long changes, boolean write) {
+  public void exit(int db, byte[][] argv, long changes, boolean propagates) {
     Frame f = frames.get(--depth);
-    if (!f.prevented && ((write && changes != f.changesBefore) || f.forced)) {
+    if (!f.prevented && propagates && (changes != f.changesBefore || f.forced)) {
       unit.add(new Effect(db, f.rewritten != null ? f.rewritten : argv));
     }
     f.rewritten = null;

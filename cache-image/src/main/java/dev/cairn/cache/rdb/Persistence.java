@@ -8,6 +8,7 @@ import dev.cairn.common.io.AtomicFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
@@ -58,6 +59,32 @@ public final class Persistence {
     this.version = version;
   }
 
+  private FunctionLibraries functions = FunctionLibraries.NONE;
+
+  /** Where the FUNCTION libraries saved with the data set come from and load into. */
+  public void functions(FunctionLibraries libraries) {
+    this.functions = libraries;
+  }
+
+  /** The FUNCTION libraries saved with the data set (an AOF base with an RDB preamble too). */
+  public FunctionLibraries functions() {
+    return functions;
+  }
+
+  /**
+   * Loads the libraries an RDB file ({@code file}) carried; one that does not load fails the load
+   * as a flawed file does.
+   */
+  public void restoreFunctions(Path file, List<byte[]> codes) throws RdbLoadException {
+    for (byte[] code : codes) {
+      try {
+        functions.restore(code);
+      } catch (IllegalArgumentException e) {
+        throw new RdbLoadException(file, "a function library does not load: " + e.getMessage(), e);
+      }
+    }
+  }
+
   /** Applies the persistence keys of a (validated) configuration. */
   public void configure(CacheConfig config) {
     file = Path.of(config.get(CacheConfig.DIR)).resolve(config.get(CacheConfig.DBFILENAME));
@@ -105,6 +132,7 @@ public final class Persistence {
     }
     long start = System.nanoTime();
     RdbLoader.Result r = RdbLoader.load(file, keyspace, encodings);
+    restoreFunctions(file, r.functions());
     loadedKeys = r.keys();
     loadedAux = r.aux();
     loadedExpired = r.expiredSkipped();
@@ -132,7 +160,9 @@ public final class Persistence {
     try {
       keys =
           Snapshot.writeNow(
-              file, keyspace, new RdbSnapshotFormat(keyspace, compress, checksum, aux()));
+              file,
+              keyspace,
+              new RdbSnapshotFormat(keyspace, compress, checksum, aux(), functions.codes()));
     } catch (IOException e) {
       log.warn("cache SAVE to {} failed: {}", file.toAbsolutePath(), e.toString());
       throw e;
@@ -201,7 +231,7 @@ public final class Persistence {
         new BackgroundSave(
             keyspace,
             file,
-            new RdbSnapshotFormat(keyspace, compress, checksum, aux()),
+            new RdbSnapshotFormat(keyspace, compress, checksum, aux(), functions.codes()),
             keyspaceThread,
             this::backgroundDone);
     running.start();

@@ -38,13 +38,18 @@ final class RdbFileWriter implements SnapshotFormat.File {
     return aux;
   }
 
-  void header(Map<String, String> aux) throws IOException {
+  /** The signature, the aux fields and the FUNCTION libraries (Redis's order). */
+  void header(Map<String, String> aux, java.util.List<byte[]> functions) throws IOException {
     frame.writeBytes(RdbFormat.MAGIC);
     frame.writeBytes(String.format("%04d", RdbFormat.VERSION).getBytes());
     for (var e : aux.entrySet()) {
       frame.writeByte(RdbFormat.AUX);
       frame.writeString(e.getKey());
       frame.writeString(e.getValue());
+    }
+    for (byte[] code : functions) {
+      frame.writeByte(RdbFormat.FUNCTION2);
+      frame.writeString(code);
     }
     emitFrame();
   }

@@ -9,8 +9,10 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -29,9 +31,15 @@ public final class RdbLoader {
 
   /**
    * What a load found; {@code length} is where the RDB data ended in the file (an old-style AOF
-   * with an RDB preamble goes on with commands after it).
+   * with an RDB preamble goes on with commands after it); {@code functions} are the FUNCTION2
+   * records' library codes.
    */
-  public record Result(long keys, long expiredSkipped, Map<String, String> aux, long length) {}
+  public record Result(
+      long keys,
+      long expiredSkipped,
+      Map<String, String> aux,
+      List<byte[]> functions,
+      long length) {}
 
   private RdbLoader() {}
 
@@ -63,6 +71,7 @@ public final class RdbLoader {
     keyspace.tick();
     long now = keyspace.now();
     Map<String, String> aux = new LinkedHashMap<>();
+    List<byte[]> functions = new ArrayList<>();
     Database db = keyspace.db(0);
     long keys = 0;
     long skipped = 0;
@@ -90,11 +99,12 @@ public final class RdbLoader {
           db = keyspace.db((int) id);
         }
         case RdbFormat.MODULE_AUX -> throw in.corrupt("module aux data is not supported");
-        case RdbFormat.FUNCTION, RdbFormat.FUNCTION2 ->
-            throw in.corrupt("functions (FUNCTION LOAD libraries) are not supported");
+        case RdbFormat.FUNCTION2 -> functions.add(in.readString());
+        case RdbFormat.FUNCTION ->
+            throw in.corrupt("pre-release 7.0 function records (opcode 246) are not supported");
         case RdbFormat.EOF -> {
           checkTrailer(in, version);
-          return new Result(keys, skipped, aux, in.offset());
+          return new Result(keys, skipped, aux, functions, in.offset());
         }
         default -> {
           if (!ValueReader.isValueType(type)) {

@@ -3,6 +3,7 @@ package dev.cairn.cache.rdb;
 import dev.cairn.cache.db.Dict.KeyEntry;
 import dev.cairn.cache.db.Keyspace;
 import java.io.OutputStream;
+import java.util.List;
 import java.util.Map;
 
 /** Snapshots as RDB files: key records of {@link RecordWriter} framed by {@link RdbFileWriter}. */
@@ -11,14 +12,23 @@ public final class RdbSnapshotFormat implements SnapshotFormat {
   private final boolean compress;
   private final boolean checksum;
   private final Map<String, String> aux;
+  private final List<byte[]> functions;
 
-  /** {@code aux}: the aux fields of the header ({@link #aux}). */
+  /**
+   * {@code aux}: the aux fields of the header ({@link #aux}); {@code functions}: the FUNCTION
+   * libraries' code, written after them as Redis does.
+   */
   public RdbSnapshotFormat(
-      Keyspace keyspace, boolean compress, boolean checksum, Map<String, String> aux) {
+      Keyspace keyspace,
+      boolean compress,
+      boolean checksum,
+      Map<String, String> aux,
+      List<byte[]> functions) {
     this.records = new RecordWriter(keyspace);
     this.compress = compress;
     this.checksum = checksum;
     this.aux = aux;
+    this.functions = functions;
   }
 
   /**
@@ -45,7 +55,7 @@ public final class RdbSnapshotFormat implements SnapshotFormat {
   @Override
   public File open(OutputStream out, Snapshot snapshot) throws java.io.IOException {
     RdbFileWriter w = new RdbFileWriter(out, checksum, snapshot, snapshot.databases());
-    w.header(aux);
+    w.header(aux, functions);
     return w;
   }
 }

@@ -183,6 +183,31 @@ public class RespWriter {
     out().writeBytes(body).writeBytes(CRLF);
   }
 
+  /** RESP3 verbatim string with its three-letter format, a bulk string in RESP2. */
+  public void verbatim(String format, byte[] text) {
+    if (!resp3()) {
+      bulk(text);
+      return;
+    }
+    prefixed('=', text.length + 4);
+    ByteBuf b = out();
+    b.writeCharSequence(format, StandardCharsets.US_ASCII);
+    b.writeByte(':');
+    b.writeBytes(text).writeBytes(CRLF);
+  }
+
+  /** RESP3 big number, a bulk string in RESP2. */
+  public void bigNumber(String digits) {
+    if (!resp3()) {
+      bulk(digits);
+      return;
+    }
+    ByteBuf b = out();
+    b.writeByte('(');
+    b.writeCharSequence(digits, StandardCharsets.US_ASCII);
+    b.writeBytes(CRLF);
+  }
+
   public void nullBulk() {
     out().writeBytes(resp3() ? NULL3 : NULL_BULK);
   }

@@ -262,6 +262,10 @@ public final class AdminCommands {
         case BLOCKING -> flags.add("blocking");
         case FAST -> flags.add("fast");
         case NO_AUTH -> flags.add("no_auth");
+        case NOSCRIPT -> flags.add("noscript");
+        case SKIP_MONITOR -> flags.add("skip_monitor");
+        case MAY_REPLICATE -> flags.add("may_replicate");
+        case ALLOW_BUSY -> flags.add("allow_busy");
         default -> {}
       }
     }
@@ -408,6 +412,10 @@ public final class AdminCommands {
     }
     if (save && nosave) {
       throw CommandError.SYNTAX;
+    }
+    if (c.server.scripting.busy() && !nosave) {
+      // only SHUTDOWN NOSAVE may stop a server whose script is busy: its writes are half done
+      throw new CommandError(c.server.scripting.busyError());
     }
     try {
       c.server.persistForShutdown(save, nosave);

@@ -65,6 +65,9 @@ public final class Client {
 
   boolean closed;
 
+  /** Its EVAL/FCALL outlived busy-reply-threshold and runs on: its further input waits. */
+  boolean scriptRunning;
+
   /** Queued commands while in MULTI, null otherwise. */
   List<byte[][]> multi;
 
@@ -124,6 +127,31 @@ public final class Client {
     resume();
   }
 
+  /**
+   * The connection-less client a script's {@code redis.call} runs as (Redis's script client): its
+   * replies stay in {@link #reply} for the script to read; it is in no client list.
+   */
+  public static Client forScripts(Server server) {
+    return new Client(0, server, io.netty.buffer.ByteBufAllocator.DEFAULT);
+  }
+
+  private Client(long id, Server server, io.netty.buffer.ByteBufAllocator alloc) {
+    this.id = id;
+    this.server = server;
+    this.channel = null;
+    this.reply = new RespWriter(alloc);
+  }
+
+  /** Whether this is a script's client ({@link #forScripts}), not a connection. */
+  public boolean scripted() {
+    return channel == null;
+  }
+
+  /** Runs {@code argv} as this client, through the same dispatch as a connection's command. */
+  public void call(Command cmd, byte[][] argv) {
+    server.call(this, cmd, argv);
+  }
+
   public Database db() {
     return db;
   }
@@ -140,6 +168,11 @@ public final class Client {
     return user;
   }
 
+  /** The user a script's commands run as: its caller's. */
+  public void user(User u) {
+    this.user = u;
+  }
+
   public boolean inMulti() {
     return multi != null;
   }
@@ -150,7 +183,7 @@ public final class Client {
 
   /** Blocked in a command or held by CLIENT PAUSE: its further input waits. */
   boolean waiting() {
-    return blockedArgv != null || pausedArgv != null;
+    return blockedArgv != null || pausedArgv != null || scriptRunning;
   }
 
   public Set<String> subscribedChannels() {
@@ -182,7 +215,7 @@ public final class Client {
 
   /** Whether a command may block now (not inside MULTI/EXEC, not a retry that found nothing). */
   public boolean canBlock() {
-    return !server.executingTransaction && multi == null;
+    return channel != null && !server.executingTransaction && multi == null;
   }
 
   /**
@@ -207,12 +240,15 @@ public final class Client {
   }
 
   void resume() {
-    if (resumer != null && !closed) {
+    if (resumer != null && !closed && channel != null) {
       channel.eventLoop().execute(resumer);
     }
   }
 
   public String address() {
+    if (channel == null) {
+      return "lua";
+    }
     InetSocketAddress a = (InetSocketAddress) channel.remoteAddress();
     return a == null ? "?:0" : a.getAddress().getHostAddress() + ":" + a.getPort();
   }
@@ -225,7 +261,8 @@ public final class Client {
     return switch (gate) {
       case "yes" -> true;
       case "local" ->
-          channel.remoteAddress() instanceof InetSocketAddress a
+          channel != null
+              && channel.remoteAddress() instanceof InetSocketAddress a
               && a.getAddress() != null
               && a.getAddress().isLoopbackAddress();
       default -> false;
@@ -233,6 +270,9 @@ public final class Client {
   }
 
   String localAddress() {
+    if (channel == null) {
+      return "";
+    }
     InetSocketAddress a = (InetSocketAddress) channel.localAddress();
     return a == null ? "?:0" : a.getAddress().getHostAddress() + ":" + a.getPort();
   }
@@ -248,7 +288,7 @@ public final class Client {
 
   /** Sends pending output now (replies to this client written outside its own read batch). */
   public void flush() {
-    if (reply.pending() > 0 && server.heldReplies.hold(this)) {
+    if (channel == null || (reply.pending() > 0 && server.heldReplies.hold(this))) {
       return;
     }
     ByteBuf out = reply.take();
@@ -272,7 +312,7 @@ public final class Client {
   }
 
   public void close() {
-    if (!closed) {
+    if (!closed && channel != null) {
       server.heldReplies.beforeClose(this);
       closed = true;
       channel.close();
@@ -280,6 +320,9 @@ public final class Client {
   }
 
   long outputPending() {
+    if (channel == null) {
+      return reply.pending();
+    }
     var ob = channel.unsafe().outboundBuffer();
     return (ob == null ? 0 : ob.totalPendingWriteBytes()) + reply.pending();
   }

@@ -41,16 +41,30 @@ public record Command(
     ADMIN,
     /** Pub/sub related. */
     PUBSUB,
+    /** Refused inside scripts (redis.call): "This Redis command is not allowed from script". */
+    NOSCRIPT,
     /** May block the client. */
     BLOCKING,
+    /** Not fed to MONITOR by the dispatcher (EVAL and FCALL feed it before their commands). */
+    SKIP_MONITOR,
     /** O(1) or O(log n). */
     FAST,
     /** Allowed before authentication. */
     NO_AUTH,
+    /** Not a write but propagated (PUBLISH): refused in read-only scripts like a write. */
+    MAY_REPLICATE,
     /** Executed immediately even inside MULTI (EXEC, DISCARD, MULTI, WATCH, QUIT, RESET). */
     TX_CONTROL,
     /** Allowed in RESP2 subscribed mode. */
-    SUBSCRIBED_OK
+    SUBSCRIBED_OK,
+    /** Served while a script is busy (past busy-reply-threshold); others get -BUSY. */
+    ALLOW_BUSY,
+    /**
+     * Runs a script: the dispatcher lets it be suspended past busy-reply-threshold so the event
+     * loop can serve other clients ({@code Scripting#run}); never propagated itself, only its
+     * {@code redis.call}s' effects are ({@link #propagatesItself}).
+     */
+    SCRIPT
   }
 
   /** Executes one command for a client. */
@@ -61,6 +75,16 @@ public record Command(
 
   public boolean has(Flag f) {
     return flags.contains(f);
+  }
+
+  /**
+   * Whether a run that changed the dataset propagates as this command (or its rewrite): only write
+   * commands do. Unit wrappers — EXEC and the script commands — do not: the commands they ran carry
+   * the effects, wrapped in MULTI/EXEC when more than one, as Redis 7.0 replicates script effects
+   * and never the script.
+   */
+  public boolean propagatesItself() {
+    return has(Flag.WRITE) && !has(Flag.SCRIPT);
   }
 
   public boolean arityOk(int argc) {

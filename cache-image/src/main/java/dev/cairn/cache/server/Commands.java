@@ -5,6 +5,8 @@ import dev.cairn.cache.geo.Geo;
 import dev.cairn.cache.hll.HyperLogLogs;
 import dev.cairn.cache.rdb.PersistenceCommands;
 import dev.cairn.cache.replication.ReplicationCommands;
+import dev.cairn.cache.script.EvalScripts;
+import dev.cairn.cache.script.Functions;
 import dev.cairn.cache.server.Command.Flag;
 import dev.cairn.cache.server.Command.Handler;
 import dev.cairn.cache.stream.StreamGroups;
@@ -92,7 +94,7 @@ final class Commands {
       }
     }
     boolean keys = first != 0 || keyCountAt != 0 || keysAfter != null;
-    if (f.contains(Flag.WRITE) == f.contains(Flag.READONLY) && keys) {
+    if (f.contains(Flag.WRITE) == f.contains(Flag.READONLY) && keys && !f.contains(Flag.SCRIPT)) {
       throw new IllegalArgumentException(name + ": a command with keys is write or readonly");
     }
     table.add(
@@ -215,10 +217,10 @@ final class Commands {
     def("rpoplpush", 3, "write denyoom", "list", 1, 2, 1, Lists::rpoplpush);
     def("lmove", 5, "write denyoom", "list", 1, 2, 1, Lists::lmove);
     def("lmpop", -4, "write", "list", 0, 0, 0, 1, Lists::lmpop);
-    def("blpop", -3, "write blocking", "list", 1, -2, 1, Lists::blpop);
-    def("brpop", -3, "write blocking", "list", 1, -2, 1, Lists::brpop);
-    def("brpoplpush", 4, "write denyoom blocking", "list", 1, 2, 1, Lists::brpoplpush);
-    def("blmove", 6, "write denyoom blocking", "list", 1, 2, 1, Lists::blmove);
+    def("blpop", -3, "write blocking noscript", "list", 1, -2, 1, Lists::blpop);
+    def("brpop", -3, "write blocking noscript", "list", 1, -2, 1, Lists::brpop);
+    def("brpoplpush", 4, "write denyoom blocking noscript", "list", 1, 2, 1, Lists::brpoplpush);
+    def("blmove", 6, "write denyoom blocking noscript", "list", 1, 2, 1, Lists::blmove);
     def("blmpop", -5, "write blocking", "list", 0, 0, 0, 2, Lists::blmpop);
 
     // hashes (t_hash.c)
@@ -281,8 +283,24 @@ final class Commands {
     def("zremrangebylex", 4, "write", "sortedset", 1, 1, 1, SortedSets::zremrangebylex);
     def("zpopmin", -2, "write fast", "sortedset", 1, 1, 1, SortedSets::zpopmin);
     def("zpopmax", -2, "write fast", "sortedset", 1, 1, 1, SortedSets::zpopmax);
-    def("bzpopmin", -3, "write blocking fast", "sortedset", 1, -2, 1, SortedSets::bzpopmin);
-    def("bzpopmax", -3, "write blocking fast", "sortedset", 1, -2, 1, SortedSets::bzpopmax);
+    def(
+        "bzpopmin",
+        -3,
+        "write blocking fast noscript",
+        "sortedset",
+        1,
+        -2,
+        1,
+        SortedSets::bzpopmin);
+    def(
+        "bzpopmax",
+        -3,
+        "write blocking fast noscript",
+        "sortedset",
+        1,
+        -2,
+        1,
+        SortedSets::bzpopmax);
     def("zmpop", -4, "write", "sortedset", 0, 0, 0, 1, SortedSets::zmpop);
     def("bzmpop", -5, "write blocking", "sortedset", 0, 0, 0, 2, SortedSets::bzmpop);
     def("zunion", -3, "readonly", "sortedset", 0, 0, 0, 1, SortedSets::zunion);
@@ -337,7 +355,7 @@ final class Commands {
     def(
         "quit",
         -1,
-        "fast no-auth tx-control subscribed-ok",
+        "fast no-auth tx-control subscribed-ok noscript allow-busy",
         "connection",
         0,
         0,
@@ -346,60 +364,156 @@ final class Commands {
     def(
         "reset",
         1,
-        "fast no-auth tx-control subscribed-ok",
+        "fast no-auth tx-control subscribed-ok noscript allow-busy",
         "connection",
         0,
         0,
         0,
         ConnectionCommands::reset);
-    def("hello", -1, "fast no-auth", "connection", 0, 0, 0, ConnectionCommands::hello);
-    def("auth", -2, "fast no-auth", "connection", 0, 0, 0, ConnectionCommands::auth);
-    def("client", -2, "", "connection", 0, 0, 0, ConnectionCommands::client);
-    def("multi", 1, "fast tx-control", "transaction", 0, 0, 0, ConnectionCommands::multi);
-    def("exec", 1, "tx-control", "transaction", 0, 0, 0, ConnectionCommands::exec);
-    def("discard", 1, "fast tx-control", "transaction", 0, 0, 0, ConnectionCommands::discard);
+    def(
+        "hello",
+        -1,
+        "fast no-auth noscript allow-busy",
+        "connection",
+        0,
+        0,
+        0,
+        ConnectionCommands::hello);
+    def(
+        "auth",
+        -2,
+        "fast no-auth noscript allow-busy",
+        "connection",
+        0,
+        0,
+        0,
+        ConnectionCommands::auth);
+    def("client", -2, "noscript", "connection", 0, 0, 0, ConnectionCommands::client);
+    def(
+        "multi",
+        1,
+        "fast tx-control noscript allow-busy",
+        "transaction",
+        0,
+        0,
+        0,
+        ConnectionCommands::multi);
+    def("exec", 1, "tx-control noscript", "transaction", 0, 0, 0, ConnectionCommands::exec);
+    def(
+        "discard",
+        1,
+        "fast tx-control noscript allow-busy",
+        "transaction",
+        0,
+        0,
+        0,
+        ConnectionCommands::discard);
     def(
         "watch",
         -2,
-        "readonly fast tx-control",
+        "readonly fast tx-control noscript allow-busy",
         "transaction",
         1,
         -1,
         1,
         ConnectionCommands::watch);
-    def("unwatch", 1, "fast", "transaction", 0, 0, 0, ConnectionCommands::unwatch);
-    def("subscribe", -2, "pubsub subscribed-ok", "", 0, 0, 0, ConnectionCommands::subscribe);
-    def("psubscribe", -2, "pubsub subscribed-ok", "", 0, 0, 0, ConnectionCommands::psubscribe);
-    def("unsubscribe", -1, "pubsub subscribed-ok", "", 0, 0, 0, ConnectionCommands::unsubscribe);
-    def("punsubscribe", -1, "pubsub subscribed-ok", "", 0, 0, 0, ConnectionCommands::punsubscribe);
-    def("publish", 3, "pubsub fast", "", 0, 0, 0, ConnectionCommands::publish);
-    def("ssubscribe", -2, "pubsub subscribed-ok", "", 0, 0, 0, ConnectionCommands::ssubscribe);
-    def("sunsubscribe", -1, "pubsub subscribed-ok", "", 0, 0, 0, ConnectionCommands::sunsubscribe);
-    def("spublish", 3, "pubsub fast", "", 0, 0, 0, ConnectionCommands::spublish);
+    def(
+        "unwatch",
+        1,
+        "fast noscript allow-busy",
+        "transaction",
+        0,
+        0,
+        0,
+        ConnectionCommands::unwatch);
+    def(
+        "subscribe",
+        -2,
+        "pubsub subscribed-ok noscript",
+        "",
+        0,
+        0,
+        0,
+        ConnectionCommands::subscribe);
+    def(
+        "psubscribe",
+        -2,
+        "pubsub subscribed-ok noscript",
+        "",
+        0,
+        0,
+        0,
+        ConnectionCommands::psubscribe);
+    def(
+        "unsubscribe",
+        -1,
+        "pubsub subscribed-ok noscript",
+        "",
+        0,
+        0,
+        0,
+        ConnectionCommands::unsubscribe);
+    def(
+        "punsubscribe",
+        -1,
+        "pubsub subscribed-ok noscript",
+        "",
+        0,
+        0,
+        0,
+        ConnectionCommands::punsubscribe);
+    def("publish", 3, "pubsub fast may-replicate", "", 0, 0, 0, ConnectionCommands::publish);
+    def(
+        "ssubscribe",
+        -2,
+        "pubsub subscribed-ok noscript",
+        "",
+        0,
+        0,
+        0,
+        ConnectionCommands::ssubscribe);
+    def(
+        "sunsubscribe",
+        -1,
+        "pubsub subscribed-ok noscript",
+        "",
+        0,
+        0,
+        0,
+        ConnectionCommands::sunsubscribe);
+    def("spublish", 3, "pubsub fast may-replicate", "", 0, 0, 0, ConnectionCommands::spublish);
     def("pubsub", -2, "pubsub", "", 0, 0, 0, ConnectionCommands::pubsub);
-    def("monitor", 1, "admin", "", 0, 0, 0, ConnectionCommands::monitor);
-    def("shutdown", -1, "admin", "", 0, 0, 0, AdminCommands::shutdown);
+    def("monitor", 1, "admin noscript", "", 0, 0, 0, ConnectionCommands::monitor);
+    def("shutdown", -1, "admin noscript allow-busy", "", 0, 0, 0, AdminCommands::shutdown);
 
     // server
     def("info", -1, "", "dangerous", 0, 0, 0, Info::info);
-    def("config", -2, "admin", "", 0, 0, 0, AdminCommands::config);
+    def("config", -2, "admin noscript", "", 0, 0, 0, AdminCommands::config);
     def("command", -1, "", "connection", 0, 0, 0, AdminCommands::command);
     def("time", 1, "fast", "", 0, 0, 0, AdminCommands::time);
     def("slowlog", -2, "admin", "", 0, 0, 0, AdminCommands::slowlog);
-    def("latency", -2, "admin", "", 0, 0, 0, AdminCommands::latency);
+    def("latency", -2, "admin noscript", "", 0, 0, 0, AdminCommands::latency);
     def("memory", -2, "readonly", "", 2, 2, 1, AdminCommands::memory);
-    def("debug", -2, "admin", "", 0, 0, 0, AdminCommands::debug);
-    def("wait", 3, "", "connection", 0, 0, 0, ReplicationCommands::waitCommand);
-    def("role", 1, "fast", "dangerous", 0, 0, 0, ReplicationCommands::role);
-    def("psync", -3, "admin", "", 0, 0, 0, ReplicationCommands::psync);
-    def("sync", 1, "admin", "", 0, 0, 0, ReplicationCommands::sync);
-    def("replconf", -1, "admin", "", 0, 0, 0, ReplicationCommands::replconf);
-    def("replicaof", 3, "admin", "", 0, 0, 0, ReplicationCommands::replicaof);
-    def("slaveof", 3, "admin", "", 0, 0, 0, ReplicationCommands::replicaof);
+    def("debug", -2, "admin noscript", "", 0, 0, 0, AdminCommands::debug);
+    def("wait", 3, "noscript", "connection", 0, 0, 0, ReplicationCommands::waitCommand);
+    def("role", 1, "fast noscript", "dangerous", 0, 0, 0, ReplicationCommands::role);
+    def("psync", -3, "admin noscript", "", 0, 0, 0, ReplicationCommands::psync);
+    def("sync", 1, "admin noscript", "", 0, 0, 0, ReplicationCommands::sync);
+    def("replconf", -1, "admin noscript", "", 0, 0, 0, ReplicationCommands::replconf);
+    def("replicaof", 3, "admin noscript", "", 0, 0, 0, ReplicationCommands::replicaof);
+    def("slaveof", 3, "admin noscript", "", 0, 0, 0, ReplicationCommands::replicaof);
     def("lastsave", 1, "fast", "dangerous", 0, 0, 0, AdminCommands::lastsave);
-    def("save", 1, "admin", "dangerous", 0, 0, 0, PersistenceCommands::save);
-    def("bgsave", -1, "admin", "dangerous", 0, 0, 0, PersistenceCommands::bgsave);
-    def("bgrewriteaof", 1, "admin", "dangerous", 0, 0, 0, PersistenceCommands::bgrewriteaof);
+    def("save", 1, "admin noscript", "dangerous", 0, 0, 0, PersistenceCommands::save);
+    def("bgsave", -1, "admin noscript", "dangerous", 0, 0, 0, PersistenceCommands::bgsave);
+    def(
+        "bgrewriteaof",
+        1,
+        "admin noscript",
+        "dangerous",
+        0,
+        0,
+        0,
+        PersistenceCommands::bgrewriteaof);
     def("dump", 2, "readonly", "keyspace", 1, 1, 1, PersistenceCommands::dump);
     def(
         "restore",
@@ -410,6 +524,72 @@ final class Commands {
         1,
         1,
         PersistenceCommands::restore);
-    def("acl", -2, "", "", 0, 0, 0, AdminCommands::acl);
+    def("acl", -2, "noscript", "", 0, 0, 0, AdminCommands::acl);
+
+    // scripting (eval.c, functions.c): the keys are the numkeys arguments after argv[2]
+    def(
+        "eval",
+        -3,
+        "noscript skip-monitor may-replicate script",
+        "scripting",
+        0,
+        0,
+        0,
+        2,
+        EvalScripts::eval);
+    def(
+        "evalsha",
+        -3,
+        "noscript skip-monitor may-replicate script",
+        "scripting",
+        0,
+        0,
+        0,
+        2,
+        EvalScripts::evalsha);
+    def(
+        "eval_ro",
+        -3,
+        "readonly noscript skip-monitor script",
+        "scripting",
+        0,
+        0,
+        0,
+        2,
+        EvalScripts::evalRo);
+    def(
+        "evalsha_ro",
+        -3,
+        "readonly noscript skip-monitor script",
+        "scripting",
+        0,
+        0,
+        0,
+        2,
+        EvalScripts::evalshaRo);
+    def(
+        "fcall",
+        -3,
+        "noscript skip-monitor may-replicate script",
+        "scripting",
+        0,
+        0,
+        0,
+        2,
+        Functions::fcall);
+    def(
+        "fcall_ro",
+        -3,
+        "readonly noscript skip-monitor script",
+        "scripting",
+        0,
+        0,
+        0,
+        2,
+        Functions::fcallRo);
+    // SCRIPT KILL, FUNCTION KILL and FUNCTION STATS are served while busy; the handlers refuse the
+    // other subcommands then
+    def("script", -2, "noscript allow-busy", "scripting", 0, 0, 0, EvalScripts::script);
+    def("function", -2, "noscript allow-busy", "scripting", 0, 0, 0, Functions::function);
   }
 }

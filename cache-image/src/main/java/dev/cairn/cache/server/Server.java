@@ -10,6 +10,7 @@ import dev.cairn.cache.propagation.Propagation;
 import dev.cairn.cache.pubsub.PubSub;
 import dev.cairn.cache.rdb.Persistence;
 import dev.cairn.cache.replication.Replication;
+import dev.cairn.cache.script.Scripting;
 import io.netty.channel.Channel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -47,6 +48,9 @@ public final class Server implements Keyspace.Listener {
   final LatencyMonitor latency = new LatencyMonitor();
   public final SlowLog slowlog = new SlowLog();
   public final Persistence persistence;
+
+  /** EVAL's scripts, FUNCTION's libraries and the script running now. */
+  public final Scripting scripting;
 
   /** Where write commands leave as their effects (the AOF, replication). */
   public final Propagation propagation = new Propagation();
@@ -97,6 +101,8 @@ public final class Server implements Keyspace.Listener {
     this.aof = new AppendOnly(this, ConnectionCommands.REDIS_VERSION);
     this.replication = new Replication(this);
     this.commands = Commands.table();
+    this.scripting = new Scripting(this);
+    persistence.functions(scripting.functions());
     byte[] id = new byte[20];
     new java.security.SecureRandom().nextBytes(id);
     this.runId = java.util.HexFormat.of().formatHex(id);
@@ -143,6 +149,7 @@ public final class Server implements Keyspace.Listener {
 
   void shutdown(Client by) {
     log.info("cache SHUTDOWN requested by client id={} addr={}, stopping", by.id, by.address());
+    scripting.abandon();
     shutdown.run();
   }
 
@@ -299,6 +306,10 @@ public final class Server implements Keyspace.Listener {
               + " this context");
       return true;
     }
+    if (scripting.busy() && !cmd.has(Command.Flag.ALLOW_BUSY)) {
+      reject(c, cmd, scripting.busyError());
+      return true;
+    }
     String refused = persistence.writesRefused() ? MISCONF : aof.writesRefused();
     if (refused != null && (cmd.has(Command.Flag.WRITE) || cmd.name().equals("ping"))) {
       reject(c, cmd, refused);
@@ -323,12 +334,34 @@ public final class Server implements Keyspace.Listener {
       pause.hold(c, argv);
       return false;
     }
-    call(c, cmd, argv);
+    if (!cmd.has(Command.Flag.SCRIPT)) {
+      call(c, cmd, argv);
+    } else if (!scripting.run(
+        () -> call(c, cmd, argv), c.channel.eventLoop(), () -> scriptEnded(c))) {
+      // the script outlived busy-reply-threshold: it goes on between other clients' commands
+      c.scriptRunning = true;
+      return false;
+    }
     afterCommand();
     return !c.blocked();
   }
 
-  private static final String MISCONF =
+  /**
+   * A script suspended past busy-reply-threshold has ended: reply, then the client's next input.
+   */
+  private void scriptEnded(Client c) {
+    c.scriptRunning = false;
+    afterCommand();
+    c.flush();
+    c.resume();
+  }
+
+  /** Feeds MONITOR before a script's own commands (EVAL and FCALL skip the dispatcher's feed). */
+  public void feedMonitors(Client c, byte[][] argv) {
+    monitors.feed(c, commands.lookup(argv[0]), argv);
+  }
+
+  public static final String MISCONF =
       "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to"
           + " disk. Commands that may modify the data set are disabled, because this instance is"
           + " configured to report errors during writes if RDB snapshotting fails"
@@ -365,7 +398,7 @@ public final class Server implements Keyspace.Listener {
     } finally {
       executingTransaction = wasInTransaction;
     }
-    propagation.exit(c.db.id, argv, keyspace.changes(), cmd.has(Command.Flag.WRITE));
+    propagation.exit(c.db.id, argv, keyspace.changes(), cmd.propagatesItself());
     keyspace.settle();
     var dropped = c.reply.take();
     if (dropped != null) {
@@ -423,10 +456,12 @@ public final class Server implements Keyspace.Listener {
       errorReplies++;
       c.reply.error("ERR internal error running '" + cmd.name() + "': " + e);
     }
-    propagation.exit(c.db.id, argv, keyspace.changes(), cmd.has(Command.Flag.WRITE));
+    propagation.exit(c.db.id, argv, keyspace.changes(), cmd.propagatesItself());
     c.writeOffset = replication.offset();
     long nanos = System.nanoTime() - start;
-    monitors.feed(c, cmd, argv);
+    if (!cmd.has(Command.Flag.SKIP_MONITOR)) {
+      monitors.feed(c, cmd, argv);
+    }
     cmd.stats().record(nanos);
     totalCommands++;
     if (slowerThanMicros >= 0 && nanos / 1000 >= slowerThanMicros) {

@@ -142,6 +142,57 @@ class AppendOnlyTest {
     }
   }
 
+  private static final String LIBRARY =
+      "#!lua name=lib\nredis.register_function('two', function(keys, args)"
+          + " redis.call('SET', keys[1], args[1]) redis.call('SET', keys[2], args[1]) end)";
+
+  private static Object send(Jedis j, String command, String... args) {
+    return j.sendCommand(() -> redis.clients.jedis.util.SafeEncoder.encode(command), args);
+  }
+
+  @Test
+  void scriptWritesAndFunctionLibrariesSurviveRestartsAndRewrites() throws Exception {
+    for (String preamble : new String[] {"yes", "no"}) {
+      CacheEngine e = start("aof-use-rdb-preamble", preamble);
+      try (Jedis j = client(e)) {
+        j.eval(
+            "redis.call('SET', KEYS[1], 'x') redis.call('RPUSH', KEYS[2], 'a', 'b')", 2, "s", "l");
+        send(j, "FUNCTION", "LOAD", LIBRARY);
+        send(j, "FCALL", "two", "2", "c", "d", "1");
+      } finally {
+        e.stop(Duration.ZERO);
+      }
+      // only the effects are logged: the scripts' commands and the library, never EVAL or FCALL
+      assertThat(Files.readString(aofDir().resolve("appendonly.aof.1.incr.aof")))
+          .contains("$8\r\nFUNCTION\r\n$4\r\nLOAD\r\n")
+          .contains("$5\r\nRPUSH\r\n")
+          .doesNotContain("EVAL")
+          .doesNotContain("FCALL");
+      e = start("aof-use-rdb-preamble", preamble);
+      try (Jedis j = client(e)) {
+        assertThat(j.get("s")).isEqualTo("x");
+        assertThat(j.lrange("l", 0, -1)).containsExactly("a", "b");
+        assertThat(j.mget("c", "d")).containsExactly("1", "1");
+        // the rewritten base (RDB preamble or commands) carries the library too
+        assertThat(j.bgrewriteaof()).contains("rewriting started");
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> j.info("persistence").contains("aof_rewrite_in_progress:0"));
+        assertThat(j.info("persistence")).contains("aof_last_bgrewrite_status:ok");
+      } finally {
+        e.stop(Duration.ZERO);
+      }
+      e = start();
+      try (Jedis j = client(e)) {
+        send(j, "FCALL", "two", "2", "c", "d", "2");
+        assertThat(j.mget("s", "c", "d")).containsExactly("x", "2", "2");
+      } finally {
+        e.stop(Duration.ZERO);
+      }
+      deleteAof();
+    }
+  }
+
   private void deleteAof() throws Exception {
     try (var files = Files.list(aofDir())) {
       for (Path p : files.toList()) {

@@ -61,6 +61,9 @@ final class ReferenceRedis implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     process.destroy();
-    process.waitFor();
+    // a redis-server busy in a script ignores SIGTERM until the script ends
+    if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor();
+    }
   }
 }

@@ -191,4 +191,28 @@ class PropagationTest {
     assertThat(jedis.get("gone")).isNull();
     assertThat(drained()).isEqualTo("DEL gone |");
   }
+
+  private static redis.clients.jedis.commands.ProtocolCommand command(String name) {
+    return () -> redis.clients.jedis.util.SafeEncoder.encode(name);
+  }
+
+  @Test
+  void scriptsPropagateTheirCallsEffectsNeverThemselves() throws Exception {
+    jedis.eval("redis.call('SET', KEYS[1], 'x') redis.call('SET', KEYS[2], 'y')", 2, "a", "b");
+    assertThat(drained()).isEqualTo("SELECT 0 MULTI | SET a x | SET b y | EXEC |");
+    jedis.eval("return redis.call('GET', KEYS[1])", 1, "a");
+    jedis.eval("redis.call('DEL', 'missing') return 1", 0);
+    jedis.sendCommand(command("EVAL_RO"), "return redis.call('GET', KEYS[1])", "1", "a");
+    assertThat(drained()).isEmpty();
+    String sha = jedis.scriptLoad("return redis.call('INCR', KEYS[1])");
+    jedis.evalsha(sha, 1, "n");
+    assertThat(drained()).isEqualTo("INCR n |");
+    String lib =
+        "#!lua name=lib\nredis.register_function('two', function(keys)"
+            + " redis.call('SET', keys[1], '1') redis.call('SET', keys[2], '2') end)";
+    jedis.sendCommand(command("FUNCTION"), "LOAD", lib);
+    assertThat(drained()).isEqualTo("FUNCTION LOAD " + lib + " |");
+    jedis.sendCommand(command("FCALL"), "two", "2", "c", "d");
+    assertThat(drained()).isEqualTo("MULTI | SET c 1 | SET d 2 | EXEC |");
+  }
 }
