@@ -333,7 +333,8 @@ public final class Replication implements Propagation.Listener {
                 dev.cairn.cache.server.ConnectionCommands.REDIS_VERSION,
                 server.keyspace.usedMemory(),
                 System.currentTimeMillis(),
-                false));
+                false),
+            server.persistence.functions().codes());
     try {
       syncing =
           new FullSync(
