@@ -135,9 +135,15 @@ public final class Controller {
         if (current == null) {
           continue;
         }
+        // An offline partition takes back the last in-sync replica whatever its registration: no
+        // other replica holds more, and counting it as dead would leave the partition offline.
+        Set<Integer> live =
+            current.leader() == PartitionState.NO_LEADER
+                ? image.brokers().keySet()
+                : settledBrokers(image, p);
         PartitionState next =
             PartitionStateMachine.onLiveBrokersChanged(
-                p.replicas(), current, settledBrokers(image, p), uncleanElection, epoch);
+                p.replicas(), current, live, uncleanElection, epoch);
         if (next.equals(current)) {
           continue;
         }
