@@ -50,8 +50,7 @@ final class LearnerRole {
   private void register() {
     peer.outbox.send(
         leader,
-        new FollowerInfo(
-            peer.epochs.accepted(), peer.txnLog.lastZxid(), peer.state() == ServerState.OBSERVING));
+        new FollowerInfo(peer.epochs.accepted(), peer.txnLog.lastZxid(), peer.config.observer()));
   }
 
   void receive(QuorumMessage message) {
@@ -93,7 +92,6 @@ final class LearnerRole {
         peer.txnLog.sync();
         peer.epochs.makeCurrent(epoch);
         peer.outbox.send(leader, new Ack(Zxid.of(epoch, 0)));
-        peer.adoptLeaderMembership(newLeader.config());
       }
       case UpToDate upToDate -> {
         phase = Phase.UP_TO_DATE;
@@ -104,7 +102,7 @@ final class LearnerRole {
           return;
         }
         peer.txnLog.append(proposal.txn());
-        if (peer.state() != ServerState.OBSERVING) {
+        if (!peer.config.observer()) {
           peer.outbox.send(leader, new Ack(proposal.txn().zxid()));
         }
       }
