@@ -35,7 +35,11 @@ import java.util.regex.Pattern;
  * @param minSessionTimeout effective value: 2 × tickTime when not set
  * @param maxSessionTimeout effective value: 20 × tickTime when not set
  * @param fourLetterWords allowed words; "*" allows all
- * @param servers the {@code server.N} lines by id
+ * @param servers the {@code server.N} lines by id (zoo.cfg's, or the dynamic config file's)
+ * @param serversVersion the configuration version of {@code servers}: 0 for zoo.cfg's own lines,
+ *     the hex suffix of the dynamic config file's name otherwise, as ZooKeeper reads it
+ * @param configFile the zoo.cfg this was read from, null when built in code: where a committed
+ *     reconfiguration writes {@code zoo.cfg.dynamic.<version>} and rewrites zoo.cfg to name it
  * @param containerCheckIntervalMs how often empty containers and expired TTL nodes are deleted
  *     (ZooKeeper's {@code znode.container.checkIntervalMs}, also read as a system property)
  */
@@ -55,6 +59,10 @@ public record CoordinatorConfig(
     int purgeIntervalHours,
     Set<String> fourLetterWords,
     Map<Integer, String> servers,
+    long serversVersion,
+    Path configFile,
+    boolean reconfigEnabled,
+    boolean standaloneEnabled,
     int juteMaxBuffer,
     boolean extendedTypesEnabled,
     String adminAddress,
@@ -123,6 +131,8 @@ public record CoordinatorConfig(
       ConfigKey.of("standaloneEnabled", Parsers.bool(), true);
   static final ConfigKey<Boolean> RECONFIG_ENABLED =
       ConfigKey.of("reconfigEnabled", Parsers.bool(), false);
+  static final ConfigKey<String> DYNAMIC_CONFIG_FILE =
+      ConfigKey.of("dynamicConfigFile", Parsers.nonEmpty(), null);
 
   static final ConfigSchema SCHEMA =
       new ConfigSchema(
@@ -149,7 +159,8 @@ public record CoordinatorConfig(
               FORCE_SYNC,
               CONTAINER_CHECK_INTERVAL,
               STANDALONE_ENABLED,
-              RECONFIG_ENABLED));
+              RECONFIG_ENABLED,
+              DYNAMIC_CONFIG_FILE));
 
   private static final Pattern SERVER_KEY = Pattern.compile("server\\.(\\d{1,3})");
   private static final Pattern SERVER_VALUE =
@@ -177,8 +188,56 @@ public record CoordinatorConfig(
     }
   }
 
-  /** Reads a zoo.cfg file. */
+  /**
+   * Reads a zoo.cfg file and, when it names one with {@code dynamicConfigFile}, the dynamic config
+   * file holding the {@code server.N} lines, as ZooKeeper 3.5+ does.
+   */
   public static CoordinatorConfig load(Path file) throws IOException {
+    Map<String, String> raw = properties(file);
+    long version = 0;
+    String dynamic = raw.get(DYNAMIC_CONFIG_FILE.name());
+    if (dynamic != null) {
+      for (String key : raw.keySet()) {
+        if (SERVER_KEY.matcher(key).matches()) {
+          throw new ConfigException(
+              key
+                  + " is in "
+                  + file
+                  + ", which names dynamicConfigFile "
+                  + dynamic
+                  + ": server lines belong in the dynamic file only");
+        }
+      }
+      Path dynamicFile = file.resolveSibling(dynamic);
+      Map<String, String> servers = properties(dynamicFile);
+      for (String key : servers.keySet()) {
+        if (!SERVER_KEY.matcher(key).matches()) {
+          throw new ConfigException(
+              "dynamic config file "
+                  + dynamicFile
+                  + " holds '"
+                  + key
+                  + "': only server.N lines belong there (the version is in its name)");
+        }
+      }
+      raw.putAll(servers);
+      version = dynamicVersion(dynamicFile);
+    }
+    return parse(raw, version, file);
+  }
+
+  /** The version a dynamic config file's name ends in ({@code zoo.cfg.dynamic.<hex>}), else 0. */
+  static long dynamicVersion(Path dynamicFile) {
+    String name = dynamicFile.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    try {
+      return dot < 0 ? 0 : Long.parseUnsignedLong(name.substring(dot + 1), 16);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private static Map<String, String> properties(Path file) throws IOException {
     Properties p = new Properties();
     try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       p.load(r);
@@ -187,11 +246,16 @@ public record CoordinatorConfig(
     for (String name : p.stringPropertyNames()) {
       raw.put(name, p.getProperty(name).trim());
     }
-    return parse(raw);
+    return raw;
   }
 
   /** Validates zoo.cfg key/values. */
   public static CoordinatorConfig parse(Map<String, String> raw) {
+    return parse(raw, 0, null);
+  }
+
+  private static CoordinatorConfig parse(
+      Map<String, String> raw, long serversVersion, Path configFile) {
     Map<String, String> plain = new LinkedHashMap<>();
     Map<Integer, String> servers = new TreeMap<>();
     for (Map.Entry<String, String> e : raw.entrySet()) {
@@ -236,6 +300,10 @@ public record CoordinatorConfig(
         c.get(PURGE_INTERVAL),
         words,
         servers,
+        serversVersion,
+        configFile,
+        c.get(RECONFIG_ENABLED),
+        c.get(STANDALONE_ENABLED),
         c.get(JUTE_MAX_BUFFER),
         c.get(EXTENDED_TYPES),
         c.get(ADMIN_ADDRESS),

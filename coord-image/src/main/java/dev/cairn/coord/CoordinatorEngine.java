@@ -15,6 +15,7 @@ import dev.cairn.coord.persist.TxnLog;
 import dev.cairn.coord.proto.Err;
 import dev.cairn.coord.proto.OpCode;
 import dev.cairn.coord.quorum.EnsembleConfig;
+import dev.cairn.coord.quorum.Membership;
 import dev.cairn.coord.quorum.QuorumConfig;
 import dev.cairn.coord.quorum.QuorumDriver;
 import dev.cairn.coord.quorum.QuorumPeer;
@@ -22,6 +23,7 @@ import dev.cairn.coord.server.ContainerReaper;
 import dev.cairn.coord.server.EnsembleFront;
 import dev.cairn.coord.server.FinalProcessor;
 import dev.cairn.coord.server.PrepProcessor;
+import dev.cairn.coord.server.Reconfiguration;
 import dev.cairn.coord.server.Request;
 import dev.cairn.coord.server.RequestProcessor;
 import dev.cairn.coord.server.ServerStats;
@@ -79,6 +81,7 @@ public final class CoordinatorEngine implements Engine {
   private SyncProcessor sync;
   private RequestProcessor pipeline;
   private EnsembleConfig ensemble;
+  private DynamicConfigFiles dynamicFiles;
   private EnsembleFront front;
   private volatile QuorumDriver driver;
   private Connections connections;
@@ -110,7 +113,9 @@ public final class CoordinatorEngine implements Engine {
 
   @Override
   public synchronized void start() throws Exception {
-    ensemble = EnsembleConfig.read(config.servers(), config.dataDir(), System.getenv());
+    ensemble =
+        EnsembleConfig.read(
+            config.servers(), config.serversVersion(), config.dataDir(), System.getenv());
     long lastZxid;
     if (ensemble == null) {
       Recovery recovered =
@@ -127,6 +132,12 @@ public final class CoordinatorEngine implements Engine {
       lastZxid = recovered.lastZxid();
     } else {
       refuseStandaloneData();
+      if (config.configFile() != null) {
+        dynamicFiles = new DynamicConfigFiles(config.configFile());
+        if (config.reconfigEnabled() && config.serversVersion() == 0) {
+          dynamicFiles.backUpStaticConfig();
+        }
+      }
       // The quorum log in dataDir is the history; the tree is rebuilt from what the leader
       // says is committed, once this server has joined it.
       tree = new DataTree(config.juteMaxBuffer());
@@ -185,7 +196,9 @@ public final class CoordinatorEngine implements Engine {
               sessions,
               this::answered,
               this::closeClientConnections,
-              config.juteMaxBuffer());
+              config.juteMaxBuffer(),
+              new Reconfiguration(tree, config.reconfigEnabled(), config.standaloneEnabled()),
+              this::storeMembership);
       pipeline = front;
       finalStage.start(prep);
     }
@@ -244,13 +257,12 @@ public final class CoordinatorEngine implements Engine {
       QuorumConfig quorum =
           new QuorumConfig(
               ensemble.myId(),
-              ensemble.voters(),
-              ensemble.observers(),
+              ensemble.membership(),
               (long) config.initLimit() * config.tickTime(),
               (long) config.syncLimit() * config.tickTime(),
               FINALIZE_WAIT_MILLIS,
               config.snapCount());
-      driver = new QuorumDriver(ensemble, quorum, config.dataDir(), front, this::pipelineFailed);
+      driver = new QuorumDriver(quorum, config.dataDir(), front, this::pipelineFailed);
       front.attach(driver);
     }
     ready = true;
@@ -260,7 +272,10 @@ public final class CoordinatorEngine implements Engine {
         Long.toHexString(lastZxid),
         ensemble == null
             ? "standalone"
-            : "server " + ensemble.myId() + " of an ensemble of " + ensemble.servers().size());
+            : "server "
+                + ensemble.myId()
+                + " of an ensemble of "
+                + driver.peerForReading().membership().servers().size());
   }
 
   /**
@@ -284,6 +299,24 @@ public final class CoordinatorEngine implements Engine {
     }
   }
 
+  /**
+   * A committed configuration goes to ZooKeeper's files next to zoo.cfg (when it was read from
+   * one). The quorum keeps its own durable copy, so a failure here is logged, not fatal.
+   */
+  private void storeMembership(Membership committed) {
+    if (dynamicFiles == null || committed.version() == 0) {
+      return;
+    }
+    try {
+      dynamicFiles.committed(committed);
+    } catch (IOException e) {
+      log.warn(
+          "could not write the dynamic config file for version {}: {}",
+          Long.toHexString(committed.version()),
+          e.toString());
+    }
+  }
+
   private PrepProcessor newPrep(long lastZxid, RequestProcessor next) {
     return new PrepProcessor(
         tree,
@@ -293,6 +326,7 @@ public final class CoordinatorEngine implements Engine {
         },
         lastZxid,
         config.extendedTypesEnabled(),
+        config.reconfigEnabled(),
         next);
   }
 

@@ -15,6 +15,33 @@ class CoordinatorConfigTest {
   @TempDir Path dir;
 
   @Test
+  void theServersComeFromTheDynamicConfigFileItNames() throws Exception {
+    Path dynamic = dir.resolve("zoo.cfg.dynamic.100000003");
+    Files.writeString(
+        dynamic,
+        "server.1=127.0.0.1:2888:3888:participant;127.0.0.1:2181\n"
+            + "server.2=127.0.0.2:2888:3888:participant;127.0.0.2:2181\n");
+    Path cfg = dir.resolve("zoo.cfg");
+    Files.writeString(
+        cfg, "dataDir=" + dir + "\nreconfigEnabled=true\ndynamicConfigFile=" + dynamic + "\n");
+    CoordinatorConfig c = CoordinatorConfig.load(cfg);
+    assertThat(c.servers()).containsOnlyKeys(1, 2);
+    assertThat(c.serversVersion()).isEqualTo(0x100000003L);
+    assertThat(c.reconfigEnabled()).isTrue();
+    assertThat(c.configFile()).isEqualTo(cfg);
+
+    Files.writeString(cfg, "server.3=h:1:2\n", java.nio.file.StandardOpenOption.APPEND);
+    assertThatThrownBy(() -> CoordinatorConfig.load(cfg))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("server lines belong in the dynamic file only");
+    Files.writeString(cfg, "dataDir=" + dir + "\ndynamicConfigFile=" + dynamic + "\n");
+    Files.writeString(dynamic, "version=100000003\n", java.nio.file.StandardOpenOption.APPEND);
+    assertThatThrownBy(() -> CoordinatorConfig.load(cfg))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("holds 'version'");
+  }
+
+  @Test
   void readsZooCfgWithZooKeeperDefaults() throws Exception {
     Path cfg = dir.resolve("zoo.cfg");
     Files.writeString(

@@ -119,6 +119,25 @@ class EnsembleTest {
     assertThat(new String(two.getData("/a", false, null))).isEqualTo("2");
   }
 
+  @Test
+  void theConfigNodeShowsTheEnsembleAndReconfigIsRefusedUnlessEnabled() throws Exception {
+    startEnsemble(3);
+    ZooKeeper one = client(1);
+    String config =
+        new String(
+            one.getConfig(false, new org.apache.zookeeper.data.Stat()), StandardCharsets.UTF_8);
+    for (int id = 1; id <= 3; id++) {
+      assertThat(config).contains("server." + id + "=127.0.0.1:");
+    }
+    assertThat(config).contains(":participant").endsWith("version=0");
+    org.apache.zookeeper.admin.ZooKeeperAdmin admin =
+        new org.apache.zookeeper.admin.ZooKeeperAdmin(
+            servers.get(2).connectString(), 6_000, e -> {});
+    clients.add(admin);
+    assertThatThrownBy(() -> admin.reconfigure(null, "3", null, -1, null))
+        .isInstanceOf(KeeperException.ReconfigDisabledException.class);
+  }
+
   private static org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable>
       assertThatThrownBy(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
     return org.assertj.core.api.Assertions.assertThatThrownBy(call);

@@ -38,6 +38,20 @@ class ZooKeeperClientOpsTest {
   }
 
   @Test
+  void reconfigOfAStandaloneServerIsRefusedAsZooKeeperRefusesIt() throws Exception {
+    org.apache.zookeeper.admin.ZooKeeperAdmin admin =
+        new org.apache.zookeeper.admin.ZooKeeperAdmin(
+            coord.engine().connectString(), 10_000, e -> {});
+    try {
+      assertThatThrownBy(() -> admin.reconfigure("server.2=h:1:2;3", null, null, -1, null))
+          .isInstanceOf(KeeperException.ReconfigDisabledException.class);
+      assertThat(admin.getConfig(false, null)).isEmpty();
+    } finally {
+      admin.close();
+    }
+  }
+
+  @Test
   void createGetSetDeleteMaintainStatLikeZooKeeper() throws Exception {
     String path = zk.create("/ops", b("v0"), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
     assertThat(path).isEqualTo("/ops");

@@ -54,6 +54,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
   private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
   private static final int SYNC_CONNECTED = 3;
   private static final int AUTH_XID = -4;
+  private static final String SUPER_DIGEST = "zookeeper.DigestAuthenticationProvider.superDigest";
+  private static final Id SUPER = new Id("super", "");
 
   /**
    * Requests a connection may have in the pipeline before the server stops reading from it
@@ -244,6 +246,10 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     if ("digest".equals(p.getScheme()) && p.getAuth() != null) {
       String digest = Acls.digest(new String(p.getAuth(), StandardCharsets.UTF_8));
       List<Id> ids = new ArrayList<>(auth);
+      // ZooKeeper's super user: the digest named by this system property passes every ACL.
+      if (digest.equals(System.getProperty(SUPER_DIGEST)) && !ids.contains(SUPER)) {
+        ids.add(SUPER);
+      }
       Id id = new Id("digest", digest);
       if (!ids.contains(id)) {
         ids.add(id);

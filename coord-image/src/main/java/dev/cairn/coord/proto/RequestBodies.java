@@ -18,6 +18,7 @@ import org.apache.zookeeper.proto.GetChildren2Request;
 import org.apache.zookeeper.proto.GetChildrenRequest;
 import org.apache.zookeeper.proto.GetDataRequest;
 import org.apache.zookeeper.proto.GetEphemeralsRequest;
+import org.apache.zookeeper.proto.ReconfigRequest;
 import org.apache.zookeeper.proto.RemoveWatchesRequest;
 import org.apache.zookeeper.proto.SetACLRequest;
 import org.apache.zookeeper.proto.SetDataRequest;
@@ -58,6 +59,7 @@ public final class RequestBodies {
     BODIES.put(OpCode.GET_EPHEMERALS, GetEphemeralsRequest::new);
     BODIES.put(OpCode.GET_ALL_CHILDREN_NUMBER, GetAllChildrenNumberRequest::new);
     BODIES.put(OpCode.ADD_WATCH, AddWatchRequest::new);
+    BODIES.put(OpCode.RECONFIG, ReconfigRequest::new);
   }
 
   /** Client ops this server answers. */

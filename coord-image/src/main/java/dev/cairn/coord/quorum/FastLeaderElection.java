@@ -17,7 +17,10 @@ final class FastLeaderElection {
   /** The leader this round chose. */
   record Decision(Vote vote) {}
 
-  private final QuorumConfig config;
+  private final int myId;
+  private final Quorums quorums;
+  private final long finalizeWaitMillis;
+  private final boolean votes;
   private final Outbox outbox;
   private final long lastZxid;
   private final long currentEpoch;
@@ -30,24 +33,31 @@ final class FastLeaderElection {
   private long resendMillis;
 
   /**
-   * Starts a round after {@code previousClock}, voting for this server (observers vote for none).
+   * Starts a round after {@code previousClock}, voting for this server if it is a voter of either
+   * configuration (observers, and servers in neither, vote for none). Votes count from the voters
+   * of both configurations, and a decision needs a quorum of each, as in ZooKeeper.
    */
   FastLeaderElection(
-      QuorumConfig config,
+      int myId,
+      Quorums quorums,
+      long finalizeWaitMillis,
       Outbox outbox,
       long previousClock,
       long lastZxid,
       long currentEpoch,
       long now) {
-    this.config = config;
+    this.myId = myId;
+    this.quorums = quorums;
+    this.finalizeWaitMillis = finalizeWaitMillis;
+    this.votes = quorums.isVoter(myId);
     this.outbox = outbox;
     this.lastZxid = lastZxid;
     this.currentEpoch = currentEpoch;
     this.logicalClock = previousClock + 1;
     this.proposal = initialVote();
-    this.resendMillis = config.finalizeWaitMillis();
-    if (!config.observer()) {
-      received.put(config.myId(), proposal);
+    this.resendMillis = finalizeWaitMillis;
+    if (votes) {
+      received.put(myId, proposal);
     }
     broadcast(now);
   }
@@ -61,15 +71,15 @@ final class FastLeaderElection {
   }
 
   private Vote initialVote() {
-    return config.observer()
+    return !votes
         ? new Vote(Long.MIN_VALUE, Long.MIN_VALUE, logicalClock, Long.MIN_VALUE)
-        : new Vote(config.myId(), lastZxid, logicalClock, currentEpoch);
+        : new Vote(myId, lastZxid, logicalClock, currentEpoch);
   }
 
   /** A notification from {@code from}; returns the decision if this round is over. */
   Decision receive(int from, Notification n, long now) {
     Vote v = n.vote();
-    if (!config.voters().contains(from)) {
+    if (!quorums.isVoter(from)) {
       return null; // observers' votes count for nothing
     }
     if (n.state() == ServerState.LOOKING) {
@@ -81,32 +91,32 @@ final class FastLeaderElection {
             mine.isBeatenBy(v.leader(), v.zxid(), v.peerEpoch())
                 ? new Vote(v.leader(), v.zxid(), logicalClock, v.peerEpoch())
                 : mine;
-        if (!config.observer()) {
-          received.put(config.myId(), proposal);
+        if (votes) {
+          received.put(myId, proposal);
         }
         finalizeAt = -1;
         broadcast(now);
       } else if (v.electionEpoch() < logicalClock) {
-        outbox.send(from, new Notification(proposal, ServerState.LOOKING));
+        outbox.send(from, new Notification(proposal, ServerState.LOOKING, quorums.committed()));
         return null;
       } else if (proposal.isBeatenBy(v.leader(), v.zxid(), v.peerEpoch())) {
         proposal = new Vote(v.leader(), v.zxid(), logicalClock, v.peerEpoch());
-        if (!config.observer()) {
-          received.put(config.myId(), proposal);
+        if (votes) {
+          received.put(myId, proposal);
         }
         finalizeAt = -1;
         broadcast(now);
       }
       received.put(from, v);
-      if (finalizeAt < 0 && config.isQuorum(supporters(received, proposal))) {
-        finalizeAt = now + config.finalizeWaitMillis();
+      if (finalizeAt < 0 && quorums.isQuorum(supporters(received, proposal))) {
+        finalizeAt = now + finalizeWaitMillis;
       }
       return null;
     }
     // The sender follows or leads: join its leader once a quorum says so and the leader agrees.
     if (v.electionEpoch() == logicalClock) {
       received.put(from, v);
-      if (config.isQuorum(supporters(received, v)) && leaderConfirmed(v, from, n.state())) {
+      if (quorums.isQuorum(supporters(received, v)) && leaderConfirmed(v, from, n.state())) {
         return new Decision(v);
       }
     }
@@ -122,7 +132,7 @@ final class FastLeaderElection {
         leaderSaysSo |= e.getKey() == v.leader() && e.getValue().state() == ServerState.LEADING;
       }
     }
-    if (config.isQuorum(agreeing) && leaderSaysSo) {
+    if (quorums.isQuorum(agreeing) && leaderSaysSo) {
       logicalClock = v.electionEpoch();
       return new Decision(v);
     }
@@ -130,8 +140,11 @@ final class FastLeaderElection {
   }
 
   private boolean leaderConfirmed(Vote v, int from, ServerState state) {
-    if (v.leader() == config.myId()) {
-      return false; // we are looking, so we are not leading that round
+    if (v.leader() == myId) {
+      // A quorum follows this server in this round (ZooKeeper's checkLeader: "if everyone else
+      // thinks I'm the leader, I must be the leader"). It happens when they decided on fewer votes
+      // than this server waits for: their view lacks a reconfiguration this server has logged.
+      return true;
     }
     if (from == v.leader()) {
       return state == ServerState.LEADING;
@@ -143,13 +156,13 @@ final class FastLeaderElection {
   /** Resends the vote now and then (a lost connection loses it) and ends the finalize wait. */
   Decision tick(long now) {
     if (finalizeAt >= 0 && now >= finalizeAt) {
-      if (config.isQuorum(supporters(received, proposal))) {
+      if (quorums.isQuorum(supporters(received, proposal))) {
         return new Decision(proposal);
       }
       finalizeAt = -1;
     }
     if (now - lastBroadcast >= resendMillis) {
-      resendMillis = Math.min(resendMillis * 2, 8 * config.finalizeWaitMillis());
+      resendMillis = Math.min(resendMillis * 2, 8 * finalizeWaitMillis);
       broadcast(now);
     }
     return null;
@@ -157,8 +170,10 @@ final class FastLeaderElection {
 
   private void broadcast(long now) {
     lastBroadcast = now;
-    for (int peer : config.peers()) {
-      outbox.send(peer, new Notification(proposal, ServerState.LOOKING));
+    for (int peer : quorums.servers()) {
+      if (peer != myId) {
+        outbox.send(peer, new Notification(proposal, ServerState.LOOKING, quorums.committed()));
+      }
     }
   }
 

@@ -68,6 +68,7 @@ final class LeaderRole {
   private boolean epochCurrent;
   private boolean established;
   private long counter;
+  private boolean stepDown;
 
   LeaderRole(QuorumPeer peer, long now) {
     this.peer = peer;
@@ -83,6 +84,32 @@ final class LeaderRole {
 
   int learnerCount() {
     return learners.size();
+  }
+
+  /**
+   * This leader and the followers (voters or not in the configuration) synced and heard from within
+   * syncLimit, as ZooKeeper's {@code LearnerHandler.synced()}: who would ack now.
+   */
+  Set<Integer> syncedVoters() {
+    long now = peer.clock.monotonicMillis();
+    Set<Integer> ids = new HashSet<>();
+    ids.add(config.myId());
+    learners.forEach((id, learner) -> {
+      if (learner.phase == Phase.ACTIVE
+          && !learner.observer
+          && now - learner.lastHeard <= config.syncLimitMillis()) {
+        ids.add(id);
+      }
+    });
+    return ids;
+  }
+
+  /**
+   * A committed reconfiguration left this server out of the voters: it leads no more, at its next
+   * tick, once the commits already decided have left.
+   */
+  void stepDown() {
+    stepDown = true;
   }
 
   int syncedFollowerCount() {
@@ -128,7 +155,9 @@ final class LeaderRole {
       }
       return;
     }
-    Learner learner = new Learner(info.observer() || !config.voters().contains(from), now);
+    // A follower outside the configuration (a server joining, or one removed) syncs and acks like
+    // any other; its acks count where a configuration makes it a voter.
+    Learner learner = new Learner(info.observer(), now);
     learner.lastZxid = info.lastZxid();
     learners.put(from, learner);
     if (epoch < 0) {
@@ -142,7 +171,7 @@ final class LeaderRole {
   }
 
   private void maybeDecideEpoch() {
-    if (epoch >= 0 || !config.isQuorum(acceptedEpochs.keySet())) {
+    if (epoch >= 0 || !peer.quorums().isQuorum(acceptedEpochs.keySet())) {
       return;
     }
     long max = 0;
@@ -164,11 +193,12 @@ final class LeaderRole {
     }
     learner.lastZxid = ack.lastZxid();
     if (!established
+        && peer.quorums().isVoter(from)
         && (ack.currentEpoch() > peer.epochs.current()
             || ack.currentEpoch() == peer.epochs.current()
                 && ack.lastZxid() > peer.txnLog.lastZxid())) {
-      // FLE should have elected a server at least as up to date; a learner ahead of us means our
-      // history is not the one to impose.
+      // FLE should have elected a server at least as up to date; a voter ahead of us means our
+      // history is not the one to impose. (Others ahead have only uncommitted txns: truncated.)
       peer.abandon(
           "learner "
               + from
@@ -191,7 +221,7 @@ final class LeaderRole {
   }
 
   private void maybeMakeEpochCurrent() {
-    if (epochCurrent || !config.isQuorum(epochAcks)) {
+    if (epochCurrent || !peer.quorums().isQuorum(epochAcks)) {
       return;
     }
     epochCurrent = true;
@@ -229,7 +259,7 @@ final class LeaderRole {
       sync = snapshot(history);
     }
     peer.outbox.send(id, sync);
-    peer.outbox.send(id, new NewLeader(epoch));
+    peer.outbox.send(id, new NewLeader(epoch, peer.membership()));
     learner.phase = Phase.SYNCING;
     learner.syncedThrough = history.lastZxid();
   }
@@ -268,7 +298,7 @@ final class LeaderRole {
   }
 
   private void maybeEstablish() {
-    if (established || !epochCurrent || !config.isQuorum(newLeaderAcks)) {
+    if (established || !epochCurrent || !peer.quorums().isQuorum(newLeaderAcks)) {
       return;
     }
     established = true;
@@ -319,7 +349,8 @@ final class LeaderRole {
 
   /** Commits, in zxid order, every outstanding proposal a quorum has acknowledged. */
   private void commitReady() {
-    while (!outstanding.isEmpty() && config.isQuorum(outstanding.firstEntry().getValue())) {
+    while (!outstanding.isEmpty()
+        && peer.committable(outstanding.firstKey(), outstanding.firstEntry().getValue())) {
       long zxid = outstanding.pollFirstEntry().getKey();
       peer.commitThrough(zxid);
       for (Map.Entry<Integer, Learner> e : learners.entrySet()) {
@@ -331,6 +362,11 @@ final class LeaderRole {
   }
 
   void tick(long now) {
+    if (stepDown) {
+      peer.abandon(
+          "no longer a voter in configuration " + Long.toHexString(peer.membership().version()));
+      return;
+    }
     for (Map.Entry<Integer, Learner> e : learners.entrySet()) {
       if (e.getValue().phase != Phase.DISCOVERY) {
         peer.outbox.send(e.getKey(), new Ping(peer.committedZxid(), NO_PAYLOAD));
@@ -349,7 +385,7 @@ final class LeaderRole {
         alive.add(id);
       }
     });
-    if (!config.isQuorum(alive)) {
+    if (!peer.quorums().isQuorum(alive)) {
       peer.abandon("lost the quorum: only " + alive + " heard within syncLimit");
     }
   }

@@ -50,7 +50,8 @@ final class LearnerRole {
   private void register() {
     peer.outbox.send(
         leader,
-        new FollowerInfo(peer.epochs.accepted(), peer.txnLog.lastZxid(), peer.config.observer()));
+        new FollowerInfo(
+            peer.epochs.accepted(), peer.txnLog.lastZxid(), peer.state() == ServerState.OBSERVING));
   }
 
   void receive(QuorumMessage message) {
@@ -92,6 +93,7 @@ final class LearnerRole {
         peer.txnLog.sync();
         peer.epochs.makeCurrent(epoch);
         peer.outbox.send(leader, new Ack(Zxid.of(epoch, 0)));
+        peer.adoptLeaderMembership(newLeader.config());
       }
       case UpToDate upToDate -> {
         phase = Phase.UP_TO_DATE;
@@ -102,7 +104,7 @@ final class LearnerRole {
           return;
         }
         peer.txnLog.append(proposal.txn());
-        if (!peer.config.observer()) {
+        if (peer.state() != ServerState.OBSERVING) {
           peer.outbox.send(leader, new Ack(proposal.txn().zxid()));
         }
       }

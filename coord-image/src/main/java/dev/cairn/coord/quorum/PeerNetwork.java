@@ -25,11 +25,13 @@ import org.slf4j.LoggerFactory;
  * peer replaces the old one, which is reported broken first.
  *
  * <p>Frames: a 4-byte length, then the message ({@link QuorumCodec}). A connection starts with the
- * magic {@code CQRM} and the sender's id.
+ * magic {@code CQR2}, the sender's id and the address it listens on, so a server this one has no
+ * address for (one joining the ensemble) can be answered, as ZooKeeper's connection handshake
+ * carries the sender's address.
  */
 final class PeerNetwork implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PeerNetwork.class);
-  private static final int MAGIC = 0x4351524d; // "CQRM"
+  private static final int MAGIC = 0x43515232; // "CQR2"
   static final int MAX_FRAME = 1 << 30;
   private static final int CONNECT_TIMEOUT_MILLIS = 1_000;
 
@@ -43,7 +45,7 @@ final class PeerNetwork implements AutoCloseable {
 
   private final String name;
   private final int myId;
-  private final Map<Integer, InetSocketAddress> addresses;
+  private final Map<Integer, InetSocketAddress> addresses = new ConcurrentHashMap<>();
   private final Handler handler;
   private final ServerSocket server;
   private final Map<Integer, Sender> senders = new ConcurrentHashMap<>();
@@ -54,12 +56,12 @@ final class PeerNetwork implements AutoCloseable {
       throws IOException {
     this.name = name;
     this.myId = myId;
-    this.addresses = Map.copyOf(addresses);
+    this.addresses.putAll(addresses);
     this.handler = handler;
     InetSocketAddress mine = addresses.get(myId);
     this.server = new ServerSocket();
     server.setReuseAddress(true);
-    server.bind(mine);
+    server.bind(new InetSocketAddress(mine.getHostString(), mine.getPort()));
     Thread acceptor = new Thread(this::accept, "coord-" + name + "-accept");
     acceptor.setDaemon(true);
     acceptor.start();
@@ -71,8 +73,30 @@ final class PeerNetwork implements AutoCloseable {
     log.info("{} port listening on {}", name, server.getLocalSocketAddress());
   }
 
+  /**
+   * Addresses of servers a configuration names (the peer's own stays as it is): new ones are
+   * connected to when there is something to send.
+   */
+  void learn(Map<Integer, InetSocketAddress> known) {
+    known.forEach((id, address) -> {
+      if (id != myId) {
+        addresses.put(id, address);
+      }
+    });
+  }
+
+  /** Every other server this network has an address for. */
+  java.util.Set<Integer> peers() {
+    java.util.Set<Integer> ids = new java.util.TreeSet<>(addresses.keySet());
+    ids.remove(myId);
+    return ids;
+  }
+
   void send(int to, QuorumMessage message) {
     Sender sender = senders.get(to);
+    if (sender == null && to != myId && addresses.containsKey(to)) {
+      sender = senders.computeIfAbsent(to, Sender::new);
+    }
     if (sender != null) {
       sender.offer(QuorumCodec.encode(message));
     }
@@ -130,13 +154,23 @@ final class PeerNetwork implements AutoCloseable {
         return;
       }
       from = in.readInt();
-      if (!addresses.containsKey(from) || from == myId) {
+      String host = in.readUTF();
+      int port = in.readUnsignedShort();
+      if (from == myId) {
         log.warn(
-            "{} port: connection from unknown server id {} at {}",
+            "{} port: a connection from {} claims this server's own id {}",
+            name,
+            socket.getRemoteSocketAddress(),
+            from);
+        return;
+      }
+      if (addresses.putIfAbsent(from, InetSocketAddress.createUnresolved(host, port)) == null) {
+        log.info(
+            "{} port: server {} (not in the configuration) connected from {}:{}",
             name,
             from,
-            socket.getRemoteSocketAddress());
-        return;
+            host,
+            port);
       }
       socket.setSoTimeout(0);
       Socket previous = incoming.put(from, socket);
@@ -245,6 +279,9 @@ final class PeerNetwork implements AutoCloseable {
         DataOutputStream o = new DataOutputStream(new BufferedOutputStream(s.getOutputStream()));
         o.writeInt(MAGIC);
         o.writeInt(myId);
+        InetSocketAddress mine = addresses.get(myId);
+        o.writeUTF(mine.getHostString());
+        o.writeShort(mine.getPort());
         socket = s;
         out = o;
       } catch (SocketTimeoutException e) {

@@ -21,6 +21,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -58,6 +59,7 @@ final class QuorumCodec {
           out.writeLong(n.vote().electionEpoch());
           out.writeLong(n.vote().peerEpoch());
           out.writeByte(n.state().ordinal());
+          writeMembership(out, n.config());
         }
         case Request r -> {
           out.writeByte(REQUEST);
@@ -83,6 +85,7 @@ final class QuorumCodec {
         case NewLeader n -> {
           out.writeByte(NEWLEADER);
           out.writeLong(n.epoch());
+          writeMembership(out, n.config());
         }
         case FollowerInfo f -> {
           out.writeByte(FOLLOWERINFO);
@@ -138,14 +141,14 @@ final class QuorumCodec {
             if (state >= ServerState.values().length) {
               throw new IOException("unknown server state " + state);
             }
-            yield new Notification(vote, ServerState.values()[state]);
+            yield new Notification(vote, ServerState.values()[state], readMembership(in, limit));
           }
           case REQUEST -> new Request(readBytes(in, limit));
           case PROPOSAL -> new Proposal(readTxn(in, limit));
           case ACK -> new Ack(in.readLong());
           case COMMIT -> new Commit(in.readLong());
           case PING -> new Ping(in.readLong(), readBytes(in, limit));
-          case NEWLEADER -> new NewLeader(in.readLong());
+          case NEWLEADER -> new NewLeader(in.readLong(), readMembership(in, limit));
           case FOLLOWERINFO -> new FollowerInfo(in.readLong(), in.readLong(), in.readBoolean());
           case UPTODATE -> new UpToDate(in.readLong());
           case DIFF -> new Diff(readTxns(in, limit));
@@ -174,6 +177,19 @@ final class QuorumCodec {
     byte[] bytes = new byte[length];
     in.readFully(bytes);
     return bytes;
+  }
+
+  private static void writeMembership(DataOutputStream out, Membership config) throws IOException {
+    writeBytes(out, config.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static Membership readMembership(DataInput in, int limit) throws IOException {
+    String text = new String(readBytes(in, limit), StandardCharsets.UTF_8);
+    try {
+      return Membership.parse(text, 0);
+    } catch (IllegalArgumentException e) {
+      throw new IOException("unreadable configuration in a quorum message: " + e.getMessage(), e);
+    }
   }
 
   private static void writeTxn(DataOutputStream out, Txn txn) throws IOException {

@@ -4,9 +4,12 @@ import dev.cairn.common.io.FileStorage;
 import dev.cairn.common.time.Clock;
 import dev.cairn.coord.quorum.QuorumMessage.Notification;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -41,13 +44,13 @@ public final class QuorumDriver implements AutoCloseable {
   private final Thread thread;
   private final ScheduledExecutorService ticker;
   private volatile boolean stopped;
+  private Quorums addressed;
 
   /**
    * Starts the peer on its thread; {@code onDeath} hears of an exception that ends the thread (the
    * peer's state is then unknown: the server must stop).
    */
   public QuorumDriver(
-      EnsembleConfig ensemble,
       QuorumConfig config,
       Path dataDir,
       QuorumPeer.Listener listener,
@@ -63,9 +66,17 @@ public final class QuorumDriver implements AutoCloseable {
               quorum().reconnect(peerId);
             }));
     PeerNetwork.Handler electionHandler = handler(peerId -> election().reconnect(peerId));
-    this.election =
-        new PeerNetwork("election", ensemble.myId(), ensemble.electionAddresses(), electionHandler);
-    this.quorum = new PeerNetwork("quorum", ensemble.myId(), ensemble.quorumAddresses(), toQueue);
+    Map<Integer, InetSocketAddress> electionAddresses = new HashMap<>();
+    Map<Integer, InetSocketAddress> quorumAddresses = new HashMap<>();
+    config
+        .initial()
+        .servers()
+        .forEach((id, spec) -> {
+          electionAddresses.put(id, spec.electionAddress());
+          quorumAddresses.put(id, spec.quorumAddress());
+        });
+    this.election = new PeerNetwork("election", config.myId(), electionAddresses, electionHandler);
+    this.quorum = new PeerNetwork("quorum", config.myId(), quorumAddresses, toQueue);
     this.thread = new Thread(this::run, "coord-quorum");
     thread.setDaemon(true);
     thread.setUncaughtExceptionHandler(onDeath);
@@ -82,6 +93,7 @@ public final class QuorumDriver implements AutoCloseable {
             },
             storage,
             listener);
+    learnAddresses();
     thread.start();
     ticker =
         Executors.newSingleThreadScheduledExecutor(r -> {
@@ -152,10 +164,32 @@ public final class QuorumDriver implements AutoCloseable {
           long leaderBefore = peer.leaderId();
           event.run();
           resetAbandoned(before, leaderBefore);
+          learnAddresses();
         }
       });
       batch.clear();
     }
+  }
+
+  /** The networks learn the addresses of the servers the configurations name, when they change. */
+  private void learnAddresses() {
+    Quorums now = peer.quorums();
+    if (now.equals(addressed)) {
+      return;
+    }
+    addressed = now;
+    Map<Integer, InetSocketAddress> electionAddresses = new HashMap<>();
+    Map<Integer, InetSocketAddress> quorumAddresses = new HashMap<>();
+    for (Membership m :
+        now.next() == null ? List.of(now.committed()) : List.of(now.committed(), now.next())) {
+      m.servers()
+          .forEach((id, spec) -> {
+            electionAddresses.put(id, spec.electionAddress());
+            quorumAddresses.put(id, spec.quorumAddress());
+          });
+    }
+    election.learn(electionAddresses);
+    quorum.learn(quorumAddresses);
   }
 
   private void resetAbandoned(ServerState before, long leaderBefore) {
@@ -171,7 +205,7 @@ public final class QuorumDriver implements AutoCloseable {
   }
 
   private Iterable<Integer> peerIds() {
-    return peer.config.peers();
+    return quorum.peers();
   }
 
   /** The peer's state for four-letter words and metrics; read off the quorum thread. */

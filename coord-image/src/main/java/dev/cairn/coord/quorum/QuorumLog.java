@@ -6,6 +6,9 @@ import dev.cairn.common.io.StorageFile;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,13 +34,19 @@ final class QuorumLog {
   private StorageFile file;
   private final List<Txn> txns = new ArrayList<>();
   private final List<Long> offsets = new ArrayList<>();
+  private final Function<Txn, Membership> reconfigOf;
+  private final TreeMap<Long, Membership> reconfigs = new TreeMap<>();
   private boolean dirty;
   private long base;
 
-  /** The log after {@code base}, the zxid of the snapshot that holds the history before. */
-  QuorumLog(Storage storage, long base) {
+  /**
+   * The log after {@code base}, the zxid of the snapshot that holds the history before; {@code
+   * reconfigOf} tells which txns change the configuration, and to what.
+   */
+  QuorumLog(Storage storage, long base, Function<Txn, Membership> reconfigOf) {
     this.storage = storage;
     this.base = base;
+    this.reconfigOf = reconfigOf;
     this.file = storage.open(FILE);
     load();
   }
@@ -71,7 +80,9 @@ final class QuorumLog {
       // A crash between writing a snapshot and compacting leaves entries the snapshot holds.
       if (zxid > base) {
         offsets.add(position);
-        txns.add(new Txn(zxid, data));
+        Txn txn = new Txn(zxid, data);
+        txns.add(txn);
+        noteReconfig(txn);
       }
       position += HEADER + length;
     }
@@ -84,6 +95,24 @@ final class QuorumLog {
       file.truncate(position);
       file.fsync();
     }
+  }
+
+  private void noteReconfig(Txn txn) {
+    Membership next = reconfigOf.apply(txn);
+    if (next != null) {
+      reconfigs.put(txn.zxid(), next);
+    }
+  }
+
+  /** The newest configuration a reconfig txn in the log names, or null if none does. */
+  Membership lastReconfig() {
+    Map.Entry<Long, Membership> last = reconfigs.lastEntry();
+    return last == null ? null : last.getValue();
+  }
+
+  /** The configuration the txn with {@code zxid} makes, null if it is no reconfig. */
+  Membership reconfigAt(long zxid) {
+    return reconfigs.get(zxid);
   }
 
   long lastZxid() {
@@ -141,6 +170,7 @@ final class QuorumLog {
     offsets.add(file.size());
     file.append(bytes);
     txns.add(txn);
+    noteReconfig(txn);
     dirty = true;
   }
 
@@ -154,6 +184,7 @@ final class QuorumLog {
     file.truncate(offsets.get(keep));
     txns.subList(keep, txns.size()).clear();
     offsets.subList(keep, offsets.size()).clear();
+    reconfigs.tailMap(zxid, false).clear();
     dirty = true;
   }
 
@@ -189,10 +220,12 @@ final class QuorumLog {
     ByteBuffer content = ByteBuffer.allocate(total);
     txns.clear();
     offsets.clear();
+    reconfigs.clear();
     for (int i = 0; i < history.size(); i++) {
       offsets.add((long) content.position());
       content.put(encoded.get(i));
       txns.add(history.get(i));
+      noteReconfig(history.get(i));
     }
     storage.writeAtomically(FILE, content.array());
     file = storage.open(FILE);

@@ -11,8 +11,12 @@ import java.util.List;
  */
 public sealed interface QuorumMessage {
 
-  /** FastLeaderElection: the sender's current vote and state. */
-  record Notification(Vote vote, ServerState state) implements QuorumMessage {}
+  /**
+   * FastLeaderElection: the sender's current vote and state, and its committed configuration (a
+   * looking server that learns of a newer one adopts it and starts its round again, as in
+   * ZooKeeper: how a server that missed a reconfiguration finds the ensemble).
+   */
+  record Notification(Vote vote, ServerState state, Membership config) implements QuorumMessage {}
 
   /** Learner → leader: the learner's accepted epoch and last logged zxid. */
   record FollowerInfo(long acceptedEpoch, long lastZxid, boolean observer)
@@ -38,8 +42,11 @@ public sealed interface QuorumMessage {
    */
   record Snap(long zxid, byte[] state, List<Txn> txns) implements QuorumMessage {}
 
-  /** Leader → learner: the history so far is the new epoch's; persist the epoch and acknowledge. */
-  record NewLeader(long epoch) implements QuorumMessage {}
+  /**
+   * Leader → learner: the history so far is the new epoch's; persist the epoch and acknowledge.
+   * Carries the leader's committed configuration, which the learner adopts.
+   */
+  record NewLeader(long epoch, Membership config) implements QuorumMessage {}
 
   /** Leader → learner: you are synced; everything up to {@code committedZxid} is committed. */
   record UpToDate(long committedZxid) implements QuorumMessage {}

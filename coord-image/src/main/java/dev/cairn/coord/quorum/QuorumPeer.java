@@ -4,6 +4,7 @@ import dev.cairn.common.io.Storage;
 import dev.cairn.common.net.Transport;
 import dev.cairn.common.time.Clock;
 import dev.cairn.coord.quorum.QuorumMessage.Notification;
+import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,9 @@ import org.slf4j.LoggerFactory;
 public final class QuorumPeer {
   private static final Logger log = LoggerFactory.getLogger(QuorumPeer.class);
 
+  /** The committed configuration, in ZooKeeper's text, replaced atomically on every change. */
+  static final String MEMBERSHIP = "quorum.membership";
+
   final QuorumConfig config;
   final Clock clock;
   final QuorumLog txnLog;
@@ -37,6 +41,7 @@ public final class QuorumPeer {
   private Vote currentVote;
   private LeaderRole leader;
   private LearnerRole learner;
+  private Membership committedConfig;
   private long committedZxid;
   private long appliedZxid;
   private boolean wasServing;
@@ -61,6 +66,15 @@ public final class QuorumPeer {
       long committedZxid,
       int followers,
       int syncedFollowers) {}
+
+  /** Why a leader cannot take a reconfiguration now (ZooKeeper's error codes for each). */
+  public enum ReconfigCheck {
+    OK,
+    /** Another reconfiguration is logged and not yet committed: RECONFIGINPROGRESS. */
+    IN_PROGRESS,
+    /** The new configuration's voters synced with this leader are no quorum: NEWCONFIGNOQUORUM. */
+    NO_QUORUM
+  }
 
   /** What the peer tells the server it runs in. Called on the peer's thread. */
   public interface Listener {
@@ -97,6 +111,17 @@ public final class QuorumPeer {
 
     /** The peer started or stopped serving (see {@link #serving}). */
     default void servingChanged(boolean serving) {}
+
+    /**
+     * The configuration {@code txn} changes the ensemble to (its version the txn's zxid), or null
+     * for a txn that is no reconfiguration. Called for every txn the peer logs or loads.
+     */
+    default Membership membershipIn(Txn txn) {
+      return null;
+    }
+
+    /** The committed configuration changed (a reconfig committed, or was learned of). */
+    default void membershipChanged(Membership committed) {}
   }
 
   public QuorumPeer(
@@ -111,8 +136,10 @@ public final class QuorumPeer {
     this.listener = listener;
     this.storage = storage;
     QuorumSnapshot snapshot = QuorumSnapshot.read(storage);
-    this.txnLog = new QuorumLog(storage, snapshot == null ? 0 : snapshot.zxid());
+    this.txnLog =
+        new QuorumLog(storage, snapshot == null ? 0 : snapshot.zxid(), listener::membershipIn);
     this.epochs = new Epochs(storage, txnLog.lastZxid());
+    this.committedConfig = storedMembership(storage, config.initial());
     if (snapshot != null) {
       // A snapshot holds only committed txns: its state is safe to serve from as soon as a
       // leader confirms the rest.
@@ -121,13 +148,105 @@ public final class QuorumPeer {
       committedZxid = snapshot.zxid();
     }
     log.info(
-        "server {}: log ends at zxid {}, accepted epoch {}, current epoch {}",
+        "server {}: log ends at zxid {}, accepted epoch {}, current epoch {}, configuration"
+            + " version {}",
         config.myId(),
         Zxid.hex(txnLog.lastZxid()),
         epochs.accepted(),
-        epochs.current());
+        epochs.current(),
+        Long.toHexString(committedConfig.version()));
     lookForLeader();
     flush();
+  }
+
+  /** The committed configuration stored by this peer, or {@code initial} if newer or none. */
+  private static Membership storedMembership(Storage storage, Membership initial) {
+    byte[] stored = storage.readAll(MEMBERSHIP);
+    if (stored == null) {
+      return initial;
+    }
+    Membership m;
+    try {
+      m = Membership.parse(new String(stored, StandardCharsets.UTF_8), 0);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("unreadable " + MEMBERSHIP + " file: " + e.getMessage(), e);
+    }
+    return m.version() >= initial.version() ? m : initial;
+  }
+
+  /** The committed configuration. */
+  public Membership membership() {
+    return committedConfig;
+  }
+
+  /** The configuration a logged, not yet committed reconfig names; null when there is none. */
+  public Membership pendingMembership() {
+    Membership next = txnLog.lastReconfig();
+    return next != null && next.version() > committedConfig.version() ? next : null;
+  }
+
+  Quorums quorums() {
+    return new Quorums(committedConfig, pendingMembership());
+  }
+
+  /**
+   * Leader: whether a reconfiguration to {@code proposed} may be proposed now, as ZooKeeper
+   * decides: one at a time, and only when a quorum of the new voters is synced with this leader
+   * (else the reconfig, and every write after it, could wait forever).
+   */
+  public ReconfigCheck checkReconfig(Membership proposed) {
+    if (leader == null || !leader.established()) {
+      throw new IllegalStateException("server " + config.myId() + " is not an established leader");
+    }
+    if (pendingMembership() != null) {
+      return ReconfigCheck.IN_PROGRESS;
+    }
+    return proposed.isQuorum(leader.syncedVoters()) ? ReconfigCheck.OK : ReconfigCheck.NO_QUORUM;
+  }
+
+  /**
+   * Whether the acks of the proposal {@code zxid} commit it: a quorum of the committed
+   * configuration, and of the pending one for every proposal from the reconfig's on.
+   */
+  boolean committable(long zxid, java.util.Set<Integer> acks) {
+    Membership next = pendingMembership();
+    return committedConfig.isQuorum(acks)
+        && (next == null || zxid < next.version() || next.isQuorum(acks));
+  }
+
+  /** Learner: the leader's committed configuration, at NEWLEADER. */
+  void adoptLeaderMembership(Membership leaders) {
+    if (leaders.version() > committedConfig.version()
+        || leaders.version() == committedConfig.version()
+            && !leaders.sameServers(committedConfig)) {
+      commitMembership(leaders, "taken from the leader");
+    }
+  }
+
+  /**
+   * A configuration is committed: stored before anything acts on it, handed to the server, and the
+   * roles follow — a leader that is no voter any more steps down, a learner whose role changed
+   * (observer, participant) joins again in its new role.
+   */
+  private void commitMembership(Membership next, String how) {
+    committedConfig = next;
+    storage.writeAtomically(MEMBERSHIP, next.toString().getBytes(StandardCharsets.UTF_8));
+    log.info(
+        "server {}: configuration version {} {}: voters {}, observers {}",
+        config.myId(),
+        Long.toHexString(next.version()),
+        how,
+        next.voters(),
+        next.servers().keySet().stream().filter(next::isObserver).toList());
+    listener.membershipChanged(next);
+    if (leader != null) {
+      if (!quorums().isVoter(config.myId())) {
+        leader.stepDown();
+      }
+    } else if (learner != null
+        && quorums().latest().isObserver(config.myId()) != (state == ServerState.OBSERVING)) {
+      abandon("its role changed in configuration " + Long.toHexString(next.version()));
+    }
   }
 
   public ServerState state() {
@@ -247,9 +366,15 @@ public final class QuorumPeer {
       if (n.state() == ServerState.LOOKING) {
         Vote v = currentVote;
         Vote now = new Vote(v.leader(), v.zxid(), v.electionEpoch(), epochs.current());
-        outbox.send(from, new Notification(now, state));
+        outbox.send(from, new Notification(now, state, committedConfig));
       }
       return;
+    }
+    if (n.config().version() > committedConfig.version()) {
+      // A reconfiguration this peer missed: elect with the ensemble as it is now.
+      commitMembership(n.config(), "learned from server " + from);
+      logicalClock = election.logicalClock();
+      lookForLeader();
     }
     FastLeaderElection.Decision decision = election.receive(from, n, clock.monotonicMillis());
     if (decision != null) {
@@ -263,7 +388,9 @@ public final class QuorumPeer {
     learner = null;
     election =
         new FastLeaderElection(
-            config,
+            config.myId(),
+            quorums(),
+            config.finalizeWaitMillis(),
             outbox,
             logicalClock,
             txnLog.lastZxid(),
@@ -280,7 +407,10 @@ public final class QuorumPeer {
       state = ServerState.LEADING;
       leader = new LeaderRole(this, now);
     } else {
-      state = config.observer() ? ServerState.OBSERVING : ServerState.FOLLOWING;
+      state =
+          quorums().latest().isObserver(config.myId())
+              ? ServerState.OBSERVING
+              : ServerState.FOLLOWING;
       learner = new LearnerRole(this, (int) vote.leader(), now);
     }
     log.info(
@@ -309,6 +439,10 @@ public final class QuorumPeer {
       listener.apply(txn);
       appliedZxid = txn.zxid();
       sinceSnapshot++;
+      Membership next = txnLog.reconfigAt(txn.zxid());
+      if (next != null && next.version() > committedConfig.version()) {
+        commitMembership(next, "committed");
+      }
     }
     if (config.snapCount() > 0 && sinceSnapshot >= config.snapCount() && !snapshotWanted) {
       snapshotWanted = true;

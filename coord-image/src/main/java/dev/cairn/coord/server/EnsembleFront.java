@@ -4,8 +4,10 @@ import dev.cairn.coord.persist.LoggedTxn;
 import dev.cairn.coord.persist.Snapshots;
 import dev.cairn.coord.proto.Err;
 import dev.cairn.coord.proto.Jute;
+import dev.cairn.coord.proto.KeeperError;
 import dev.cairn.coord.proto.MultiResult;
 import dev.cairn.coord.proto.OpCode;
+import dev.cairn.coord.quorum.Membership;
 import dev.cairn.coord.quorum.QuorumDriver;
 import dev.cairn.coord.quorum.QuorumPeer;
 import dev.cairn.coord.quorum.ServerState;
@@ -16,17 +18,21 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.jute.Record;
 import org.apache.zookeeper.proto.ErrorResponse;
+import org.apache.zookeeper.proto.ReconfigRequest;
 import org.apache.zookeeper.txn.CreateSessionTxn;
 import org.apache.zookeeper.txn.ErrorTxn;
 import org.apache.zookeeper.txn.MultiTxn;
+import org.apache.zookeeper.txn.SetDataTxn;
 import org.apache.zookeeper.txn.TxnHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +61,15 @@ public final class EnsembleFront implements RequestProcessor, QuorumPeer.Listene
   private final FinalProcessor.Replies replies;
   private final Runnable closeClients;
   private final int maxBuffer;
+  private final Reconfiguration reconfiguration;
+  private final Consumer<Membership> storeMembership;
   private static final long APPLY_WAIT_SECONDS = 60;
+
+  /** The committed configuration the quorum last reported (null before the peer started). */
+  private volatile Membership membership;
+
+  /** Where the type sits in a txn: after a TxnHeader's clientId, cxid, zxid and time. */
+  private static final int TXN_TYPE_OFFSET = 8 + 4 + 8 + 8;
 
   private final ArrayDeque<Request> local = new ArrayDeque<>();
   private QuorumDriver driver;
@@ -74,7 +88,9 @@ public final class EnsembleFront implements RequestProcessor, QuorumPeer.Listene
       SessionTracker sessions,
       FinalProcessor.Replies replies,
       Runnable closeClients,
-      int maxBuffer) {
+      int maxBuffer,
+      Reconfiguration reconfiguration,
+      Consumer<Membership> storeMembership) {
     this.tree = tree;
     this.prep = prep;
     this.finalStage = finalStage;
@@ -82,10 +98,13 @@ public final class EnsembleFront implements RequestProcessor, QuorumPeer.Listene
     this.replies = replies;
     this.closeClients = closeClients;
     this.maxBuffer = maxBuffer;
+    this.reconfiguration = reconfiguration;
+    this.storeMembership = storeMembership;
   }
 
   public void attach(QuorumDriver driver) {
     this.driver = driver;
+    this.membership = driver.peerForReading().membership();
   }
 
   public boolean serving() {
@@ -136,7 +155,11 @@ public final class EnsembleFront implements RequestProcessor, QuorumPeer.Listene
     catchUp(peer);
     long zxid = peer.nextZxid();
     long now = System.currentTimeMillis();
-    prep.prepareAt(r, zxid);
+    if (r.op == OpCode.RECONFIG) {
+      prepareReconfig(peer, r, zxid, now);
+    } else {
+      prep.prepareAt(r, zxid);
+    }
     TxnHeader header;
     Record txn;
     if (r.txnHeader != null) {
@@ -158,6 +181,49 @@ public final class EnsembleFront implements RequestProcessor, QuorumPeer.Listene
       txn = new ErrorTxn(r.err.code);
     }
     peer.propose(new Txn(zxid, QuorumTxns.encode(header, txn)));
+  }
+
+  /** Leader: a reconfig becomes its txn, or an error, as {@link PrepProcessor} leaves them. */
+  private void prepareReconfig(QuorumPeer peer, Request r, long zxid, long now) {
+    var session = sessions.get(r.sessionId);
+    if (session == null || session.closing()) {
+      r.err = Err.SESSIONEXPIRED;
+      return;
+    }
+    try {
+      r.txn = reconfiguration.prepare(peer, (ReconfigRequest) r.body, r.auth, zxid);
+      r.txnHeader = new TxnHeader(r.sessionId, r.xid, zxid, now, OpCode.RECONFIG.code);
+    } catch (KeeperError e) {
+      r.err = e.err();
+    }
+  }
+
+  /** The configuration a reconfig txn makes (its type read in place: it is checked per txn). */
+  @Override
+  public Membership membershipIn(Txn txn) {
+    byte[] data = txn.data();
+    if (data.length < TXN_TYPE_OFFSET + 4
+        || ByteBuffer.wrap(data, TXN_TYPE_OFFSET, 4).getInt() != OpCode.RECONFIG.code) {
+      return null;
+    }
+    SetDataTxn set = (SetDataTxn) QuorumTxns.decode(data, maxBuffer).txn();
+    return Membership.parse(new String(set.getData(), StandardCharsets.UTF_8), txn.zxid());
+  }
+
+  /**
+   * On the quorum thread: a configuration is committed. ZooKeeper's files follow it, and the config
+   * node shows it once the final stage has applied what came before.
+   */
+  @Override
+  public void membershipChanged(Membership committed) {
+    membership = committed;
+    storeMembership.accept(committed);
+    showConfig(committed);
+  }
+
+  private void showConfig(Membership config) {
+    byte[] text = config.toString().getBytes(StandardCharsets.UTF_8);
+    finalStage.process(Request.task(() -> tree.setConfig(text, config.version())));
   }
 
   /** A committed txn, on the quorum thread, in zxid order. */
@@ -282,6 +348,7 @@ public final class EnsembleFront implements RequestProcessor, QuorumPeer.Listene
       if (leading) {
         catchUp(peer);
       }
+      showConfig(peer.membership());
       log.info("serving as {} at zxid 0x{}", peer.state(), Long.toHexString(peer.committedZxid()));
     }
   }
@@ -308,6 +375,10 @@ public final class EnsembleFront implements RequestProcessor, QuorumPeer.Listene
             }
           }
           tree.replaceWith(loaded.tree());
+          Membership config = membership;
+          if (config != null) {
+            tree.setConfig(config.toString().getBytes(StandardCharsets.UTF_8), config.version());
+          }
           sessions.replaceAll(loaded.sessions());
           prep.forgetOutstanding();
           log.info(

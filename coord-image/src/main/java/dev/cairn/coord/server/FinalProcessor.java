@@ -186,6 +186,13 @@ public final class FinalProcessor implements RequestProcessor, Runnable {
           replies.answered(r, Err.OK);
           return;
         }
+        case RECONFIG -> {
+          // As ZooKeeper answers a reconfig: the configuration now in force, and the node's stat.
+          DataNode config = tree.node(DataTree.CONFIG_NODE);
+          synchronized (config) {
+            rsp = new GetDataResponse(config.data(), res.stat());
+          }
+        }
         default -> rsp = writeResponse(res);
       }
       if (res.err() != Err.OK) {

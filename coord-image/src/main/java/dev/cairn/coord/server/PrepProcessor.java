@@ -68,6 +68,7 @@ public final class PrepProcessor implements RequestProcessor {
   private final DataTree tree;
   private final LongPredicate sessionLive;
   private final boolean extendedTypes;
+  private final boolean reconfigEnabled;
   private final RequestProcessor next;
   private final Map<String, ChangeRecord> outstanding = new HashMap<>();
   private final ArrayDeque<ChangeRecord> outstandingOrder = new ArrayDeque<>();
@@ -83,11 +84,13 @@ public final class PrepProcessor implements RequestProcessor {
       LongPredicate sessionLive,
       long lastZxid,
       boolean extendedTypes,
+      boolean reconfigEnabled,
       RequestProcessor next) {
     this.tree = tree;
     this.sessionLive = sessionLive;
     this.lastZxid = lastZxid;
     this.extendedTypes = extendedTypes;
+    this.reconfigEnabled = reconfigEnabled;
     this.next = next;
   }
 
@@ -160,6 +163,9 @@ public final class PrepProcessor implements RequestProcessor {
       switch (r.op) {
         case CREATE_SESSION -> txn = r.body;
         case CLOSE_SESSION -> txn = closeSession(r.sessionId, scratch);
+        case RECONFIG ->
+            // Standalone, as ZooKeeper answers it (an ensemble's leader prepares reconfigs itself).
+            throw new KeeperError(reconfigEnabled ? Err.UNIMPLEMENTED : Err.RECONFIGDISABLED);
         case MULTI -> {
           txn = multi(r, scratch);
           if (txn == null) {

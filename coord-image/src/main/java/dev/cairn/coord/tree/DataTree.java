@@ -72,6 +72,28 @@ public final class DataTree {
     nodes.get(Paths.parent(path)).addChild(Paths.name(path));
   }
 
+  /** Where ZooKeeper keeps the ensemble's configuration, {@code ZooDefs.CONFIG_NODE}. */
+  public static final String CONFIG_NODE = "/zookeeper/config";
+
+  /**
+   * The configuration the quorum says is committed, as ZooKeeper's {@code initConfigInZKDatabase}
+   * writes it (version -1, mzxid the configuration's version), and only if it changed: a reconfig
+   * txn has usually written the same bytes already, and its watchers were told then.
+   */
+  public void setConfig(byte[] data, long version) {
+    DataNode node = nodes.get(CONFIG_NODE);
+    synchronized (node) {
+      if (java.util.Arrays.equals(node.data, data)) {
+        return;
+      }
+    }
+    try {
+      setData(CONFIG_NODE, data, -1, version, System.currentTimeMillis());
+    } catch (KeeperError e) {
+      throw new IllegalStateException("the config node is missing", e);
+    }
+  }
+
   /** ZooKeeper refuses to delete these (BADARGUMENTS). */
   public static boolean isSystemPath(String path) {
     return "/".equals(path)
@@ -211,7 +233,7 @@ public final class DataTree {
           deleteNode(t.getPath(), zxid);
           yield TxnResult.ok(type, t.getPath(), null);
         }
-        case SET_DATA -> {
+        case SET_DATA, RECONFIG -> {
           SetDataTxn t = (SetDataTxn) txn;
           yield TxnResult.ok(
               type, t.getPath(), setData(t.getPath(), t.getData(), t.getVersion(), zxid, time));

@@ -31,7 +31,7 @@ public final class TxnCodec {
       case CREATE_CONTAINER -> CreateContainerTxn::new;
       case CREATE_TTL -> CreateTTLTxn::new;
       case DELETE, DELETE_CONTAINER -> DeleteTxn::new;
-      case SET_DATA -> SetDataTxn::new;
+      case SET_DATA, RECONFIG -> SetDataTxn::new;
       case SET_ACL -> SetACLTxn::new;
       case CHECK -> CheckVersionTxn::new;
       case MULTI -> MultiTxn::new;

@@ -24,16 +24,16 @@ class MyIdFromHostnameTest {
   @Test
   void podOrdinalPlusOneBecomesMyIdAndIsWrittenToDataDir(@TempDir Path dir) throws Exception {
     Path dataDir = dir.resolve("data");
-    EnsembleConfig ensemble = EnsembleConfig.read(THREE, dataDir, pod("zk-2"));
+    EnsembleConfig ensemble = EnsembleConfig.read(THREE, 0, dataDir, pod("zk-2"));
     assertThat(ensemble.myId()).isEqualTo(3);
     assertThat(Files.readString(dataDir.resolve("myid"), StandardCharsets.US_ASCII).trim())
         .isEqualTo("3");
-    assertThat(EnsembleConfig.read(THREE, dataDir, pod("zk-2")).myId()).isEqualTo(3);
+    assertThat(EnsembleConfig.read(THREE, 0, dataDir, pod("zk-2")).myId()).isEqualTo(3);
   }
 
   @Test
   void withoutTheSwitchMyIdMustBeThereAsInZooKeeper(@TempDir Path dir) {
-    assertThatThrownBy(() -> EnsembleConfig.read(THREE, dir, Map.of("HOSTNAME", "zk-1")))
+    assertThatThrownBy(() -> EnsembleConfig.read(THREE, 0, dir, Map.of("HOSTNAME", "zk-1")))
         .hasMessageContaining("myid is missing");
     assertThat(dir.resolve("myid")).doesNotExist();
   }
@@ -41,20 +41,20 @@ class MyIdFromHostnameTest {
   @Test
   void aDataDirOfAnotherServerIsRefused(@TempDir Path dir) throws Exception {
     Files.writeString(dir.resolve("myid"), "1\n");
-    assertThatThrownBy(() -> EnsembleConfig.read(THREE, dir, pod("zk-1")))
+    assertThatThrownBy(() -> EnsembleConfig.read(THREE, 0, dir, pod("zk-1")))
         .hasMessageContaining("says server 1 but host zk-1 is server 2");
   }
 
   @Test
   void aHostNameWithoutOrdinalIsRefused(@TempDir Path dir) {
-    assertThatThrownBy(() -> EnsembleConfig.read(THREE, dir, pod("laptop")))
+    assertThatThrownBy(() -> EnsembleConfig.read(THREE, 0, dir, pod("laptop")))
         .hasMessageContaining("'laptop'")
         .hasMessageContaining("-<ordinal>");
   }
 
   @Test
   void aStandaloneServerNeedsNoId(@TempDir Path dir) throws Exception {
-    assertThat(EnsembleConfig.read(Map.of(1, "zk-0:2888:3888"), dir, pod("zk-0"))).isNull();
+    assertThat(EnsembleConfig.read(Map.of(1, "zk-0:2888:3888"), 0, dir, pod("zk-0"))).isNull();
     assertThat(dir.resolve("myid")).doesNotExist();
   }
 }

@@ -32,6 +32,13 @@ import org.junit.jupiter.api.Test;
  * later leader); client histories are linearizable; after healing all servers converge and the
  * ensemble serves again.
  *
+ * <p>With reconfigurations, five servers run and a reconfiguring client moves the ensemble from
+ * three voters to five and back to three (two of the five, at random, removed or made observers —
+ * the leader too), again and again, while the nemesis strikes. Also checked then: every
+ * configuration a server commits is exactly the one a committed reconfig txn named, at that txn's
+ * zxid (never a mix of old and new), whether the server learned it by commit, from its leader or
+ * from an election.
+ *
  * <p>A failing seed is printed with its replay flag ({@code -Dcairn.sim.seed=N}). The two bugs this
  * found while it was written (a resumed node taking messages out of order; a looking server unable
  * to join a leader whose followers joined in different election rounds) are pinned by SimulatorTest
@@ -53,10 +60,16 @@ class ZabSimulationTest {
 
   record NotServing(int request) implements ClientMessage {}
 
+  /** Reconfigure to these servers (version set by the leader). */
+  record Reconfigure(int request, Membership target) implements ClientMessage {}
+
+  record Reconfigured(int request, Membership committed) implements ClientMessage {}
+
   /** What all servers must agree on, and who led which epoch. */
   private static final class Observed {
     final List<Txn> order = new ArrayList<>();
     final Map<Long, Integer> leaders = new HashMap<>();
+    final Map<Long, Membership> reconfigs = new HashMap<>();
 
     void applied(int server, int position, Txn txn) {
       if (position < order.size()) {
@@ -74,8 +87,29 @@ class ZabSimulationTest {
         }
       } else if (position == order.size()) {
         order.add(txn);
+        ReconfigTxn reconfig = ReconfigTxn.decode(txn.data());
+        if (reconfig != null) {
+          reconfigs.put(txn.zxid(), reconfig.config());
+        }
       } else {
         throw new AssertionError("server " + server + " skipped to position " + position);
+      }
+    }
+
+    /** A server committed {@code config}: exactly what a committed reconfig txn named. */
+    void committedConfig(int server, Membership config) {
+      if (config.version() == 0) {
+        return; // zoo.cfg's own: a joiner's names itself too
+      }
+      Membership logged = reconfigs.get(config.version());
+      if (logged == null || !logged.equals(config)) {
+        throw new AssertionError(
+            "server "
+                + server
+                + " committed configuration "
+                + config
+                + " but the committed txn at its zxid names "
+                + logged);
       }
     }
 
@@ -148,12 +182,42 @@ class ZabSimulationTest {
 
     @Override
     public void request(int from, byte[] request) {
-      peer.propose(new Txn(peer.nextZxid(), request));
+      long zxid = peer.nextZxid();
+      ReconfigTxn reconfig = ReconfigTxn.decode(request);
+      if (reconfig == null) {
+        peer.propose(new Txn(zxid, request));
+        return;
+      }
+      Membership next = reconfig.config().withVersion(zxid);
+      if (peer.checkReconfig(next) == QuorumPeer.ReconfigCheck.OK) {
+        ReconfigTxn txn =
+            new ReconfigTxn(reconfig.origin(), reconfig.client(), reconfig.request(), next);
+        peer.propose(new Txn(zxid, txn.encode()));
+      } // else refused: the client times out and tries again
+    }
+
+    @Override
+    public Membership membershipIn(Txn txn) {
+      ReconfigTxn reconfig = ReconfigTxn.decode(txn.data());
+      return reconfig == null ? null : reconfig.config();
+    }
+
+    @Override
+    public void membershipChanged(Membership committed) {
+      observed.committedConfig(env.id(), committed);
     }
 
     @Override
     public void apply(Txn txn) {
       observed.applied(env.id(), applied++, txn);
+      ReconfigTxn reconfig = ReconfigTxn.decode(txn.data());
+      if (reconfig != null) {
+        if (reconfig.origin() == env.id()) {
+          env.transport()
+              .send(reconfig.client(), new Reconfigured(reconfig.request(), reconfig.config()));
+        }
+        return;
+      }
       RegisterTxn t = RegisterTxn.decode(txn.data());
       Long current = values.get(t.op().key());
       Result result =
@@ -186,6 +250,8 @@ class ZabSimulationTest {
             env.transport().send(from, new NotServing(request));
           }
         }
+        case Reconfigure(int request, Membership target) ->
+            peer.submit(new ReconfigTxn(env.id(), from, request, target).encode());
         default -> throw new IllegalStateException("unexpected " + message);
       }
       check();
@@ -275,22 +341,78 @@ class ZabSimulationTest {
     }
   }
 
-  private static void run(long seed, int voters, int observers) {
-    Set<Integer> voterIds = new TreeSet<>();
-    Set<Integer> observerIds = new TreeSet<>();
-    IntStream.rangeClosed(1, voters).forEach(voterIds::add);
-    IntStream.rangeClosed(voters + 1, voters + observers).forEach(observerIds::add);
-    List<Integer> servers = new ArrayList<>(voterIds);
-    servers.addAll(observerIds);
+  /**
+   * Moves the ensemble between three voters and all five, one reconfiguration at a time: adds the
+   * missing servers (or makes observers voters again), then removes two at random or makes them
+   * observers. A refused or lost request is tried again.
+   */
+  private static final class Reconfigurer implements SimProcess<Object> {
+    final NodeEnv<Object> env;
+    final List<Integer> servers;
+    Membership known;
+    int pendingRequest = -1;
+    int nextRequest;
+    long sentAt;
+    int completed;
+    boolean stopped;
 
+    Reconfigurer(NodeEnv<Object> env, List<Integer> servers, Membership initial) {
+      this.env = env;
+      this.servers = servers;
+      this.known = initial;
+    }
+
+    @Override
+    public void receive(int from, Object message) {
+      if (message instanceof Reconfigured(int request, Membership committed)
+          && request == pendingRequest) {
+        known = committed;
+        pendingRequest = -1;
+        completed++;
+      }
+    }
+
+    @Override
+    public void tick() {
+      long now = env.clock().monotonicMillis();
+      if (pendingRequest >= 0 && now - sentAt > 3_000) {
+        pendingRequest = -1; // outcome unknown: decide again from what is known
+      }
+      if (pendingRequest >= 0 || stopped || env.random().nextInt(10) != 0) {
+        return;
+      }
+      Set<Integer> voters = new TreeSet<>(servers);
+      Set<Integer> observers = new TreeSet<>();
+      if (known.voters().size() == servers.size()) {
+        for (int i = 0; i < 2; i++) {
+          List<Integer> left = new ArrayList<>(voters);
+          int leaving = left.get(env.random().nextInt(left.size()));
+          voters.remove(leaving);
+          if (env.random().nextInt(3) == 0) {
+            observers.add(leaving); // stays, as an observer
+          }
+        }
+      }
+      pendingRequest = nextRequest++;
+      sentAt = now;
+      int server = servers.get(env.random().nextInt(servers.size()));
+      env.transport()
+          .send(server, new Reconfigure(pendingRequest, TestMemberships.of(0, voters, observers)));
+    }
+  }
+
+  /**
+   * @param voters the voters zoo.cfg names
+   * @param observers observers zoo.cfg names
+   * @param joiners servers outside zoo.cfg's configuration, each knowing it and itself, that a
+   *     reconfiguring client adds and removes (none: no reconfigurations)
+   */
+  private static void run(long seed, int voters, int observers, int joiners) {
     Observed observed = new Observed();
     History<Op, Result> history = new History<>();
     Simulator<Object> sim = new Simulator<>(seed, new NetworkFaults(1, 20, 0.005, 0, true), TICK);
-    for (int id : servers) {
-      QuorumConfig config =
-          new QuorumConfig(id, voterIds, observerIds, 2_000, 1_000, 200, SNAP_COUNT);
-      sim.add(id, env -> new Server(env, config, observed));
-    }
+    Membership initial = initial(voters, observers);
+    List<Integer> servers = addServers(sim, initial, joiners, observed);
     List<Client> clients = new ArrayList<>();
     for (int id = 100; id < 105; id++) {
       sim.add(
@@ -301,6 +423,16 @@ class ZabSimulationTest {
             return client;
           });
     }
+    List<Reconfigurer> reconfigurers = new ArrayList<>();
+    if (joiners > 0) {
+      sim.add(
+          110,
+          env -> {
+            Reconfigurer r = new Reconfigurer(env, servers, initial);
+            reconfigurers.add(r);
+            return r;
+          });
+    }
 
     Nemesis nemesis =
         new Nemesis(sim, servers, EnumSet.allOf(Nemesis.Fault.class), (voters - 1) / 2, 150, 700);
@@ -309,6 +441,7 @@ class ZabSimulationTest {
     sim.runFor(FAULT_MILLIS);
     nemesis.stop();
     clients.forEach(client -> client.stopped = true);
+    reconfigurers.forEach(r -> r.stopped = true);
 
     boolean converged =
         sim.runUntil(
@@ -329,12 +462,17 @@ class ZabSimulationTest {
             "servers converge after healing: %s, %d txns committed",
             describe(sim, servers), observed.order.size())
         .isTrue();
+    Set<Membership> configs = new java.util.HashSet<>();
+    servers.forEach(id -> configs.add(server(sim, id).peer.membership()));
+    assertThat(configs).as("every server ends with the same configuration").hasSize(1);
 
     long completedBefore = history.operations().stream().filter(Operation::completed).count();
     clients.forEach(client -> client.stopped = false);
-    sim.runFor(2_000);
+    // Longer than a client's timeout plus syncLimit: a learner still attached to a leadership that
+    // ended (the simulator keeps connections a real server resets) notices within syncLimit.
+    sim.runFor(4_000);
     assertThat(history.operations().stream().filter(Operation::completed).count())
-        .as("operations succeed after healing")
+        .as("operations succeed after healing: %s", describe(sim, servers))
         .isGreaterThan(completedBefore);
 
     Linearizability.Result result =
@@ -342,7 +480,94 @@ class ZabSimulationTest {
     assertThat(result.verdict())
         .as(result.explanation())
         .isNotEqualTo(Linearizability.Verdict.NOT_LINEARIZABLE);
+    reconfigurations += observed.reconfigs.size();
   }
+
+  private static Membership initial(int voters, int observers) {
+    Set<Integer> voterIds = new TreeSet<>();
+    Set<Integer> observerIds = new TreeSet<>();
+    IntStream.rangeClosed(1, voters).forEach(voterIds::add);
+    IntStream.rangeClosed(voters + 1, voters + observers).forEach(observerIds::add);
+    return TestMemberships.of(0, voterIds, observerIds);
+  }
+
+  /**
+   * Adds the servers of {@code initial} and {@code joiners} more after them, each of which knows
+   * {@code initial} and itself; returns their ids.
+   */
+  private static List<Integer> addServers(
+      Simulator<Object> sim, Membership initial, int joiners, Observed observed) {
+    List<Integer> servers = new ArrayList<>(initial.servers().keySet());
+    for (int id : servers) {
+      QuorumConfig config = new QuorumConfig(id, initial, 2_000, 1_000, 200, SNAP_COUNT);
+      sim.add(id, env -> new Server(env, config, observed));
+    }
+    int first = servers.size() + 1;
+    for (int id = first; id < first + joiners; id++) {
+      Set<Integer> withMe = new TreeSet<>(initial.voters());
+      withMe.add(id);
+      Set<Integer> observers = new TreeSet<>(initial.servers().keySet());
+      observers.removeAll(initial.voters());
+      QuorumConfig config =
+          new QuorumConfig(
+              id, TestMemberships.of(0, withMe, observers), 2_000, 1_000, 200, SNAP_COUNT);
+      sim.add(id, env -> new Server(env, config, observed));
+      servers.add(id);
+    }
+    return servers;
+  }
+
+  @Test
+  void oneReconfigurationAtATimeAndOnlyWithASyncedQuorumOfTheNewVoters() {
+    Simulator<Object> sim = new Simulator<>(42, new NetworkFaults(1, 20, 0, 0, false), TICK);
+    List<Integer> servers = addServers(sim, initial(3, 0), 2, new Observed());
+    java.util.function.Supplier<QuorumPeer> leader =
+        () ->
+            servers.stream()
+                .map(id -> server(sim, id).peer)
+                .filter(p -> p.state() == ServerState.LEADING && p.serving())
+                .findFirst()
+                .orElse(null);
+    assertThat(
+            sim.runUntil(
+                () ->
+                    leader.get() != null
+                        && servers.stream().allMatch(id -> server(sim, id).peer.serving()),
+                10_000))
+        .isTrue();
+    QuorumPeer l = leader.get();
+    Membership five = TestMemberships.of(0, Set.copyOf(servers), Set.of());
+    assertThat(l.checkReconfig(five)).isEqualTo(QuorumPeer.ReconfigCheck.OK);
+
+    long zxid = l.nextZxid();
+    l.batch(
+        () -> l.propose(new Txn(zxid, new ReconfigTxn(0, 0, 0, five.withVersion(zxid)).encode())));
+    assertThat(l.pendingMembership()).isEqualTo(five.withVersion(zxid));
+    assertThat(l.checkReconfig(five))
+        .as("a second reconfiguration while the first is not committed")
+        .isEqualTo(QuorumPeer.ReconfigCheck.IN_PROGRESS);
+    assertThat(
+            sim.runUntil(
+                () ->
+                    servers.stream()
+                        .allMatch(id -> server(sim, id).peer.membership().version() == zxid),
+                5_000))
+        .isTrue();
+
+    sim.crash(4);
+    sim.crash(5);
+    sim.runFor(1_500); // past syncLimit: the crashed followers are not synced any more
+    QuorumPeer now = leader.get();
+    int leaderId =
+        servers.stream().filter(id -> server(sim, id).peer == now).findFirst().orElseThrow();
+    Membership withTheCrashed = TestMemberships.of(0, Set.of(leaderId, 4, 5), Set.of());
+    assertThat(now.checkReconfig(withTheCrashed)).isEqualTo(QuorumPeer.ReconfigCheck.NO_QUORUM);
+    assertThat(now.checkReconfig(TestMemberships.of(0, Set.of(1, 2, 3), Set.of())))
+        .isEqualTo(QuorumPeer.ReconfigCheck.OK);
+  }
+
+  /** Committed reconfigurations over the seeds of one test, to show they happen. */
+  private static long reconfigurations;
 
   private static Server server(Simulator<Object> sim, int id) {
     return (Server) sim.process(id);
@@ -368,13 +593,22 @@ class ZabSimulationTest {
 
   @Test
   void threeServersWithAnObserver() {
-    Seeds.Summary summary = Seeds.run(1_000, 2_000, 25_000, seed -> run(seed, 3, 1));
+    Seeds.Summary summary = Seeds.run(1_000, 2_000, 25_000, seed -> run(seed, 3, 1, 0));
     System.out.println("3 voters + 1 observer: " + summary);
   }
 
   @Test
   void fiveServers() {
-    Seeds.Summary summary = Seeds.run(5_000, 1_500, 25_000, seed -> run(seed, 5, 0));
+    Seeds.Summary summary = Seeds.run(5_000, 1_500, 25_000, seed -> run(seed, 5, 0, 0));
     System.out.println("5 voters: " + summary);
+  }
+
+  @Test
+  void reconfigurationsBetweenThreeAndFiveVoters() {
+    reconfigurations = 0;
+    Seeds.Summary summary = Seeds.run(9_000, 3_000, 25_000, seed -> run(seed, 3, 0, 2));
+    System.out.println(
+        "3 -> 5 -> 3 voters: " + summary + ", " + reconfigurations + " reconfigurations committed");
+    assertThat(reconfigurations).isGreaterThan(summary.runs());
   }
 }

@@ -29,7 +29,7 @@ class FinalProcessorTest {
           (thread, e) -> died.complete(e));
 
   {
-    stage.start(new PrepProcessor(tree, id -> true, 0, false, stage));
+    stage.start(new PrepProcessor(tree, id -> true, 0, false, false, stage));
   }
 
   @AfterEach

@@ -1,0 +1,193 @@
+package dev.cairn.coord;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.common.testkit.FreePorts;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooKeeper;
+
+/**
+ * Coordinator processes (the server's own main, one JVM each) on loopback ports of their own, as
+ * tests of an ensemble under kill -9 need them: each server has a zoo.cfg in the test's directory
+ * ({@code zoo<N>.cfg}), a dataDir {@code s<N>} with its myid, and a log {@code server<N>.log}.
+ */
+final class ProcessEnsemble implements AutoCloseable {
+  private final Path dir;
+  private final List<String> jvmOptions;
+  private final Map<Integer, Process> processes = new TreeMap<>();
+  private final Map<Integer, Integer> clientPorts = new TreeMap<>();
+  private final Map<Integer, String> specs = new TreeMap<>();
+  private final List<ZooKeeper> clients = new ArrayList<>();
+
+  ProcessEnsemble(Path dir, String... jvmOptions) {
+    this.dir = dir;
+    this.jvmOptions = List.of(jvmOptions);
+  }
+
+  /** Picks ports for server {@code id}; its spec is {@code 127.0.0.1:quorum:election;client}. */
+  String allocate(int id) {
+    clientPorts.put(id, FreePorts.next());
+    specs.put(
+        id,
+        "127.0.0.1:"
+            + FreePorts.next()
+            + ":"
+            + FreePorts.next()
+            + ";127.0.0.1:"
+            + clientPorts.get(id));
+    return specs.get(id);
+  }
+
+  /** {@code server.N=spec} for each of {@code ids}. */
+  List<String> serverLines(Collection<Integer> ids) {
+    return ids.stream().map(id -> "server." + id + "=" + specs.get(id)).toList();
+  }
+
+  Path configFile(int id) {
+    return dir.resolve("zoo" + id + ".cfg");
+  }
+
+  /** Writes server {@code id}'s zoo.cfg: these server lines, its dataDir and client port. */
+  void writeConfig(int id, List<String> serverLines, String... extra) throws IOException {
+    Path data = dir.resolve("s" + id);
+    Files.createDirectories(data);
+    Files.writeString(data.resolve("myid"), id + "\n");
+    List<String> lines = new ArrayList<>(serverLines);
+    lines.addAll(
+        List.of(
+            "dataDir=" + data,
+            "clientPort=" + clientPorts.get(id),
+            "clientPortAddress=127.0.0.1",
+            "admin.enableServer=false",
+            "4lw.commands.whitelist=ruok,srvr,mntr",
+            "maxClientCnxns=0",
+            "tickTime=2000",
+            "initLimit=10",
+            "syncLimit=5"));
+    lines.addAll(List.of(extra));
+    Files.writeString(configFile(id), String.join("\n", lines) + "\n");
+  }
+
+  void start(int id) throws IOException {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
+    command.addAll(jvmOptions);
+    command.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            Main.class.getName(),
+            configFile(id).toString()));
+    processes.put(
+        id,
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(
+                ProcessBuilder.Redirect.appendTo(dir.resolve("server" + id + ".log").toFile()))
+            .start());
+  }
+
+  /** kill -9. */
+  void kill(int id) throws InterruptedException {
+    processes.get(id).destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+  }
+
+  int clientPort(int id) {
+    return clientPorts.get(id);
+  }
+
+  private static String fourLetters(int port, String word) {
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.setSoTimeout(2_000);
+      s.getOutputStream().write(word.getBytes(StandardCharsets.US_ASCII));
+      return new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /** The server's {@code srvr} mode: leader, follower, observer, or "not serving". */
+  String mode(int id) {
+    String srvr = fourLetters(clientPorts.get(id), "srvr");
+    for (String line : srvr.split("\n")) {
+      if (line.startsWith("Mode: ")) {
+        return line.substring(6);
+      }
+    }
+    return "not serving";
+  }
+
+  /** Waits until {@code ids} serve with exactly one leader among them; returns it. */
+  int awaitLeader(Set<Integer> ids, long timeoutMillis) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    Map<Integer, String> modes = new TreeMap<>();
+    while (System.nanoTime() < deadline) {
+      modes.clear();
+      ids.forEach(id -> modes.put(id, mode(id)));
+      if (modes.values().stream().filter("leader"::equals).count() == 1
+          && modes.values().stream().allMatch(m -> m.equals("leader") || m.equals("follower"))) {
+        return modes.entrySet().stream()
+            .filter(e -> e.getValue().equals("leader"))
+            .findFirst()
+            .orElseThrow()
+            .getKey();
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError(
+        "no single leader among " + ids + " within " + timeoutMillis + " ms: " + modes);
+  }
+
+  /** A client connected to {@code connectString}, closed with the ensemble. */
+  ZooKeeper connect(String connectString) throws Exception {
+    CountDownLatch connected = new CountDownLatch(1);
+    ZooKeeper zk =
+        new ZooKeeper(
+            connectString,
+            10_000,
+            e -> {
+              if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                connected.countDown();
+              }
+            });
+    assertThat(connected.await(20, TimeUnit.SECONDS)).isTrue();
+    clients.add(zk);
+    return zk;
+  }
+
+  /** A client to close with the ensemble. */
+  <T extends ZooKeeper> T closeLater(T zk) {
+    clients.add(zk);
+    return zk;
+  }
+
+  String connectString(Collection<Integer> ids) {
+    return ids.stream()
+        .map(id -> "127.0.0.1:" + clientPorts.get(id))
+        .collect(Collectors.joining(","));
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (ZooKeeper zk : clients) {
+      zk.close(500);
+    }
+    for (Process p : processes.values()) {
+      p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+}
