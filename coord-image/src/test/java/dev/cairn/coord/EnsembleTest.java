@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class EnsembleTest {
   private final Map<Integer, CoordinatorEngine> servers = new TreeMap<>();
   private final Map<Integer, CoordinatorConfig> configs = new TreeMap<>();
-  private final List<ZooKeeper> clients = new ArrayList<>();
+  private final List<ZooKeeper> clients = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final List<String> fatal = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @AfterEach
@@ -117,6 +117,60 @@ class EnsembleTest {
     ZooKeeper two = client(2);
     two.sync("/", (rc, path, ctx) -> {}, null);
     assertThat(new String(two.getData("/a", false, null))).isEqualTo("2");
+  }
+
+  /**
+   * Clients on every server race to compare-and-set one node (read it, then setData with the
+   * version read): each success must be exactly one step, so the successes add up to the final
+   * version. A server that applied committed txns out of zxid order let two clients pass the same
+   * version check.
+   */
+  @Test
+  void concurrentCompareAndSetsThroughEveryServerEachSucceedOnce() throws Exception {
+    startEnsemble(3);
+    client(1).create("/cas", "0".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+    java.util.concurrent.atomic.AtomicInteger swapped =
+        new java.util.concurrent.atomic.AtomicInteger();
+    List<java.util.concurrent.Callable<Void>> racers = new ArrayList<>();
+    java.util.Set<Long> sessionIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    for (int i = 0; i < 6; i++) {
+      int server = i % 3 + 1;
+      racers.add(() -> {
+        // Sessions opened at once on every server: each must get an id of its own.
+        ZooKeeper zk = client(server);
+        assertThat(sessionIds.add(zk.getSessionId())).as("a session id given twice").isTrue();
+        for (int n = 0; n < 200; n++) {
+          org.apache.zookeeper.data.Stat stat = new org.apache.zookeeper.data.Stat();
+          int value = Integer.parseInt(new String(zk.getData("/cas", false, stat)));
+          assertThat(value).as("data written with its version").isEqualTo(stat.getVersion());
+          try {
+            zk.setData("/cas", Integer.toString(value + 1).getBytes(), value);
+            swapped.incrementAndGet();
+          } catch (KeeperException.BadVersionException e) {
+            // another client swapped first
+          }
+        }
+        return null;
+      });
+    }
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(racers.size());
+    try {
+      for (java.util.concurrent.Future<Void> racer : pool.invokeAll(racers)) {
+        racer.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    for (int id : servers.keySet()) {
+      ZooKeeper zk = client(id);
+      zk.sync("/cas", (rc, path, ctx) -> {}, null);
+      org.apache.zookeeper.data.Stat stat = new org.apache.zookeeper.data.Stat();
+      assertThat(new String(zk.getData("/cas", false, stat)))
+          .as("server %d", id)
+          .isEqualTo(Integer.toString(swapped.get()));
+      assertThat(stat.getVersion()).isEqualTo(swapped.get());
+    }
   }
 
   @Test

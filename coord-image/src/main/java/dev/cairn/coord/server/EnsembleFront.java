@@ -117,15 +117,22 @@ public final class EnsembleFront implements RequestProcessor, QuorumPeer.Listene
       drop(r);
       return;
     }
-    boolean viaLeader = r.op.write || r.op == OpCode.SYNC;
+    boolean viaLeader = viaLeader(r);
     synchronized (this) {
+      // Queued and submitted in one step: this server's writes reach the leader, and so commit,
+      // in the order of the queue.
       local.add(r);
+      if (viaLeader) {
+        driver.submit(ForwardedRequest.encode(r), () -> refused(r));
+      }
     }
-    if (viaLeader) {
-      driver.submit(ForwardedRequest.encode(r), () -> refused(r));
-    } else {
+    if (!viaLeader) {
       drain();
     }
+  }
+
+  private static boolean viaLeader(Request r) {
+    return r.op.write || r.op == OpCode.SYNC;
   }
 
   @Override
@@ -231,32 +238,46 @@ public final class EnsembleFront implements RequestProcessor, QuorumPeer.Listene
   public void apply(Txn committed) {
     LoggedTxn t = QuorumTxns.decode(committed.data(), maxBuffer);
     TxnHeader h = t.header();
-    Request mine = null;
+    List<Request> skipped = new ArrayList<>();
     synchronized (this) {
+      Request mine = null;
       for (Request r : local) {
-        if (!r.committed
-            && r.sessionId == h.getClientId()
-            && r.xid == h.getCxid()
-            && (r.op.write || r.op == OpCode.SYNC)) {
+        if (!viaLeader(r) || r.committed) {
+          continue;
+        }
+        if (r.sessionId == h.getClientId() && r.xid == h.getCxid()) {
           mine = r;
           break;
         }
+        skipped.add(r);
       }
       if (mine != null) {
+        // Ours commit in queue order; one still waiting before this txn was never proposed (the
+        // leader lost it) and never will be, and must not hold committed txns out of the tree.
+        local.removeAll(skipped);
         decide(mine, t);
+      } else {
+        skipped.clear();
+        if (!isNoOp(t)) {
+          Request theirs =
+              new Request(
+                  null, h.getClientId(), h.getCxid(), OpCode.of(h.getType()), null, List.of());
+          theirs.txnHeader = h;
+          theirs.txn = t.txn();
+          if (theirs.op == OpCode.CREATE_SESSION && sessions.get(h.getClientId()) == null) {
+            sessions.add(h.getClientId(), ((CreateSessionTxn) t.txn()).getTimeOut());
+          }
+          finalStage.process(theirs);
+        }
       }
+      drain();
     }
-    if (mine == null && !isNoOp(t)) {
-      Request theirs =
-          new Request(null, h.getClientId(), h.getCxid(), OpCode.of(h.getType()), null, List.of());
-      theirs.txnHeader = h;
-      theirs.txn = t.txn();
-      if (theirs.op == OpCode.CREATE_SESSION && sessions.get(h.getClientId()) == null) {
-        sessions.add(h.getClientId(), ((CreateSessionTxn) t.txn()).getTimeOut());
-      }
-      finalStage.process(theirs);
+    if (!skipped.isEmpty()) {
+      log.warn(
+          "{} queued requests were never proposed by the leader: answered with connection loss",
+          skipped.size());
+      skipped.forEach(this::drop);
     }
-    drain();
   }
 
   private static boolean isNoOp(LoggedTxn t) {
@@ -293,20 +314,24 @@ public final class EnsembleFront implements RequestProcessor, QuorumPeer.Listene
     }
   }
 
-  /** Hands the head of the local queue on while it is ready: a read, or a committed write. */
-  private void drain() {
+  /**
+   * Hands the head of the local queue on while it is ready: a read, or a committed write. Under the
+   * lock that also hands on other servers' txns, so the final stage gets every txn in zxid order (a
+   * committed write taken off the queue by one thread and handed on after a later txn another
+   * thread handed on would apply out of order, and a version check would pass twice).
+   */
+  private synchronized void drain() {
     List<Request> ready = new ArrayList<>();
-    synchronized (this) {
-      while (!local.isEmpty()) {
-        Request head = local.peekFirst();
-        boolean viaLeader = head.op.write || head.op == OpCode.SYNC;
-        if (viaLeader && !head.committed) {
-          break;
-        }
-        ready.add(local.pollFirst());
+    while (!local.isEmpty()) {
+      Request head = local.peekFirst();
+      if (viaLeader(head) && !head.committed) {
+        break;
       }
+      ready.add(local.pollFirst());
     }
-    ready.forEach(finalStage::process);
+    if (!ready.isEmpty()) {
+      finalStage.processBatch(ready);
+    }
   }
 
   private void refused(Request r) {

@@ -28,6 +28,9 @@ import org.slf4j.LoggerFactory;
 public final class SessionTracker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SessionTracker.class);
 
+  /** Session ids carry the id of the server that created them in their top byte. */
+  private static final int SERVER_ID_SHIFT = 56;
+
   private final int tickTime;
   private final LongSupplier clock;
   private final Map<Long, Session> sessions = new ConcurrentHashMap<>();
@@ -41,7 +44,7 @@ public final class SessionTracker implements AutoCloseable {
   public SessionTracker(int tickTime, long serverId, LongSupplier clock) {
     this.tickTime = tickTime;
     this.clock = clock;
-    this.nextId = ((clock.getAsLong() << 24) >>> 8) | (serverId << 56);
+    this.nextId = ((clock.getAsLong() << 24) >>> 8) | (serverId << SERVER_ID_SHIFT);
   }
 
   /**
@@ -65,7 +68,10 @@ public final class SessionTracker implements AutoCloseable {
   /** Registers a session (new, or restored from disk) and starts its expiry clock. */
   public synchronized Session add(long id, int timeout) {
     Session s = sessions.computeIfAbsent(id, i -> new Session(i, timeout));
-    if (id >= nextId) {
+    // Only an id from this server's own range moves the next one: in an ensemble each server
+    // creates ids under its own server id, and following another server's ids would hand the
+    // same id to two clients.
+    if (id >= nextId && id >>> SERVER_ID_SHIFT == nextId >>> SERVER_ID_SHIFT) {
       nextId = id + 1;
     }
     touchLocked(s);
