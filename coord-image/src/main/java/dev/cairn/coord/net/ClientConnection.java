@@ -145,6 +145,12 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
       sendReadOnlyFlag = true;
     }
     handshakeDone = true;
+    if (server.mode() == null) {
+      // As ZooKeeper: a server without a leader takes no session; the client tries another.
+      log.info("closing connection from {}: not serving (no leader)", remote());
+      channel.close();
+      return;
+    }
     long ourZxid = server.tree().lastProcessedZxid();
     if (lastZxidSeen > ourZxid) {
       log.warn(
