@@ -57,6 +57,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
   private static final String SUPER_DIGEST = "zookeeper.DigestAuthenticationProvider.superDigest";
   private static final Id SUPER = new Id("super", "");
 
+  /** The super digest from the environment, for a container whose JVM flags are the image's. */
+  private static final String SUPER_DIGEST_ENV = "CAIRN_SUPER_DIGEST";
+
   /**
    * Requests a connection may have in the pipeline before the server stops reading from it
    * (ZooKeeper's throttling): a client that floods without waiting for replies is slowed down
@@ -132,6 +135,11 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     } finally {
       frame.release();
     }
+  }
+
+  private static String superDigest() {
+    String digest = System.getProperty(SUPER_DIGEST);
+    return digest != null ? digest : System.getenv(SUPER_DIGEST_ENV);
   }
 
   private void connect(ByteBuf frame, BinaryInputArchive in) throws IOException {
@@ -253,7 +261,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
       String digest = Acls.digest(new String(p.getAuth(), StandardCharsets.UTF_8));
       List<Id> ids = new ArrayList<>(auth);
       // ZooKeeper's super user: the digest named by this system property passes every ACL.
-      if (digest.equals(System.getProperty(SUPER_DIGEST)) && !ids.contains(SUPER)) {
+      if (digest.equals(superDigest()) && !ids.contains(SUPER)) {
         ids.add(SUPER);
       }
       Id id = new Id("digest", digest);

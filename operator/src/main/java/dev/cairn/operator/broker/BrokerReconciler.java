@@ -65,7 +65,8 @@ public class BrokerReconciler
   }
 
   @Override
-  protected Health gate(BrokerCluster cluster, Workload workload, Context<BrokerCluster> context) {
+  protected Health gate(
+      BrokerCluster cluster, Workload workload, BrokerView view, Context<BrokerCluster> context) {
     if (cluster.getSpec().ensembleRef == null) {
       return null;
     }

@@ -61,7 +61,8 @@ public class CacheReconciler extends ClusterReconciler<CacheCluster, CacheCluste
   }
 
   @Override
-  protected Health gate(CacheCluster cache, Workload workload, Context<CacheCluster> context) {
+  protected Health gate(
+      CacheCluster cache, Workload workload, RoleHolder view, Context<CacheCluster> context) {
     CacheAuth auth = cache.getSpec().auth;
     if (auth == null || auth.passwordSecretRef == null) {
       return null;

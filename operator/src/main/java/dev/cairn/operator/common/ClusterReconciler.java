@@ -50,8 +50,11 @@ public abstract class ClusterReconciler<
     this.clock = clock;
   }
 
-  /** Why the workload must not be applied now, or null when it may. */
-  protected abstract Health gate(P primary, Workload workload, Context<P> context);
+  /**
+   * Why the workload must not be applied now, or null when it may; may act on the engines first
+   * (the ensemble changes its membership one server at a time).
+   */
+  protected abstract Health gate(P primary, Workload workload, V view, Context<P> context);
 
   /** Asks the engines of {@code pods} what they are; bounded in time, never throws for a pod. */
   protected abstract V observe(P primary, List<PodView> pods, Context<P> context);
@@ -112,7 +115,7 @@ public abstract class ClusterReconciler<
             .toList();
     V view = observe(primary, pods, context);
     status.readyReplicas = (int) pods.stream().filter(p -> p.ready() && !p.terminating()).count();
-    Health blocked = gate(primary, workload, context);
+    Health blocked = gate(primary, workload, view, context);
     if (blocked != null) {
       return finish(primary, status, blocked, workload, view);
     }

@@ -39,11 +39,25 @@ public record Workload(
   /** The annotation on the pod template whose change makes the operator roll the pods. */
   public static final String CONFIG_HASH = "cairn.dev/config-hash";
 
+  /**
+   * The config as far as a change of it needs a restart: a coordinator's {@code server.N} lines
+   * change through reconfig, one member at a time, never by restarting the others.
+   */
+  private String hashedConfig() {
+    if (engine != EngineKind.COORDINATOR) {
+      return config;
+    }
+    return config
+        .lines()
+        .filter(line -> !line.startsWith("server."))
+        .collect(java.util.stream.Collectors.joining("\n"));
+  }
+
   /** SHA-256 of the native config and the arguments, hex: a change of either restarts the pods. */
   public String configHash() {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update(config.getBytes(StandardCharsets.UTF_8));
+      sha.update(hashedConfig().getBytes(StandardCharsets.UTF_8));
       sha.update((byte) 0);
       sha.update(String.join("\u0000", args).getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(sha.digest(), 0, 16);

@@ -18,20 +18,22 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Runs an {@link Ensemble}. Every reconcile asks each server what it is ({@link ServerProbe}): the
- * answers make the status (leader, members with role and last zxid, quorum size, {@link
- * QuorumHealth}) and guard the rolling restart ({@link EnsembleView#restartBlocked}: all followers
- * in sync before each restart; the leader last).
- *
- * <p>Changing {@code spec.replicas} of a running ensemble is refused (the Degraded condition says
- * so and nothing is applied) until the coordinator supports dynamic reconfiguration: rewriting
- * every server's {@code server.N} list and restarting them could let an old and a new majority each
- * elect a leader.
+ * Runs an {@link Ensemble}. Every reconcile asks each server what it is ({@link ServerProbe}) and
+ * the ensemble which servers vote ({@link EnsembleMembership}): the answers make the status
+ * (leader, members with role and last zxid, quorum size, {@link QuorumHealth}), guard the rolling
+ * restart ({@link EnsembleView#restartBlocked}: all followers in sync before each restart; the
+ * leader last) and drive a change of {@code spec.replicas} through dynamic reconfiguration, one
+ * server at a time ({@link EnsembleScaling}). The super user that reconfig needs has its password
+ * in a Secret the operator creates ({@link EnsembleSuperUser}).
  */
 @Singleton // not a client proxy: reconcilers are constructed once, with their collaborators
 @ControllerConfiguration(name = "ensemble")
@@ -53,17 +55,30 @@ import java.util.concurrent.Future;
     })
 public class EnsembleReconciler extends ClusterReconciler<Ensemble, EnsembleStatus, EnsembleView>
     implements Reconciler<Ensemble> {
+  private static final Logger LOG = LoggerFactory.getLogger(EnsembleReconciler.class);
+
   private final ServerProbe servers;
+  private final EnsembleMembership membership;
 
   @Inject
   public EnsembleReconciler(ManagedResources managed) {
-    this(managed, new FourLetterProbe(), Duration.ofSeconds(10), Clock.systemUTC());
+    this(
+        managed,
+        new FourLetterProbe(),
+        new ZooKeeperMembership(),
+        Duration.ofSeconds(10),
+        Clock.systemUTC());
   }
 
   public EnsembleReconciler(
-      ManagedResources managed, ServerProbe servers, Duration recheck, Clock clock) {
+      ManagedResources managed,
+      ServerProbe servers,
+      EnsembleMembership membership,
+      Duration recheck,
+      Clock clock) {
     super(managed, recheck, clock);
     this.servers = servers;
+    this.membership = membership;
   }
 
   @Override
@@ -72,21 +87,47 @@ public class EnsembleReconciler extends ClusterReconciler<Ensemble, EnsembleStat
   }
 
   @Override
-  protected Health gate(Ensemble ensemble, Workload workload, Context<Ensemble> context) {
-    int running = configuredReplicas(ensemble, context);
-    if (running != workload.replicas()) {
-      return Health.degraded(
-          "ScalingNotSupported",
-          "Changing replicas from "
-              + running
-              + " to "
-              + workload.replicas()
-              + " needs dynamic reconfiguration, which the coordinator does not support yet;"
-              + " set spec.replicas back to "
-              + running
-              + ". Nothing was changed.");
+  protected Health gate(
+      Ensemble ensemble, Workload workload, EnsembleView view, Context<Ensemble> context) {
+    int desired = workload.replicas();
+    EnsembleScaling step = EnsembleScaling.next(desired, view);
+    if (step.kind() == EnsembleScaling.Kind.REFUSE) {
+      return Health.degraded("ScalingNotSupported", step.message());
     }
-    return null;
+    if (desired > 1) {
+      EnsembleSuperUser.ensure(ensemble, context.getClient());
+    }
+    switch (step.kind()) {
+      case WAIT -> {
+        return Health.progressing(EnsembleScaling.REASON, step.message());
+      }
+      case ADD, REMOVE -> {
+        boolean add = step.kind() == EnsembleScaling.Kind.ADD;
+        try {
+          membership.reconfigure(
+              view.connectString(),
+              EnsembleSuperUser.password(ensemble, context.getClient()),
+              add ? EnsembleWorkload.serverLine(ensemble, step.serverId()) : null,
+              add ? null : Integer.toString(step.serverId()));
+          LOG.info("Ensemble {}: {}", id(ensemble), step.message());
+        } catch (IllegalStateException e) {
+          LOG.info(
+              "Ensemble {}: {} refused, retrying: {}",
+              id(ensemble),
+              step.message(),
+              e.getMessage());
+          return Health.progressing(
+              EnsembleScaling.REASON, step.message() + " Refused, retrying: " + e.getMessage());
+        }
+        if (!add) {
+          return Health.progressing(EnsembleScaling.REASON, step.message());
+        }
+        return null;
+      }
+      default -> {
+        return null;
+      }
+    }
   }
 
   @Override
@@ -101,8 +142,17 @@ public class EnsembleReconciler extends ClusterReconciler<Ensemble, EnsembleStat
                   probes.submit(() -> new EnsembleView.Member(p.name(), p.ordinal(), probe(p))))
               .toList();
     } // close() waits for every probe
-    return new EnsembleView(
-        configuredReplicas(ensemble, ctx), answers.stream().map(Future::resultNow).toList());
+    List<EnsembleView.Member> members = answers.stream().map(Future::resultNow).toList();
+    int replicas = configuredReplicas(ensemble, ctx);
+    String clients =
+        pods.stream()
+            .filter(p -> p.ip() != null)
+            .map(p -> p.ip() + ":" + EnsembleWorkload.CLIENT_PORT)
+            .collect(Collectors.joining(","));
+    boolean serving = members.stream().anyMatch(m -> m.state().role().serving());
+    Set<Integer> voters =
+        replicas > 1 && serving && !clients.isEmpty() ? membership.voters(clients) : null;
+    return new EnsembleView(replicas, members, voters, clients);
   }
 
   private ServerState probe(PodView pod) {
@@ -113,7 +163,17 @@ public class EnsembleReconciler extends ClusterReconciler<Ensemble, EnsembleStat
 
   @Override
   protected Health assess(Ensemble ensemble, EnsembleView view, Health fromPods) {
-    return QuorumHealth.assess(view, ensemble.getStatus(), fromPods);
+    Health health = QuorumHealth.assess(view, ensemble.getStatus(), fromPods);
+    int desired = ensemble.getSpec().replicas;
+    if (health.state() == Health.State.READY
+        && view.voters() != null
+        && desired > 1
+        && !view.voters().equals(EnsembleScaling.ids(desired))) {
+      return Health.progressing(
+          EnsembleScaling.REASON,
+          "The voters are " + view.voters() + "; server.1 to server." + desired + " wanted.");
+    }
+    return health;
   }
 
   /** The servers the running ensemble has (its StatefulSet's), else the spec's. */

@@ -2,6 +2,7 @@ package dev.cairn.operator.ensemble;
 
 import dev.cairn.operator.common.EngineView;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The ensemble as its servers describe themselves in one round of probes; pure, so the rules below
@@ -12,10 +13,18 @@ import java.util.List;
  * down leaves a majority that already holds every committed write, which is what keeps clients from
  * seeing more than a brief ConnectionLoss. A single server has no quorum to keep.
  *
- * @param replicas the servers the ensemble is configured with ({@code server.N} lines)
+ * @param replicas the servers the ensemble runs (its StatefulSet's replicas)
  * @param members every pod's server, by ordinal
+ * @param voters the voting servers of the committed configuration, null when unknown
+ * @param connectString the serving pods' client addresses, for the membership client
  */
-public record EnsembleView(int replicas, List<Member> members) implements EngineView {
+public record EnsembleView(
+    int replicas, List<Member> members, Set<Integer> voters, String connectString)
+    implements EngineView {
+
+  public EnsembleView(int replicas, List<Member> members) {
+    this(replicas, members, null, null);
+  }
 
   /** One pod's server: {@code server.<ordinal + 1>} in zoo.cfg. */
   public record Member(String pod, int ordinal, ServerState state) {
@@ -24,9 +33,18 @@ public record EnsembleView(int replicas, List<Member> members) implements Engine
     }
   }
 
-  /** Votes a write needs: a majority of the configured servers. */
+  /** Votes a write needs: a majority of the voters (of the configured servers while unknown). */
   public int quorumSize() {
-    return replicas / 2 + 1;
+    return (voters == null || voters.isEmpty() ? replicas : voters.size()) / 2 + 1;
+  }
+
+  /** What server {@code serverId} said it is; UNKNOWN when it has no pod. */
+  public ServerState.Role role(int serverId) {
+    return members.stream()
+        .filter(m -> m.serverId() == serverId)
+        .map(m -> m.state().role())
+        .findFirst()
+        .orElse(ServerState.Role.UNKNOWN);
   }
 
   /** The leading pod (a standalone server leads itself), or null. */

@@ -38,6 +38,9 @@ public final class EnsembleWorkload {
   /** The coordinator's switch for deriving {@code myid} from the pod's host name. */
   static final String MYID_FROM_HOSTNAME = "CAIRN_MYID_FROM_HOSTNAME";
 
+  /** The coordinator's super user digest (ZooKeeper's {@code superDigest}). */
+  static final String SUPER_DIGEST_ENV = "CAIRN_SUPER_DIGEST";
+
   /** zoo.cfg keys a user may set, and the reserved ones with the field that sets them. */
   public static final NativeConfig ZOO_CFG =
       new NativeConfig(
@@ -79,12 +82,23 @@ public final class EnsembleWorkload {
     operatorKeys.put("clientPortAddress", "0.0.0.0");
     operatorKeys.put("admin.serverAddress", "0.0.0.0");
     operatorKeys.put("admin.serverPort", Integer.toString(EngineKind.COORDINATOR.adminPort()));
+    List<io.fabric8.kubernetes.api.model.EnvVar> env = new java.util.ArrayList<>();
+    env.add(new EnvVarBuilder().withName(MYID_FROM_HOSTNAME).withValue("true").build());
     if (spec.replicas > 1) {
-      for (int i = 0; i < spec.replicas; i++) {
-        operatorKeys.put(
-            "server." + (i + 1),
-            Names.podHost(ensemble, i) + ":" + QUORUM_PORT + ":" + ELECTION_PORT);
+      operatorKeys.put("reconfigEnabled", "true");
+      for (int id = 1; id <= spec.replicas; id++) {
+        operatorKeys.put("server." + id, serverSpec(ensemble, id));
       }
+      env.add(
+          new EnvVarBuilder()
+              .withName(SUPER_DIGEST_ENV)
+              .withNewValueFrom()
+              .withNewSecretKeyRef()
+              .withName(EnsembleSuperUser.secretName(ensemble))
+              .withKey(EnsembleSuperUser.DIGEST)
+              .endSecretKeyRef()
+              .endValueFrom()
+              .build());
     }
     Map<String, String> merged = new TreeMap<>(DEFAULTS);
     merged.putAll(user);
@@ -101,12 +115,28 @@ public final class EnsembleWorkload {
         List.of(new DataVolume("data", spec.storage, EngineKind.DATA_DIR)),
         zooCfg,
         List.of(),
-        List.of(new EnvVarBuilder().withName(MYID_FROM_HOSTNAME).withValue("true").build()),
+        env,
         List.of(
             Ports.container("client", CLIENT_PORT),
             Ports.container("quorum", QUORUM_PORT),
             Ports.container("election", ELECTION_PORT)),
         List.of(Ports.service("client", CLIENT_PORT)));
+  }
+
+  /** The {@code server.N} value for server {@code id} (pod ordinal {@code id - 1}). */
+  private static String serverSpec(Ensemble ensemble, int id) {
+    return Names.podHost(ensemble, id - 1)
+        + ":"
+        + QUORUM_PORT
+        + ":"
+        + ELECTION_PORT
+        + ":participant;"
+        + CLIENT_PORT;
+  }
+
+  /** The line {@code reconfig -add} takes for server {@code id}, as zoo.cfg has it. */
+  static String serverLine(Ensemble ensemble, int id) {
+    return "server." + id + "=" + serverSpec(ensemble, id);
   }
 
   /** The user's whitelist (ZooKeeper's default: {@code srvr}) plus what the probe needs. */

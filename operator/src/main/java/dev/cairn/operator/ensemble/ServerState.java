@@ -21,6 +21,11 @@ public record ServerState(Role role, long zxid, int syncedFollowers) {
     /** No answer the operator could read: pod down, unreachable, or the word refused. */
     UNKNOWN;
 
+    /** Whether a server in this role serves clients (it is in a quorum, in sync). */
+    public boolean serving() {
+      return this == LEADER || this == FOLLOWER || this == OBSERVER || this == STANDALONE;
+    }
+
     /** The name in the Ensemble's status: {@code leader}, {@code not serving}, ... */
     public String label() {
       return name().toLowerCase(Locale.ROOT).replace('_', ' ');

@@ -10,6 +10,7 @@ import dev.cairn.operator.common.Names;
 import dev.cairn.operator.ensemble.Ensemble;
 import dev.cairn.operator.ensemble.EnsembleReconciler;
 import dev.cairn.operator.ensemble.FourLetterProbe;
+import dev.cairn.operator.ensemble.UnknownMembership;
 import dev.cairn.operator.testing.LocalOperator;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -36,7 +37,12 @@ class BrokerClusterLifecycleTest {
     operator =
         LocalOperator.start(
             client,
-            new EnsembleReconciler(managed, new FourLetterProbe(), recheck, Clock.systemUTC()),
+            new EnsembleReconciler(
+                managed,
+                new FourLetterProbe(),
+                UnknownMembership.INSTANCE,
+                recheck,
+                Clock.systemUTC()),
             // The engines are not running here: the controller is whatever this stub says (pod 1).
             new BrokerReconciler(
                 managed,

@@ -108,9 +108,9 @@ class EnsembleDependentsTest {
     Ensemble e = ensemble(Map.of(EnsembleWorkload.WHITELIST, "ruok, stat"));
     e.getSpec().replicas = 3;
     assertThat(new EnsembleConfigMap().desired(e, null).getData().get("zoo.cfg"))
-        .contains("server.1=zk-0.zk-headless.ns.svc:2888:3888\n")
-        .contains("server.2=zk-1.zk-headless.ns.svc:2888:3888\n")
-        .contains("server.3=zk-2.zk-headless.ns.svc:2888:3888\n")
+        .contains("server.1=zk-0.zk-headless.ns.svc:2888:3888:participant;2181\n")
+        .contains("server.2=zk-1.zk-headless.ns.svc:2888:3888:participant;2181\n")
+        .contains("server.3=zk-2.zk-headless.ns.svc:2888:3888:participant;2181\n")
         .contains("clientPortAddress=0.0.0.0\n")
         // The operator's probe needs srvr and mntr whatever the user allows.
         .contains("4lw.commands.whitelist=mntr,ruok,srvr,stat\n");
@@ -123,7 +123,21 @@ class EnsembleDependentsTest {
             .getContainers()
             .get(0);
     assertThat(c.getEnv())
-        .anyMatch(v -> v.getName().equals(MyIdFromHostname.ENABLED) && "true".equals(v.getValue()));
+        .anyMatch(v -> v.getName().equals(MyIdFromHostname.ENABLED) && "true".equals(v.getValue()))
+        .anyMatch(v ->
+            v.getName().equals(EnsembleWorkload.SUPER_DIGEST_ENV)
+                && v.getValueFrom().getSecretKeyRef().getName().equals("zk-super"));
+  }
+
+  @Test
+  void theMembershipIsNotPartOfTheConfigHash() {
+    Ensemble three = ensemble(Map.of());
+    three.getSpec().replicas = 3;
+    Ensemble five = ensemble(Map.of());
+    five.getSpec().replicas = 5;
+    // Members come and go through reconfig: the other servers must not restart for it.
+    assertThat(five.workload().configHash()).isEqualTo(three.workload().configHash());
+    assertThat(five.workload().config()).isNotEqualTo(three.workload().config());
   }
 
   @Test

@@ -42,7 +42,11 @@ class EnsembleLifecycleTest {
         LocalOperator.start(
             client,
             new EnsembleReconciler(
-                new ManagedResources(metrics), servers, Duration.ofMillis(200), Clock.systemUTC()));
+                new ManagedResources(metrics),
+                servers,
+                UnknownMembership.INSTANCE,
+                Duration.ofMillis(200),
+                Clock.systemUTC()));
   }
 
   @AfterAll
@@ -161,8 +165,9 @@ class EnsembleLifecycleTest {
                 .get()
                 .getData()
                 .get("zoo.cfg"))
-        .contains("server.1=zk-0.zk-headless.three.svc:2888:3888\n")
-        .contains("server.3=zk-2.zk-headless.three.svc:2888:3888\n");
+        .contains("reconfigEnabled=true\n")
+        .contains("server.1=zk-0.zk-headless.three.svc:2888:3888:participant;2181\n")
+        .contains("server.3=zk-2.zk-headless.three.svc:2888:3888:participant;2181\n");
   }
 
   @Test
