@@ -57,9 +57,11 @@ final class LocalApiDispatcher extends KubernetesCrudDispatcher {
     if (!request.getPath().matches("/api/v1/namespaces/[^/]+/secrets(/[^/?]+)?(\\?.*)?")) {
       return request;
     }
-    Secret secret = Serialization.unmarshal(request.getUtf8Body(), Secret.class);
+    // Reading the body consumes it: whatever is decided, the request goes on with a new body.
+    String body = request.getUtf8Body();
+    Secret secret = Serialization.unmarshal(body, Secret.class);
     if (secret.getStringData() == null || secret.getStringData().isEmpty()) {
-      return request;
+      return withBody(request, body);
     }
     Map<String, String> data =
         new LinkedHashMap<>(secret.getData() == null ? Map.of() : secret.getData());
@@ -69,12 +71,16 @@ final class LocalApiDispatcher extends KubernetesCrudDispatcher {
             data.put(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
     secret.setData(data);
     secret.setStringData(null);
+    return withBody(request, Serialization.asJson(secret));
+  }
+
+  private static RecordedRequest withBody(RecordedRequest request, String body) {
     return new RecordedRequest(
         request.getHttpVersion(),
         request.method(),
         request.getPath(),
         request.getHeaders(),
-        new Buffer(Serialization.asJson(secret).getBytes(StandardCharsets.UTF_8)));
+        new Buffer(body.getBytes(StandardCharsets.UTF_8)));
   }
 
   @Override

@@ -36,6 +36,9 @@ final class CuratorLoad implements AutoCloseable {
             .sessionTimeoutMs(30_000)
             .connectionTimeoutMs(15_000)
             .retryPolicy(new RetryUntilElapsed((int) RETRY_FOR.toMillis(), 100))
+            // Curator would swap the connect string for the pods' DNS names from
+            // /zookeeper/config, which resolve inside the cluster only, not in this test JVM.
+            .ensembleTracker(false)
             .build();
     this.writer = new Thread(this::write, "curator-load");
   }

@@ -13,8 +13,8 @@ import java.util.Map;
 public class EnsembleSpec {
   @JsonPropertyDescription(
       "Number of coordinator servers: 1, 3, 5 or 7; 2n+1 servers keep serving with n of them"
-          + " down. Fixed once the ensemble runs: changing it needs dynamic reconfiguration,"
-          + " which the coordinator does not support yet (the operator refuses the change).")
+          + " down. Changed through dynamic reconfiguration, one server at a time; a change"
+          + " between 1 and several servers is refused.")
   @Min(1)
   @Max(7)
   @ValidationRule(

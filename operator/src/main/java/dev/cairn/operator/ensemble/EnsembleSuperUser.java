@@ -53,8 +53,8 @@ final class EnsembleSuperUser {
                     .withController(true)
                     .build())
             .endMetadata()
-            .addToStringData(PASSWORD, password)
-            .addToStringData(DIGEST, digest(password))
+            .addToData(PASSWORD, base64(password))
+            .addToData(DIGEST, base64(digest(password)))
             .build();
     secrets.resource(secret).create();
   }
@@ -70,11 +70,12 @@ final class EnsembleSuperUser {
     if (secret == null) {
       throw new IllegalStateException("Secret " + secretName(ensemble) + " is missing");
     }
-    if (secret.getStringData() != null && secret.getStringData().containsKey(PASSWORD)) {
-      return secret.getStringData().get(PASSWORD);
-    }
     return new String(
         Base64.getDecoder().decode(secret.getData().get(PASSWORD)), StandardCharsets.UTF_8);
+  }
+
+  private static String base64(String text) {
+    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
   }
 
   /** ZooKeeper's digest of the super user: {@code super:base64(sha1("super:" + password))}. */

@@ -123,7 +123,10 @@ public final class EnsembleWorkload {
         List.of(Ports.service("client", CLIENT_PORT)));
   }
 
-  /** The {@code server.N} value for server {@code id} (pod ordinal {@code id - 1}). */
+  /**
+   * The {@code server.N} value for server {@code id} (pod ordinal {@code id - 1}), with its client
+   * port: {@code reconfig} requires it of a joining server, as ZooKeeper does.
+   */
   private static String serverSpec(Ensemble ensemble, int id) {
     return Names.podHost(ensemble, id - 1)
         + ":"

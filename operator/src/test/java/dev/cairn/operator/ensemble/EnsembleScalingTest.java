@@ -59,9 +59,12 @@ class EnsembleScalingTest {
     assertThat(remove.kind()).as("even the leader: it hands over").isEqualTo(Kind.REMOVE);
     assertThat(remove.serverId()).isEqualTo(5);
     EnsembleScaling lagging =
-        EnsembleScaling.next(3, view(5, Set.of(1, 2, 3, 4), 3, F, L, F, F, N));
+        EnsembleScaling.next(3, view(5, Set.of(1, 2, 3, 4), 2, F, L, F, N, F));
     assertThat(lagging.kind()).isEqualTo(Kind.WAIT);
-    assertThat(lagging.message()).contains("server.4", "3 of 4 followers in sync");
+    assertThat(lagging.message()).contains("server.4", "2 of 3 followers in sync");
+    assertThat(EnsembleScaling.next(3, view(5, Set.of(1, 2, 3, 4), 3, F, L, F, F, N)).kind())
+        .as("server.5, no voter any more, may lag")
+        .isEqualTo(Kind.REMOVE);
     assertThat(EnsembleScaling.next(3, view(5, Set.of(1, 2, 3, 4), 4, N, N, N, N, N)).kind())
         .as("no leader")
         .isEqualTo(Kind.WAIT);
