@@ -103,6 +103,7 @@ public final class CacheEngine implements Engine {
         () -> {
           if (!server.scripting.busy()) {
             server.keyspace.activeExpireCycle(Math.max(1, 250 / hz));
+            server.tracking.broadcast(); // BCAST clients hear of the keys that expired
           }
         },
         1000 / hz,
