@@ -35,7 +35,8 @@ class ClientTrackingDifferentialTest {
 
   /**
    * "conn COMMAND args": {@code {x}} is connection x's id, {@code ''} an empty argument; a leading
-   * "!" runs a command whose reply differs between servers (HELLO), "~x" closes connection x.
+   * "!" runs a command whose reply differs between servers (HELLO), "-" one with no reply (under
+   * CLIENT REPLY OFF), "~x" closes connection x.
    */
   private static final List<String> SCENARIO =
       List.of(
@@ -145,6 +146,24 @@ class ClientTrackingDifferentialTest {
           "a SET y 3",
           "b FLUSHALL",
           "a CLIENT TRACKING off",
+          // keys are not per database; SWAPDB invalidates nothing; CLIENT REPLY OFF still pushes
+          "a CLIENT TRACKING on",
+          "a GET w1",
+          "a GET w2",
+          "b SELECT 1",
+          "b SET w1 1",
+          "b SWAPDB 0 1",
+          "b SELECT 0",
+          "-a CLIENT REPLY OFF",
+          "-a SET w2 1",
+          "a CLIENT REPLY ON",
+          // scripts: their reads are tracked for the caller (EVAL_RO itself is not a read)
+          "a EVAL return(redis.call('get',KEYS[1])) 1 w3",
+          "a EVAL_RO return(redis.call('exists',KEYS[1])) 1 w4",
+          "b MSET w3 1 w4 2",
+          "a GET w5",
+          "a EVAL return(redis.call('set',KEYS[1],'x')) 1 w5",
+          "a CLIENT TRACKING off",
           // RESP2: invalidations go to a REDIRECT target subscribed to __redis__:invalidate
           "s SUBSCRIBE __redis__:invalidate",
           "c CLIENT TRACKING on REDIRECT {s}",
@@ -216,6 +235,7 @@ class ClientTrackingDifferentialTest {
     Map<String, Long> ids = new LinkedHashMap<>();
     List<String> subscribed = new ArrayList<>();
     List<String> inMulti = new ArrayList<>();
+    List<String> silent = new ArrayList<>();
     List<String> transcript = new ArrayList<>();
     try (RawResp admin = new RawResp(port)) {
       try {
@@ -228,7 +248,8 @@ class ClientTrackingDifferentialTest {
             continue;
           }
           boolean ignoreReply = step.startsWith("!");
-          String[] words = (ignoreReply ? step.substring(1) : step).split(" ");
+          boolean noReply = step.startsWith("-");
+          String[] words = (ignoreReply || noReply ? step.substring(1) : step).split(" ");
           String name = words[0];
           RawResp conn = conns.get(name);
           if (conn == null) {
@@ -243,6 +264,11 @@ class ClientTrackingDifferentialTest {
           }
           transcript.add(step);
           conn.send(args);
+          if (noReply) {
+            silent.add(name); // CLIENT REPLY OFF: nothing to read until ON, drains would hang
+            continue;
+          }
+          silent.remove(name);
           String reply;
           do {
             reply = conn.frame();
@@ -259,7 +285,7 @@ class ClientTrackingDifferentialTest {
             inMulti.remove(name);
           }
           for (var e : conns.entrySet()) {
-            if (inMulti.contains(e.getKey())) {
+            if (inMulti.contains(e.getKey()) || silent.contains(e.getKey())) {
               continue; // its drain command would be queued
             }
             drain(e.getKey(), e.getValue(), subscribed.contains(e.getKey()), ids, transcript);
