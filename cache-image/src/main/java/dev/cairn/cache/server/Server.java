@@ -450,6 +450,8 @@ public final class Server implements Keyspace.Listener {
   void call(Client c, Command cmd, byte[][] argv) {
     long start = System.nanoTime();
     Client outer = tracking.current();
+    Client outerExecuting = tracking.executing();
+    tracking.executing(c);
     if (!c.scripted()) {
       tracking.current(c); // a script's commands run as its caller, for tracking as in Redis
     }
@@ -496,6 +498,7 @@ public final class Server implements Keyspace.Listener {
       tracking.afterCommand(c);
     }
     tracking.current(outer);
+    tracking.executing(outerExecuting);
   }
 
   /** Serves clients blocked on keys that got data. */

@@ -49,6 +49,13 @@ public final class Tracking {
   /** The connection whose command runs now (scripts run as their caller), null between. */
   private Client current;
 
+  /**
+   * The client running the command now, a script's own client inside a script: the writer BCAST
+   * NOLOOP compares with, as Redis records the client that signalled the key, while default-mode
+   * NOLOOP compares with {@link #current}.
+   */
+  private Client executing;
+
   private long maxKeys = 1_000_000;
 
   /** Consecutive limit() runs that stayed over the limit: each tries harder, as Redis's. */
@@ -94,6 +101,15 @@ public final class Tracking {
   /** Sets the connection whose command runs now; null once it is done. */
   public void current(Client c) {
     current = c;
+  }
+
+  public Client executing() {
+    return executing;
+  }
+
+  /** Sets the client (connection or script) running a command now. */
+  public void executing(Client c) {
+    executing = c;
   }
 
   // ---- CLIENT TRACKING ON / OFF ----
@@ -179,7 +195,7 @@ public final class Tracking {
     if (broadcast && !prefixes.isEmpty()) {
       for (Map.Entry<String, Prefix> e : prefixes.entrySet()) {
         if (key.startsWith(e.getKey())) {
-          e.getValue().keys.put(key, current);
+          e.getValue().keys.put(key, executing);
         }
       }
     }

@@ -144,6 +144,7 @@ class ClientTrackingDifferentialTest {
           "a MSET x 1 y 2",
           "b SET z 3",
           "a SET y 3",
+          "a EVAL return(redis.call('set',KEYS[1],'x')) 1 y",
           "b FLUSHALL",
           "a CLIENT TRACKING off",
           // keys are not per database; SWAPDB invalidates nothing; CLIENT REPLY OFF still pushes
