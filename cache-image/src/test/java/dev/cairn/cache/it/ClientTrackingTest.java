@@ -83,6 +83,48 @@ class ClientTrackingTest {
     }
   }
 
+  /**
+   * Jedis's client-side cache. Jedis refuses servers older than 7.4 unless the cache says it runs
+   * in compatibility mode (what it would need against redis-server 7.0 too).
+   */
+  public static final class Redis70Cache extends redis.clients.jedis.csc.DefaultCache {
+    public Redis70Cache(int maxSize, redis.clients.jedis.csc.EvictionPolicy policy) {
+      super(maxSize, redis.clients.jedis.csc.DefaultCacheable.INSTANCE, policy);
+    }
+
+    @Override
+    public boolean compatibilityMode() {
+      return true;
+    }
+  }
+
+  @Test
+  void jedisCacheServesTheNewValueAfterAnotherClientWrites() {
+    var config =
+        redis.clients.jedis.DefaultJedisClientConfig.builder()
+            .protocol(redis.clients.jedis.RedisProtocol.RESP3)
+            .build();
+    var cacheConfig =
+        redis.clients.jedis.csc.CacheConfig.builder()
+            .maxSize(100)
+            .cacheClass(Redis70Cache.class)
+            .build();
+    try (var jedis =
+            new redis.clients.jedis.UnifiedJedis(
+                new redis.clients.jedis.HostAndPort("127.0.0.1", port()), config, cacheConfig);
+        StatefulRedisConnection<String, String> other = client.connect()) {
+      other.sync().set("item:1", "red");
+      assertThat(jedis.get("item:1")).isEqualTo("red");
+      assertThat(jedis.get("item:1")).isEqualTo("red");
+      assertThat(jedis.getCache().getStats().getHitCount()).isEqualTo(1);
+      assertThat(jedis.getCache().getSize()).isEqualTo(1);
+
+      other.sync().set("item:1", "blue");
+      await().atMost(Duration.ofSeconds(5)).until(() -> "blue".equals(jedis.get("item:1")));
+      assertThat(jedis.getCache().getStats().getInvalidationCount()).isGreaterThanOrEqualTo(1);
+    }
+  }
+
   @Test
   void lettuceBroadcastCacheForgetsKeysThatExpire() {
     Map<String, String> local = new ConcurrentHashMap<>();
