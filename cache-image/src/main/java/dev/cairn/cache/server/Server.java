@@ -475,7 +475,8 @@ public final class Server implements Keyspace.Listener {
     propagation.exit(c.db.id, argv, keyspace.changes(), cmd.propagatesItself());
     if (cmd.has(Command.Flag.READONLY)
         && !cmd.has(Command.Flag.SCRIPT)
-        && !cmd.has(Command.Flag.PUBSUB)) {
+        && !cmd.has(Command.Flag.PUBSUB)
+        && tracking.remembering()) {
       // EVAL_RO / FCALL_RO are not tracked themselves: the reads their scripts make are
       tracking.remember(argv, cmd.keyPositions(argv));
     }

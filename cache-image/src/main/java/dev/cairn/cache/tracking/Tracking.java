@@ -168,14 +168,20 @@ public final class Tracking {
   // ---- remembering and invalidating keys ----
 
   /**
-   * A read-only command ran: the running connection, if it tracks in default (not BCAST) mode and
-   * OPTIN/OPTOUT let this command through, is told when one of these keys changes.
+   * Whether the running connection tracks in default (not BCAST) mode and OPTIN/OPTOUT let this
+   * command through: only then are a read's keys worth computing.
    */
-  public void remember(byte[][] argv, int[] keyPositions) {
+  public boolean remembering() {
     Client c = current;
-    if (c == null || !c.tracking.on || c.tracking.bcast || !c.tracking.remembers()) {
+    return c != null && c.tracking.on && !c.tracking.bcast && c.tracking.remembers();
+  }
+
+  /** A read-only command ran: the running connection is told when one of these keys changes. */
+  public void remember(byte[][] argv, int[] keyPositions) {
+    if (!remembering()) {
       return;
     }
+    Client c = current;
     for (int pos : keyPositions) {
       if (table.computeIfAbsent(name(argv[pos]), k -> new LinkedHashSet<>(2)).add(c.id)) {
         items++;
