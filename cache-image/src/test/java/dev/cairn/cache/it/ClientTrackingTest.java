@@ -135,7 +135,7 @@ class ClientTrackingTest {
               CacheAccessor.forMap(local),
               tracked,
               TrackingArgs.Builder.enabled().bcast().prefixes("session:"));
-      other.sync().psetex("session:1", 150, "token");
+      other.sync().psetex("session:1", 1000, "token");
       other.sync().set("other:1", "x");
       assertThat(frontend.get("session:1")).isEqualTo("token");
       assertThat(frontend.get("other:1")).isEqualTo("x");
