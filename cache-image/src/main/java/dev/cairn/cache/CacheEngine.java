@@ -103,6 +103,11 @@ public final class CacheEngine implements Engine {
         () -> {
           if (!server.scripting.busy()) {
             server.keyspace.activeExpireCycle(Math.max(1, 250 / hz));
+            server.tracking.broadcast(); // BCAST clients hear of the keys that expired
+            if (server.tracking.clients() > 0) {
+              // as Redis's serverCron: a limit lowered by CONFIG SET applies even when idle
+              server.tracking.limit();
+            }
           }
         },
         1000 / hz,

@@ -179,6 +179,11 @@ public final class CacheConfig {
 
   public static final ConfigKey<Long> STREAM_NODE_MAX_ENTRIES =
       ConfigKey.of("stream-node-max-entries", longRange(0, Long.MAX_VALUE), 100L);
+
+  /** Keys CLIENT TRACKING remembers before invalidating some to make room; 0 = no limit. */
+  public static final ConfigKey<Long> TRACKING_TABLE_MAX_KEYS =
+      ConfigKey.of("tracking-table-max-keys", longRange(0, Long.MAX_VALUE), 1000000L);
+
   public static final ConfigKey<Long> HLL_SPARSE_MAX_BYTES =
       ConfigKey.of("hll-sparse-max-bytes", memory(), 3000L);
 
@@ -232,6 +237,7 @@ public final class CacheConfig {
                   live(HLL_SPARSE_MAX_BYTES),
                   live(STREAM_NODE_MAX_BYTES),
                   live(STREAM_NODE_MAX_ENTRIES),
+                  live(TRACKING_TABLE_MAX_KEYS),
                   fixed(ENABLE_DEBUG_COMMAND),
                   fixed(ENABLE_PROTECTED_CONFIGS),
                   new Option(

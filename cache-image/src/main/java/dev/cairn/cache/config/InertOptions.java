@@ -180,7 +180,6 @@ final class InertOptions {
           row(TYPES, "list-max-listpack-size", intRange(Integer.MIN_VALUE, Integer.MAX_VALUE), -2),
           row(TYPES, "list-compress-depth", intRange(0, Integer.MAX_VALUE), 0),
           fixed("modules", "enable-module-command", RedisValues.gate(), "no"),
-          row("client tracking", "tracking-table-max-keys", longRange(0, Long.MAX_VALUE), 1000000L),
           row("latency tracking", "latency-tracking", yesNo(), true),
           row("latency tracking", "latency-tracking-info-percentiles", percentiles(), "50 99 99.9"),
           row("the ACL log", "acllog-max-len", longRange(0, Long.MAX_VALUE), 128L),

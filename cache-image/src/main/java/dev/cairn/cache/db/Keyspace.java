@@ -32,6 +32,12 @@ public final class Keyspace {
 
     /** The server deleted a key on its own: it expired or was evicted (not a command's change). */
     default void deletedByServer(Database db, byte[] key) {}
+
+    /**
+     * A flush (FLUSHDB, FLUSHALL, a full resync) is done: once per flush, however many databases;
+     * its keys were reported to {@link #modified} too, while {@link #flushing} was true.
+     */
+    default void flushed() {}
   }
 
   /** Redis's LFU_INIT_VAL: new keys start with a small counter so they are not evicted at once. */
@@ -46,6 +52,7 @@ public final class Keyspace {
   private final List<Database> dirtyDbs = new ArrayList<>();
   private long now = System.currentTimeMillis();
   private SnapshotHook snapshot;
+  private boolean flushing;
   private int epoch;
 
   /** Changes since the last successful save (rdb_changes_since_last_save), as Redis's dirty. */
@@ -396,13 +403,40 @@ public final class Keyspace {
     return true;
   }
 
+  /** Empties one database (FLUSHDB). */
   public void flush(Database db) {
+    empty(db);
+    listener.flushed();
+  }
+
+  /** Empties every database (FLUSHALL, DEBUG RELOAD, a replica's full resync). */
+  public void flushAll() {
+    for (Database db : dbs) {
+      empty(db);
+    }
+    listener.flushed();
+  }
+
+  private void empty(Database db) {
     beforeDatabaseChange(db);
     count(db.size());
-    for (Dict.Entry e : db.keys) {
-      listener.modified(db, e.key);
+    flushing = true;
+    try {
+      for (Dict.Entry e : db.keys) {
+        listener.modified(db, e.key);
+      }
+    } finally {
+      flushing = false;
     }
     db.clear();
+  }
+
+  /**
+   * Whether the keys being reported as modified are a flush's: WATCH and blocked clients hear of
+   * each, client-side caching only of the flush as a whole (Redis's null invalidation).
+   */
+  public boolean flushing() {
+    return flushing;
   }
 
   public void swap(int a, int b) {

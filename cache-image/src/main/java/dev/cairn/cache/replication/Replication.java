@@ -528,9 +528,7 @@ public final class Replication implements Propagation.Listener {
   /** The primary's snapshot, received into {@code rdb}: replaces the dataset. */
   void loadSnapshot(Path rdb) throws IOException {
     var ks = server.keyspace;
-    for (int i = 0; i < ks.count(); i++) {
-      ks.flush(ks.db(i));
-    }
+    ks.flushAll();
     server.touchAllWatched(-1);
     var r = dev.cairn.cache.rdb.RdbLoader.load(rdb, ks, server.encodings);
     createBacklog();

@@ -660,9 +660,7 @@ public final class AdminCommands {
       throw new CommandError("ERR Error trying to save the DB: " + e.getMessage());
     }
     Keyspace ks = c.server.keyspace;
-    for (int i = 0; i < ks.count(); i++) {
-      ks.flush(ks.db(i));
-    }
+    ks.flushAll();
     c.server.touchAllWatched(-1);
     try {
       p.load();

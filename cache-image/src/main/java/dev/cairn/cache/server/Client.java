@@ -3,6 +3,7 @@ package dev.cairn.cache.server;
 import dev.cairn.cache.acl.User;
 import dev.cairn.cache.db.Database;
 import dev.cairn.cache.resp.RespWriter;
+import dev.cairn.cache.tracking.ClientTracking;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -78,6 +79,10 @@ public final class Client {
   boolean dirtyCas;
 
   final List<Watch> watched = new ArrayList<>();
+
+  /** CLIENT TRACKING's state for this connection. */
+  public final ClientTracking tracking = new ClientTracking();
+
   final Set<String> channels = new LinkedHashSet<>();
   final Set<String> patterns = new LinkedHashSet<>();
   final Set<String> shardChannels = new LinkedHashSet<>();

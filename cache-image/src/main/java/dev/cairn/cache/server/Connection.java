@@ -87,6 +87,10 @@ final class Connection extends ByteToMessageDecoder implements RespParser.Sink {
     if (client.dropReply) {
       client.reply.truncate(mark);
     }
+    server.tracking.afterCommand(client);
+    if (client.multi == null && !Args.is(argv[0], "client")) {
+      client.tracking.commandDone(); // CLIENT CACHING covered one command (or one transaction)
+    }
     if (client.closeAfterReply) {
       client.flush();
       client.close();

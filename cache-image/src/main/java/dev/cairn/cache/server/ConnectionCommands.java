@@ -4,6 +4,7 @@ import static dev.cairn.cache.server.Args.is;
 
 import dev.cairn.cache.acl.User;
 import dev.cairn.cache.pubsub.PubSub;
+import dev.cairn.cache.tracking.TrackingCommands;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -61,6 +62,7 @@ public final class ConnectionCommands {
     c.multiError = false;
     c.server.unwatchAll(c);
     c.server.pubsub.unsubscribeAll(c);
+    c.server.tracking.disable(c);
     c.db = c.server.keyspace.db(0);
     c.reply.protocol(2);
     c.name = null;
@@ -189,6 +191,10 @@ public final class ConnectionCommands {
         c.reply.verbatim(sb.toString());
       }
       case "kill" -> kill(c, a);
+      case "tracking" -> TrackingCommands.tracking(c, a);
+      case "caching" -> TrackingCommands.caching(c, a);
+      case "getredir" -> TrackingCommands.getredir(c, a);
+      case "trackinginfo" -> TrackingCommands.trackinginfo(c, a);
       case "pause" -> {
         if (a.length < 3 || a.length > 4) {
           throw Args.wrongArgs("client|pause");
@@ -269,6 +275,11 @@ public final class ConnectionCommands {
                 "KILL <ip:port> | KILL [ID id] [ADDR ip:port] [LADDR ip:port] [USER name]"
                     + " [SKIPME yes|no]",
                 "NO-EVICT on|off",
+                "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]] [OPTIN]"
+                    + " [OPTOUT] [NOLOOP]",
+                "CACHING (YES|NO)",
+                "GETREDIR",
+                "TRACKINGINFO",
                 "UNBLOCK <id> [TIMEOUT|ERROR]")) {
           lines.add(Args.bytes(l));
         }
@@ -305,6 +316,7 @@ public final class ConnectionCommands {
         (x.subscribed() ? "P" : "")
             + (x.multi != null ? "x" : "")
             + (x.blocked() ? "b" : "")
+            + x.tracking.flags()
             + (x.noEvict ? "e" : "");
     return "id="
         + x.id
@@ -336,7 +348,9 @@ public final class ConnectionCommands {
         + x.lastCommandName()
         + " user="
         + x.user.name()
-        + " redir=-1 resp="
+        + " redir="
+        + x.tracking.redirect()
+        + " resp="
         + x.reply.protocol();
   }
 

@@ -115,7 +115,7 @@ public final class Info {
     field(sb, "client_recent_max_input_buffer", 0);
     field(sb, "client_recent_max_output_buffer", 0);
     field(sb, "blocked_clients", s.blocking.blockedCount() + s.pause.waitingCount());
-    field(sb, "tracking_clients", 0);
+    field(sb, "tracking_clients", s.tracking.clients());
     field(sb, "clients_in_timeout_table", s.blocking.blockedCount());
   }
 
@@ -190,6 +190,9 @@ public final class Info {
     field(sb, "keyspace_misses", s.keyspace.misses);
     field(sb, "pubsub_channels", s.pubsub.channels().size());
     field(sb, "pubsub_patterns", s.pubsub.patternCount());
+    field(sb, "tracking_total_keys", s.tracking.keys());
+    field(sb, "tracking_total_items", s.tracking.items());
+    field(sb, "tracking_total_prefixes", s.tracking.prefixCount());
     field(sb, "total_error_replies", s.errorReplies);
     field(sb, "total_reads_processed", s.readsProcessed);
     field(sb, "total_writes_processed", s.writesProcessed);

@@ -11,6 +11,7 @@ import dev.cairn.cache.pubsub.PubSub;
 import dev.cairn.cache.rdb.Persistence;
 import dev.cairn.cache.replication.Replication;
 import dev.cairn.cache.script.Scripting;
+import dev.cairn.cache.tracking.Tracking;
 import io.netty.channel.Channel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -37,6 +38,10 @@ public final class Server implements Keyspace.Listener {
   public final CommandTable commands;
   public final Keyspace keyspace;
   public final PubSub pubsub = new PubSub(this);
+
+  /** CLIENT TRACKING: the keys tracking clients read, invalidated when modified. */
+  public final Tracking tracking = new Tracking(this);
+
   public final Acl acl = new Acl();
 
   /** The live encoding thresholds every hash, set and sorted set of this server reads. */
@@ -123,6 +128,7 @@ public final class Server implements Keyspace.Listener {
     this.normalOutputLimit = next.outputHardLimit("normal");
     this.pubsubOutputLimit = next.outputHardLimit("pubsub");
     this.notifyFlags = Notifications.parse(next.get(CacheConfig.NOTIFY_KEYSPACE_EVENTS));
+    tracking.maxKeys(next.get(CacheConfig.TRACKING_TABLE_MAX_KEYS));
     slowlog.maxLen(next.get(CacheConfig.SLOWLOG_MAX_LEN));
     keyspace.policy(
         next.policy(), next.get(CacheConfig.LFU_LOG_FACTOR), next.get(CacheConfig.LFU_DECAY_TIME));
@@ -196,6 +202,7 @@ public final class Server implements Keyspace.Listener {
     pause.remove(c);
     unwatchAll(c);
     pubsub.unsubscribeAll(c);
+    tracking.disable(c);
     blocking.unblock(c);
     var pending = c.reply.take();
     if (pending != null) {
@@ -325,6 +332,9 @@ public final class Server implements Keyspace.Listener {
         return true;
       }
     }
+    if (tracking.clients() > 0) {
+      tracking.limit();
+    }
     if (c.multi != null && !cmd.has(Command.Flag.TX_CONTROL)) {
       c.multi.add(argv);
       c.reply.simple("QUEUED");
@@ -439,6 +449,12 @@ public final class Server implements Keyspace.Listener {
   /** Calls a command's handler with timing, statistics and error replies. */
   void call(Client c, Command cmd, byte[][] argv) {
     long start = System.nanoTime();
+    Client outer = tracking.current();
+    Client outerExecuting = tracking.executing();
+    tracking.executing(c);
+    if (!c.scripted()) {
+      tracking.current(c); // a script's commands run as its caller, for tracking as in Redis
+    }
     blocking.current(cmd, argv);
     c.lastCommand = cmd.name();
     c.lastArgument = argv.length > 1 ? argv[1] : null;
@@ -457,6 +473,13 @@ public final class Server implements Keyspace.Listener {
       c.reply.error("ERR internal error running '" + cmd.name() + "': " + e);
     }
     propagation.exit(c.db.id, argv, keyspace.changes(), cmd.propagatesItself());
+    if (cmd.has(Command.Flag.READONLY)
+        && !cmd.has(Command.Flag.SCRIPT)
+        && !cmd.has(Command.Flag.PUBSUB)
+        && tracking.remembering()) {
+      // EVAL_RO / FCALL_RO are not tracked themselves: the reads their scripts make are
+      tracking.remember(argv, cmd.keyPositions(argv));
+    }
     c.writeOffset = replication.offset();
     long nanos = System.nanoTime() - start;
     if (!cmd.has(Command.Flag.SKIP_MONITOR)) {
@@ -471,6 +494,12 @@ public final class Server implements Keyspace.Listener {
       latency.add(cmd.has(Command.Flag.FAST) ? "fast-command" : "command", nanos / 1_000_000);
     }
     keyspace.settle();
+    if (outer == null && !c.dropReply) {
+      // a dropped reply (CLIENT REPLY OFF/SKIP) is cut after this: Connection sends them then
+      tracking.afterCommand(c);
+    }
+    tracking.current(outer);
+    tracking.executing(outerExecuting);
   }
 
   /** Serves clients blocked on keys that got data. */
@@ -554,6 +583,9 @@ public final class Server implements Keyspace.Listener {
 
   @Override
   public void modified(Database db, byte[] key) {
+    if (!keyspace.flushing()) {
+      tracking.modified(key);
+    }
     if (!watchers.isEmpty()) {
       List<Client> list =
           watchers.get(new WatchKey(db.id, new String(key, StandardCharsets.ISO_8859_1)));
@@ -575,6 +607,11 @@ public final class Server implements Keyspace.Listener {
         list.forEach(w -> w.dirtyCas = true);
       }
     });
+  }
+
+  @Override
+  public void flushed() {
+    tracking.flushed();
   }
 
   @Override

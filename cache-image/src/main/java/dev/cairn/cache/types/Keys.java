@@ -534,9 +534,7 @@ public final class Keys {
 
   public static void flushall(Client c, byte[][] a) {
     flushMode(a);
-    for (int i = 0; i < c.server.keyspace.count(); i++) {
-      c.server.keyspace.flush(c.server.keyspace.db(i));
-    }
+    c.server.keyspace.flushAll();
     c.server.propagation.force();
     c.reply.ok();
   }
