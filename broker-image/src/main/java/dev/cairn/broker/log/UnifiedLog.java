@@ -4,6 +4,7 @@ import dev.cairn.broker.producer.ProducerStateManager;
 import dev.cairn.common.io.AtomicFile;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.PolicyViolationException;
+import org.apache.kafka.common.record.ControlRecordType;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.MutableRecordBatch;
 import org.apache.kafka.common.record.RecordBatch;
@@ -201,11 +203,35 @@ public final class UnifiedLog implements Closeable {
           if (h == null) {
             break;
           }
-          producers.update(h);
+          boolean commit = false;
+          if (h.isControl()) {
+            ByteBuffer batch = ByteBuffer.allocate(h.sizeInBytes());
+            while (batch.hasRemaining() && ch.read(batch, pos + batch.position()) >= 0) {}
+            commit = isCommitMarker(batch.flip());
+          }
+          producers.update(h, commit);
           epochs.assign(h.partitionLeaderEpoch(), h.baseOffset());
           pos += h.sizeInBytes();
         }
       }
+    }
+  }
+
+  /** Whether the control batch at the buffer's position carries a commit (else abort) marker. */
+  private static boolean isCommitMarker(ByteBuffer batch) {
+    MutableRecordBatch b =
+        MemoryRecords.readableRecords(batch.duplicate()).batches().iterator().next();
+    for (org.apache.kafka.common.record.Record r : b) {
+      return ControlRecordType.parse(r.key()) == ControlRecordType.COMMIT;
+    }
+    return false;
+  }
+
+  private void updateProducers(ByteBuffer records) {
+    ByteBuffer b = records.duplicate();
+    for (BatchHeader h : BatchHeader.all(records)) {
+      producers.update(h, h.isControl() && isCommitMarker(b.slice(b.position(), h.sizeInBytes())));
+      b.position(b.position() + h.sizeInBytes());
     }
   }
 
@@ -223,12 +249,22 @@ public final class UnifiedLog implements Closeable {
    * recent batch are answered with the original offsets and not written.
    */
   public LogAppendInfo appendAsLeader(MemoryRecords records, int leaderEpoch) throws IOException {
+    return appendAsLeader(records, leaderEpoch, false);
+  }
+
+  /**
+   * As {@link #appendAsLeader(MemoryRecords, int)}; {@code fromCoordinator} admits control batches
+   * (transaction markers), which producers may not send, and skips the producer checks (Kafka's
+   * coordinator origin: markers and transactional offset commits carry no meaningful sequence).
+   */
+  public LogAppendInfo appendAsLeader(
+      MemoryRecords records, int leaderEpoch, boolean fromCoordinator) throws IOException {
     LogConfig cfg = config;
     LogValidator.ValidatedBatches validated =
-        LogValidator.validate(records, cfg, clock.getAsLong());
+        LogValidator.validate(records, cfg, clock.getAsLong(), fromCoordinator);
     lock.lock();
     try {
-      for (BatchHeader h : validated.headers()) {
+      for (BatchHeader h : fromCoordinator ? List.<BatchHeader>of() : validated.headers()) {
         ProducerStateManager.BatchMetadata dup = producers.check(h);
         if (dup != null) {
           log.debug(
@@ -252,9 +288,7 @@ public final class UnifiedLog implements Closeable {
         segment = roll(first);
       }
       segment.append(records.buffer());
-      for (BatchHeader h : BatchHeader.all(records.buffer())) {
-        producers.update(h);
-      }
+      updateProducers(records.buffer());
       unflushedMessages += validated.records();
       if (unflushedMessages >= cfg.flushMessages()) {
         flushLocked();
@@ -303,8 +337,8 @@ public final class UnifiedLog implements Closeable {
       }
       segment.append(records.buffer());
       long records0 = 0;
+      updateProducers(records.buffer());
       for (BatchHeader h : headers) {
-        producers.update(h);
         epochs.assign(h.partitionLeaderEpoch(), h.baseOffset());
         records0 += h.lastOffset() - h.baseOffset() + 1;
       }
@@ -469,15 +503,43 @@ public final class UnifiedLog implements Closeable {
 
   /** Moves the high watermark (single replica: to the log end after every append). */
   public void updateHighWatermark(long offset) throws IOException {
+    highWatermark = offsetMetadata(offset);
+  }
+
+  private LogOffsetMetadata offsetMetadata(long offset) throws IOException {
     LogOffsetMetadata end = endMetadata();
     if (offset >= end.offset()) {
-      highWatermark = end;
-      return;
+      return end;
     }
     Map.Entry<Long, LogSegment> e = segments.floorEntry(offset);
     LogSegment.BatchPosition bp = e.getValue().translateOffset(offset);
-    highWatermark =
-        new LogOffsetMetadata(offset, e.getKey(), bp == null ? e.getValue().size() : bp.position());
+    return new LogOffsetMetadata(
+        offset, e.getKey(), bp == null ? e.getValue().size() : bp.position());
+  }
+
+  /**
+   * The last stable offset: the first offset of the earliest open transaction, capped by the high
+   * watermark. read_committed consumers never read at or above it.
+   */
+  public long lastStableOffset() {
+    long hw = highWatermark.offset();
+    long unstable = producers.firstUnstableOffset();
+    return unstable < 0 ? hw : Math.min(unstable, hw);
+  }
+
+  /** Reads as {@link #read} but stops at the last stable offset (read_committed). */
+  public FetchDataInfo readCommitted(long startOffset, int maxBytes, boolean minOneMessage)
+      throws IOException {
+    LogOffsetMetadata hw = highWatermark;
+    long unstable = producers.firstUnstableOffset();
+    LogOffsetMetadata bound =
+        unstable < 0 || unstable >= hw.offset() ? hw : offsetMetadata(unstable);
+    return read(startOffset, maxBytes, minOneMessage, bound);
+  }
+
+  /** Aborted transactions overlapping [{@code from}, {@code to}) (read_committed fetches). */
+  public List<ProducerStateManager.AbortedTxn> abortedTransactions(long from, long to) {
+    return producers.abortedTransactions(from, to);
   }
 
   /** The first record with a timestamp at or after {@code timestamp}, if any. */
