@@ -196,6 +196,7 @@ public final class UnifiedLog implements Closeable {
 
   private void rebuildStateFromHeaders() throws IOException {
     for (LogSegment s : segments.values()) {
+      List<ProducerStateManager.AbortedTxn> abortedHere = new ArrayList<>();
       long pos = 0;
       try (var ch = java.nio.channels.FileChannel.open(s.file())) {
         while (true) {
@@ -209,10 +210,17 @@ public final class UnifiedLog implements Closeable {
             while (batch.hasRemaining() && ch.read(batch, pos + batch.position()) >= 0) {}
             commit = isCommitMarker(batch.flip());
           }
-          producers.update(h, commit);
+          ProducerStateManager.AbortedTxn closed = producers.update(h, commit);
+          if (closed != null) {
+            abortedHere.add(closed);
+          }
           epochs.assign(h.partitionLeaderEpoch(), h.baseOffset());
           pos += h.sizeInBytes();
         }
+      }
+      Path index = TransactionIndex.file(dir, s.baseOffset());
+      if (!abortedHere.isEmpty() || Files.exists(index)) {
+        TransactionIndex.rewrite(index, abortedHere);
       }
     }
   }
@@ -227,10 +235,16 @@ public final class UnifiedLog implements Closeable {
     return false;
   }
 
-  private void updateProducers(ByteBuffer records) {
+  /** Updates producer state with appended batches; abort markers go to the segment's index. */
+  private void updateProducers(ByteBuffer records) throws IOException {
     ByteBuffer b = records.duplicate();
     for (BatchHeader h : BatchHeader.all(records)) {
-      producers.update(h, h.isControl() && isCommitMarker(b.slice(b.position(), h.sizeInBytes())));
+      ProducerStateManager.AbortedTxn closed =
+          producers.update(
+              h, h.isControl() && isCommitMarker(b.slice(b.position(), h.sizeInBytes())));
+      if (closed != null) {
+        TransactionIndex.append(TransactionIndex.file(dir, active().baseOffset()), closed);
+      }
       b.position(b.position() + h.sizeInBytes());
     }
   }
@@ -678,8 +692,14 @@ public final class UnifiedLog implements Closeable {
       return 0;
     }
     List<LogSegment> inactive = new ArrayList<>();
+    long unstable = producers.firstUnstableOffset();
     for (LogSegment s : segments.headMap(active().baseOffset()).values()) {
       if (nowMs - s.maxTimestamp() < cfg.minCompactionLagMs()) {
+        break;
+      }
+      if (unstable >= 0 && s.nextOffset() > unstable) {
+        // As Kafka: nothing at or above the first open transaction is cleaned (its outcome is
+        // not known yet).
         break;
       }
       inactive.add(s);
@@ -694,7 +714,17 @@ public final class UnifiedLog implements Closeable {
     if (!overdue && dirtyBytes <= cfg.minCleanableDirtyRatio() * totalBytes) {
       return 0;
     }
-    Map<java.nio.ByteBuffer, Long> latest = LogCleaner.buildOffsetMap(inactive);
+    List<ProducerStateManager.AbortedTxn> aborted =
+        producers.abortedTransactions(0, Long.MAX_VALUE);
+    Map<java.nio.ByteBuffer, Long> latest =
+        LogCleaner.buildOffsetMap(
+            inactive,
+            (producerId, offset) ->
+                aborted.stream()
+                    .anyMatch(t ->
+                        t.producerId() == producerId
+                            && t.firstOffset() <= offset
+                            && offset <= t.lastOffset()));
     long removed = 0;
     for (LogSegment s : inactive) {
       Path cleaned = dir.resolve(LogSegment.fileName(s.baseOffset(), ".log.cleaned"));

@@ -115,11 +115,12 @@ public final class ProducerStateManager {
 
   /**
    * Records an appended batch (its header carries the offsets it was written with); {@code commit}
-   * says which marker a control batch carries (ignored for other batches).
+   * says which marker a control batch carries (ignored for other batches). Returns the aborted
+   * transaction an abort marker closed, else null.
    */
-  public synchronized void update(BatchHeader h, boolean commit) {
+  public synchronized AbortedTxn update(BatchHeader h, boolean commit) {
     if (h.producerId() == RecordBatch.NO_PRODUCER_ID) {
-      return;
+      return null;
     }
     Entry e = producers.computeIfAbsent(h.producerId(), id -> new Entry());
     if (h.producerEpoch() != e.epoch) {
@@ -127,28 +128,31 @@ public final class ProducerStateManager {
       e.batches.clear();
     }
     if (h.isControl()) {
+      AbortedTxn closed = null;
       if (e.txnFirstOffset >= 0) {
         ongoing.remove(e.txnFirstOffset);
         if (!commit) {
           long lso = ongoing.isEmpty() ? h.lastOffset() + 1 : ongoing.firstKey();
-          aborted.add(new AbortedTxn(h.producerId(), e.txnFirstOffset, h.lastOffset(), lso));
+          closed = new AbortedTxn(h.producerId(), e.txnFirstOffset, h.lastOffset(), lso);
+          aborted.add(closed);
         }
         e.txnFirstOffset = -1;
       }
-      return;
+      return closed;
     }
     if (h.isTransactional() && e.txnFirstOffset < 0) {
       e.txnFirstOffset = h.baseOffset();
       ongoing.put(h.baseOffset(), h.producerId());
     }
     if (h.baseSequence() == RecordBatch.NO_SEQUENCE) {
-      return;
+      return null;
     }
     e.batches.addLast(
         new BatchMetadata(h.baseSequence(), lastSequence(h), h.baseOffset(), h.lastOffset()));
     if (e.batches.size() > CACHED_BATCHES) {
       e.batches.removeFirst();
     }
+    return null;
   }
 
   /** The first offset of the earliest open transaction, or -1 when none is open. */
