@@ -611,6 +611,7 @@ public final class UnifiedLog implements Closeable {
       }
       if (offset > logStartOffset) {
         logStartOffset = offset;
+        producers.forgetAbortedBefore(logStartOffset);
         AtomicFile.write(
             dir.resolve(LOG_START_FILE), (offset + "\n").getBytes(StandardCharsets.UTF_8));
         deleteSegmentsBelowStart();
@@ -665,6 +666,7 @@ public final class UnifiedLog implements Closeable {
       }
       if (deleted > 0 && segments.firstKey() > logStartOffset) {
         logStartOffset = segments.firstKey();
+        producers.forgetAbortedBefore(logStartOffset);
       }
       return deleted;
     } finally {

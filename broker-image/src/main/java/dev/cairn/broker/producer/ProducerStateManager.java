@@ -177,6 +177,11 @@ public final class ProducerStateManager {
     return result;
   }
 
+  /** Drops aborted transactions whose marker lies below {@code offset} (the new log start). */
+  public synchronized void forgetAbortedBefore(long offset) {
+    aborted.removeIf(t -> t.lastOffset() < offset);
+  }
+
   /** Forgets every producer (the log was truncated and is read again). */
   public synchronized void clear() {
     producers.clear();

@@ -332,7 +332,8 @@ public final class TransactionCoordinator {
    */
   private Errors end(TxnMetadata m, boolean commit, boolean bumpEpoch) {
     TxnMetadata prepare = m.copy();
-    if (bumpEpoch) {
+    if (bumpEpoch && m.epoch < Short.MAX_VALUE) {
+      // (At the last epoch the markers keep it; the next InitProducerId takes a new producer id.)
       prepare.epoch++;
     }
     prepare.state = commit ? TxnState.PREPARE_COMMIT : TxnState.PREPARE_ABORT;

@@ -118,6 +118,8 @@ class TransactionalLogTest {
     assertThat(reopened.lastStableOffset()).isEqualTo(6).isEqualTo(reopened.highWatermark());
     assertThat(readCommitted(reopened)).containsExactly("0", "1", "2", "3", "4:marker", "5:marker");
     assertThat(reopened.abortedTransactions(0, 6)).hasSize(1);
+    reopened.deleteRecordsBefore(5);
+    assertThat(reopened.abortedTransactions(0, 6)).as("below the log start").isEmpty();
     reopened.close();
   }
 
