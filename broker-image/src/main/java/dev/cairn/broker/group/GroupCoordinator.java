@@ -331,6 +331,17 @@ public final class GroupCoordinator {
     pendingTxn.computeIfPresent(producerId, (id, m) -> m.isEmpty() ? null : m);
   }
 
+  /** Whether an unfinished transaction holds an offset of {@code tp} for {@code groupId}. */
+  public boolean hasPendingTransactionalOffset(String groupId, TopicPartition tp) {
+    for (Map<String, Map<TopicPartition, OffsetRecords.Value>> byGroup : pendingTxn.values()) {
+      Map<TopicPartition, OffsetRecords.Value> offsets = byGroup.get(groupId);
+      if (offsets != null && offsets.containsKey(tp)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** NONE if this broker coordinates {@code groupId} and has loaded it, else the error. */
   public Errors ownership(String groupId) {
     if (groupId == null || groupId.isEmpty()) {

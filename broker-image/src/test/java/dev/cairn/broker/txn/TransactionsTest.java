@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.curator.test.TestingServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -26,6 +27,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -219,6 +221,13 @@ class TransactionsTest {
           Map.of(tp, new OffsetAndMetadata(5)), new ConsumerGroupMetadata("txn-group"));
       assertThat(admin.listConsumerGroupOffsets("txn-group").partitionsToOffsetAndMetadata().get())
           .doesNotContainKey(tp);
+      Properties stable = TestBrokers.consumer(broker, "txn-group");
+      stable.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+      try (KafkaConsumer<String, String> c = new KafkaConsumer<>(stable)) {
+        // A read_committed consumer waits for the transaction to end (UNSTABLE_OFFSET_COMMIT).
+        assertThatThrownBy(() -> c.committed(Set.of(tp), Duration.ofMillis(500)))
+            .isInstanceOf(TimeoutException.class);
+      }
       p.commitTransaction();
       assertThat(
               admin
