@@ -15,7 +15,9 @@ import org.apache.curator.test.TestingServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -63,6 +65,17 @@ class TransactionRecoveryTest {
     return out;
   }
 
+  private static long committedOffset(BrokerEngine broker) throws Exception {
+    try (Admin admin = Admin.create(TestBrokers.admin(broker))) {
+      return admin
+          .listConsumerGroupOffsets("recovery-group")
+          .partitionsToOffsetAndMetadata()
+          .get()
+          .get(new TopicPartition("recovery", 0))
+          .offset();
+    }
+  }
+
   @Test
   void anOpenTransactionSurvivesARestartAndIsAbortedByTheNextProducer() throws Exception {
     TopicPartition tp = new TopicPartition("recovery", 0);
@@ -76,11 +89,15 @@ class TransactionRecoveryTest {
         try (KafkaProducer<String, String> p = producer(broker)) {
           p.beginTransaction();
           p.send(new ProducerRecord<>(tp.topic(), "committed"));
+          p.sendOffsetsToTransaction(
+              Map.of(tp, new OffsetAndMetadata(1)), new ConsumerGroupMetadata("recovery-group"));
           p.commitTransaction();
         }
         zombie = producer(broker);
         zombie.beginTransaction();
         zombie.send(new ProducerRecord<>(tp.topic(), "open")).get();
+        zombie.sendOffsetsToTransaction(
+            Map.of(tp, new OffsetAndMetadata(9)), new ConsumerGroupMetadata("recovery-group"));
       } finally {
         broker.stop(Duration.ofSeconds(2));
       }
@@ -90,6 +107,7 @@ class TransactionRecoveryTest {
       try {
         // committed (0), its marker (1), then the open transaction from offset 2.
         assertThat(readCommitted(broker, tp, 1)).containsExactly("committed", "lso=2");
+        assertThat(committedOffset(broker)).as("the open transaction's offset is pending").isOne();
         try (KafkaProducer<String, String> p = producer(broker)) {
           p.beginTransaction();
           p.send(new ProducerRecord<>(tp.topic(), "after restart"));
@@ -97,6 +115,7 @@ class TransactionRecoveryTest {
         }
         assertThat(readCommitted(broker, tp, 2))
             .containsExactly("committed", "after restart", "lso=6");
+        assertThat(committedOffset(broker)).as("aborted with its transaction").isOne();
       } finally {
         broker.stop(Duration.ofSeconds(2));
       }
