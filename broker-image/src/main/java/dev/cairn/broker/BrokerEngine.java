@@ -20,6 +20,7 @@ import dev.cairn.broker.api.OffsetForLeaderEpochHandler;
 import dev.cairn.broker.api.OffsetHandlers;
 import dev.cairn.broker.api.ProduceHandler;
 import dev.cairn.broker.api.ReassignmentHandlers;
+import dev.cairn.broker.api.TxnHandlers;
 import dev.cairn.broker.config.BrokerConfig;
 import dev.cairn.broker.config.Listener;
 import dev.cairn.broker.config.LiveBrokerConfig;
@@ -41,6 +42,8 @@ import dev.cairn.broker.server.FetchSessionCache;
 import dev.cairn.broker.server.Purgatory;
 import dev.cairn.broker.server.ReplicaManager;
 import dev.cairn.broker.server.TopicAdmin;
+import dev.cairn.broker.txn.TransactionCoordinator;
+import dev.cairn.broker.txn.TxnMarkerWriter;
 import dev.cairn.common.admin.AdminServer;
 import dev.cairn.common.admin.Metrics;
 import dev.cairn.common.engine.Engine;
@@ -103,6 +106,7 @@ public final class BrokerEngine implements Engine {
   private ReplicaManager replicaManager;
   private ExecutorService requestExecutor;
   private ScheduledExecutorService scheduler;
+  private ScheduledExecutorService txnExecutor;
   private InetSocketAddress boundAddress;
   private CoordinatorEngine coordinator;
 
@@ -218,6 +222,18 @@ public final class BrokerEngine implements Engine {
     GroupCoordinator groups =
         new GroupCoordinator(config, replicas, ctx.topics(), System::currentTimeMillis);
     groups.start(scheduler);
+    TxnMarkerWriter markers =
+        new TxnMarkerWriter(
+            replicas,
+            groups,
+            System::currentTimeMillis,
+            config.get(BrokerConfig.REPLICA_SOCKET_TIMEOUT_MS));
+    TransactionCoordinator txns =
+        new TransactionCoordinator(
+            config, replicas, ctx.topics(), ctx.producerIds(), markers, System::currentTimeMillis);
+    txnExecutor = Executors.newSingleThreadScheduledExecutor(daemon("broker-txn-coordinator"));
+    txns.start(txnExecutor);
+    TxnHandlers txnApis = new TxnHandlers(txns, groups, replicas, markers);
     GroupHandlers groupApis = new GroupHandlers(groups);
     OffsetHandlers offsetApis =
         new OffsetHandlers(groups, topic -> metadata.image().topic(topic) != null);
@@ -232,9 +248,9 @@ public final class BrokerEngine implements Engine {
         .add(ApiKeys.CREATE_TOPICS, 7, new CreateTopicsHandler(ctx))
         .add(ApiKeys.DELETE_TOPICS, 6, new DeleteTopicsHandler(ctx))
         .add(ApiKeys.CREATE_PARTITIONS, 3, new CreatePartitionsHandler(ctx))
-        .add(ApiKeys.INIT_PRODUCER_ID, 5, new InitProducerIdHandler(ctx))
+        .add(ApiKeys.INIT_PRODUCER_ID, 5, new InitProducerIdHandler(ctx, txns))
         .add(ApiKeys.DESCRIBE_CLUSTER, 1, new DescribeClusterHandler(ctx))
-        .add(ApiKeys.FIND_COORDINATOR, 6, new FindCoordinatorHandler(groups))
+        .add(ApiKeys.FIND_COORDINATOR, 6, new FindCoordinatorHandler(groups, txns))
         .add(ApiKeys.JOIN_GROUP, 9, groupApis.join())
         .add(ApiKeys.SYNC_GROUP, 5, groupApis.sync())
         .add(ApiKeys.HEARTBEAT, 4, groupApis.heartbeat())
@@ -252,7 +268,12 @@ public final class BrokerEngine implements Engine {
         .add(ApiKeys.ELECT_LEADERS, 2, new ElectLeadersHandler(ctx))
         .add(ApiKeys.DESCRIBE_LOG_DIRS, 4, new DescribeLogDirsHandler(ctx))
         .add(ApiKeys.ALTER_PARTITION_REASSIGNMENTS, 1, reassignments.alter())
-        .add(ApiKeys.LIST_PARTITION_REASSIGNMENTS, 0, reassignments.list());
+        .add(ApiKeys.LIST_PARTITION_REASSIGNMENTS, 0, reassignments.list())
+        .add(ApiKeys.ADD_PARTITIONS_TO_TXN, 5, txnApis.addPartitions())
+        .add(ApiKeys.ADD_OFFSETS_TO_TXN, 4, txnApis.addOffsets())
+        .add(ApiKeys.TXN_OFFSET_COMMIT, 4, txnApis.offsetCommit())
+        .add(ApiKeys.END_TXN, 4, txnApis.end())
+        .add(ApiKeys.WRITE_TXN_MARKERS, 1, txnApis.writeMarkers());
 
     server = new NettyServer("broker", config.get(BrokerConfig.NUM_NETWORK_THREADS));
     int maxFrame = config.get(BrokerConfig.SOCKET_REQUEST_MAX_BYTES);
@@ -459,6 +480,9 @@ public final class BrokerEngine implements Engine {
     }
     if (requestExecutor != null) {
       requestExecutor.shutdownNow();
+    }
+    if (txnExecutor != null) {
+      txnExecutor.shutdownNow();
     }
     if (scheduler != null) {
       scheduler.shutdownNow();

@@ -88,7 +88,12 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
                     e.getValue(),
                     Math.max(0, remaining),
                     total == 0)
-                : read(e.getKey(), e.getValue(), Math.max(0, remaining), total == 0);
+                : read(
+                    e.getKey(),
+                    e.getValue(),
+                    Math.max(0, remaining),
+                    total == 0,
+                    request.isolationLevel() == 1);
         int size = pd.records() == null ? 0 : pd.records().sizeInBytes();
         total += size;
         remaining -= size;
@@ -255,7 +260,8 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
         .setRecords(MemoryRecords.EMPTY);
   }
 
-  private PartitionData read(TopicPartition tp, CachedPartition c, int remaining, boolean first) {
+  private PartitionData read(
+      TopicPartition tp, CachedPartition c, int remaining, boolean first, boolean readCommitted) {
     PartitionData pd = emptyPartition(tp);
     try {
       Partition p = broker.replicas().leaderPartition(tp);
@@ -266,11 +272,26 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
       }
       UnifiedLog log = p.log();
       long hw = log.highWatermark();
-      pd.setHighWatermark(hw).setLastStableOffset(hw).setLogStartOffset(log.logStartOffset());
+      long lso = log.lastStableOffset();
+      pd.setHighWatermark(hw).setLastStableOffset(lso).setLogStartOffset(log.logStartOffset());
       int max = Math.min(c.maxBytes, remaining);
-      FetchDataInfo data = log.read(c.fetchOffset, max, first);
+      FetchDataInfo data =
+          readCommitted
+              ? log.readCommitted(c.fetchOffset, max, first)
+              : log.read(c.fetchOffset, max, first);
       if (data.records() != null) {
         pd.setRecords(data.records());
+        if (readCommitted) {
+          // The consumer skips these transactions' records; bounded by the LSO it reads below.
+          List<FetchResponseData.AbortedTransaction> aborted = new ArrayList<>();
+          for (var t : log.abortedTransactions(c.fetchOffset, lso)) {
+            aborted.add(
+                new FetchResponseData.AbortedTransaction()
+                    .setProducerId(t.producerId())
+                    .setFirstOffset(t.firstOffset()));
+          }
+          pd.setAbortedTransactions(aborted);
+        }
       }
     } catch (Exception e) {
       // As Kafka: a failed partition reports no watermarks, even when the log exists.

@@ -2,6 +2,7 @@ package dev.cairn.broker.api;
 
 import dev.cairn.broker.group.GroupCoordinator;
 import dev.cairn.broker.metadata.BrokerInfo;
+import dev.cairn.broker.txn.TransactionCoordinator;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData;
@@ -10,14 +11,16 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.FindCoordinatorRequest;
 
 /**
- * FindCoordinator for groups (key type 0), single key (v0-3) or batched (v4+). Transaction
- * coordinators (key type 1) do not exist yet: COORDINATOR_NOT_AVAILABLE.
+ * FindCoordinator for groups (key type 0) and transactional ids (key type 1), single key (v0-3) or
+ * batched (v4+). Other key types (share groups) are INVALID_REQUEST.
  */
 public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorRequestData> {
   private final GroupCoordinator groups;
+  private final TransactionCoordinator txns;
 
-  public FindCoordinatorHandler(GroupCoordinator groups) {
+  public FindCoordinatorHandler(GroupCoordinator groups, TransactionCoordinator txns) {
     this.groups = groups;
+    this.txns = txns;
   }
 
   @Override
@@ -42,15 +45,16 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
 
   private Coordinator find(String key, byte keyType) {
     Coordinator c = new Coordinator().setKey(key).setNodeId(-1).setHost("").setPort(-1);
-    if (keyType != FindCoordinatorRequest.CoordinatorType.GROUP.id()) {
-      return c.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code())
-          .setErrorMessage("transaction coordinators are not supported yet");
+    boolean txn = keyType == FindCoordinatorRequest.CoordinatorType.TRANSACTION.id();
+    if (!txn && keyType != FindCoordinatorRequest.CoordinatorType.GROUP.id()) {
+      return c.setErrorCode(Errors.INVALID_REQUEST.code())
+          .setErrorMessage("unsupported coordinator key type " + keyType);
     }
     if (key == null || key.isEmpty()) {
       return c.setErrorCode(Errors.INVALID_REQUEST.code());
     }
     try {
-      BrokerInfo b = groups.findCoordinator(key);
+      BrokerInfo b = txn ? txns.findCoordinator(key) : groups.findCoordinator(key);
       if (b == null) {
         return c.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code());
       }

@@ -18,7 +18,7 @@ import org.apache.kafka.common.requests.ListOffsetsRequest;
 
 /**
  * ListOffsets: EARLIEST (-2, and EARLIEST_LOCAL -4: all data is local) is the log start offset;
- * LATEST (-1) the high watermark (also the last stable offset, there are no transactions yet);
+ * LATEST (-1) the high watermark, or for isolation level READ_COMMITTED the last stable offset;
  * MAX_TIMESTAMP (-3) the record with the largest timestamp; any other value the first record whose
  * timestamp is at least it, or offset -1 when none is.
  */
@@ -37,7 +37,12 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
       ListOffsetsTopicResponse tr = new ListOffsetsTopicResponse().setName(t.name());
       for (ListOffsetsRequestData.ListOffsetsPartition p : t.partitions()) {
         tr.partitions()
-            .add(answer(new TopicPartition(t.name(), p.partitionIndex()), p, ctx.version()));
+            .add(
+                answer(
+                    new TopicPartition(t.name(), p.partitionIndex()),
+                    p,
+                    ctx.version(),
+                    request.isolationLevel() == 1));
       }
       response.topics().add(tr);
     }
@@ -45,7 +50,10 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
   }
 
   private ListOffsetsPartitionResponse answer(
-      TopicPartition tp, ListOffsetsRequestData.ListOffsetsPartition p, short version) {
+      TopicPartition tp,
+      ListOffsetsRequestData.ListOffsetsPartition p,
+      short version,
+      boolean readCommitted) {
     ListOffsetsPartitionResponse r =
         new ListOffsetsPartitionResponse()
             .setPartitionIndex(tp.partition())
@@ -68,7 +76,7 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
           || ts == ListOffsetsRequest.EARLIEST_LOCAL_TIMESTAMP) {
         r.setOffset(log.logStartOffset());
       } else if (ts == ListOffsetsRequest.LATEST_TIMESTAMP) {
-        r.setOffset(log.highWatermark());
+        r.setOffset(readCommitted ? log.lastStableOffset() : log.highWatermark());
       } else {
         Optional<TimestampOffset> found =
             ts == ListOffsetsRequest.MAX_TIMESTAMP

@@ -24,9 +24,11 @@ import org.apache.kafka.common.protocol.Errors;
 
 /**
  * OffsetCommit and OffsetFetch (v0-7 single group, v8+ batched groups). A partition without a
- * committed offset is answered with offset -1 and no error, as Kafka does. Commits for topics that
- * do not exist are UNKNOWN_TOPIC_OR_PARTITION and never reach the group (Kafka filters them the
- * same way before its group coordinator).
+ * committed offset is answered with offset -1 and no error, as Kafka does; with {@code
+ * require_stable} (v7+, read_committed consumers) a partition whose offset an unfinished
+ * transaction holds is UNSTABLE_OFFSET_COMMIT. Commits for topics that do not exist are
+ * UNKNOWN_TOPIC_OR_PARTITION and never reach the group (Kafka filters them the same way before its
+ * group coordinator).
  */
 public final class OffsetHandlers {
   private final GroupCoordinator groups;
@@ -97,27 +99,33 @@ public final class OffsetHandlers {
         Map<String, OffsetFetchResponseTopic> topics = new LinkedHashMap<>();
         groups
             .fetchOffsets(r.groupId(), wanted)
-            .forEach((tp, v) ->
-                topics
-                    .computeIfAbsent(tp.topic(), n -> new OffsetFetchResponseTopic().setName(n))
-                    .partitions()
-                    .add(
-                        new OffsetFetchResponsePartition()
-                            .setPartitionIndex(tp.partition())
-                            .setCommittedOffset(v == null ? -1 : v.offset())
-                            .setCommittedLeaderEpoch(v == null ? -1 : v.leaderEpoch())
-                            .setMetadata(v == null ? "" : v.metadata())));
+            .forEach((tp, v) -> {
+              OffsetFetchResponsePartition out =
+                  new OffsetFetchResponsePartition()
+                      .setPartitionIndex(tp.partition())
+                      .setCommittedOffset(v == null ? -1 : v.offset())
+                      .setCommittedLeaderEpoch(v == null ? -1 : v.leaderEpoch())
+                      .setMetadata(v == null ? "" : v.metadata());
+              if (r.requireStable() && groups.hasPendingTransactionalOffset(r.groupId(), tp)) {
+                out.setCommittedOffset(-1).setErrorCode(Errors.UNSTABLE_OFFSET_COMMIT.code());
+              }
+              topics
+                  .computeIfAbsent(tp.topic(), n -> new OffsetFetchResponseTopic().setName(n))
+                  .partitions()
+                  .add(out);
+            });
         return CompletableFuture.completedFuture(
             response.setTopics(new ArrayList<>(topics.values())));
       }
       for (OffsetFetchRequestData.OffsetFetchRequestGroup g : r.groups()) {
-        response.groups().add(fetchGroup(g));
+        response.groups().add(fetchGroup(g, r.requireStable()));
       }
       return CompletableFuture.completedFuture(response);
     };
   }
 
-  private OffsetFetchResponseGroup fetchGroup(OffsetFetchRequestData.OffsetFetchRequestGroup g) {
+  private OffsetFetchResponseGroup fetchGroup(
+      OffsetFetchRequestData.OffsetFetchRequestGroup g, boolean requireStable) {
     OffsetFetchResponseGroup out = new OffsetFetchResponseGroup().setGroupId(g.groupId());
     Errors owner = groups.ownership(g.groupId());
     if (owner != Errors.NONE) {
@@ -136,15 +144,20 @@ public final class OffsetHandlers {
     for (Map.Entry<TopicPartition, OffsetRecords.Value> e :
         groups.fetchOffsets(g.groupId(), wanted).entrySet()) {
       OffsetRecords.Value v = e.getValue();
+      OffsetFetchResponsePartitions partition =
+          new OffsetFetchResponsePartitions()
+              .setPartitionIndex(e.getKey().partition())
+              .setCommittedOffset(v == null ? -1 : v.offset())
+              .setCommittedLeaderEpoch(v == null ? -1 : v.leaderEpoch())
+              .setMetadata(v == null ? "" : v.metadata());
+      if (requireStable && groups.hasPendingTransactionalOffset(g.groupId(), e.getKey())) {
+        // As Kafka: a read_committed consumer retries until the transaction ends.
+        partition.setCommittedOffset(-1).setErrorCode(Errors.UNSTABLE_OFFSET_COMMIT.code());
+      }
       topics
           .computeIfAbsent(e.getKey().topic(), n -> new OffsetFetchResponseTopics().setName(n))
           .partitions()
-          .add(
-              new OffsetFetchResponsePartitions()
-                  .setPartitionIndex(e.getKey().partition())
-                  .setCommittedOffset(v == null ? -1 : v.offset())
-                  .setCommittedLeaderEpoch(v == null ? -1 : v.leaderEpoch())
-                  .setMetadata(v == null ? "" : v.metadata()));
+          .add(partition);
     }
     return out.setTopics(new ArrayList<>(topics.values()));
   }

@@ -180,6 +180,20 @@ public final class BrokerConfig {
       ConfigKey.of("offsets.topic.replication.factor", intRange(1, Short.MAX_VALUE), 1);
   public static final ConfigKey<Integer> OFFSETS_TOPIC_SEGMENT_BYTES =
       ConfigKey.of("offsets.topic.segment.bytes", intRange(1, Integer.MAX_VALUE), 104_857_600);
+  public static final ConfigKey<Integer> TRANSACTION_STATE_LOG_PARTITIONS =
+      ConfigKey.of("transaction.state.log.num.partitions", intRange(1, 10_000), 50);
+  public static final ConfigKey<Integer> TRANSACTION_STATE_LOG_REPLICATION_FACTOR =
+      ConfigKey.of("transaction.state.log.replication.factor", intRange(1, Short.MAX_VALUE), 3);
+  public static final ConfigKey<Integer> TRANSACTION_STATE_LOG_SEGMENT_BYTES =
+      ConfigKey.of(
+          "transaction.state.log.segment.bytes", intRange(1, Integer.MAX_VALUE), 104_857_600);
+  public static final ConfigKey<Integer> TRANSACTION_MAX_TIMEOUT_MS =
+      ConfigKey.of("transaction.max.timeout.ms", intRange(1, Integer.MAX_VALUE), 900_000);
+  public static final ConfigKey<Integer> TRANSACTION_ABORT_CHECK_INTERVAL_MS =
+      ConfigKey.of(
+          "transaction.abort.timed.out.transaction.cleanup.interval.ms",
+          intRange(1, Integer.MAX_VALUE),
+          10_000);
   public static final ConfigKey<Integer> OFFSETS_RETENTION_MINUTES =
       ConfigKey.of("offsets.retention.minutes", intRange(1, Integer.MAX_VALUE), 10_080);
   public static final ConfigKey<Integer> GROUP_MIN_SESSION_TIMEOUT_MS =
@@ -269,6 +283,11 @@ public final class BrokerConfig {
               OFFSETS_TOPIC_REPLICATION_FACTOR,
               OFFSETS_TOPIC_SEGMENT_BYTES,
               OFFSETS_RETENTION_MINUTES,
+              TRANSACTION_STATE_LOG_PARTITIONS,
+              TRANSACTION_STATE_LOG_REPLICATION_FACTOR,
+              TRANSACTION_STATE_LOG_SEGMENT_BYTES,
+              TRANSACTION_MAX_TIMEOUT_MS,
+              TRANSACTION_ABORT_CHECK_INTERVAL_MS,
               GROUP_MIN_SESSION_TIMEOUT_MS,
               GROUP_MAX_SESSION_TIMEOUT_MS,
               GROUP_INITIAL_REBALANCE_DELAY_MS,

@@ -26,6 +26,7 @@ import org.apache.kafka.common.message.JoinGroupResponseData;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.ControlRecordType;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.MutableRecordBatch;
 import org.apache.kafka.common.record.Record;
@@ -65,6 +66,13 @@ public final class GroupCoordinator {
    * for loaded until its own replay finishes: what another leader appended meanwhile is read first.
    */
   private final Map<Integer, Partition> loaded = new ConcurrentHashMap<>();
+
+  /**
+   * Offsets committed inside transactions not finished yet: producer id → group → offsets. They are
+   * in the log (a transactional batch) but applied only when the commit marker arrives.
+   */
+  private final Map<Long, Map<String, Map<TopicPartition, OffsetRecords.Value>>> pendingTxn =
+      new ConcurrentHashMap<>();
 
   public GroupCoordinator(
       BrokerConfig config, ReplicaManager replicas, TopicAdmin topics, LongSupplier clock) {
@@ -143,9 +151,22 @@ public final class GroupCoordinator {
         }
         MemoryRecords mr = MemoryRecords.readableRecords(data.records().readFully());
         for (MutableRecordBatch batch : mr.batches()) {
-          for (Record r : batch) {
-            apply(r);
-            records++;
+          if (batch.isControlBatch()) {
+            for (Record r : batch) {
+              completeTransaction(
+                  tp.partition(),
+                  batch.producerId(),
+                  ControlRecordType.parse(r.key()) == ControlRecordType.COMMIT);
+            }
+          } else {
+            for (Record r : batch) {
+              if (batch.isTransactional()) {
+                applyPending(batch.producerId(), r);
+              } else {
+                apply(r);
+              }
+              records++;
+            }
           }
           offset = batch.nextOffset();
         }
@@ -167,6 +188,9 @@ public final class GroupCoordinator {
       return;
     }
     loaded.remove(tp.partition());
+    for (Map<String, Map<TopicPartition, OffsetRecords.Value>> byGroup : pendingTxn.values()) {
+      byGroup.keySet().removeIf(groupId -> partitionFor(groupId) == tp.partition());
+    }
     int before = groups.size();
     groups.keySet().removeIf(groupId -> partitionFor(groupId) == tp.partition());
     if (groups.size() < before) {
@@ -191,6 +215,131 @@ public final class GroupCoordinator {
         g.offsets.remove(tp);
       }
     }
+  }
+
+  private void applyPending(long producerId, Record r) {
+    OffsetRecords.Key key = r.hasKey() ? OffsetRecords.parseKey(r.key()) : null;
+    if (key == null || !r.hasValue()) {
+      return;
+    }
+    pendingTxn
+        .computeIfAbsent(producerId, id -> new ConcurrentHashMap<>())
+        .computeIfAbsent(key.group(), g -> new ConcurrentHashMap<>())
+        .put(new TopicPartition(key.topic(), key.partition()), OffsetRecords.parseValue(r.value()));
+  }
+
+  /**
+   * TxnOffsetCommit: validates the committer as OffsetCommit does (a member of the current
+   * generation when it names one), appends the offsets as part of the producer's transaction, and
+   * keeps them pending: fetches see them once the transaction commits.
+   */
+  public Map<TopicPartition, Errors> commitTransactional(
+      String groupId,
+      long producerId,
+      short producerEpoch,
+      String memberId,
+      String instanceId,
+      int generation,
+      List<Commit> commits) {
+    Map<TopicPartition, Errors> result = new java.util.LinkedHashMap<>();
+    Errors e = ownership(groupId);
+    if (e == Errors.NONE && generation >= 0 && memberId != null && !memberId.isEmpty()) {
+      ClassicGroup g = group(groupId);
+      synchronized (g) {
+        e = g.validateMember(memberId, instanceId, generation);
+      }
+    }
+    List<SimpleRecord> records = new ArrayList<>();
+    long now = clock.getAsLong();
+    for (Commit c : commits) {
+      Errors pe = e;
+      if (pe == Errors.NONE
+          && c.metadata() != null
+          && c.metadata().length() > OFFSET_METADATA_MAX_BYTES) {
+        pe = Errors.OFFSET_METADATA_TOO_LARGE;
+      }
+      if (pe == Errors.NONE) {
+        records.add(
+            new SimpleRecord(
+                now,
+                OffsetRecords.key(groupId, c.tp().topic(), c.tp().partition()),
+                OffsetRecords.value(c.offset(), c.leaderEpoch(), c.metadata(), now)));
+      }
+      result.put(c.tp(), pe);
+    }
+    if (records.isEmpty()) {
+      return result;
+    }
+    TopicPartition tp = new TopicPartition(Topic.GROUP_METADATA_TOPIC_NAME, partitionFor(groupId));
+    Errors written = Errors.NONE;
+    try {
+      // Sequence 0 as Kafka writes it: coordinator appends skip the sequence checks.
+      replicas.appendAsCoordinator(
+          tp,
+          MemoryRecords.withTransactionalRecords(
+              Compression.NONE,
+              producerId,
+              producerEpoch,
+              0,
+              records.toArray(new SimpleRecord[0])));
+    } catch (Exception ex) {
+      log.warn("group {}: writing transactional offsets failed: {}", groupId, ex.toString());
+      written = Errors.forException(ex);
+      if (written == Errors.NOT_LEADER_OR_FOLLOWER) {
+        written = Errors.NOT_COORDINATOR;
+      }
+    }
+    if (written != Errors.NONE) {
+      Errors w = written;
+      result.replaceAll((p, err) -> err == Errors.NONE ? w : err);
+      return result;
+    }
+    Map<TopicPartition, OffsetRecords.Value> pending =
+        pendingTxn
+            .computeIfAbsent(producerId, id -> new ConcurrentHashMap<>())
+            .computeIfAbsent(groupId, g -> new ConcurrentHashMap<>());
+    for (Commit c : commits) {
+      if (result.get(c.tp()) == Errors.NONE) {
+        pending.put(
+            c.tp(), new OffsetRecords.Value(c.offset(), c.leaderEpoch(), c.metadata(), now));
+      }
+    }
+    return result;
+  }
+
+  /**
+   * A transaction marker reached offsets partition {@code partition}: the producer's pending
+   * offsets of the groups stored there are applied (commit) or dropped (abort).
+   */
+  public void completeTransaction(int partition, long producerId, boolean commit) {
+    Map<String, Map<TopicPartition, OffsetRecords.Value>> byGroup = pendingTxn.get(producerId);
+    if (byGroup == null) {
+      return;
+    }
+    for (String groupId : List.copyOf(byGroup.keySet())) {
+      if (partitionFor(groupId) != partition) {
+        continue;
+      }
+      Map<TopicPartition, OffsetRecords.Value> offsets = byGroup.remove(groupId);
+      if (commit && offsets != null) {
+        ClassicGroup g = group(groupId);
+        synchronized (g) {
+          g.offsets.putAll(offsets);
+        }
+      }
+    }
+    pendingTxn.computeIfPresent(producerId, (id, m) -> m.isEmpty() ? null : m);
+  }
+
+  /** Whether an unfinished transaction holds an offset of {@code tp} for {@code groupId}. */
+  public boolean hasPendingTransactionalOffset(String groupId, TopicPartition tp) {
+    for (Map<String, Map<TopicPartition, OffsetRecords.Value>> byGroup : pendingTxn.values()) {
+      Map<TopicPartition, OffsetRecords.Value> offsets = byGroup.get(groupId);
+      if (offsets != null && offsets.containsKey(tp)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** NONE if this broker coordinates {@code groupId} and has loaded it, else the error. */

@@ -9,8 +9,8 @@ import org.apache.kafka.common.record.DefaultRecordBatch;
  * The fixed 61-byte header of a record batch (magic 2), read without touching the records: {@code
  * baseOffset int64, length int32, partitionLeaderEpoch int32, magic int8, crc uint32, attributes
  * int16, lastOffsetDelta int32, baseTimestamp int64, maxTimestamp int64, producerId int64,
- * producerEpoch int16, baseSequence int32, recordCount int32}. {@code length} counts the bytes
- * after itself, so a batch occupies {@code length + 12} bytes.
+ * producerEpoch int16, baseSequence int32, recordCount int32}; {@code attributes} at byte 21.
+ * {@code length} counts the bytes after itself, so a batch occupies {@code length + 12} bytes.
  */
 public record BatchHeader(
     long baseOffset,
@@ -22,7 +22,8 @@ public record BatchHeader(
     long producerId,
     short producerEpoch,
     int baseSequence,
-    int recordCount) {
+    int recordCount,
+    short attributes) {
 
   public static final int SIZE = DefaultRecordBatch.RECORD_BATCH_OVERHEAD;
 
@@ -74,6 +75,17 @@ public record BatchHeader(
         buf.getLong(p + 43),
         buf.getShort(p + 51),
         buf.getInt(p + 53),
-        buf.getInt(p + DefaultRecordBatch.RECORDS_COUNT_OFFSET));
+        buf.getInt(p + DefaultRecordBatch.RECORDS_COUNT_OFFSET),
+        buf.getShort(p + 21));
+  }
+
+  /** Part of a transaction (attributes bit 4). */
+  public boolean isTransactional() {
+    return (attributes & 0x10) != 0;
+  }
+
+  /** A control batch: a transaction's commit or abort marker (attributes bit 5). */
+  public boolean isControl() {
+    return (attributes & 0x20) != 0;
   }
 }

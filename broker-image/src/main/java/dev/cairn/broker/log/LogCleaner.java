@@ -28,16 +28,32 @@ import org.apache.kafka.common.utils.BufferSupplier;
  * <p>Tombstones (null values) are kept for {@code delete.retention.ms} after the first cleaning
  * that sees them — the rewritten batch records that horizon — so consumers get to see deletes; a
  * later cleaning drops them. Records without a key are kept (a compacted topic refuses them
- * anyway). Swapping the cleaned file in is done by {@link UnifiedLog} under its lock.
+ * anyway), and so are transaction markers. Swapping the cleaned file in is done by {@link
+ * UnifiedLog} under its lock.
  */
 final class LogCleaner {
   private LogCleaner() {}
 
-  /** Key → latest offset over the given segments, read batch by batch. */
-  static Map<ByteBuffer, Long> buildOffsetMap(List<LogSegment> segments) throws IOException {
+  /** Whether the record at an offset belongs to an aborted transaction of a producer. */
+  interface AbortedCheck {
+    boolean aborted(long producerId, long offset);
+  }
+
+  /**
+   * Key → latest offset over the given segments, read batch by batch. Transaction markers and
+   * records of aborted transactions supersede nothing: an aborted write must not compact away the
+   * committed value before it, and markers (all sharing one key) must all survive, or a reload
+   * would take their transactions for still open.
+   */
+  static Map<ByteBuffer, Long> buildOffsetMap(List<LogSegment> segments, AbortedCheck aborted)
+      throws IOException {
     Map<ByteBuffer, Long> latest = new HashMap<>();
     for (LogSegment s : segments) {
       for (MutableRecordBatch batch : readAll(s)) {
+        if (batch.isControlBatch()
+            || batch.isTransactional() && aborted.aborted(batch.producerId(), batch.baseOffset())) {
+          continue;
+        }
         for (Record r : batch) {
           if (r.hasKey()) {
             latest.put(copy(r.key()), r.offset());
@@ -70,7 +86,7 @@ final class LogCleaner {
 
           @Override
           protected boolean shouldRetainRecord(RecordBatch batch, Record record) {
-            if (!record.hasKey()) {
+            if (!record.hasKey() || batch.isControlBatch()) {
               return true;
             }
             Long newest = latest.get(record.key());

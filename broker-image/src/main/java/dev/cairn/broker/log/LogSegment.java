@@ -429,13 +429,15 @@ public final class LogSegment implements Closeable {
   }
 
   /**
-   * Removes the segment's three files. The log file's channel stays open for {@code delay} (the
-   * topic's {@code file.delete.delay.ms}) so fetch responses already holding a slice of it can
-   * still be sent: the file's bytes live until the last descriptor closes.
+   * Removes the segment's files (log, indexes, transaction index). The log file's channel stays
+   * open for {@code delay} (the topic's {@code file.delete.delay.ms}) so fetch responses already
+   * holding a slice of it can still be sent: the file's bytes live until the last descriptor
+   * closes.
    */
   public void delete(java.time.Duration delay) throws IOException {
     offsetIndex.delete();
     timeIndex.delete();
+    Files.deleteIfExists(logFile.resolveSibling(fileName(baseOffset, TransactionIndex.SUFFIX)));
     Files.deleteIfExists(logFile);
     DeferredCloser.closeLater(channel, delay);
   }

@@ -32,7 +32,8 @@ import org.apache.kafka.common.utils.CloseableIterator;
  *   <li>on CreateTime topics every record's timestamp lies within {@code
  *       message.timestamp.before.max.ms} before and {@code message.timestamp.after.max.ms} after
  *       the broker's clock — INVALID_TIMESTAMP;
- *   <li>no control or transactional batches from producers yet — INVALID_RECORD.
+ *   <li>no control batches from producers (only the transaction coordinator writes markers), and
+ *       transactional batches carry a producer id — INVALID_RECORD.
  * </ul>
  *
  * <p>Offsets: batch {@code i} gets base offset = next offset; the last-offset field rewrite does
@@ -46,6 +47,12 @@ public final class LogValidator {
   public record ValidatedBatches(List<BatchHeader> headers, int records) {}
 
   public static ValidatedBatches validate(MemoryRecords records, LogConfig config, long nowMs) {
+    return validate(records, config, nowMs, false);
+  }
+
+  /** As {@link #validate(MemoryRecords, LogConfig, long)}; the coordinator may write markers. */
+  public static ValidatedBatches validate(
+      MemoryRecords records, LogConfig config, long nowMs, boolean fromCoordinator) {
     List<BatchHeader> headers = new ArrayList<>();
     int total = 0;
     int bytes = 0;
@@ -65,8 +72,11 @@ public final class LogValidator {
                 + config.maxMessageBytes());
       }
       batch.ensureValid();
-      if (batch.isControlBatch() || batch.isTransactional()) {
-        throw new InvalidRecordException("transactional and control batches are not supported");
+      if (batch.isControlBatch() && !fromCoordinator) {
+        throw new InvalidRecordException("producers may not write control batches");
+      }
+      if (batch.isTransactional() && batch.producerId() == RecordBatch.NO_PRODUCER_ID) {
+        throw new InvalidRecordException("a transactional batch needs a producer id");
       }
       total += checkRecords(batch, config, nowMs);
       headers.add(BatchHeader.parse(buffer.duplicate().position(position)));

@@ -4,6 +4,7 @@ import dev.cairn.broker.producer.ProducerStateManager;
 import dev.cairn.common.io.AtomicFile;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.PolicyViolationException;
+import org.apache.kafka.common.record.ControlRecordType;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.MutableRecordBatch;
 import org.apache.kafka.common.record.RecordBatch;
@@ -194,6 +196,7 @@ public final class UnifiedLog implements Closeable {
 
   private void rebuildStateFromHeaders() throws IOException {
     for (LogSegment s : segments.values()) {
+      List<ProducerStateManager.AbortedTxn> abortedHere = new ArrayList<>();
       long pos = 0;
       try (var ch = java.nio.channels.FileChannel.open(s.file())) {
         while (true) {
@@ -201,11 +204,48 @@ public final class UnifiedLog implements Closeable {
           if (h == null) {
             break;
           }
-          producers.update(h);
+          boolean commit = false;
+          if (h.isControl()) {
+            ByteBuffer batch = ByteBuffer.allocate(h.sizeInBytes());
+            while (batch.hasRemaining() && ch.read(batch, pos + batch.position()) >= 0) {}
+            commit = isCommitMarker(batch.flip());
+          }
+          ProducerStateManager.AbortedTxn closed = producers.update(h, commit);
+          if (closed != null) {
+            abortedHere.add(closed);
+          }
           epochs.assign(h.partitionLeaderEpoch(), h.baseOffset());
           pos += h.sizeInBytes();
         }
       }
+      Path index = TransactionIndex.file(dir, s.baseOffset());
+      if (!abortedHere.isEmpty() || Files.exists(index)) {
+        TransactionIndex.rewrite(index, abortedHere);
+      }
+    }
+  }
+
+  /** Whether the control batch at the buffer's position carries a commit (else abort) marker. */
+  private static boolean isCommitMarker(ByteBuffer batch) {
+    MutableRecordBatch b =
+        MemoryRecords.readableRecords(batch.duplicate()).batches().iterator().next();
+    for (org.apache.kafka.common.record.Record r : b) {
+      return ControlRecordType.parse(r.key()) == ControlRecordType.COMMIT;
+    }
+    return false;
+  }
+
+  /** Updates producer state with appended batches; abort markers go to the segment's index. */
+  private void updateProducers(ByteBuffer records) throws IOException {
+    ByteBuffer b = records.duplicate();
+    for (BatchHeader h : BatchHeader.all(records)) {
+      ProducerStateManager.AbortedTxn closed =
+          producers.update(
+              h, h.isControl() && isCommitMarker(b.slice(b.position(), h.sizeInBytes())));
+      if (closed != null) {
+        TransactionIndex.append(TransactionIndex.file(dir, active().baseOffset()), closed);
+      }
+      b.position(b.position() + h.sizeInBytes());
     }
   }
 
@@ -223,12 +263,22 @@ public final class UnifiedLog implements Closeable {
    * recent batch are answered with the original offsets and not written.
    */
   public LogAppendInfo appendAsLeader(MemoryRecords records, int leaderEpoch) throws IOException {
+    return appendAsLeader(records, leaderEpoch, false);
+  }
+
+  /**
+   * As {@link #appendAsLeader(MemoryRecords, int)}; {@code fromCoordinator} admits control batches
+   * (transaction markers), which producers may not send, and skips the producer checks (Kafka's
+   * coordinator origin: markers and transactional offset commits carry no meaningful sequence).
+   */
+  public LogAppendInfo appendAsLeader(
+      MemoryRecords records, int leaderEpoch, boolean fromCoordinator) throws IOException {
     LogConfig cfg = config;
     LogValidator.ValidatedBatches validated =
-        LogValidator.validate(records, cfg, clock.getAsLong());
+        LogValidator.validate(records, cfg, clock.getAsLong(), fromCoordinator);
     lock.lock();
     try {
-      for (BatchHeader h : validated.headers()) {
+      for (BatchHeader h : fromCoordinator ? List.<BatchHeader>of() : validated.headers()) {
         ProducerStateManager.BatchMetadata dup = producers.check(h);
         if (dup != null) {
           log.debug(
@@ -252,9 +302,7 @@ public final class UnifiedLog implements Closeable {
         segment = roll(first);
       }
       segment.append(records.buffer());
-      for (BatchHeader h : BatchHeader.all(records.buffer())) {
-        producers.update(h);
-      }
+      updateProducers(records.buffer());
       unflushedMessages += validated.records();
       if (unflushedMessages >= cfg.flushMessages()) {
         flushLocked();
@@ -303,8 +351,8 @@ public final class UnifiedLog implements Closeable {
       }
       segment.append(records.buffer());
       long records0 = 0;
+      updateProducers(records.buffer());
       for (BatchHeader h : headers) {
-        producers.update(h);
         epochs.assign(h.partitionLeaderEpoch(), h.baseOffset());
         records0 += h.lastOffset() - h.baseOffset() + 1;
       }
@@ -469,15 +517,43 @@ public final class UnifiedLog implements Closeable {
 
   /** Moves the high watermark (single replica: to the log end after every append). */
   public void updateHighWatermark(long offset) throws IOException {
+    highWatermark = offsetMetadata(offset);
+  }
+
+  private LogOffsetMetadata offsetMetadata(long offset) throws IOException {
     LogOffsetMetadata end = endMetadata();
     if (offset >= end.offset()) {
-      highWatermark = end;
-      return;
+      return end;
     }
     Map.Entry<Long, LogSegment> e = segments.floorEntry(offset);
     LogSegment.BatchPosition bp = e.getValue().translateOffset(offset);
-    highWatermark =
-        new LogOffsetMetadata(offset, e.getKey(), bp == null ? e.getValue().size() : bp.position());
+    return new LogOffsetMetadata(
+        offset, e.getKey(), bp == null ? e.getValue().size() : bp.position());
+  }
+
+  /**
+   * The last stable offset: the first offset of the earliest open transaction, capped by the high
+   * watermark. read_committed consumers never read at or above it.
+   */
+  public long lastStableOffset() {
+    long hw = highWatermark.offset();
+    long unstable = producers.firstUnstableOffset();
+    return unstable < 0 ? hw : Math.min(unstable, hw);
+  }
+
+  /** Reads as {@link #read} but stops at the last stable offset (read_committed). */
+  public FetchDataInfo readCommitted(long startOffset, int maxBytes, boolean minOneMessage)
+      throws IOException {
+    LogOffsetMetadata hw = highWatermark;
+    long unstable = producers.firstUnstableOffset();
+    LogOffsetMetadata bound =
+        unstable < 0 || unstable >= hw.offset() ? hw : offsetMetadata(unstable);
+    return read(startOffset, maxBytes, minOneMessage, bound);
+  }
+
+  /** Aborted transactions overlapping [{@code from}, {@code to}) (read_committed fetches). */
+  public List<ProducerStateManager.AbortedTxn> abortedTransactions(long from, long to) {
+    return producers.abortedTransactions(from, to);
   }
 
   /** The first record with a timestamp at or after {@code timestamp}, if any. */
@@ -535,6 +611,7 @@ public final class UnifiedLog implements Closeable {
       }
       if (offset > logStartOffset) {
         logStartOffset = offset;
+        producers.forgetAbortedBefore(logStartOffset);
         AtomicFile.write(
             dir.resolve(LOG_START_FILE), (offset + "\n").getBytes(StandardCharsets.UTF_8));
         deleteSegmentsBelowStart();
@@ -589,6 +666,7 @@ public final class UnifiedLog implements Closeable {
       }
       if (deleted > 0 && segments.firstKey() > logStartOffset) {
         logStartOffset = segments.firstKey();
+        producers.forgetAbortedBefore(logStartOffset);
       }
       return deleted;
     } finally {
@@ -616,8 +694,14 @@ public final class UnifiedLog implements Closeable {
       return 0;
     }
     List<LogSegment> inactive = new ArrayList<>();
+    long unstable = producers.firstUnstableOffset();
     for (LogSegment s : segments.headMap(active().baseOffset()).values()) {
       if (nowMs - s.maxTimestamp() < cfg.minCompactionLagMs()) {
+        break;
+      }
+      if (unstable >= 0 && s.nextOffset() > unstable) {
+        // As Kafka: nothing at or above the first open transaction is cleaned (its outcome is
+        // not known yet).
         break;
       }
       inactive.add(s);
@@ -632,7 +716,17 @@ public final class UnifiedLog implements Closeable {
     if (!overdue && dirtyBytes <= cfg.minCleanableDirtyRatio() * totalBytes) {
       return 0;
     }
-    Map<java.nio.ByteBuffer, Long> latest = LogCleaner.buildOffsetMap(inactive);
+    List<ProducerStateManager.AbortedTxn> aborted =
+        producers.abortedTransactions(0, Long.MAX_VALUE);
+    Map<java.nio.ByteBuffer, Long> latest =
+        LogCleaner.buildOffsetMap(
+            inactive,
+            (producerId, offset) ->
+                aborted.stream()
+                    .anyMatch(t ->
+                        t.producerId() == producerId
+                            && t.firstOffset() <= offset
+                            && offset <= t.lastOffset()));
     long removed = 0;
     for (LogSegment s : inactive) {
       Path cleaned = dir.resolve(LogSegment.fileName(s.baseOffset(), ".log.cleaned"));

@@ -2,9 +2,12 @@ package dev.cairn.broker.producer;
 
 import dev.cairn.broker.log.BatchHeader;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.record.RecordBatch;
@@ -20,8 +23,15 @@ import org.apache.kafka.common.record.RecordBatch;
  * first sequence must follow the last one (wrapping after {@link Integer#MAX_VALUE}), else
  * OUT_OF_ORDER_SEQUENCE. Non-idempotent batches (producer id -1) are not tracked.
  *
+ * <p>Transactions (Kafka's): a producer's first transactional batch opens its transaction at that
+ * offset; its control batch (commit or abort marker) closes it. The first offset of the earliest
+ * open transaction bounds the last stable offset; aborted transactions are remembered (producer,
+ * first offset, marker offset) so read_committed fetches can tell consumers what to skip. Batches
+ * without a sequence (control batches, transactional offset commits) are checked for their epoch
+ * only.
+ *
  * <p>A pure state machine: no I/O. The log rebuilds it on load by replaying batch headers and calls
- * it under its append lock.
+ * it under its append lock; the transaction queries are synchronized so fetches can ask anytime.
  */
 public final class ProducerStateManager {
   static final int CACHED_BATCHES = 5;
@@ -29,18 +39,29 @@ public final class ProducerStateManager {
   /** Offsets and sequences of an appended batch. */
   public record BatchMetadata(int firstSeq, int lastSeq, long firstOffset, long lastOffset) {}
 
+  /** An aborted transaction, as Kafka's transaction index records it. */
+  public record AbortedTxn(
+      long producerId, long firstOffset, long lastOffset, long lastStableOffset) {}
+
   private static final class Entry {
     short epoch;
+    long txnFirstOffset = -1;
     final Deque<BatchMetadata> batches = new ArrayDeque<>();
   }
 
   private final Map<Long, Entry> producers = new HashMap<>();
 
+  /** Open transactions: first offset → producer id. */
+  private final TreeMap<Long, Long> ongoing = new TreeMap<>();
+
+  /** Aborted transactions in marker-offset order. */
+  private final List<AbortedTxn> aborted = new ArrayList<>();
+
   /**
    * Checks a batch about to be appended. Returns the original metadata if it is a duplicate, null
    * if it must be appended; throws the Kafka exception otherwise.
    */
-  public BatchMetadata check(BatchHeader h) {
+  public synchronized BatchMetadata check(BatchHeader h) {
     if (h.producerId() == RecordBatch.NO_PRODUCER_ID) {
       return null;
     }
@@ -57,6 +78,9 @@ public final class ProducerStateManager {
               + h.producerEpoch()
               + " is older than "
               + e.epoch);
+    }
+    if (h.isControl() || firstSeq == RecordBatch.NO_SEQUENCE) {
+      return null;
     }
     if (h.producerEpoch() > e.epoch) {
       if (firstSeq != 0) {
@@ -89,30 +113,84 @@ public final class ProducerStateManager {
     return null;
   }
 
-  /** Records an appended batch (its header carries the offsets it was written with). */
-  public void update(BatchHeader h) {
+  /**
+   * Records an appended batch (its header carries the offsets it was written with); {@code commit}
+   * says which marker a control batch carries (ignored for other batches). Returns the aborted
+   * transaction an abort marker closed, else null.
+   */
+  public synchronized AbortedTxn update(BatchHeader h, boolean commit) {
     if (h.producerId() == RecordBatch.NO_PRODUCER_ID) {
-      return;
+      return null;
     }
     Entry e = producers.computeIfAbsent(h.producerId(), id -> new Entry());
     if (h.producerEpoch() != e.epoch) {
       e.epoch = h.producerEpoch();
       e.batches.clear();
     }
+    if (h.isControl()) {
+      AbortedTxn closed = null;
+      if (e.txnFirstOffset >= 0) {
+        ongoing.remove(e.txnFirstOffset);
+        if (!commit) {
+          long lso = ongoing.isEmpty() ? h.lastOffset() + 1 : ongoing.firstKey();
+          closed = new AbortedTxn(h.producerId(), e.txnFirstOffset, h.lastOffset(), lso);
+          aborted.add(closed);
+        }
+        e.txnFirstOffset = -1;
+      }
+      return closed;
+    }
+    if (h.isTransactional() && e.txnFirstOffset < 0) {
+      e.txnFirstOffset = h.baseOffset();
+      ongoing.put(h.baseOffset(), h.producerId());
+    }
+    if (h.baseSequence() == RecordBatch.NO_SEQUENCE) {
+      return null;
+    }
     e.batches.addLast(
         new BatchMetadata(h.baseSequence(), lastSequence(h), h.baseOffset(), h.lastOffset()));
     if (e.batches.size() > CACHED_BATCHES) {
       e.batches.removeFirst();
     }
+    return null;
+  }
+
+  /** The first offset of the earliest open transaction, or -1 when none is open. */
+  public synchronized long firstUnstableOffset() {
+    return ongoing.isEmpty() ? -1 : ongoing.firstKey();
+  }
+
+  /** True if {@code producerId} has an open transaction in this partition. */
+  public synchronized boolean inTransaction(long producerId) {
+    Entry e = producers.get(producerId);
+    return e != null && e.txnFirstOffset >= 0;
+  }
+
+  /** Aborted transactions overlapping [{@code from}, {@code to}). */
+  public synchronized List<AbortedTxn> abortedTransactions(long from, long to) {
+    List<AbortedTxn> result = new ArrayList<>();
+    for (AbortedTxn t : aborted) {
+      if (t.lastOffset() >= from && t.firstOffset() < to) {
+        result.add(t);
+      }
+    }
+    return result;
+  }
+
+  /** Drops aborted transactions whose marker lies below {@code offset} (the new log start). */
+  public synchronized void forgetAbortedBefore(long offset) {
+    aborted.removeIf(t -> t.lastOffset() < offset);
+  }
+
+  /** Forgets every producer (the log was truncated and is read again). */
+  public synchronized void clear() {
+    producers.clear();
+    ongoing.clear();
+    aborted.clear();
   }
 
   /** Number of producer ids tracked (a gauge). */
-  /** Forgets every producer (the log was truncated and is read again). */
-  public void clear() {
-    producers.clear();
-  }
-
-  public int size() {
+  public synchronized int size() {
     return producers.size();
   }
 

@@ -16,11 +16,11 @@ import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.requests.RequestUtils;
 
 /**
- * One blocking Kafka-protocol connection from this broker to another (a follower's fetches). It
- * leaves from this broker's own listener address, so a network partition between two brokers'
- * addresses cuts it as it cuts client traffic.
+ * One blocking Kafka-protocol connection from this broker to another (a follower's fetches, a
+ * transaction coordinator's markers). It leaves from this broker's own listener address, so a
+ * network partition between two brokers' addresses cuts it as it cuts client traffic.
  */
-final class BrokerLink implements Closeable {
+public final class BrokerLink implements Closeable {
   private static final int MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
 
   private final String clientId;
@@ -29,7 +29,7 @@ final class BrokerLink implements Closeable {
   private final OutputStream out;
   private int correlationId;
 
-  BrokerLink(InetSocketAddress to, InetAddress from, String clientId, int timeoutMs)
+  public BrokerLink(InetSocketAddress to, InetAddress from, String clientId, int timeoutMs)
       throws IOException {
     this.clientId = clientId;
     this.socket = new Socket();
@@ -49,7 +49,7 @@ final class BrokerLink implements Closeable {
   }
 
   /** Sends {@code request} at {@code version} and waits for its response. */
-  AbstractResponse send(ApiKeys api, short version, ApiMessage request) throws IOException {
+  public AbstractResponse send(ApiKeys api, short version, ApiMessage request) throws IOException {
     RequestHeader header = new RequestHeader(api, version, clientId, ++correlationId);
     ByteBuffer body =
         RequestUtils.serialize(header.data(), header.headerVersion(), request, version);

@@ -43,8 +43,13 @@ public final class Partition {
    * capped at the replication factor as Kafka 4 does (a topic with one replica and
    * min.insync.replicas=2 accepts acks=all); NOT_ENOUGH_REPLICAS otherwise, checked before writing.
    */
-  public synchronized LogAppendInfo appendAsLeader(MemoryRecords records, short acks)
-      throws IOException {
+  public LogAppendInfo appendAsLeader(MemoryRecords records, short acks) throws IOException {
+    return appendAsLeader(records, acks, false);
+  }
+
+  /** As {@link #appendAsLeader(MemoryRecords, short)}; the coordinator may write markers. */
+  public synchronized LogAppendInfo appendAsLeader(
+      MemoryRecords records, short acks, boolean fromCoordinator) throws IOException {
     if (acks == -1 && !enoughInSync()) {
       throw new NotEnoughReplicasException(
           "The size of the current ISR "
@@ -54,7 +59,7 @@ public final class Partition {
               + " for partition "
               + tp);
     }
-    LogAppendInfo info = log.appendAsLeader(records, replica.leaderEpoch());
+    LogAppendInfo info = log.appendAsLeader(records, replica.leaderEpoch(), fromCoordinator);
     replica.onLeaderAppend();
     return info;
   }

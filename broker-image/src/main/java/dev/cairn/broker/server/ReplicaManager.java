@@ -537,10 +537,23 @@ public final class ReplicaManager implements Consumer<MetadataImage> {
    * records, so an acks=all wait can tell a later leadership (the records may not survive it).
    */
   public Appended appendAsLeader(TopicPartition tp, MemoryRecords records, short acks) {
+    return appendAsLeader(tp, records, acks, false);
+  }
+
+  /**
+   * Appends a coordinator's batches: transaction markers (control batches, which producers may not
+   * write) and transactional offset commits, whose sequence numbers are not checked.
+   */
+  public LogAppendInfo appendAsCoordinator(TopicPartition tp, MemoryRecords records) {
+    return appendAsLeader(tp, records, (short) -1, true).info();
+  }
+
+  private Appended appendAsLeader(
+      TopicPartition tp, MemoryRecords records, short acks, boolean fromCoordinator) {
     Partition p = leaderPartition(tp);
     LogAppendInfo info;
     try {
-      info = p.appendAsLeader(records, acks);
+      info = p.appendAsLeader(records, acks, fromCoordinator);
     } catch (IOException e) {
       throw logs.failed(p.log(), e);
     }

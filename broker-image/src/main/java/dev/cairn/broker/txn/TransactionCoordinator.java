@@ -1,0 +1,489 @@
+package dev.cairn.broker.txn;
+
+import dev.cairn.broker.config.BrokerConfig;
+import dev.cairn.broker.log.FetchDataInfo;
+import dev.cairn.broker.log.UnifiedLog;
+import dev.cairn.broker.metadata.BrokerInfo;
+import dev.cairn.broker.metadata.MetadataImage;
+import dev.cairn.broker.producer.ProducerIdManager;
+import dev.cairn.broker.replication.Partition;
+import dev.cairn.broker.server.ReplicaManager;
+import dev.cairn.broker.server.TopicAdmin;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.internals.Topic;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.MutableRecordBatch;
+import org.apache.kafka.common.record.Record;
+import org.apache.kafka.common.record.SimpleRecord;
+import org.apache.kafka.common.utils.Utils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The transaction coordinator (Kafka's TransactionCoordinator and TransactionStateManager): owns
+ * the transactional ids whose {@code __transaction_state} partition ({@code abs(id.hashCode()) mod
+ * transaction.state.log.num.partitions}) this broker leads.
+ *
+ * <p>Every state change is appended to that partition before it is adopted in memory; when this
+ * broker becomes leader of a partition it replays it (latest value per id wins) and answers
+ * COORDINATOR_LOAD_IN_PROGRESS meanwhile, then finishes any transaction the previous leader left in
+ * PrepareCommit/PrepareAbort by writing its markers again.
+ *
+ * <p>Ending a transaction: PrepareCommit/PrepareAbort is written (the decision is then final),
+ * markers go to every partition of the transaction ({@link TxnMarkerWriter}), then
+ * CompleteCommit/CompleteAbort. EndTxn is answered once the transaction is complete, so the next
+ * transaction never overlaps the markers of the previous one. Markers that fail are retried by the
+ * timer, which also aborts (with an epoch bump, fencing the producer) transactions open longer than
+ * their timeout.
+ */
+public final class TransactionCoordinator {
+  private static final Logger log = LoggerFactory.getLogger(TransactionCoordinator.class);
+
+  /** Result of InitProducerId. */
+  public record ProducerIdAndEpoch(Errors error, long producerId, short epoch) {}
+
+  private final BrokerConfig config;
+  private final ReplicaManager replicas;
+  private final TopicAdmin topics;
+  private final ProducerIdManager producerIds;
+  private final TxnMarkerWriter markers;
+  private final LongSupplier clock;
+  private final int logPartitions;
+  private final Map<String, TxnMetadata> txns = new ConcurrentHashMap<>();
+  private final Map<Integer, Partition> loaded = new ConcurrentHashMap<>();
+
+  public TransactionCoordinator(
+      BrokerConfig config,
+      ReplicaManager replicas,
+      TopicAdmin topics,
+      ProducerIdManager producerIds,
+      TxnMarkerWriter markers,
+      LongSupplier clock) {
+    this.config = config;
+    this.replicas = replicas;
+    this.topics = topics;
+    this.producerIds = producerIds;
+    this.markers = markers;
+    this.clock = clock;
+    this.logPartitions = config.get(BrokerConfig.TRANSACTION_STATE_LOG_PARTITIONS);
+  }
+
+  /**
+   * Loads and unloads partitions as leadership moves, and checks for expired transactions and
+   * unfinished markers every {@code transaction.abort.timed.out.transaction.cleanup.interval.ms},
+   * on {@code executor} (its own thread: writing markers may wait on other brokers).
+   */
+  public void start(ScheduledExecutorService executor) {
+    replicas.onBecomeLeader(p -> executor.execute(() -> maybeLoad(p)));
+    replicas.onResign(tp -> executor.execute(() -> unload(tp)));
+    long interval = config.get(BrokerConfig.TRANSACTION_ABORT_CHECK_INTERVAL_MS);
+    executor.scheduleWithFixedDelay(this::tick, interval, interval, TimeUnit.MILLISECONDS);
+  }
+
+  public int partitionFor(String transactionalId) {
+    return Utils.abs(transactionalId.hashCode()) % logPartitions;
+  }
+
+  private TopicPartition logPartition(String transactionalId) {
+    return new TopicPartition(Topic.TRANSACTION_STATE_TOPIC_NAME, partitionFor(transactionalId));
+  }
+
+  /**
+   * FindCoordinator: creates {@code __transaction_state} on first use (replication factor {@code
+   * min(transaction.state.log.replication.factor, live brokers)}), then names the leader of the
+   * id's partition; null while there is none.
+   */
+  public BrokerInfo findCoordinator(String transactionalId) throws Exception {
+    MetadataImage image = replicas.image();
+    if (image.topic(Topic.TRANSACTION_STATE_TOPIC_NAME) == null) {
+      int rf =
+          Math.max(
+              1,
+              Math.min(
+                  config.get(BrokerConfig.TRANSACTION_STATE_LOG_REPLICATION_FACTOR),
+                  image.brokers().size()));
+      try {
+        topics.create(
+            Topic.TRANSACTION_STATE_TOPIC_NAME,
+            logPartitions,
+            rf,
+            Map.of(),
+            Map.of(
+                "cleanup.policy",
+                "compact",
+                "segment.bytes",
+                "" + config.get(BrokerConfig.TRANSACTION_STATE_LOG_SEGMENT_BYTES)),
+            false,
+            Duration.ZERO);
+      } catch (TopicExistsException e) {
+        // created concurrently
+      }
+      image = replicas.image();
+    }
+    MetadataImage.PartitionImage p = image.partition(logPartition(transactionalId));
+    if (p == null || p.state() == null) {
+      return null;
+    }
+    return image.brokers().get(p.state().leader());
+  }
+
+  /** NONE if this broker coordinates {@code transactionalId} and has loaded it, else the error. */
+  private Errors ownership(String transactionalId) {
+    if (transactionalId == null || transactionalId.isEmpty()) {
+      return Errors.INVALID_REQUEST;
+    }
+    Partition leader;
+    try {
+      leader = replicas.leaderPartition(logPartition(transactionalId));
+    } catch (RuntimeException e) {
+      return Errors.NOT_COORDINATOR;
+    }
+    return loaded.get(partitionFor(transactionalId)) == leader
+        ? Errors.NONE
+        : Errors.COORDINATOR_LOAD_IN_PROGRESS;
+  }
+
+  private int coordinatorEpoch(String transactionalId) {
+    try {
+      return replicas.leaderPartition(logPartition(transactionalId)).leaderEpoch();
+    } catch (RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * InitProducerId with a transactional id: the first call allocates a producer id at epoch 0;
+   * later calls bump the epoch (fencing the previous producer of this id), aborting its open
+   * transaction first. A request naming a producer id and epoch (a producer recovering) must match
+   * the current ones, else PRODUCER_FENCED.
+   */
+  public ProducerIdAndEpoch initProducerId(
+      String transactionalId, int timeoutMs, long expectedProducerId, short expectedEpoch)
+      throws Exception {
+    Errors owner = ownership(transactionalId);
+    if (owner != Errors.NONE) {
+      return new ProducerIdAndEpoch(owner, -1, (short) -1);
+    }
+    if (timeoutMs <= 0 || timeoutMs > config.get(BrokerConfig.TRANSACTION_MAX_TIMEOUT_MS)) {
+      return new ProducerIdAndEpoch(Errors.INVALID_TRANSACTION_TIMEOUT, -1, (short) -1);
+    }
+    TxnMetadata m = txns.computeIfAbsent(transactionalId, TxnMetadata::new);
+    synchronized (m) {
+      if (m.producerId >= 0
+          && expectedProducerId >= 0
+          && (expectedProducerId != m.producerId || expectedEpoch != m.epoch)) {
+        return new ProducerIdAndEpoch(Errors.PRODUCER_FENCED, -1, (short) -1);
+      }
+      if (m.state.preparing()) {
+        return new ProducerIdAndEpoch(Errors.CONCURRENT_TRANSACTIONS, -1, (short) -1);
+      }
+      boolean fenced = false;
+      if (m.state == TxnState.ONGOING) {
+        fenced = true;
+        Errors e = end(m, false, true);
+        if (e != Errors.NONE) {
+          return new ProducerIdAndEpoch(e, -1, (short) -1);
+        }
+        if (m.state.preparing()) {
+          return new ProducerIdAndEpoch(Errors.CONCURRENT_TRANSACTIONS, -1, (short) -1);
+        }
+      }
+      TxnMetadata next = m.copy();
+      if (m.producerId < 0 || m.epoch >= Short.MAX_VALUE - 1) {
+        next.producerId = producerIds.nextProducerId();
+        next.epoch = 0;
+      } else if (!fenced) {
+        // After aborting an open transaction the epoch is already bumped: reuse it.
+        next.epoch++;
+      }
+      next.timeoutMs = timeoutMs;
+      next.state = TxnState.EMPTY;
+      next.partitions.clear();
+      next.startMs = -1;
+      Errors e = write(next);
+      if (e != Errors.NONE) {
+        if (m.producerId < 0) {
+          txns.remove(transactionalId, m);
+        }
+        return new ProducerIdAndEpoch(e, -1, (short) -1);
+      }
+      m.adopt(next);
+      log.info(
+          "transactional id {}: producer id {} epoch {}", transactionalId, m.producerId, m.epoch);
+      return new ProducerIdAndEpoch(Errors.NONE, m.producerId, m.epoch);
+    }
+  }
+
+  /**
+   * AddPartitionsToTxn (and AddOffsetsToTxn, with the group's offsets partition): validates the
+   * producer, then records the partitions and the transaction as Ongoing.
+   */
+  public Errors addPartitions(
+      String transactionalId, long producerId, short epoch, Collection<TopicPartition> partitions) {
+    Errors owner = ownership(transactionalId);
+    if (owner != Errors.NONE) {
+      return owner;
+    }
+    TxnMetadata m = txns.get(transactionalId);
+    if (m == null) {
+      return Errors.INVALID_PRODUCER_ID_MAPPING;
+    }
+    synchronized (m) {
+      Errors e = validate(m, producerId, epoch);
+      if (e != Errors.NONE) {
+        return e;
+      }
+      if (m.state.preparing()) {
+        return Errors.CONCURRENT_TRANSACTIONS;
+      }
+      if (m.state == TxnState.ONGOING && m.partitions.containsAll(partitions)) {
+        return Errors.NONE;
+      }
+      TxnMetadata next = m.copy();
+      if (m.state != TxnState.ONGOING) {
+        next.partitions.clear();
+        next.startMs = clock.getAsLong();
+      }
+      next.state = TxnState.ONGOING;
+      next.partitions.addAll(partitions);
+      e = write(next);
+      if (e == Errors.NONE) {
+        m.adopt(next);
+      }
+      return e;
+    }
+  }
+
+  /** AddPartitionsToTxn v4+ verifyOnly: whether the partitions are in the open transaction. */
+  public Errors verifyPartitions(
+      String transactionalId, long producerId, short epoch, Collection<TopicPartition> partitions) {
+    Errors owner = ownership(transactionalId);
+    if (owner != Errors.NONE) {
+      return owner;
+    }
+    TxnMetadata m = txns.get(transactionalId);
+    if (m == null) {
+      return Errors.INVALID_PRODUCER_ID_MAPPING;
+    }
+    synchronized (m) {
+      Errors e = validate(m, producerId, epoch);
+      if (e != Errors.NONE) {
+        return e;
+      }
+      return m.state == TxnState.ONGOING && m.partitions.containsAll(partitions)
+          ? Errors.NONE
+          : Errors.INVALID_TXN_STATE;
+    }
+  }
+
+  /** EndTxn: commits or aborts the open transaction; a retry of a completed one succeeds. */
+  public Errors endTransaction(
+      String transactionalId, long producerId, short epoch, boolean commit) {
+    Errors owner = ownership(transactionalId);
+    if (owner != Errors.NONE) {
+      return owner;
+    }
+    TxnMetadata m = txns.get(transactionalId);
+    if (m == null) {
+      return Errors.INVALID_PRODUCER_ID_MAPPING;
+    }
+    synchronized (m) {
+      Errors e = validate(m, producerId, epoch);
+      if (e != Errors.NONE) {
+        return e;
+      }
+      return switch (m.state) {
+        case ONGOING -> end(m, commit, false);
+        case COMPLETE_COMMIT -> commit ? Errors.NONE : Errors.INVALID_TXN_STATE;
+        case COMPLETE_ABORT -> commit ? Errors.INVALID_TXN_STATE : Errors.NONE;
+        case PREPARE_COMMIT, PREPARE_ABORT -> Errors.CONCURRENT_TRANSACTIONS;
+        default -> Errors.INVALID_TXN_STATE;
+      };
+    }
+  }
+
+  private static Errors validate(TxnMetadata m, long producerId, short epoch) {
+    if (m.producerId != producerId) {
+      return Errors.INVALID_PRODUCER_ID_MAPPING;
+    }
+    if (epoch != m.epoch) {
+      return Errors.PRODUCER_FENCED;
+    }
+    return Errors.NONE;
+  }
+
+  /**
+   * Ends {@code m}'s transaction (the caller holds its monitor): Prepare written, markers, Complete
+   * written. With {@code bumpEpoch} the markers carry a new epoch, fencing the current producer.
+   * Returns NONE once the decision is durable; markers that could not all be written leave the
+   * transaction in Prepare for the timer to finish.
+   */
+  private Errors end(TxnMetadata m, boolean commit, boolean bumpEpoch) {
+    TxnMetadata prepare = m.copy();
+    if (bumpEpoch && m.epoch < Short.MAX_VALUE) {
+      // (At the last epoch the markers keep it; the next InitProducerId takes a new producer id.)
+      prepare.epoch++;
+    }
+    prepare.state = commit ? TxnState.PREPARE_COMMIT : TxnState.PREPARE_ABORT;
+    Errors e = write(prepare);
+    if (e != Errors.NONE) {
+      return e;
+    }
+    m.adopt(prepare);
+    completeMarkers(m);
+    return Errors.NONE;
+  }
+
+  /** Writes the markers of a prepared transaction, then its completion. */
+  private void completeMarkers(TxnMetadata m) {
+    boolean commit = m.state == TxnState.PREPARE_COMMIT;
+    TxnMarkerWriter.Marker marker =
+        new TxnMarkerWriter.Marker(
+            m.producerId, m.epoch, commit, coordinatorEpoch(m.transactionalId));
+    Map<TopicPartition, Errors> results = markers.write(marker, m.partitions);
+    Map<TopicPartition, Errors> failed = new LinkedHashMap<>();
+    results.forEach((tp, err) -> {
+      if (err != Errors.NONE && err != Errors.UNKNOWN_TOPIC_OR_PARTITION) {
+        failed.put(tp, err);
+      }
+    });
+    if (!failed.isEmpty()) {
+      log.warn(
+          "transactional id {}: {} markers not written yet: {}",
+          m.transactionalId,
+          commit ? "commit" : "abort",
+          failed);
+      return;
+    }
+    TxnMetadata complete = m.copy();
+    complete.state = commit ? TxnState.COMPLETE_COMMIT : TxnState.COMPLETE_ABORT;
+    complete.partitions.clear();
+    if (write(complete) == Errors.NONE) {
+      m.adopt(complete);
+      log.info(
+          "transactional id {}: transaction {} (producer {} epoch {})",
+          m.transactionalId,
+          commit ? "committed" : "aborted",
+          m.producerId,
+          m.epoch);
+    }
+  }
+
+  /** Appends {@code m}'s new state to its transaction log partition; NONE or the error. */
+  private Errors write(TxnMetadata m) {
+    m.lastUpdateMs = clock.getAsLong();
+    long now = m.lastUpdateMs;
+    try {
+      replicas.appendToLeader(
+          logPartition(m.transactionalId),
+          MemoryRecords.withRecords(
+              Compression.NONE,
+              new SimpleRecord(now, TxnLogRecords.key(m.transactionalId), TxnLogRecords.value(m))),
+          (short) -1);
+      return Errors.NONE;
+    } catch (Exception e) {
+      log.warn("transactional id {}: writing state failed: {}", m.transactionalId, e.toString());
+      Errors err = Errors.forException(e);
+      return err == Errors.NOT_LEADER_OR_FOLLOWER || err == Errors.UNKNOWN_TOPIC_OR_PARTITION
+          ? Errors.NOT_COORDINATOR
+          : err;
+    }
+  }
+
+  private void maybeLoad(Partition p) {
+    TopicPartition tp = p.topicPartition();
+    if (!tp.topic().equals(Topic.TRANSACTION_STATE_TOPIC_NAME)) {
+      return;
+    }
+    long start = System.nanoTime();
+    unload(tp);
+    try {
+      UnifiedLog l = p.log();
+      long offset = l.logStartOffset();
+      Map<String, TxnMetadata> read = new LinkedHashMap<>();
+      while (offset < l.highWatermark()) {
+        FetchDataInfo data = l.read(offset, 1 << 20, true);
+        if (data.records() == null) {
+          break;
+        }
+        MemoryRecords mr = MemoryRecords.readableRecords(data.records().readFully());
+        for (MutableRecordBatch batch : mr.batches()) {
+          for (Record r : batch) {
+            String id = r.hasKey() ? TxnLogRecords.parseKey(r.key()) : null;
+            if (id == null) {
+              continue;
+            }
+            if (r.hasValue()) {
+              read.put(id, TxnLogRecords.parseValue(id, r.value()));
+            } else {
+              read.remove(id);
+            }
+          }
+          offset = batch.nextOffset();
+        }
+      }
+      txns.putAll(read);
+      loaded.put(tp.partition(), p);
+      log.info(
+          "{}: loaded {} transactional ids in {} ms",
+          tp,
+          read.size(),
+          (System.nanoTime() - start) / 1_000_000);
+      for (TxnMetadata m : read.values()) {
+        synchronized (m) {
+          if (m.state.preparing()) {
+            completeMarkers(m);
+          }
+        }
+      }
+    } catch (Exception e) {
+      log.error("{}: loading transaction state failed", tp, e);
+    }
+  }
+
+  private void unload(TopicPartition tp) {
+    if (!tp.topic().equals(Topic.TRANSACTION_STATE_TOPIC_NAME)) {
+      return;
+    }
+    loaded.remove(tp.partition());
+    txns.keySet().removeIf(id -> partitionFor(id) == tp.partition());
+  }
+
+  /** Aborts expired transactions (epoch bumped) and retries unfinished markers. */
+  private void tick() {
+    long now = clock.getAsLong();
+    for (TxnMetadata m : List.copyOf(txns.values())) {
+      if (ownership(m.transactionalId) != Errors.NONE) {
+        continue;
+      }
+      try {
+        synchronized (m) {
+          if (m.state.preparing()) {
+            completeMarkers(m);
+          } else if (m.state == TxnState.ONGOING && now - m.startMs > m.timeoutMs) {
+            log.info(
+                "transactional id {}: aborting transaction open for {} ms (timeout {} ms)",
+                m.transactionalId,
+                now - m.startMs,
+                m.timeoutMs);
+            end(m, false, true);
+          }
+        }
+      } catch (RuntimeException e) {
+        log.warn("transactional id {}: timer failed", m.transactionalId, e);
+      }
+    }
+  }
+}
