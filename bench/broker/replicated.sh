@@ -34,7 +34,10 @@ done
 
 PIDS=()
 stop_all() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  # Brokers before their coordinator (started first): a broker hands its leaderships over
+  # through the coordinator as it stops.
+  local i
+  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do kill "${PIDS[$i]}" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   PIDS=()
 }

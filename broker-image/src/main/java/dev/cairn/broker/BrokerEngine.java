@@ -464,7 +464,16 @@ public final class BrokerEngine implements Engine {
     if (wasServing
         && replicaManager != null
         && config.get(BrokerConfig.CONTROLLED_SHUTDOWN_ENABLE)) {
-      replicaManager.handOverLeaderships(CONTROLLED_SHUTDOWN_WAIT);
+      if (metadata.client().getZookeeperClient().isConnected()) {
+        replicaManager.handOverLeaderships(CONTROLLED_SHUTDOWN_WAIT);
+      } else {
+        // Each hand-over is a coordinator write that would retry until the coordinator is back:
+        // the stop must not wait on it. The controller moves the leaderships once this broker's
+        // session expires.
+        log.warn(
+            "broker {}: coordinator unreachable, stopping without handing leaderships over",
+            config.brokerId());
+      }
     }
     if (server != null) {
       server.shutdown(drain);

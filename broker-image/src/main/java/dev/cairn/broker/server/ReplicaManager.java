@@ -464,8 +464,13 @@ public final class ReplicaManager implements Consumer<MetadataImage> {
   public void handOverLeaderships(Duration timeout) {
     MetadataImage current = image;
     Set<TopicPartition> moved = new HashSet<>();
+    long deadline = System.nanoTime() + timeout.toNanos();
     for (Partition p : List.copyOf(leaders.values())) {
       TopicPartition tp = p.topicPartition();
+      if (System.nanoTime() >= deadline) {
+        log.warn("controlled shutdown: out of time, {} leaderships not handed over", tp);
+        break;
+      }
       MetadataImage.PartitionImage pi = current.partition(tp);
       if (pi == null || pi.state() == null || pi.state().leaderEpoch() != p.leaderEpoch()) {
         continue;
@@ -489,7 +494,6 @@ public final class ReplicaManager implements Consumer<MetadataImage> {
         log.warn("{}: could not hand the leadership over: {}", tp, e.toString());
       }
     }
-    long deadline = System.nanoTime() + timeout.toNanos();
     while (moved.stream().anyMatch(leaders::containsKey) && System.nanoTime() < deadline) {
       try {
         Thread.sleep(20);
