@@ -20,6 +20,7 @@ import dev.cairn.broker.api.OffsetForLeaderEpochHandler;
 import dev.cairn.broker.api.OffsetHandlers;
 import dev.cairn.broker.api.ProduceHandler;
 import dev.cairn.broker.api.ReassignmentHandlers;
+import dev.cairn.broker.api.TxnAdminHandlers;
 import dev.cairn.broker.api.TxnHandlers;
 import dev.cairn.broker.config.BrokerConfig;
 import dev.cairn.broker.config.Listener;
@@ -234,6 +235,7 @@ public final class BrokerEngine implements Engine {
     txnExecutor = Executors.newSingleThreadScheduledExecutor(daemon("broker-txn-coordinator"));
     txns.start(txnExecutor);
     TxnHandlers txnApis = new TxnHandlers(txns, groups, replicas, markers);
+    TxnAdminHandlers txnAdmin = new TxnAdminHandlers(txns, replicas);
     GroupHandlers groupApis = new GroupHandlers(groups);
     OffsetHandlers offsetApis =
         new OffsetHandlers(groups, topic -> metadata.image().topic(topic) != null);
@@ -273,7 +275,10 @@ public final class BrokerEngine implements Engine {
         .add(ApiKeys.ADD_OFFSETS_TO_TXN, 4, txnApis.addOffsets())
         .add(ApiKeys.TXN_OFFSET_COMMIT, 4, txnApis.offsetCommit())
         .add(ApiKeys.END_TXN, 4, txnApis.end())
-        .add(ApiKeys.WRITE_TXN_MARKERS, 1, txnApis.writeMarkers());
+        .add(ApiKeys.WRITE_TXN_MARKERS, 1, txnApis.writeMarkers())
+        .add(ApiKeys.LIST_TRANSACTIONS, 2, txnAdmin.list())
+        .add(ApiKeys.DESCRIBE_TRANSACTIONS, 0, txnAdmin.describe())
+        .add(ApiKeys.DESCRIBE_PRODUCERS, 0, txnAdmin.describeProducers());
 
     server = new NettyServer("broker", config.get(BrokerConfig.NUM_NETWORK_THREADS));
     int maxFrame = config.get(BrokerConfig.SOCKET_REQUEST_MAX_BYTES);
