@@ -45,6 +45,7 @@ import dev.cairn.broker.server.ReplicaManager;
 import dev.cairn.broker.server.TopicAdmin;
 import dev.cairn.broker.txn.TransactionCoordinator;
 import dev.cairn.broker.txn.TxnMarkerWriter;
+import dev.cairn.broker.txn.TxnVerifier;
 import dev.cairn.common.admin.AdminServer;
 import dev.cairn.common.admin.Metrics;
 import dev.cairn.common.engine.Engine;
@@ -236,6 +237,8 @@ public final class BrokerEngine implements Engine {
     txns.start(txnExecutor);
     TxnHandlers txnApis = new TxnHandlers(txns, groups, replicas, markers);
     TxnAdminHandlers txnAdmin = new TxnAdminHandlers(txns, replicas);
+    TxnVerifier txnVerifier =
+        new TxnVerifier(replicas, txns, config.get(BrokerConfig.REPLICA_SOCKET_TIMEOUT_MS));
     GroupHandlers groupApis = new GroupHandlers(groups);
     OffsetHandlers offsetApis =
         new OffsetHandlers(groups, topic -> metadata.image().topic(topic) != null);
@@ -244,7 +247,7 @@ public final class BrokerEngine implements Engine {
     ApiTable apis = new ApiTable();
     apis.add(ApiKeys.API_VERSIONS, 4, new ApiVersionsHandler(apis))
         .add(ApiKeys.METADATA, 12, new MetadataHandler(ctx))
-        .add(ApiKeys.PRODUCE, 12, new ProduceHandler(ctx, registry))
+        .add(ApiKeys.PRODUCE, 12, new ProduceHandler(ctx, txnVerifier, registry))
         .add(ApiKeys.FETCH, 12, new FetchHandler(ctx, registry))
         .add(ApiKeys.LIST_OFFSETS, 8, new ListOffsetsHandler(ctx))
         .add(ApiKeys.CREATE_TOPICS, 7, new CreateTopicsHandler(ctx))

@@ -247,6 +247,11 @@ public final class UnifiedLog implements Closeable {
             h, marker.controlType() == ControlRecordType.COMMIT, marker.coordinatorEpoch());
   }
 
+  /** Whether {@code producerId} has a transaction open in this partition. */
+  public boolean inTransaction(long producerId) {
+    return producers.inTransaction(producerId);
+  }
+
   /** Every producer this partition tracks (DescribeProducers). */
   public List<ProducerStateManager.ProducerSnapshot> producers() {
     return producers.snapshot();
