@@ -20,6 +20,7 @@ import dev.cairn.broker.api.OffsetForLeaderEpochHandler;
 import dev.cairn.broker.api.OffsetHandlers;
 import dev.cairn.broker.api.ProduceHandler;
 import dev.cairn.broker.api.ReassignmentHandlers;
+import dev.cairn.broker.api.TxnAdminHandlers;
 import dev.cairn.broker.api.TxnHandlers;
 import dev.cairn.broker.config.BrokerConfig;
 import dev.cairn.broker.config.Listener;
@@ -44,6 +45,7 @@ import dev.cairn.broker.server.ReplicaManager;
 import dev.cairn.broker.server.TopicAdmin;
 import dev.cairn.broker.txn.TransactionCoordinator;
 import dev.cairn.broker.txn.TxnMarkerWriter;
+import dev.cairn.broker.txn.TxnVerifier;
 import dev.cairn.common.admin.AdminServer;
 import dev.cairn.common.admin.Metrics;
 import dev.cairn.common.engine.Engine;
@@ -234,6 +236,9 @@ public final class BrokerEngine implements Engine {
     txnExecutor = Executors.newSingleThreadScheduledExecutor(daemon("broker-txn-coordinator"));
     txns.start(txnExecutor);
     TxnHandlers txnApis = new TxnHandlers(txns, groups, replicas, markers);
+    TxnAdminHandlers txnAdmin = new TxnAdminHandlers(txns, replicas);
+    TxnVerifier txnVerifier =
+        new TxnVerifier(replicas, txns, config.get(BrokerConfig.REPLICA_SOCKET_TIMEOUT_MS));
     GroupHandlers groupApis = new GroupHandlers(groups);
     OffsetHandlers offsetApis =
         new OffsetHandlers(groups, topic -> metadata.image().topic(topic) != null);
@@ -242,7 +247,7 @@ public final class BrokerEngine implements Engine {
     ApiTable apis = new ApiTable();
     apis.add(ApiKeys.API_VERSIONS, 4, new ApiVersionsHandler(apis))
         .add(ApiKeys.METADATA, 12, new MetadataHandler(ctx))
-        .add(ApiKeys.PRODUCE, 12, new ProduceHandler(ctx, registry))
+        .add(ApiKeys.PRODUCE, 12, new ProduceHandler(ctx, txnVerifier, registry))
         .add(ApiKeys.FETCH, 12, new FetchHandler(ctx, registry))
         .add(ApiKeys.LIST_OFFSETS, 8, new ListOffsetsHandler(ctx))
         .add(ApiKeys.CREATE_TOPICS, 7, new CreateTopicsHandler(ctx))
@@ -273,7 +278,10 @@ public final class BrokerEngine implements Engine {
         .add(ApiKeys.ADD_OFFSETS_TO_TXN, 4, txnApis.addOffsets())
         .add(ApiKeys.TXN_OFFSET_COMMIT, 4, txnApis.offsetCommit())
         .add(ApiKeys.END_TXN, 4, txnApis.end())
-        .add(ApiKeys.WRITE_TXN_MARKERS, 1, txnApis.writeMarkers());
+        .add(ApiKeys.WRITE_TXN_MARKERS, 1, txnApis.writeMarkers())
+        .add(ApiKeys.LIST_TRANSACTIONS, 2, txnAdmin.list())
+        .add(ApiKeys.DESCRIBE_TRANSACTIONS, 0, txnAdmin.describe())
+        .add(ApiKeys.DESCRIBE_PRODUCERS, 0, txnAdmin.describeProducers());
 
     server = new NettyServer("broker", config.get(BrokerConfig.NUM_NETWORK_THREADS));
     int maxFrame = config.get(BrokerConfig.SOCKET_REQUEST_MAX_BYTES);

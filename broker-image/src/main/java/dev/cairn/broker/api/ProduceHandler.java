@@ -4,6 +4,7 @@ import dev.cairn.broker.log.LogAppendInfo;
 import dev.cairn.broker.replication.Partition;
 import dev.cairn.broker.server.BrokerContext;
 import dev.cairn.broker.server.ReplicaManager;
+import dev.cairn.broker.txn.TxnVerifier;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceRespo
 import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.requests.ProduceResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,11 +58,13 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
           Errors.INVALID_REQUIRED_ACKS);
 
   private final BrokerContext broker;
+  private final TxnVerifier txnVerifier;
   private final Counter bytesIn;
   private final Counter messagesIn;
 
-  public ProduceHandler(BrokerContext broker, MeterRegistry registry) {
+  public ProduceHandler(BrokerContext broker, TxnVerifier txnVerifier, MeterRegistry registry) {
     this.broker = broker;
+    this.txnVerifier = txnVerifier;
     this.bytesIn = registry.counter("cairn_broker_bytes_in_total");
     this.messagesIn = registry.counter("cairn_broker_messages_in_total");
   }
@@ -79,7 +83,8 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
         if (acks != 0 && acks != 1 && acks != -1) {
           pr.setErrorCode(Errors.INVALID_REQUIRED_ACKS.code());
         } else {
-          ReplicaManager.Appended appended = append(tp, (MemoryRecords) p.records(), acks, pr);
+          ReplicaManager.Appended appended =
+              append(tp, (MemoryRecords) p.records(), acks, request.transactionalId(), pr);
           if (appended != null && acks == -1) {
             replicated.add(
                 awaitCommitted(
@@ -108,7 +113,11 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
 
   /** Appends on the leader; returns what was appended, or null after recording the error. */
   private ReplicaManager.Appended append(
-      TopicPartition tp, MemoryRecords records, short acks, PartitionProduceResponse pr) {
+      TopicPartition tp,
+      MemoryRecords records,
+      short acks,
+      String transactionalId,
+      PartitionProduceResponse pr) {
     try {
       if (Topic.isInternal(tp.topic())) {
         throw new InvalidTopicException("Cannot append to internal topic " + tp.topic());
@@ -116,6 +125,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
       if (records == null) {
         throw new org.apache.kafka.common.errors.CorruptRecordException("no records");
       }
+      verifyTransaction(tp, records, transactionalId);
       ReplicaManager.Appended appended = broker.replicas().appendAsLeader(tp, records, acks);
       LogAppendInfo info = appended.info();
       bytesIn.increment(records.sizeInBytes());
@@ -136,6 +146,35 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
         pr.setLogStartOffset(logStartOffset(tp));
       }
       return null;
+    }
+  }
+
+  /**
+   * A producer's first transactional batch in a partition must belong to the transaction its
+   * coordinator has open there ({@link TxnVerifier}); later ones continue that transaction.
+   */
+  private void verifyTransaction(TopicPartition tp, MemoryRecords records, String transactionalId) {
+    var batches = records.batches().iterator();
+    if (!batches.hasNext()) {
+      return;
+    }
+    RecordBatch first = batches.next();
+    if (!first.isTransactional()
+        || broker.replicas().leaderPartition(tp).log().inTransaction(first.producerId())) {
+      return;
+    }
+    Errors e = txnVerifier.verify(transactionalId, first.producerId(), first.producerEpoch(), tp);
+    if (e != Errors.NONE) {
+      throw e.exception(
+          "Producer "
+              + first.producerId()
+              + " of transactional id "
+              + transactionalId
+              + " has no open transaction containing "
+              + tp
+              + " ("
+              + e
+              + ")");
     }
   }
 

@@ -194,6 +194,13 @@ public final class BrokerConfig {
           "transaction.abort.timed.out.transaction.cleanup.interval.ms",
           intRange(1, Integer.MAX_VALUE),
           10_000);
+  public static final ConfigKey<Integer> TRANSACTIONAL_ID_EXPIRATION_MS =
+      ConfigKey.of("transactional.id.expiration.ms", intRange(1, Integer.MAX_VALUE), 604_800_000);
+  public static final ConfigKey<Integer> TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS =
+      ConfigKey.of(
+          "transaction.remove.expired.transaction.cleanup.interval.ms",
+          intRange(1, Integer.MAX_VALUE),
+          3_600_000);
   public static final ConfigKey<Integer> OFFSETS_RETENTION_MINUTES =
       ConfigKey.of("offsets.retention.minutes", intRange(1, Integer.MAX_VALUE), 10_080);
   public static final ConfigKey<Integer> GROUP_MIN_SESSION_TIMEOUT_MS =
@@ -288,6 +295,8 @@ public final class BrokerConfig {
               TRANSACTION_STATE_LOG_SEGMENT_BYTES,
               TRANSACTION_MAX_TIMEOUT_MS,
               TRANSACTION_ABORT_CHECK_INTERVAL_MS,
+              TRANSACTIONAL_ID_EXPIRATION_MS,
+              TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS,
               GROUP_MIN_SESSION_TIMEOUT_MS,
               GROUP_MAX_SESSION_TIMEOUT_MS,
               GROUP_INITIAL_REBALANCE_DELAY_MS,

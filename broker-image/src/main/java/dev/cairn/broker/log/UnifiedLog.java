@@ -23,6 +23,7 @@ import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.record.ControlRecordType;
+import org.apache.kafka.common.record.EndTransactionMarker;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.MutableRecordBatch;
 import org.apache.kafka.common.record.RecordBatch;
@@ -204,13 +205,13 @@ public final class UnifiedLog implements Closeable {
           if (h == null) {
             break;
           }
-          boolean commit = false;
+          EndTransactionMarker marker = null;
           if (h.isControl()) {
             ByteBuffer batch = ByteBuffer.allocate(h.sizeInBytes());
             while (batch.hasRemaining() && ch.read(batch, pos + batch.position()) >= 0) {}
-            commit = isCommitMarker(batch.flip());
+            marker = marker(batch.flip());
           }
-          ProducerStateManager.AbortedTxn closed = producers.update(h, commit);
+          ProducerStateManager.AbortedTxn closed = updateProducer(h, marker);
           if (closed != null) {
             abortedHere.add(closed);
           }
@@ -225,14 +226,35 @@ public final class UnifiedLog implements Closeable {
     }
   }
 
-  /** Whether the control batch at the buffer's position carries a commit (else abort) marker. */
-  private static boolean isCommitMarker(ByteBuffer batch) {
+  /** The marker of the control batch at the buffer's position, or null if it carries none. */
+  private static EndTransactionMarker marker(ByteBuffer batch) {
     MutableRecordBatch b =
         MemoryRecords.readableRecords(batch.duplicate()).batches().iterator().next();
     for (org.apache.kafka.common.record.Record r : b) {
-      return ControlRecordType.parse(r.key()) == ControlRecordType.COMMIT;
+      ControlRecordType type = ControlRecordType.parse(r.key());
+      return type == ControlRecordType.COMMIT || type == ControlRecordType.ABORT
+          ? EndTransactionMarker.deserialize(r)
+          : null;
     }
-    return false;
+    return null;
+  }
+
+  private ProducerStateManager.AbortedTxn updateProducer(
+      BatchHeader h, EndTransactionMarker marker) {
+    return marker == null
+        ? producers.update(h, false)
+        : producers.update(
+            h, marker.controlType() == ControlRecordType.COMMIT, marker.coordinatorEpoch());
+  }
+
+  /** Whether {@code producerId} has a transaction open in this partition. */
+  public boolean inTransaction(long producerId) {
+    return producers.inTransaction(producerId);
+  }
+
+  /** Every producer this partition tracks (DescribeProducers). */
+  public List<ProducerStateManager.ProducerSnapshot> producers() {
+    return producers.snapshot();
   }
 
   /** Updates producer state with appended batches; abort markers go to the segment's index. */
@@ -240,8 +262,7 @@ public final class UnifiedLog implements Closeable {
     ByteBuffer b = records.duplicate();
     for (BatchHeader h : BatchHeader.all(records)) {
       ProducerStateManager.AbortedTxn closed =
-          producers.update(
-              h, h.isControl() && isCommitMarker(b.slice(b.position(), h.sizeInBytes())));
+          updateProducer(h, h.isControl() ? marker(b.slice(b.position(), h.sizeInBytes())) : null);
       if (closed != null) {
         TransactionIndex.append(TransactionIndex.file(dir, active().baseOffset()), closed);
       }

@@ -43,8 +43,23 @@ public final class ProducerStateManager {
   public record AbortedTxn(
       long producerId, long firstOffset, long lastOffset, long lastStableOffset) {}
 
+  /**
+   * One producer as DescribeProducers reports it: last sequence and timestamp of its latest batch
+   * (-1 if none carried one), the coordinator epoch of its latest marker (-1 before any), the first
+   * offset of its open transaction (-1 if none).
+   */
+  public record ProducerSnapshot(
+      long producerId,
+      short epoch,
+      int lastSequence,
+      long lastTimestamp,
+      int coordinatorEpoch,
+      long txnFirstOffset) {}
+
   private static final class Entry {
     short epoch;
+    long lastTimestamp = -1;
+    int coordinatorEpoch = -1;
     long txnFirstOffset = -1;
     final Deque<BatchMetadata> batches = new ArrayDeque<>();
   }
@@ -118,7 +133,12 @@ public final class ProducerStateManager {
    * says which marker a control batch carries (ignored for other batches). Returns the aborted
    * transaction an abort marker closed, else null.
    */
-  public synchronized AbortedTxn update(BatchHeader h, boolean commit) {
+  public AbortedTxn update(BatchHeader h, boolean commit) {
+    return update(h, commit, -1);
+  }
+
+  /** As {@link #update(BatchHeader, boolean)}, with the coordinator epoch a marker carries. */
+  public synchronized AbortedTxn update(BatchHeader h, boolean commit, int coordinatorEpoch) {
     if (h.producerId() == RecordBatch.NO_PRODUCER_ID) {
       return null;
     }
@@ -127,7 +147,9 @@ public final class ProducerStateManager {
       e.epoch = h.producerEpoch();
       e.batches.clear();
     }
+    e.lastTimestamp = h.maxTimestamp();
     if (h.isControl()) {
+      e.coordinatorEpoch = coordinatorEpoch;
       AbortedTxn closed = null;
       if (e.txnFirstOffset >= 0) {
         ongoing.remove(e.txnFirstOffset);
@@ -187,6 +209,23 @@ public final class ProducerStateManager {
     producers.clear();
     ongoing.clear();
     aborted.clear();
+  }
+
+  /** Every producer tracked, for DescribeProducers. */
+  public synchronized List<ProducerSnapshot> snapshot() {
+    List<ProducerSnapshot> result = new ArrayList<>();
+    producers.forEach((id, e) -> {
+      BatchMetadata last = e.batches.peekLast();
+      result.add(
+          new ProducerSnapshot(
+              id,
+              e.epoch,
+              last == null ? -1 : last.lastSeq(),
+              e.lastTimestamp,
+              e.coordinatorEpoch,
+              e.txnFirstOffset));
+    });
+    return result;
   }
 
   /** Number of producer ids tracked (a gauge). */

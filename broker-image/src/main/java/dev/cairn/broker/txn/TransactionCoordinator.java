@@ -10,14 +10,17 @@ import dev.cairn.broker.replication.Partition;
 import dev.cairn.broker.server.ReplicaManager;
 import dev.cairn.broker.server.TopicAdmin;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -53,6 +56,24 @@ public final class TransactionCoordinator {
 
   /** Result of InitProducerId. */
   public record ProducerIdAndEpoch(Errors error, long producerId, short epoch) {}
+
+  /** One transactional id as ListTransactions reports it. */
+  public record Listing(String transactionalId, long producerId, TxnState state) {}
+
+  /** One transactional id as DescribeTransactions reports it; other fields unset on an error. */
+  public record Description(
+      String transactionalId,
+      Errors error,
+      TxnState state,
+      int timeoutMs,
+      long startMs,
+      long producerId,
+      short epoch,
+      List<TopicPartition> partitions) {
+    static Description error(String transactionalId, Errors error) {
+      return new Description(transactionalId, error, null, 0, -1, -1, (short) -1, List.of());
+    }
+  }
 
   private final BrokerConfig config;
   private final ReplicaManager replicas;
@@ -90,6 +111,8 @@ public final class TransactionCoordinator {
     replicas.onResign(tp -> executor.execute(() -> unload(tp)));
     long interval = config.get(BrokerConfig.TRANSACTION_ABORT_CHECK_INTERVAL_MS);
     executor.scheduleWithFixedDelay(this::tick, interval, interval, TimeUnit.MILLISECONDS);
+    long expiry = config.get(BrokerConfig.TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS);
+    executor.scheduleWithFixedDelay(this::expireIds, expiry, expiry, TimeUnit.MILLISECONDS);
   }
 
   public int partitionFor(String transactionalId) {
@@ -181,6 +204,10 @@ public final class TransactionCoordinator {
     }
     TxnMetadata m = txns.computeIfAbsent(transactionalId, TxnMetadata::new);
     synchronized (m) {
+      if (m.state == TxnState.DEAD) {
+        // Expired while we waited for it: start again from a fresh entry.
+        return initProducerId(transactionalId, timeoutMs, expectedProducerId, expectedEpoch);
+      }
       if (m.producerId >= 0
           && expectedProducerId >= 0
           && (expectedProducerId != m.producerId || expectedEpoch != m.epoch)) {
@@ -314,8 +341,64 @@ public final class TransactionCoordinator {
     }
   }
 
+  /**
+   * ListTransactions: the transactional ids this broker coordinates, filtered as Kafka filters them
+   * (each non-empty filter must match): by state, by producer id, by a start more than {@code
+   * durationMs} ago (when &ge; 0; as in Kafka the last transaction's start counts whatever the
+   * state, and an id that never started one is always old enough), by a regular expression over the
+   * whole id (null: any).
+   */
+  public List<Listing> listTransactions(
+      Set<TxnState> states, Set<Long> producerIds, long durationMs, Pattern idPattern) {
+    long now = clock.getAsLong();
+    List<Listing> result = new ArrayList<>();
+    for (TxnMetadata m : List.copyOf(txns.values())) {
+      if (ownership(m.transactionalId) != Errors.NONE) {
+        continue;
+      }
+      synchronized (m) {
+        if (m.state == TxnState.DEAD
+            || m.producerId < 0
+            || (!states.isEmpty() && !states.contains(m.state))
+            || (!producerIds.isEmpty() && !producerIds.contains(m.producerId))
+            || (durationMs >= 0 && now - m.startMs <= durationMs)
+            || (idPattern != null && !idPattern.matcher(m.transactionalId).matches())) {
+          continue;
+        }
+        result.add(new Listing(m.transactionalId, m.producerId, m.state));
+      }
+    }
+    return result;
+  }
+
+  /** DescribeTransactions of one id: its state, or NOT_COORDINATOR, TRANSACTIONAL_ID_NOT_FOUND… */
+  public Description describe(String transactionalId) {
+    Errors owner = ownership(transactionalId);
+    if (owner != Errors.NONE) {
+      return Description.error(transactionalId, owner);
+    }
+    TxnMetadata m = txns.get(transactionalId);
+    if (m == null) {
+      return Description.error(transactionalId, Errors.TRANSACTIONAL_ID_NOT_FOUND);
+    }
+    synchronized (m) {
+      if (m.state == TxnState.DEAD) {
+        return Description.error(transactionalId, Errors.TRANSACTIONAL_ID_NOT_FOUND);
+      }
+      return new Description(
+          transactionalId,
+          Errors.NONE,
+          m.state,
+          m.timeoutMs,
+          m.startMs,
+          m.producerId,
+          m.epoch,
+          List.copyOf(m.partitions));
+    }
+  }
+
   private static Errors validate(TxnMetadata m, long producerId, short epoch) {
-    if (m.producerId != producerId) {
+    if (m.state == TxnState.DEAD || m.producerId != producerId) {
       return Errors.INVALID_PRODUCER_ID_MAPPING;
     }
     if (epoch != m.epoch) {
@@ -384,17 +467,21 @@ public final class TransactionCoordinator {
   /** Appends {@code m}'s new state to its transaction log partition; NONE or the error. */
   private Errors write(TxnMetadata m) {
     m.lastUpdateMs = clock.getAsLong();
-    long now = m.lastUpdateMs;
+    return append(m.transactionalId, TxnLogRecords.value(m));
+  }
+
+  /** Appends a state ({@code value}) or a tombstone (null) for {@code transactionalId}. */
+  private Errors append(String transactionalId, byte[] value) {
+    long now = clock.getAsLong();
     try {
       replicas.appendToLeader(
-          logPartition(m.transactionalId),
+          logPartition(transactionalId),
           MemoryRecords.withRecords(
-              Compression.NONE,
-              new SimpleRecord(now, TxnLogRecords.key(m.transactionalId), TxnLogRecords.value(m))),
+              Compression.NONE, new SimpleRecord(now, TxnLogRecords.key(transactionalId), value)),
           (short) -1);
       return Errors.NONE;
     } catch (Exception e) {
-      log.warn("transactional id {}: writing state failed: {}", m.transactionalId, e.toString());
+      log.warn("transactional id {}: writing state failed: {}", transactionalId, e.toString());
       Errors err = Errors.forException(e);
       return err == Errors.NOT_LEADER_OR_FOLLOWER || err == Errors.UNKNOWN_TOPIC_OR_PARTITION
           ? Errors.NOT_COORDINATOR
@@ -459,6 +546,40 @@ public final class TransactionCoordinator {
     }
     loaded.remove(tp.partition());
     txns.keySet().removeIf(id -> partitionFor(id) == tp.partition());
+  }
+
+  /**
+   * Forgets transactional ids idle (no transaction open, none ending) for longer than {@code
+   * transactional.id.expiration.ms}, as Kafka does: a tombstone in {@code __transaction_state}
+   * (compaction then drops the id), and the entry is marked Dead so a request that raced with the
+   * expiry starts from scratch. A producer using the id again gets a new producer id.
+   */
+  private void expireIds() {
+    long now = clock.getAsLong();
+    long expiration = config.get(BrokerConfig.TRANSACTIONAL_ID_EXPIRATION_MS);
+    for (TxnMetadata m : List.copyOf(txns.values())) {
+      if (ownership(m.transactionalId) != Errors.NONE) {
+        continue;
+      }
+      synchronized (m) {
+        boolean idle =
+            m.state == TxnState.EMPTY
+                || m.state == TxnState.COMPLETE_COMMIT
+                || m.state == TxnState.COMPLETE_ABORT;
+        if (!idle || now - m.lastUpdateMs < expiration) {
+          continue;
+        }
+        if (append(m.transactionalId, null) == Errors.NONE) {
+          m.state = TxnState.DEAD;
+          txns.remove(m.transactionalId, m);
+          log.info(
+              "transactional id {}: expired after {} ms idle (producer id {})",
+              m.transactionalId,
+              now - m.lastUpdateMs,
+              m.producerId);
+        }
+      }
+    }
   }
 
   /** Aborts expired transactions (epoch bumped) and retries unfinished markers. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.broker.BrokerEngine;
 import dev.cairn.broker.TestBrokers;
+import dev.cairn.broker.replication.BrokerLink;
 import dev.cairn.common.testkit.EngineExtension;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.util.Set;
 import org.apache.curator.test.TestingServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,8 +28,16 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.SimpleRecord;
+import org.apache.kafka.common.requests.ProduceResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -237,6 +247,59 @@ class TransactionsTest {
                   .get(tp)
                   .offset())
           .isEqualTo(5);
+    }
+  }
+
+  /**
+   * A transactional batch for a partition its transaction never added (what a late retry of an
+   * ended transaction looks like) is refused with INVALID_TXN_STATE instead of opening a
+   * transaction that nothing ends: read_committed consumers of that partition are not blocked.
+   */
+  @Test
+  void aTransactionalBatchForAPartitionNotInTheTransactionIsRefused() throws Exception {
+    TopicPartition tp = createTopic("txn-verify");
+    TopicPartition other = createTopic("txn-verify-other");
+    try (KafkaProducer<String, String> p = transactional("verify-1", 60_000);
+        Admin admin = Admin.create(TestBrokers.admin(broker));
+        KafkaProducer<String, String> plain = new KafkaProducer<>(TestBrokers.producer(broker))) {
+      p.beginTransaction();
+      p.send(new ProducerRecord<>(other.topic(), "in-txn")).get();
+      TransactionDescription d =
+          admin.describeTransactions(List.of("verify-1")).all().get().get("verify-1");
+
+      ProduceRequestData produce =
+          new ProduceRequestData()
+              .setTransactionalId("verify-1")
+              .setAcks((short) -1)
+              .setTimeoutMs(10_000);
+      produce
+          .topicData()
+          .add(
+              new ProduceRequestData.TopicProduceData()
+                  .setName(tp.topic())
+                  .setPartitionData(
+                      List.of(
+                          new ProduceRequestData.PartitionProduceData()
+                              .setIndex(0)
+                              .setRecords(
+                                  MemoryRecords.withTransactionalRecords(
+                                      Compression.NONE,
+                                      d.producerId(),
+                                      (short) d.producerEpoch(),
+                                      0,
+                                      new SimpleRecord("stray".getBytes()))))));
+      ProduceResponseData response;
+      try (BrokerLink link =
+          new BrokerLink(broker.boundAddress(), null, "stray-producer", 10_000)) {
+        response = ((ProduceResponse) link.send(ApiKeys.PRODUCE, (short) 11, produce)).data();
+      }
+      short error = response.responses().iterator().next().partitionResponses().get(0).errorCode();
+      assertThat(Errors.forCode(error)).isEqualTo(Errors.INVALID_TXN_STATE);
+
+      plain.send(new ProducerRecord<>(tp.topic(), "after")).get();
+      assertThat(read(tp, true, 1, 10_000)).containsExactly("after");
+      p.commitTransaction();
+      assertThat(read(other, true, 1, 10_000)).containsExactly("in-txn");
     }
   }
 }
