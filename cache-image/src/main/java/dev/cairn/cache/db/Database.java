@@ -104,8 +104,13 @@ public final class Database {
 
   /** Sets key to value, keeping or clearing its TTL. */
   public KeyEntry set(byte[] key, Object value, boolean keepTtl) {
+    return set(key, value, keepTtl, true);
+  }
+
+  private KeyEntry set(byte[] key, Object value, boolean keepTtl, boolean notifyNew) {
     KeyEntry e = (KeyEntry) keys.findOrCreate(key);
-    if (e.value == null) {
+    boolean created = e.value == null;
+    if (created) {
       keyspace.initClock(e);
       e.epoch = keyspace.epoch(); // created now: not part of a running snapshot
     } else {
@@ -113,6 +118,7 @@ public final class Database {
       if (e.expireAt != 0 && e.expireAt <= keyspace.now()) {
         keyspace.notifyExpired(this, e);
         setExpire(e, 0);
+        created = true; // Redis deletes the expired key, then adds a new one
       } else if (!keepTtl && e.expireAt != 0) {
         setExpire(e, 0);
       }
@@ -120,7 +126,15 @@ public final class Database {
     keys.setValue(e, value);
     keyspace.touch(e);
     keyspace.modified(this, e);
+    if (created && notifyNew) {
+      keyspace.notifyNew(this, e); // Redis's dbAdd: the "new" event (class n), before the command's
+    }
     return e;
+  }
+
+  /** Adds a key read from a snapshot: no "new" event, as Redis's dbAddRDBLoad. */
+  public KeyEntry addLoaded(byte[] key, Object value) {
+    return set(key, value, false, false);
   }
 
   /** Replaces the value of a live entry in place, keeping its TTL (INCR, APPEND...). */

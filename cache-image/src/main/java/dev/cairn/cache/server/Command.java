@@ -47,6 +47,8 @@ public record Command(
     BLOCKING,
     /** Not fed to MONITOR by the dispatcher (EVAL and FCALL feed it before their commands). */
     SKIP_MONITOR,
+    /** Not logged in SLOWLOG itself (EXEC: the commands it runs are logged instead). */
+    SKIP_SLOWLOG,
     /** O(1) or O(log n). */
     FAST,
     /** Allowed before authentication. */

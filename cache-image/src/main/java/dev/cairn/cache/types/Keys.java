@@ -555,6 +555,7 @@ public final class Keys {
     c.server.keyspace.swap(x.intValue(), y.intValue());
     c.server.touchAllWatched(x.intValue());
     c.server.touchAllWatched(y.intValue());
+    c.server.keysSwapped(c.server.keyspace.db(x.intValue()), c.server.keyspace.db(y.intValue()));
     c.reply.ok();
   }
 }
