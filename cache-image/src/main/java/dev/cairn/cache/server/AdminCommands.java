@@ -214,9 +214,12 @@ public final class AdminCommands {
         }
       }
       case "list" -> {
+        java.util.function.Predicate<Command> filter = commandListFilter(a);
         List<byte[]> names = new ArrayList<>();
         for (Command cmd : c.server.commands.all()) {
-          names.add(Args.bytes(cmd.name()));
+          if (filter.test(cmd)) {
+            names.add(Args.bytes(cmd.name()));
+          }
         }
         c.reply.bulks(names, names.size());
       }
@@ -267,6 +270,28 @@ public final class AdminCommands {
     return "server";
   }
 
+  /**
+   * COMMAND LIST [FILTERBY MODULE name | ACLCAT category | PATTERN glob], as Redis 7.0: no modules
+   * here, an unknown category matches nothing, the pattern ignores case.
+   */
+  private static java.util.function.Predicate<Command> commandListFilter(byte[][] a) {
+    if (a.length == 2) {
+      return cmd -> true;
+    }
+    if (a.length != 5 || !Args.is(a[2], "filterby")) {
+      throw CommandError.SYNTAX;
+    }
+    if (Args.is(a[3], "module")) {
+      return cmd -> false;
+    } else if (Args.is(a[3], "aclcat")) {
+      Category category = Category.of(Args.str(a[4]));
+      return cmd -> category != null && cmd.categories().contains(category);
+    } else if (Args.is(a[3], "pattern")) {
+      return cmd -> Glob.match(a[4], Args.bytes(cmd.name()), true);
+    }
+    throw CommandError.SYNTAX;
+  }
+
   private static void commandInfo(Client c, Command cmd) {
     c.reply.array(10);
     c.reply.bulk(cmd.name());
@@ -290,7 +315,7 @@ public final class AdminCommands {
         default -> {}
       }
     }
-    if (cmd.keyCountAt() != 0 || cmd.keysAfter() != null) {
+    if (cmd.keyCountAt() != 0 || cmd.keysAfter() != null || cmd.name().equals("sort")) {
       flags.add("movablekeys");
     }
     c.reply.set(flags.size());

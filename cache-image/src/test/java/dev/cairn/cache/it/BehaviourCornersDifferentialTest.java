@@ -6,13 +6,17 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.cairn.cache.CacheEngine;
 import dev.cairn.cache.config.CacheConfig;
 import dev.cairn.common.testkit.EngineExtension;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
 
 /**
  * Corners that need several connections, measured against Debian's redis-server 7.0 on the wire:
@@ -176,13 +180,66 @@ class BehaviourCornersDifferentialTest {
           "a EXEC",
           "b CONFIG SET maxmemory 0");
 
+  private static ReferenceRedis redis;
+
+  @BeforeAll
+  static void startRedis() throws Exception {
+    assumeTrue(ReferenceRedis.installed(), "redis-server not installed");
+    redis = ReferenceRedis.start("--save", "");
+  }
+
+  @AfterAll
+  static void stopRedis() throws Exception {
+    if (redis != null) {
+      redis.close();
+    }
+  }
+
+  /**
+   * COMMAND LIST FILTERBY lists the same commands (Redis lists them in hash order, so compared as
+   * sets). Filters matching subcommands (PATTERN config*, ACLCAT stream) are left out: Cairn has no
+   * subcommand table.
+   */
+  @Test
+  void commandListFiltersMatchRedis() throws Exception {
+    for (String filter :
+        List.of(
+            "ACLCAT hyperloglog",
+            "ACLCAT Geo",
+            "ACLCAT bitmap",
+            "ACLCAT list",
+            "ACLCAT sortedset",
+            "ACLCAT string",
+            "PATTERN xa*",
+            "PATTERN *RANGEBY*",
+            "MODULE foo")) {
+      List<String> expected = commandList(redis.port(), filter);
+      List<String> actual = commandList(cache.engine().address().getPort(), filter);
+      assertThat(actual).as(filter).containsExactlyInAnyOrderElementsOf(expected);
+      if (!filter.startsWith("MODULE")) {
+        assertThat(expected).as(filter).hasSizeGreaterThan(2);
+      }
+    }
+  }
+
+  private static List<String> commandList(int port, String filter) throws Exception {
+    try (Jedis jedis = new Jedis("127.0.0.1", port)) {
+      List<String> args = new ArrayList<>(List.of("LIST", "FILTERBY"));
+      args.addAll(List.of(filter.split(" ")));
+      Object reply =
+          jedis.sendCommand(
+              () -> "COMMAND".getBytes(StandardCharsets.UTF_8), args.toArray(String[]::new));
+      List<String> names = new ArrayList<>();
+      for (Object o : (List<?>) reply) {
+        names.add(new String((byte[]) o, StandardCharsets.UTF_8));
+      }
+      return names;
+    }
+  }
+
   @Test
   void transcriptMatchesRedis() throws Exception {
-    assumeTrue(ReferenceRedis.installed(), "redis-server not installed");
-    List<String> expected;
-    try (ReferenceRedis redis = ReferenceRedis.start("--save", "")) {
-      expected = run(redis.port());
-    }
+    List<String> expected = run(redis.port());
     List<String> actual = run(cache.engine().address().getPort());
     String all = String.join("\n", expected);
     assertThat(all).contains("EXECABORT Transaction discarded because of: OOM", "evicted", "new");
