@@ -76,6 +76,25 @@ public final class Database {
     return e;
   }
 
+  /**
+   * A read that leaves the LRU/LFU clock alone, as Redis's LOOKUP_NOTOUCH (EXISTS, TTL and its
+   * kin): OBJECT IDLETIME is not reset by asking about a key.
+   */
+  public KeyEntry lookupReadNoTouch(byte[] key) {
+    KeyEntry e = peek(key);
+    if (e == null) {
+      keyspace.misses++;
+    } else {
+      keyspace.hits++;
+    }
+    return e;
+  }
+
+  /** Resets a live entry's LRU/LFU clock without changing it (Redis's lookupKeyWrite). */
+  public void touch(KeyEntry e) {
+    keyspace.touch(e);
+  }
+
   /** A lookup before modifying the value in place: marks the key modified. */
   public KeyEntry lookupWrite(byte[] key) {
     KeyEntry e = peek(key);

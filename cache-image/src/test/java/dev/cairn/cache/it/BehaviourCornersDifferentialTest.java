@@ -222,6 +222,65 @@ class BehaviourCornersDifferentialTest {
     }
   }
 
+  /**
+   * OBJECT IDLETIME after each command on its own key, a second and a half after all were set:
+   * commands that only ask about a key (TTL, EXISTS, TYPE...) leave its idle time, reads and writes
+   * (PERSIST too, TTL or not) reset it — the same keys on both servers.
+   */
+  @Test
+  void idleTimeIsResetByTheSameCommands() throws Exception {
+    List<String> commands =
+        List.of(
+            "TTL",
+            "PTTL",
+            "EXPIRETIME",
+            "PEXPIRETIME",
+            "TYPE",
+            "EXISTS",
+            "OBJECT ENCODING",
+            "OBJECT REFCOUNT",
+            "GET",
+            "STRLEN",
+            "TOUCH",
+            "PERSIST",
+            "DUMP",
+            "GETRANGE % 0 1");
+    int[] ports = {redis.port(), cache.engine().address().getPort()};
+    List<Jedis> clients = new ArrayList<>();
+    try {
+      for (int port : ports) {
+        Jedis j = new Jedis("127.0.0.1", port);
+        clients.add(j);
+        j.flushAll();
+        for (int i = 0; i < commands.size(); i++) {
+          j.set("idle" + i, "v");
+        }
+      }
+      Thread.sleep(1500);
+      List<List<String>> touched = new ArrayList<>();
+      for (Jedis j : clients) {
+        List<String> reset = new ArrayList<>();
+        for (int i = 0; i < commands.size(); i++) {
+          String key = "idle" + i;
+          String command = commands.get(i);
+          String[] words =
+              (command.contains("%") ? command.replace("%", key) : command + " " + key).split(" ");
+          j.sendCommand(
+              () -> words[0].getBytes(StandardCharsets.UTF_8),
+              Arrays.copyOfRange(words, 1, words.length));
+          if (j.objectIdletime(key) == 0) {
+            reset.add(command);
+          }
+        }
+        touched.add(reset);
+      }
+      assertThat(touched.get(0)).contains("GET", "TOUCH").doesNotContain("TTL", "EXISTS");
+      assertThat(touched.get(1)).containsExactlyElementsOf(touched.get(0));
+    } finally {
+      clients.forEach(Jedis::close);
+    }
+  }
+
   private static List<String> commandList(int port, String filter) throws Exception {
     try (Jedis jedis = new Jedis("127.0.0.1", port)) {
       List<String> args = new ArrayList<>(List.of("LIST", "FILTERBY"));
