@@ -76,6 +76,25 @@ public final class Database {
     return e;
   }
 
+  /**
+   * A read that leaves the LRU/LFU clock alone, as Redis's LOOKUP_NOTOUCH (EXISTS, TTL and its
+   * kin): OBJECT IDLETIME is not reset by asking about a key.
+   */
+  public KeyEntry lookupReadNoTouch(byte[] key) {
+    KeyEntry e = peek(key);
+    if (e == null) {
+      keyspace.misses++;
+    } else {
+      keyspace.hits++;
+    }
+    return e;
+  }
+
+  /** Resets a live entry's LRU/LFU clock without changing it (Redis's lookupKeyWrite). */
+  public void touch(KeyEntry e) {
+    keyspace.touch(e);
+  }
+
   /** A lookup before modifying the value in place: marks the key modified. */
   public KeyEntry lookupWrite(byte[] key) {
     KeyEntry e = peek(key);
@@ -104,8 +123,13 @@ public final class Database {
 
   /** Sets key to value, keeping or clearing its TTL. */
   public KeyEntry set(byte[] key, Object value, boolean keepTtl) {
+    return set(key, value, keepTtl, true);
+  }
+
+  private KeyEntry set(byte[] key, Object value, boolean keepTtl, boolean notifyNew) {
     KeyEntry e = (KeyEntry) keys.findOrCreate(key);
-    if (e.value == null) {
+    boolean created = e.value == null;
+    if (created) {
       keyspace.initClock(e);
       e.epoch = keyspace.epoch(); // created now: not part of a running snapshot
     } else {
@@ -113,6 +137,7 @@ public final class Database {
       if (e.expireAt != 0 && e.expireAt <= keyspace.now()) {
         keyspace.notifyExpired(this, e);
         setExpire(e, 0);
+        created = true; // Redis deletes the expired key, then adds a new one
       } else if (!keepTtl && e.expireAt != 0) {
         setExpire(e, 0);
       }
@@ -120,7 +145,15 @@ public final class Database {
     keys.setValue(e, value);
     keyspace.touch(e);
     keyspace.modified(this, e);
+    if (created && notifyNew) {
+      keyspace.notifyNew(this, e); // Redis's dbAdd: the "new" event (class n), before the command's
+    }
     return e;
+  }
+
+  /** Adds a key read from a snapshot: no "new" event, as Redis's dbAddRDBLoad. */
+  public KeyEntry addLoaded(byte[] key, Object value) {
+    return set(key, value, false, false);
   }
 
   /** Replaces the value of a live entry in place, keeping its TTL (INCR, APPEND...). */

@@ -241,6 +241,10 @@ public final class Keyspace {
     listener.deletedByServer(db, e.key);
   }
 
+  void notifyNew(Database db, KeyEntry e) {
+    listener.event(db, e.key, 'n', "new");
+  }
+
   void notifyExpired(Database db, KeyEntry e) {
     expired++;
     listener.event(db, e.key, 'x', "expired");

@@ -116,7 +116,7 @@ public final class RdbLoader {
             if (db.keys().find(key) != null) {
               throw in.corrupt("duplicate key in database " + db.id);
             }
-            KeyEntry e = db.add(key, value);
+            KeyEntry e = db.addLoaded(key, value);
             if (expireAt != 0) {
               db.setExpire(e, expireAt);
             }

@@ -77,12 +77,12 @@ public final class AdminCommands {
       String pattern = Args.str(a[i]).toLowerCase(Locale.ROOT);
       for (Option o : CacheConfig.OPTIONS) {
         if (Glob.match(pattern, o.name())) {
-          out.put(o.name(), cfg.raw(o.key()));
+          out.put(o.name(), shown(cfg, o));
         }
       }
       CacheConfig.ALIASES.forEach((alias, name) -> {
         if (Glob.match(pattern, alias)) {
-          out.put(alias, cfg.raw(CacheConfig.option(name).key()));
+          out.put(alias, shown(cfg, CacheConfig.option(name)));
         }
       });
     }
@@ -91,6 +91,11 @@ public final class AdminCommands {
       c.reply.bulk(k);
       c.reply.bulk(v);
     });
+  }
+
+  private static String shown(CacheConfig cfg, Option o) {
+    String raw = cfg.raw(o.key());
+    return o.key() == CacheConfig.NOTIFY_KEYSPACE_EVENTS ? Notifications.format(raw) : raw;
   }
 
   /** All pairs are checked before any is applied, so a refused CONFIG SET changes nothing. */
@@ -103,32 +108,47 @@ public final class AdminCommands {
     Set<String> seen = new HashSet<>();
     List<Option> changed = new ArrayList<>();
     for (int i = 2; i < a.length; i += 2) {
-      String name = Args.str(a[i]).toLowerCase(Locale.ROOT);
+      // Redis names the argument as the client wrote it in these errors, the canonical name only
+      // in validation errors
+      String written = Args.str(a[i]);
+      String name = written.toLowerCase(Locale.ROOT);
       String value = Args.str(a[i + 1]);
       Option option = CacheConfig.option(name);
       if (option == null) {
         throw new CommandError(
-            "ERR Unknown option or number of arguments for CONFIG SET - '" + name + "'");
+            "ERR Unknown option or number of arguments for CONFIG SET - '" + written + "'");
       }
       if (option.change() == Option.Change.IMMUTABLE) {
-        throw configSetFailed(name, "can't set immutable config");
+        throw configSetFailed(written, "can't set immutable config");
       }
       if (option.change() == Option.Change.PROTECTED
           && !c.permittedBy(next.get(CacheConfig.ENABLE_PROTECTED_CONFIGS))) {
-        throw configSetFailed(name, "can't set protected config");
+        throw configSetFailed(written, "can't set protected config");
       }
       if (!seen.add(name)) {
-        throw configSetFailed(name, "duplicate parameter");
+        throw configSetFailed(written, "duplicate parameter");
       }
       try {
         next = next.with(name, value);
       } catch (ConfigException e) {
         String reason = CacheConfig.refusal(option.name(), value);
+        if (seen.contains(CacheConfig.NOTIFY_KEYSPACE_EVENTS.name())) {
+          // Redis 7.0 puts back the values it already set from their CONFIG GET form, which drops
+          // the "n" of "A...n": clients see the same events after a refused CONFIG SET
+          CacheConfig current = c.server.config();
+          c.server.apply(
+              current.with(
+                  CacheConfig.NOTIFY_KEYSPACE_EVENTS.name(),
+                  Notifications.format(current.raw(CacheConfig.NOTIFY_KEYSPACE_EVENTS))));
+        }
         throw configSetFailed(name, reason == null ? e.getMessage() : reason);
       }
       changed.add(option);
     }
     c.server.apply(next);
+    if (changed.stream().anyMatch(o -> o.key() == CacheConfig.MAXMEMORY)) {
+      c.server.evictToMaxmemory(); // as Redis's updateMaxmemory: at once, with "evicted" events
+    }
     for (Option o : changed) {
       if (o.inert() && !next.get(o.key()).equals(o.key().defaultValue())) {
         log.warn(
@@ -194,9 +214,12 @@ public final class AdminCommands {
         }
       }
       case "list" -> {
+        java.util.function.Predicate<Command> filter = commandListFilter(a);
         List<byte[]> names = new ArrayList<>();
         for (Command cmd : c.server.commands.all()) {
-          names.add(Args.bytes(cmd.name()));
+          if (filter.test(cmd)) {
+            names.add(Args.bytes(cmd.name()));
+          }
         }
         c.reply.bulks(names, names.size());
       }
@@ -247,6 +270,28 @@ public final class AdminCommands {
     return "server";
   }
 
+  /**
+   * COMMAND LIST [FILTERBY MODULE name | ACLCAT category | PATTERN glob], as Redis 7.0: no modules
+   * here, an unknown category matches nothing, the pattern ignores case.
+   */
+  private static java.util.function.Predicate<Command> commandListFilter(byte[][] a) {
+    if (a.length == 2) {
+      return cmd -> true;
+    }
+    if (a.length != 5 || !Args.is(a[2], "filterby")) {
+      throw CommandError.SYNTAX;
+    }
+    if (Args.is(a[3], "module")) {
+      return cmd -> false;
+    } else if (Args.is(a[3], "aclcat")) {
+      Category category = Category.of(Args.str(a[4]));
+      return cmd -> category != null && cmd.categories().contains(category);
+    } else if (Args.is(a[3], "pattern")) {
+      return cmd -> Glob.match(a[4], Args.bytes(cmd.name()), true);
+    }
+    throw CommandError.SYNTAX;
+  }
+
   private static void commandInfo(Client c, Command cmd) {
     c.reply.array(10);
     c.reply.bulk(cmd.name());
@@ -264,12 +309,13 @@ public final class AdminCommands {
         case NO_AUTH -> flags.add("no_auth");
         case NOSCRIPT -> flags.add("noscript");
         case SKIP_MONITOR -> flags.add("skip_monitor");
+        case SKIP_SLOWLOG -> flags.add("skip_slowlog");
         case MAY_REPLICATE -> flags.add("may_replicate");
         case ALLOW_BUSY -> flags.add("allow_busy");
         default -> {}
       }
     }
-    if (cmd.keyCountAt() != 0 || cmd.keysAfter() != null) {
+    if (cmd.keyCountAt() != 0 || cmd.keysAfter() != null || cmd.name().equals("sort")) {
       flags.add("movablekeys");
     }
     c.reply.set(flags.size());

@@ -135,6 +135,21 @@ public final class Args {
     return v;
   }
 
+  /**
+   * The numkeys of LMPOP/ZMPOP/SINTERCARD (and their blocking forms): Redis answers the same error
+   * whether it is not a number, out of range or not positive.
+   */
+  public static long numkeys(byte[] b) {
+    Long v = tryLong(b);
+    if (v == null || v <= 0) {
+      throw NUMKEYS;
+    }
+    return v;
+  }
+
+  public static final CommandError NUMKEYS =
+      new CommandError("ERR numkeys should be greater than 0");
+
   public static int toInt(byte[] b) {
     long v = toLong(b);
     if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
@@ -235,8 +250,9 @@ public final class Args {
    * Parses SINTERCARD/ZINTERCARD arguments; the two commands word their numkeys errors differently
    * in Redis, so the caller passes them.
    */
-  public static Intercard intercard(byte[][] a, CommandError noKeys, CommandError tooManyKeys) {
-    long numkeys = toLong(a[1]);
+  public static Intercard intercard(
+      byte[][] a, CommandError unparsable, CommandError noKeys, CommandError tooManyKeys) {
+    long numkeys = toLong(a[1], unparsable);
     if (numkeys <= 0) {
       throw noKeys;
     }

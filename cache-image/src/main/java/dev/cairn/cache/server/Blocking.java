@@ -1,6 +1,10 @@
 package dev.cairn.cache.server;
 
 import dev.cairn.cache.db.Database;
+import dev.cairn.cache.db.Dict.KeyEntry;
+import dev.cairn.cache.stream.Stream;
+import dev.cairn.cache.types.ListValue;
+import dev.cairn.cache.types.ZSet;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -123,6 +127,34 @@ final class Blocking {
     }
   }
 
+  /**
+   * After SWAPDB: every key someone waits on in this database that now holds a value is ready, as
+   * Redis's scanDatabaseForReadyKeys.
+   */
+  void signalExisting(Database db) {
+    for (Key k : List.copyOf(waiting.keySet())) {
+      if (k.db() == db.id && db.peek(k.key().getBytes(StandardCharsets.ISO_8859_1)) != null) {
+        ready.add(k);
+      }
+    }
+  }
+
+  /**
+   * Whether a client blocked in this command is served from a key holding this value: Redis serves
+   * a ready key only to the clients blocked for its type (a list pushed then replaced by a set in
+   * one MULTI leaves BLPOP blocked, without an error).
+   */
+  private static boolean waitsFor(Command cmd, KeyEntry e) {
+    if (e == null) {
+      return true; // retried as before: the command finds nothing and stays blocked
+    }
+    return switch (cmd.name()) {
+      case "bzpopmin", "bzpopmax", "bzmpop" -> e.value instanceof ZSet;
+      case "xread", "xreadgroup" -> e.value instanceof Stream;
+      default -> e.value instanceof ListValue;
+    };
+  }
+
   /** Retries the commands of clients waiting on ready keys until no key is ready. */
   void serveReady() {
     int rounds = 0;
@@ -134,8 +166,11 @@ final class Blocking {
       if (q == null) {
         continue;
       }
+      Database db = server.keyspace.db(k.db());
       for (Client c : new ArrayList<>(q)) {
-        if (!c.blocked()) {
+        if (!c.blocked()
+            || !waitsFor(
+                c.blockedCommand, db.peek(k.key().getBytes(StandardCharsets.ISO_8859_1)))) {
           continue;
         }
         server.keyspace.tick();

@@ -47,6 +47,8 @@ public record Command(
     BLOCKING,
     /** Not fed to MONITOR by the dispatcher (EVAL and FCALL feed it before their commands). */
     SKIP_MONITOR,
+    /** Not logged in SLOWLOG itself (EXEC: the commands it runs are logged instead). */
+    SKIP_SLOWLOG,
     /** O(1) or O(log n). */
     FAST,
     /** Allowed before authentication. */
@@ -93,6 +95,9 @@ public record Command(
 
   /** The argument indexes that are keys for this invocation. */
   public int[] keyPositions(byte[][] argv) {
+    if (name.equals("sort")) {
+      return sortKeys(argv);
+    }
     int argc = argv.length;
     int fixed = 0;
     int last = lastKey < 0 ? argc + lastKey : Math.min(lastKey, argc - 1);
@@ -118,6 +123,24 @@ public record Command(
       out[fixed + counted + i] = keywordAt + 1 + i;
     }
     return out;
+  }
+
+  /**
+   * Redis's sortGetKeys: the sorted key and STORE's destination (the last STORE given), LIMIT's two
+   * arguments and BY's and GET's one skipped — so ACL key patterns apply to the destination.
+   */
+  private static int[] sortKeys(byte[][] argv) {
+    int store = -1;
+    for (int i = 2; i < argv.length; i++) {
+      if (Args.is(argv[i], "limit")) {
+        i += 2;
+      } else if (Args.is(argv[i], "get") || Args.is(argv[i], "by")) {
+        i += 1;
+      } else if (Args.is(argv[i], "store") && i + 1 < argv.length) {
+        store = i + 1;
+      }
+    }
+    return store < 0 ? new int[] {1} : new int[] {1, store};
   }
 
   /** Where {@link #keysAfter} first occurs from {@link #keywordFrom}, -1 if absent. */

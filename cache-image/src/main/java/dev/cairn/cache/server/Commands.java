@@ -398,7 +398,15 @@ final class Commands {
         0,
         0,
         ConnectionCommands::multi);
-    def("exec", 1, "tx-control noscript", "transaction", 0, 0, 0, ConnectionCommands::exec);
+    def(
+        "exec",
+        1,
+        "tx-control noscript skip-slowlog",
+        "transaction",
+        0,
+        0,
+        0,
+        ConnectionCommands::exec);
     def(
         "discard",
         1,

@@ -7,6 +7,7 @@ import dev.cairn.cache.pubsub.PubSub;
 import dev.cairn.cache.tracking.TrackingCommands;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Connection commands: PING, ECHO, QUIT, RESET, HELLO, AUTH, and the CLIENT family. Also the
@@ -19,6 +20,29 @@ public final class ConnectionCommands {
    * reference the differential tests compare every reply with.
    */
   public static final String REDIS_VERSION = "7.0.15";
+
+  /**
+   * Redis 7.0's arity of each CLIENT subcommand (negative: at least), checked before the subcommand
+   * runs, so a wrong count answers "wrong number of arguments for 'client|x'" as Redis does.
+   */
+  private static final Map<String, Integer> CLIENT_ARITY =
+      Map.ofEntries(
+          Map.entry("id", 2),
+          Map.entry("getname", 2),
+          Map.entry("getredir", 2),
+          Map.entry("trackinginfo", 2),
+          Map.entry("info", 2),
+          Map.entry("unpause", 2),
+          Map.entry("help", 2),
+          Map.entry("setname", 3),
+          Map.entry("reply", 3),
+          Map.entry("no-evict", 3),
+          Map.entry("caching", 3),
+          Map.entry("kill", -3),
+          Map.entry("list", -2),
+          Map.entry("pause", -3),
+          Map.entry("tracking", -3),
+          Map.entry("unblock", -3));
 
   private static final CommandError TIMEOUT_ERROR =
       new CommandError("ERR timeout is not an integer or out of range");
@@ -165,6 +189,10 @@ public final class ConnectionCommands {
 
   public static void client(Client c, byte[][] a) {
     String sub = Args.lower(a[1]);
+    Integer arity = CLIENT_ARITY.get(sub);
+    if (arity != null && (arity > 0 ? a.length != arity : a.length < -arity)) {
+      throw Args.wrongArgs("client|" + sub);
+    }
     switch (sub) {
       case "id" -> c.reply.integer(c.id);
       case "setname" -> {
@@ -181,9 +209,30 @@ public final class ConnectionCommands {
       case "info" -> c.reply.verbatim(describe(c) + "\n");
       case "list" -> {
         StringBuilder sb = new StringBuilder();
-        String type = a.length == 4 && is(a[2], "type") ? Args.lower(a[3]) : null;
+        String type = null;
+        java.util.Set<Long> ids = null;
+        if (a.length == 4 && is(a[2], "type")) {
+          type = Args.lower(a[3]);
+          if (!List.of("normal", "pubsub", "master", "replica", "slave").contains(type)) {
+            throw new CommandError("ERR Unknown client type '" + Args.str(a[3]) + "'");
+          }
+        } else if (a.length > 3 && is(a[2], "id")) {
+          ids = new java.util.HashSet<>();
+          for (int i = 3; i < a.length; i++) {
+            Long id = Args.tryLong(a[i]);
+            if (id == null || id <= 0) {
+              throw new CommandError("ERR Invalid client ID");
+            }
+            ids.add(id);
+          }
+        } else if (a.length != 2) {
+          throw CommandError.SYNTAX;
+        }
         for (Client x : c.server.clients()) {
           if (type != null && !type.equals(x.subscribed() ? "pubsub" : "normal")) {
+            continue;
+          }
+          if (ids != null && !ids.contains(x.id)) {
             continue;
           }
           sb.append(describe(x)).append('\n');
@@ -244,8 +293,17 @@ public final class ConnectionCommands {
         c.reply.ok();
       }
       case "unblock" -> {
+        if (a.length > 4) {
+          throw new CommandError(
+              "ERR unknown subcommand or wrong number of arguments for '"
+                  + Args.str(a[1])
+                  + "'. Try CLIENT HELP.");
+        }
         Client target = c.server.client(Args.toLong(a[2]));
         boolean error = a.length == 4 && is(a[3], "error");
+        if (a.length == 4 && !error && !is(a[3], "timeout")) {
+          throw new CommandError("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+        }
         if (target != null && target.blocked()) {
           c.server.blocking.unblock(target);
           if (error) {
@@ -355,6 +413,9 @@ public final class ConnectionCommands {
   }
 
   private static void kill(Client c, byte[][] a) {
+    if (a.length < 3) {
+      throw Args.wrongArgs("client|kill");
+    }
     if (a.length == 3) {
       String addr = Args.str(a[2]);
       for (Client x : List.copyOf(clientList(c))) {

@@ -28,6 +28,34 @@ final class Notifications {
     return (f & (KEYSPACE | KEYEVENT)) == 0 ? 0 : f;
   }
 
+  /**
+   * The setting as Redis 7.0's keyspaceEventsFlagsToString shows it (CONFIG GET): "A" for all the
+   * classes it covers, then K, E, m. As in 7.0, "n" is shown only without "A" — so when Redis puts
+   * a setting back from this form, the "n" of "KEAn" is lost ({@link AdminCommands}).
+   */
+  static String format(String raw) {
+    String all = "g$lshzxetd";
+    StringBuilder classes = new StringBuilder();
+    boolean everyClass = true;
+    for (char ch : all.toCharArray()) {
+      if (raw.indexOf(ch) >= 0 || raw.indexOf('A') >= 0) {
+        classes.append(ch);
+      } else {
+        everyClass = false;
+      }
+    }
+    StringBuilder sb = new StringBuilder(everyClass ? "A" : classes.toString());
+    if (!everyClass && raw.indexOf('n') >= 0) {
+      sb.append('n');
+    }
+    for (char ch : "KEm".toCharArray()) {
+      if (raw.indexOf(ch) >= 0) {
+        sb.append(ch);
+      }
+    }
+    return sb.toString();
+  }
+
   private static int classBits(String letters) {
     int f = 0;
     for (char ch : letters.toCharArray()) {

@@ -118,6 +118,13 @@ public final class Server implements Keyspace.Listener {
     return config;
   }
 
+  /** Evicts keys until used memory is under maxmemory, if set (after CONFIG SET maxmemory). */
+  void evictToMaxmemory() {
+    if (maxmemory > 0) {
+      keyspace.evictUntil(maxmemory, maxmemorySamples);
+    }
+  }
+
   /** Applies a (validated) configuration; the live keys take effect immediately. */
   public void apply(CacheConfig next) {
     this.config = next;
@@ -326,11 +333,19 @@ public final class Server implements Keyspace.Listener {
       reject(c, cmd, "READONLY You can't write against a read only replica.");
       return true;
     }
-    if (maxmemory > 0 && !keyspace.evictUntil(maxmemory, maxmemorySamples)) {
-      if (cmd.has(Command.Flag.DENYOOM)) {
+    if (maxmemory > 0
+        && !keyspace.evictUntil(maxmemory, maxmemorySamples)
+        && refusesOnOom(c, cmd)) {
+      if (c.multi != null && cmd.name().equals("exec")) {
+        c.multi = null;
+        c.multiError = false;
+        unwatchAll(c);
+        reject(
+            c, cmd, "EXECABORT Transaction discarded because of: " + CommandError.OOM.getMessage());
+      } else {
         reject(c, cmd, CommandError.OOM.getMessage());
-        return true;
       }
+      return true;
     }
     if (tracking.clients() > 0) {
       tracking.limit();
@@ -354,6 +369,27 @@ public final class Server implements Keyspace.Listener {
     }
     afterCommand();
     return !c.blocked();
+  }
+
+  /**
+   * Over maxmemory, Redis 7.0 refuses denyoom commands, an EXEC whose queue holds one, and, inside
+   * MULTI, anything but EXEC, DISCARD, QUIT and RESET (queuing would grow memory without bound).
+   */
+  private boolean refusesOnOom(Client c, Command cmd) {
+    if (cmd.has(Command.Flag.DENYOOM)) {
+      return true;
+    }
+    if (c.multi == null) {
+      return false;
+    }
+    return switch (cmd.name()) {
+      case "exec" ->
+          c.multi.stream()
+              .map(argv -> commands.lookup(argv[0]))
+              .anyMatch(q -> q != null && q.has(Command.Flag.DENYOOM));
+      case "discard", "quit", "reset" -> false;
+      default -> true;
+    };
   }
 
   /**
@@ -487,7 +523,9 @@ public final class Server implements Keyspace.Listener {
     }
     cmd.stats().record(nanos);
     totalCommands++;
-    if (slowerThanMicros >= 0 && nanos / 1000 >= slowerThanMicros) {
+    if (slowerThanMicros >= 0
+        && nanos / 1000 >= slowerThanMicros
+        && !cmd.has(Command.Flag.SKIP_SLOWLOG)) {
       slowlog.add(c, argv, nanos / 1000);
     }
     if (latencyThresholdMillis > 0 && nanos / 1_000_000 >= latencyThresholdMillis) {
@@ -597,6 +635,14 @@ public final class Server implements Keyspace.Listener {
     }
     if (blocking.hasWaiters()) {
       blocking.signal(db, key);
+    }
+  }
+
+  /** After SWAPDB: clients blocked on keys that the swap brought in are served. */
+  public void keysSwapped(Database a, Database b) {
+    if (blocking.hasWaiters()) {
+      blocking.signalExisting(a);
+      blocking.signalExisting(b);
     }
   }
 

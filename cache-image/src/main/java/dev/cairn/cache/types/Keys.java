@@ -37,15 +37,23 @@ public final class Keys {
     Database db = c.db();
     int n = 0;
     for (int i = 1; i < a.length; i++) {
-      if (db.lookupRead(a[i]) != null) {
+      if (db.lookupReadNoTouch(a[i]) != null) {
         n++;
       }
     }
     c.reply.integer(n);
   }
 
+  /** TOUCH counts like EXISTS but, unlike it, resets each key's idle time. */
   public static void touch(Client c, byte[][] a) {
-    exists(c, a);
+    Database db = c.db();
+    int n = 0;
+    for (int i = 1; i < a.length; i++) {
+      if (db.lookupRead(a[i]) != null) {
+        n++;
+      }
+    }
+    c.reply.integer(n);
   }
 
   public static void type(Client c, byte[][] a) {
@@ -478,7 +486,7 @@ public final class Keys {
   }
 
   private static void ttlGeneric(Client c, byte[][] a, boolean ms, boolean absolute) {
-    KeyEntry e = c.db().lookupRead(a[1]);
+    KeyEntry e = c.db().lookupReadNoTouch(a[1]);
     if (e == null) {
       c.reply.integer(-2);
     } else if (e.expireAt == 0) {
@@ -494,6 +502,9 @@ public final class Keys {
   public static void persist(Client c, byte[][] a) {
     Database db = c.db();
     KeyEntry e = db.peek(a[1]);
+    if (e != null) {
+      db.touch(e); // Redis's lookupKeyWrite, with or without a TTL to remove
+    }
     if (e == null || e.expireAt == 0) {
       c.reply.integer(0);
       return;
@@ -555,6 +566,7 @@ public final class Keys {
     c.server.keyspace.swap(x.intValue(), y.intValue());
     c.server.touchAllWatched(x.intValue());
     c.server.touchAllWatched(y.intValue());
+    c.server.keysSwapped(c.server.keyspace.db(x.intValue()), c.server.keyspace.db(y.intValue()));
     c.reply.ok();
   }
 }

@@ -397,10 +397,7 @@ public final class Lists {
   /** Parsed "numkeys key... LEFT|RIGHT [COUNT n]" (LMPOP/BLMPOP). */
   private record MultiPop(List<byte[]> keys, boolean left, long count) {
     static MultiPop parse(byte[][] a, int from) {
-      long numkeys = Args.toLong(a[from]);
-      if (numkeys <= 0) {
-        throw new CommandError("ERR numkeys should be greater than 0");
-      }
+      long numkeys = Args.numkeys(a[from]);
       if (numkeys > a.length - from - 2) {
         throw CommandError.SYNTAX;
       }

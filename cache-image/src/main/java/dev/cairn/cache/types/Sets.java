@@ -327,7 +327,8 @@ public final class Sets {
     Args.Intercard args =
         Args.intercard(
             a,
-            new CommandError("ERR numkeys should be greater than 0"),
+            Args.NUMKEYS,
+            Args.NUMKEYS,
             new CommandError("ERR Number of keys can't be greater than number of args"));
     c.reply.integer(compute(c, a, 2, args.keysEnd(), Op.INTER, args.limit()).size());
   }

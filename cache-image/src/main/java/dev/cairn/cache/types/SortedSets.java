@@ -653,10 +653,7 @@ public final class SortedSets {
   }
 
   private static boolean multiPop(Client c, byte[][] a, int from, List<byte[]> keys) {
-    long numkeys = Args.toLong(a[from]);
-    if (numkeys <= 0) {
-      throw new CommandError("ERR numkeys should be greater than 0");
-    }
+    long numkeys = Args.numkeys(a[from]);
     if (numkeys > a.length - from - 2) {
       throw CommandError.SYNTAX;
     }
@@ -940,6 +937,7 @@ public final class SortedSets {
     Args.Intercard args =
         Args.intercard(
             a,
+            CommandError.NOT_INTEGER,
             new CommandError("ERR at least 1 input key is needed for 'zintercard' command"),
             CommandError.SYNTAX);
     byte[][] sub = Arrays.copyOf(a, args.keysEnd());

@@ -95,9 +95,9 @@ class RedisDifferentialTest {
   }
 
   /**
-   * Keyspace notifications: with {@code notify-keyspace-events KEA}, the script produces the same
-   * events, in the same order, on both servers (event names, keys, set-then-expire pairs, no event
-   * for a write that changed nothing).
+   * Keyspace notifications: with {@code notify-keyspace-events KEAn}, the script produces the same
+   * events, in the same order, on both servers (event names, keys, "new" before a key's first
+   * event, set-then-expire pairs, no event for a write that changed nothing).
    */
   @Test
   void keyspaceEventsMatchRedis() throws Exception {
@@ -107,7 +107,7 @@ class RedisDifferentialTest {
     for (int port : ports) {
       try (Jedis admin = new Jedis("127.0.0.1", port)) {
         admin.flushAll();
-        admin.configSet("notify-keyspace-events", "KEA");
+        admin.configSet("notify-keyspace-events", "KEAn");
       }
       List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
       java.util.concurrent.CountDownLatch subscribed = new java.util.concurrent.CountDownLatch(1);
