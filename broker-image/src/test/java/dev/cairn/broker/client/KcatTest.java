@@ -16,11 +16,15 @@ import java.util.concurrent.TimeUnit;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** librdkafka through kcat: produce and consume with keys, headers and every codec. */
+/**
+ * librdkafka through kcat: produce and consume with keys, headers and every codec, and its
+ * transactional producer (all of stdin in one transaction, committed at EOF).
+ */
 class KcatTest {
   static TestingServer zk;
   static BrokerEngine broker;
@@ -31,7 +35,10 @@ class KcatTest {
     zk = new TestingServer(true);
     broker =
         EngineExtension.startAndAwaitReady(
-            TestBrokers.broker(zk.getConnectString(), dir.resolve("logs"), Map.of()));
+            TestBrokers.broker(
+                zk.getConnectString(),
+                dir.resolve("logs"),
+                Map.of("transaction.state.log.num.partitions", "1")));
   }
 
   @AfterAll
@@ -86,5 +93,15 @@ class KcatTest {
     for (int i = 0; i < 20; i++) {
       assertThat(lines[i]).isEqualTo(i + " key" + i + "=value-" + i + " source=kcat");
     }
+  }
+
+  @Test
+  void kcatsTransactionIsCommittedAtTheEndOfItsInputAndReadCommitted() throws Exception {
+    String topic = "kcat-txn";
+    kcat("one\ntwo\n", "-P", "-t", topic, "-p", "0", "-X", "transactional.id=kcat-txn");
+    kcat("three\n", "-P", "-t", topic, "-p", "0", "-X", "transactional.id=kcat-txn");
+    assertThat(kcat(null, "-C", "-t", topic, "-o", "beginning", "-e", "-f", "%o %s\n").strip())
+        .as("read_committed (librdkafka's default) reads both transactions, markers skipped")
+        .isEqualTo("0 one\n1 two\n3 three");
   }
 }

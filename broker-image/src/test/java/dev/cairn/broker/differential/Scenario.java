@@ -21,6 +21,8 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
@@ -67,6 +69,7 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
 import org.apache.kafka.common.message.FetchRequestData;
@@ -300,7 +303,7 @@ final class Scenario {
     recordConfig("create cleaned config", cleaned.config("cleaned").get());
     recordConfig(
         "cleaned config",
-        describeConfig(admin, new ConfigResource(ConfigResource.Type.TOPIC, "cleaned")));
+        describeCreated(admin, new ConfigResource(ConfigResource.Type.TOPIC, "cleaned")));
     for (Map.Entry<String, String> bad :
         Map.of(
                 "min.cleanable.dirty.ratio", "1.5",
@@ -337,7 +340,7 @@ final class Scenario {
 
   private void configs(Admin admin) throws Exception {
     ConfigResource tuned = new ConfigResource(ConfigResource.Type.TOPIC, "tuned");
-    recordConfig("tuned config", describeConfig(admin, tuned));
+    recordConfig("tuned config", describeCreated(admin, tuned));
     t.attempt(
         "alter tuned",
         () ->
@@ -1348,6 +1351,26 @@ final class Scenario {
   private static String alter(Admin admin, ConfigResource res, AlterConfigOp... ops)
       throws Exception {
     return ok(admin.incrementalAlterConfigs(Map.of(res, List.of(ops))).all());
+  }
+
+  /**
+   * A topic just created: Kafka (KRaft) answers CreateTopics once its controller committed the
+   * topic, and its broker may learn of it a moment later, so an early DescribeConfigs can say
+   * UNKNOWN_TOPIC_OR_PARTITION on a loaded machine. Asked again until known, as a client would.
+   */
+  private static Config describeCreated(Admin admin, ConfigResource res) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      try {
+        return describeConfig(admin, res);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+            || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(100);
+      }
+    }
   }
 
   private static Config describeConfig(Admin admin, ConfigResource res) throws Exception {
