@@ -2,11 +2,14 @@
 # Side-by-side broker benchmark: Apache Kafka (KRaft, single node, run from the Maven Central jars)
 # and the Cairn broker, measured in one run with Kafka's own kafka-producer-perf-test and
 # kafka-consumer-perf-test (org.apache.kafka.tools.{Producer,Consumer}Performance). 1 KiB records,
-# acks=1 and acks=all, 1 and 6 partitions. Prints MB/s, records/s, p50/p99 produce latency and the
-# Cairn/Kafka ratios (throughput: higher is better; latency: lower is better).
+# acks=1 and acks=all, 1 and 6 partitions, and a transactional producer (acks=all, a commit every
+# 10 ms, ~100 records per transaction at these rates) read by a read_committed consumer. Prints
+# MB/s, records/s, p50/p99 produce latency and the Cairn/Kafka ratios (throughput: higher is better;
+# latency: lower is better).
 #
-#   bench/broker/run.sh                 # RECORDS=200000 per case by default
-#   RECORDS=50000 bench/broker/run.sh   # quicker
+#   bench/broker/run.sh                       # RECORDS=200000 per case by default
+#   RECORDS=50000 bench/broker/run.sh         # quicker
+#   CASES="6 txn" bench/broker/run.sh         # chosen cases: "<partitions> <1|all|txn>", comma-separated
 #
 # Needs network access to Maven Central the first time (Kafka jars go to bench/broker/target/).
 set -euo pipefail
@@ -104,14 +107,21 @@ run_case() {
   local partitions=$1 acks=$2 topic="bench-p$1-a$2"
   java -cp "$LIB/*" org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$PORT" --create \
     --topic "$topic" --partitions "$partitions" --replication-factor 1 > /dev/null 2>&1
+  local txn=() isolation=read_uncommitted
+  if [ "$acks" = txn ]; then
+    acks=all isolation=read_committed
+    txn=(--transactional-id "bench-txn-$partitions" --transaction-duration-ms 10)
+  fi
+  echo "isolation.level=$isolation" > "$WORK/consumer.properties"
   local p
   p=$(java -cp "$LIB/*" org.apache.kafka.tools.ProducerPerformance --topic "$topic" \
-      --num-records "$RECORDS" --record-size "$RECORD_SIZE" --throughput -1 \
+      --num-records "$RECORDS" --record-size "$RECORD_SIZE" --throughput -1 "${txn[@]}" \
       --producer-props bootstrap.servers="127.0.0.1:$PORT" acks="$acks" linger.ms=5 batch.size=65536 \
       2>/dev/null | tail -1)
   local c
   c=$(java -cp "$LIB/*" org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "127.0.0.1:$PORT" \
-      --topic "$topic" --messages "$RECORDS" --timeout 60000 2>/dev/null | tail -1)
+      --topic "$topic" --messages "$RECORDS" --timeout 60000 \
+      --consumer.config "$WORK/consumer.properties" 2>/dev/null | tail -1)
   # "N records sent, R records/sec (M MB/sec), A ms avg latency, X ms max latency, P50 ms 50th, P95 ms 95th, P99 ms 99th, ..."
   local recs mbps p50 p99
   recs=$(sed -E 's/.* sent, ([0-9.]+) records\/sec.*/\1/' <<<"$p")
@@ -127,7 +137,7 @@ run_case() {
 
 # Each case runs on freshly started servers with empty data dirs, Kafka and Cairn back to back, so
 # neither gets a warmer page cache or a quieter machine for all of its cases.
-CASES=("1 1" "1 all" "6 1" "6 all")
+IFS=, read -r -a CASES <<<"${CASES:-1 1,1 all,6 1,6 all,6 txn}"
 declare -A RESULT
 for c in "${CASES[@]}"; do
   for server in kafka cairn; do
