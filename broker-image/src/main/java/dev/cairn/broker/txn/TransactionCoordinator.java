@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.TopicPartition;
@@ -259,65 +260,68 @@ public final class TransactionCoordinator {
    */
   public Errors addPartitions(
       String transactionalId, long producerId, short epoch, Collection<TopicPartition> partitions) {
-    Errors owner = ownership(transactionalId);
-    if (owner != Errors.NONE) {
-      return owner;
-    }
-    TxnMetadata m = txns.get(transactionalId);
-    if (m == null) {
-      return Errors.INVALID_PRODUCER_ID_MAPPING;
-    }
-    synchronized (m) {
-      Errors e = validate(m, producerId, epoch);
-      if (e != Errors.NONE) {
-        return e;
-      }
-      if (m.state.preparing()) {
-        return Errors.CONCURRENT_TRANSACTIONS;
-      }
-      if (m.state == TxnState.ONGOING && m.partitions.containsAll(partitions)) {
-        return Errors.NONE;
-      }
-      TxnMetadata next = m.copy();
-      if (m.state != TxnState.ONGOING) {
-        next.partitions.clear();
-        next.startMs = clock.getAsLong();
-      }
-      next.state = TxnState.ONGOING;
-      next.partitions.addAll(partitions);
-      e = write(next);
-      if (e == Errors.NONE) {
-        m.adopt(next);
-      }
-      return e;
-    }
+    return withProducer(
+        transactionalId,
+        producerId,
+        epoch,
+        m -> {
+          if (m.state.preparing()) {
+            return Errors.CONCURRENT_TRANSACTIONS;
+          }
+          if (m.state == TxnState.ONGOING && m.partitions.containsAll(partitions)) {
+            return Errors.NONE;
+          }
+          TxnMetadata next = m.copy();
+          if (m.state != TxnState.ONGOING) {
+            next.partitions.clear();
+            next.startMs = clock.getAsLong();
+          }
+          next.state = TxnState.ONGOING;
+          next.partitions.addAll(partitions);
+          Errors e = write(next);
+          if (e == Errors.NONE) {
+            m.adopt(next);
+          }
+          return e;
+        });
   }
 
   /** AddPartitionsToTxn v4+ verifyOnly: whether the partitions are in the open transaction. */
   public Errors verifyPartitions(
       String transactionalId, long producerId, short epoch, Collection<TopicPartition> partitions) {
-    Errors owner = ownership(transactionalId);
-    if (owner != Errors.NONE) {
-      return owner;
-    }
-    TxnMetadata m = txns.get(transactionalId);
-    if (m == null) {
-      return Errors.INVALID_PRODUCER_ID_MAPPING;
-    }
-    synchronized (m) {
-      Errors e = validate(m, producerId, epoch);
-      if (e != Errors.NONE) {
-        return e;
-      }
-      return m.state == TxnState.ONGOING && m.partitions.containsAll(partitions)
-          ? Errors.NONE
-          : Errors.INVALID_TXN_STATE;
-    }
+    return withProducer(
+        transactionalId,
+        producerId,
+        epoch,
+        m ->
+            m.state == TxnState.ONGOING && m.partitions.containsAll(partitions)
+                ? Errors.NONE
+                : Errors.INVALID_TXN_STATE);
   }
 
   /** EndTxn: commits or aborts the open transaction; a retry of a completed one succeeds. */
   public Errors endTransaction(
       String transactionalId, long producerId, short epoch, boolean commit) {
+    return withProducer(
+        transactionalId,
+        producerId,
+        epoch,
+        m ->
+            switch (m.state) {
+              case ONGOING -> end(m, commit, false);
+              case COMPLETE_COMMIT -> commit ? Errors.NONE : Errors.INVALID_TXN_STATE;
+              case COMPLETE_ABORT -> commit ? Errors.INVALID_TXN_STATE : Errors.NONE;
+              case PREPARE_COMMIT, PREPARE_ABORT -> Errors.CONCURRENT_TRANSACTIONS;
+              default -> Errors.INVALID_TXN_STATE;
+            });
+  }
+
+  /**
+   * Runs {@code action} on the transaction of {@code transactionalId} under its monitor, once this
+   * broker coordinates it and the producer id and epoch are the current ones; else their error.
+   */
+  private Errors withProducer(
+      String transactionalId, long producerId, short epoch, Function<TxnMetadata, Errors> action) {
     Errors owner = ownership(transactionalId);
     if (owner != Errors.NONE) {
       return owner;
@@ -328,16 +332,7 @@ public final class TransactionCoordinator {
     }
     synchronized (m) {
       Errors e = validate(m, producerId, epoch);
-      if (e != Errors.NONE) {
-        return e;
-      }
-      return switch (m.state) {
-        case ONGOING -> end(m, commit, false);
-        case COMPLETE_COMMIT -> commit ? Errors.NONE : Errors.INVALID_TXN_STATE;
-        case COMPLETE_ABORT -> commit ? Errors.INVALID_TXN_STATE : Errors.NONE;
-        case PREPARE_COMMIT, PREPARE_ABORT -> Errors.CONCURRENT_TRANSACTIONS;
-        default -> Errors.INVALID_TXN_STATE;
-      };
+      return e != Errors.NONE ? e : action.apply(m);
     }
   }
 
