@@ -1,6 +1,7 @@
 package dev.cairn.broker.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.cairn.broker.Main;
 import dev.cairn.common.faults.EngineProcess;
@@ -180,7 +181,8 @@ class ReplicatedClusterTest {
               assertThat(error.map(Throwable::getClass).orElse(null))
                   .as("%s elected or already led by its preferred replica", tp)
                   .isIn(null, ElectionNotNeededException.class));
-          assertPreferredLeaders(admin);
+          // The election is written; each broker's view of it follows a moment later.
+          await().atMost(AWAIT).untilAsserted(() -> assertPreferredLeaders(admin));
         });
   }
 
