@@ -60,7 +60,9 @@ record EnsembleScaling(Kind kind, int serverId, String message) {
     int extra =
         voters.stream().filter(id -> id > desired).mapToInt(Integer::intValue).max().orElse(0);
     if (extra > 0) {
-      String blocked = removalBlocked(view, voters.size());
+      // Every other voter in sync: the ones that stay hold every committed write and still make
+      // a quorum (servers outside the configuration may lag: they count for nothing).
+      String blocked = view.followersBlocked(voters.size() - 1);
       if (blocked != null) {
         return new EnsembleScaling(
             Kind.WAIT, 0, "Waiting to remove server." + extra + ": " + blocked + ".");
@@ -79,33 +81,6 @@ record EnsembleScaling(Kind kind, int serverId, String message) {
       return apply();
     }
     return apply();
-  }
-
-  /**
-   * Why no voter may leave now: every other voter must be in sync with a leader, so the ones that
-   * stay hold every committed write and still make a quorum. (Servers outside the configuration may
-   * lag: they count for nothing.)
-   */
-  private static String removalBlocked(EnsembleView view, int voters) {
-    EnsembleView.Member leader =
-        view.members().stream()
-            .filter(m -> m.state().role() == ServerState.Role.LEADER)
-            .findFirst()
-            .orElse(null);
-    if (leader == null) {
-      return "no server leads the ensemble";
-    }
-    int synced = leader.state().syncedFollowers();
-    if (synced < voters - 1) {
-      return "the leader "
-          + leader.pod()
-          + " has "
-          + Math.max(synced, 0)
-          + " of "
-          + (voters - 1)
-          + " followers in sync";
-    }
-    return null;
   }
 
   /** server.1 to server.{@code count}. */

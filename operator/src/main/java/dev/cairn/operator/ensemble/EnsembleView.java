@@ -67,9 +67,14 @@ public record EnsembleView(
 
   @Override
   public String restartBlocked() {
-    if (replicas == 1) {
-      return null;
-    }
+    return replicas == 1 ? null : followersBlocked(replicas - 1);
+  }
+
+  /**
+   * Why fewer than {@code needed} followers are in sync with a leader (or no server leads), or null
+   * when enough are.
+   */
+  String followersBlocked(int needed) {
     Member leader =
         members.stream()
             .filter(m -> m.state().role() == ServerState.Role.LEADER)
@@ -79,13 +84,13 @@ public record EnsembleView(
       return "no server leads the ensemble";
     }
     int synced = leader.state().syncedFollowers();
-    if (synced < replicas - 1) {
+    if (synced < needed) {
       return "the leader "
           + leader.pod()
           + " has "
           + Math.max(synced, 0)
           + " of "
-          + (replicas - 1)
+          + needed
           + " followers in sync";
     }
     return null;
