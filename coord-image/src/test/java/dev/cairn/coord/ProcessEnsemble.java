@@ -148,8 +148,24 @@ final class ProcessEnsemble implements AutoCloseable {
       }
       Thread.sleep(20);
     }
+    StringBuilder logs = new StringBuilder();
+    for (int id : ids) {
+      if (!modes.get(id).equals("leader") && !modes.get(id).equals("follower")) {
+        logs.append("\n--- server ").append(id).append(" log (tail) ---\n").append(logTail(id));
+      }
+    }
     throw new AssertionError(
-        "no single leader among " + ids + " within " + timeoutMillis + " ms: " + modes);
+        "no single leader among " + ids + " within " + timeoutMillis + " ms: " + modes + logs);
+  }
+
+  /** The last lines of server {@code id}'s log, for a failure message a CI run keeps. */
+  private String logTail(int id) {
+    try {
+      List<String> lines = Files.readAllLines(dir.resolve("server" + id + ".log"));
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
   }
 
   /** A client connected to {@code connectString}, closed with the ensemble. */

@@ -8,11 +8,11 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -114,7 +114,7 @@ final class PeerNetwork implements AutoCloseable {
   void reset(int peer) {
     Sender sender = senders.get(peer);
     if (sender != null) {
-      sender.fail(null);
+      sender.fail();
     }
     Socket in = incoming.remove(peer);
     if (in != null) {
@@ -211,14 +211,22 @@ final class PeerNetwork implements AutoCloseable {
     }
   }
 
-  /** The outgoing connection to one peer, written by its own thread. */
+  /**
+   * The outgoing connection to one peer. Only its own thread touches the socket's stream: a failure
+   * reported from elsewhere ({@link #reset}) closes the socket and starts a new generation, and
+   * frames queued in an older generation are dropped, never written on the next connection.
+   */
   private final class Sender implements Runnable {
+    private record Frame(long generation, byte[] bytes) {}
+
     private final int peer;
-    private final LinkedBlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Frame> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
+    private final AtomicLong generation = new AtomicLong();
     private volatile boolean broken;
-    private Socket socket;
+    private volatile Socket socket;
     private DataOutputStream out;
+    private long socketGeneration;
 
     Sender(int peer) {
       this.peer = peer;
@@ -227,35 +235,41 @@ final class PeerNetwork implements AutoCloseable {
       thread.start();
     }
 
-    void offer(byte[] frame) {
+    void offer(byte[] bytes) {
+      long current = generation.get();
       if (!broken && !closed) {
-        queue.add(frame);
+        queue.add(new Frame(current, bytes));
       }
     }
 
     @Override
     public void run() {
       while (!closed) {
-        byte[] frame;
+        Frame frame;
         try {
           frame = queue.poll(1, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
           return;
         }
-        if (frame == null) {
-          continue;
+        if (frame == null || frame.generation() != generation.get()) {
+          continue; // nothing to send, or sent before the connection broke
         }
         try {
+          if (socket != null && socketGeneration != frame.generation()) {
+            closeQuietly(socket);
+            socket = null;
+          }
           if (socket == null) {
             connect();
+            socketGeneration = frame.generation();
           }
-          out.writeInt(frame.length);
-          out.write(frame);
+          out.writeInt(frame.bytes().length);
+          out.write(frame.bytes());
           if (queue.isEmpty()) {
             out.flush();
           }
         } catch (IOException e) {
-          fail(e);
+          fail(frame.generation(), e);
         }
       }
     }
@@ -284,25 +298,31 @@ final class PeerNetwork implements AutoCloseable {
         o.writeShort(mine.getPort());
         socket = s;
         out = o;
-      } catch (SocketTimeoutException e) {
-        closeQuietly(s);
-        throw e;
       } catch (IOException e) {
         closeQuietly(s);
         throw e;
       }
     }
 
-    synchronized void fail(IOException cause) {
-      if (broken) {
+    /** Drops the connection now, from any thread; reported unless already reported. */
+    void fail() {
+      fail(generation.get(), null);
+    }
+
+    /**
+     * The connection of {@code failedGeneration} broke: reported once, and only if no later
+     * generation started meanwhile (its failure was then already reported).
+     */
+    private synchronized void fail(long failedGeneration, IOException cause) {
+      if (broken || failedGeneration != generation.get()) {
         return;
       }
       broken = true;
+      generation.incrementAndGet();
       queue.clear();
-      if (socket != null) {
-        closeQuietly(socket);
-        socket = null;
-        out = null;
+      Socket s = socket;
+      if (s != null) {
+        closeQuietly(s); // the sender thread's next write fails or sees the new generation
       }
       if (cause != null) {
         log.debug("{} port: connection to server {} broke: {}", name, peer, cause.toString());
@@ -312,8 +332,9 @@ final class PeerNetwork implements AutoCloseable {
 
     void stop() {
       thread.interrupt();
-      if (socket != null) {
-        closeQuietly(socket);
+      Socket s = socket;
+      if (s != null) {
+        closeQuietly(s);
       }
     }
   }
