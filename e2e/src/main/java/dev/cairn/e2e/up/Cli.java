@@ -19,6 +19,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code ./cairn up | apply -f FILE | get | down --purge}: the whole platform on one machine.
@@ -30,6 +31,7 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class Cli {
   static final int API_PORT = 16443;
+  static final int PROMETHEUS_PORT = 9090;
   private static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
   private static final PrintStream out = System.out;
 
@@ -40,7 +42,12 @@ public final class Cli {
     Path home = root.resolve(".cairn");
     String command = args.length == 0 ? "up" : args[0];
     switch (command) {
-      case "up" -> up(root, home);
+      case "up" -> {
+        if (args.length > 2 || args.length == 2 && !"--prometheus".equals(args[1])) {
+          usage();
+        }
+        up(root, home, args.length == 2);
+      }
       case "apply" -> {
         if (args.length != 3 || !"-f".equals(args[1])) {
           usage();
@@ -62,21 +69,29 @@ public final class Cli {
   }
 
   private static void usage() {
-    System.err.println("usage: ./cairn up | apply -f FILE | get | down [--purge]");
+    System.err.println("usage: ./cairn up [--prometheus] | apply -f FILE | get | down [--purge]");
     System.exit(2);
   }
 
-  private static void up(Path root, Path home) throws Exception {
+  private static void up(Path root, Path home, boolean withPrometheus) throws Exception {
     if (!portFree(API_PORT)) {
       throw new IllegalStateException(
           "127.0.0.1:" + API_PORT + " is in use: is `./cairn up` already running?");
     }
+    if (withPrometheus && !portFree(PROMETHEUS_PORT)) {
+      throw new IllegalStateException(
+          "127.0.0.1:" + PROMETHEUS_PORT + " is in use: another Prometheus is running");
+    }
     LocalPlatform platform = LocalPlatform.start(root, home, API_PORT);
+    AtomicReference<LocalPrometheus> prometheus = new AtomicReference<>();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(() -> {
               out.println("\nstopping: operator, then pods (data stays in " + home + ")");
+              if (prometheus.get() != null) {
+                prometheus.get().close();
+              }
               platform.close();
               stopped.countDown();
             }));
@@ -93,6 +108,16 @@ public final class Cli {
     out.println("applied examples: " + String.join(", ", applied));
     platform.awaitAllReady(READY_TIMEOUT, line -> out.println("  " + line));
     printEndpoints(platform.client());
+    if (withPrometheus) {
+      prometheus.set(platform.startPrometheus(PROMETHEUS_PORT));
+      out.println(
+          "\nPrometheus: "
+              + prometheus.get().url()
+              + " (every pod's metrics and the operator's, alert rules of helm/cairn/alerts.yaml;"
+              + " log: "
+              + home.resolve("logs/prometheus.log")
+              + ")");
+    }
     stopped.await();
   }
 

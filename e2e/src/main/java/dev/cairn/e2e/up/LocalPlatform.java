@@ -24,13 +24,18 @@ import java.util.function.Consumer;
  */
 public final class LocalPlatform implements AutoCloseable {
   private final Path root;
+  private final Path home;
   private final LocalCluster cluster;
   private final OperatorProcess operator;
+  private final int operatorHttpPort;
 
-  private LocalPlatform(Path root, LocalCluster cluster, OperatorProcess operator) {
+  private LocalPlatform(
+      Path root, Path home, LocalCluster cluster, OperatorProcess operator, int operatorHttpPort) {
     this.root = root;
+    this.home = home;
     this.cluster = cluster;
     this.operator = operator;
+    this.operatorHttpPort = operatorHttpPort;
   }
 
   /**
@@ -43,14 +48,15 @@ public final class LocalPlatform implements AutoCloseable {
         LocalCluster.start(apiPort, ImageCatalog.ofCheckout(root), home.resolve("state"), logs);
     try {
       Manifests.apply(cluster.client(), root.resolve("crds"));
+      int operatorHttpPort = freePort();
       OperatorProcess operator =
           OperatorProcess.start(
               root.resolve("operator/target/quarkus-app/quarkus-run.jar"),
               cluster.kubeconfig(),
               cluster.hostsFile(),
-              freePort(),
+              operatorHttpPort,
               logs.resolve("operator.log"));
-      LocalPlatform platform = new LocalPlatform(root, cluster, operator);
+      LocalPlatform platform = new LocalPlatform(root, home, cluster, operator, operatorHttpPort);
       // The operator must not outlive the JVM that started it (a killed test run, say).
       Runtime.getRuntime().addShutdownHook(new Thread(operator::close, "operator-stop"));
       return platform;
@@ -75,6 +81,20 @@ public final class LocalPlatform implements AutoCloseable {
 
   public List<HasMetadata> applyExamples() throws IOException {
     return apply(root.resolve("examples"));
+  }
+
+  /**
+   * Starts Prometheus on 127.0.0.1:{@code port} scraping this platform's pods and operator with the
+   * chart's alert rules ({@code helm/cairn/alerts.yaml}); the caller closes it before the platform.
+   */
+  public LocalPrometheus startPrometheus(int port) throws IOException, InterruptedException {
+    return LocalPrometheus.start(
+        client(),
+        home.resolve("prometheus"),
+        root.resolve("helm/cairn/alerts.yaml"),
+        "127.0.0.1:" + operatorHttpPort,
+        port,
+        home.resolve("logs/prometheus.log"));
   }
 
   /**

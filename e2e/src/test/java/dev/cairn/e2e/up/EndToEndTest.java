@@ -9,20 +9,28 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -179,6 +187,58 @@ class EndToEndTest {
     }
     assertThat(process.exitValue()).as(String.join(" ", command)).isZero();
     return new String(output.get(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  @Order(5)
+  void prometheusScrapesEveryPodAndTheOperatorWithTheAlertRules() throws Exception {
+    Set<String> annotated =
+        client.pods().inAnyNamespace().list().getItems().stream()
+            .filter(p -> p.getMetadata().getAnnotations() != null)
+            .filter(
+                p -> "true".equals(p.getMetadata().getAnnotations().get("prometheus.io/scrape")))
+            .map(p -> p.getMetadata().getName())
+            .collect(Collectors.toSet());
+    assertThat(annotated).hasSizeGreaterThanOrEqualTo(3);
+    try (LocalPrometheus prometheus = platform.startPrometheus(LocalPlatform.freePort())) {
+      HttpClient http = HttpClient.newHttpClient();
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofSeconds(1))
+          .untilAsserted(() -> {
+            List<Map<String, Object>> up =
+                prometheusQuery(http, prometheus.url().resolve("api/v1/query?query=up"));
+            Set<String> podsUp = new HashSet<>();
+            boolean operatorUp = false;
+            for (Map<String, Object> series : up) {
+              Map<?, ?> labels = (Map<?, ?>) series.get("metric");
+              boolean isUp = "1".equals(((List<?>) series.get("value")).get(1));
+              if (isUp && "cairn-operator".equals(labels.get("job"))) {
+                operatorUp = true;
+              } else if (isUp && labels.get("app_kubernetes_io_component") != null) {
+                podsUp.add(String.valueOf(labels.get("pod")));
+              }
+            }
+            assertThat(podsUp).isEqualTo(annotated);
+            assertThat(operatorUp).as("the operator's target is up").isTrue();
+          });
+      HttpResponse<String> rules =
+          http.send(
+              HttpRequest.newBuilder(prometheus.url().resolve("api/v1/rules")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(rules.body()).contains("\"name\":\"cairn-operator\"", "CairnResourceDegraded");
+    }
+  }
+
+  /** The result vector of an instant query, through Prometheus's HTTP API. */
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> prometheusQuery(HttpClient http, URI query)
+      throws Exception {
+    HttpResponse<String> r =
+        http.send(HttpRequest.newBuilder(query).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    Map<String, Object> body = Serialization.unmarshal(r.body(), Map.class);
+    return (List<Map<String, Object>>) ((Map<String, Object>) body.get("data")).get("result");
   }
 
   @Test
