@@ -429,6 +429,39 @@ class EndToEndTest {
         .untilAsserted(() -> assertThat(consumeAll("orders")).containsAll(sent));
   }
 
+  /** The example cache persists by default (append-only file on its volume): a new pod has it all. */
+  @Test
+  @Order(8)
+  void deletedCachePodComesBackWithItsKeys() {
+    Map<String, String> written = new HashMap<>();
+    try (Jedis jedis = new Jedis(podIps("my-cache").get(0), 6379)) {
+      jedis.auth("change-me");
+      for (int i = 0; i < 200; i++) {
+        jedis.set("persisted:" + i, "value-" + i);
+        written.put("persisted:" + i, "value-" + i);
+      }
+      jedis.hset("persisted:hash", Map.of("a", "1", "b", "2"));
+      jedis.rpush("persisted:list", "x", "y", "z");
+      jedis.setex("persisted:ttl", 3600, "expires later");
+    }
+    String before = podUid("my-cache");
+    client
+        .pods()
+        .inNamespace(NS)
+        .withName(podsOf("my-cache").get(0).getMetadata().getName())
+        .delete();
+    await()
+        .atMost(READY)
+        .until(() -> !podUid("my-cache").equals(before) && podReady("my-cache"));
+    try (Jedis jedis = new Jedis(podIps("my-cache").get(0), 6379)) {
+      jedis.auth("change-me");
+      written.forEach((k, v) -> assertThat(jedis.get(k)).as(k).isEqualTo(v));
+      assertThat(jedis.hgetAll("persisted:hash")).isEqualTo(Map.of("a", "1", "b", "2"));
+      assertThat(jedis.lrange("persisted:list", 0, -1)).containsExactly("x", "y", "z");
+      assertThat(jedis.ttl("persisted:ttl")).isBetween(3000L, 3600L);
+    }
+  }
+
   @Test
   @Order(9)
   void deletingTheCacheClusterStopsItsProcessAndRemovesItsObjects() {

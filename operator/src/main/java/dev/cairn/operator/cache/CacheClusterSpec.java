@@ -40,6 +40,11 @@ public class CacheClusterSpec {
   @JsonPropertyDescription("Password authentication; none when unset.")
   public CacheAuth auth;
 
+  @JsonPropertyDescription(
+      "What the cache persists on its volume: the append-only file (on by default) and RDB"
+          + " snapshot rules.")
+  public CachePersistence persistence = new CachePersistence();
+
   @JsonPropertyDescription("The data volume (RDB snapshots and the append-only file).")
   public Storage storage = new Storage();
 

@@ -15,9 +15,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A CacheCluster as a cache workload. redis.conf gets port, bind, dir and the memory settings; the
- * password never enters the ConfigMap: it comes from its Secret as {@code CAIRN_PASSWORD} and
- * reaches the server as {@code --requirepass $(CAIRN_PASSWORD)}, the same flag redis-server takes.
+ * A CacheCluster as a cache workload. redis.conf gets port, bind, dir, persistence and the memory
+ * settings; the password never enters the ConfigMap: it comes from its Secret as {@code
+ * CAIRN_PASSWORD} and reaches the server as {@code --requirepass $(CAIRN_PASSWORD)}, the same flag
+ * redis-server takes.
  */
 public final class CacheWorkload {
   public static final int PORT = 6379;
@@ -29,6 +30,10 @@ public final class CacheWorkload {
           "redis.conf",
           " ",
           Set.of(
+              "aof-load-truncated",
+              "aof-use-rdb-preamble",
+              "auto-aof-rewrite-min-size",
+              "auto-aof-rewrite-percentage",
               "databases",
               "dbfilename",
               "hz",
@@ -39,10 +44,14 @@ public final class CacheWorkload {
               "loglevel",
               "maxclients",
               "maxmemory-samples",
+              "no-appendfsync-on-rewrite",
               "notify-keyspace-events",
               "proto-max-bulk-len",
+              "rdbchecksum",
+              "rdbcompression",
               "slowlog-log-slower-than",
               "slowlog-max-len",
+              "stop-writes-on-bgsave-error",
               "tcp-keepalive",
               "timeout"),
           Map.ofEntries(
@@ -52,6 +61,10 @@ public final class CacheWorkload {
               Map.entry("requirepass", "spec.auth.passwordSecretRef"),
               Map.entry("aclfile", "spec.auth.passwordSecretRef"),
               Map.entry("maxmemory", "spec.maxmemory"),
+              Map.entry("appendonly", "spec.persistence.aof"),
+              Map.entry("appendfsync", "spec.persistence.aofFsync"),
+              Map.entry("save", "spec.persistence.rdbSave"),
+              Map.entry("appenddirname", "spec.persistence (appendonlydir/ on the volume)"),
               Map.entry("maxmemory-policy", "spec.maxmemoryPolicy"),
               Map.entry("protected-mode", "spec.auth"),
               Map.entry("daemonize", "nothing (the server runs in the foreground)"),
@@ -77,6 +90,7 @@ public final class CacheWorkload {
     if (spec.maxmemoryPolicy != null && !spec.maxmemoryPolicy.isBlank()) {
       keys.put("maxmemory-policy", spec.maxmemoryPolicy);
     }
+    (spec.persistence == null ? new CachePersistence() : spec.persistence).render(keys);
     String conf = REDIS_CONF.render(keys, spec.config);
 
     List<String> args = new ArrayList<>();

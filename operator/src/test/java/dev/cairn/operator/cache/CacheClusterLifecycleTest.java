@@ -124,8 +124,8 @@ class CacheClusterLifecycleTest {
   @Test
   void keyTheCacheEngineRefusesIsRejectedAndNothingIsApplied() {
     CacheCluster c = cache("aof");
-    // The cache engine refuses appendonly yes (no AOF in v1): a pod would crash-loop on it.
-    c.getSpec().config = Map.of("appendonly", "yes");
+    // The cache engine has no cluster mode: a pod would crash-loop on it.
+    c.getSpec().config = Map.of("cluster-enabled", "yes");
     client.resource(c).create();
     await()
         .untilAsserted(() ->
@@ -134,7 +134,7 @@ class CacheClusterLifecycleTest {
                 .satisfies(cond -> {
                   assertThat(cond.getReason()).isEqualTo("InvalidSpec");
                   assertThat(cond.getMessage())
-                      .contains("redis.conf key 'appendonly' is not supported");
+                      .contains("redis.conf key 'cluster-enabled' is not supported");
                 }));
     assertThat(client.apps().statefulSets().inNamespace("aof").list().getItems()).isEmpty();
     assertThat(client.configMaps().inNamespace("aof").list().getItems()).isEmpty();

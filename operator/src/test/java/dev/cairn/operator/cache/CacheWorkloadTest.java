@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +30,27 @@ class CacheWorkloadTest {
         .contains("maxmemory-policy allkeys-lru\n")
         .contains("admin-port 9121\n")
         .contains("hz 20\n");
+  }
+
+  @Test
+  void persistenceDefaultsToTheAppendOnlyFileAndFollowsTheSpec() {
+    CacheCluster c = cache();
+    assertThat(new CacheConfigMap().desired(c, null).getData().get("redis.conf"))
+        .contains("appendonly yes\n", "appendfsync everysec\n", "save \"\"\n");
+    c.getSpec().persistence.aof = false;
+    c.getSpec().persistence.aofFsync = "always";
+    c.getSpec().persistence.rdbSave = List.of("3600 1", "300 100");
+    assertThat(new CacheConfigMap().desired(c, null).getData().get("redis.conf"))
+        .contains("appendonly no\n", "appendfsync always\n", "save 3600 1 300 100\n");
+  }
+
+  @Test
+  void persistenceKeysInConfigAreRejectedInFavourOfTheSpec() {
+    CacheCluster c = cache();
+    c.getSpec().config = Map.of("appendonly", "no");
+    assertThatThrownBy(c::workload).hasMessageContaining("spec.persistence.aof");
+    c.getSpec().config = Map.of("save", "60 1");
+    assertThatThrownBy(c::workload).hasMessageContaining("spec.persistence.rdbSave");
   }
 
   @Test
