@@ -14,7 +14,8 @@ public final class Main {
 
   public static void main(String[] args) {
     if (Arrays.asList(args).contains("--sentinel")) {
-      String[] rest = Arrays.stream(args).filter(a -> !a.equals("--sentinel")).toArray(String[]::new);
+      String[] rest =
+          Arrays.stream(args).filter(a -> !a.equals("--sentinel")).toArray(String[]::new);
       EngineLauncher.run("cairn-sentinel", rest, SentinelEngine::fromArgs);
       return;
     }

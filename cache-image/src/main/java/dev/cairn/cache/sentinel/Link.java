@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One connection of a sentinel to a server or another sentinel, as Redis's instanceLink: either the
- * command link (replies matched to requests in order) or the hello subscription (SUBSCRIBE
- * {@code __sentinel__:hello}, messages handed to {@code onHello}). It authenticates first when the
- * master has an auth-pass, and names itself {@code sentinel-<id>-cmd|pubsub} as Redis does.
+ * command link (replies matched to requests in order) or the hello subscription (SUBSCRIBE {@code
+ * __sentinel__:hello}, messages handed to {@code onHello}). It authenticates first when the master
+ * has an auth-pass, and names itself {@code sentinel-<id>-cmd|pubsub} as Redis does.
  *
  * <p>Requests made while it connects wait (at most {@link #MAX_WAITING}); a lost connection drops
  * what was in flight without a reply (the sentinel logic treats silence as silence) and the next
@@ -43,6 +43,7 @@ final class Link {
   private final Consumer<String> onHello;
   private Channel channel;
   private boolean connecting;
+  private boolean closed;
   private long lastAttempt = Long.MIN_VALUE / 4;
   long lastUse;
   private String[] auth = new String[0];
@@ -103,7 +104,7 @@ final class Link {
   }
 
   private void connect(long now) {
-    if (connecting || (channel != null && channel.isActive())) {
+    if (closed || connecting || (channel != null && channel.isActive())) {
       return;
     }
     if (now - lastAttempt < RECONNECT_PERIOD) {
@@ -125,30 +126,33 @@ final class Link {
               }
             })
         .connect(address.host(), address.port())
-        .addListener(
-            f -> {
-              connecting = false;
-              if (!f.isSuccess()) {
-                log.debug("sentinel could not connect to {}: {}", address, f.cause().toString());
-                waiting.clear();
-                return;
-              }
-              channel = ((io.netty.channel.ChannelFuture) f).channel();
-              if (auth.length > 0) {
-                String[] cmd = new String[auth.length + 1];
-                cmd[0] = "AUTH";
-                System.arraycopy(auth, 0, cmd, 1, auth.length);
-                write(List.of(cmd), IGNORE);
-              }
-              write(List.of("CLIENT", "SETNAME", clientName), IGNORE);
-              if (subscription) {
-                write(List.of("SUBSCRIBE", Request.HELLO_CHANNEL), IGNORE);
-              }
-              while (!waiting.isEmpty()) {
-                waiting.poll().run();
-              }
-              channel.flush();
-            });
+        .addListener(f -> {
+          connecting = false;
+          if (closed && f.isSuccess()) {
+            ((io.netty.channel.ChannelFuture) f).channel().close(); // forgotten meanwhile
+            return;
+          }
+          if (!f.isSuccess()) {
+            log.debug("sentinel could not connect to {}: {}", address, f.cause().toString());
+            waiting.clear();
+            return;
+          }
+          channel = ((io.netty.channel.ChannelFuture) f).channel();
+          if (auth.length > 0) {
+            String[] cmd = new String[auth.length + 1];
+            cmd[0] = "AUTH";
+            System.arraycopy(auth, 0, cmd, 1, auth.length);
+            write(List.of(cmd), IGNORE);
+          }
+          write(List.of("CLIENT", "SETNAME", clientName), IGNORE);
+          if (subscription) {
+            write(List.of("SUBSCRIBE", Request.HELLO_CHANNEL), IGNORE);
+          }
+          while (!waiting.isEmpty()) {
+            waiting.poll().run();
+          }
+          channel.flush();
+        });
   }
 
   private void write(List<String> argv, Consumer<Object> onReply) {
@@ -166,6 +170,7 @@ final class Link {
   }
 
   void close() {
+    closed = true;
     waiting.clear();
     if (channel != null) {
       channel.close();

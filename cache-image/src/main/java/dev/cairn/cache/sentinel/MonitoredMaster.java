@@ -83,11 +83,12 @@ final class MonitoredMaster {
   long failoverStartTime = NEVER;
 
   /**
-   * When this sentinel may start a failover of a master in ODOWN: a random delay after ODOWN
-   * began, so sentinels that saw it at the same moment do not all ask for votes at once and split
-   * them (Redis gets the same effect from randomizing its timer frequency).
+   * When this sentinel may start a failover of a master in ODOWN: a random delay after ODOWN began,
+   * so sentinels that saw it at the same moment do not all ask for votes at once and split them
+   * (Redis gets the same effect from randomizing its timer frequency).
    */
   long odownStartAfter = NEVER;
+
   long stateChangeTime = NEVER;
   Instance promoted;
 
@@ -166,8 +167,8 @@ final class MonitoredMaster {
   }
 
   /**
-   * The address hellos announce: the promoted replica's once it said it is master (its config
-   * epoch is already the failover's), so no sentinel ever pairs the new epoch with the old address.
+   * The address hellos announce: the promoted replica's once it said it is master (its config epoch
+   * is already the failover's), so no sentinel ever pairs the new epoch with the old address.
    */
   Address currentAddress() {
     boolean promotedAlready =

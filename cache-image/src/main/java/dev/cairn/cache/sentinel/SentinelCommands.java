@@ -131,7 +131,9 @@ final class SentinelCommands {
           MonitoredMaster m = state().master(Args.str(a[2]));
           int usable = 1 + (int) m.sentinels.values().stream().filter(s -> !s.sdown).count();
           c.reply.simple(
-              "OK " + usable + " usable Sentinels. Quorum and failover authorization can be reached");
+              "OK "
+                  + usable
+                  + " usable Sentinels. Quorum and failover authorization can be reached");
         }
         case "reset" -> {
           arity(a, 3);
@@ -167,9 +169,7 @@ final class SentinelCommands {
   private static void arity(byte[][] a, int n) {
     if (a.length != n) {
       throw new CommandError(
-          "ERR wrong number of arguments for 'sentinel|"
-              + Args.lower(a[1])
-              + "' command");
+          "ERR wrong number of arguments for 'sentinel|" + Args.lower(a[1]) + "' command");
     }
   }
 
@@ -212,14 +212,16 @@ final class SentinelCommands {
           }
           engine.config().announcePort = port;
         }
-        default -> throw new CommandError("ERR Invalid argument '" + option + "' to SENTINEL CONFIG SET");
+        default ->
+            throw new CommandError("ERR Invalid argument '" + option + "' to SENTINEL CONFIG SET");
       }
       engine.announce();
       engine.saveConfig();
       c.reply.ok();
       return;
     }
-    throw new CommandError("ERR Only SENTINEL CONFIG GET <option> / SET <option> <value> are supported.");
+    throw new CommandError(
+        "ERR Only SENTINEL CONFIG GET <option> / SET <option> <value> are supported.");
   }
 
   private void master(Client c, MonitoredMaster m, long now) {
@@ -229,17 +231,27 @@ final class SentinelCommands {
   /** Redis's addReplySentinelRedisInstance: the instance as field/value pairs. */
   private void instance(Client c, MonitoredMaster m, Instance i, long now) {
     List<String> f = new ArrayList<>();
-    add(f, "name", i.kind == Instance.Kind.MASTER ? m.name : i.kind == Instance.Kind.SENTINEL ? i.runId : i.address.toString());
+    add(
+        f,
+        "name",
+        i.kind == Instance.Kind.MASTER
+            ? m.name
+            : i.kind == Instance.Kind.SENTINEL ? i.runId : i.address.toString());
     add(f, "ip", i.address.host());
     add(f, "port", i.address.port());
     add(f, "runid", i.runId == null ? "" : i.runId);
     add(
         f,
         "flags",
-        i.flags(i.kind == Instance.Kind.MASTER && m.failingOver(), i.kind == Instance.Kind.MASTER && m.forced));
+        i.flags(
+            i.kind == Instance.Kind.MASTER && m.failingOver(),
+            i.kind == Instance.Kind.MASTER && m.forced));
     add(f, "link-pending-commands", 0);
     add(f, "link-refcount", 1);
-    add(f, "last-ping-sent", i.pingPendingSince == SentinelState.NEVER ? 0 : now - i.pingPendingSince);
+    add(
+        f,
+        "last-ping-sent",
+        i.pingPendingSince == SentinelState.NEVER ? 0 : now - i.pingPendingSince);
     add(f, "last-ok-ping-reply", now - i.lastOkPing);
     add(f, "last-ping-reply", now - i.lastReply);
     if (i.sdown) {

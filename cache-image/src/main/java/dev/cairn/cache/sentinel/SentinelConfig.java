@@ -16,20 +16,20 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A sentinel.conf, as redis-sentinel reads and rewrites it. Server directives ({@code port},
- * {@code bind}, {@code requirepass}, {@code admin-port}...) are redis.conf keys validated by {@link
- * CacheConfig}; {@code sentinel ...} lines configure the sentinel: {@code monitor <name> <ip> <port>
- * <quorum>} and the per-master {@code down-after-milliseconds}, {@code failover-timeout}, {@code
- * parallel-syncs}, {@code auth-pass}, {@code auth-user}; {@code announce-ip}, {@code
+ * A sentinel.conf, as redis-sentinel reads and rewrites it. Server directives ({@code port}, {@code
+ * bind}, {@code requirepass}, {@code admin-port}...) are redis.conf keys validated by {@link
+ * CacheConfig}; {@code sentinel ...} lines configure the sentinel: {@code monitor <name> <ip>
+ * <port> <quorum>} and the per-master {@code down-after-milliseconds}, {@code failover-timeout},
+ * {@code parallel-syncs}, {@code auth-pass}, {@code auth-user}; {@code announce-ip}, {@code
  * announce-port}; and the state the sentinel writes itself: {@code myid}, {@code current-epoch},
  * {@code config-epoch}, {@code leader-epoch}, {@code known-replica}, {@code known-sentinel}.
  *
  * <p>The file is required and must be writable: the sentinel rewrites it (atomically: temp file,
  * fsync, rename) whenever what it must remember across a restart changes — its id, the epochs it
  * voted in (so a restarted sentinel never votes twice in an epoch), the master's address after a
- * failover, the replicas and sentinels it learnt of. The rewrite keeps every other line and
- * comment and replaces the {@code sentinel} lines. Defaults differ from a cache server's: port
- * 26379, admin-port 9122.
+ * failover, the replicas and sentinels it learnt of. The rewrite keeps every other line and comment
+ * and replaces the {@code sentinel} lines. Defaults differ from a cache server's: port 26379,
+ * admin-port 9122.
  */
 public final class SentinelConfig {
   static final int DEFAULT_PORT = 26379;
@@ -98,8 +98,7 @@ public final class SentinelConfig {
       }
       raw.put(a.substring(2), String.join(" ", values));
     }
-    SentinelConfig config =
-        new SentinelConfig(file, CacheConfig.of(raw), other, directives);
+    SentinelConfig config = new SentinelConfig(file, CacheConfig.of(raw), other, directives);
     config.readIdentity();
     return config;
   }
@@ -166,7 +165,9 @@ public final class SentinelConfig {
           }
           case "notification-script", "client-reconfig-script" ->
               throw new ConfigException(
-                  "sentinel " + name + ": Cairn's sentinel runs no scripts (subscribe to its"
+                  "sentinel "
+                      + name
+                      + ": Cairn's sentinel runs no scripts (subscribe to its"
                       + " events instead)");
           default -> throw new ConfigException("unknown sentinel directive '" + name + "'");
         }

@@ -30,12 +30,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sentinel mode ({@code cairn-cache.jar --sentinel sentinel.conf}, as {@code redis-sentinel}): the
- * network layer around {@link SentinelState}. It serves clients on {@code port} with sentinel mode's
- * command table ({@link CommandTable#forSentinel}) — the same connection handling and pub/sub as
- * the cache, where the sentinel's events are published — and drives the state machine: a tick every
- * 100 ms with the monotonic {@link Clock}, the commands it outputs sent over {@link Link}s (one
- * command link per address, one hello subscription per monitored server), their replies and the
- * hello messages fed back, events published and logged, the config file rewritten when asked.
+ * network layer around {@link SentinelState}. It serves clients on {@code port} with sentinel
+ * mode's command table ({@link CommandTable#forSentinel}) — the same connection handling and
+ * pub/sub as the cache, where the sentinel's events are published — and drives the state machine: a
+ * tick every 100 ms with the monotonic {@link Clock}, the commands it outputs sent over {@link
+ * Link}s (one command link per address, one hello subscription per monitored server), their replies
+ * and the hello messages fed back, events published and logged, the config file rewritten when
+ * asked.
  *
  * <p>Threading: one Netty event loop runs everything — client commands, the timer, the links — so
  * the state machine is only ever touched from that thread.
@@ -109,11 +110,6 @@ public final class SentinelEngine implements Engine {
     return addresses.get(0);
   }
 
-  /** The monitored master's address as this sentinel knows it, read on its event loop. */
-  public Address masterAddress(String name) throws Exception {
-    return loop.submit(() -> state.masterAddress(name)).get(5, TimeUnit.SECONDS);
-  }
-
   @Override
   public void start() throws Exception {
     netty = new NettyServer("sentinel", 1);
@@ -137,7 +133,8 @@ public final class SentinelEngine implements Engine {
         AdminServer.start(
             "sentinel",
             new InetSocketAddress(
-                config.server.get(CacheConfig.ADMIN_BIND), config.server.get(CacheConfig.ADMIN_PORT)),
+                config.server.get(CacheConfig.ADMIN_BIND),
+                config.server.get(CacheConfig.ADMIN_PORT)),
             registry,
             this::ready);
     ready = true;
@@ -177,13 +174,15 @@ public final class SentinelEngine implements Engine {
         }
       }
       closeIdle(commandLinks, now);
-      helloLinks.entrySet().removeIf(e -> {
-        if (!servers.contains(e.getKey())) {
-          e.getValue().close();
-          return true;
-        }
-        return false;
-      });
+      helloLinks
+          .entrySet()
+          .removeIf(e -> {
+            if (!servers.contains(e.getKey())) {
+              e.getValue().close();
+              return true;
+            }
+            return false;
+          });
       afterChange();
     } catch (RuntimeException e) {
       // a bug must cost one tick, not the timer (a scheduled task that throws is cancelled)
@@ -192,13 +191,15 @@ public final class SentinelEngine implements Engine {
   }
 
   private static void closeIdle(Map<Address, Link> links, long now) {
-    links.entrySet().removeIf(e -> {
-      if (now - e.getValue().lastUse > IDLE_LINK_MILLIS) {
-        e.getValue().close();
-        return true;
-      }
-      return false;
-    });
+    links
+        .entrySet()
+        .removeIf(e -> {
+          if (now - e.getValue().lastUse > IDLE_LINK_MILLIS) {
+            e.getValue().close();
+            return true;
+          }
+          return false;
+        });
   }
 
   private Link link(Address a, boolean hello, MonitoredMaster m) {

@@ -64,7 +64,12 @@ class CacheConfigTest {
     CacheConfig c =
         CacheConfig.fromArgs(
             new String[] {
-              "--hash-max-ziplist-entries", "7", "--slave-priority", "5", "--slave-lazy-flush", "yes"
+              "--hash-max-ziplist-entries",
+              "7",
+              "--slave-priority",
+              "5",
+              "--slave-lazy-flush",
+              "yes"
             });
     assertThat(c.get(CacheConfig.HASH_MAX_LISTPACK_ENTRIES)).isEqualTo(7L);
     assertThat(c.get(CacheConfig.REPLICA_PRIORITY)).isEqualTo(5);

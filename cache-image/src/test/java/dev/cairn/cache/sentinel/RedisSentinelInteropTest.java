@@ -82,7 +82,9 @@ class RedisSentinelInteropTest {
     CacheEngine replica = cache("127.0.0.1 " + primaryPort);
     int replicaPort = replica.address().getPort();
     try (Jedis p = new Jedis("127.0.0.1", primaryPort)) {
-      await().atMost(Duration.ofSeconds(10)).until(() -> p.info("replication").contains("state=online"));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> p.info("replication").contains("state=online"));
       p.set("before", "1");
       assertThat(p.waitReplicas(1, 5000)).isEqualTo(1);
     }
@@ -100,7 +102,8 @@ class RedisSentinelInteropTest {
     Path cairnConf = dir.resolve("cairn-sentinel.conf");
     Files.writeString(cairnConf, "port 0\nadmin-port 0\n" + monitorLines(primaryPort));
     cairnSentinel =
-        new SentinelEngine(SentinelConfig.fromArgs(new String[] {cairnConf.toString()}), Clock.system());
+        new SentinelEngine(
+            SentinelConfig.fromArgs(new String[] {cairnConf.toString()}), Clock.system());
     cairnSentinel.start();
 
     try (Jedis redis = new Jedis("127.0.0.1", redisPort);
@@ -108,12 +111,11 @@ class RedisSentinelInteropTest {
       await()
           .atMost(Duration.ofSeconds(15))
           .ignoreExceptions()
-          .until(
-              () ->
-                  redis.sentinelSentinels(NAME).size() == 1
-                      && cairn.sentinelSentinels(NAME).size() == 1
-                      && redis.sentinelReplicas(NAME).size() == 1
-                      && cairn.sentinelReplicas(NAME).size() == 1);
+          .until(() ->
+              redis.sentinelSentinels(NAME).size() == 1
+                  && cairn.sentinelSentinels(NAME).size() == 1
+                  && redis.sentinelReplicas(NAME).size() == 1
+                  && cairn.sentinelReplicas(NAME).size() == 1);
       assertThat(redis.sentinelSentinels(NAME).get(0))
           .containsEntry("port", Integer.toString(cairnSentinel.address().getPort()))
           .containsEntry("runid", cairn.sentinelMyId());
@@ -124,15 +126,18 @@ class RedisSentinelInteropTest {
       await()
           .atMost(Duration.ofSeconds(30))
           .ignoreExceptions()
-          .until(
-              () ->
-                  redis.sentinelGetMasterAddrByName(NAME).get(1).equals(Integer.toString(replicaPort))
-                      && cairn.sentinelGetMasterAddrByName(NAME)
-                          .get(1)
-                          .equals(Integer.toString(replicaPort)));
+          .until(() ->
+              redis.sentinelGetMasterAddrByName(NAME).get(1).equals(Integer.toString(replicaPort))
+                  && cairn
+                      .sentinelGetMasterAddrByName(NAME)
+                      .get(1)
+                      .equals(Integer.toString(replicaPort)));
     } catch (AssertionError | RuntimeException e) {
       throw new AssertionError(
-          e.getMessage() + "\nredis-sentinel log:\n" + Files.readString(dir.resolve("redis-sentinel.log")), e);
+          e.getMessage()
+              + "\nredis-sentinel log:\n"
+              + Files.readString(dir.resolve("redis-sentinel.log")),
+          e);
     }
     try (Jedis r = new Jedis("127.0.0.1", replicaPort)) {
       assertThat(r.role().get(0)).isEqualTo("master");

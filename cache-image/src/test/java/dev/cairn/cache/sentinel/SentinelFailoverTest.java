@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cairn.cache.CacheEngine;
+import dev.cairn.cache.Main;
 import dev.cairn.cache.aof.CacheProcesses;
 import dev.cairn.cache.config.CacheConfig;
 import dev.cairn.common.faults.EngineProcess;
 import dev.cairn.common.faults.FaultHarness;
+import dev.cairn.common.faults.Launch;
+import dev.cairn.common.faults.Readiness;
 import dev.cairn.common.time.Clock;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -29,6 +32,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.JedisSentinelPool;
@@ -36,11 +40,12 @@ import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * Sentinel mode end to end with real clients: a Cairn primary (its own process, killed with
- * SIGKILL), two Cairn replicas and three Cairn sentinels. A JedisSentinelPool writer acknowledges
- * each write with WAIT 1; the primary dies under it; the sentinels agree it is down, elect a leader,
- * promote the replica with the most data and point the other replica at it. JedisSentinelPool and
- * Lettuce's sentinel URI find the new primary, every WAIT-acknowledged write is on it, and the old
- * primary, restarted empty, is turned into a replica of the new one — it never wipes it.
+ * SIGKILL), two Cairn replicas and three Cairn sentinels (one a process started with {@code
+ * --sentinel sentinel.conf}, as redis-sentinel). A JedisSentinelPool writer acknowledges each write
+ * with WAIT 1; the primary dies under it; the sentinels agree it is down, elect a leader, promote
+ * the replica with the most data and point the other replica at it. JedisSentinelPool and Lettuce's
+ * sentinel URI find the new primary, every WAIT-acknowledged write is on it, and the old primary,
+ * restarted empty, is turned into a replica of the new one — it never wipes it.
  */
 class SentinelFailoverTest {
   private static final String NAME = "mymaster";
@@ -84,10 +89,41 @@ class SentinelFailoverTest {
             "sentinel down-after-milliseconds " + NAME + " 1000",
             "sentinel failover-timeout " + NAME + " 6000",
             ""));
-    SentinelEngine s = new SentinelEngine(SentinelConfig.fromArgs(new String[] {conf.toString()}), Clock.system());
+    SentinelEngine s =
+        new SentinelEngine(SentinelConfig.fromArgs(new String[] {conf.toString()}), Clock.system());
     s.start();
     sentinels.add(s);
     return s;
+  }
+
+  /** A sentinel in its own process, started as redis-sentinel is: {@code --sentinel <conf>}. */
+  private int sentinelProcess(EngineProcess p, String host, int port) throws Exception {
+    String bind = p.address().getHostAddress();
+    Path conf = p.directory().resolve("sentinel.conf").toAbsolutePath();
+    Files.writeString(
+        conf,
+        String.join(
+            "\n",
+            "bind " + bind,
+            "admin-bind " + bind,
+            "sentinel monitor " + NAME + " " + host + " " + port + " 2",
+            "sentinel down-after-milliseconds " + NAME + " 1000",
+            "sentinel failover-timeout " + NAME + " 6000",
+            ""));
+    p.start(
+        new Launch(
+            List.of(
+                // its output.log shows the sentinel's events
+                "-Dorg.slf4j.simpleLogger.log.dev.cairn=info",
+                "--add-exports",
+                "java.base/jdk.internal.vm=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "--sentinel",
+                conf.toString())),
+        Readiness.readyz(p.address(), SentinelConfig.DEFAULT_ADMIN_PORT));
+    return SentinelConfig.DEFAULT_PORT;
   }
 
   private static int port(CacheEngine e) {
@@ -110,19 +146,23 @@ class SentinelFailoverTest {
           .atMost(Duration.ofSeconds(20))
           .until(() -> p.info("replication").split("state=online").length == 3);
     }
-    Set<String> addresses = new LinkedHashSet<>();
-    for (int i = 0; i < 3; i++) {
-      addresses.add("127.0.0.1:" + sentinel(i, primaryHost, 6379).address().getPort());
+    EngineProcess processSentinel = faults.process("sentinel");
+    sentinelProcess(processSentinel, primaryHost, 6379);
+    String processHost = processSentinel.address().getHostAddress();
+    List<HostAndPort> all = new ArrayList<>();
+    all.add(new HostAndPort(processHost, SentinelConfig.DEFAULT_PORT));
+    for (int i = 1; i < 3; i++) {
+      all.add(new HostAndPort("127.0.0.1", sentinel(i, primaryHost, 6379).address().getPort()));
     }
+    Set<String> addresses = new LinkedHashSet<>();
+    all.forEach(a -> addresses.add(a.toString()));
     // every sentinel knows both replicas and the two other sentinels before the failure
-    for (SentinelEngine s : sentinels) {
-      try (Jedis j = client(s.address().getPort())) {
+    for (HostAndPort s : all) {
+      try (Jedis j = new Jedis(s.getHost(), s.getPort(), 5000)) {
         await()
             .atMost(Duration.ofSeconds(15))
-            .until(
-                () ->
-                    j.sentinelSentinels(NAME).size() == 2
-                        && j.sentinelReplicas(NAME).size() == 2);
+            .until(() ->
+                j.sentinelSentinels(NAME).size() == 2 && j.sentinelReplicas(NAME).size() == 2);
         assertThat(j.sentinelGetMasterAddrByName(NAME)).containsExactly(primaryHost, "6379");
         assertThat(j.role().get(0)).isEqualTo("sentinel");
         assertThat(j.info("sentinel")).contains("master0:name=" + NAME + ",status=ok");
@@ -131,7 +171,7 @@ class SentinelFailoverTest {
 
     // +switch-master as a client of a sentinel sees it
     ConcurrentLinkedQueue<String> switches = new ConcurrentLinkedQueue<>();
-    Jedis subscriber = client(sentinels.get(0).address().getPort());
+    Jedis subscriber = new Jedis(processHost, SentinelConfig.DEFAULT_PORT, 5000);
     JedisPubSub listener =
         new JedisPubSub() {
           @Override
@@ -144,8 +184,8 @@ class SentinelFailoverTest {
 
     RedisClient lettuce =
         RedisClient.create(
-            RedisURI.Builder.sentinel("127.0.0.1", sentinels.get(1).address().getPort(), NAME)
-                .withSentinel("127.0.0.1", sentinels.get(2).address().getPort())
+            RedisURI.Builder.sentinel("127.0.0.1", sentinels.get(0).address().getPort(), NAME)
+                .withSentinel("127.0.0.1", sentinels.get(1).address().getPort())
                 .withTimeout(Duration.ofSeconds(2))
                 .build());
     try (JedisSentinelPool pool = new JedisSentinelPool(NAME, addresses);
@@ -193,10 +233,14 @@ class SentinelFailoverTest {
       assertThat(newPort).isIn(port(r1), port(r2));
       CacheEngine promoted = newPort == port(r1) ? r1 : r2;
       CacheEngine other = promoted == r1 ? r2 : r1;
-      for (SentinelEngine s : sentinels) {
-        await()
-            .atMost(Duration.ofSeconds(10))
-            .until(() -> s.masterAddress(NAME).equals(new Address("127.0.0.1", newPort)));
+      for (HostAndPort s : all) {
+        try (Jedis j = new Jedis(s.getHost(), s.getPort(), 5000)) {
+          await()
+              .atMost(Duration.ofSeconds(10))
+              .until(() ->
+                  j.sentinelGetMasterAddrByName(NAME)
+                      .equals(List.of("127.0.0.1", Integer.toString(newPort))));
+        }
       }
       await().atMost(Duration.ofSeconds(5)).until(() -> !switches.isEmpty());
       assertThat(switches.peek())
@@ -218,12 +262,11 @@ class SentinelFailoverTest {
       try (Jedis o = client(port(other))) {
         await()
             .atMost(Duration.ofSeconds(15))
-            .until(
-                () -> {
-                  String info = o.info("replication");
-                  return info.contains("master_port:" + newPort)
-                      && info.contains("master_link_status:up");
-                });
+            .until(() -> {
+              String info = o.info("replication");
+              return info.contains("master_port:" + newPort)
+                  && info.contains("master_link_status:up");
+            });
       }
 
       // Lettuce reconnects through its sentinels to the new primary
@@ -246,15 +289,14 @@ class SentinelFailoverTest {
       await()
           .atMost(Duration.ofSeconds(25))
           .ignoreExceptions()
-          .until(
-              () -> {
-                try (Jedis old = CacheProcesses.client(primary)) {
-                  String info = old.info("replication");
-                  return info.contains("role:slave")
-                      && info.contains("master_port:" + newPort)
-                      && info.contains("master_link_status:up");
-                }
-              });
+          .until(() -> {
+            try (Jedis old = CacheProcesses.client(primary)) {
+              String info = old.info("replication");
+              return info.contains("role:slave")
+                  && info.contains("master_port:" + newPort)
+                  && info.contains("master_link_status:up");
+            }
+          });
       try (Jedis p = client(newPort)) {
         assertThat(p.dbSize()).isEqualTo(keysBefore);
         assertThat(p.role().get(0)).isEqualTo("master");
