@@ -221,6 +221,7 @@ final class MonitoredMaster {
     } else if (!down && i.sdown) {
       i.sdown = false;
       event("-sdown", describe(i));
+      i.lastInfoSent = NEVER; // back: what is it now (an old master coming back says master)?
     }
   }
 

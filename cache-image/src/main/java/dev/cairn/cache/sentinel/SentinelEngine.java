@@ -10,6 +10,7 @@ import dev.cairn.common.engine.Engine;
 import dev.cairn.common.engine.EngineLauncher;
 import dev.cairn.common.net.NettyServer;
 import dev.cairn.common.time.Clock;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.EventLoop;
 import java.io.IOException;
@@ -105,6 +106,10 @@ public final class SentinelEngine implements Engine {
     return addresses.isEmpty() ? config.server.get(CacheConfig.PORT) : addresses.get(0).getPort();
   }
 
+  public InetSocketAddress adminAddress() {
+    return admin.address();
+  }
+
   /** The bound client address (the first bind address). */
   public InetSocketAddress address() {
     return addresses.get(0);
@@ -129,6 +134,15 @@ public final class SentinelEngine implements Engine {
             })
         .get();
     loop.scheduleAtFixedRate(this::tick, 100, 100, TimeUnit.MILLISECONDS);
+    // read from the scrape thread, as the cache's gauges are: single words, a stale value is fine
+    Gauge.builder("cairn_sentinel_masters", state, x -> x.masters().size())
+        .description("masters this sentinel monitors")
+        .register(registry);
+    Gauge.builder("cairn_sentinel_current_epoch", state, SentinelState::currentEpoch)
+        .description("the sentinel's current epoch (each failover attempt takes a new one)")
+        .register(registry);
+    Gauge.builder("cairn_sentinel_clients_connected", server, Server::clientCount)
+        .register(registry);
     admin =
         AdminServer.start(
             "sentinel",
@@ -227,6 +241,7 @@ public final class SentinelEngine implements Engine {
         case Output.Send s -> send(s.request());
         case Output.Event e -> {
           log.info("sentinel {} {}", e.type(), e.text());
+          registry.counter("cairn_sentinel_events", "type", e.type()).increment();
           server.pubsub.publish(
               e.type().getBytes(StandardCharsets.UTF_8), e.text().getBytes(StandardCharsets.UTF_8));
         }

@@ -105,6 +105,20 @@ class SentinelCommandsTest {
       assertThat(role.get(0)).isEqualTo("sentinel");
     }
 
+    String metrics =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(
+                            "http://127.0.0.1:" + sentinel.adminAddress().getPort() + "/metrics"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString())
+            .body();
+    assertThat(metrics)
+        .contains(
+            "cairn_sentinel_masters{engine=\"sentinel\"} 1.0",
+            "cairn_sentinel_events_total{engine=\"sentinel\",type=\"+monitor\"} 2.0");
+
     String written = Files.readString(conf);
     assertThat(written)
         .startsWith("# my sentinel\nport 0\nadmin-port 0\n")
@@ -126,6 +140,33 @@ class SentinelCommandsTest {
           .containsEntry("parallel-syncs", "2");
     }
     assertThat(Files.readString(conf)).isEqualTo(written);
+  }
+
+  @Test
+  void authPassLetsTheSentinelReadAPasswordProtectedMaster() throws Exception {
+    cache =
+        new CacheEngine(
+            CacheConfig.of(Map.of("port", "0", "admin-port", "0", "requirepass", "s3cret")));
+    cache.start();
+    Path conf = dir.resolve("auth.conf");
+    Files.writeString(
+        conf,
+        "port 0\nadmin-port 0\nsentinel monitor locked 127.0.0.1 "
+            + cache.address().getPort()
+            + " 1\nsentinel auth-pass locked s3cret\n");
+    sentinel = start(conf);
+    String runId;
+    try (Jedis c = new Jedis("127.0.0.1", cache.address().getPort())) {
+      c.auth("s3cret");
+      runId = c.info("server").lines().filter(l -> l.startsWith("run_id:")).findFirst().get();
+    }
+    try (Jedis j = new Jedis("127.0.0.1", sentinel.address().getPort())) {
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> ("run_id:" + j.sentinelMaster("locked").get("runid")).equals(runId));
+      assertThat(j.sentinelMaster("locked")).containsEntry("flags", "master");
+    }
+    assertThat(Files.readString(conf)).contains("sentinel auth-pass locked s3cret");
   }
 
   @Test
