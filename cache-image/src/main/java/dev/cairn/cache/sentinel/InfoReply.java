@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * What a sentinel reads in a monitored server's INFO, as Redis's sentinelRefreshInstanceInfo reads
- * it: the run id, the role, a primary's replicas ({@code slaveN:ip=..,port=..,state=..,offset=..});
- * a replica's primary, link status, priority and offset.
+ * it: the run id, the role, a primary's replicas ({@code slaveN:ip=..,port=..,state=..,offset=..})
+ * and offset; a replica's primary, link status, priority and offset.
  */
 public record InfoReply(
     String runId,
@@ -18,6 +18,7 @@ public record InfoReply(
     long masterLinkDownMillis,
     int priority,
     long replOffset,
+    long masterReplOffset,
     boolean announced) {
 
   public static InfoReply parse(String text) {
@@ -30,6 +31,7 @@ public record InfoReply(
     long linkDown = 0;
     int priority = 100;
     long offset = 0;
+    long masterOffset = 0;
     boolean announced = true;
     for (String raw : text.split("\n")) {
       String line = raw.strip();
@@ -49,6 +51,7 @@ public record InfoReply(
           case "master_link_down_since_seconds" -> linkDown = Long.parseLong(value) * 1000;
           case "slave_priority", "replica_priority" -> priority = Integer.parseInt(value);
           case "slave_repl_offset" -> offset = Long.parseLong(value);
+          case "master_repl_offset" -> masterOffset = Long.parseLong(value);
           case "replica_announced" -> announced = !value.equals("0");
           default -> {
             if (key.startsWith("slave") && key.length() > 5 && Character.isDigit(key.charAt(5))) {
@@ -73,6 +76,7 @@ public record InfoReply(
         linkDown,
         priority,
         offset,
+        masterOffset,
         announced);
   }
 

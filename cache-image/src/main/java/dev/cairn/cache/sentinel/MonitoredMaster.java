@@ -344,7 +344,10 @@ final class MonitoredMaster {
         }
       }
     }
-    if (!info.master()) {
+    if (info.master()) {
+      // a replica promoted by a failover that did not finish: what it has is its own offset
+      i.offset = info.masterReplOffset();
+    } else {
       if (info.masterHost() != null
           && (!info.masterHost().equals(i.masterHost) || info.masterPort() != i.masterPort)) {
         i.masterHost = info.masterHost();
@@ -543,7 +546,9 @@ final class MonitoredMaster {
   }
 
   /**
-   * Replicas that may be promoted, best first: reachable, not down, priority not 0, INFO fresh —
+   * Replicas that may be promoted, best first — one that already says master (promoted by a
+   * failover whose leader died) included, as in Redis: reachable, not down, priority not 0, INFO
+   * fresh —
    * read after the master went down when it is down — and not cut off from the master for much
    * longer than the master has been down; ordered by priority (lower first), replication offset
    * (higher first), then run id.
@@ -557,7 +562,6 @@ final class MonitoredMaster {
           || r.odown
           || !r.available(now, 5 * PING_PERIOD)
           || r.priority == 0
-          || r.reportsMaster
           || r.infoRefresh == NEVER
           || now - r.infoRefresh > validity
           || (master.sdown && r.infoRefresh < master.sdownSince)

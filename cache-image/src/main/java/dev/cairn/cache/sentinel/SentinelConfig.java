@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.random.RandomGenerator;
 
 /**
  * A sentinel.conf, as redis-sentinel reads and rewrites it. Server directives ({@code port}, {@code
@@ -101,6 +102,26 @@ public final class SentinelConfig {
     SentinelConfig config = new SentinelConfig(file, CacheConfig.of(raw), other, directives);
     config.readIdentity();
     return config;
+  }
+
+  /**
+   * A sentinel's state as a restart finds it: built from the lines it wrote ({@link
+   * SentinelState#configLines}) — the same path as a config file, without the file.
+   */
+  static SentinelState restore(
+      List<String> lines, Address announced, RandomGenerator random, long now) {
+    List<List<String>> directives = new ArrayList<>();
+    for (String line : lines) {
+      List<String> words = CacheConfig.words(line);
+      if (words.size() > 1 && words.get(0).equalsIgnoreCase("sentinel")) {
+        directives.add(words.subList(1, words.size()));
+      }
+    }
+    SentinelConfig c = new SentinelConfig(null, null, List.of(), directives);
+    c.readIdentity();
+    SentinelState state = new SentinelState(c.myId, announced, c.currentEpoch, random);
+    c.applyTo(state, now);
+    return state;
   }
 
   /** The directives that must be known before the masters: who this sentinel is and where. */

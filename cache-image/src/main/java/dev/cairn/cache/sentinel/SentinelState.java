@@ -310,7 +310,10 @@ public final class SentinelState {
     List<String> out = new ArrayList<>();
     out.add("sentinel myid " + myId);
     for (MonitoredMaster m : masters.values()) {
-      Address a = m.master.address;
+      // Once the promoted replica said master its address goes with the new config epoch, as in
+      // Redis: a sentinel restarted before its switch must not pair that epoch with the old
+      // address, or the others' hellos (same epoch, new address) would never correct it.
+      Address a = m.currentAddress();
       out.add("sentinel monitor " + m.name + " " + a.host() + " " + a.port() + " " + m.quorum);
       if (m.downAfter != MonitoredMaster.DEFAULT_DOWN_AFTER) {
         out.add("sentinel down-after-milliseconds " + m.name + " " + m.downAfter);
@@ -329,9 +332,13 @@ public final class SentinelState {
       }
       out.add("sentinel config-epoch " + m.name + " " + m.configEpoch);
       out.add("sentinel leader-epoch " + m.name + " " + m.leaderEpoch);
-      for (Instance r : m.replicas.values()) {
-        out.add(
-            "sentinel known-replica " + m.name + " " + r.address.host() + " " + r.address.port());
+      List<Address> replicas = new ArrayList<>(m.replicas.keySet());
+      if (!a.equals(m.master.address)) {
+        replicas.remove(a);
+        replicas.add(m.master.address);
+      }
+      for (Address r : replicas) {
+        out.add("sentinel known-replica " + m.name + " " + r.host() + " " + r.port());
       }
       for (Instance s : m.sentinels.values()) {
         out.add(

@@ -7,6 +7,7 @@ import dev.cairn.common.sim.NodeEnv;
 import dev.cairn.common.sim.Seeds;
 import dev.cairn.common.sim.SimProcess;
 import dev.cairn.common.sim.Simulator;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -33,6 +34,7 @@ class SentinelSimulationTest {
   private static final List<Integer> SENTINELS = List.of(11, 12, 13);
   private static final int QUORUM = 2;
   private static final String NAME = "mymaster";
+  private static final String CONFIG = "sentinel.conf";
 
   sealed interface Msg {}
 
@@ -136,7 +138,8 @@ class SentinelSimulationTest {
       StringBuilder sb = new StringBuilder("# Server\r\nrun_id:" + runId + "\r\n");
       sb.append("# Replication\r\n");
       if (isMaster()) {
-        sb.append("role:master\r\nconnected_slaves:").append(replicas.size()).append("\r\n");
+        sb.append("role:master\r\nmaster_repl_offset:").append(offset).append("\r\n");
+        sb.append("connected_slaves:").append(replicas.size()).append("\r\n");
         int i = 0;
         for (int r : replicas.keySet()) {
           Address a = address(r);
@@ -178,12 +181,19 @@ class SentinelSimulationTest {
     Sentinel(NodeEnv<Msg> env, List<Seen> events) {
       this.env = env;
       this.events = events;
-      String id = hex(env.id()) + "0".repeat(24);
-      this.state = new SentinelState(id, address(env.id()), 0, env.random());
       long now = env.clock().monotonicMillis();
-      state.monitor(NAME, address(PRIMARY), QUORUM, now);
-      state.set(NAME, "down-after-milliseconds", "3000");
-      state.set(NAME, "failover-timeout", "6000");
+      if (env.storage().exists(CONFIG)) {
+        // a restart: what the sentinel wrote to its config file, as SentinelEngine reads it
+        String text = new String(env.storage().readAll(CONFIG), StandardCharsets.UTF_8);
+        this.state =
+            SentinelConfig.restore(text.lines().toList(), address(env.id()), env.random(), now);
+      } else {
+        String id = hex(env.id()) + "0".repeat(24);
+        this.state = new SentinelState(id, address(env.id()), 0, env.random());
+        state.monitor(NAME, address(PRIMARY), QUORUM, now);
+        state.set(NAME, "down-after-milliseconds", "3000");
+        state.set(NAME, "failover-timeout", "6000");
+      }
       run();
     }
 
@@ -231,6 +241,7 @@ class SentinelSimulationTest {
                   Long.parseLong(r.args().get(2)),
                   r.args().get(3),
                   now);
+          run(); // the vote is on disk before the reply leaves, as SentinelEngine does it
           yield List.of(v.down() ? 1L : 0L, v.leader(), v.leaderEpoch());
         }
         default -> new ErrorReply("ERR unknown command");
@@ -255,7 +266,11 @@ class SentinelSimulationTest {
                     e.text(),
                     m == null ? -1 : m.failoverEpoch));
           }
-          case Output.SaveConfig c -> {}
+          case Output.SaveConfig c ->
+              env.storage()
+                  .writeAtomically(
+                      CONFIG,
+                      String.join("\n", state.configLines()).getBytes(StandardCharsets.UTF_8));
         }
       }
     }
@@ -352,6 +367,55 @@ class SentinelSimulationTest {
                   .isEqualTo(acknowledged);
             });
     assertThat(summary.runs()).isPositive();
+  }
+
+  @Test
+  void aSentinelRestartedDuringTheFailoverKeepsItsVotesAndOneReplicaEndsUpMaster() {
+    Seeds.run(
+        2000,
+        40,
+        3_000,
+        seed -> {
+          List<Seen> events = new ArrayList<>();
+          Simulator<Msg> sim = cluster(seed, events);
+          sim.runFor(11_000 + sim.random().nextLong(4_000));
+          sim.crash(PRIMARY);
+          sim.runFor(100);
+          long acknowledged =
+              Math.max(server(sim, 2).offset, server(sim, 3).offset);
+          // somewhere in detection, election or promotion, one sentinel dies and comes back
+          sim.runFor(2_500 + sim.random().nextLong(4_000));
+          int victim = SENTINELS.get(sim.random().nextInt(SENTINELS.size()));
+          sim.crash(victim);
+          sim.runFor(300 + sim.random().nextLong(3_000));
+          sim.restart(victim);
+          sim.runFor(45_000);
+          if (Boolean.getBoolean("sentinel.debug")) {
+            System.out.println("victim " + victim);
+            events.forEach(System.out::println);
+          }
+
+          assertOneLeaderPerEpoch(events);
+          Map<Long, Long> promotionsPerEpoch = new HashMap<>();
+          for (Seen e : events) {
+            if (e.type().equals("+promoted-slave")) {
+              promotionsPerEpoch.merge(e.epoch(), 1L, Long::sum);
+            }
+          }
+          assertThat(promotionsPerEpoch.values()).as("promotions per epoch").allMatch(n -> n == 1);
+          List<Integer> masters =
+              List.of(2, 3).stream().filter(s -> server(sim, s).isMaster()).toList();
+          assertThat(masters).as("replicas that are master").hasSize(1);
+          int promoted = masters.get(0);
+          int other = promoted == 2 ? 3 : 2;
+          assertThat(server(sim, other).following).isEqualTo(promoted);
+          assertThat(server(sim, promoted).offsetWhenPromoted).isEqualTo(acknowledged);
+          for (int s : SENTINELS) {
+            assertThat(sentinel(sim, s).state.masterAddress(NAME))
+                .as("sentinel %d's master", s)
+                .isEqualTo(address(promoted));
+          }
+        });
   }
 
   @Test
