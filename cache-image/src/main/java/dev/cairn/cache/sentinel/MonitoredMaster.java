@@ -548,10 +548,9 @@ final class MonitoredMaster {
   /**
    * Replicas that may be promoted, best first — one that already says master (promoted by a
    * failover whose leader died) included, as in Redis: reachable, not down, priority not 0, INFO
-   * fresh —
-   * read after the master went down when it is down — and not cut off from the master for much
-   * longer than the master has been down; ordered by priority (lower first), replication offset
-   * (higher first), then run id.
+   * fresh — read after the master went down when it is down — and not cut off from the master for
+   * much longer than the master has been down; ordered by priority (lower first), replication
+   * offset (higher first), then run id.
    */
   List<Instance> candidates(long now) {
     long maxLinkDown = (master.sdown ? now - master.sdownSince : 0) + downAfter * 10;

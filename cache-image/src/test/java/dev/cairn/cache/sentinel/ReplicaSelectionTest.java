@@ -7,9 +7,9 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Which replica {@link SentinelState} promotes, driven with INFO replies as redis-server words them:
- * the lowest replica-priority first (0 never), then the highest offset, then the lowest run id;
- * SENTINEL FAILOVER sends REPLICAOF NO ONE to that one.
+ * Which replica {@link SentinelState} promotes, driven with INFO replies as redis-server words
+ * them: the lowest replica-priority first (0 never), then the highest offset, then the lowest run
+ * id; SENTINEL FAILOVER sends REPLICAOF NO ONE to that one.
  */
 class ReplicaSelectionTest {
   private static final Address MASTER = new Address("10.0.0.1", 6379);
@@ -28,7 +28,9 @@ class ReplicaSelectionTest {
 
   /** A sentinel that knows three replicas, their INFO as given and fresh. */
   private SentinelState sentinelWith(String... infos) {
-    SentinelState s = new SentinelState("a".repeat(40), new Address("10.0.0.9", 26379), 0, new SplittableRandom(1));
+    SentinelState s =
+        new SentinelState(
+            "a".repeat(40), new Address("10.0.0.9", 26379), 0, new SplittableRandom(1));
     s.monitor("m", MASTER, 1, now);
     StringBuilder master = new StringBuilder("role:master\r\nconnected_slaves:3\r\n");
     for (int i = 0; i < infos.length; i++) {

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
  * <p>Invariants: at most one sentinel is elected leader in an epoch; a failover starts only when at
  * least the quorum of sentinels saw the master down; after the master crashes (and later comes
  * back) exactly one server is master, a former replica, every sentinel names it, and the old master
- * follows it; the replica promoted is one holding the highest offset any replica acknowledged (so
- * a write WAIT 1 confirmed survives). A master cut off from one sentinel only is never failed over.
+ * follows it; the replica promoted is one holding the highest offset any replica acknowledged (so a
+ * write WAIT 1 confirmed survives). A master cut off from one sentinel only is never failed over.
  */
 class SentinelSimulationTest {
   private static final int PRIMARY = 1;
@@ -68,6 +68,7 @@ class SentinelSimulationTest {
 
     /** The replicated offset this server had when REPLICAOF NO ONE made it a primary; -1 if not. */
     long offsetWhenPromoted = -1;
+
     final Map<Integer, Long> replicas = new TreeMap<>();
     final Set<Integer> subscribers = new HashSet<>();
 
@@ -381,8 +382,7 @@ class SentinelSimulationTest {
           sim.runFor(11_000 + sim.random().nextLong(4_000));
           sim.crash(PRIMARY);
           sim.runFor(100);
-          long acknowledged =
-              Math.max(server(sim, 2).offset, server(sim, 3).offset);
+          long acknowledged = Math.max(server(sim, 2).offset, server(sim, 3).offset);
           // somewhere in detection, election or promotion, one sentinel dies and comes back
           sim.runFor(2_500 + sim.random().nextLong(4_000));
           int victim = SENTINELS.get(sim.random().nextInt(SENTINELS.size()));
