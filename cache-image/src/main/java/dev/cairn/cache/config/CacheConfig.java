@@ -153,6 +153,10 @@ public final class CacheConfig {
   public static final ConfigKey<Boolean> REPL_DISKLESS_SYNC =
       ConfigKey.of("repl-diskless-sync", yesNo(), true);
 
+  /** What a replica tells sentinels in INFO: lower is promoted first, 0 never. */
+  public static final ConfigKey<Integer> REPLICA_PRIORITY =
+      ConfigKey.of("replica-priority", intRange(0, Integer.MAX_VALUE), 100);
+
   /** Encoding thresholds, read at every insert as Redis reads them (see {@link Encodings}). */
   public static final ConfigKey<Long> HASH_MAX_LISTPACK_ENTRIES =
       ConfigKey.of("hash-max-listpack-entries", longRange(0, Long.MAX_VALUE), 512L);
@@ -264,7 +268,8 @@ public final class CacheConfig {
                   live(REPL_PING_REPLICA_PERIOD),
                   live(REPL_TIMEOUT),
                   live(REPLICA_READ_ONLY),
-                  live(REPL_DISKLESS_SYNC)),
+                  live(REPL_DISKLESS_SYNC),
+                  live(REPLICA_PRIORITY)),
               InertOptions.ALL.stream())
           .toList();
 
@@ -453,7 +458,7 @@ public final class CacheConfig {
   }
 
   /** Splits a redis.conf line into words, honouring quotes and comments. */
-  static List<String> words(String line) {
+  public static List<String> words(String line) {
     List<String> out = new ArrayList<>();
     String t = line.strip();
     if (t.isEmpty() || t.startsWith("#")) {

@@ -60,7 +60,6 @@ final class InertOptions {
           row(REPLICATION, "replica-serve-stale-data", yesNo(), true),
           row(REPLICATION, "replica-ignore-maxmemory", yesNo(), true),
           row(REPLICATION, "replica-lazy-flush", yesNo(), false),
-          row(REPLICATION, "replica-priority", intRange(0, Integer.MAX_VALUE), 100),
           row(REPLICATION, "replica-announced", yesNo(), true),
           row(REPLICATION, "replica-announce-ip", string(), ""),
           row(REPLICATION, "replica-announce-port", intRange(0, 65535), 0),

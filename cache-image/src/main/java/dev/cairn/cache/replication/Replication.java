@@ -648,7 +648,7 @@ public final class Replication implements Propagation.Listener {
       if (!master.connected()) {
         field(sb, "master_link_down_since_seconds", master.downSeconds(now));
       }
-      field(sb, "slave_priority", 100);
+      field(sb, "slave_priority", server.config().get(CacheConfig.REPLICA_PRIORITY));
       field(sb, "slave_read_only", readOnly ? 1 : 0);
       field(sb, "replica_announced", 1);
     } else {

@@ -38,6 +38,44 @@ public final class CommandTable {
     return h ^ (h >>> 11);
   }
 
+  /**
+   * Redis's sentinel mode table: the connection and pub/sub commands a client of a sentinel uses,
+   * plus the sentinel's own SENTINEL, INFO, ROLE and PUBLISH handlers.
+   */
+  public static CommandTable forSentinel(
+      Command.Handler sentinel,
+      Command.Handler info,
+      Command.Handler role,
+      Command.Handler publish) {
+    java.util.Set<String> kept =
+        java.util.Set.of(
+            "ping",
+            "echo",
+            "subscribe",
+            "unsubscribe",
+            "psubscribe",
+            "punsubscribe",
+            "client",
+            "shutdown",
+            "auth",
+            "hello",
+            "acl",
+            "command",
+            "quit",
+            "reset");
+    List<Command> out = new java.util.ArrayList<>();
+    for (Command c : Commands.table().all()) {
+      if (kept.contains(c.name())) {
+        out.add(c);
+      }
+    }
+    out.add(Commands.command("sentinel", -2, "admin noscript", sentinel));
+    out.add(Commands.command("info", -1, "", info));
+    out.add(Commands.command("role", 1, "fast noscript", role));
+    out.add(Commands.command("publish", 3, "pubsub fast", publish));
+    return new CommandTable(out);
+  }
+
   public Command lookup(byte[] name) {
     if (name.length > 32) {
       return null;

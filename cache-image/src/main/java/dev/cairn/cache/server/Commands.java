@@ -113,6 +113,29 @@ final class Commands {
             new CommandStats()));
   }
 
+  /** A keyless command outside the table (sentinel mode's own handlers). */
+  static Command command(String name, int arity, String flags, Handler h) {
+    EnumSet<Flag> f = EnumSet.noneOf(Flag.class);
+    for (String x : flags.split(" ")) {
+      if (!x.isEmpty()) {
+        f.add(Flag.valueOf(x.toUpperCase(Locale.ROOT).replace('-', '_')));
+      }
+    }
+    return new Command(
+        name,
+        arity,
+        f,
+        Command.derive(f, EnumSet.noneOf(Category.class)),
+        0,
+        0,
+        0,
+        0,
+        null,
+        0,
+        h,
+        new CommandStats());
+  }
+
   /** A fresh table: statistics belong to one server. */
   static CommandTable table() {
     List<Command> fresh = new ArrayList<>();

@@ -101,11 +101,19 @@ public final class Server implements Keyspace.Listener {
   private record WatchKey(int db, String key) {}
 
   public Server(CacheConfig config) {
+    this(config, Commands.table());
+  }
+
+  /**
+   * A server answering the given commands only: sentinel mode replaces the table, as Redis's
+   * sentinel does, and keeps the connection handling, pub/sub and ACL of this one.
+   */
+  public Server(CacheConfig config, CommandTable commands) {
     this.keyspace = new Keyspace(config.get(CacheConfig.DATABASES), this);
     this.persistence = new Persistence(keyspace, encodings, ConnectionCommands.REDIS_VERSION);
     this.aof = new AppendOnly(this, ConnectionCommands.REDIS_VERSION);
     this.replication = new Replication(this);
-    this.commands = Commands.table();
+    this.commands = commands;
     this.scripting = new Scripting(this);
     persistence.functions(scripting.functions());
     byte[] id = new byte[20];

@@ -63,12 +63,21 @@ class CacheConfigTest {
   void oldNamesSetTheKeysTheyAlias() throws Exception {
     CacheConfig c =
         CacheConfig.fromArgs(
-            new String[] {"--hash-max-ziplist-entries", "7", "--slave-priority", "5"});
+            new String[] {
+              "--hash-max-ziplist-entries",
+              "7",
+              "--slave-priority",
+              "5",
+              "--slave-lazy-flush",
+              "yes"
+            });
     assertThat(c.get(CacheConfig.HASH_MAX_LISTPACK_ENTRIES)).isEqualTo(7L);
+    assertThat(c.get(CacheConfig.REPLICA_PRIORITY)).isEqualTo(5);
     assertThat(c.with("zset-max-ziplist-value", "1kb").get(CacheConfig.ZSET_MAX_LISTPACK_VALUE))
         .isEqualTo(1024L);
     assertThat(c.warnings())
-        .containsExactly(CacheConfig.warning("replica-priority", "5", "this replication tuning"));
+        .containsExactly(
+            CacheConfig.warning("replica-lazy-flush", "yes", "this replication tuning"));
   }
 
   @Test
