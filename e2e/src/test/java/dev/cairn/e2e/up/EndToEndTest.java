@@ -429,7 +429,9 @@ class EndToEndTest {
         .untilAsserted(() -> assertThat(consumeAll("orders")).containsAll(sent));
   }
 
-  /** The example cache persists by default (append-only file on its volume): a new pod has it all. */
+  /**
+   * The example cache persists by default (append-only file on its volume): a new pod has it all.
+   */
   @Test
   @Order(8)
   void deletedCachePodComesBackWithItsKeys() {
@@ -450,9 +452,7 @@ class EndToEndTest {
         .inNamespace(NS)
         .withName(podsOf("my-cache").get(0).getMetadata().getName())
         .delete();
-    await()
-        .atMost(READY)
-        .until(() -> !podUid("my-cache").equals(before) && podReady("my-cache"));
+    await().atMost(READY).until(() -> !podUid("my-cache").equals(before) && podReady("my-cache"));
     try (Jedis jedis = new Jedis(podIps("my-cache").get(0), 6379)) {
       jedis.auth("change-me");
       written.forEach((k, v) -> assertThat(jedis.get(k)).as(k).isEqualTo(v));
