@@ -123,6 +123,7 @@ public final class CacheEngine implements Engine {
         1,
         TimeUnit.SECONDS);
     loop.scheduleAtFixedRate(server::sampleStats, 100, 100, TimeUnit.MILLISECONDS);
+    server.attachEviction(loop);
     server.persistence.attach(loop);
     loop.scheduleAtFixedRate(
         () -> {

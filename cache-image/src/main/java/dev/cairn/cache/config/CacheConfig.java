@@ -64,6 +64,11 @@ public final class CacheConfig {
       ConfigKey.of("maxmemory-policy", oneOf(EvictionPolicy.configNames()), "noeviction");
   public static final ConfigKey<Integer> MAXMEMORY_SAMPLES =
       ConfigKey.of("maxmemory-samples", intRange(1, 64), 5);
+
+  /** How long one eviction pass may run before the rest continues between commands (Redis 6.2+). */
+  public static final ConfigKey<Integer> MAXMEMORY_EVICTION_TENACITY =
+      ConfigKey.of("maxmemory-eviction-tenacity", intRange(0, 100), 10);
+
   public static final ConfigKey<Integer> LFU_LOG_FACTOR =
       ConfigKey.of("lfu-log-factor", intRange(0, Integer.MAX_VALUE), 10);
   public static final ConfigKey<Integer> LFU_DECAY_TIME =
@@ -213,6 +218,7 @@ public final class CacheConfig {
                   live(REQUIREPASS),
                   live(MAXMEMORY),
                   live(MAXMEMORY_POLICY),
+                  live(MAXMEMORY_EVICTION_TENACITY),
                   live(MAXMEMORY_SAMPLES),
                   live(LFU_LOG_FACTOR),
                   live(LFU_DECAY_TIME),

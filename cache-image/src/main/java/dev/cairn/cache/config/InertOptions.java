@@ -174,7 +174,6 @@ final class InertOptions {
           row(ALLOCATOR, "lazyfree-lazy-user-del", yesNo(), false),
           row(ALLOCATOR, "lazyfree-lazy-user-flush", yesNo(), false),
           row("client eviction", "maxmemory-clients", memoryOrPercent(), "0"),
-          row("eviction tenacity", "maxmemory-eviction-tenacity", intRange(0, 100), 10),
           // data types and encodings Cairn stores differently or not yet
           row(TYPES, "list-max-listpack-size", intRange(Integer.MIN_VALUE, Integer.MAX_VALUE), -2),
           row(TYPES, "list-compress-depth", intRange(0, Integer.MAX_VALUE), 0),

@@ -359,16 +359,32 @@ public final class Keyspace {
 
   // ---- eviction ----
 
+  /** What an eviction pass achieved. */
+  public enum Eviction {
+    /** Memory is within the limit. */
+    FITS,
+    /** Still over the limit when the pass ran out of time; evicting goes on. */
+    RUNNING,
+    /** Over the limit with nothing (more) to evict: the policy or the keys allow none. */
+    FAILED
+  }
+
   /**
    * Evicts keys until the estimate is at most {@code maxmemory}: per round, samples {@code samples}
    * candidates from every database (all keys or only those with a TTL, per policy) and evicts the
-   * best one, as Redis's approximated LRU/LFU/TTL. Returns false when nothing more can be evicted
-   * and memory is still over the limit.
+   * best one, as Redis's approximated LRU/LFU/TTL. Like Redis's performEvictions, a pass stops
+   * after {@code timeLimitNanos} (checked every 16 keys) so one command never stalls the server for
+   * a large eviction; the caller runs further passes.
    */
-  public boolean evictUntil(long maxmemory, int samples) {
+  public Eviction evictUntil(long maxmemory, int samples, long timeLimitNanos) {
+    if (usedMemory() <= maxmemory) {
+      return Eviction.FITS;
+    }
+    long start = System.nanoTime();
+    int freed = 0;
     while (usedMemory() > maxmemory) {
       if (policy == EvictionPolicy.NOEVICTION) {
-        return false;
+        return Eviction.FAILED;
       }
       Database bestDb = null;
       KeyEntry best = null;
@@ -396,15 +412,18 @@ public final class Keyspace {
         }
       }
       if (best == null) {
-        return false;
+        return Eviction.FAILED;
       }
       bestDb.drop(best);
       evicted++;
       listener.event(bestDb, best.key, 'e', "evicted");
       listener.deletedByServer(bestDb, best.key);
       settle();
+      if (++freed % 16 == 0 && System.nanoTime() - start > timeLimitNanos) {
+        return usedMemory() > maxmemory ? Eviction.RUNNING : Eviction.FITS;
+      }
     }
-    return true;
+    return Eviction.FITS;
   }
 
   /** Empties one database (FLUSHDB). */

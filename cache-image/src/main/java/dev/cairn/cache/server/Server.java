@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +38,7 @@ public final class Server implements Keyspace.Listener {
 
   public final CommandTable commands;
   public final Keyspace keyspace;
+  private final Evictor evictor;
   public final PubSub pubsub = new PubSub(this);
 
   /** CLIENT TRACKING: the keys tracking clients read, invalidated when modified. */
@@ -76,7 +78,6 @@ public final class Server implements Keyspace.Listener {
   private CacheConfig config;
   private Runnable shutdown;
   private long maxmemory;
-  private int maxmemorySamples;
   private int notifyFlags;
   private long slowerThanMicros;
   private long latencyThresholdMillis;
@@ -110,6 +111,7 @@ public final class Server implements Keyspace.Listener {
    */
   public Server(CacheConfig config, CommandTable commands) {
     this.keyspace = new Keyspace(config.get(CacheConfig.DATABASES), this);
+    this.evictor = new Evictor(keyspace);
     this.persistence = new Persistence(keyspace, encodings, ConnectionCommands.REDIS_VERSION);
     this.aof = new AppendOnly(this, ConnectionCommands.REDIS_VERSION);
     this.replication = new Replication(this);
@@ -126,18 +128,21 @@ public final class Server implements Keyspace.Listener {
     return config;
   }
 
-  /** Evicts keys until used memory is under maxmemory, if set (after CONFIG SET maxmemory). */
+  /** Evicts keys toward maxmemory, if set (after CONFIG SET maxmemory); see {@link Evictor}. */
   void evictToMaxmemory() {
-    if (maxmemory > 0) {
-      keyspace.evictUntil(maxmemory, maxmemorySamples);
-    }
+    evictor.evict();
+  }
+
+  /** The keyspace's loop, where eviction goes on between commands once a pass runs out of time. */
+  public void attachEviction(Executor keyspaceLoop) {
+    evictor.attach(keyspaceLoop, scripting::busy);
   }
 
   /** Applies a (validated) configuration; the live keys take effect immediately. */
   public void apply(CacheConfig next) {
     this.config = next;
     this.maxmemory = next.get(CacheConfig.MAXMEMORY);
-    this.maxmemorySamples = next.get(CacheConfig.MAXMEMORY_SAMPLES);
+    evictor.configure(next);
     this.slowerThanMicros = next.get(CacheConfig.SLOWLOG_LOG_SLOWER_THAN);
     this.latencyThresholdMillis = next.get(CacheConfig.LATENCY_MONITOR_THRESHOLD);
     this.normalOutputLimit = next.outputHardLimit("normal");
@@ -276,6 +281,9 @@ public final class Server implements Keyspace.Listener {
     inputRate.sample(netInputBytes, now);
     outputRate.sample(netOutputBytes, now);
     peakMemory = Math.max(peakMemory, keyspace.usedMemory());
+    if (!scripting.busy()) {
+      evictor.evict(); // a pass skipped while a script was busy
+    }
   }
 
   /** Closes a client whose pending output exceeds its class's hard limit. */
@@ -341,9 +349,7 @@ public final class Server implements Keyspace.Listener {
       reject(c, cmd, "READONLY You can't write against a read only replica.");
       return true;
     }
-    if (maxmemory > 0
-        && !keyspace.evictUntil(maxmemory, maxmemorySamples)
-        && refusesOnOom(c, cmd)) {
+    if (maxmemory > 0 && evictor.evict() == Keyspace.Eviction.FAILED && refusesOnOom(c, cmd)) {
       if (c.multi != null && cmd.name().equals("exec")) {
         c.multi = null;
         c.multiError = false;

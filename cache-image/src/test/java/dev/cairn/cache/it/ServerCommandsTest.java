@@ -60,6 +60,47 @@ class ServerCommandsTest {
     passwordSet = true;
   }
 
+  /**
+   * Lowering maxmemory far below the dataset: with no pass limit (tenacity 100) CONFIG SET evicts
+   * everything before it replies; with the default, eviction runs in bounded passes that go on
+   * between commands and while no client sends anything, until the dataset fits.
+   */
+  @Test
+  void largeEvictionsRunInBoundedPassesUntilTheDatasetFits() throws Exception {
+    jedis.configSet("maxmemory-policy", "allkeys-random");
+    assertThat(jedis.configGet("maxmemory-eviction-tenacity"))
+        .containsEntry("maxmemory-eviction-tenacity", "10");
+    for (String tenacity : List.of("100", "10")) {
+      jedis.configSet("maxmemory", "0");
+      try (var pipeline = jedis.pipelined()) {
+        for (int i = 0; i < 200_000; i++) {
+          pipeline.set("k" + i, "v" + i);
+        }
+      }
+      long used = infoField(jedis.info("memory"), "used_memory");
+      long evictedBefore = infoField(jedis.info("stats"), "evicted_keys");
+      jedis.configSet("maxmemory-eviction-tenacity", tenacity);
+      jedis.configSet("maxmemory", Long.toString(used / 20));
+      if (tenacity.equals("100")) {
+        assertThat(infoField(jedis.info("memory"), "used_memory")).isLessThanOrEqualTo(used / 20);
+      } else {
+        Thread.sleep(3_000); // no commands: the passes go on by themselves
+        assertThat(infoField(jedis.info("memory"), "used_memory")).isLessThanOrEqualTo(used / 20);
+      }
+      assertThat(infoField(jedis.info("stats"), "evicted_keys") - evictedBefore)
+          .isGreaterThan(150_000);
+      assertThat(jedis.set("after", "eviction")).isEqualTo("OK");
+    }
+  }
+
+  private static long infoField(String info, String field) {
+    return info.lines()
+        .filter(l -> l.startsWith(field + ":"))
+        .map(l -> Long.parseLong(l.substring(field.length() + 1).strip()))
+        .findFirst()
+        .orElseThrow();
+  }
+
   @Test
   void idleClientsAreClosedAfterTimeoutButSubscribersStay() throws Exception {
     int port = cache.engine().address().getPort();
