@@ -135,21 +135,19 @@ class ProducerSnapshotTest {
    * with the original offsets and not written again; the next sequence is accepted and a gap is
    * not.
    */
-  void assertIdempotence(UnifiedLog log, long firstOffsetOfSeq9) throws IOException {
+  void assertIdempotence(UnifiedLog log) throws IOException {
     long end = log.logEndOffset();
     assertThat(append(log, idempotent(IDEMPOTENT, 9), 5, false).firstOffset())
         .as("retry of sequence 9")
-        .isEqualTo(firstOffsetOfSeq9);
+        .isEqualTo(OFFSET_OF_SEQ_9);
     assertThat(log.logEndOffset()).as("nothing written for a duplicate").isEqualTo(end);
     assertThatThrownBy(() -> append(log, idempotent(IDEMPOTENT, 15), 5, false))
         .isInstanceOf(OutOfOrderSequenceException.class);
     assertThat(append(log, idempotent(IDEMPOTENT, 13), 5, false).firstOffset()).isEqualTo(end);
   }
 
-  static long offsetOfSeq9(UnifiedLog log) {
-    // Sequences 0-5 at 0-5, the aborted transaction at 6-8, then sequences 6-11 at 9-14.
-    return 12;
-  }
+  /** Sequences 0-5 at 0-5, the aborted transaction at 6-8, then sequences 6-11 at 9-14. */
+  static final long OFFSET_OF_SEQ_9 = 12;
 
   @Test
   void aCleanRestartReadsNoBatchAndRestoresEveryProducer() throws IOException {
@@ -162,7 +160,7 @@ class ProducerSnapshotTest {
     UnifiedLog reopened = open(true);
     assertThat(reopened.batchesReplayedOnLoad()).isZero();
     assertThat(observe(reopened)).isEqualTo(before);
-    assertIdempotence(reopened, offsetOfSeq9(reopened));
+    assertIdempotence(reopened);
     reopened.close();
   }
 
@@ -176,7 +174,7 @@ class ProducerSnapshotTest {
     UnifiedLog reopened = open(false);
     assertThat(reopened.batchesReplayedOnLoad()).isBetween(1L, activeBatches);
     assertThat(observe(reopened)).isEqualTo(before);
-    assertIdempotence(reopened, offsetOfSeq9(reopened));
+    assertIdempotence(reopened);
     reopened.close();
   }
 
@@ -194,7 +192,7 @@ class ProducerSnapshotTest {
     assertThat(ProducerSnapshotFile.offsets(logDir()))
         .as("damaged one deleted")
         .doesNotContain(latest);
-    assertIdempotence(reopened, offsetOfSeq9(reopened));
+    assertIdempotence(reopened);
     reopened.close();
   }
 
@@ -221,7 +219,7 @@ class ProducerSnapshotTest {
     }
     UnifiedLog again = open(true);
     assertThat(observe(again)).isEqualTo(before);
-    assertIdempotence(again, offsetOfSeq9(again));
+    assertIdempotence(again);
     again.close();
   }
 
