@@ -1,6 +1,7 @@
 package dev.cairn.broker.log;
 
 import dev.cairn.broker.producer.ProducerStateManager.AbortedTxn;
+import dev.cairn.common.io.AtomicFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -41,7 +42,10 @@ final class TransactionIndex {
     }
   }
 
-  /** Replaces the file with {@code entries}; removes it when there are none. */
+  /**
+   * Replaces the file with {@code entries} atomically (a producer snapshot written next may cover
+   * it, and the load then trusts it); removes it when there are none.
+   */
   static void rewrite(Path file, List<AbortedTxn> entries) throws IOException {
     if (entries.isEmpty()) {
       Files.deleteIfExists(file);
@@ -49,7 +53,7 @@ final class TransactionIndex {
     }
     ByteBuffer b = ByteBuffer.allocate(entries.size() * ENTRY_SIZE);
     entries.forEach(t -> b.put(entry(t)));
-    Files.write(file, b.array());
+    AtomicFile.write(file, b.array());
   }
 
   /** fsyncs the file if it exists (its segment is rolled: entries are appended no more). */

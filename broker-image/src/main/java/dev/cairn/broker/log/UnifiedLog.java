@@ -1005,7 +1005,9 @@ public final class UnifiedLog implements Closeable {
     lock.lock();
     try {
       flushLocked();
-      // After the flush, so it describes only durable batches: the next start replays nothing.
+      // After the flush (and the transaction index's, which the snapshot makes the next load
+      // trust), so it describes only durable batches: the next start replays nothing.
+      TransactionIndex.flush(TransactionIndex.file(dir, active().baseOffset()));
       ProducerSnapshotFile.write(dir, logEndOffset(), producers.entries());
       retainSnapshots();
       for (LogSegment s : segments.values()) {
