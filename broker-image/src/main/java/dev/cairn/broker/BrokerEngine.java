@@ -173,7 +173,9 @@ public final class BrokerEngine implements Engine {
         config.get(BrokerConfig.LOG_CLEANER_ENABLE)
             ? config.get(BrokerConfig.LOG_CLEANER_BACKOFF_MS)
             : 0,
-        config.get(BrokerConfig.REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS));
+        config.get(BrokerConfig.REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS),
+        config.get(BrokerConfig.PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS),
+        () -> live.layers().effective().get(BrokerConfig.PRODUCER_ID_EXPIRATION_MS));
 
     Duration connectTimeout =
         Duration.ofMillis(config.get(BrokerConfig.ZOOKEEPER_CONNECTION_TIMEOUT_MS));

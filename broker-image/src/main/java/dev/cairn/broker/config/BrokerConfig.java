@@ -213,6 +213,9 @@ public final class BrokerConfig {
       ConfigKey.of("group.max.size", intRange(1, Integer.MAX_VALUE), Integer.MAX_VALUE);
   public static final ConfigKey<Long> PRODUCER_ID_EXPIRATION_MS =
       ConfigKey.of("producer.id.expiration.ms", longRange(1, MAX), 86_400_000L);
+  public static final ConfigKey<Integer> PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS =
+      ConfigKey.of(
+          "producer.id.expiration.check.interval.ms", intRange(1, Integer.MAX_VALUE), 600_000);
 
   private static final ConfigSchema SCHEMA =
       new ConfigSchema(
@@ -301,7 +304,8 @@ public final class BrokerConfig {
               GROUP_MAX_SESSION_TIMEOUT_MS,
               GROUP_INITIAL_REBALANCE_DELAY_MS,
               GROUP_MAX_SIZE,
-              PRODUCER_ID_EXPIRATION_MS));
+              PRODUCER_ID_EXPIRATION_MS,
+              PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS));
 
   private final Config config;
   private final List<Listener> listeners;

@@ -10,8 +10,9 @@ import java.util.Map;
  * cluster-wide default, as Kafka's DynamicLogConfig and DynamicReplicationConfig allow: every
  * broker key a topic config falls back to ({@code log.retention.ms}, {@code log.segment.bytes},
  * {@code message.max.bytes}, …) — they take effect on every log at once — and the replication
- * throttles, which exist only as dynamic keys (stored for replication). Everything else in
- * server.properties is static.
+ * throttles, which exist only as dynamic keys (stored for replication), and {@code
+ * producer.id.expiration.ms} (Kafka's DynamicProducerStateManagerConfig: read at each expiry pass).
+ * Everything else in server.properties is static.
  */
 public final class DynamicBrokerKeys {
   private DynamicBrokerKeys() {}
@@ -38,6 +39,7 @@ public final class DynamicBrokerKeys {
 
   public static boolean isDynamic(String name) {
     return RATES.containsKey(name)
+        || name.equals(BrokerConfig.PRODUCER_ID_EXPIRATION_MS.name())
         || TopicConfigs.keys().stream().anyMatch(k -> k.brokerSynonyms().contains(name));
   }
 

@@ -6,8 +6,9 @@ import java.util.TreeMap;
 /**
  * Leader epoch → the first offset written in that epoch, for OffsetForLeaderEpoch: a client (or,
  * later, a follower) asking "where does epoch e end?" gets the start offset of the next epoch, or
- * the log end offset for the latest epoch. Built from the batches' partition-leader-epoch fields
- * when the log loads and extended on every append, so it needs no file of its own. Thread-safe.
+ * the log end offset for the latest epoch. Extended on every append and kept in the partition's
+ * {@link LeaderEpochCheckpoint} by the log, which rebuilds it from the batches'
+ * partition-leader-epoch fields when that file is missing or damaged. Thread-safe.
  */
 public final class LeaderEpochCache {
   /** The answer: an epoch and where it ends. */
@@ -17,11 +18,27 @@ public final class LeaderEpochCache {
 
   private final TreeMap<Integer, Long> starts = new TreeMap<>();
 
-  /** Records that {@code epoch} starts at {@code offset} if it is newer than every known epoch. */
-  public synchronized void assign(int epoch, long offset) {
+  /**
+   * Records that {@code epoch} starts at {@code offset} if it is newer than every known epoch;
+   * returns whether it was.
+   */
+  public synchronized boolean assign(int epoch, long offset) {
     if (epoch >= 0 && (starts.isEmpty() || epoch > starts.lastKey())) {
       starts.put(epoch, offset);
+      return true;
     }
+    return false;
+  }
+
+  /** Every epoch and its start offset, in epoch order (what the checkpoint holds). */
+  public synchronized Map<Integer, Long> entries() {
+    return new TreeMap<>(starts);
+  }
+
+  /** Replaces the cache with {@code entries} (read from the checkpoint). */
+  public synchronized void restore(Map<Integer, Long> entries) {
+    starts.clear();
+    starts.putAll(entries);
   }
 
   /** The newest epoch, -1 when no batch carries one. */
@@ -30,8 +47,8 @@ public final class LeaderEpochCache {
   }
 
   /** Forgets the epochs that start at or after {@code offset} (the log was truncated there). */
-  public synchronized void truncateFromEnd(long offset) {
-    starts.values().removeIf(start -> start >= offset);
+  public synchronized boolean truncateFromEnd(long offset) {
+    return starts.values().removeIf(start -> start >= offset);
   }
 
   /**

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * at shutdown.
  *
  * <p>Background work on the given scheduler: retention every {@code
- * log.retention.check.interval.ms} and time-based flushing every second.
+ * log.retention.check.interval.ms}, time-based flushing every second, and producer id expiry every
+ * {@code producer.id.expiration.check.interval.ms}.
  *
  * <p>A log directory whose disk fails (an fsync or write error) goes offline, as in Kafka: its logs
  * are dropped from service at once — never written again, never served, not recreated elsewhere —
@@ -135,11 +136,23 @@ public final class LogManager implements Closeable {
     }
   }
 
+  /**
+   * Starts retention, compaction, time-based flushing, high watermark checkpoints and producer id
+   * expiry ({@code producer.id.expiration.ms}, read from {@code producerIdExpirationMs} at each
+   * pass so a dynamic change applies at the next one).
+   */
   public void startBackgroundTasks(
       ScheduledExecutorService scheduler,
       long retentionCheckMs,
       long cleanerBackoffMs,
-      long highWatermarkCheckpointMs) {
+      long highWatermarkCheckpointMs,
+      long producerIdExpirationCheckMs,
+      LongSupplier producerIdExpirationMs) {
+    scheduler.scheduleWithFixedDelay(
+        () -> expireProducerIds(producerIdExpirationMs.getAsLong()),
+        producerIdExpirationCheckMs,
+        producerIdExpirationCheckMs,
+        TimeUnit.MILLISECONDS);
     scheduler.scheduleWithFixedDelay(
         this::runRetention, retentionCheckMs, retentionCheckMs, TimeUnit.MILLISECONDS);
     if (cleanerBackoffMs > 0) {
@@ -184,6 +197,18 @@ public final class LogManager implements Closeable {
         failed(l, e);
       } catch (RuntimeException e) {
         log.warn("{}: retention failed: {}", l.topicPartition(), e.toString());
+      }
+    }
+  }
+
+  /** One producer id expiry pass over every log (also called by tests). */
+  public void expireProducerIds(long expirationMs) {
+    long now = clock.getAsLong();
+    for (UnifiedLog l : logs.values()) {
+      try {
+        l.removeExpiredProducers(now, expirationMs);
+      } catch (RuntimeException e) {
+        log.warn("{}: producer id expiry failed: {}", l.topicPartition(), e.toString());
       }
     }
   }

@@ -435,9 +435,17 @@ public final class LogSegment implements Closeable {
    * closes.
    */
   public void delete(java.time.Duration delay) throws IOException {
+    Files.deleteIfExists(logFile.resolveSibling(fileName(baseOffset, TransactionIndex.SUFFIX)));
+    deleteForReplacement(delay);
+  }
+
+  /**
+   * As {@link #delete} but keeps the transaction index: a cleaned copy of this segment (same base
+   * offset, same markers) takes its place and the aborted transactions it records still hold.
+   */
+  public void deleteForReplacement(java.time.Duration delay) throws IOException {
     offsetIndex.delete();
     timeIndex.delete();
-    Files.deleteIfExists(logFile.resolveSibling(fileName(baseOffset, TransactionIndex.SUFFIX)));
     Files.deleteIfExists(logFile);
     DeferredCloser.closeLater(channel, delay);
   }

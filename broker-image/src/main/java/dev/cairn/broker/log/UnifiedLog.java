@@ -71,6 +71,7 @@ public final class UnifiedLog implements Closeable {
   private long cleanedUpTo = -1;
   private volatile long lastFlushMs;
   private volatile Uuid topicId;
+  private long batchesReplayedOnLoad;
 
   private UnifiedLog(
       TopicPartition tp, Path dir, LogConfig config, LongSupplier clock, FileSync sync) {
@@ -119,7 +120,10 @@ public final class UnifiedLog implements Closeable {
     try (Stream<Path> files = Files.list(dir)) {
       for (Path f : files.toList()) {
         String name = f.getFileName().toString();
-        if (name.endsWith(".deleted") || name.endsWith(".tmp") || name.endsWith(".cleaned")) {
+        if (name.endsWith(".deleted")
+            || name.endsWith(".tmp")
+            || name.endsWith(".cleaned")
+            || (name.startsWith(".") && name.contains(".tmp-"))) {
           Files.deleteIfExists(f);
         } else if (name.endsWith(".log.swap")) {
           // A cleaned segment that was complete but not yet renamed when we stopped: it wins.
@@ -153,7 +157,7 @@ public final class UnifiedLog implements Closeable {
     }
     l.logStartOffset = Math.max(checkpointed, l.segments.firstKey());
     l.topicId = readTopicId(dir.resolve(PARTITION_METADATA_FILE));
-    l.rebuildStateFromHeaders();
+    l.loadState();
     l.highWatermark = l.endMetadata();
     log.info(
         "{}: loaded {} segments, log start offset {}, log end offset {}",
@@ -195,35 +199,167 @@ public final class UnifiedLog implements Closeable {
     topicId = id;
   }
 
-  private void rebuildStateFromHeaders() throws IOException {
+  /**
+   * Loads the producer state, the aborted transactions and the leader epochs (at start-up and after
+   * a truncation). The producer state comes from the latest valid snapshot at or below the log end
+   * (later ones describe batches the log no longer has and are deleted; damaged ones are deleted
+   * and the next older tried); the aborted transactions of the segments it covers come from their
+   * {@code .txnindex}; the epochs from the {@link LeaderEpochCheckpoint}. Only the batches from the
+   * snapshot's offset on are then read — with no usable snapshot, every batch, as before snapshots
+   * existed. With no usable epoch checkpoint every batch header is read for its epoch, but the
+   * producers still come from the snapshot. A transaction index that cannot be read makes it start
+   * over from the log alone: loading never fails for want of a derived file.
+   */
+  private void loadState() throws IOException {
+    long end = logEndOffset();
+    Map<Integer, Long> checkpointed = LeaderEpochCheckpoint.read(dir);
+    boolean epochsKnown = checkpointed != null;
+    if (epochsKnown) {
+      epochs.restore(checkpointed);
+    } else {
+      epochs.restore(Map.of());
+      if (Files.exists(dir.resolve(LeaderEpochCheckpoint.FILE))) {
+        log.warn(
+            "{}: unreadable {}, reading the epochs from the log", tp, LeaderEpochCheckpoint.FILE);
+      }
+    }
+    boolean epochsChanged = epochs.truncateFromEnd(end) || !epochsKnown;
+    long replayFrom = Long.MIN_VALUE;
+    producers.clear();
+    for (long offset : ProducerSnapshotFile.offsets(dir).reversed()) {
+      if (offset > end) {
+        ProducerSnapshotFile.delete(dir, offset);
+        continue;
+      }
+      try {
+        producers.restore(ProducerSnapshotFile.read(dir, offset));
+        replayFrom = offset;
+        break;
+      } catch (ProducerSnapshotFile.CorruptSnapshotException e) {
+        log.warn("{}: {}; deleted, loading from an older snapshot or the log", tp, e.getMessage());
+        ProducerSnapshotFile.delete(dir, offset);
+      }
+    }
+    ReplayResult r;
+    try {
+      r = replay(epochsKnown ? replayFrom : Long.MIN_VALUE, replayFrom);
+    } catch (CorruptIndexException e) {
+      log.warn("{}: {}; rebuilding the producer state from the whole log", tp, e.getMessage());
+      producers.clear();
+      epochs.restore(Map.of());
+      replayFrom = Long.MIN_VALUE;
+      epochsChanged = true;
+      r = replay(Long.MIN_VALUE, Long.MIN_VALUE);
+    }
+    if (epochsChanged || r.epochsChanged()) {
+      if (!epochs.entries().isEmpty() || end > logStartOffset || epochsKnown) {
+        LeaderEpochCheckpoint.write(dir, epochs.entries());
+      }
+    }
+    if (r.inactiveBatches() > 0) {
+      // Whole segments were read: a snapshot now spares the next start-up reading them again.
+      ProducerSnapshotFile.write(dir, end, producers.entries());
+    }
+    retainSnapshots();
+    batchesReplayedOnLoad = r.batches();
+    log.debug(
+        "{}: producer state loaded from {}, {} batches replayed",
+        tp,
+        replayFrom == Long.MIN_VALUE ? "the log" : "snapshot " + replayFrom,
+        r.batches());
+  }
+
+  /** What a replay read: batches applied, of them in inactive segments, and epoch changes. */
+  private record ReplayResult(long batches, long inactiveBatches, boolean epochsChanged) {}
+
+  /**
+   * Reads batch headers from {@code scanFrom} for their epochs, and applies those from {@code
+   * replayFrom} on to the producer state (restored to that offset by the caller); segments wholly
+   * below {@code replayFrom} contribute their transaction index. Rewrites the transaction index of
+   * every segment it replays, so a torn or stale one is mended.
+   */
+  private ReplayResult replay(long scanFrom, long replayFrom) throws IOException {
+    long batches = 0;
+    long inactiveBatches = 0;
+    boolean epochsChanged = false;
+    long activeBase = active().baseOffset();
     for (LogSegment s : segments.values()) {
+      Path index = TransactionIndex.file(dir, s.baseOffset());
+      boolean covered = s.nextOffset() <= replayFrom;
       List<ProducerStateManager.AbortedTxn> abortedHere = new ArrayList<>();
+      if (s.baseOffset() < replayFrom) {
+        for (ProducerStateManager.AbortedTxn t : TransactionIndex.read(index)) {
+          if (t.lastOffset() < replayFrom) {
+            abortedHere.add(t);
+          }
+        }
+        producers.restoreAborted(abortedHere);
+      }
+      if (s.nextOffset() <= scanFrom) {
+        continue;
+      }
       long pos = 0;
+      if (scanFrom > s.baseOffset()) {
+        LogSegment.BatchPosition bp = s.translateOffset(scanFrom);
+        if (bp == null) {
+          continue;
+        }
+        pos = bp.position();
+      }
+      boolean replayed = false;
       try (var ch = java.nio.channels.FileChannel.open(s.file())) {
         while (true) {
           BatchHeader h = BatchHeader.read(ch, pos, s.size());
           if (h == null) {
             break;
           }
-          EndTransactionMarker marker = null;
-          if (h.isControl()) {
-            ByteBuffer batch = ByteBuffer.allocate(h.sizeInBytes());
-            while (batch.hasRemaining() && ch.read(batch, pos + batch.position()) >= 0) {}
-            marker = marker(batch.flip());
+          epochsChanged |= epochs.assign(h.partitionLeaderEpoch(), h.baseOffset());
+          if (h.baseOffset() >= replayFrom) {
+            EndTransactionMarker marker = null;
+            if (h.isControl()) {
+              ByteBuffer batch = ByteBuffer.allocate(h.sizeInBytes());
+              while (batch.hasRemaining() && ch.read(batch, pos + batch.position()) >= 0) {}
+              marker = marker(batch.flip());
+            }
+            ProducerStateManager.AbortedTxn closed = updateProducer(h, marker);
+            if (closed != null) {
+              abortedHere.add(closed);
+            }
+            replayed = true;
+            batches++;
+            if (s.baseOffset() < activeBase) {
+              inactiveBatches++;
+            }
           }
-          ProducerStateManager.AbortedTxn closed = updateProducer(h, marker);
-          if (closed != null) {
-            abortedHere.add(closed);
-          }
-          epochs.assign(h.partitionLeaderEpoch(), h.baseOffset());
           pos += h.sizeInBytes();
         }
       }
-      Path index = TransactionIndex.file(dir, s.baseOffset());
-      if (!abortedHere.isEmpty() || Files.exists(index)) {
+      if (!covered && (replayed || Files.exists(index))) {
         TransactionIndex.rewrite(index, abortedHere);
       }
     }
+    return new ReplayResult(batches, inactiveBatches, epochsChanged);
+  }
+
+  /**
+   * Keeps the snapshots a later load or truncation can use: the one at each segment's base offset
+   * (written when the log rolled there) and the latest; older ones, and those below the first
+   * segment (its producers live on in the later snapshots), are deleted.
+   */
+  private void retainSnapshots() throws IOException {
+    List<Long> offsets = ProducerSnapshotFile.offsets(dir);
+    long first = segments.firstKey();
+    for (int i = 0; i < offsets.size() - 1; i++) {
+      long offset = offsets.get(i);
+      if (offset < first || !segments.containsKey(offset)) {
+        ProducerSnapshotFile.delete(dir, offset);
+      }
+    }
+  }
+
+  /** Writes the epoch checkpoint after the epochs changed. */
+  private void checkpointEpochs() throws IOException {
+    LeaderEpochCheckpoint.write(dir, epochs.entries());
   }
 
   /** The marker of the control batch at the buffer's position, or null if it carries none. */
@@ -247,6 +383,11 @@ public final class UnifiedLog implements Closeable {
             h, marker.controlType() == ControlRecordType.COMMIT, marker.coordinatorEpoch());
   }
 
+  /** How many batches the last load (or truncation) read into the producer state. */
+  long batchesReplayedOnLoad() {
+    return batchesReplayedOnLoad;
+  }
+
   /** Whether {@code producerId} has a transaction open in this partition. */
   public boolean inTransaction(long producerId) {
     return producers.inTransaction(producerId);
@@ -255,6 +396,23 @@ public final class UnifiedLog implements Closeable {
   /** Every producer this partition tracks (DescribeProducers). */
   public List<ProducerStateManager.ProducerSnapshot> producers() {
     return producers.snapshot();
+  }
+
+  /**
+   * Forgets the producers idle for {@code expirationMs} with no open transaction ({@code
+   * producer.id.expiration.ms}); returns how many.
+   */
+  public int removeExpiredProducers(long nowMs, long expirationMs) {
+    lock.lock();
+    try {
+      int removed = producers.removeExpired(nowMs, expirationMs);
+      if (removed > 0) {
+        log.debug("{}: {} idle producer ids expired", tp, removed);
+      }
+      return removed;
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Updates producer state with appended batches; abort markers go to the segment's index. */
@@ -313,7 +471,9 @@ public final class UnifiedLog implements Closeable {
       long now = clock.getAsLong();
       long first = logEndOffset();
       long next = LogValidator.assignOffsets(records, first, leaderEpoch, cfg, now);
-      epochs.assign(leaderEpoch, first);
+      if (epochs.assign(leaderEpoch, first)) {
+        checkpointEpochs();
+      }
       LogSegment segment = active();
       long maxTimestamp =
           cfg.logAppendTime()
@@ -370,13 +530,19 @@ public final class UnifiedLog implements Closeable {
       if (segment.shouldRoll(config, records.sizeInBytes(), expected - 1, maxTimestamp, now)) {
         segment = roll(first);
       }
-      segment.append(records.buffer());
       long records0 = 0;
-      updateProducers(records.buffer());
+      boolean newEpoch = false;
       for (BatchHeader h : headers) {
-        epochs.assign(h.partitionLeaderEpoch(), h.baseOffset());
+        newEpoch |= epochs.assign(h.partitionLeaderEpoch(), h.baseOffset());
         records0 += h.lastOffset() - h.baseOffset() + 1;
       }
+      if (newEpoch) {
+        // Before the batches: a crash in between leaves an epoch past the log end, which loading
+        // drops, never a batch whose epoch is unknown.
+        checkpointEpochs();
+      }
+      segment.append(records.buffer());
+      updateProducers(records.buffer());
       unflushedMessages += records0;
       if (unflushedMessages >= config.flushMessages()) {
         flushLocked();
@@ -420,8 +586,10 @@ public final class UnifiedLog implements Closeable {
         }
       }
       epochs.truncateFromEnd(logEndOffset());
-      producers.clear();
-      rebuildStateFromHeaders();
+      checkpointEpochs();
+      // The snapshots past the new end go; the producer state is loaded again from the latest
+      // one left and the batches after it.
+      loadState();
       if (highWatermark.offset() > logEndOffset()) {
         highWatermark = endMetadata();
       }
@@ -440,6 +608,7 @@ public final class UnifiedLog implements Closeable {
     try {
       restartAt(offset);
       epochs.truncateFromEnd(Long.MIN_VALUE);
+      checkpointEpochs();
       producers.clear();
       highWatermark = endMetadata();
       log.info("{}: emptied and restarted at offset {}", tp, offset);
@@ -453,6 +622,10 @@ public final class UnifiedLog implements Closeable {
       s.delete(deleteDelay());
     }
     segments.clear();
+    for (long snapshot : ProducerSnapshotFile.offsets(dir)) {
+      // A history that is gone: no snapshot of it may seed the state of the new one.
+      ProducerSnapshotFile.delete(dir, snapshot);
+    }
     segments.put(offset, LogSegment.create(dir, offset, config, clock.getAsLong(), sync));
     logStartOffset = offset;
     AtomicFile.write(dir.resolve(LOG_START_FILE), (offset + "\n").getBytes(StandardCharsets.UTF_8));
@@ -463,11 +636,19 @@ public final class UnifiedLog implements Closeable {
     return epochs.latestEpoch();
   }
 
+  /**
+   * Starts a new active segment at {@code baseOffset}. The old one is fsynced (with its transaction
+   * index) before the producer state at {@code baseOffset} is written as a snapshot, so a snapshot
+   * never describes batches a crash could take away.
+   */
   private LogSegment roll(long baseOffset) throws IOException {
     LogSegment old = active();
     old.onBecomeInactive();
+    TransactionIndex.flush(TransactionIndex.file(dir, old.baseOffset()));
+    ProducerSnapshotFile.write(dir, baseOffset, producers.entries());
     LogSegment s = LogSegment.create(dir, baseOffset, config, clock.getAsLong(), sync);
     segments.put(baseOffset, s);
+    retainSnapshots();
     log.info("{}: rolled new segment at offset {}", tp, baseOffset);
     return s;
   }
@@ -636,6 +817,7 @@ public final class UnifiedLog implements Closeable {
         AtomicFile.write(
             dir.resolve(LOG_START_FILE), (offset + "\n").getBytes(StandardCharsets.UTF_8));
         deleteSegmentsBelowStart();
+        retainSnapshots();
       }
       return logStartOffset;
     } finally {
@@ -688,6 +870,9 @@ public final class UnifiedLog implements Closeable {
       if (deleted > 0 && segments.firstKey() > logStartOffset) {
         logStartOffset = segments.firstKey();
         producers.forgetAbortedBefore(logStartOffset);
+      }
+      if (deleted > 0) {
+        retainSnapshots();
       }
       return deleted;
     } finally {
@@ -761,7 +946,7 @@ public final class UnifiedLog implements Closeable {
         Path swap = dir.resolve(LogSegment.fileName(s.baseOffset(), ".log.swap"));
         Files.move(cleaned, swap, StandardCopyOption.ATOMIC_MOVE);
         removed += s.size() - size;
-        s.delete(deleteDelay());
+        s.deleteForReplacement(deleteDelay());
         Files.move(swap, s.file(), StandardCopyOption.ATOMIC_MOVE);
         segments.put(
             s.baseOffset(),
@@ -820,6 +1005,11 @@ public final class UnifiedLog implements Closeable {
     lock.lock();
     try {
       flushLocked();
+      // After the flush (and the transaction index's, which the snapshot makes the next load
+      // trust), so it describes only durable batches: the next start replays nothing.
+      TransactionIndex.flush(TransactionIndex.file(dir, active().baseOffset()));
+      ProducerSnapshotFile.write(dir, logEndOffset(), producers.entries());
+      retainSnapshots();
       for (LogSegment s : segments.values()) {
         s.close();
       }

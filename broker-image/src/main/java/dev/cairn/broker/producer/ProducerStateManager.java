@@ -30,8 +30,13 @@ import org.apache.kafka.common.record.RecordBatch;
  * without a sequence (control batches, transactional offset commits) are checked for their epoch
  * only.
  *
- * <p>A pure state machine: no I/O. The log rebuilds it on load by replaying batch headers and calls
- * it under its append lock; the transaction queries are synchronized so fetches can ask anytime.
+ * <p>Expiry (Kafka's {@code producer.id.expiration.ms}): a producer with no open transaction whose
+ * latest batch or marker timestamp is that old is forgotten. Should it send again, its batch is
+ * accepted whatever its sequence, as Kafka 4 accepts a producer it holds no state for.
+ *
+ * <p>A pure state machine: no I/O. The log restores it from its latest producer snapshot ({@link
+ * #entries()} / {@link #restore}) and replays the batch headers after it, and calls it under its
+ * append lock; the transaction queries are synchronized so fetches can ask anytime.
  */
 public final class ProducerStateManager {
   static final int CACHED_BATCHES = 5;
@@ -55,6 +60,27 @@ public final class ProducerStateManager {
       long lastTimestamp,
       int coordinatorEpoch,
       long txnFirstOffset) {}
+
+  /**
+   * One producer's whole state, as a snapshot file holds it: epoch, timestamp of its latest batch
+   * or marker, coordinator epoch of its latest marker (-1 before any), first offset of its open
+   * transaction (-1 if none), and its cached batches, oldest first.
+   */
+  public record ProducerEntry(
+      long producerId,
+      short epoch,
+      long lastTimestamp,
+      int coordinatorEpoch,
+      long txnFirstOffset,
+      List<BatchMetadata> batches) {
+    public ProducerEntry {
+      batches = List.copyOf(batches);
+      if (batches.size() > CACHED_BATCHES) {
+        throw new IllegalArgumentException(
+            "producer " + producerId + " has " + batches.size() + " cached batches");
+      }
+    }
+  }
 
   private static final class Entry {
     short epoch;
@@ -209,6 +235,58 @@ public final class ProducerStateManager {
     producers.clear();
     ongoing.clear();
     aborted.clear();
+  }
+
+  /** Every producer's state, in producer id order (what a snapshot file holds). */
+  public synchronized List<ProducerEntry> entries() {
+    List<ProducerEntry> result = new ArrayList<>();
+    new TreeMap<>(producers)
+        .forEach((id, e) ->
+            result.add(
+                new ProducerEntry(
+                    id,
+                    e.epoch,
+                    e.lastTimestamp,
+                    e.coordinatorEpoch,
+                    e.txnFirstOffset,
+                    List.copyOf(e.batches))));
+    return result;
+  }
+
+  /** Adds producers read from a snapshot (to an empty state: call {@link #clear()} first). */
+  public synchronized void restore(List<ProducerEntry> entries) {
+    for (ProducerEntry p : entries) {
+      Entry e = new Entry();
+      e.epoch = p.epoch();
+      e.lastTimestamp = p.lastTimestamp();
+      e.coordinatorEpoch = p.coordinatorEpoch();
+      e.txnFirstOffset = p.txnFirstOffset();
+      e.batches.addAll(p.batches());
+      producers.put(p.producerId(), e);
+      if (e.txnFirstOffset >= 0) {
+        ongoing.put(e.txnFirstOffset, p.producerId());
+      }
+    }
+  }
+
+  /**
+   * Adds aborted transactions read from a segment's transaction index; segments are added in offset
+   * order, before the batches after them are replayed.
+   */
+  public synchronized void restoreAborted(List<AbortedTxn> txns) {
+    aborted.addAll(txns);
+  }
+
+  /**
+   * Forgets every producer with no open transaction whose latest timestamp is at least {@code
+   * expirationMs} before {@code nowMs}. Returns how many were forgotten.
+   */
+  public synchronized int removeExpired(long nowMs, long expirationMs) {
+    int before = producers.size();
+    producers
+        .values()
+        .removeIf(e -> e.txnFirstOffset < 0 && nowMs - e.lastTimestamp >= expirationMs);
+    return before - producers.size();
   }
 
   /** Every producer tracked, for DescribeProducers. */
