@@ -36,6 +36,7 @@ public final class Server implements Keyspace.Listener {
   private static final Logger log = LoggerFactory.getLogger(Server.class);
 
   public final CommandTable commands;
+  private final SubcommandArity subcommandArity;
   public final Keyspace keyspace;
   public final PubSub pubsub = new PubSub(this);
 
@@ -106,6 +107,7 @@ public final class Server implements Keyspace.Listener {
     this.aof = new AppendOnly(this, ConnectionCommands.REDIS_VERSION);
     this.replication = new Replication(this);
     this.commands = Commands.table();
+    this.subcommandArity = new SubcommandArity(CommandCatalog.get());
     this.scripting = new Scripting(this);
     persistence.functions(scripting.functions());
     byte[] id = new byte[20];
@@ -299,6 +301,11 @@ public final class Server implements Keyspace.Listener {
     }
     if (!cmd.arityOk(argv.length)) {
       reject(c, cmd, "ERR wrong number of arguments for '" + cmd.name() + "' command");
+      return true;
+    }
+    String subcommandMisuse = subcommandArity.check(cmd, argv);
+    if (subcommandMisuse != null) {
+      reject(c, cmd, subcommandMisuse);
       return true;
     }
     if (!c.authenticated && !cmd.has(Command.Flag.NO_AUTH)) {
