@@ -53,14 +53,8 @@ public final class AdminCommands {
       case "get" -> configGet(c, a);
       case "set" -> configSet(c, a);
       case "resetstat" -> {
-        for (Command cmd : c.server.commands.all()) {
-          cmd.stats().calls = 0;
-          cmd.stats().micros = 0;
-          cmd.stats().rejected = 0;
-          cmd.stats().failed = 0;
-        }
+        c.server.resetCommandStats();
         c.server.totalCommands = 0;
-        c.server.errorReplies = 0;
         c.server.keyspace.hits = 0;
         c.server.keyspace.misses = 0;
         c.server.keyspace.expired = 0;
