@@ -41,9 +41,12 @@ final class LatencyHistogram {
     return low + (1L << (exp - SUB_BITS)) - 1;
   }
 
-  /** The value at this percentile (0..100): the smallest bucket holding that share of calls. */
+  /**
+   * The value at this percentile (0..100): the first bucket by which that share of the calls,
+   * rounded as hdr_value_at_percentile rounds it, has been seen.
+   */
   long valueAt(double percentile) {
-    long wanted = Math.max(1, (long) Math.ceil(percentile / 100.0 * total));
+    long wanted = Math.max(1, (long) (percentile / 100.0 * total + 0.5));
     long seen = 0;
     for (int i = 0; i < BUCKETS; i++) {
       seen += counts[i];

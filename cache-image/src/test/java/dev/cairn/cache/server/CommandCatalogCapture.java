@@ -20,10 +20,13 @@ import java.util.TreeSet;
  * command or subcommand, with the test classpath:
  *
  * <pre>
- * java -cp target/classes:target/test-classes:$(cat cp.txt) \
+ * ./mvnw -B -q -o -pl cache-image test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
+ * cd cache-image &amp;&amp; java -cp target/classes:target/test-classes:$(cat /tmp/cp.txt) \
  *   dev.cairn.cache.server.CommandCatalogCapture \
  *   src/main/resources/dev/cairn/cache/server/redis-7.0-commands.txt
  * </pre>
+ *
+ * <p>It needs /usr/bin/redis-server 7.0 (Debian's); the catalog's header records the version.
  */
 public final class CommandCatalogCapture {
   private CommandCatalogCapture() {}
