@@ -284,10 +284,66 @@ public final class AdminCommands {
    * LATENCY LATEST | HISTORY event | RESET [event ...] | DOCTOR | HELP, over {@link
    * LatencyMonitor}.
    */
+  /**
+   * LATENCY HISTOGRAM [command ...]: per command called since the last CONFIG RESETSTAT, its calls
+   * and cumulative latency distribution ({@link LatencyHistogram#cumulative}); a container named
+   * gives its subcommands; unknown names are skipped.
+   */
+  private static void latencyHistogram(Client c, byte[][] a) {
+    Map<String, LatencyHistogram> found = new LinkedHashMap<>();
+    List<Command> wanted = new ArrayList<>();
+    if (a.length == 2) {
+      wanted.addAll(c.server.commands.all());
+    }
+    for (int i = 2; i < a.length; i++) {
+      String name = Args.lower(a[i]);
+      int bar = name.indexOf('|');
+      Command cmd = c.server.commands.get(bar < 0 ? name : name.substring(0, bar));
+      if (cmd == null) {
+        continue;
+      }
+      if (bar < 0) {
+        wanted.add(cmd);
+      } else {
+        CommandStats st = c.server.subcommandStats(cmd).get(name.substring(bar + 1));
+        if (st != null && st.latency != null) {
+          found.put(name, st.latency);
+        }
+      }
+    }
+    for (Command cmd : wanted) {
+      if (cmd.stats().latency != null) {
+        found.put(cmd.name(), cmd.stats().latency);
+      }
+      c.server
+          .subcommandStats(cmd)
+          .forEach((sub, st) -> {
+            if (st.latency != null) {
+              found.put(cmd.name() + "|" + sub, st.latency);
+            }
+          });
+    }
+    c.reply.map(found.size());
+    found.forEach((name, h) -> {
+      c.reply.bulk(name);
+      c.reply.map(2);
+      c.reply.bulk("calls");
+      c.reply.integer(h.total());
+      c.reply.bulk("histogram_usec");
+      List<long[]> cdf = h.cumulative();
+      c.reply.map(cdf.size());
+      for (long[] point : cdf) {
+        c.reply.integer(point[0]);
+        c.reply.integer(point[1]);
+      }
+    });
+  }
+
   public static void latency(Client c, byte[][] a) {
     String sub = Args.lower(a[1]);
     var events = c.server.latency.events();
     switch (sub) {
+      case "histogram" -> latencyHistogram(c, a);
       case "latest" -> {
         c.reply.array(events.size());
         events.forEach((name, s) -> {
@@ -358,6 +414,7 @@ public final class AdminCommands {
                 "LATEST",
                 "HISTORY <event>",
                 "RESET [<event> ...]",
+                "HISTOGRAM [COMMAND ...]",
                 "HELP")) {
           lines.add(Args.bytes(l));
         }

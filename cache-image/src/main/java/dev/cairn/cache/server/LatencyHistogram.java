@@ -57,6 +57,31 @@ final class LatencyHistogram {
     return 0;
   }
 
+  /**
+   * LATENCY HISTOGRAM's cumulative distribution, as Redis's log iterator walks its histogram:
+   * bounds doubling from 1024 ns, each labelled in µs by the highest value its HdrHistogram bucket
+   * holds (1, 2, 4, 8, 16, 33, 66, 132...), with the calls seen up to it, only where that count
+   * grows.
+   */
+  java.util.List<long[]> cumulative() {
+    java.util.List<long[]> out = new java.util.ArrayList<>();
+    long seen = 0;
+    long previous = 0;
+    int i = 0;
+    for (int k = 0; seen < total && k < 50; k++) {
+      long bound = 1024L << k;
+      long label = (bound + bound / 128 - 1) / 1000;
+      while (i < BUCKETS && highest(i) <= label) {
+        seen += counts[i++];
+      }
+      if (seen > previous) {
+        out.add(new long[] {label, seen});
+        previous = seen;
+      }
+    }
+    return out;
+  }
+
   long total() {
     return total;
   }

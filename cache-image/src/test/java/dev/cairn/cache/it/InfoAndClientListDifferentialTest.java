@@ -201,6 +201,51 @@ class InfoAndClientListDifferentialTest {
     assertThat(avgTtl).isBetween(90_000L, 100_000L);
   }
 
+  /** HdrHistogram's highest value, in µs, of each power of two from 1024 ns: 1, 2, 4... 33, 66. */
+  private static final List<Long> BUCKET_LABELS =
+      java.util.stream.IntStream.range(0, 40)
+          .mapToObj(k -> ((1024L << k) + (1024L << k) / 128 - 1) / 1000)
+          .toList();
+
+  /**
+   * LATENCY HISTOGRAM after the same workload: the same commands (a container gives its
+   * subcommands), their calls, and cumulative counts ending at the calls, at Redis's bucket labels.
+   */
+  @Test
+  void latencyHistogramNamesTheSameCommandsAndCalls() {
+    List<Map<String, Long>> calls = new ArrayList<>();
+    for (int port : ports()) {
+      try (Jedis j = new Jedis("127.0.0.1", port)) {
+        workload(j);
+        j.get("a");
+        Object reply =
+            j.sendCommand(
+                () -> Args.bytes("LATENCY"),
+                Args.bytes("HISTOGRAM"),
+                Args.bytes("get"),
+                Args.bytes("config"),
+                Args.bytes("script|load"),
+                Args.bytes("nosuch"));
+        List<?> flat = (List<?>) reply;
+        Map<String, Long> byCommand = new TreeMap<>();
+        for (int i = 0; i < flat.size(); i += 2) {
+          String name = new String((byte[]) flat.get(i), StandardCharsets.UTF_8);
+          List<?> body = (List<?>) flat.get(i + 1);
+          long n = (Long) body.get(1);
+          List<?> histogram = (List<?>) body.get(3);
+          assertThat(histogram).as(name).isNotEmpty();
+          assertThat(histogram.get(histogram.size() - 1)).as(name).isEqualTo(n);
+          for (int k = 0; k < histogram.size(); k += 2) {
+            assertThat((Long) histogram.get(k)).as(name + " bucket label").isIn(BUCKET_LABELS);
+          }
+          byCommand.put(name, n);
+        }
+        calls.add(byCommand);
+      }
+    }
+    assertThat(calls.get(1)).isEqualTo(calls.get(0)).containsKeys("get", "config|get");
+  }
+
   @Test
   void sectionArgumentsSelectTheSameSections() {
     List<List<String>> requests =
