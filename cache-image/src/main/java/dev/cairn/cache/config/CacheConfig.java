@@ -6,6 +6,7 @@ import static dev.cairn.cache.config.RedisValues.hostPort;
 import static dev.cairn.cache.config.RedisValues.memory;
 import static dev.cairn.cache.config.RedisValues.onlyDefault;
 import static dev.cairn.cache.config.RedisValues.outputLimits;
+import static dev.cairn.cache.config.RedisValues.percentiles;
 import static dev.cairn.cache.config.RedisValues.saveRules;
 import static dev.cairn.cache.config.RedisValues.yesNo;
 import static dev.cairn.common.config.Parsers.bytes;
@@ -196,6 +197,13 @@ public final class CacheConfig {
   public static final ConfigKey<Long> HLL_SPARSE_MAX_BYTES =
       ConfigKey.of("hll-sparse-max-bytes", memory(), 3000L);
 
+  /** Per-command latency histograms, and the percentiles INFO latencystats prints from them. */
+  public static final ConfigKey<Boolean> LATENCY_TRACKING =
+      ConfigKey.of("latency-tracking", yesNo(), true);
+
+  public static final ConfigKey<String> LATENCY_TRACKING_INFO_PERCENTILES =
+      ConfigKey.of("latency-tracking-info-percentiles", percentiles(), "50 99 99.9");
+
   /** Who may run DEBUG, and CONFIG SET protected keys: no, yes, or local connections only. */
   public static final ConfigKey<String> ENABLE_DEBUG_COMMAND =
       ConfigKey.of("enable-debug-command", gate(), "no");
@@ -248,6 +256,8 @@ public final class CacheConfig {
                   live(STREAM_NODE_MAX_BYTES),
                   live(STREAM_NODE_MAX_ENTRIES),
                   live(TRACKING_TABLE_MAX_KEYS),
+                  live(LATENCY_TRACKING),
+                  live(LATENCY_TRACKING_INFO_PERCENTILES),
                   fixed(ENABLE_DEBUG_COMMAND),
                   fixed(ENABLE_PROTECTED_CONFIGS),
                   new Option(

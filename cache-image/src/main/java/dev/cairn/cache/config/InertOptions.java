@@ -5,7 +5,6 @@ import static dev.cairn.cache.config.RedisValues.memoryOrPercent;
 import static dev.cairn.cache.config.RedisValues.octalMode;
 import static dev.cairn.cache.config.RedisValues.onlyDefault;
 import static dev.cairn.cache.config.RedisValues.oomScoreAdjValues;
-import static dev.cairn.cache.config.RedisValues.percentiles;
 import static dev.cairn.cache.config.RedisValues.yesNo;
 import static dev.cairn.common.config.Parsers.intRange;
 import static dev.cairn.common.config.Parsers.longRange;
@@ -178,8 +177,6 @@ final class InertOptions {
           row(TYPES, "list-max-listpack-size", intRange(Integer.MIN_VALUE, Integer.MAX_VALUE), -2),
           row(TYPES, "list-compress-depth", intRange(0, Integer.MAX_VALUE), 0),
           fixed("modules", "enable-module-command", RedisValues.gate(), "no"),
-          row("latency tracking", "latency-tracking", yesNo(), true),
-          row("latency tracking", "latency-tracking-info-percentiles", percentiles(), "50 99 99.9"),
           row("the ACL log", "acllog-max-len", longRange(0, Long.MAX_VALUE), 128L),
           row(
               "acl-pubsub-default (new ACL users start with resetchannels)",

@@ -158,6 +158,11 @@ public final class Replication implements Propagation.Listener {
   }
 
   /** master_repl_offset: the last byte of the replication stream this server has. */
+  /** Bytes the replication backlog holds (INFO mem_replication_backlog), 0 before any replica. */
+  public long backlogBytes() {
+    return backlog == null ? 0 : backlog.histlen();
+  }
+
   public long offset() {
     return backlog == null ? offsetWithoutBacklog : backlog.offset();
   }

@@ -33,6 +33,9 @@ public class RespWriter {
   private final byte[] digits = new byte[20];
   private ByteBuf buf;
   private int protocol = 2;
+  private static final long PEAK_WINDOW_NANOS = 5_000_000_000L;
+  private int peak;
+  private long peakSince;
 
   public RespWriter(ByteBufAllocator alloc) {
     this.alloc = alloc;
@@ -53,8 +56,26 @@ public class RespWriter {
   /** The pending output (may be null), leaving the writer empty. */
   public ByteBuf take() {
     ByteBuf b = buf;
+    if (b != null) {
+      long now = System.nanoTime();
+      if (now - peakSince > PEAK_WINDOW_NANOS) {
+        peak = 0; // Redis's rbp too is the peak of the last 5 seconds
+        peakSince = now;
+      }
+      peak = Math.max(peak, b.readableBytes());
+    }
     buf = null;
     return b;
+  }
+
+  /** The reply buffer's size now (CLIENT LIST rbs): 0 between replies, as it is handed on. */
+  public int capacity() {
+    return buf == null ? 0 : buf.capacity();
+  }
+
+  /** The largest reply buffer of the last seconds (CLIENT LIST rbp). */
+  public int peak() {
+    return Math.max(peak, pending());
   }
 
   /** Bytes written but not yet taken. */

@@ -32,6 +32,14 @@ public final class AdminCommands {
 
   private AdminCommands() {}
 
+  /** addReplyHelp: one status line each. */
+  private static void help(Client c, String... lines) {
+    c.reply.array(lines.length);
+    for (String l : lines) {
+      c.reply.simple(l);
+    }
+  }
+
   private static CommandError unknownSub(byte[] sub, String cmd) {
     return new CommandError(
         "ERR unknown subcommand '" + Args.str(sub) + "'. Try " + cmd + " HELP.");
@@ -45,14 +53,8 @@ public final class AdminCommands {
       case "get" -> configGet(c, a);
       case "set" -> configSet(c, a);
       case "resetstat" -> {
-        for (Command cmd : c.server.commands.all()) {
-          cmd.stats().calls = 0;
-          cmd.stats().micros = 0;
-          cmd.stats().rejected = 0;
-          cmd.stats().failed = 0;
-        }
+        c.server.resetCommandStats();
         c.server.totalCommands = 0;
-        c.server.errorReplies = 0;
         c.server.keyspace.hits = 0;
         c.server.keyspace.misses = 0;
         c.server.keyspace.expired = 0;
@@ -62,6 +64,20 @@ public final class AdminCommands {
         c.reply.ok();
       }
       case "rewrite" -> throw new CommandError("ERR The server is running without a config file");
+      case "help" ->
+          help(
+              c,
+              "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+              "GET <pattern>",
+              "    Return parameters matching the glob-like <pattern> and their values.",
+              "SET <directive> <value>",
+              "    Set the configuration <directive> to <value>.",
+              "RESETSTAT",
+              "    Reset statistics reported by the INFO command.",
+              "REWRITE",
+              "    Rewrite the configuration file.",
+              "HELP",
+              "    Prints this help.");
       default -> throw unknownSub(a[1], "CONFIG");
     }
   }
@@ -163,268 +179,6 @@ public final class AdminCommands {
   private static CommandError configSetFailed(String name, String reason) {
     return new CommandError(
         "ERR CONFIG SET failed (possibly related to argument '" + name + "') - " + reason);
-  }
-
-  // ---- COMMAND ----
-
-  public static void command(Client c, byte[][] a) {
-    if (a.length == 1) {
-      c.reply.array(c.server.commands.all().size());
-      for (Command cmd : c.server.commands.all()) {
-        commandInfo(c, cmd);
-      }
-      return;
-    }
-    String sub = Args.lower(a[1]);
-    switch (sub) {
-      case "count" -> c.reply.integer(c.server.commands.all().size());
-      case "info" -> {
-        c.reply.array(a.length - 2);
-        for (int i = 2; i < a.length; i++) {
-          Command cmd = c.server.commands.lookup(a[i]);
-          if (cmd == null) {
-            c.reply.nullArray();
-          } else {
-            commandInfo(c, cmd);
-          }
-        }
-      }
-      case "docs" -> {
-        List<Command> wanted = new ArrayList<>();
-        if (a.length == 2) {
-          wanted.addAll(c.server.commands.all());
-        } else {
-          for (int i = 2; i < a.length; i++) {
-            Command cmd = c.server.commands.lookup(a[i]);
-            if (cmd != null) {
-              wanted.add(cmd);
-            }
-          }
-        }
-        c.reply.map(wanted.size());
-        for (Command cmd : wanted) {
-          c.reply.bulk(cmd.name());
-          c.reply.map(3);
-          c.reply.bulk("summary");
-          c.reply.bulk(cmd.name().toUpperCase(Locale.ROOT) + " command");
-          c.reply.bulk("since");
-          c.reply.bulk("1.0.0");
-          c.reply.bulk("group");
-          c.reply.bulk(group(cmd));
-        }
-      }
-      case "list" -> {
-        java.util.function.Predicate<Command> filter = commandListFilter(a);
-        List<byte[]> names = new ArrayList<>();
-        for (Command cmd : c.server.commands.all()) {
-          if (filter.test(cmd)) {
-            names.add(Args.bytes(cmd.name()));
-          }
-        }
-        c.reply.bulks(names, names.size());
-      }
-      case "getkeys" -> {
-        if (a.length < 4) {
-          throw Args.wrongArgs("command|getkeys");
-        }
-        Command cmd = c.server.commands.lookup(a[2]);
-        if (cmd == null) {
-          throw new CommandError("ERR Invalid command specified");
-        }
-        byte[][] argv = java.util.Arrays.copyOfRange(a, 2, a.length);
-        if (!cmd.arityOk(argv.length)) {
-          throw new CommandError("ERR Invalid number of arguments specified for command");
-        }
-        int[] pos = cmd.keyPositions(argv);
-        if (pos.length == 0) {
-          throw new CommandError("ERR The command has no key arguments");
-        }
-        c.reply.array(pos.length);
-        for (int p : pos) {
-          c.reply.bulk(argv[p]);
-        }
-      }
-      default -> throw unknownSub(a[1], "COMMAND");
-    }
-  }
-
-  private static String group(Command cmd) {
-    for (Category cat :
-        List.of(
-            Category.STRING,
-            Category.LIST,
-            Category.HASH,
-            Category.SET,
-            Category.SORTEDSET,
-            Category.STREAM,
-            Category.GEO,
-            Category.HYPERLOGLOG,
-            Category.PUBSUB,
-            Category.TRANSACTION,
-            Category.CONNECTION,
-            Category.KEYSPACE)) {
-      if (cmd.categories().contains(cat)) {
-        return cat == Category.KEYSPACE ? "generic" : cat.label();
-      }
-    }
-    return "server";
-  }
-
-  /**
-   * COMMAND LIST [FILTERBY MODULE name | ACLCAT category | PATTERN glob], as Redis 7.0: no modules
-   * here, an unknown category matches nothing, the pattern ignores case.
-   */
-  private static java.util.function.Predicate<Command> commandListFilter(byte[][] a) {
-    if (a.length == 2) {
-      return cmd -> true;
-    }
-    if (a.length != 5 || !Args.is(a[2], "filterby")) {
-      throw CommandError.SYNTAX;
-    }
-    if (Args.is(a[3], "module")) {
-      return cmd -> false;
-    } else if (Args.is(a[3], "aclcat")) {
-      Category category = Category.of(Args.str(a[4]));
-      return cmd -> category != null && cmd.categories().contains(category);
-    } else if (Args.is(a[3], "pattern")) {
-      return cmd -> Glob.match(a[4], Args.bytes(cmd.name()), true);
-    }
-    throw CommandError.SYNTAX;
-  }
-
-  private static void commandInfo(Client c, Command cmd) {
-    c.reply.array(10);
-    c.reply.bulk(cmd.name());
-    c.reply.integer(cmd.arity());
-    List<String> flags = new ArrayList<>();
-    for (Command.Flag f : cmd.flags()) {
-      switch (f) {
-        case WRITE -> flags.add("write");
-        case READONLY -> flags.add("readonly");
-        case DENYOOM -> flags.add("denyoom");
-        case ADMIN -> flags.add("admin");
-        case PUBSUB -> flags.add("pubsub");
-        case BLOCKING -> flags.add("blocking");
-        case FAST -> flags.add("fast");
-        case NO_AUTH -> flags.add("no_auth");
-        case NOSCRIPT -> flags.add("noscript");
-        case SKIP_MONITOR -> flags.add("skip_monitor");
-        case SKIP_SLOWLOG -> flags.add("skip_slowlog");
-        case MAY_REPLICATE -> flags.add("may_replicate");
-        case ALLOW_BUSY -> flags.add("allow_busy");
-        default -> {}
-      }
-    }
-    if (cmd.keyCountAt() != 0 || cmd.keysAfter() != null || cmd.name().equals("sort")) {
-      flags.add("movablekeys");
-    }
-    c.reply.set(flags.size());
-    for (String f : flags) {
-      c.reply.simple(f);
-    }
-    c.reply.integer(cmd.firstKey());
-    c.reply.integer(cmd.lastKey());
-    c.reply.integer(cmd.step());
-    c.reply.set(cmd.categories().size());
-    for (Category cat : cmd.categories()) {
-      c.reply.simple("@" + cat.label());
-    }
-    c.reply.set(0);
-    keySpecs(c, cmd);
-    c.reply.set(0); // subcommands: a set, as Redis 7.0 replies
-  }
-
-  /**
-   * Redis 7's key specifications, which cluster-aware clients read to find a command's keys: a
-   * fixed range from an index, and/or a count at an index followed by that many keys. The flags say
-   * only read (RO access) or write (RW update); Redis refines them per command.
-   */
-  private static void keySpecs(Client c, Command cmd) {
-    boolean range = cmd.firstKey() != 0;
-    boolean counted = cmd.keyCountAt() != 0;
-    boolean keyword = cmd.keysAfter() != null;
-    c.reply.set((range ? 1 : 0) + (counted ? 1 : 0) + (keyword ? 1 : 0));
-    boolean write = cmd.has(Command.Flag.WRITE);
-    if (range) {
-      int last = cmd.lastKey() < 0 ? cmd.lastKey() : cmd.lastKey() - cmd.firstKey();
-      keySpec(
-          c, write, cmd.firstKey(), "range", "lastkey", last, "keystep", cmd.step(), "limit", 0);
-    }
-    if (counted) {
-      keySpec(c, write, cmd.keyCountAt(), "keynum", "keynumidx", 0, "firstkey", 1, "keystep", 1);
-    }
-    if (keyword) {
-      keywordKeySpec(c, cmd.keysAfter(), cmd.keywordFrom());
-    }
-  }
-
-  /** XREAD's spec: after the keyword, half the remaining arguments (lastkey -1, limit 2). */
-  private static void keywordKeySpec(Client c, String keyword, int from) {
-    c.reply.map(3);
-    c.reply.bulk("flags");
-    c.reply.set(2);
-    c.reply.simple("RO");
-    c.reply.simple("access");
-    c.reply.bulk("begin_search");
-    c.reply.map(2);
-    c.reply.bulk("type");
-    c.reply.bulk("keyword");
-    c.reply.bulk("spec");
-    c.reply.map(2);
-    c.reply.bulk("keyword");
-    c.reply.bulk(keyword.toUpperCase(java.util.Locale.ROOT));
-    c.reply.bulk("startfrom");
-    c.reply.integer(from);
-    c.reply.bulk("find_keys");
-    c.reply.map(2);
-    c.reply.bulk("type");
-    c.reply.bulk("range");
-    c.reply.bulk("spec");
-    c.reply.map(3);
-    c.reply.bulk("lastkey");
-    c.reply.integer(-1);
-    c.reply.bulk("keystep");
-    c.reply.integer(1);
-    c.reply.bulk("limit");
-    c.reply.integer(2);
-  }
-
-  private static void keySpec(
-      Client c,
-      boolean write,
-      int index,
-      String findType,
-      String k1,
-      int v1,
-      String k2,
-      int v2,
-      String k3,
-      int v3) {
-    c.reply.map(3);
-    c.reply.bulk("flags");
-    c.reply.set(2);
-    c.reply.simple(write ? "RW" : "RO");
-    c.reply.simple(write ? "update" : "access");
-    c.reply.bulk("begin_search");
-    c.reply.map(2);
-    c.reply.bulk("type");
-    c.reply.bulk("index");
-    c.reply.bulk("spec");
-    c.reply.map(1);
-    c.reply.bulk("index");
-    c.reply.integer(index);
-    c.reply.bulk("find_keys");
-    c.reply.map(2);
-    c.reply.bulk("type");
-    c.reply.bulk(findType);
-    c.reply.bulk("spec");
-    c.reply.map(3);
-    c.reply.bulk(k1);
-    c.reply.integer(v1);
-    c.reply.bulk(k2);
-    c.reply.integer(v2);
-    c.reply.bulk(k3);
-    c.reply.integer(v3);
   }
 
   /**
@@ -530,10 +284,66 @@ public final class AdminCommands {
    * LATENCY LATEST | HISTORY event | RESET [event ...] | DOCTOR | HELP, over {@link
    * LatencyMonitor}.
    */
+  /**
+   * LATENCY HISTOGRAM [command ...]: per command called since the last CONFIG RESETSTAT, its calls
+   * and cumulative latency distribution ({@link LatencyHistogram#cumulative}); a container named
+   * gives its subcommands; unknown names are skipped.
+   */
+  private static void latencyHistogram(Client c, byte[][] a) {
+    Map<String, LatencyHistogram> found = new LinkedHashMap<>();
+    List<Command> wanted = new ArrayList<>();
+    if (a.length == 2) {
+      wanted.addAll(c.server.commands.all());
+    }
+    for (int i = 2; i < a.length; i++) {
+      String name = Args.lower(a[i]);
+      int bar = name.indexOf('|');
+      Command cmd = c.server.commands.get(bar < 0 ? name : name.substring(0, bar));
+      if (cmd == null) {
+        continue;
+      }
+      if (bar < 0) {
+        wanted.add(cmd);
+      } else {
+        CommandStats st = c.server.subcommandStats(cmd).get(name.substring(bar + 1));
+        if (st != null && st.latency != null) {
+          found.put(name, st.latency);
+        }
+      }
+    }
+    for (Command cmd : wanted) {
+      if (cmd.stats().latency != null) {
+        found.put(cmd.name(), cmd.stats().latency);
+      }
+      c.server
+          .subcommandStats(cmd)
+          .forEach((sub, st) -> {
+            if (st.latency != null) {
+              found.put(cmd.name() + "|" + sub, st.latency);
+            }
+          });
+    }
+    c.reply.map(found.size());
+    found.forEach((name, h) -> {
+      c.reply.bulk(name);
+      c.reply.map(2);
+      c.reply.bulk("calls");
+      c.reply.integer(h.total());
+      c.reply.bulk("histogram_usec");
+      List<long[]> cdf = h.cumulative();
+      c.reply.map(cdf.size());
+      for (long[] point : cdf) {
+        c.reply.integer(point[0]);
+        c.reply.integer(point[1]);
+      }
+    });
+  }
+
   public static void latency(Client c, byte[][] a) {
     String sub = Args.lower(a[1]);
     var events = c.server.latency.events();
     switch (sub) {
+      case "histogram" -> latencyHistogram(c, a);
       case "latest" -> {
         c.reply.array(events.size());
         events.forEach((name, s) -> {
@@ -604,6 +414,7 @@ public final class AdminCommands {
                 "LATEST",
                 "HISTORY <event>",
                 "RESET [<event> ...]",
+                "HISTOGRAM [COMMAND ...]",
                 "HELP")) {
           lines.add(Args.bytes(l));
         }
@@ -638,6 +449,19 @@ public final class AdminCommands {
         c.reply.bulk("keys.count");
         c.reply.integer(c.server.keyspace.keys());
       }
+      case "help" ->
+          help(
+              c,
+              "MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+              "DOCTOR",
+              "    Return memory problems reports.",
+              "STATS",
+              "    Return information about the memory usage of the server.",
+              "USAGE <key> [SAMPLES <count>]",
+              "    Return memory in bytes used by <key> and its value. Nested values are",
+              "    sampled up to <count> times (default: 5, 0 means sample all).",
+              "HELP",
+              "    Prints this help.");
       default -> throw unknownSub(a[1], "MEMORY");
     }
   }

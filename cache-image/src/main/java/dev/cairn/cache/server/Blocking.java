@@ -114,6 +114,7 @@ final class Blocking {
       c.blockTimer = null;
     }
     blockedCount--;
+    c.argv = null; // served, timed out or unblocked: no command held any more (CLIENT LIST)
     c.blockedArgv = null;
     c.blockedCommand = null;
     c.blockedKeys = null;

@@ -39,8 +39,18 @@ public final class Client {
 
   /** Commands whose first argument is a subcommand: CLIENT LIST shows them as "client|list". */
   private static final java.util.Set<String> CONTAINERS =
-      java.util.Set.of(
-          "acl", "client", "command", "config", "latency", "memory", "object", "pubsub", "slowlog");
+      CommandCatalog.get().all().stream()
+          .filter(e -> !e.subcommands().isEmpty())
+          .map(CommandCatalog.Entry::name)
+          .collect(java.util.stream.Collectors.toUnmodifiableSet());
+
+  /** The command running now, or the one a blocked client waits in (CLIENT LIST argv-mem). */
+  byte[][] argv;
+
+  /** Input received and not yet run, and its buffer's free room (CLIENT LIST qbuf, qbuf-free). */
+  long queryBuffered;
+
+  long queryFree;
 
   /** The last command as CLIENT LIST names it (computed here, not on every command). */
   String lastCommandName() {

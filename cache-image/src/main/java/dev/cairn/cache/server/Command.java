@@ -162,7 +162,8 @@ public record Command(
     if (flags.contains(Flag.WRITE)) {
       all.add(Category.WRITE);
     }
-    if (flags.contains(Flag.READONLY)) {
+    // as Redis's setImplicitACLCategories: read-only scripts are not @read (their commands are)
+    if (flags.contains(Flag.READONLY) && !declared.contains(Category.SCRIPTING)) {
       all.add(Category.READ);
     }
     if (flags.contains(Flag.ADMIN)) {

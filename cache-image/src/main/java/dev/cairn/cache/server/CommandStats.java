@@ -24,8 +24,30 @@ public final class CommandStats {
 
   long totalNanos;
 
+  /** INFO latencystats' histogram; allocated at a command's first timed call. */
+  LatencyHistogram latency;
+
   public long calls() {
     return calls;
+  }
+
+  /** Counts a call in the latency histogram too (when latency-tracking is on). */
+  void record(long nanos, boolean trackLatency) {
+    record(nanos);
+    if (trackLatency) {
+      if (latency == null) {
+        latency = new LatencyHistogram();
+      }
+      latency.record(nanos / 1000);
+    }
+  }
+
+  void reset() {
+    calls = 0;
+    micros = 0;
+    rejected = 0;
+    failed = 0;
+    latency = null;
   }
 
   void record(long nanos) {

@@ -94,7 +94,9 @@ final class Commands {
       }
     }
     boolean keys = first != 0 || keyCountAt != 0 || keysAfter != null;
-    if (f.contains(Flag.WRITE) == f.contains(Flag.READONLY) && keys && !f.contains(Flag.SCRIPT)) {
+    // WATCH only marks its keys; scripts' keys are their commands' business
+    boolean neither = f.contains(Flag.SCRIPT) || f.contains(Flag.TX_CONTROL);
+    if (f.contains(Flag.WRITE) == f.contains(Flag.READONLY) && keys && !neither) {
       throw new IllegalArgumentException(name + ": a command with keys is write or readonly");
     }
     table.add(
@@ -442,7 +444,7 @@ final class Commands {
     def(
         "watch",
         -2,
-        "readonly fast tx-control noscript allow-busy",
+        "fast tx-control noscript allow-busy",
         "transaction",
         1,
         -1,
@@ -520,20 +522,20 @@ final class Commands {
     // server
     def("info", -1, "", "dangerous", 0, 0, 0, Info::info);
     def("config", -2, "admin noscript", "", 0, 0, 0, AdminCommands::config);
-    def("command", -1, "", "connection", 0, 0, 0, AdminCommands::command);
+    def("command", -1, "", "connection", 0, 0, 0, CommandIntrospection::command);
     def("time", 1, "fast", "", 0, 0, 0, AdminCommands::time);
     def("slowlog", -2, "admin", "", 0, 0, 0, AdminCommands::slowlog);
     def("latency", -2, "admin noscript", "", 0, 0, 0, AdminCommands::latency);
     def("memory", -2, "readonly", "", 2, 2, 1, AdminCommands::memory);
     def("debug", -2, "admin noscript", "", 0, 0, 0, AdminCommands::debug);
     def("wait", 3, "noscript", "connection", 0, 0, 0, ReplicationCommands::waitCommand);
-    def("role", 1, "fast noscript", "dangerous", 0, 0, 0, ReplicationCommands::role);
+    def("role", 1, "fast noscript", "admin dangerous", 0, 0, 0, ReplicationCommands::role);
     def("psync", -3, "admin noscript", "", 0, 0, 0, ReplicationCommands::psync);
     def("sync", 1, "admin noscript", "", 0, 0, 0, ReplicationCommands::sync);
-    def("replconf", -1, "admin noscript", "", 0, 0, 0, ReplicationCommands::replconf);
+    def("replconf", -1, "admin noscript allow-busy", "", 0, 0, 0, ReplicationCommands::replconf);
     def("replicaof", 3, "admin noscript", "", 0, 0, 0, ReplicationCommands::replicaof);
     def("slaveof", 3, "admin noscript", "", 0, 0, 0, ReplicationCommands::replicaof);
-    def("lastsave", 1, "fast", "dangerous", 0, 0, 0, AdminCommands::lastsave);
+    def("lastsave", 1, "fast", "admin dangerous", 0, 0, 0, AdminCommands::lastsave);
     def("save", 1, "admin noscript", "dangerous", 0, 0, 0, PersistenceCommands::save);
     def("bgsave", -1, "admin noscript", "dangerous", 0, 0, 0, PersistenceCommands::bgsave);
     def(

@@ -57,6 +57,9 @@ final class Connection extends ByteToMessageDecoder implements RespParser.Sink {
     }
     server.readsProcessed++;
     server.netInputBytes += in.readableBytes();
+    // as Redis's query buffer, it holds the commands being run (CLIENT LIST of oneself shows them)
+    client.queryBuffered = in.readableBytes() + parser.pendingBytes();
+    client.queryFree = in.writableBytes();
     parser.maxBulk(server.config().get(CacheConfig.PROTO_MAX_BULK_LEN));
     if (!parser.parse(in, this)) {
       String error = parser.error();
@@ -67,6 +70,8 @@ final class Connection extends ByteToMessageDecoder implements RespParser.Sink {
     }
     long limit = server.config().get(CacheConfig.CLIENT_QUERY_BUFFER_LIMIT);
     long buffered = in.readableBytes() + parser.pendingBytes();
+    client.queryBuffered = buffered;
+    client.queryFree = in.writableBytes();
     if (buffered > limit) {
       log.warn(
           "cache client id={} addr={} closed: query buffer {} bytes over client-query-buffer-limit",

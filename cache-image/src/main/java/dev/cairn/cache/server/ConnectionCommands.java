@@ -368,21 +368,90 @@ public final class ConnectionCommands {
     throw CommandError.SYNTAX;
   }
 
+  /**
+   * A client's buffers as CLIENT LIST reports them: input not yet run (qbuf) and the free room of
+   * its buffer; the arguments of the command it runs or is blocked in (argv-mem) and of its queued
+   * MULTI commands (multi-mem); the reply being written (rbs its buffer, rbp its recent peak, obl
+   * its bytes) and the replies handed to the socket but not yet sent (oll entries, omem bytes: what
+   * client-output-buffer-limit bounds).
+   */
+  record ClientMemory(
+      long qbuf,
+      long qbufFree,
+      long argvMem,
+      long multiMem,
+      long rbs,
+      long rbp,
+      long obl,
+      long oll,
+      long omem) {
+    long total() {
+      return qbuf + qbufFree + argvMem + multiMem + rbs + obl + omem;
+    }
+  }
+
+  static ClientMemory memory(Client x) {
+    long argvMem = 0;
+    if (x.argv != null) {
+      for (byte[] arg : x.argv) {
+        argvMem += arg.length;
+      }
+    }
+    long multiMem = 0;
+    if (x.multi != null) {
+      for (byte[][] queued : x.multi) {
+        for (byte[] arg : queued) {
+          multiMem += arg.length;
+        }
+      }
+    }
+    long oll = 0;
+    long omem = 0;
+    var outbound = x.channel == null ? null : x.channel.unsafe().outboundBuffer();
+    if (outbound != null) {
+      oll = outbound.size(); // read from the keyspace thread: an instant's view is enough here
+      omem = outbound.totalPendingWriteBytes();
+    }
+    return new ClientMemory(
+        x.queryBuffered,
+        x.queryFree,
+        argvMem,
+        multiMem,
+        x.reply.capacity(),
+        x.reply.peak(),
+        x.reply.pending(),
+        oll,
+        omem);
+  }
+
+  /** The socket's file descriptor with the native transport, -1 otherwise (NIO, scripts). */
+  private static int fd(Client x) {
+    return x.channel instanceof io.netty.channel.unix.UnixChannel u ? u.fd().intValue() : -1;
+  }
+
+  /** One CLIENT LIST / CLIENT INFO line, Redis 7.0's fields in its order. */
   static String describe(Client x) {
     long now = System.currentTimeMillis();
     String flags =
-        (x.subscribed() ? "P" : "")
+        (x.server.monitors.contains(x) ? "O" : "")
+            + (x.subscribed() ? "P" : "")
             + (x.multi != null ? "x" : "")
             + (x.blocked() ? "b" : "")
             + x.tracking.flags()
+            + (x.dirtyCas ? "d" : "")
+            + (x.closeAfterReply ? "c" : "")
             + (x.noEvict ? "e" : "");
+    ClientMemory m = memory(x);
+    boolean writing = m.omem() > 0;
     return "id="
         + x.id
         + " addr="
         + x.address()
         + " laddr="
         + x.localAddress()
-        + " fd=-1 name="
+        + " fd="
+        + fd(x)
+        + " name="
         + (x.name == null ? "" : x.name)
         + " age="
         + (now - x.createdAt) / 1000
@@ -400,9 +469,29 @@ public final class ConnectionCommands {
         + x.shardChannels.size()
         + " multi="
         + (x.multi == null ? -1 : x.multi.size())
-        + " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem="
-        + x.reply.pending()
-        + " tot-mem=0 events=r cmd="
+        + " qbuf="
+        + m.qbuf()
+        + " qbuf-free="
+        + m.qbufFree()
+        + " argv-mem="
+        + m.argvMem()
+        + " multi-mem="
+        + m.multiMem()
+        + " rbs="
+        + m.rbs()
+        + " rbp="
+        + m.rbp()
+        + " obl="
+        + m.obl()
+        + " oll="
+        + m.oll()
+        + " omem="
+        + m.omem()
+        + " tot-mem="
+        + m.total()
+        + " events="
+        + (writing ? "rw" : "r")
+        + " cmd="
         + x.lastCommandName()
         + " user="
         + x.user.name()

@@ -13,6 +13,10 @@ final class Monitors {
   private final Set<Client> clients = new LinkedHashSet<>();
 
   /** Adds a monitor; false if it already was one (Redis then replies nothing). */
+  boolean contains(Client c) {
+    return clients.contains(c);
+  }
+
   boolean add(Client c) {
     return clients.add(c);
   }

@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +38,14 @@ public final class Server implements Keyspace.Listener {
   private static final Logger log = LoggerFactory.getLogger(Server.class);
 
   public final CommandTable commands;
+  private final SubcommandArity subcommandArity;
+
+  /** INFO commandstats per subcommand ("config|get"), as Redis 7.0 counts containers' calls. */
+  private final Map<String, Map<String, CommandStats>> subcommandStats = new HashMap<>();
+
+  /** INFO errorstats: error replies by their first word (ERR, WRONGTYPE...), at most 128 codes. */
+  private final Map<String, Long> errorCodes = new TreeMap<>();
+
   public final Keyspace keyspace;
   private final Evictor evictor;
   public final PubSub pubsub = new PubSub(this);
@@ -81,6 +90,8 @@ public final class Server implements Keyspace.Listener {
   private int notifyFlags;
   private long slowerThanMicros;
   private long latencyThresholdMillis;
+  private boolean latencyTracking;
+  private double[] latencyPercentiles;
   private long normalOutputLimit;
   private long pubsubOutputLimit;
   long nextClientId = 1;
@@ -116,6 +127,14 @@ public final class Server implements Keyspace.Listener {
     this.aof = new AppendOnly(this, ConnectionCommands.REDIS_VERSION);
     this.replication = new Replication(this);
     this.commands = commands;
+    this.subcommandArity = new SubcommandArity(CommandCatalog.get());
+    for (CommandCatalog.Entry e : CommandCatalog.get().all()) {
+      for (CommandCatalog.Entry sub : e.subcommands()) {
+        subcommandStats
+            .computeIfAbsent(e.name(), k -> new LinkedHashMap<>())
+            .put(sub.name().substring(e.name().length() + 1), new CommandStats());
+      }
+    }
     this.scripting = new Scripting(this);
     persistence.functions(scripting.functions());
     byte[] id = new byte[20];
@@ -145,6 +164,12 @@ public final class Server implements Keyspace.Listener {
     evictor.configure(next);
     this.slowerThanMicros = next.get(CacheConfig.SLOWLOG_LOG_SLOWER_THAN);
     this.latencyThresholdMillis = next.get(CacheConfig.LATENCY_MONITOR_THRESHOLD);
+    this.latencyTracking = next.get(CacheConfig.LATENCY_TRACKING);
+    String percentiles = next.get(CacheConfig.LATENCY_TRACKING_INFO_PERCENTILES).trim();
+    this.latencyPercentiles =
+        percentiles.isEmpty()
+            ? new double[0]
+            : Arrays.stream(percentiles.split("\\s+")).mapToDouble(Double::parseDouble).toArray();
     this.normalOutputLimit = next.outputHardLimit("normal");
     this.pubsubOutputLimit = next.outputHardLimit("pubsub");
     this.notifyFlags = Notifications.parse(next.get(CacheConfig.NOTIFY_KEYSPACE_EVENTS));
@@ -310,26 +335,32 @@ public final class Server implements Keyspace.Listener {
     c.lastInteraction = keyspace.now();
     Command cmd = commands.lookup(argv[0]);
     if (cmd == null) {
-      reject(c, null, unknownCommand(argv));
+      reject(c, null, argv, unknownCommand(argv));
       return true;
     }
     if (!cmd.arityOk(argv.length)) {
-      reject(c, cmd, "ERR wrong number of arguments for '" + cmd.name() + "' command");
+      reject(c, cmd, argv, "ERR wrong number of arguments for '" + cmd.name() + "' command");
+      return true;
+    }
+    String subcommandMisuse = subcommandArity.check(cmd, argv);
+    if (subcommandMisuse != null) {
+      reject(c, cmd, argv, subcommandMisuse);
       return true;
     }
     if (!c.authenticated && !cmd.has(Command.Flag.NO_AUTH)) {
-      reject(c, cmd, "NOAUTH Authentication required.");
+      reject(c, cmd, argv, "NOAUTH Authentication required.");
       return true;
     }
     String denied = acl.check(c.user, cmd, argv);
     if (denied != null) {
-      reject(c, cmd, denied);
+      reject(c, cmd, argv, denied);
       return true;
     }
     if (c.subscribed() && c.reply.protocol() == 2 && !cmd.has(Command.Flag.SUBSCRIBED_OK)) {
       reject(
           c,
           cmd,
+          argv,
           "ERR Can't execute '"
               + cmd.name()
               + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in"
@@ -337,16 +368,16 @@ public final class Server implements Keyspace.Listener {
       return true;
     }
     if (scripting.busy() && !cmd.has(Command.Flag.ALLOW_BUSY)) {
-      reject(c, cmd, scripting.busyError());
+      reject(c, cmd, argv, scripting.busyError());
       return true;
     }
     String refused = persistence.writesRefused() ? MISCONF : aof.writesRefused();
     if (refused != null && (cmd.has(Command.Flag.WRITE) || cmd.name().equals("ping"))) {
-      reject(c, cmd, refused);
+      reject(c, cmd, argv, refused);
       return true;
     }
     if (cmd.has(Command.Flag.WRITE) && replication.refusesWrites()) {
-      reject(c, cmd, "READONLY You can't write against a read only replica.");
+      reject(c, cmd, argv, "READONLY You can't write against a read only replica.");
       return true;
     }
     if (maxmemory > 0 && evictor.evict() == Keyspace.Eviction.FAILED && refusesOnOom(c, cmd)) {
@@ -355,9 +386,12 @@ public final class Server implements Keyspace.Listener {
         c.multiError = false;
         unwatchAll(c);
         reject(
-            c, cmd, "EXECABORT Transaction discarded because of: " + CommandError.OOM.getMessage());
+            c,
+            cmd,
+            argv,
+            "EXECABORT Transaction discarded because of: " + CommandError.OOM.getMessage());
       } else {
-        reject(c, cmd, CommandError.OOM.getMessage());
+        reject(c, cmd, argv, CommandError.OOM.getMessage());
       }
       return true;
     }
@@ -366,6 +400,8 @@ public final class Server implements Keyspace.Listener {
     }
     if (c.multi != null && !cmd.has(Command.Flag.TX_CONTROL)) {
       c.multi.add(argv);
+      c.lastCommand = cmd.name(); // CLIENT LIST's cmd: the last command sent, queued or not
+      c.lastArgument = argv.length > 1 ? argv[1] : null;
       c.reply.simple("QUEUED");
       return true;
     }
@@ -472,15 +508,70 @@ public final class Server implements Keyspace.Listener {
     return executingTransaction;
   }
 
-  private void reject(Client c, Command cmd, String error) {
+  private void reject(Client c, Command cmd, byte[][] argv, String error) {
     if (c.multi != null) {
       c.multiError = true;
     }
     if (cmd != null) {
       cmd.stats().rejected++;
+      CommandStats sub = subcommandStats(cmd, argv);
+      if (sub != null) {
+        sub.rejected++;
+      }
     }
-    errorReplies++;
+    countError(error);
     c.reply.error(error);
+  }
+
+  /** The statistics of the subcommand this call names, null for a plain command or unknown one. */
+  private CommandStats subcommandStats(Command cmd, byte[][] argv) {
+    Map<String, CommandStats> subs = subcommandStats.get(cmd.name());
+    if (subs == null || argv == null || argv.length < 2) {
+      return null;
+    }
+    return subs.get(Args.lower(argv[1]));
+  }
+
+  /** INFO latencystats' percentiles (latency-tracking-info-percentiles). */
+  double[] latencyPercentiles() {
+    return latencyPercentiles;
+  }
+
+  /** Each container's subcommand statistics by subcommand name (INFO commandstats). */
+  public Map<String, CommandStats> subcommandStats(Command cmd) {
+    return subcommandStats.getOrDefault(cmd.name(), Map.of());
+  }
+
+  /** Counts one error reply, by code, for INFO errorstats and total_error_replies. */
+  void countError(String message) {
+    errorReplies++;
+    int space = message.indexOf(' ');
+    String code = space < 0 ? message : message.substring(0, space);
+    if (errorCodes.containsKey(code) || errorCodes.size() < 128) {
+      errorCodes.merge(code, 1L, Long::sum);
+    }
+  }
+
+  public Map<String, Long> errorCodes() {
+    return errorCodes;
+  }
+
+  /** CONFIG RESETSTAT's part for commands and errors. */
+  void resetCommandStats() {
+    for (Command cmd : commands.all()) {
+      cmd.stats().reset();
+    }
+    subcommandStats.values().forEach(m -> m.values().forEach(CommandStats::reset));
+    errorCodes.clear();
+    errorReplies = 0;
+  }
+
+  private void failed(Command cmd, CommandStats sub, String error) {
+    cmd.stats().failed++;
+    if (sub != null) {
+      sub.failed++;
+    }
+    countError(error);
   }
 
   private static String unknownCommand(byte[][] argv) {
@@ -509,18 +600,22 @@ public final class Server implements Keyspace.Listener {
     c.lastCommand = cmd.name();
     c.lastArgument = argv.length > 1 ? argv[1] : null;
     propagation.enter(keyspace.changes());
+    CommandStats sub = subcommandStats(cmd, argv);
+    c.argv = argv;
     try {
       cmd.handler().handle(c, argv);
     } catch (CommandError e) {
-      cmd.stats().failed++;
-      errorReplies++;
+      failed(cmd, sub, e.getMessage());
       c.reply.error(e.getMessage());
     } catch (RuntimeException e) {
       // A bug must cost one command, not the connection or the server.
       log.error("cache client id={} command '{}' failed", c.id, cmd.name(), e);
-      cmd.stats().failed++;
-      errorReplies++;
-      c.reply.error("ERR internal error running '" + cmd.name() + "': " + e);
+      String error = "ERR internal error running '" + cmd.name() + "': " + e;
+      failed(cmd, sub, error);
+      c.reply.error(error);
+    }
+    if (!c.blocked()) {
+      c.argv = null; // a blocked client keeps its command (CLIENT LIST argv-mem), as in Redis
     }
     propagation.exit(c.db.id, argv, keyspace.changes(), cmd.propagatesItself());
     if (cmd.has(Command.Flag.READONLY)
@@ -535,7 +630,13 @@ public final class Server implements Keyspace.Listener {
     if (!cmd.has(Command.Flag.SKIP_MONITOR)) {
       monitors.feed(c, cmd, argv);
     }
-    cmd.stats().record(nanos);
+    boolean trackLatency = latencyTracking;
+    if (sub != null) {
+      cmd.stats().record(nanos);
+      sub.record(nanos, trackLatency);
+    } else {
+      cmd.stats().record(nanos, trackLatency);
+    }
     totalCommands++;
     if (slowerThanMicros >= 0
         && nanos / 1000 >= slowerThanMicros

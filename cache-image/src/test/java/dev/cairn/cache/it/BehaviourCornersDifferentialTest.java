@@ -197,8 +197,8 @@ class BehaviourCornersDifferentialTest {
 
   /**
    * COMMAND LIST FILTERBY lists the same commands (Redis lists them in hash order, so compared as
-   * sets). Filters matching subcommands (PATTERN config*, ACLCAT stream) are left out: Cairn has no
-   * subcommand table.
+   * sets) for families Cairn serves whole; filters that also match what Cairn does not serve
+   * (CLUSTER, MODULE...) are in {@code CommandCatalogDifferentialTest}.
    */
   @Test
   void commandListFiltersMatchRedis() throws Exception {

@@ -12,8 +12,8 @@ import redis.clients.jedis.Jedis;
  * Debian's redis-server (7.0.15, the version the cache announces) on a free loopback port, as the
  * reference the differential tests compare Cairn with. Nothing is saved: no snapshots, no AOF.
  */
-final class ReferenceRedis implements AutoCloseable {
-  static final Path SERVER = Path.of("/usr/bin/redis-server");
+public final class ReferenceRedis implements AutoCloseable {
+  public static final Path SERVER = Path.of("/usr/bin/redis-server");
 
   private final Process process;
   private final int port;
@@ -23,12 +23,12 @@ final class ReferenceRedis implements AutoCloseable {
     this.port = port;
   }
 
-  static boolean installed() {
+  public static boolean installed() {
     return Files.isExecutable(SERVER);
   }
 
   /** Starts redis-server with these extra {@code --name value} arguments and waits for PING. */
-  static ReferenceRedis start(String... args) throws Exception {
+  public static ReferenceRedis start(String... args) throws Exception {
     int port = FreePorts.next();
     List<String> command = new ArrayList<>(List.of(SERVER.toString()));
     command.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1"));
@@ -54,7 +54,7 @@ final class ReferenceRedis implements AutoCloseable {
     }
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
