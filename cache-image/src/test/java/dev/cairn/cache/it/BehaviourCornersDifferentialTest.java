@@ -1,7 +1,6 @@
 package dev.cairn.cache.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.cairn.cache.CacheEngine;
 import dev.cairn.cache.config.CacheConfig;
@@ -12,8 +11,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
@@ -180,20 +177,7 @@ class BehaviourCornersDifferentialTest {
           "a EXEC",
           "b CONFIG SET maxmemory 0");
 
-  private static ReferenceRedis redis;
-
-  @BeforeAll
-  static void startRedis() throws Exception {
-    assumeTrue(ReferenceRedis.installed(), "redis-server not installed");
-    redis = ReferenceRedis.start("--save", "");
-  }
-
-  @AfterAll
-  static void stopRedis() throws Exception {
-    if (redis != null) {
-      redis.close();
-    }
-  }
+  @RegisterExtension static final ReferenceRedis.PerClass redis = new ReferenceRedis.PerClass();
 
   /**
    * COMMAND LIST FILTERBY lists the same commands (Redis lists them in hash order, so compared as

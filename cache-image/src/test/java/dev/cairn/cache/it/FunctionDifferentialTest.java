@@ -1,15 +1,12 @@
 package dev.cairn.cache.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.cairn.cache.CacheEngine;
 import dev.cairn.cache.config.CacheConfig;
 import dev.cairn.common.testkit.EngineExtension;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,20 +28,7 @@ class FunctionDifferentialTest {
   static final EngineExtension<CacheEngine> cache =
       EngineExtension.of(() -> new CacheEngine(CacheConfig.forTest(0)));
 
-  private static ReferenceRedis redis;
-
-  @BeforeAll
-  static void startRedis() throws Exception {
-    assumeTrue(ReferenceRedis.installed(), "redis-server not installed");
-    redis = ReferenceRedis.start("--save", "");
-  }
-
-  @AfterAll
-  static void stopRedis() throws Exception {
-    if (redis != null) {
-      redis.close();
-    }
-  }
+  @RegisterExtension static final ReferenceRedis.PerClass redis = new ReferenceRedis.PerClass();
 
   static final String LIB =
       """

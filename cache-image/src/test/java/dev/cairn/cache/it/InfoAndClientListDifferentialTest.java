@@ -1,7 +1,6 @@
 package dev.cairn.cache.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.cairn.cache.CacheEngine;
 import dev.cairn.cache.config.CacheConfig;
@@ -15,8 +14,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
@@ -34,20 +31,7 @@ class InfoAndClientListDifferentialTest {
   static final EngineExtension<CacheEngine> cache =
       EngineExtension.of(() -> new CacheEngine(CacheConfig.forTest(0)));
 
-  private static ReferenceRedis redis;
-
-  @BeforeAll
-  static void startRedis() throws Exception {
-    assumeTrue(ReferenceRedis.installed(), "redis-server not installed");
-    redis = ReferenceRedis.start("--save", "");
-  }
-
-  @AfterAll
-  static void stopRedis() throws Exception {
-    if (redis != null) {
-      redis.close();
-    }
-  }
+  @RegisterExtension static final ReferenceRedis.PerClass redis = new ReferenceRedis.PerClass();
 
   private static int[] ports() {
     return new int[] {redis.port(), cache.engine().address().getPort()};

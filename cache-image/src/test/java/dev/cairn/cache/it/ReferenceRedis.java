@@ -1,11 +1,16 @@
 package dev.cairn.cache.it;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import dev.cairn.common.testkit.FreePorts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -64,6 +69,33 @@ public final class ReferenceRedis implements AutoCloseable {
     // a redis-server busy in a script ignores SIGTERM until the script ends
     if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor();
+    }
+  }
+
+  /**
+   * One redis-server (no snapshots) for a test class, {@code @RegisterExtension static final
+   * ReferenceRedis.PerClass redis = new ReferenceRedis.PerClass();}: the class is skipped where
+   * redis-server is not installed.
+   */
+  public static final class PerClass implements BeforeAllCallback, AfterAllCallback {
+    private ReferenceRedis server;
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+      assumeTrue(installed(), "redis-server not installed");
+      server = start("--save", "");
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+      if (server != null) {
+        server.close();
+        server = null;
+      }
+    }
+
+    public int port() {
+      return server.port();
     }
   }
 }

@@ -1,7 +1,6 @@
 package dev.cairn.cache.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.cairn.cache.CacheEngine;
 import dev.cairn.cache.config.CacheConfig;
@@ -14,8 +13,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -37,20 +34,7 @@ class ScriptDifferentialTest {
   static final EngineExtension<CacheEngine> cache =
       EngineExtension.of(() -> new CacheEngine(CacheConfig.forTest(0)));
 
-  private static ReferenceRedis redis;
-
-  @BeforeAll
-  static void startRedis() throws Exception {
-    assumeTrue(ReferenceRedis.installed(), "redis-server not installed");
-    redis = ReferenceRedis.start("--save", "");
-  }
-
-  @AfterAll
-  static void stopRedis() throws Exception {
-    if (redis != null) {
-      redis.close();
-    }
-  }
+  @RegisterExtension static final ReferenceRedis.PerClass redis = new ReferenceRedis.PerClass();
 
   /** One script with its numkeys and arguments. */
   record Case(String script, List<String> args) {}

@@ -1,7 +1,6 @@
 package dev.cairn.cache.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.cairn.cache.CacheEngine;
 import dev.cairn.cache.acl.Category;
@@ -17,8 +16,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -33,20 +30,7 @@ class CommandCatalogDifferentialTest {
   static final EngineExtension<CacheEngine> cache =
       EngineExtension.of(() -> new CacheEngine(CacheConfig.forTest(0)));
 
-  private static ReferenceRedis redis;
-
-  @BeforeAll
-  static void startRedis() throws Exception {
-    assumeTrue(ReferenceRedis.installed(), "redis-server not installed");
-    redis = ReferenceRedis.start("--save", "");
-  }
-
-  @AfterAll
-  static void stopRedis() throws Exception {
-    if (redis != null) {
-      redis.close();
-    }
-  }
+  @RegisterExtension static final ReferenceRedis.PerClass redis = new ReferenceRedis.PerClass();
 
   private static int cairnPort() {
     return cache.engine().address().getPort();
