@@ -30,6 +30,7 @@ final class ProcessEnsemble implements AutoCloseable {
   private final List<String> jvmOptions;
   private final Map<Integer, Process> processes = new TreeMap<>();
   private final Map<Integer, Integer> clientPorts = new TreeMap<>();
+  private final Map<Integer, Integer> electionPorts = new TreeMap<>();
   private final Map<Integer, String> specs = new TreeMap<>();
   private final List<ZooKeeper> clients = new ArrayList<>();
 
@@ -41,12 +42,14 @@ final class ProcessEnsemble implements AutoCloseable {
   /** Picks ports for server {@code id}; its spec is {@code 127.0.0.1:quorum:election;client}. */
   String allocate(int id) {
     clientPorts.put(id, FreePorts.next());
+    int quorumPort = FreePorts.next();
+    electionPorts.put(id, FreePorts.next());
     specs.put(
         id,
         "127.0.0.1:"
-            + FreePorts.next()
+            + quorumPort
             + ":"
-            + FreePorts.next()
+            + electionPorts.get(id)
             + ";127.0.0.1:"
             + clientPorts.get(id));
     return specs.get(id);
@@ -83,15 +86,24 @@ final class ProcessEnsemble implements AutoCloseable {
   }
 
   void start(int id) throws IOException {
+    start(id, Main.class.getName());
+  }
+
+  /**
+   * Starts server {@code id} as Apache ZooKeeper ({@code QuorumPeerMain} of the jar the client
+   * comes from) on the same zoo.cfg: a mixed ensemble.
+   */
+  void startZooKeeper(int id) throws IOException {
+    start(id, "org.apache.zookeeper.server.quorum.QuorumPeerMain");
+  }
+
+  private void start(int id, String mainClass) throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
     command.addAll(jvmOptions);
     command.addAll(
         List.of(
-            "-cp",
-            System.getProperty("java.class.path"),
-            Main.class.getName(),
-            configFile(id).toString()));
+            "-cp", System.getProperty("java.class.path"), mainClass, configFile(id).toString()));
     processes.put(
         id,
         new ProcessBuilder(command)
@@ -158,8 +170,71 @@ final class ProcessEnsemble implements AutoCloseable {
         "no single leader among " + ids + " within " + timeoutMillis + " ms: " + modes + logs);
   }
 
+  /** Waits until server {@code id} accepts connections on its election port. */
+  void awaitElectionPort(int id, long timeoutMillis) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    while (System.nanoTime() < deadline) {
+      try (Socket s = new Socket("127.0.0.1", electionPorts.get(id))) {
+        return;
+      } catch (IOException e) {
+        Thread.sleep(50);
+      }
+    }
+    throw new AssertionError(
+        "server "
+            + id
+            + " opened no election port within "
+            + timeoutMillis
+            + " ms:\n"
+            + logTail(id));
+  }
+
+  /** Waits until server {@code id}'s log has a line containing {@code text}. */
+  void awaitLog(int id, String text, long timeoutMillis) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    while (System.nanoTime() < deadline) {
+      if (logContains(id, text)) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError(
+        "server "
+            + id
+            + " logged no '"
+            + text
+            + "' within "
+            + timeoutMillis
+            + " ms; its log (tail):\n"
+            + logTail(id));
+  }
+
+  /** Waits until the log of one of {@code ids} has a line containing {@code text}. */
+  void awaitLogOfAny(Set<Integer> ids, String text, long timeoutMillis)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    while (System.nanoTime() < deadline) {
+      if (ids.stream().anyMatch(id -> logContains(id, text))) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    StringBuilder logs = new StringBuilder();
+    ids.forEach(id -> logs.append("\n--- server ").append(id).append(" ---\n").append(logTail(id)));
+    throw new AssertionError(
+        "no server of " + ids + " logged '" + text + "' within " + timeoutMillis + " ms" + logs);
+  }
+
+  private boolean logContains(int id, String text) {
+    try {
+      return Files.readString(dir.resolve("server" + id + ".log")).contains(text);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   /** The last lines of server {@code id}'s log, for a failure message a CI run keeps. */
-  private String logTail(int id) {
+  String logTail(int id) {
     try {
       List<String> lines = Files.readAllLines(dir.resolve("server" + id + ".log"));
       return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));

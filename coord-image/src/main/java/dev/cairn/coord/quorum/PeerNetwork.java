@@ -32,6 +32,11 @@ import org.slf4j.LoggerFactory;
 final class PeerNetwork implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PeerNetwork.class);
   private static final int MAGIC = 0x43515232; // "CQR2"
+
+  /** What a ZooKeeper learner's first packet starts with: its type (Leader.FOLLOWERINFO etc.). */
+  private static final int ZOOKEEPER_FOLLOWERINFO = 11;
+
+  private static final int ZOOKEEPER_OBSERVERINFO = 16;
   static final int MAX_FRAME = 1 << 30;
   private static final int CONNECT_TIMEOUT_MILLIS = 1_000;
 
@@ -50,6 +55,7 @@ final class PeerNetwork implements AutoCloseable {
   private final ServerSocket server;
   private final Map<Integer, Sender> senders = new ConcurrentHashMap<>();
   private final Map<Integer, Socket> incoming = new ConcurrentHashMap<>();
+  private final Map<Long, Long> zooKeeperWarned = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   PeerNetwork(String name, int myId, Map<Integer, InetSocketAddress> addresses, Handler handler)
@@ -146,11 +152,16 @@ final class PeerNetwork implements AutoCloseable {
       socket.setTcpNoDelay(true);
       socket.setSoTimeout(CONNECT_TIMEOUT_MILLIS * 5);
       DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
-      if (in.readInt() != MAGIC) {
-        log.warn(
-            "{} port: a connection from {} is not a Cairn peer",
-            name,
-            socket.getRemoteSocketAddress());
+      int magic = in.readInt();
+      if (magic != MAGIC) {
+        if (magic == ZOOKEEPER_FOLLOWERINFO || magic == ZOOKEEPER_OBSERVERINFO) {
+          refuseZooKeeperLearner(socket, in, magic == ZOOKEEPER_OBSERVERINFO);
+        } else {
+          log.warn(
+              "{} port: a connection from {} is not a Cairn peer",
+              name,
+              socket.getRemoteSocketAddress());
+        }
         return;
       }
       from = in.readInt();
@@ -193,6 +204,36 @@ final class PeerNetwork implements AutoCloseable {
         handler.broken(from);
       }
     }
+  }
+
+  /**
+   * An Apache ZooKeeper server elected this one (the election port speaks ZooKeeper's protocol) and
+   * registers as its learner with a {@code QuorumPacket} (type, zxid, LearnerInfo data). Leading
+   * ZooKeeper learners is not built yet: say so plainly, naming the server, instead of the bare
+   * "not a Cairn peer" an operator could not act on. The learner gives up and elects again.
+   */
+  private void refuseZooKeeperLearner(Socket socket, DataInputStream in, boolean observer)
+      throws IOException {
+    long zxid = in.readLong();
+    int length = in.readInt();
+    long sid = -1;
+    if (length >= 8 && length <= 1024) {
+      sid = in.readLong(); // LearnerInfo starts with the server id
+    }
+    long now = System.nanoTime();
+    Long before = zooKeeperWarned.put(sid, now);
+    if (before != null && now - before < TimeUnit.MINUTES.toNanos(1)) {
+      return; // a refused ZooKeeper learner retries many times a second: say it once a minute
+    }
+    log.warn(
+        "{} port: Apache ZooKeeper server {} ({}) asks to {} this server (its last zxid {}): a"
+            + " Cairn leader cannot lead ZooKeeper servers yet; see docs/coordinator.md, mixed"
+            + " ensembles",
+        name,
+        sid,
+        socket.getRemoteSocketAddress(),
+        observer ? "observe" : "follow",
+        Zxid.hex(zxid));
   }
 
   @Override

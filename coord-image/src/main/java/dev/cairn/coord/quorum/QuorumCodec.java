@@ -53,13 +53,9 @@ final class QuorumCodec {
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       switch (message) {
         case Notification n -> {
+          // Notifications travel on the election port (ElectionNetwork); here in the same format.
           out.writeByte(NOTIFICATION);
-          out.writeLong(n.vote().leader());
-          out.writeLong(n.vote().zxid());
-          out.writeLong(n.vote().electionEpoch());
-          out.writeLong(n.vote().peerEpoch());
-          out.writeByte(n.state().ordinal());
-          writeMembership(out, n.config());
+          out.write(ElectionWire.encode(n));
         }
         case Request r -> {
           out.writeByte(REQUEST);
@@ -135,14 +131,7 @@ final class QuorumCodec {
     int type = in.readUnsignedByte();
     QuorumMessage message =
         switch (type) {
-          case NOTIFICATION -> {
-            Vote vote = new Vote(in.readLong(), in.readLong(), in.readLong(), in.readLong());
-            int state = in.readUnsignedByte();
-            if (state >= ServerState.values().length) {
-              throw new IOException("unknown server state " + state);
-            }
-            yield new Notification(vote, ServerState.values()[state], readMembership(in, limit));
-          }
+          case NOTIFICATION -> ElectionWire.decode(in.readAllBytes());
           case REQUEST -> new Request(readBytes(in, limit));
           case PROPOSAL -> new Proposal(readTxn(in, limit));
           case ACK -> new Ack(in.readLong());

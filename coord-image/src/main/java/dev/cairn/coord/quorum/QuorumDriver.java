@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * Runs a {@link QuorumPeer} in a real server: one thread ("coord-quorum") owns the peer and takes
  * everything that happens to it from a queue — messages from the election and quorum ports, ticks,
  * client requests, broken connections — so the peer stays a single-threaded state machine exactly
- * as the simulator drives it. Election notifications travel on the election port, everything else
- * on the quorum port, as in ZooKeeper.
+ * as the simulator drives it. Election notifications travel on the election port in ZooKeeper's
+ * format ({@link ElectionNetwork}), so Cairn and Apache ZooKeeper servers elect together;
+ * everything else on the quorum port, as in ZooKeeper.
  *
  * <p>When the peer stops following a leader, or stops leading, the quorum connections concerned are
  * reset, so nothing still buffered on them from the old relationship reaches the new one.
@@ -38,7 +39,7 @@ public final class QuorumDriver implements AutoCloseable {
 
   private final LinkedBlockingQueue<Runnable> events = new LinkedBlockingQueue<>();
   private final FileStorage storage;
-  private final PeerNetwork election;
+  private final ElectionNetwork election;
   private final PeerNetwork quorum;
   private final QuorumPeer peer;
   private final Thread thread;
@@ -57,15 +58,14 @@ public final class QuorumDriver implements AutoCloseable {
       Thread.UncaughtExceptionHandler onDeath)
       throws IOException {
     this.storage = new FileStorage(dataDir);
-    // Elections resend their votes, so nothing hangs on a broken election connection; a broken
-    // quorum connection ends a leader-learner relationship.
+    // A broken quorum connection ends a leader-learner relationship (elections resend their votes,
+    // so nothing hangs on a broken election connection).
     PeerNetwork.Handler toQueue =
         handler(peerId ->
             events.add(() -> {
               peer().disconnected(peerId);
               quorum().reconnect(peerId);
             }));
-    PeerNetwork.Handler electionHandler = handler(peerId -> election().reconnect(peerId));
     Map<Integer, InetSocketAddress> electionAddresses = new HashMap<>();
     Map<Integer, InetSocketAddress> quorumAddresses = new HashMap<>();
     config
@@ -75,7 +75,11 @@ public final class QuorumDriver implements AutoCloseable {
           electionAddresses.put(id, spec.electionAddress());
           quorumAddresses.put(id, spec.quorumAddress());
         });
-    this.election = new PeerNetwork("election", config.myId(), electionAddresses, electionHandler);
+    this.election =
+        new ElectionNetwork(
+            config.myId(),
+            electionAddresses,
+            (from, notification) -> events.add(() -> peer().receive(from, notification)));
     this.quorum = new PeerNetwork("quorum", config.myId(), quorumAddresses, toQueue);
     this.thread = new Thread(this::run, "coord-quorum");
     thread.setDaemon(true);
@@ -85,8 +89,8 @@ public final class QuorumDriver implements AutoCloseable {
             config,
             Clock.system(),
             (to, message) -> {
-              if (message instanceof Notification) {
-                election.send(to, message);
+              if (message instanceof Notification n) {
+                election.send(to, n);
               } else {
                 quorum.send(to, message);
               }
@@ -126,10 +130,6 @@ public final class QuorumDriver implements AutoCloseable {
 
   private PeerNetwork quorum() {
     return quorum;
-  }
-
-  private PeerNetwork election() {
-    return election;
   }
 
   /**

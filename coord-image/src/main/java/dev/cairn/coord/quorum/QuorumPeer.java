@@ -371,10 +371,16 @@ public final class QuorumPeer {
       return;
     }
     if (n.config().version() > committedConfig.version()) {
-      // A reconfiguration this peer missed: elect with the ensemble as it is now.
+      boolean sameServers = n.config().sameServers(committedConfig);
       commitMembership(n.config(), "learned from server " + from);
-      logicalClock = election.logicalClock();
-      lookForLeader();
+      if (!sameServers) {
+        // A reconfiguration this peer missed: elect with the ensemble as it is now.
+        logicalClock = election.logicalClock();
+        lookForLeader();
+      }
+      // Same servers under a newer version (a ZooKeeper leader numbers the zoo.cfg configuration
+      // with its epoch's first zxid): the round goes on, as ZooKeeper's goes on when the received
+      // configuration equals its own — restarting it would lose the votes it already counted.
     }
     FastLeaderElection.Decision decision = election.receive(from, n, clock.monotonicMillis());
     if (decision != null) {
