@@ -40,6 +40,7 @@ import dev.cairn.broker.producer.ProducerIdManager;
 import dev.cairn.broker.replication.ReplicaFetcher;
 import dev.cairn.broker.server.BrokerContext;
 import dev.cairn.broker.server.FetchSessionCache;
+import dev.cairn.broker.server.OffsetMetrics;
 import dev.cairn.broker.server.Purgatory;
 import dev.cairn.broker.server.ReplicaManager;
 import dev.cairn.broker.server.TopicAdmin;
@@ -53,6 +54,7 @@ import dev.cairn.common.net.NettyServer;
 import dev.cairn.coord.CoordinatorConfig;
 import dev.cairn.coord.CoordinatorEngine;
 import dev.cairn.coord.FatalHandler;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.ChannelInitializer;
@@ -309,6 +311,7 @@ public final class BrokerEngine implements Engine {
             });
     server.bindMetrics(registry);
     bindMetrics(replicas, ctx);
+    OffsetMetrics.register(registry.getPrometheusRegistry(), replicas, groups);
 
     Listener adv = config.advertisedListeners().get(0);
     String host =
@@ -438,6 +441,12 @@ public final class BrokerEngine implements Engine {
         .description("acks=all produces waiting for the ISR to hold their records")
         .register(registry);
     Gauge.builder("cairn_broker_fetch_sessions", ctx.fetchSessions(), FetchSessionCache::size)
+        .register(registry);
+    FunctionCounter.builder("cairn_broker_isr_shrinks", replicas, ReplicaManager::isrShrinks)
+        .description("ISR changes written by this broker's leaders that removed a replica")
+        .register(registry);
+    FunctionCounter.builder("cairn_broker_isr_expands", replicas, ReplicaManager::isrExpands)
+        .description("ISR changes written by this broker's leaders that added a replica")
         .register(registry);
   }
 

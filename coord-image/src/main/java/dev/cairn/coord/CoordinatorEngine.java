@@ -238,6 +238,19 @@ public final class CoordinatorEngine implements Engine {
     Gauge.builder("cairn.coord.outstanding.requests", this, CoordinatorEngine::outstandingRequests)
         .description("Requests accepted but not yet answered (queued for fsync or reply)")
         .register(registry);
+    for (String state : List.of("standalone", "leader", "follower", "observer", "looking")) {
+      Gauge.builder("cairn.coord.server.state", this, e -> e.mode().equals(state) ? 1 : 0)
+          .description("1 for the mode this server is in (srvr's Mode), 0 for the others")
+          .tag("state", state)
+          .register(registry);
+    }
+    Gauge.builder(
+            "cairn.coord.synced.followers",
+            this,
+            e -> e.quorumStatus() == null ? 0 : e.quorumStatus().syncedFollowers())
+        .description(
+            "Leader: voting followers synced and acknowledging (mntr's zk_synced_followers)")
+        .register(registry);
     Gauge.builder("cairn.coord.last.zxid", tree, DataTree::lastProcessedZxid)
         .description("Zxid of the last applied txn")
         .register(registry);

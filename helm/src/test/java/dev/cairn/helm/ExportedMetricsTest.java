@@ -30,9 +30,13 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every metric the engines' dashboards and alert rules name is one a live engine exports: the three
@@ -82,6 +86,13 @@ class ExportedMetricsTest {
         "127.0.0.1:" + broker.engine().boundAddress().getPort());
     try (Admin client = Admin.create(admin)) {
       client.describeCluster().nodes().get();
+      // A partition this broker leads and a group's committed offset: the consumer-lag series.
+      client.createTopics(List.of(new NewTopic("metrics", 1, (short) 1))).all().get();
+      TopicPartition tp = new TopicPartition("metrics", 0);
+      client
+          .alterConsumerGroupOffsets("metrics-group", Map.of(tp, new OffsetAndMetadata(0)))
+          .all()
+          .get();
     }
     try (Socket s = new Socket("127.0.0.1", cache.engine().address().getPort())) {
       OutputStream out = s.getOutputStream();
@@ -111,6 +122,33 @@ class ExportedMetricsTest {
         assertNamesExported(dashboard.getFileName() + ": " + expr, expr);
       }
     }
+  }
+
+  /**
+   * Every panel's query is valid PromQL (Grafana only says so when the panel is opened): promtool
+   * parses them as the expressions of recording rules, dashboard variables as any value.
+   */
+  @Test
+  void everyDashboardQueryParses(@TempDir Path dir) throws Exception {
+    StringBuilder rules = new StringBuilder("groups:\n  - name: dashboards\n    rules:\n");
+    int n = 0;
+    try (Stream<Path> files = Files.list(RenderedChart.CHART.resolve("dashboards"))) {
+      for (Path dashboard : files.sorted().toList()) {
+        for (String expr : targetExpressions(dashboard)) {
+          String query = expr.replace("$namespace", ".*").replace("$instance", ".*");
+          rules
+              .append("      - record: dashboard:query")
+              .append(n++)
+              .append("\n        expr: ")
+              .append(new KubernetesSerialization().asJson(query))
+              .append('\n');
+        }
+      }
+    }
+    Path file = Files.writeString(dir.resolve("dashboard-queries.yml"), rules);
+    Promtool.Run check = Promtool.run("check", "rules", file.toString());
+    assertThat(check.exitCode()).as(check.output()).isZero();
+    assertThat(check.output()).contains("SUCCESS: " + n + " rules found");
   }
 
   @Test

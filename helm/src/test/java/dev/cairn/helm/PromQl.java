@@ -20,7 +20,8 @@ final class PromQl {
       Pattern.compile("\\b(?:by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)");
   // Possessive, so "rate(" cannot match as "rat".
   private static final Pattern NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*+(?!\\s*\\()");
-  private static final Set<String> KEYWORDS = Set.of("and", "or", "unless", "bool", "offset");
+  private static final Set<String> KEYWORDS =
+      Set.of("and", "or", "unless", "bool", "offset", "group_left", "group_right");
 
   static Set<String> metricNames(String expr) {
     String bare = STRING.matcher(expr).replaceAll(" ");

@@ -523,6 +523,24 @@ public final class GroupCoordinator {
     return result;
   }
 
+  /** The committed offset of every partition of every group this broker coordinates. */
+  public Map<String, Map<TopicPartition, Long>> committedOffsets() {
+    Map<String, Map<TopicPartition, Long>> result = new java.util.TreeMap<>();
+    for (Map.Entry<String, ClassicGroup> e : groups.entrySet()) {
+      if (ownership(e.getKey()) != Errors.NONE) {
+        continue;
+      }
+      Map<TopicPartition, Long> offsets = new java.util.HashMap<>();
+      synchronized (e.getValue()) {
+        e.getValue().offsets.forEach((tp, v) -> offsets.put(tp, v.offset()));
+      }
+      if (!offsets.isEmpty()) {
+        result.put(e.getKey(), offsets);
+      }
+    }
+    return result;
+  }
+
   /** A group as DescribeGroups / ListGroups report it. */
   public record GroupSummary(
       String groupId,

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -53,6 +55,8 @@ public final class ReplicaManager implements Consumer<MetadataImage> {
   private final int brokerId;
   private final LogManager logs;
   private final Map<TopicPartition, Partition> leaders = new ConcurrentHashMap<>();
+  private final AtomicLong isrShrinks = new AtomicLong();
+  private final AtomicLong isrExpands = new AtomicLong();
   private final java.util.List<Consumer<TopicPartition>> appendListeners =
       new CopyOnWriteArrayList<>();
   private final java.util.List<Consumer<TopicPartition>> highWatermarkListeners =
@@ -439,6 +443,7 @@ public final class ReplicaManager implements Consumer<MetadataImage> {
         }
         List<Integer> before = p.isr();
         p.onIsrCommitted(proposal.isr(), version);
+        (proposal.isr().size() < before.size() ? isrShrinks : isrExpands).incrementAndGet();
         log.info(
             "{}: ISR changed from {} to {} (state version {} -> {})",
             tp,
@@ -580,5 +585,22 @@ public final class ReplicaManager implements Consumer<MetadataImage> {
 
   public int leaderCount() {
     return leaders.size();
+  }
+
+  /** The high watermark of every partition this broker leads. */
+  public Map<TopicPartition, Long> leaderHighWatermarks() {
+    Map<TopicPartition, Long> hw = new HashMap<>();
+    leaders.forEach((tp, p) -> hw.put(tp, p.highWatermark()));
+    return hw;
+  }
+
+  /** ISR changes this broker's leaders wrote that removed members (Kafka's IsrShrinksPerSec). */
+  public long isrShrinks() {
+    return isrShrinks.get();
+  }
+
+  /** ISR changes this broker's leaders wrote that added members (Kafka's IsrExpandsPerSec). */
+  public long isrExpands() {
+    return isrExpands.get();
   }
 }

@@ -167,6 +167,11 @@ public final class Replication implements Propagation.Listener {
     return backlog == null ? offsetWithoutBacklog : backlog.offset();
   }
 
+  /** Replicas attached to this server (INFO connected_slaves). */
+  public int connectedReplicas() {
+    return replicas.size();
+  }
+
   public boolean isReplica() {
     return master != null;
   }

@@ -60,6 +60,16 @@ public final class ServerMetrics {
     FunctionCounter.builder("cairn_cache_keyspace_misses", s, x -> x.keyspace.misses)
         .description("Key lookups that did not find the key")
         .register(r);
+    Gauge.builder("cairn_cache_replication_offset", s, x -> x.replication.offset())
+        .description("Replication offset: master_repl_offset (a replica: what it has processed)")
+        .register(r);
+    Gauge.builder("cairn_cache_replication_is_replica", s, x -> x.replication.isReplica() ? 1 : 0)
+        .description("1 on a replica (role:slave), 0 on a primary")
+        .register(r);
+    Gauge.builder(
+            "cairn_cache_replication_connected_replicas", s, x -> x.replication.connectedReplicas())
+        .description("Replicas attached to this server (connected_slaves)")
+        .register(r);
     FunctionCounter.builder("cairn_cache_connections_received", s, x -> x.totalConnections)
         .description("Connections accepted")
         .register(r);
