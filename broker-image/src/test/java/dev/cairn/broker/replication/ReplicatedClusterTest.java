@@ -9,6 +9,10 @@ import dev.cairn.common.faults.FaultHarness;
 import dev.cairn.common.faults.Launch;
 import dev.cairn.common.faults.Readiness;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -308,7 +312,27 @@ class ReplicatedClusterTest {
           Thread.sleep(3_000);
           faults.heal();
           awaitFullIsr(admin);
+          // What the dashboard's "ISR shrinks and expands" panel reads, from the leader.
+          String metrics = scrapeMetrics(brokers.get(leader).address());
+          assertThat(counter(metrics, "cairn_broker_isr_shrinks_total")).isPositive();
+          assertThat(counter(metrics, "cairn_broker_isr_expands_total")).isPositive();
         });
+  }
+
+  private static String scrapeMetrics(java.net.InetAddress broker) throws Exception {
+    URI uri = URI.create("http://" + broker.getHostAddress() + ":" + ADMIN_PORT + "/metrics");
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      return http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString())
+          .body();
+    }
+  }
+
+  private static double counter(String exposition, String name) {
+    return exposition
+        .lines()
+        .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   private void produceAndConsumeThrough(List<String> config, Fault fault) throws Exception {
