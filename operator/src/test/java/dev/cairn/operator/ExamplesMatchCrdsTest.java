@@ -36,7 +36,7 @@ class ExamplesMatchCrdsTest {
   void everyExampleValidatesAgainstItsCrd() throws IOException {
     Map<String, JsonSchema> schemas = schemasByKind();
     List<String> checked = new ArrayList<>();
-    try (Stream<Path> files = Files.list(EXAMPLES)) {
+    try (Stream<Path> files = Files.walk(EXAMPLES, 2)) { // examples/replicated/ too
       for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
         for (JsonNode doc : documents(file)) {
           String kind = doc.path("kind").asText();

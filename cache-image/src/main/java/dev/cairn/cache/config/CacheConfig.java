@@ -159,6 +159,15 @@ public final class CacheConfig {
   public static final ConfigKey<Boolean> REPL_DISKLESS_SYNC =
       ConfigKey.of("repl-diskless-sync", yesNo(), true);
 
+  /**
+   * The local address a replica's connection to its primary is bound to, as Redis 7's
+   * bind-source-addr; empty: the operating system picks it. The primary lists its replicas (and
+   * sentinels find them) at that connection's source address, so on a host with one address per
+   * server (pods of Cairn's local cluster on 127.0.1.x) it must be the server's own.
+   */
+  public static final ConfigKey<String> BIND_SOURCE_ADDR =
+      ConfigKey.of("bind-source-addr", string(), "");
+
   /** What a replica tells sentinels in INFO: lower is promoted first, 0 never. */
   public static final ConfigKey<Integer> REPLICA_PRIORITY =
       ConfigKey.of("replica-priority", intRange(0, Integer.MAX_VALUE), 100);
@@ -285,7 +294,8 @@ public final class CacheConfig {
                   live(REPL_TIMEOUT),
                   live(REPLICA_READ_ONLY),
                   live(REPL_DISKLESS_SYNC),
-                  live(REPLICA_PRIORITY)),
+                  live(REPLICA_PRIORITY),
+                  live(BIND_SOURCE_ADDR)),
               InertOptions.ALL.stream())
           .toList();
 

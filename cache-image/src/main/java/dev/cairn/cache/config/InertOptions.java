@@ -149,7 +149,6 @@ final class InertOptions {
           fixed(PROCESS, "aof_rewrite_cpulist", string(), ""),
           fixed(PROCESS, "bgsave_cpulist", string(), ""),
           fixed(PROCESS, "socket-mark-id", longRange(0, 4294967295L), 0L),
-          row(PROCESS, "bind-source-addr", string(), ""),
           row(PROCESS, "ignore-warnings", string(), ""),
           row(PROCESS, "shutdown-on-sigint", shutdownFlags(), "default"),
           row(PROCESS, "shutdown-on-sigterm", shutdownFlags(), "default"),

@@ -21,6 +21,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -121,6 +122,12 @@ final class MasterLink {
     };
   }
 
+  /** bind-source-addr, or null for the operating system's choice. */
+  private InetSocketAddress sourceAddress() {
+    String source = server.config().get(CacheConfig.BIND_SOURCE_ADDR);
+    return source.isEmpty() ? null : new InetSocketAddress(source, 0);
+  }
+
   void connect() {
     if (closed || state != State.CONNECT) {
       return;
@@ -140,7 +147,7 @@ final class MasterLink {
                 ch.pipeline().addLast(new Handler());
               }
             })
-        .connect(host, port)
+        .connect(new InetSocketAddress(host, port), sourceAddress())
         .addListener(f -> {
           if (!f.isSuccess()) {
             log.warn(

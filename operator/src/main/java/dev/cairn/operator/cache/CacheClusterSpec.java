@@ -1,17 +1,39 @@
 package dev.cairn.operator.cache;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.cairn.operator.common.PodSettings;
 import dev.cairn.operator.common.Storage;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.util.Map;
 
 /** The desired state of a cache (Redis protocol). */
+@ValidationRule(
+    value =
+        "(has(self.mode) && self.mode == 'replicated') || !has(self.replicas) ||"
+            + " self.replicas == 1",
+    message = "replicas other than 1 need mode: replicated")
+@ValidationRule(
+    value = "(has(self.mode) && self.mode == 'replicated') || !has(self.sentinel)",
+    message = "sentinel settings need mode: replicated")
 public class CacheClusterSpec {
-  @JsonPropertyDescription("standalone: one server (the only mode for now).")
+  @JsonPropertyDescription(
+      "standalone: one server; replicated: a primary, its replicas and sentinels that fail it"
+          + " over.")
   public CacheMode mode = CacheMode.STANDALONE;
+
+  @Min(1)
+  @Max(9)
+  @JsonPropertyDescription(
+      "Cache servers: 1 when standalone; when replicated one primary plus replicas (default 3).")
+  public Integer replicas;
+
+  @JsonPropertyDescription("The sentinels of mode replicated; defaults when unset.")
+  public CacheSentinel sentinel;
 
   @JsonPropertyDescription("Cache image; cairn/cache:<operator version> when unset.")
   public String image;
@@ -50,4 +72,20 @@ public class CacheClusterSpec {
 
   @JsonPropertyDescription("Scheduling of the pods.")
   public PodSettings template;
+
+  /** True when the cache runs as a primary with replicas and sentinels. */
+  @JsonIgnore
+  public boolean replicated() {
+    return mode == CacheMode.REPLICATED;
+  }
+
+  /** The number of cache servers. */
+  public int servers() {
+    return replicas != null ? replicas : replicated() ? 3 : 1;
+  }
+
+  /** The sentinel settings in force (the defaults when unset). */
+  public CacheSentinel sentinels() {
+    return sentinel == null ? new CacheSentinel() : sentinel;
+  }
 }

@@ -2,8 +2,10 @@ package dev.cairn.operator.cache;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-/** How the cache runs. Only a single standalone server for now; replication and cluster follow. */
+/** How the cache runs: one server, or a primary with replicas watched by sentinels. */
 public enum CacheMode {
   @JsonProperty("standalone")
-  STANDALONE
+  STANDALONE,
+  @JsonProperty("replicated")
+  REPLICATED
 }

@@ -3,15 +3,17 @@ package dev.cairn.operator.cache;
 import dev.cairn.operator.common.ClusterReconciler;
 import dev.cairn.operator.common.EngineKind;
 import dev.cairn.operator.common.Health;
+import dev.cairn.operator.common.Labels;
 import dev.cairn.operator.common.ManagedResources;
 import dev.cairn.operator.common.PodView;
-import dev.cairn.operator.common.RoleHolder;
 import dev.cairn.operator.common.Workload;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import jakarta.inject.Inject;
@@ -19,6 +21,7 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Runs a {@link CacheCluster}. The password Secret is a precondition: a pod whose secret key
@@ -41,10 +44,32 @@ import java.util.List;
       @Dependent(
           type = CacheStatefulSet.class,
           name = "statefulset",
-          dependsOn = {"service-account", "config", "headless-service"})
+          dependsOn = {"service-account", "config", "headless-service"}),
+      @Dependent(
+          type = CacheSentinelStatefulSet.class,
+          name = "sentinel-statefulset",
+          useEventSourceWithName = "statefulset",
+          reconcilePrecondition = ReplicatedMode.class,
+          dependsOn = {"service-account", "config"}),
+      @Dependent(
+          type = CacheSentinelService.class,
+          name = "sentinel-service",
+          useEventSourceWithName = "headless-service",
+          reconcilePrecondition = ReplicatedMode.class),
+      @Dependent(
+          type = CacheReplicasService.class,
+          name = "replicas-service",
+          useEventSourceWithName = "headless-service",
+          reconcilePrecondition = ReplicatedMode.class)
     })
-public class CacheReconciler extends ClusterReconciler<CacheCluster, CacheClusterStatus, RoleHolder>
+public class CacheReconciler extends ClusterReconciler<CacheCluster, CacheClusterStatus, CacheView>
     implements Reconciler<CacheCluster> {
+
+  /** How often a replicated cache is asked who its primary is, even when Ready. */
+  static final Duration FOLLOW = Duration.ofSeconds(3);
+
+  private final CacheReplication replication;
+  private final Clock clock;
 
   @Inject
   public CacheReconciler(ManagedResources managed) {
@@ -52,7 +77,24 @@ public class CacheReconciler extends ClusterReconciler<CacheCluster, CacheCluste
   }
 
   public CacheReconciler(ManagedResources managed, Duration recheck, Clock clock) {
+    this(managed, recheck, clock, CacheReplication.standard());
+  }
+
+  CacheReconciler(
+      ManagedResources managed, Duration recheck, Clock clock, CacheReplication replication) {
     super(managed, recheck, clock);
+    this.replication = replication;
+    this.clock = clock;
+  }
+
+  @Override
+  public UpdateControl<CacheCluster> reconcile(CacheCluster cache, Context<CacheCluster> context) {
+    UpdateControl<CacheCluster> control = super.reconcile(cache, context);
+    // A failover happens without any Kubernetes event the operator sees in time (the old primary's
+    // pod may be alive), so the client Service's label must be checked on a schedule.
+    return cache.getSpec().replicated() && !control.getScheduleDelay().isPresent()
+        ? control.rescheduleAfter(FOLLOW)
+        : control;
   }
 
   @Override
@@ -62,7 +104,7 @@ public class CacheReconciler extends ClusterReconciler<CacheCluster, CacheCluste
 
   @Override
   protected Health gate(
-      CacheCluster cache, Workload workload, RoleHolder view, Context<CacheCluster> context) {
+      CacheCluster cache, Workload workload, CacheView view, Context<CacheCluster> context) {
     CacheAuth auth = cache.getSpec().auth;
     if (auth == null || auth.passwordSecretRef == null) {
       return null;
@@ -93,9 +135,70 @@ public class CacheReconciler extends ClusterReconciler<CacheCluster, CacheCluste
   }
 
   @Override
-  protected RoleHolder observe(
+  protected CacheView observe(
       CacheCluster cache, List<PodView> pods, Context<CacheCluster> context) {
-    return new RoleHolder(null);
+    if (!cache.getSpec().replicated()) {
+      return new CacheView(null, List.of(), null, 0);
+    }
+    List<PodView> sentinels =
+        context
+            .getClient()
+            .pods()
+            .inNamespace(cache.getMetadata().getNamespace())
+            .withLabels(CacheSentinels.selector(cache))
+            .list()
+            .getItems()
+            .stream()
+            .map(PodView::of)
+            .toList();
+    CacheView view = replication.observe(cache, pods, sentinels);
+    if (view.primaryPod() != null) {
+      labelRoles(cache, view.primaryPod(), context);
+    }
+    return view;
+  }
+
+  /** Points the client and replicas Services at the pods by their role. */
+  private static void labelRoles(
+      CacheCluster cache, String primaryPod, Context<CacheCluster> context) {
+    var pods = context.getClient().pods().inNamespace(cache.getMetadata().getNamespace());
+    for (Pod pod : pods.withLabels(Labels.selector(cache, EngineKind.CACHE)).list().getItems()) {
+      String name = pod.getMetadata().getName();
+      String role = name.equals(primaryPod) ? CacheSentinels.PRIMARY : CacheSentinels.REPLICA;
+      Map<String, String> labels = pod.getMetadata().getLabels();
+      if (labels == null || !role.equals(labels.get(CacheSentinels.ROLE))) {
+        pods.withName(name)
+            .edit(p -> {
+              p.getMetadata().getLabels().put(CacheSentinels.ROLE, role);
+              return p;
+            });
+      }
+    }
+  }
+
+  @Override
+  protected Health assess(CacheCluster cache, CacheView view, Health fromPods) {
+    if (!cache.getSpec().replicated() || fromPods.state() != Health.State.READY) {
+      return fromPods;
+    }
+    int wanted = cache.getSpec().sentinels().count;
+    if (view.primaryPod() == null) {
+      return Health.progressing(
+          "WaitingForPrimary", "No sentinel names a primary among the cache pods yet.");
+    }
+    if (view.readySentinels() < wanted) {
+      return Health.progressing(
+          "SentinelsStarting", view.readySentinels() + " of " + wanted + " sentinels are ready.");
+    }
+    return Health.ready(
+        "PrimaryReady",
+        "Primary "
+            + view.primaryPod()
+            + " with "
+            + view.replicas().size()
+            + " replicas; "
+            + wanted
+            + " sentinels are ready.");
   }
 
   @Override
@@ -105,7 +208,26 @@ public class CacheReconciler extends ClusterReconciler<CacheCluster, CacheCluste
 
   @Override
   protected void describe(
-      CacheCluster cache, Workload workload, CacheClusterStatus status, RoleHolder view) {
+      CacheCluster cache, Workload workload, CacheClusterStatus status, CacheView view) {
     status.endpoints = CacheWorkload.endpoints(cache);
+    if (!cache.getSpec().replicated()) {
+      return;
+    }
+    CacheClusterStatus previous = cache.getStatus();
+    status.sentinelEndpoints = CacheWorkload.sentinelEndpoints(cache);
+    status.readySentinels = view.readySentinels();
+    status.primary = view.primaryPod();
+    status.primaryOffset = view.offset();
+    status.replicas = view.replicas();
+    status.lastFailover = previous == null ? null : previous.lastFailover;
+    if (previous != null
+        && previous.primary != null
+        && view.primaryPod() != null
+        && !previous.primary.equals(view.primaryPod())) {
+      status.lastFailover = clock.instant().toString();
+    }
+    if (view.primaryPod() == null && previous != null) {
+      status.primary = previous.primary; // not known this round: keep the last one named
+    }
   }
 }

@@ -2,6 +2,7 @@ package dev.cairn.operator.cache;
 
 import dev.cairn.operator.common.DataVolume;
 import dev.cairn.operator.common.EngineKind;
+import dev.cairn.operator.common.InvalidSpecException;
 import dev.cairn.operator.common.Names;
 import dev.cairn.operator.common.NativeConfig;
 import dev.cairn.operator.common.Ports;
@@ -76,6 +77,27 @@ public final class CacheWorkload {
 
   public static Workload of(CacheCluster cache) {
     CacheClusterSpec spec = cache.getSpec();
+    if (spec.replicated() && spec.auth != null) {
+      // Replicas would need masterauth and the sentinels auth-pass; the cache engine cannot follow
+      // a primary with requirepass yet, so such a cluster would never replicate.
+      throw new InvalidSpecException(
+          "mode: replicated with spec.auth is not supported yet: the cache engine has no"
+              + " masterauth, so replicas could not follow a password-protected primary. Remove"
+              + " spec.auth or use mode: standalone.");
+    }
+    if (spec.replicated() && spec.servers() < 2) {
+      throw new InvalidSpecException(
+          "mode: replicated needs at least 2 replicas (a primary and one replica).");
+    }
+    CacheSentinel sentinel = spec.sentinels();
+    if (spec.replicated() && sentinel.quorum > sentinel.count) {
+      throw new InvalidSpecException(
+          "sentinel.quorum ("
+              + sentinel.quorum
+              + ") must be <= sentinel.count ("
+              + sentinel.count
+              + ").");
+    }
     Map<String, String> keys = new LinkedHashMap<>();
     keys.put("port", Integer.toString(PORT));
     keys.put("bind", "0.0.0.0");
@@ -95,6 +117,12 @@ public final class CacheWorkload {
 
     List<String> args = new ArrayList<>();
     List<EnvVar> env = new ArrayList<>();
+    if (spec.replicated()) {
+      // The primary lists a replica, and the sentinels find it, at the source address of its
+      // connection: the pod's own IP (in the local cluster every pod shares the loopback device).
+      args.add("--bind-source-addr");
+      args.add("$(POD_IP)");
+    }
     if (spec.auth != null && spec.auth.passwordSecretRef != null) {
       env.add(
           new EnvVarBuilder()
@@ -112,7 +140,7 @@ public final class CacheWorkload {
     return new Workload(
         EngineKind.CACHE,
         spec.image == null || spec.image.isBlank() ? EngineKind.CACHE.defaultImage() : spec.image,
-        1,
+        spec.servers(),
         spec.resources,
         spec.template,
         List.of(new DataVolume("data", spec.storage, EngineKind.DATA_DIR)),
@@ -126,5 +154,10 @@ public final class CacheWorkload {
   /** host:port of the client Service. */
   public static String endpoints(CacheCluster cache) {
     return Names.serviceHost(cache, Names.of(cache)) + ":" + PORT;
+  }
+
+  /** host:port of the sentinels' Service. */
+  public static String sentinelEndpoints(CacheCluster cache) {
+    return Names.serviceHost(cache, CacheSentinels.service(cache)) + ":" + CacheSentinels.PORT;
   }
 }

@@ -34,7 +34,9 @@ class CacheClusterLifecycleTest {
             new CacheReconciler(
                 new ManagedResources(new SimpleMeterRegistry()),
                 Duration.ofMillis(200),
-                Clock.systemUTC()));
+                Clock.systemUTC(),
+                // the simulated pods' IPs lead nowhere: do not wait on them
+                new CacheReplication(6379, 26379, Duration.ofMillis(50))));
   }
 
   @AfterAll
@@ -139,5 +141,85 @@ class CacheClusterLifecycleTest {
     assertThat(client.apps().statefulSets().inNamespace("aof").list().getItems()).isEmpty();
     assertThat(client.configMaps().inNamespace("aof").list().getItems()).isEmpty();
     assertThat(client.services().inNamespace("aof").list().getItems()).isEmpty();
+  }
+
+  @Test
+  void replicatedRunsServersAndSentinelsWithTheirServicesAndWaitsForAPrimary() {
+    CacheCluster c = cache("repl");
+    c.getSpec().mode = CacheMode.REPLICATED;
+    client.resource(c).create();
+    await()
+        .untilAsserted(() -> {
+          assertThat(client.apps().statefulSets().inNamespace("repl").withName("redis").get())
+              .isNotNull()
+              .satisfies(sts -> assertThat(sts.getSpec().getReplicas()).isEqualTo(3));
+          assertThat(
+                  client.apps().statefulSets().inNamespace("repl").withName("redis-sentinel").get())
+              .isNotNull()
+              .satisfies(sts -> assertThat(sts.getSpec().getReplicas()).isEqualTo(3));
+        });
+    await()
+        .untilAsserted(() -> {
+          assertThat(client.services().inNamespace("repl").withName("redis").get())
+              .satisfies(s ->
+                  assertThat(s.getSpec().getSelector())
+                      .containsEntry(CacheSentinels.ROLE, CacheSentinels.PRIMARY));
+          assertThat(client.services().inNamespace("repl").withName("redis-replicas").get())
+              .satisfies(s ->
+                  assertThat(s.getSpec().getSelector())
+                      .containsEntry(CacheSentinels.ROLE, CacheSentinels.REPLICA));
+          assertThat(client.services().inNamespace("repl").withName("redis-sentinel").get())
+              .satisfies(s -> assertThat(s.getSpec().getPorts().get(0).getPort()).isEqualTo(26379));
+        });
+    assertThat(client.configMaps().inNamespace("repl").withName("redis-config").get().getData())
+        .containsKey("sentinel.conf");
+    // The simulated pods run no engines, so no sentinel names a primary: never Ready.
+    await()
+        .untilAsserted(() ->
+            assertThat(condition(client, CacheCluster.class, "repl", "redis", "Ready"))
+                .isNotNull()
+                .satisfies(cond -> assertThat(cond.getReason()).isEqualTo("WaitingForPrimary")));
+
+    // Back to standalone: the sentinels and the replicas' Service go, one server stays.
+    CacheCluster now =
+        client.resources(CacheCluster.class).inNamespace("repl").withName("redis").get();
+    now.getSpec().mode = CacheMode.STANDALONE;
+    client.resource(now).update();
+    await()
+        .untilAsserted(() -> {
+          assertThat(
+                  client.apps().statefulSets().inNamespace("repl").withName("redis-sentinel").get())
+              .isNull();
+          assertThat(client.services().inNamespace("repl").withName("redis-replicas").get())
+              .isNull();
+          assertThat(
+                  client
+                      .apps()
+                      .statefulSets()
+                      .inNamespace("repl")
+                      .withName("redis")
+                      .get()
+                      .getSpec()
+                      .getReplicas())
+              .isEqualTo(1);
+        });
+  }
+
+  @Test
+  void replicatedWithAuthIsRejectedAndNothingIsApplied() {
+    CacheCluster c = cache("replauth");
+    c.getSpec().mode = CacheMode.REPLICATED;
+    c.getSpec().auth = new CacheAuth();
+    c.getSpec().auth.passwordSecretRef = new SecretKeySelector("password", "redis-auth", false);
+    client.resource(c).create();
+    await()
+        .untilAsserted(() ->
+            assertThat(condition(client, CacheCluster.class, "replauth", "redis", "Degraded"))
+                .isNotNull()
+                .satisfies(cond -> {
+                  assertThat(cond.getReason()).isEqualTo("InvalidSpec");
+                  assertThat(cond.getMessage()).contains("masterauth");
+                }));
+    assertThat(client.apps().statefulSets().inNamespace("replauth").list().getItems()).isEmpty();
   }
 }

@@ -82,4 +82,61 @@ class CacheWorkloadTest {
     c.getSpec().config = Map.of("requirepass", "secret");
     assertThatThrownBy(c::workload).hasMessageContaining("use spec.auth.passwordSecretRef");
   }
+
+  @Test
+  void replicatedRunsThreeServersFromTheirPodIpAndSentinelsOnAWritableSeededConfig() {
+    CacheCluster c = cache();
+    c.getSpec().mode = CacheMode.REPLICATED;
+    var servers = new CacheStatefulSet().desired(c, null);
+    assertThat(servers.getSpec().getReplicas()).isEqualTo(3);
+    assertThat(servers.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+        .containsExactly("/etc/cairn/redis.conf", "--bind-source-addr", "$(POD_IP)");
+
+    var sentinels = CacheSentinels.statefulSet(c);
+    assertThat(sentinels.getMetadata().getName()).isEqualTo("redis-sentinel");
+    assertThat(sentinels.getSpec().getReplicas()).isEqualTo(3);
+    assertThat(sentinels.getSpec().getSelector().getMatchLabels())
+        .containsEntry("app.kubernetes.io/component", "sentinel")
+        .isEqualTo(
+            sentinels.getSpec().getTemplate().getMetadata().getLabels().entrySet().stream()
+                .filter(
+                    e -> sentinels.getSpec().getSelector().getMatchLabels().containsKey(e.getKey()))
+                .collect(
+                    java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+    assertThat(sentinels.getSpec().getVolumeClaimTemplates()).isEmpty();
+    Container sentinel = sentinels.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(sentinel.getArgs())
+        .containsExactly(
+            "--sentinel",
+            "/var/lib/cairn/sentinel.conf",
+            "--seed-config",
+            "/etc/cairn/sentinel.conf");
+    assertThat(sentinel.getVolumeMounts())
+        .anyMatch(m -> m.getMountPath().equals("/var/lib/cairn") && !m.getReadOnly());
+    assertThat(new CacheConfigMap().desired(c, null).getData().get("sentinel.conf"))
+        .contains("port 26379\n", "admin-port 9121\n")
+        .doesNotContain("monitor");
+  }
+
+  @Test
+  void standaloneKeepsOneServerWithoutReplicationArguments() {
+    CacheCluster c = cache();
+    var servers = new CacheStatefulSet().desired(c, null);
+    assertThat(servers.getSpec().getReplicas()).isEqualTo(1);
+    assertThat(servers.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+        .containsExactly("/etc/cairn/redis.conf");
+    assertThat(new CacheConfigMap().desired(c, null).getData()).doesNotContainKey("sentinel.conf");
+  }
+
+  @Test
+  void replicatedNeedsAtLeastOneReplicaAndAQuorumItsSentinelsCanReach() {
+    CacheCluster c = cache();
+    c.getSpec().mode = CacheMode.REPLICATED;
+    c.getSpec().replicas = 1;
+    assertThatThrownBy(c::workload).hasMessageContaining("at least 2 replicas");
+    c.getSpec().replicas = 2;
+    c.getSpec().sentinel = new CacheSentinel();
+    c.getSpec().sentinel.quorum = 4;
+    assertThatThrownBy(c::workload).hasMessageContaining("sentinel.quorum (4)");
+  }
 }

@@ -1,0 +1,158 @@
+package dev.cairn.e2e.up;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import redis.clients.jedis.Jedis;
+
+/**
+ * A replicated CacheCluster (examples/replicated/) in the local cluster: a writer acknowledges each
+ * write with WAIT 1 through the primary, the primary's pod is deleted under that load, the
+ * sentinels promote a replica, the operator moves the {@code cairn.dev/role=primary} label and with
+ * it the client Service, and every WAIT-acknowledged write is on the new primary.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ReplicatedCacheEndToEndTest {
+  private static final String NS = "default";
+  private static final String NAME = "my-replicated-cache";
+  private static final ResourceDefinitionContext CACHE =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("cairn.dev")
+          .withVersion("v1alpha1")
+          .withPlural("cacheclusters")
+          .withKind("CacheCluster")
+          .withNamespaced(true)
+          .build();
+
+  private LocalPlatform platform;
+  private KubernetesClient client;
+
+  @BeforeAll
+  void start() throws Exception {
+    Path module = Path.of(System.getProperty("user.dir"));
+    Path root = module.getParent();
+    platform =
+        LocalPlatform.start(
+            root, module.resolve("target/e2e-repl-" + System.currentTimeMillis()), 0);
+    client = platform.client();
+    platform.apply(root.resolve("examples/replicated/cache-replicated.yaml"));
+    platform.awaitAllReady(Duration.ofSeconds(60), line -> System.out.println("e2e: " + line));
+  }
+
+  @AfterAll
+  void stop() {
+    if (platform != null) {
+      platform.close();
+    }
+  }
+
+  @Test
+  void deletedPrimaryIsFailedOverAndNoWaitAcknowledgedWriteIsLost() throws Exception {
+    Pod primary = primaryPod();
+    assertThat(status().get("primary")).isEqualTo(primary.getMetadata().getName());
+    assertThat(serviceAddresses(NAME)).containsExactly(primary.getStatus().getPodIP());
+
+    Set<String> acked = ConcurrentHashMap.newKeySet();
+    AtomicBoolean writing = new AtomicBoolean(true);
+    String ip = primary.getStatus().getPodIP();
+    Thread writer =
+        new Thread(() -> {
+          int i = 0;
+          try (Jedis jedis = new Jedis(ip, 6379, 2000)) {
+            while (writing.get()) {
+              String key = "k" + i++;
+              jedis.set(key, "v");
+              if (jedis.waitReplicas(1, 1000) >= 1) {
+                acked.add(key);
+              }
+            }
+          } catch (RuntimeException e) {
+            // the primary went away: what was acknowledged until then is what must survive
+          }
+        });
+    writer.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> acked.size() >= 100);
+
+    client.pods().inNamespace(NS).withName(primary.getMetadata().getName()).delete();
+    Pod promoted =
+        await()
+            .atMost(Duration.ofSeconds(45))
+            .pollInterval(Duration.ofMillis(250))
+            .until(
+                this::primaryPodOrNull,
+                p ->
+                    p != null
+                        && !p.getMetadata().getName().equals(primary.getMetadata().getName()));
+    writing.set(false);
+    writer.join(5000);
+
+    String newIp = promoted.getStatus().getPodIP();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> {
+          assertThat(status().get("primary")).isEqualTo(promoted.getMetadata().getName());
+          assertThat(status().get("lastFailover")).isNotNull();
+          assertThat(serviceAddresses(NAME)).containsExactly(newIp);
+        });
+    try (Jedis jedis = new Jedis(newIp, 6379, 5000)) {
+      assertThat(jedis.info("replication")).contains("role:master");
+      List<String> missing = acked.stream().filter(k -> !jedis.exists(k)).toList();
+      assertThat(missing).as("WAIT-acknowledged keys lost of %d", acked.size()).isEmpty();
+    }
+  }
+
+  private Pod primaryPod() {
+    return await().atMost(Duration.ofSeconds(20)).until(this::primaryPodOrNull, p -> p != null);
+  }
+
+  private Pod primaryPodOrNull() {
+    return client
+        .pods()
+        .inNamespace(NS)
+        .withLabel("app.kubernetes.io/instance", NAME)
+        .withLabel("cairn.dev/role", "primary")
+        .list()
+        .getItems()
+        .stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .filter(p -> p.getStatus() != null && p.getStatus().getPodIP() != null)
+        .findFirst()
+        .orElse(null);
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> status() {
+    GenericKubernetesResource cache =
+        client.genericKubernetesResources(CACHE).inNamespace(NS).withName(NAME).get();
+    return (Map<String, Object>) cache.getAdditionalProperties().get("status");
+  }
+
+  /** The addresses the local cluster's DNS gives a Service: what a client in a pod connects to. */
+  private List<String> serviceAddresses(String service) throws Exception {
+    String host = service + "." + NS + ".svc.cluster.local";
+    return Files.readAllLines(platform.cluster().hostsFile()).stream()
+        .map(String::trim)
+        .filter(l -> !l.startsWith("#"))
+        .map(l -> l.split("\\s+"))
+        .filter(w -> w.length > 1 && List.of(w).subList(1, w.length).contains(host))
+        .map(w -> w[0])
+        .distinct()
+        .toList();
+  }
+}

@@ -1,0 +1,21 @@
+package dev.cairn.operator.cache;
+
+import dev.cairn.operator.common.Labels;
+import io.fabric8.kubernetes.api.model.Service;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+
+/** {@code <name>-sentinel} of a replicated CacheCluster (port 26379). */
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+public class CacheSentinelService extends CRUDKubernetesDependentResource<Service, CacheCluster> {
+  public CacheSentinelService() {
+    super(Service.class);
+  }
+
+  @Override
+  protected Service desired(CacheCluster primary, Context<CacheCluster> context) {
+    return CacheSentinels.sentinelService(primary);
+  }
+}

@@ -1,0 +1,99 @@
+package dev.cairn.operator.cache;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One RESP2 command to a cache server or sentinel over a fresh connection, bounded by a timeout:
+ * the operator asks a few questions per reconcile and a Redis client library would be a large
+ * dependency for that. Replies: String (simple and bulk), Long, null, List, or {@link Error}.
+ */
+final class Resp {
+  /** An error reply ({@code -ERR ...}). */
+  record Error(String message) {}
+
+  private Resp() {}
+
+  static Object call(InetSocketAddress address, Duration timeout, String... args)
+      throws IOException {
+    try (Socket socket = new Socket()) {
+      int millis = (int) timeout.toMillis();
+      socket.connect(address, millis);
+      socket.setSoTimeout(millis);
+      OutputStream out = socket.getOutputStream();
+      StringBuilder req = new StringBuilder().append('*').append(args.length).append("\r\n");
+      for (String a : args) {
+        req.append('$')
+            .append(a.getBytes(StandardCharsets.UTF_8).length)
+            .append("\r\n")
+            .append(a)
+            .append("\r\n");
+      }
+      out.write(req.toString().getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      return read(new BufferedInputStream(socket.getInputStream()));
+    }
+  }
+
+  private static Object read(InputStream in) throws IOException {
+    int type = in.read();
+    String line = line(in);
+    switch (type) {
+      case '+':
+        return line;
+      case '-':
+        return new Error(line);
+      case ':':
+        return Long.parseLong(line);
+      case '$':
+        {
+          int len = Integer.parseInt(line);
+          if (len < 0) {
+            return null;
+          }
+          byte[] data = in.readNBytes(len + 2);
+          if (data.length < len + 2) {
+            throw new IOException("connection closed mid-reply");
+          }
+          return new String(data, 0, len, StandardCharsets.UTF_8);
+        }
+      case '*':
+        {
+          int n = Integer.parseInt(line);
+          if (n < 0) {
+            return null;
+          }
+          List<Object> items = new ArrayList<>(n);
+          for (int i = 0; i < n; i++) {
+            items.add(read(in));
+          }
+          return items;
+        }
+      default:
+        throw new IOException("not a RESP reply: " + (char) type + line);
+    }
+  }
+
+  private static String line(InputStream in) throws IOException {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    for (int b = in.read(); ; b = in.read()) {
+      if (b < 0) {
+        throw new IOException("connection closed mid-reply");
+      }
+      if (b == '\r') {
+        in.read(); // '\n'
+        return buf.toString(StandardCharsets.UTF_8);
+      }
+      buf.write(b);
+    }
+  }
+}
