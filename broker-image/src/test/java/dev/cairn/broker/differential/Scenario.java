@@ -1307,7 +1307,7 @@ final class Scenario {
    * applies topic and config changes to its brokers' metadata asynchronously after the controller
    * acknowledged them, so a read right after a change may still see the old state.
    */
-  private static Throwable rootCause(Throwable e) {
+  static Throwable rootCause(Throwable e) {
     Throwable t = e;
     while ((t instanceof java.util.concurrent.ExecutionException
             || t instanceof java.util.concurrent.CompletionException)
@@ -1317,7 +1317,7 @@ final class Scenario {
     return t;
   }
 
-  private static <T> T settled(Callable<T> observe, Predicate<T> done) throws Exception {
+  static <T> T settled(Callable<T> observe, Predicate<T> done) throws Exception {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (true) {
       try {
@@ -1557,9 +1557,7 @@ final class Scenario {
   }
 
   private RawKafkaClient raw() throws Exception {
-    int colon = bootstrap.lastIndexOf(':');
-    return new RawKafkaClient(
-        bootstrap.substring(0, colon), Integer.parseInt(bootstrap.substring(colon + 1)));
+    return RawKafkaClient.to(bootstrap);
   }
 
   private Properties adminProps() {

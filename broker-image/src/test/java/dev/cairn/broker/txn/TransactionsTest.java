@@ -228,8 +228,9 @@ class TransactionsTest {
 
   /**
    * A transactional batch for a partition its transaction never added (what a late retry of an
-   * ended transaction looks like) is refused with INVALID_TXN_STATE instead of opening a
-   * transaction that nothing ends: read_committed consumers of that partition are not blocked.
+   * ended transaction looks like) is refused with TRANSACTION_ABORTABLE (Produce v11; older clients
+   * get INVALID_TXN_STATE) instead of opening a transaction that nothing ends: read_committed
+   * consumers of that partition are not blocked.
    */
   @Test
   void aTransactionalBatchForAPartitionNotInTheTransactionIsRefused() throws Exception {
@@ -270,6 +271,12 @@ class TransactionsTest {
         response = ((ProduceResponse) link.send(ApiKeys.PRODUCE, (short) 11, produce)).data();
       }
       short error = response.responses().iterator().next().partitionResponses().get(0).errorCode();
+      assertThat(Errors.forCode(error)).isEqualTo(Errors.TRANSACTION_ABORTABLE);
+      try (BrokerLink link =
+          new BrokerLink(broker.engine().boundAddress(), null, "old-stray-producer", 10_000)) {
+        response = ((ProduceResponse) link.send(ApiKeys.PRODUCE, (short) 10, produce)).data();
+      }
+      error = response.responses().iterator().next().partitionResponses().get(0).errorCode();
       assertThat(Errors.forCode(error)).isEqualTo(Errors.INVALID_TXN_STATE);
 
       plain.send(new ProducerRecord<>(tp.topic(), "after")).get();
