@@ -11,10 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -49,8 +47,6 @@ import org.apache.kafka.common.requests.InitProducerIdRequest;
 import org.apache.kafka.common.requests.InitProducerIdResponse;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.ProduceResponse;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The transactions part of the differential test: what each isolation level reads around committed,
@@ -74,18 +70,18 @@ final class TransactionScenario {
           Errors.NOT_COORDINATOR,
           Errors.CONCURRENT_TRANSACTIONS);
 
-  private final String bootstrap;
+  private final ClientProps clients;
   private final Transcript t =
       new Transcript(e -> Scenario.rootCause(e).getClass().getSimpleName());
 
   private TransactionScenario(String bootstrap) {
-    this.bootstrap = bootstrap;
+    this.clients = new ClientProps(bootstrap);
   }
 
   /** Runs the transactions script against the broker at {@code bootstrap} (host:port). */
   static Transcript run(String bootstrap) throws Exception {
     TransactionScenario s = new TransactionScenario(bootstrap);
-    try (Admin admin = Admin.create(s.adminProps())) {
+    try (Admin admin = Admin.create(s.clients.admin())) {
       admin
           .createTopics(
               List.of(
@@ -181,23 +177,23 @@ final class TransactionScenario {
       p.send(new ProducerRecord<>("txn-raw", 0, "k", "o1"));
       p.sendOffsetsToTransaction(
           Map.of(tp, new OffsetAndMetadata(5, "in-txn")), new ConsumerGroupMetadata(group));
-      t.record("offsets before commit", committed(admin, group));
+      t.record("offsets before commit", Scenario.committed(admin, group));
       p.commitTransaction();
       t.record(
           "offsets after commit",
-          Scenario.settled(() -> committed(admin, group), m -> !m.isEmpty()));
+          Scenario.settled(() -> Scenario.committed(admin, group), m -> !m.isEmpty()));
       p.beginTransaction();
       p.sendOffsetsToTransaction(
           Map.of(tp, new OffsetAndMetadata(8, "aborted")), new ConsumerGroupMetadata(group));
       p.abortTransaction();
-      t.record("offsets after abort", committed(admin, group));
+      t.record("offsets after abort", Scenario.committed(admin, group));
     }
   }
 
   /** The coordinator's answers to requests out of turn, by raw requests. */
   private void coordinatorErrors() throws Exception {
     TopicPartition tp = new TopicPartition("txn-raw", 0);
-    try (RawKafkaClient raw = raw()) {
+    try (RawKafkaClient raw = clients.raw()) {
       FindCoordinatorResponse found =
           raw.send(
               new FindCoordinatorRequest.Builder(
@@ -315,7 +311,7 @@ final class TransactionScenario {
    * first offsets of the aborted transactions it reports, and the batches it returns.
    */
   private String rawFetch(TopicPartition tp, IsolationLevel level) throws Exception {
-    try (RawKafkaClient raw = raw()) {
+    try (RawKafkaClient raw = clients.raw()) {
       FetchRequestData data =
           RawRequests.fetch(tp.topic(), tp.partition(), 0).data().setIsolationLevel(level.id());
       FetchResponse r = raw.send(new FetchRequest(data, (short) 12));
@@ -381,29 +377,17 @@ final class TransactionScenario {
             .offset());
   }
 
-  private static Map<String, String> committed(Admin admin, String group) throws Exception {
-    Map<String, String> out = new TreeMap<>();
-    admin
-        .listConsumerGroupOffsets(group)
-        .partitionsToOffsetAndMetadata()
-        .get()
-        .forEach((tp, om) ->
-            out.put(tp.toString(), om == null ? "null" : om.offset() + " '" + om.metadata() + "'"));
-    return out;
-  }
-
   /**
    * Reads the partition from its beginning until {@code n} records came and the position reached
    * the end the isolation level allows; records are "offset:value", then the position.
    */
   private List<String> read(TopicPartition tp, boolean readCommitted, int n) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    props.put(
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-        readCommitted ? "read_committed" : "read_uncommitted");
+    Properties props =
+        clients.consumer(
+            null,
+            Map.of(
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                readCommitted ? "read_committed" : "read_uncommitted"));
     List<String> got = new ArrayList<>();
     try (KafkaConsumer<String, String> c = new KafkaConsumer<>(props)) {
       c.assign(List.of(tp));
@@ -421,26 +405,12 @@ final class TransactionScenario {
   }
 
   private KafkaProducer<String, String> transactional(String id) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, id);
-    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
-    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "10000");
-    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
-    return new KafkaProducer<>(p);
-  }
-
-  private Properties adminProps() {
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
-    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
-    return p;
-  }
-
-  private RawKafkaClient raw() throws Exception {
-    return RawKafkaClient.to(bootstrap);
+    return new KafkaProducer<>(
+        clients.producer(
+            Map.of(
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                id,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                "15000")));
   }
 }
