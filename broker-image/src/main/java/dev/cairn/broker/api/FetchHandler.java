@@ -291,6 +291,9 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
                     .setFirstOffset(t.firstOffset()));
           }
           pd.setAbortedTransactions(aborted);
+        } else {
+          // As Kafka: the field is null, not empty, for consumers that read everything.
+          pd.setAbortedTransactions(null);
         }
       }
     } catch (Exception e) {

@@ -84,7 +84,13 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
           pr.setErrorCode(Errors.INVALID_REQUIRED_ACKS.code());
         } else {
           ReplicaManager.Appended appended =
-              append(tp, (MemoryRecords) p.records(), acks, request.transactionalId(), pr);
+              append(
+                  tp,
+                  (MemoryRecords) p.records(),
+                  acks,
+                  request.transactionalId(),
+                  ctx.version(),
+                  pr);
           if (appended != null && acks == -1) {
             replicated.add(
                 awaitCommitted(
@@ -117,6 +123,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
       MemoryRecords records,
       short acks,
       String transactionalId,
+      short version,
       PartitionProduceResponse pr) {
     try {
       if (Topic.isInternal(tp.topic())) {
@@ -125,7 +132,20 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
       if (records == null) {
         throw new org.apache.kafka.common.errors.CorruptRecordException("no records");
       }
-      verifyTransaction(tp, records, transactionalId);
+      Errors unverified = verifyTransaction(tp, records, transactionalId, version);
+      if (unverified != Errors.NONE) {
+        // As Kafka: refused before the log, so no log start offset.
+        pr.setErrorCode(unverified.code())
+            .setErrorMessage(
+                "verifying "
+                    + tp
+                    + " in the transaction of "
+                    + transactionalId
+                    + " answered "
+                    + unverified)
+            .setBaseOffset(-1);
+        return null;
+      }
       ReplicaManager.Appended appended = broker.replicas().appendAsLeader(tp, records, acks);
       LogAppendInfo info = appended.info();
       bytesIn.increment(records.sizeInBytes());
@@ -151,31 +171,24 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
 
   /**
    * A producer's first transactional batch in a partition must belong to the transaction its
-   * coordinator has open there ({@link TxnVerifier}); later ones continue that transaction.
+   * coordinator has open there ({@link TxnVerifier}); later ones continue that transaction. NONE,
+   * or the error to answer: TRANSACTION_ABORTABLE from Produce v11 on, INVALID_TXN_STATE for older
+   * clients, which do not know that error (Kafka's {@code
+   * produceRequestVersionToTransactionSupportedOperation}).
    */
-  private void verifyTransaction(TopicPartition tp, MemoryRecords records, String transactionalId) {
+  private Errors verifyTransaction(
+      TopicPartition tp, MemoryRecords records, String transactionalId, short version) {
     var batches = records.batches().iterator();
     if (!batches.hasNext()) {
-      return;
+      return Errors.NONE;
     }
     RecordBatch first = batches.next();
     if (!first.isTransactional()
         || broker.replicas().leaderPartition(tp).log().inTransaction(first.producerId())) {
-      return;
+      return Errors.NONE;
     }
     Errors e = txnVerifier.verify(transactionalId, first.producerId(), first.producerEpoch(), tp);
-    if (e != Errors.NONE) {
-      throw e.exception(
-          "Producer "
-              + first.producerId()
-              + " of transactional id "
-              + transactionalId
-              + " has no open transaction containing "
-              + tp
-              + " ("
-              + e
-              + ")");
-    }
+    return e == Errors.TRANSACTION_ABORTABLE && version <= 10 ? Errors.INVALID_TXN_STATE : e;
   }
 
   /**

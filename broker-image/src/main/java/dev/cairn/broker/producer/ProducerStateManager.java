@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.record.RecordBatch;
 
@@ -150,6 +151,14 @@ public final class ProducerStateManager {
               + firstSeq
               + ", expected "
               + nextSequence(last.lastSeq()));
+    }
+    if (!h.isTransactional() && e.txnFirstOffset >= 0) {
+      // As Kafka: the open transaction would otherwise swallow the write, or end around it.
+      throw new InvalidTxnStateException(
+          "expected a transactional write from producer "
+              + h.producerId()
+              + ", whose transaction is open since offset "
+              + e.txnFirstOffset);
     }
     return null;
   }

@@ -293,10 +293,15 @@ public final class TransactionCoordinator {
         transactionalId,
         producerId,
         epoch,
-        m ->
-            m.state == TxnState.ONGOING && m.partitions.containsAll(partitions)
-                ? Errors.NONE
-                : Errors.INVALID_TXN_STATE);
+        m -> {
+          if (m.state == TxnState.PREPARE_COMMIT || m.state == TxnState.PREPARE_ABORT) {
+            return Errors.CONCURRENT_TRANSACTIONS;
+          }
+          // As Kafka (KIP-890): the producer can abort its transaction and carry on.
+          return m.state == TxnState.ONGOING && m.partitions.containsAll(partitions)
+              ? Errors.NONE
+              : Errors.TRANSACTION_ABORTABLE;
+        });
   }
 
   /** EndTxn: commits or aborts the open transaction; a retry of a completed one succeeds. */

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * in the open transaction (AddPartitionsToTxn v4 verifyOnly, or a direct call when this broker is
  * the coordinator). A batch the coordinator does not know of — a late retry of a transaction that
  * was already ended — would otherwise open a transaction nobody ever ends and block read_committed
- * consumers; it is refused with INVALID_TXN_STATE.
+ * consumers; the coordinator answers TRANSACTION_ABORTABLE, as Kafka's does.
  */
 public final class TxnVerifier {
   private static final Logger log = LoggerFactory.getLogger(TxnVerifier.class);
@@ -46,7 +46,8 @@ public final class TxnVerifier {
   /**
    * NONE if {@code tp} is in the open transaction of {@code transactionalId} with this producer id
    * and epoch; otherwise the error for the producer, mapped as Kafka maps it: PRODUCER_FENCED is
-   * INVALID_PRODUCER_EPOCH, an unreachable or moving coordinator NOT_ENOUGH_REPLICAS (retriable).
+   * INVALID_PRODUCER_EPOCH, an unreachable or moving coordinator, or one still ending the previous
+   * transaction, NOT_ENOUGH_REPLICAS (retriable).
    */
   public Errors verify(String transactionalId, long producerId, short epoch, TopicPartition tp) {
     if (transactionalId == null || transactionalId.isEmpty()) {
@@ -72,6 +73,7 @@ public final class TxnVerifier {
       case NOT_COORDINATOR,
           COORDINATOR_NOT_AVAILABLE,
           COORDINATOR_LOAD_IN_PROGRESS,
+          CONCURRENT_TRANSACTIONS,
           NETWORK_EXCEPTION,
           REQUEST_TIMED_OUT ->
           Errors.NOT_ENOUGH_REPLICAS;

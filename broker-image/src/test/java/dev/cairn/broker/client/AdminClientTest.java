@@ -3,10 +3,7 @@ package dev.cairn.broker.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cairn.broker.BrokerEngine;
-import dev.cairn.broker.TestBrokers;
-import dev.cairn.common.testkit.EngineExtension;
-import java.nio.file.Path;
+import dev.cairn.broker.SingleBroker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -14,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import org.apache.curator.test.TestingServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
@@ -45,49 +41,38 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every admin API through kafka-clients' AdminClient, with Kafka's errors. */
 class AdminClientTest {
-  static TestingServer zk;
-  static BrokerEngine broker;
+  @RegisterExtension
+  static final SingleBroker broker =
+      new SingleBroker(Map.of("log.retention.hours", "48", "auto.create.topics.enable", "false"));
+
   static Admin admin;
-  @TempDir static Path dir;
 
   @BeforeAll
-  static void start() throws Exception {
-    zk = new TestingServer(true);
-    broker =
-        EngineExtension.startAndAwaitReady(
-            TestBrokers.broker(
-                zk.getConnectString(),
-                dir.resolve("logs"),
-                Map.of("log.retention.hours", "48", "auto.create.topics.enable", "false")));
-    admin = Admin.create(TestBrokers.admin(broker));
+  static void connect() {
+    admin = Admin.create(broker.admin());
   }
 
   @AfterAll
-  static void stop() throws Exception {
+  static void disconnect() {
     admin.close();
-    if (broker != null) {
-      broker.stop(Duration.ofSeconds(2));
-    }
-    zk.close();
   }
 
   @Test
   void describeLogDirsReportsEachPartitionsSize() throws Exception {
     admin.createTopics(List.of(new NewTopic("sized", 2, (short) 1))).all().get();
     try (var producer =
-        new org.apache.kafka.clients.producer.KafkaProducer<String, String>(
-            TestBrokers.producer(broker))) {
+        new org.apache.kafka.clients.producer.KafkaProducer<String, String>(broker.producer())) {
       producer
           .send(new org.apache.kafka.clients.producer.ProducerRecord<>("sized", 0, "k", "v"))
           .get();
     }
     var dirs =
         admin
-            .describeLogDirs(List.of(broker.clusterMetadata().image().controllerId()))
+            .describeLogDirs(List.of(broker.engine().clusterMetadata().image().controllerId()))
             .allDescriptions()
             .get()
             .values()
@@ -219,7 +204,7 @@ class AdminClientTest {
   void listOffsetsAndDeleteRecordsMoveTheLowWatermark() throws Exception {
     admin.createTopics(List.of(new NewTopic("offsets", 1, (short) 1))).all().get();
     long base = 1_700_000_000_000L;
-    try (KafkaProducer<String, String> p = new KafkaProducer<>(TestBrokers.producer(broker))) {
+    try (KafkaProducer<String, String> p = new KafkaProducer<>(broker.producer())) {
       for (int i = 0; i < 10; i++) {
         p.send(new ProducerRecord<>("offsets", 0, base + i * 1000L, "k", "v" + i)).get();
       }
@@ -259,8 +244,7 @@ class AdminClientTest {
     assertThat(low).isEqualTo(7);
     assertThat(admin.listOffsets(Map.of(tp, OffsetSpec.earliest())).all().get().get(tp).offset())
         .isEqualTo(7);
-    try (KafkaConsumer<String, String> c =
-        new KafkaConsumer<>(TestBrokers.consumer(broker, null))) {
+    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(broker.consumer(null))) {
       c.assign(List.of(tp));
       c.seekToBeginning(List.of(tp));
       assertThat(c.position(tp)).isEqualTo(7);
@@ -270,10 +254,10 @@ class AdminClientTest {
   @Test
   void listDescribeAndDeleteConsumerGroups() throws Exception {
     admin.createTopics(List.of(new NewTopic("grp", 1, (short) 1))).all().get();
-    try (KafkaProducer<String, String> p = new KafkaProducer<>(TestBrokers.producer(broker))) {
+    try (KafkaProducer<String, String> p = new KafkaProducer<>(broker.producer())) {
       p.send(new ProducerRecord<>("grp", "x")).get();
     }
-    Properties props = TestBrokers.consumer(broker, "admin-group");
+    Properties props = broker.consumer("admin-group");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     try (KafkaConsumer<String, String> c = new KafkaConsumer<>(props)) {
       c.subscribe(List.of("grp"));

@@ -3,10 +3,7 @@ package dev.cairn.broker.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.cairn.broker.BrokerEngine;
-import dev.cairn.broker.TestBrokers;
-import dev.cairn.common.testkit.EngineExtension;
-import java.nio.file.Path;
+import dev.cairn.broker.SingleBroker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -19,7 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.curator.test.TestingServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -28,41 +24,18 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Consumer groups with the classic protocol: subscribe, commit, rebalance, restart. */
 class ConsumerGroupTest {
-  static TestingServer zk;
-  static BrokerEngine broker;
-  @TempDir static Path dir;
-
-  @BeforeAll
-  static void start() throws Exception {
-    zk = new TestingServer(true);
-    broker = startBroker();
-  }
-
-  private static BrokerEngine startBroker() throws Exception {
-    return EngineExtension.startAndAwaitReady(
-        TestBrokers.broker(zk.getConnectString(), dir.resolve("logs"), Map.of()));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (broker != null) {
-      broker.stop(Duration.ofSeconds(2));
-    }
-    zk.close();
-  }
+  @RegisterExtension static final SingleBroker broker = new SingleBroker();
 
   private static void produce(String topic, int partitions, int perPartition) throws Exception {
-    try (Admin admin = Admin.create(TestBrokers.admin(broker))) {
+    try (Admin admin = Admin.create(broker.admin())) {
       admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
     }
-    try (KafkaProducer<String, String> p = new KafkaProducer<>(TestBrokers.producer(broker))) {
+    try (KafkaProducer<String, String> p = new KafkaProducer<>(broker.producer())) {
       for (int part = 0; part < partitions; part++) {
         for (int i = 0; i < perPartition; i++) {
           p.send(new ProducerRecord<>(topic, part, "k", part + ":" + i));
@@ -75,7 +48,7 @@ class ConsumerGroupTest {
   @Test
   void manualCommitSurvivesABrokerRestartAndResumesAfterTheCommittedOffset() throws Exception {
     produce("commits", 1, 10);
-    Properties props = TestBrokers.consumer(broker, "resume");
+    Properties props = broker.consumer("resume");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     List<String> first = new ArrayList<>();
     try (KafkaConsumer<String, String> c = new KafkaConsumer<>(props)) {
@@ -88,10 +61,9 @@ class ConsumerGroupTest {
     }
     assertThat(first).hasSize(10);
 
-    broker.stop(Duration.ofSeconds(2));
-    broker = startBroker();
+    broker.restart();
 
-    props = TestBrokers.consumer(broker, "resume");
+    props = broker.consumer("resume");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     List<String> second = new ArrayList<>();
     try (KafkaConsumer<String, String> c = new KafkaConsumer<>(props)) {
@@ -119,7 +91,7 @@ class ConsumerGroupTest {
         AtomicBoolean run = new AtomicBoolean(true);
         running.add(run);
         pool.execute(() -> {
-          Properties props = TestBrokers.consumer(broker, "sharing");
+          Properties props = broker.consumer("sharing");
           props.put(ConsumerConfig.CLIENT_ID_CONFIG, name);
           props.put("session.timeout.ms", "6000");
           props.put("heartbeat.interval.ms", "500");
@@ -163,7 +135,7 @@ class ConsumerGroupTest {
                 "-cp",
                 System.getProperty("java.class.path"),
                 GroupMemberProcess.class.getName(),
-                TestBrokers.bootstrap(broker),
+                broker.bootstrap(),
                 "survivors",
                 "killed")
             .redirectErrorStream(true)
@@ -176,7 +148,7 @@ class ConsumerGroupTest {
       for (int i = 0; i < 2; i++) {
         String name = "s" + i;
         pool.execute(() -> {
-          Properties props = TestBrokers.consumer(broker, "survivors");
+          Properties props = broker.consumer("survivors");
           props.put(ConsumerConfig.CLIENT_ID_CONFIG, name);
           props.put("session.timeout.ms", "6000");
           props.put("heartbeat.interval.ms", "500");

@@ -2,22 +2,15 @@ package dev.cairn.broker.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cairn.broker.BrokerEngine;
-import dev.cairn.broker.TestBrokers;
-import dev.cairn.common.testkit.EngineExtension;
+import dev.cairn.broker.SingleBroker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,31 +19,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * transactional producer (all of stdin in one transaction, committed at EOF).
  */
 class KcatTest {
-  static TestingServer zk;
-  static BrokerEngine broker;
-  @TempDir static Path dir;
-
-  @BeforeAll
-  static void start() throws Exception {
-    zk = new TestingServer(true);
-    broker =
-        EngineExtension.startAndAwaitReady(
-            TestBrokers.broker(
-                zk.getConnectString(),
-                dir.resolve("logs"),
-                Map.of("transaction.state.log.num.partitions", "1")));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (broker != null) {
-      broker.stop(Duration.ofSeconds(2));
-    }
-    zk.close();
-  }
+  @RegisterExtension
+  static final SingleBroker broker =
+      new SingleBroker(Map.of("transaction.state.log.num.partitions", "1"));
 
   private static String kcat(String stdin, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("kcat", "-b", TestBrokers.bootstrap(broker)));
+    List<String> cmd = new ArrayList<>(List.of("kcat", "-b", broker.bootstrap()));
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
     if (stdin != null) {

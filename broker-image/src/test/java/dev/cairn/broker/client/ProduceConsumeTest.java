@@ -2,17 +2,12 @@ package dev.cairn.broker.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cairn.broker.BrokerEngine;
-import dev.cairn.broker.TestBrokers;
-import dev.cairn.common.testkit.EngineExtension;
-import java.nio.file.Path;
+import dev.cairn.broker.SingleBroker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
-import org.apache.curator.test.TestingServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -22,43 +17,22 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** kafka-clients producers (acks 0/1/all, idempotent) and assign-mode consumers end to end. */
 class ProduceConsumeTest {
-  static TestingServer zk;
-  static BrokerEngine broker;
-  @TempDir static Path dir;
-
-  @BeforeAll
-  static void start() throws Exception {
-    zk = new TestingServer(true);
-    broker =
-        EngineExtension.startAndAwaitReady(
-            TestBrokers.broker(zk.getConnectString(), dir.resolve("logs"), Map.of()));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (broker != null) {
-      broker.stop(Duration.ofSeconds(2));
-    }
-    zk.close();
-  }
+  @RegisterExtension static final SingleBroker broker = new SingleBroker();
 
   private static void createTopic(String name, int partitions) throws Exception {
-    try (Admin admin = Admin.create(TestBrokers.admin(broker))) {
+    try (Admin admin = Admin.create(broker.admin())) {
       admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
     }
   }
 
   private static List<ConsumerRecord<String, String>> readAll(TopicPartition tp, int expected) {
     List<ConsumerRecord<String, String>> out = new ArrayList<>();
-    try (KafkaConsumer<String, String> c =
-        new KafkaConsumer<>(TestBrokers.consumer(broker, null))) {
+    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(broker.consumer(null))) {
       c.assign(List.of(tp));
       c.seekToBeginning(List.of(tp));
       long deadline = System.currentTimeMillis() + 15_000;
@@ -72,7 +46,7 @@ class ProduceConsumeTest {
   @Test
   void idempotentProducerWritesConsecutiveOffsetsThatAConsumerReadsBack() throws Exception {
     createTopic("orders", 1);
-    try (KafkaProducer<String, String> p = new KafkaProducer<>(TestBrokers.producer(broker))) {
+    try (KafkaProducer<String, String> p = new KafkaProducer<>(broker.producer())) {
       for (int i = 0; i < 100; i++) {
         RecordMetadata md = p.send(new ProducerRecord<>("orders", 0, "k" + i, "v" + i)).get();
         assertThat(md.offset()).isEqualTo(i);
@@ -91,7 +65,7 @@ class ProduceConsumeTest {
   void acksZeroAndOneAndAllAllDeliver() throws Exception {
     createTopic("acks", 1);
     for (String acks : List.of("0", "1", "all")) {
-      Properties props = TestBrokers.producer(broker);
+      Properties props = broker.producer();
       props.put(ProducerConfig.ACKS_CONFIG, acks);
       props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, acks.equals("all"));
       props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
@@ -108,7 +82,7 @@ class ProduceConsumeTest {
 
   @Test
   void producingToAnUnknownTopicAutoCreatesIt() throws ExecutionException, InterruptedException {
-    try (KafkaProducer<String, String> p = new KafkaProducer<>(TestBrokers.producer(broker))) {
+    try (KafkaProducer<String, String> p = new KafkaProducer<>(broker.producer())) {
       RecordMetadata md = p.send(new ProducerRecord<>("auto-created", "x")).get();
       assertThat(md.offset()).isZero();
     }
@@ -118,7 +92,7 @@ class ProduceConsumeTest {
   @Test
   void aRecordAboveMessageMaxBytesIsRefusedWithRecordTooLarge() throws Exception {
     createTopic("big", 1);
-    Properties props = TestBrokers.producer(broker);
+    Properties props = broker.producer();
     props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "3000000");
     props.put(ProducerConfig.RETRIES_CONFIG, "0");
     try (KafkaProducer<String, String> p = new KafkaProducer<>(props)) {

@@ -2,10 +2,8 @@ package dev.cairn.broker.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cairn.broker.BrokerEngine;
-import dev.cairn.broker.TestBrokers;
+import dev.cairn.broker.SingleBroker;
 import dev.cairn.broker.differential.RawRequests;
-import dev.cairn.common.testkit.EngineExtension;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -15,12 +13,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.apache.curator.test.TestingServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -36,41 +32,19 @@ import org.apache.kafka.common.record.SimpleRecord;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.ApiVersionsRequest;
 import org.apache.kafka.common.requests.RequestHeader;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The broker keeps serving real clients while others send oversized or random frames; long-poll
  * fetches wait for data; seek re-reads; metrics are exported.
  */
 class ServingRobustnessTest {
-  static TestingServer zk;
-  static BrokerEngine broker;
-  @TempDir static Path dir;
-
-  @BeforeAll
-  static void start() throws Exception {
-    zk = new TestingServer(true);
-    broker =
-        EngineExtension.startAndAwaitReady(
-            TestBrokers.broker(
-                zk.getConnectString(),
-                dir.resolve("logs"),
-                Map.of("socket.request.max.bytes", "65536")));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (broker != null) {
-      broker.stop(Duration.ofSeconds(2));
-    }
-    zk.close();
-  }
+  @RegisterExtension
+  static final SingleBroker broker = new SingleBroker(Map.of("socket.request.max.bytes", "65536"));
 
   private static Socket connect() throws IOException {
-    Socket s = new Socket("127.0.0.1", broker.boundAddress().getPort());
+    Socket s = new Socket("127.0.0.1", broker.engine().boundAddress().getPort());
     s.setSoTimeout(5000);
     return s;
   }
@@ -91,7 +65,7 @@ class ServingRobustnessTest {
         Socket idle = connect()) {
       new DataOutputStream(bad.getOutputStream()).writeInt(65537);
       assertThat(closedByPeer(bad)).isTrue();
-      try (Admin admin = Admin.create(TestBrokers.admin(broker))) {
+      try (Admin admin = Admin.create(broker.admin())) {
         assertThat(admin.describeCluster().nodes().get()).hasSize(1);
       }
       assertThat(idle.isClosed()).isFalse();
@@ -100,7 +74,7 @@ class ServingRobustnessTest {
 
   @Test
   void aFailedAcksZeroProduceClosesTheConnectionAndASuccessfulOneAnswersNothing() throws Exception {
-    try (Admin admin = Admin.create(TestBrokers.admin(broker))) {
+    try (Admin admin = Admin.create(broker.admin())) {
       admin.createTopics(List.of(new NewTopic("acks-zero", 1, (short) 1))).all().get();
     }
     try (Socket ok = connect();
@@ -168,7 +142,7 @@ class ServingRobustnessTest {
         }
       }
     }
-    try (KafkaProducer<String, String> p = new KafkaProducer<>(TestBrokers.producer(broker))) {
+    try (KafkaProducer<String, String> p = new KafkaProducer<>(broker.producer())) {
       assertThat(p.send(new ProducerRecord<>("after-fuzz", "ok")).get().offset())
           .as("seed %d", seed)
           .isZero();
@@ -177,10 +151,10 @@ class ServingRobustnessTest {
 
   @Test
   void aLongPollFetchWaitsForDataAndSeekReReads() throws Exception {
-    try (KafkaProducer<String, String> p = new KafkaProducer<>(TestBrokers.producer(broker))) {
+    try (KafkaProducer<String, String> p = new KafkaProducer<>(broker.producer())) {
       p.send(new ProducerRecord<>("polls", "first")).get();
     }
-    var props = TestBrokers.consumer(broker, null);
+    var props = broker.consumer(null);
     props.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "1000000");
     props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "700");
     TopicPartition tp = new TopicPartition("polls", 0);
@@ -209,7 +183,9 @@ class ServingRobustnessTest {
             .send(
                 HttpRequest.newBuilder(
                         URI.create(
-                            "http://127.0.0.1:" + broker.adminAddress().getPort() + "/metrics"))
+                            "http://127.0.0.1:"
+                                + broker.engine().adminAddress().getPort()
+                                + "/metrics"))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);

@@ -65,6 +65,8 @@ class KafkaDifferentialTest {
   static BrokerEngine cairn;
   static Transcript onCairn;
   static Transcript onKafka;
+  static Transcript transactionsOnCairn;
+  static Transcript transactionsOnKafka;
 
   @BeforeAll
   static void start() throws Exception {
@@ -80,10 +82,18 @@ class KafkaDifferentialTest {
 
     // Both runs before any test, on fresh servers: the tests below may add state of their own.
     onCairn = Scenario.run(TestBrokers.bootstrap(cairn));
+    long started = System.nanoTime();
+    transactionsOnCairn = TransactionScenario.run(TestBrokers.bootstrap(cairn));
+    System.out.printf("transactions on cairn: %d ms%n", (System.nanoTime() - started) / 1_000_000);
     kafka.awaitReady(Duration.ofSeconds(30));
     onKafka = Scenario.run(kafka.bootstrap());
-    // The reference transcript, kept by surefire in the -output.txt (Cairn's equals it on success).
+    started = System.nanoTime();
+    transactionsOnKafka = TransactionScenario.run(kafka.bootstrap());
+    System.out.printf("transactions on kafka: %d ms%n", (System.nanoTime() - started) / 1_000_000);
+    // The reference transcripts, kept by surefire in the -output.txt (Cairn's equal them on
+    // success).
     System.out.println(onKafka);
+    System.out.println(transactionsOnKafka);
   }
 
   @AfterAll
@@ -105,14 +115,29 @@ class KafkaDifferentialTest {
         .containsEntry("static a with b", "[alpha-0, alpha-1]")
         .containsKey("list topics at the end");
 
-    List<String> differences = onCairn.differencesFrom(onKafka, "kafka");
+    assertSameObservations(onCairn, onKafka);
+  }
+
+  @Test
+  void transactionsObserveTheSameOnKafkaAndCairn() {
+    // Not vacuous: both isolation levels, fencing and the coordinator's errors were reached.
+    assertThat(transactionsOnKafka.observations())
+        .containsEntry("open: latest read_committed", "7")
+        .containsKey("fenced producer commits")
+        .containsKey("commit after abort");
+
+    assertSameObservations(transactionsOnCairn, transactionsOnKafka);
+  }
+
+  private static void assertSameObservations(Transcript cairnSide, Transcript kafkaSide) {
+    List<String> differences = cairnSide.differencesFrom(kafkaSide, "kafka");
     assertThat(differences)
         .as(
             "observations that differ (%d of %d)%n%s%n%nwhole Kafka transcript:%n%s",
             differences.size(),
-            onKafka.observations().size(),
+            kafkaSide.observations().size(),
             String.join("\n", differences),
-            onKafka)
+            kafkaSide)
         .isEmpty();
   }
 

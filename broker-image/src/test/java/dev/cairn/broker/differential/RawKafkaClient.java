@@ -27,6 +27,13 @@ final class RawKafkaClient implements AutoCloseable {
     in = new DataInputStream(socket.getInputStream());
   }
 
+  /** Connects to the broker at {@code bootstrap} (host:port). */
+  static RawKafkaClient to(String bootstrap) throws IOException {
+    int colon = bootstrap.lastIndexOf(':');
+    return new RawKafkaClient(
+        bootstrap.substring(0, colon), Integer.parseInt(bootstrap.substring(colon + 1)));
+  }
+
   /** Sends one request and returns its parsed response. */
   @SuppressWarnings("unchecked")
   <R extends AbstractResponse> R send(AbstractRequest request) throws IOException {

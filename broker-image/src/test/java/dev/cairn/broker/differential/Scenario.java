@@ -26,7 +26,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.AlterConfigsOptions;
 import org.apache.kafka.clients.admin.Config;
@@ -116,8 +115,6 @@ import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.ProduceResponse;
 import org.apache.kafka.common.requests.SyncGroupRequest;
 import org.apache.kafka.common.requests.SyncGroupResponse;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
 
 /**
@@ -181,7 +178,7 @@ final class Scenario {
 
   private static final Duration WAIT = Duration.ofSeconds(20);
 
-  private final String bootstrap;
+  private final ClientProps clients;
   // A failed step is the exception type the client surfaced, unwrapped from futures.
   private final Transcript t = new Transcript(e -> rootCause(e).getClass().getSimpleName());
 
@@ -193,13 +190,13 @@ final class Scenario {
   private final long base = System.currentTimeMillis() - 60_000;
 
   private Scenario(String bootstrap) {
-    this.bootstrap = bootstrap;
+    this.clients = new ClientProps(bootstrap);
   }
 
   /** Runs the whole script against the broker at {@code bootstrap} (host:port). */
   static Transcript run(String bootstrap) throws Exception {
     Scenario s = new Scenario(bootstrap);
-    try (Admin admin = Admin.create(s.adminProps())) {
+    try (Admin admin = Admin.create(s.clients.admin())) {
       s.cluster(admin);
       s.topics(admin);
       s.configs(admin);
@@ -479,7 +476,7 @@ final class Scenario {
   }
 
   private void producers(Admin admin) throws Exception {
-    try (KafkaProducer<String, String> p = new KafkaProducer<>(producerProps(Map.of()))) {
+    try (KafkaProducer<String, String> p = new KafkaProducer<>(clients.producer(Map.of()))) {
       for (int i = 0; i < 5; i++) {
         ProducerRecord<String, String> r =
             new ProducerRecord<>("alpha", 0, base + i * 1000L, "k" + i, "v" + i);
@@ -512,7 +509,7 @@ final class Scenario {
     for (String codec : List.of("gzip", "snappy", "lz4", "zstd")) {
       try (KafkaProducer<String, String> p =
           new KafkaProducer<>(
-              producerProps(
+              clients.producer(
                   Map.of(ProducerConfig.COMPRESSION_TYPE_CONFIG, codec, "linger.ms", "50")))) {
         var futures = new ArrayList<java.util.concurrent.Future<RecordMetadata>>();
         for (int i = 0; i < 3; i++) {
@@ -527,7 +524,7 @@ final class Scenario {
     }
     try (KafkaProducer<String, String> p =
         new KafkaProducer<>(
-            producerProps(
+            clients.producer(
                 Map.of(ProducerConfig.ACKS_CONFIG, "1", "enable.idempotence", "false")))) {
       t.record(
           "produce acks=1", sent(p.send(new ProducerRecord<>("alpha", 3, base, "k", "one")).get()));
@@ -535,7 +532,7 @@ final class Scenario {
   }
 
   private void consume() throws Exception {
-    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(consumerProps(null, Map.of()))) {
+    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(clients.consumer(null, Map.of()))) {
       t.record("consume alpha-0", read(c, new TopicPartition("alpha", 0), 5));
       t.record("consume squeezed", read(c, new TopicPartition("squeezed", 0), 12));
       List<ConsumerRecord<String, String>> stamped = poll(c, new TopicPartition("stamped", 0), 1);
@@ -574,7 +571,7 @@ final class Scenario {
     for (String reset : List.of("none", "earliest", "latest")) {
       try (KafkaConsumer<String, String> c =
           new KafkaConsumer<>(
-              consumerProps(null, Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, reset)))) {
+              clients.consumer(null, Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, reset)))) {
         c.assign(List.of(tp));
         for (long offset : List.of(0L, 100L)) {
           c.seek(tp, offset);
@@ -596,7 +593,7 @@ final class Scenario {
         }
       }
     }
-    try (RawKafkaClient raw = raw()) {
+    try (RawKafkaClient raw = clients.raw()) {
       for (long offset : List.of(1L, 5L, 100L)) {
         FetchResponse r = raw.send(fetch("alpha", 0, offset));
         var pd = r.data().responses().get(0).partitions().get(0);
@@ -614,7 +611,7 @@ final class Scenario {
   }
 
   private void idempotence(Admin admin) throws Exception {
-    try (RawKafkaClient raw = raw()) {
+    try (RawKafkaClient raw = clients.raw()) {
       InitProducerIdResponse init =
           raw.send(
               new InitProducerIdRequest.Builder(
@@ -677,7 +674,7 @@ final class Scenario {
     }
     TopicPartition tp = new TopicPartition("exactly", 0);
     t.record("exactly latest", listOffset(admin, tp, OffsetSpec.latest()));
-    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(consumerProps(null, Map.of()))) {
+    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(clients.consumer(null, Map.of()))) {
       t.record(
           "consume exactly",
           poll(c, tp, 7).stream().map(r -> r.offset() + ":" + r.value()).toList());
@@ -685,7 +682,7 @@ final class Scenario {
     // Fetch limits: a fetch starts at the batch holding the offset, and the first batch comes
     // whole even when larger than the partition's limit (KIP-74). Whole batches are compared; a
     // server may pad the answer with a truncated one, which clients drop.
-    try (RawKafkaClient raw = raw()) {
+    try (RawKafkaClient raw = clients.raw()) {
       for (int[] f : new int[][] {{1, 1 << 20}, {4, 1 << 20}, {1, 10}, {5, 40}}) {
         FetchRequestData data = fetch("exactly", 0, f[0]).data();
         data.topics().get(0).partitions().get(0).setPartitionMaxBytes(f[1]);
@@ -707,10 +704,10 @@ final class Scenario {
             ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName(),
             ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "30000",
             ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "200");
-    Properties pa = consumerProps("static", staticMember);
+    Properties pa = clients.consumer("static", staticMember);
     pa.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "a");
     pa.put(ConsumerConfig.CLIENT_ID_CONFIG, "client-a");
-    Properties pb = consumerProps("static", staticMember);
+    Properties pb = clients.consumer("static", staticMember);
     pb.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "b");
     pb.put(ConsumerConfig.CLIENT_ID_CONFIG, "client-b");
     try (KafkaConsumer<String, String> a = new KafkaConsumer<>(pa);
@@ -781,7 +778,7 @@ final class Scenario {
 
   private void dynamicGroup(Admin admin) throws Exception {
     Properties p =
-        consumerProps(
+        clients.consumer(
             "dynamic",
             Map.of(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "true",
@@ -813,7 +810,7 @@ final class Scenario {
     t.attempt("ghost described", () -> describeGroup(admin, "ghost"));
     t.attempt("ghost committed", () -> committed(admin, "ghost"));
     t.attempt("ghost delete", () -> ok(admin.deleteConsumerGroups(List.of("ghost")).all()));
-    try (RawKafkaClient raw = raw()) {
+    try (RawKafkaClient raw = clients.raw()) {
       t.record(
           "produce to __consumer_offsets",
           produce(
@@ -849,7 +846,7 @@ final class Scenario {
             create(
                 admin,
                 new NewTopic("tiny", 1, (short) 1).configs(Map.of("segment.bytes", "1000"))));
-    try (RawKafkaClient raw = raw()) {
+    try (RawKafkaClient raw = clients.raw()) {
       // Admin drops a repeated NewTopic itself; other clients send the request as it is.
       CreateTopicsRequestData request = new CreateTopicsRequestData().setTimeoutMs(10_000);
       for (String name : List.of("twice", "once", "twice")) {
@@ -916,14 +913,14 @@ final class Scenario {
                 new NewTopic("strict", 1, (short) 1).configs(Map.of("min.insync.replicas", "2"))));
     try (KafkaProducer<String, String> all =
             new KafkaProducer<>(
-                producerProps(
+                clients.producer(
                     Map.of(
                         ProducerConfig.ACKS_CONFIG, "all",
                         ProducerConfig.RETRIES_CONFIG, "0",
                         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false")));
         KafkaProducer<String, String> one =
             new KafkaProducer<>(
-                producerProps(
+                clients.producer(
                     Map.of(
                         ProducerConfig.ACKS_CONFIG, "1",
                         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false")))) {
@@ -944,12 +941,12 @@ final class Scenario {
                   one.send(new ProducerRecord<String, String>("placed", 1, base, "k", null))
                       .get()));
     }
-    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(consumerProps(null, Map.of()))) {
+    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(clients.consumer(null, Map.of()))) {
       t.record("consume tombstone", read(c, new TopicPartition("placed", 1), 1));
     }
 
     Properties impatient =
-        consumerProps(
+        clients.consumer(
             "impatient",
             Map.of(
                 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "1000",
@@ -1004,7 +1001,7 @@ final class Scenario {
 
   /** Leader epochs, fetch sessions, acks values and keyless records on compacted topics. */
   private void epochsAndSessions(Admin admin) throws Exception {
-    try (RawKafkaClient raw = raw()) {
+    try (RawKafkaClient raw = clients.raw()) {
       for (int[] epochs : new int[][] {{0, -1}, {3, -1}, {0, 7}}) {
         OffsetsForLeaderEpochResponse r =
             raw.send(
@@ -1065,7 +1062,7 @@ final class Scenario {
             create(
                 admin,
                 new NewTopic("keyed", 1, (short) 1).configs(Map.of("cleanup.policy", "compact"))));
-    try (KafkaProducer<String, String> p = new KafkaProducer<>(producerProps(Map.of()))) {
+    try (KafkaProducer<String, String> p = new KafkaProducer<>(clients.producer(Map.of()))) {
       t.attempt(
           "produce without a key to a compacted topic",
           () -> sent(p.send(new ProducerRecord<>("keyed", 0, base, null, "v")).get()));
@@ -1125,7 +1122,7 @@ final class Scenario {
    */
   private void classicProtocolByHand(Admin admin) throws Exception {
     String group = "manual";
-    try (RawKafkaClient raw = raw()) {
+    try (RawKafkaClient raw = clients.raw()) {
       JoinGroupResponse first = raw.send(join(group, ""));
       String member = first.data().memberId();
       // The member id is the server's to make up (client id plus a UUID): only "one" is compared.
@@ -1307,7 +1304,7 @@ final class Scenario {
    * applies topic and config changes to its brokers' metadata asynchronously after the controller
    * acknowledged them, so a read right after a change may still see the old state.
    */
-  private static Throwable rootCause(Throwable e) {
+  static Throwable rootCause(Throwable e) {
     Throwable t = e;
     while ((t instanceof java.util.concurrent.ExecutionException
             || t instanceof java.util.concurrent.CompletionException)
@@ -1317,7 +1314,7 @@ final class Scenario {
     return t;
   }
 
-  private static <T> T settled(Callable<T> observe, Predicate<T> done) throws Exception {
+  static <T> T settled(Callable<T> observe, Predicate<T> done) throws Exception {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (true) {
       try {
@@ -1472,7 +1469,7 @@ final class Scenario {
             .toList();
   }
 
-  private static Map<String, String> committed(Admin admin, String group) throws Exception {
+  static Map<String, String> committed(Admin admin, String group) throws Exception {
     Map<String, String> out = new TreeMap<>();
     admin
         .listConsumerGroupOffsets(group)
@@ -1554,44 +1551,5 @@ final class Scenario {
         c.poll(Duration.ofMillis(50));
       }
     }
-  }
-
-  private RawKafkaClient raw() throws Exception {
-    int colon = bootstrap.lastIndexOf(':');
-    return new RawKafkaClient(
-        bootstrap.substring(0, colon), Integer.parseInt(bootstrap.substring(colon + 1)));
-  }
-
-  private Properties adminProps() {
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
-    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
-    return p;
-  }
-
-  private Properties producerProps(Map<String, String> extra) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
-    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "10000");
-    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
-    p.putAll(extra);
-    return p;
-  }
-
-  private Properties consumerProps(String group, Map<String, String> extra) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    if (group != null) {
-      p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-    }
-    p.putAll(extra);
-    return p;
   }
 }

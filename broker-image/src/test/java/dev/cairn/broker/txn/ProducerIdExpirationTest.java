@@ -3,16 +3,12 @@ package dev.cairn.broker.txn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.cairn.broker.BrokerEngine;
-import dev.cairn.broker.TestBrokers;
-import dev.cairn.common.testkit.EngineExtension;
-import java.nio.file.Path;
+import dev.cairn.broker.SingleBroker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.curator.test.TestingServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -25,10 +21,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code producer.id.expiration.ms}: a partition forgets an idle producer (DescribeProducers no
@@ -37,38 +31,20 @@ import org.junit.jupiter.api.io.TempDir;
  * is dynamic, as in Kafka.
  */
 class ProducerIdExpirationTest {
-  static TestingServer zk;
-  static BrokerEngine broker;
-  @TempDir static Path dir;
-
-  @BeforeAll
-  static void start() throws Exception {
-    zk = new TestingServer(true);
-    broker =
-        EngineExtension.startAndAwaitReady(
-            TestBrokers.broker(
-                zk.getConnectString(),
-                dir.resolve("logs"),
-                Map.of(
-                    "transaction.state.log.num.partitions", "1",
-                    "producer.id.expiration.ms", "1500",
-                    "producer.id.expiration.check.interval.ms", "200")));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (broker != null) {
-      broker.stop(Duration.ofSeconds(2));
-    }
-    zk.close();
-  }
+  @RegisterExtension
+  static final SingleBroker broker =
+      new SingleBroker(
+          Map.of(
+              "transaction.state.log.num.partitions", "1",
+              "producer.id.expiration.ms", "1500",
+              "producer.id.expiration.check.interval.ms", "200"));
 
   private static List<ProducerState> producers(Admin admin, TopicPartition tp) throws Exception {
     return admin.describeProducers(List.of(tp)).partitionResult(tp).get().activeProducers();
   }
 
   private static List<String> readCommitted(TopicPartition tp, int expected) {
-    Properties p = TestBrokers.consumer(broker, null);
+    Properties p = broker.consumer(null);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     List<String> out = new ArrayList<>();
     try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
@@ -99,9 +75,8 @@ class ProducerIdExpirationTest {
   @Test
   void anExpiredIdempotentProducerKeepsSendingWithoutErrorOrDuplicate() throws Exception {
     TopicPartition tp = new TopicPartition("idle", 0);
-    try (Admin admin = Admin.create(TestBrokers.admin(broker));
-        KafkaProducer<String, String> producer =
-            new KafkaProducer<>(TestBrokers.producer(broker))) {
+    try (Admin admin = Admin.create(broker.admin());
+        KafkaProducer<String, String> producer = new KafkaProducer<>(broker.producer())) {
       admin.createTopics(List.of(new NewTopic(tp.topic(), 1, (short) 1))).all().get();
       for (int i = 0; i < 5; i++) {
         producer.send(new ProducerRecord<>(tp.topic(), "v" + i)).get();
@@ -131,10 +106,10 @@ class ProducerIdExpirationTest {
   @Test
   void anOpenTransactionOutlivesTheExpirationAndTheDynamicSettingApplies() throws Exception {
     TopicPartition tp = new TopicPartition("open-txn", 0);
-    Properties p = TestBrokers.producer(broker);
+    Properties p = broker.producer();
     p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "expiry-open");
     p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000);
-    try (Admin admin = Admin.create(TestBrokers.admin(broker));
+    try (Admin admin = Admin.create(broker.admin());
         KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
       admin.createTopics(List.of(new NewTopic(tp.topic(), 1, (short) 1))).all().get();
       producer.initTransactions();

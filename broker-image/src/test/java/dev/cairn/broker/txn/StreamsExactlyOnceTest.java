@@ -2,9 +2,7 @@ package dev.cairn.broker.txn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cairn.broker.BrokerEngine;
-import dev.cairn.broker.TestBrokers;
-import dev.cairn.common.testkit.EngineExtension;
+import dev.cairn.broker.SingleBroker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +14,6 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
-import org.apache.curator.test.TestingServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -36,9 +33,8 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.Stores;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -49,8 +45,15 @@ import org.junit.jupiter.api.io.TempDir;
  * mid-transaction and a new application instance that takes over from a closed one.
  */
 class StreamsExactlyOnceTest {
-  static TestingServer zk;
-  static BrokerEngine broker;
+  @RegisterExtension
+  static final SingleBroker broker =
+      new SingleBroker(
+          Map.of(
+              "transaction.state.log.num.partitions", "3",
+              // The thread that dies does not leave the group: keep its expiry short.
+              "group.min.session.timeout.ms", "1000",
+              "transaction.abort.timed.out.transaction.cleanup.interval.ms", "200"));
+
   @TempDir static Path dir;
 
   private static final String INPUT = "wc-input";
@@ -58,35 +61,12 @@ class StreamsExactlyOnceTest {
   private static final AtomicInteger processed = new AtomicInteger();
   private static final AtomicBoolean failed = new AtomicBoolean();
 
-  @BeforeAll
-  static void start() throws Exception {
-    zk = new TestingServer(true);
-    broker =
-        EngineExtension.startAndAwaitReady(
-            TestBrokers.broker(
-                zk.getConnectString(),
-                dir.resolve("logs"),
-                Map.of(
-                    "transaction.state.log.num.partitions", "3",
-                    // The thread that dies does not leave the group: keep its expiry short.
-                    "group.min.session.timeout.ms", "1000",
-                    "transaction.abort.timed.out.transaction.cleanup.interval.ms", "200")));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (broker != null) {
-      broker.stop(Duration.ofSeconds(2));
-    }
-    zk.close();
-  }
-
   private static String line(int i) {
     return "w" + (i % 7) + " w" + (i % 5) + " x" + (i % 3);
   }
 
   private static void produceLines(int from, int to) throws Exception {
-    try (KafkaProducer<String, String> p = new KafkaProducer<>(TestBrokers.producer(broker))) {
+    try (KafkaProducer<String, String> p = new KafkaProducer<>(broker.producer())) {
       for (int i = from; i < to; i++) {
         p.send(new ProducerRecord<>(INPUT, i % 2, null, line(i)));
       }
@@ -120,7 +100,7 @@ class StreamsExactlyOnceTest {
         .to(OUTPUT, Produced.with(Serdes.String(), Serdes.Long()));
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "wc-app");
-    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, TestBrokers.bootstrap(broker));
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
     p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
@@ -140,7 +120,7 @@ class StreamsExactlyOnceTest {
 
   /** Every count read_committed from the output, per word, once the last ones are {@code want}. */
   private static Map<String, List<Long>> awaitCounts(Map<String, Long> want, int waitMs) {
-    Properties p = TestBrokers.consumer(broker, null);
+    Properties p = broker.consumer(null);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, LongDeserializer.class.getName());
     Map<String, List<Long>> seen = new TreeMap<>();
@@ -171,7 +151,7 @@ class StreamsExactlyOnceTest {
 
   @Test
   void wordCountIsExactAcrossAThreadFailureAndANewInstance() throws Exception {
-    try (Admin admin = Admin.create(TestBrokers.admin(broker))) {
+    try (Admin admin = Admin.create(broker.admin())) {
       admin
           .createTopics(
               List.of(new NewTopic(INPUT, 2, (short) 1), new NewTopic(OUTPUT, 2, (short) 1)))

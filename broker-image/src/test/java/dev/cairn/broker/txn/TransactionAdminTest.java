@@ -3,10 +3,7 @@ package dev.cairn.broker.txn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cairn.broker.BrokerEngine;
-import dev.cairn.broker.TestBrokers;
-import dev.cairn.common.testkit.EngineExtension;
-import java.nio.file.Path;
+import dev.cairn.broker.SingleBroker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -15,7 +12,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.apache.curator.test.TestingServer;
 import org.apache.kafka.clients.admin.AbortTransactionSpec;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListTransactionsOptions;
@@ -32,41 +28,20 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TransactionalIdNotFoundException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The admin side of transactions as {@code kafka-transactions.sh} uses it (list, describe,
  * describe-producers, abort of a hanging transaction), through kafka-clients Admin.
  */
 class TransactionAdminTest {
-  static TestingServer zk;
-  static BrokerEngine broker;
-  @TempDir static Path dir;
-
-  @BeforeAll
-  static void start() throws Exception {
-    zk = new TestingServer(true);
-    broker =
-        EngineExtension.startAndAwaitReady(
-            TestBrokers.broker(
-                zk.getConnectString(),
-                dir.resolve("logs"),
-                Map.of("transaction.state.log.num.partitions", "3")));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (broker != null) {
-      broker.stop(Duration.ofSeconds(2));
-    }
-    zk.close();
-  }
+  @RegisterExtension
+  static final SingleBroker broker =
+      new SingleBroker(Map.of("transaction.state.log.num.partitions", "3"));
 
   private static KafkaProducer<String, String> transactional(String id) {
-    Properties p = TestBrokers.producer(broker);
+    Properties p = broker.producer();
     p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, id);
     p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 120_000);
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
@@ -87,7 +62,7 @@ class TransactionAdminTest {
   void listDescribeAndDescribeProducersShowOpenAndCompletedTransactions() throws Exception {
     TopicPartition p0 = new TopicPartition("adm-topic", 0);
     TopicPartition p1 = new TopicPartition("adm-topic", 1);
-    try (Admin admin = Admin.create(TestBrokers.admin(broker));
+    try (Admin admin = Admin.create(broker.admin());
         KafkaProducer<String, String> open = transactional("adm-open");
         KafkaProducer<String, String> done = transactional("adm-done")) {
       admin.createTopics(List.of(new NewTopic("adm-topic", 2, (short) 1))).all().get();
@@ -157,9 +132,9 @@ class TransactionAdminTest {
   @Test
   void adminAbortOfAnOpenTransactionUnblocksReadCommittedConsumers() throws Exception {
     TopicPartition tp = new TopicPartition("adm-hanging", 0);
-    try (Admin admin = Admin.create(TestBrokers.admin(broker));
+    try (Admin admin = Admin.create(broker.admin());
         KafkaProducer<String, String> hanging = transactional("adm-hanging");
-        KafkaProducer<String, String> plain = new KafkaProducer<>(TestBrokers.producer(broker))) {
+        KafkaProducer<String, String> plain = new KafkaProducer<>(broker.producer())) {
       admin.createTopics(List.of(new NewTopic(tp.topic(), 1, (short) 1))).all().get();
       hanging.beginTransaction();
       hanging.send(new ProducerRecord<>(tp.topic(), "k", "hanging")).get();
@@ -185,7 +160,7 @@ class TransactionAdminTest {
   }
 
   private static List<String> readCommitted(TopicPartition tp, int expected, int waitMs) {
-    Properties p = TestBrokers.consumer(broker, null);
+    Properties p = broker.consumer(null);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     List<String> out = new ArrayList<>();
     try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {

@@ -4,18 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.cairn.broker.BrokerEngine;
-import dev.cairn.broker.TestBrokers;
-import dev.cairn.common.testkit.EngineExtension;
+import dev.cairn.broker.SingleBroker;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.curator.test.TestingServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TransactionDescription;
@@ -30,41 +26,21 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TransactionalIdNotFoundException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code transactional.id.expiration.ms}: idle transactional ids are forgotten, open ones kept. */
 class TransactionalIdExpirationTest {
-  static TestingServer zk;
-  static BrokerEngine broker;
-  @TempDir static Path dir;
-
-  @BeforeAll
-  static void start() throws Exception {
-    zk = new TestingServer(true);
-    broker =
-        EngineExtension.startAndAwaitReady(
-            TestBrokers.broker(
-                zk.getConnectString(),
-                dir.resolve("logs"),
-                Map.of(
-                    "transaction.state.log.num.partitions", "1",
-                    "transactional.id.expiration.ms", "1500",
-                    "transaction.remove.expired.transaction.cleanup.interval.ms", "200")));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (broker != null) {
-      broker.stop(Duration.ofSeconds(2));
-    }
-    zk.close();
-  }
+  @RegisterExtension
+  static final SingleBroker broker =
+      new SingleBroker(
+          Map.of(
+              "transaction.state.log.num.partitions", "1",
+              "transactional.id.expiration.ms", "1500",
+              "transaction.remove.expired.transaction.cleanup.interval.ms", "200"));
 
   private static KafkaProducer<String, String> transactional(String id) {
-    Properties p = TestBrokers.producer(broker);
+    Properties p = broker.producer();
     p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, id);
     p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000);
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
@@ -75,7 +51,7 @@ class TransactionalIdExpirationTest {
 
   @Test
   void idleIdIsTombstonedAndForgottenWhileAnOpenTransactionIsKept() throws Exception {
-    try (Admin admin = Admin.create(TestBrokers.admin(broker))) {
+    try (Admin admin = Admin.create(broker.admin())) {
       admin.createTopics(List.of(new NewTopic("exp-topic", 1, (short) 1))).all().get();
       long firstPid;
       try (KafkaProducer<String, String> idle = transactional("exp-idle")) {
@@ -125,7 +101,7 @@ class TransactionalIdExpirationTest {
 
   /** The value of the last {@code __transaction_state} record of {@code id} (null: tombstone). */
   private static byte[] lastStateRecordOf(String id) {
-    Properties p = TestBrokers.consumer(broker, null);
+    Properties p = broker.consumer(null);
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);

@@ -3,18 +3,14 @@ package dev.cairn.broker.txn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cairn.broker.BrokerEngine;
-import dev.cairn.broker.TestBrokers;
+import dev.cairn.broker.SingleBroker;
 import dev.cairn.broker.replication.BrokerLink;
-import dev.cairn.common.testkit.EngineExtension;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import org.apache.curator.test.TestingServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TransactionDescription;
@@ -38,47 +34,27 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.SimpleRecord;
 import org.apache.kafka.common.requests.ProduceResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Transactional kafka-clients producers against one broker, read back by real consumers. */
 class TransactionsTest {
-  static TestingServer zk;
-  static BrokerEngine broker;
-  @TempDir static Path dir;
-
-  @BeforeAll
-  static void start() throws Exception {
-    zk = new TestingServer(true);
-    broker =
-        EngineExtension.startAndAwaitReady(
-            TestBrokers.broker(
-                zk.getConnectString(),
-                dir.resolve("logs"),
-                Map.of(
-                    "transaction.state.log.num.partitions", "3",
-                    "transaction.abort.timed.out.transaction.cleanup.interval.ms", "200")));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (broker != null) {
-      broker.stop(Duration.ofSeconds(2));
-    }
-    zk.close();
-  }
+  @RegisterExtension
+  static final SingleBroker broker =
+      new SingleBroker(
+          Map.of(
+              "transaction.state.log.num.partitions", "3",
+              "transaction.abort.timed.out.transaction.cleanup.interval.ms", "200"));
 
   private static TopicPartition createTopic(String name) throws Exception {
-    try (Admin admin = Admin.create(TestBrokers.admin(broker))) {
+    try (Admin admin = Admin.create(broker.admin())) {
       admin.createTopics(List.of(new NewTopic(name, 1, (short) 1))).all().get();
     }
     return new TopicPartition(name, 0);
   }
 
   private static KafkaProducer<String, String> transactional(String id, int timeoutMs) {
-    Properties p = TestBrokers.producer(broker);
+    Properties p = broker.producer();
     p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, id);
     p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, timeoutMs);
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
@@ -88,7 +64,7 @@ class TransactionsTest {
   }
 
   private static KafkaConsumer<String, String> consumer(boolean readCommitted) {
-    Properties p = TestBrokers.consumer(broker, null);
+    Properties p = broker.consumer(null);
     p.put(
         ConsumerConfig.ISOLATION_LEVEL_CONFIG,
         readCommitted ? "read_committed" : "read_uncommitted");
@@ -216,7 +192,7 @@ class TransactionsTest {
   void offsetsSentToATransactionBecomeVisibleOnlyWhenItCommits() throws Exception {
     TopicPartition tp = createTopic("txn-offsets");
     try (KafkaProducer<String, String> p = transactional("offsets-1", 60_000);
-        Admin admin = Admin.create(TestBrokers.admin(broker))) {
+        Admin admin = Admin.create(broker.admin())) {
       p.beginTransaction();
       p.send(new ProducerRecord<>(tp.topic(), "out"));
       p.sendOffsetsToTransaction(
@@ -231,7 +207,7 @@ class TransactionsTest {
           Map.of(tp, new OffsetAndMetadata(5)), new ConsumerGroupMetadata("txn-group"));
       assertThat(admin.listConsumerGroupOffsets("txn-group").partitionsToOffsetAndMetadata().get())
           .doesNotContainKey(tp);
-      Properties stable = TestBrokers.consumer(broker, "txn-group");
+      Properties stable = broker.consumer("txn-group");
       stable.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
       try (KafkaConsumer<String, String> c = new KafkaConsumer<>(stable)) {
         // A read_committed consumer waits for the transaction to end (UNSTABLE_OFFSET_COMMIT).
@@ -252,16 +228,17 @@ class TransactionsTest {
 
   /**
    * A transactional batch for a partition its transaction never added (what a late retry of an
-   * ended transaction looks like) is refused with INVALID_TXN_STATE instead of opening a
-   * transaction that nothing ends: read_committed consumers of that partition are not blocked.
+   * ended transaction looks like) is refused with TRANSACTION_ABORTABLE (Produce v11; older clients
+   * get INVALID_TXN_STATE) instead of opening a transaction that nothing ends: read_committed
+   * consumers of that partition are not blocked.
    */
   @Test
   void aTransactionalBatchForAPartitionNotInTheTransactionIsRefused() throws Exception {
     TopicPartition tp = createTopic("txn-verify");
     TopicPartition other = createTopic("txn-verify-other");
     try (KafkaProducer<String, String> p = transactional("verify-1", 60_000);
-        Admin admin = Admin.create(TestBrokers.admin(broker));
-        KafkaProducer<String, String> plain = new KafkaProducer<>(TestBrokers.producer(broker))) {
+        Admin admin = Admin.create(broker.admin());
+        KafkaProducer<String, String> plain = new KafkaProducer<>(broker.producer())) {
       p.beginTransaction();
       p.send(new ProducerRecord<>(other.topic(), "in-txn")).get();
       TransactionDescription d =
@@ -290,10 +267,16 @@ class TransactionsTest {
                                       new SimpleRecord("stray".getBytes()))))));
       ProduceResponseData response;
       try (BrokerLink link =
-          new BrokerLink(broker.boundAddress(), null, "stray-producer", 10_000)) {
+          new BrokerLink(broker.engine().boundAddress(), null, "stray-producer", 10_000)) {
         response = ((ProduceResponse) link.send(ApiKeys.PRODUCE, (short) 11, produce)).data();
       }
       short error = response.responses().iterator().next().partitionResponses().get(0).errorCode();
+      assertThat(Errors.forCode(error)).isEqualTo(Errors.TRANSACTION_ABORTABLE);
+      try (BrokerLink link =
+          new BrokerLink(broker.engine().boundAddress(), null, "old-stray-producer", 10_000)) {
+        response = ((ProduceResponse) link.send(ApiKeys.PRODUCE, (short) 10, produce)).data();
+      }
+      error = response.responses().iterator().next().partitionResponses().get(0).errorCode();
       assertThat(Errors.forCode(error)).isEqualTo(Errors.INVALID_TXN_STATE);
 
       plain.send(new ProducerRecord<>(tp.topic(), "after")).get();
