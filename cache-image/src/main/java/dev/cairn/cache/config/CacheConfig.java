@@ -156,6 +156,11 @@ public final class CacheConfig {
       ConfigKey.of("repl-timeout", intRange(1, Integer.MAX_VALUE), 60);
   public static final ConfigKey<Boolean> REPLICA_READ_ONLY =
       ConfigKey.of("replica-read-only", yesNo(), true);
+
+  /** No: a replica whose link is down answers only the stale commands, others -MASTERDOWN. */
+  public static final ConfigKey<Boolean> REPLICA_SERVE_STALE_DATA =
+      ConfigKey.of("replica-serve-stale-data", yesNo(), true);
+
   public static final ConfigKey<Boolean> REPL_DISKLESS_SYNC =
       ConfigKey.of("repl-diskless-sync", yesNo(), true);
 
@@ -302,6 +307,7 @@ public final class CacheConfig {
                   live(REPL_PING_REPLICA_PERIOD),
                   live(REPL_TIMEOUT),
                   live(REPLICA_READ_ONLY),
+                  live(REPLICA_SERVE_STALE_DATA),
                   live(REPL_DISKLESS_SYNC),
                   live(REPLICA_PRIORITY),
                   live(MASTERAUTH),

@@ -54,7 +54,6 @@ final class InertOptions {
           row(REPLICATION, "rdb-del-sync-files", yesNo(), false),
           row(RDB_TUNING, "sanitize-dump-payload", oneOf("no", "yes", "clients"), "no"),
           // replication
-          row(REPLICATION, "replica-serve-stale-data", yesNo(), true),
           row(REPLICATION, "replica-ignore-maxmemory", yesNo(), true),
           row(REPLICATION, "replica-lazy-flush", yesNo(), false),
           row(REPLICATION, "replica-announced", yesNo(), true),

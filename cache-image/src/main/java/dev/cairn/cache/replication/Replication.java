@@ -75,6 +75,7 @@ public final class Replication implements Propagation.Listener {
   private int pingPeriod;
   private int timeoutSeconds;
   private boolean readOnly;
+  private boolean serveStale;
   private boolean diskless;
   private int minReplicasToWrite;
   private int minReplicasMaxLag;
@@ -120,6 +121,7 @@ public final class Replication implements Propagation.Listener {
     pingPeriod = config.get(CacheConfig.REPL_PING_REPLICA_PERIOD);
     timeoutSeconds = config.get(CacheConfig.REPL_TIMEOUT);
     readOnly = config.get(CacheConfig.REPLICA_READ_ONLY);
+    serveStale = config.get(CacheConfig.REPLICA_SERVE_STALE_DATA);
     diskless = config.get(CacheConfig.REPL_DISKLESS_SYNC);
     minReplicasToWrite = config.get(CacheConfig.MIN_REPLICAS_TO_WRITE);
     minReplicasMaxLag = config.get(CacheConfig.MIN_REPLICAS_MAX_LAG);
@@ -204,6 +206,14 @@ public final class Replication implements Propagation.Listener {
       }
     }
     return good;
+  }
+
+  /**
+   * A replica whose link to its primary is down (or not synchronised yet) with {@code
+   * replica-serve-stale-data no}: only {@link StaleCommands} are served.
+   */
+  public boolean stale() {
+    return master != null && !master.connected() && !serveStale;
   }
 
   // ---- primary: the stream ----

@@ -160,6 +160,10 @@ public final class Scripting {
    * scriptPrepareForRun}); throws the error the caller gets.
    */
   void checkRunnable(ScriptFlags flags, boolean readOnlyCommand) {
+    if (server.replication.stale()
+        && (flags.compat() || !flags.has(ScriptFlags.Flag.ALLOW_STALE))) {
+      throw new CommandError(Server.MASTERDOWN);
+    }
     if (flags.compat()) {
       return;
     }

@@ -10,6 +10,7 @@ import dev.cairn.cache.propagation.Propagation;
 import dev.cairn.cache.pubsub.PubSub;
 import dev.cairn.cache.rdb.Persistence;
 import dev.cairn.cache.replication.Replication;
+import dev.cairn.cache.replication.StaleCommands;
 import dev.cairn.cache.script.Scripting;
 import dev.cairn.cache.tracking.Tracking;
 import io.netty.channel.Channel;
@@ -385,6 +386,10 @@ public final class Server implements Keyspace.Listener {
       refuse(c, cmd, argv, READONLY);
       return true;
     }
+    if (replication.stale() && deniedWhileStale(c, cmd, argv)) {
+      refuse(c, cmd, argv, MASTERDOWN);
+      return true;
+    }
     if (maxmemory > 0 && evictor.evict() == Keyspace.Eviction.FAILED && refusesOnOom(c, cmd)) {
       refuse(c, cmd, argv, CommandError.OOM.getMessage());
       return true;
@@ -431,6 +436,23 @@ public final class Server implements Keyspace.Listener {
         && c.multi.stream()
             .map(argv -> commands.lookup(argv[0]))
             .anyMatch(q -> q != null && q.has(Command.Flag.WRITE));
+  }
+
+  public static final String MASTERDOWN =
+      "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+
+  /** Redis's is_denystale_command: not a stale command, or an EXEC whose queue holds one. */
+  private boolean deniedWhileStale(Client c, Command cmd, byte[][] argv) {
+    if (!StaleCommands.allowed(cmd.name(), argv)) {
+      return true;
+    }
+    return c.multi != null
+        && cmd.name().equals("exec")
+        && c.multi.stream()
+            .anyMatch(q -> {
+              Command queued = commands.lookup(q[0]);
+              return queued != null && !StaleCommands.allowed(queued.name(), q);
+            });
   }
 
   /** Rejects a command; a rejected EXEC discards its transaction (Redis's execCommandAbort). */
