@@ -156,6 +156,11 @@ public final class CacheConfig {
       ConfigKey.of("repl-timeout", intRange(1, Integer.MAX_VALUE), 60);
   public static final ConfigKey<Boolean> REPLICA_READ_ONLY =
       ConfigKey.of("replica-read-only", yesNo(), true);
+
+  /** No: a replica whose link is down answers only the stale commands, others -MASTERDOWN. */
+  public static final ConfigKey<Boolean> REPLICA_SERVE_STALE_DATA =
+      ConfigKey.of("replica-serve-stale-data", yesNo(), true);
+
   public static final ConfigKey<Boolean> REPL_DISKLESS_SYNC =
       ConfigKey.of("repl-diskless-sync", yesNo(), true);
 
@@ -167,6 +172,24 @@ public final class CacheConfig {
    */
   public static final ConfigKey<String> BIND_SOURCE_ADDR =
       ConfigKey.of("bind-source-addr", string(), "");
+
+  /**
+   * What a replica sends its primary before REPLCONF and PSYNC: AUTH [masteruser] masterauth (none
+   * when masterauth is empty). Read at each connection attempt, so CONFIG SET applies at the next.
+   */
+  public static final ConfigKey<String> MASTERAUTH = ConfigKey.of("masterauth", string(), "");
+
+  public static final ConfigKey<String> MASTERUSER = ConfigKey.of("masteruser", string(), "");
+
+  /**
+   * A primary refuses writes (-NOREPLICAS) while fewer than this many replicas acknowledged within
+   * min-replicas-max-lag seconds; 0 in either turns the rule off, as in Redis.
+   */
+  public static final ConfigKey<Integer> MIN_REPLICAS_TO_WRITE =
+      ConfigKey.of("min-replicas-to-write", intRange(0, Integer.MAX_VALUE), 0);
+
+  public static final ConfigKey<Integer> MIN_REPLICAS_MAX_LAG =
+      ConfigKey.of("min-replicas-max-lag", intRange(0, Integer.MAX_VALUE), 10);
 
   /** What a replica tells sentinels in INFO: lower is promoted first, 0 never. */
   public static final ConfigKey<Integer> REPLICA_PRIORITY =
@@ -293,9 +316,14 @@ public final class CacheConfig {
                   live(REPL_PING_REPLICA_PERIOD),
                   live(REPL_TIMEOUT),
                   live(REPLICA_READ_ONLY),
+                  live(REPLICA_SERVE_STALE_DATA),
                   live(REPL_DISKLESS_SYNC),
                   live(REPLICA_PRIORITY),
-                  live(BIND_SOURCE_ADDR)),
+                  live(BIND_SOURCE_ADDR),
+                  live(MASTERAUTH),
+                  live(MASTERUSER),
+                  live(MIN_REPLICAS_TO_WRITE),
+                  live(MIN_REPLICAS_MAX_LAG)),
               InertOptions.ALL.stream())
           .toList();
 

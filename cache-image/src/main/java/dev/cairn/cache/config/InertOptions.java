@@ -54,9 +54,6 @@ final class InertOptions {
           row(REPLICATION, "rdb-del-sync-files", yesNo(), false),
           row(RDB_TUNING, "sanitize-dump-payload", oneOf("no", "yes", "clients"), "no"),
           // replication
-          row(REPLICATION, "masterauth", string(), ""),
-          row(REPLICATION, "masteruser", string(), ""),
-          row(REPLICATION, "replica-serve-stale-data", yesNo(), true),
           row(REPLICATION, "replica-ignore-maxmemory", yesNo(), true),
           row(REPLICATION, "replica-lazy-flush", yesNo(), false),
           row(REPLICATION, "replica-announced", yesNo(), true),
@@ -72,8 +69,6 @@ final class InertOptions {
               "disabled"),
           row(REPLICATION, "repl-disable-tcp-nodelay", yesNo(), false),
           row(REPLICATION, "repl-backlog-ttl", longRange(0, Long.MAX_VALUE), 3600L),
-          row(REPLICATION, "min-replicas-to-write", intRange(0, Integer.MAX_VALUE), 0),
-          row(REPLICATION, "min-replicas-max-lag", intRange(0, Integer.MAX_VALUE), 10),
           row(
               REPLICATION,
               "propagation-error-behavior",

@@ -34,14 +34,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A replica's connection to its primary, as Redis's replica side of the handshake: PING, REPLCONF
- * listening-port, REPLCONF capa eof capa psync2, PSYNC with the kept history (or ? -1); then either
- * the snapshot ({@code $<len>} or {@code $EOF:<mark>} framed, received into a temp file in {@code
- * dir} and loaded in place of the dataset, as {@code repl-diskless-load disabled}) or, after
- * +CONTINUE, straight to the stream. The stream's commands run as the primary's client (no checks,
- * replies dropped, MULTI ... EXEC applied as one unit); REPLCONF GETACK is answered with an ACK, as
- * is every second. A lost connection is retried every second; the history is kept for a partial
- * resync. Runs on the keyspace thread (the connection uses its event loop).
+ * A replica's connection to its primary, as Redis's replica side of the handshake: PING, AUTH
+ * [masteruser] masterauth when masterauth is set (a refusal is logged and the link retried every
+ * second), REPLCONF listening-port, REPLCONF capa eof capa psync2, PSYNC with the kept history (or
+ * ? -1); then either the snapshot ({@code $<len>} or {@code $EOF:<mark>} framed, received into a
+ * temp file in {@code dir} and loaded in place of the dataset, as {@code repl-diskless-load
+ * disabled}) or, after +CONTINUE, straight to the stream. The stream's commands run as the
+ * primary's client (no checks, replies dropped, MULTI ... EXEC applied as one unit); REPLCONF
+ * GETACK is answered with an ACK, as is every second. A lost connection is retried every second;
+ * the history is kept for a partial resync. Runs on the keyspace thread (the connection uses its
+ * event loop).
  */
 final class MasterLink {
   private static final Logger log = LoggerFactory.getLogger(MasterLink.class);
@@ -67,6 +69,9 @@ final class MasterLink {
   private long downSince = System.currentTimeMillis();
   private long syncTotal = -1;
   private long syncRead;
+
+  /** Handshakes in a row whose AUTH the primary refused (logged once it accepts again). */
+  private int authFailures;
 
   MasterLink(Replication repl, Server server, String host, int port, EventLoop loop) {
     this.repl = repl;
@@ -207,7 +212,12 @@ final class MasterLink {
   /** The handshake, the snapshot and the stream, decoded in that order from one connection. */
   private final class Handler extends ByteToMessageDecoder implements RespParser.Sink {
     private static final int MARK = 40;
-    private int step;
+    private static final int PING_REPLY = 0;
+    private static final int AUTH_REPLY = 1;
+    private static final int PORT_REPLY = 2;
+    private static final int CAPA_REPLY = 3;
+    private static final int PSYNC_REPLY = 4;
+    private int step = PING_REPLY;
     private Path temp;
     private FileChannel file;
     private byte[] eofMark;
@@ -290,12 +300,32 @@ final class MasterLink {
       return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
     }
 
-    /** One reply line of the handshake. */
+    /**
+     * One reply line of the handshake. After PING's reply the rest is pipelined, as Redis 7.0's
+     * syncWithMaster does: AUTH (with masterauth set), REPLCONF listening-port, REPLCONF capa;
+     * their replies are read in that order, then PSYNC is sent.
+     */
     private void reply(String line) throws IOException {
       switch (step++) {
-        case 0 -> {
-          if (line.startsWith("-") && !line.startsWith("-NOAUTH")) {
+        case PING_REPLY -> {
+          // a primary with requirepass answers an unauthenticated PING with -NOAUTH (or an ACL
+          // error): the AUTH that follows is what decides
+          if (line.startsWith("-")
+              && !line.startsWith("-NOAUTH")
+              && !line.startsWith("-NOPERM")
+              && !line.startsWith("-ERR operation not permitted")) {
             throw new IOException("primary answered PING with " + line);
+          }
+          String pass = server.config().get(CacheConfig.MASTERAUTH);
+          String user = server.config().get(CacheConfig.MASTERUSER);
+          if (!pass.isEmpty()) {
+            if (user.isEmpty()) {
+              send("AUTH", pass);
+            } else {
+              send("AUTH", user, pass);
+            }
+          } else {
+            step++; // no AUTH reply to read
           }
           send(
               "REPLCONF",
@@ -304,14 +334,41 @@ final class MasterLink {
                   server.config().get(CacheConfig.PORT) == 0
                       ? repl.listeningPort
                       : server.config().get(CacheConfig.PORT)));
+          send("REPLCONF", "capa", "eof", "capa", "psync2");
         }
-        case 1 -> send("REPLCONF", "capa", "eof", "capa", "psync2");
-        case 2 -> {
+        case AUTH_REPLY -> {
+          if (line.startsWith("-")) {
+            // Redis's "Unable to AUTH to MASTER": the link stays down and the cron retries
+            // every second, reading masterauth again (CONFIG SET fixes it without a restart)
+            authFailures++;
+            log.warn("cache replica: unable to AUTH to primary {}:{}: {}", host, port, line);
+            channel.close();
+            return;
+          }
+          if (authFailures > 0) {
+            log.info("cache replica authenticated to primary {}:{}", host, port);
+          }
+          authFailures = 0;
+        }
+        case PORT_REPLY -> {
+          if (line.startsWith("-")) {
+            log.info(
+                "cache replica: (non critical) primary does not understand REPLCONF"
+                    + " listening-port: {}",
+                line);
+          }
+        }
+        case CAPA_REPLY -> {
+          if (line.startsWith("-")) {
+            log.info(
+                "cache replica: (non critical) primary does not understand REPLCONF capa: {}",
+                line);
+          }
           String[] ps = repl.psyncArgs();
           log.info("cache replica asks primary {}:{} for PSYNC {} {}", host, port, ps[0], ps[1]);
           send("PSYNC", ps[0], ps[1]);
         }
-        case 3 -> psyncReply(line);
+        case PSYNC_REPLY -> psyncReply(line);
         default -> bulkHeader(line);
       }
     }

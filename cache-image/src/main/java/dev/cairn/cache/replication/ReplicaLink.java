@@ -81,6 +81,8 @@ final class ReplicaLink {
   /** The snapshot is sent: what was buffered follows, then the live stream. */
   void online() {
     state = State.ONLINE;
+    lastAckMillis = System.currentTimeMillis(); // its lag counts from now, as putSlaveOnline's
+
     if (pending != null && pending.size() > 0) {
       channel.write(Unpooled.wrappedBuffer(pending.toByteArray()), channel.voidPromise());
     }

@@ -75,7 +75,10 @@ public final class Replication implements Propagation.Listener {
   private int pingPeriod;
   private int timeoutSeconds;
   private boolean readOnly;
+  private boolean serveStale;
   private boolean diskless;
+  private int minReplicasToWrite;
+  private int minReplicasMaxLag;
   private int cronTicks;
   private long syncFull;
   private long syncPartialOk;
@@ -118,7 +121,10 @@ public final class Replication implements Propagation.Listener {
     pingPeriod = config.get(CacheConfig.REPL_PING_REPLICA_PERIOD);
     timeoutSeconds = config.get(CacheConfig.REPL_TIMEOUT);
     readOnly = config.get(CacheConfig.REPLICA_READ_ONLY);
+    serveStale = config.get(CacheConfig.REPLICA_SERVE_STALE_DATA);
     diskless = config.get(CacheConfig.REPL_DISKLESS_SYNC);
+    minReplicasToWrite = config.get(CacheConfig.MIN_REPLICAS_TO_WRITE);
+    minReplicasMaxLag = config.get(CacheConfig.MIN_REPLICAS_MAX_LAG);
     if (backlog != null) {
       backlog.resize(backlogSize);
     }
@@ -179,6 +185,40 @@ public final class Replication implements Propagation.Listener {
   /** Writes from clients are refused: a read-only replica (the primary's stream bypasses this). */
   public boolean refusesWrites() {
     return master != null && readOnly;
+  }
+
+  /**
+   * Whether min-replicas-to-write refuses writes now (Redis's checkGoodReplicasStatus): on a
+   * primary with both min-replicas settings non-zero, fewer good replicas than required.
+   */
+  public boolean tooFewGoodReplicas() {
+    return master == null
+        && minReplicasToWrite > 0
+        && minReplicasMaxLag > 0
+        && goodReplicas(System.currentTimeMillis()) < minReplicasToWrite;
+  }
+
+  /**
+   * Online replicas whose last ACK is at most min-replicas-max-lag seconds old. Redis recounts once
+   * a second in its cron; counting at each check refuses and accepts writes as soon as the rule
+   * says so, never on a count up to a second old.
+   */
+  private int goodReplicas(long now) {
+    int good = 0;
+    for (ReplicaLink r : replicas) {
+      if (r.state == ReplicaLink.State.ONLINE && r.lagSeconds(now) <= minReplicasMaxLag) {
+        good++;
+      }
+    }
+    return good;
+  }
+
+  /**
+   * A replica whose link to its primary is down (or not synchronised yet) with {@code
+   * replica-serve-stale-data no}: only {@link StaleCommands} are served.
+   */
+  public boolean stale() {
+    return master != null && !master.connected() && !serveStale;
   }
 
   // ---- primary: the stream ----
@@ -665,6 +705,9 @@ public final class Replication implements Propagation.Listener {
       field(sb, "role", "master");
     }
     field(sb, "connected_slaves", replicas.size());
+    if (minReplicasToWrite > 0 && minReplicasMaxLag > 0) {
+      field(sb, "min_slaves_good_slaves", goodReplicas(now));
+    }
     int i = 0;
     for (ReplicaLink r : replicas) {
       sb.append("slave")

@@ -160,6 +160,10 @@ public final class Scripting {
    * scriptPrepareForRun}); throws the error the caller gets.
    */
   void checkRunnable(ScriptFlags flags, boolean readOnlyCommand) {
+    if (server.replication.stale()
+        && (flags.compat() || !flags.has(ScriptFlags.Flag.ALLOW_STALE))) {
+      throw new CommandError(Server.MASTERDOWN);
+    }
     if (flags.compat()) {
       return;
     }
@@ -170,8 +174,14 @@ public final class Scripting {
                 + " persist to disk. Writable scripts are blocked. Use 'no-writes' flag for read"
                 + " only scripts.");
       }
+      if (server.replication.refusesWrites()) {
+        throw new CommandError(Server.READONLY);
+      }
       if (readOnlyCommand) {
         throw new CommandError("ERR Can not execute a script with write flag using *_ro command.");
+      }
+      if (server.replication.tooFewGoodReplicas()) {
+        throw new CommandError(Server.NOREPLICAS);
       }
     }
     if (outOfMemory()
@@ -310,8 +320,17 @@ public final class Scripting {
     if (r.readOnly && (write || cmd.has(Command.Flag.MAY_REPLICATE))) {
       return Errors.of("Write commands are not allowed from read-only scripts.");
     }
+    // a script without flags is checked at its first write, as Redis's
+    // scriptVerifyWriteCommandAllow
+    // (once it wrote, it must finish)
+    if (write && !r.wrote && server.replication.refusesWrites()) {
+      return Errors.table(Server.READONLY);
+    }
     if (write && !r.wrote && server.persistence.writesRefused()) {
       return Errors.table(Server.MISCONF);
+    }
+    if (write && !r.wrote && server.replication.tooFewGoodReplicas()) {
+      return Errors.table(Server.NOREPLICAS);
     }
     if (!r.allowOom
         && !r.wrote

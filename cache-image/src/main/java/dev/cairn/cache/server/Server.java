@@ -10,6 +10,7 @@ import dev.cairn.cache.propagation.Propagation;
 import dev.cairn.cache.pubsub.PubSub;
 import dev.cairn.cache.rdb.Persistence;
 import dev.cairn.cache.replication.Replication;
+import dev.cairn.cache.replication.StaleCommands;
 import dev.cairn.cache.script.Scripting;
 import dev.cairn.cache.tracking.Tracking;
 import io.netty.channel.Channel;
@@ -376,23 +377,21 @@ public final class Server implements Keyspace.Listener {
       reject(c, cmd, argv, refused);
       return true;
     }
-    if (cmd.has(Command.Flag.WRITE) && replication.refusesWrites()) {
-      reject(c, cmd, argv, "READONLY You can't write against a read only replica.");
+    boolean write = writes(c, cmd);
+    if (write && replication.tooFewGoodReplicas()) {
+      refuse(c, cmd, argv, NOREPLICAS);
+      return true;
+    }
+    if (write && replication.refusesWrites()) {
+      refuse(c, cmd, argv, READONLY);
+      return true;
+    }
+    if (replication.stale() && deniedWhileStale(c, cmd, argv)) {
+      refuse(c, cmd, argv, MASTERDOWN);
       return true;
     }
     if (maxmemory > 0 && evictor.evict() == Keyspace.Eviction.FAILED && refusesOnOom(c, cmd)) {
-      if (c.multi != null && cmd.name().equals("exec")) {
-        c.multi = null;
-        c.multiError = false;
-        unwatchAll(c);
-        reject(
-            c,
-            cmd,
-            argv,
-            "EXECABORT Transaction discarded because of: " + CommandError.OOM.getMessage());
-      } else {
-        reject(c, cmd, argv, CommandError.OOM.getMessage());
-      }
+      refuse(c, cmd, argv, CommandError.OOM.getMessage());
       return true;
     }
     if (tracking.clients() > 0) {
@@ -419,6 +418,53 @@ public final class Server implements Keyspace.Listener {
     }
     afterCommand();
     return !c.blocked();
+  }
+
+  public static final String NOREPLICAS = "NOREPLICAS Not enough good replicas to write.";
+  public static final String READONLY = "READONLY You can't write against a read only replica.";
+
+  /**
+   * Redis's is_write_command: a write, or an EXEC whose queue holds one (the replicas or the role
+   * may have changed since the commands were queued).
+   */
+  private boolean writes(Client c, Command cmd) {
+    if (cmd.has(Command.Flag.WRITE)) {
+      return true;
+    }
+    return c.multi != null
+        && cmd.name().equals("exec")
+        && c.multi.stream()
+            .map(argv -> commands.lookup(argv[0]))
+            .anyMatch(q -> q != null && q.has(Command.Flag.WRITE));
+  }
+
+  public static final String MASTERDOWN =
+      "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+
+  /** Redis's is_denystale_command: not a stale command, or an EXEC whose queue holds one. */
+  private boolean deniedWhileStale(Client c, Command cmd, byte[][] argv) {
+    if (!StaleCommands.allowed(cmd.name(), argv)) {
+      return true;
+    }
+    return c.multi != null
+        && cmd.name().equals("exec")
+        && c.multi.stream()
+            .anyMatch(q -> {
+              Command queued = commands.lookup(q[0]);
+              return queued != null && !StaleCommands.allowed(queued.name(), q);
+            });
+  }
+
+  /** Rejects a command; a rejected EXEC discards its transaction (Redis's execCommandAbort). */
+  private void refuse(Client c, Command cmd, byte[][] argv, String error) {
+    if (c.multi != null && cmd.name().equals("exec")) {
+      c.multi = null;
+      c.multiError = false;
+      unwatchAll(c);
+      reject(c, cmd, argv, "EXECABORT Transaction discarded because of: " + error);
+    } else {
+      reject(c, cmd, argv, error);
+    }
   }
 
   /**

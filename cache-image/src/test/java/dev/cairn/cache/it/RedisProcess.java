@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * Debian's redis-server on a free loopback port with {@code dir} as its directory (its log there
@@ -47,6 +48,11 @@ record RedisProcess(Process process, int port) implements AutoCloseable {
       try (Jedis j = rp.client()) {
         j.ping();
         return rp;
+      } catch (JedisDataException e) {
+        if (e.getMessage().startsWith("NOAUTH")) {
+          return rp; // up, with requirepass
+        }
+        throw e;
       } catch (RuntimeException e) {
         if (System.nanoTime() > deadline || !p.isAlive()) {
           p.destroy();

@@ -1,5 +1,8 @@
 package dev.cairn.cache.it;
 
+import static dev.cairn.cache.it.ReplicationChecks.caughtUp;
+import static dev.cairn.cache.it.ReplicationChecks.field;
+import static dev.cairn.cache.it.ReplicationChecks.info;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -213,7 +216,7 @@ class ReplicationRedisInteropTest {
   }
 
   /** Writes of every type, a transaction and a deletion, in two databases. */
-  private static void writesOfEveryType(Jedis j, String tag) {
+  static void writesOfEveryType(Jedis j, String tag) {
     j.select(0);
     j.set("str:" + tag, "v");
     j.incrBy("int:small", 5);
@@ -239,37 +242,6 @@ class ReplicationRedisInteropTest {
     j.set("db3:" + tag, "three");
     j.rpush("db3:list", tag);
     j.select(0);
-  }
-
-  /** Waits until the replica has applied everything the primary has sent. */
-  private static void caughtUp(Jedis primary, Jedis replica) throws InterruptedException {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (true) {
-      String link = info(replica, "master_link_status");
-      String offset = info(replica, "slave_repl_offset");
-      String wanted = info(primary, "master_repl_offset");
-      if ("up".equals(link) && wanted.equals(offset)) {
-        return;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(
-            "replica did not catch up: link " + link + " offset " + offset + " of " + wanted);
-      }
-      Thread.sleep(50);
-    }
-  }
-
-  private static String info(Jedis j, String field) {
-    return field(j.info("replication"), field);
-  }
-
-  private static String field(String info, String field) {
-    for (String line : info.split("\r\n")) {
-      if (line.startsWith(field + ":")) {
-        return line.substring(field.length() + 1);
-      }
-    }
-    return null;
   }
 
   private CacheEngine cairn(Map<String, String> extra) throws Exception {
