@@ -1,15 +1,15 @@
 package dev.cairn.cache.it;
 
+import static dev.cairn.cache.it.ReplicationChecks.client;
 import static dev.cairn.cache.it.ReplicationChecks.info;
+import static dev.cairn.cache.it.ReplicationChecks.port;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.cache.CacheEngine;
-import dev.cairn.cache.config.CacheConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -179,20 +179,6 @@ class MinReplicasToWriteTest {
   }
 
   private CacheEngine cairn(Map<String, String> extra) throws Exception {
-    Map<String, String> config = new HashMap<>(extra);
-    config.put("port", "0");
-    config.put("admin-port", "0");
-    config.put("dir", dir.toString());
-    CacheEngine engine = new CacheEngine(CacheConfig.of(config));
-    engine.start();
-    return engine;
-  }
-
-  private static int port(CacheEngine engine) {
-    return engine.address().getPort();
-  }
-
-  private static Jedis client(CacheEngine engine) {
-    return new Jedis("127.0.0.1", port(engine));
+    return ReplicationChecks.cairn(dir, extra);
   }
 }

@@ -1,21 +1,21 @@
 package dev.cairn.cache.it;
 
 import static dev.cairn.cache.it.ReplicationChecks.caughtUp;
+import static dev.cairn.cache.it.ReplicationChecks.client;
 import static dev.cairn.cache.it.ReplicationChecks.field;
 import static dev.cairn.cache.it.ReplicationChecks.info;
+import static dev.cairn.cache.it.ReplicationChecks.port;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.cache.CacheEngine;
 import dev.cairn.cache.aof.CacheProcesses;
-import dev.cairn.cache.config.CacheConfig;
 import dev.cairn.common.faults.EngineProcess;
 import dev.cairn.common.faults.FaultHarness;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -245,20 +245,6 @@ class ReplicationRedisInteropTest {
   }
 
   private CacheEngine cairn(Map<String, String> extra) throws Exception {
-    Map<String, String> config = new HashMap<>(extra);
-    config.put("port", "0");
-    config.put("admin-port", "0");
-    config.put("dir", dir.toString());
-    CacheEngine engine = new CacheEngine(CacheConfig.of(config));
-    engine.start();
-    return engine;
-  }
-
-  private static int port(CacheEngine engine) {
-    return engine.address().getPort();
-  }
-
-  private static Jedis client(CacheEngine engine) {
-    return new Jedis("127.0.0.1", port(engine));
+    return ReplicationChecks.cairn(dir, extra);
   }
 }
