@@ -66,7 +66,12 @@ class ReplicatedCacheEndToEndTest {
   void deletedPrimaryIsFailedOverAndNoWaitAcknowledgedWriteIsLost() throws Exception {
     Pod primary = primaryPod();
     assertThat(status().get("primary")).isEqualTo(primary.getMetadata().getName());
-    assertThat(serviceAddresses(NAME)).containsExactly(primary.getStatus().getPodIP());
+    // The client Service's name resolves to the ready pods the role label selects, once the local
+    // cluster's DNS (its hosts file) has caught up with the label: not necessarily yet at Ready.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() ->
+            assertThat(serviceAddresses(NAME)).containsExactly(primary.getStatus().getPodIP()));
 
     Set<String> acked = ConcurrentHashMap.newKeySet();
     AtomicBoolean writing = new AtomicBoolean(true);
