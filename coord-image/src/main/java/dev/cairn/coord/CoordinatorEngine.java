@@ -19,6 +19,7 @@ import dev.cairn.coord.quorum.Membership;
 import dev.cairn.coord.quorum.QuorumConfig;
 import dev.cairn.coord.quorum.QuorumDriver;
 import dev.cairn.coord.quorum.QuorumPeer;
+import dev.cairn.coord.quorum.SnapshotTransfer;
 import dev.cairn.coord.server.ContainerReaper;
 import dev.cairn.coord.server.EnsembleFront;
 import dev.cairn.coord.server.FinalProcessor;
@@ -275,7 +276,9 @@ public final class CoordinatorEngine implements Engine {
               (long) config.syncLimit() * config.tickTime(),
               FINALIZE_WAIT_MILLIS,
               config.snapCount());
-      driver = new QuorumDriver(quorum, config.dataDir(), front, this::pipelineFailed);
+      driver =
+          new QuorumDriver(
+              quorum, config.dataDir(), front, SnapshotTransfer.OPAQUE, this::pipelineFailed);
       front.attach(driver);
     }
     ready = true;

@@ -8,9 +8,13 @@ import dev.cairn.coord.quorum.QuorumMessage.FollowerInfo;
 import dev.cairn.coord.quorum.QuorumMessage.LeaderInfo;
 import dev.cairn.coord.quorum.QuorumMessage.NewLeader;
 import dev.cairn.coord.quorum.QuorumMessage.Ping;
+import dev.cairn.coord.quorum.QuorumMessage.PingReply;
 import dev.cairn.coord.quorum.QuorumMessage.Proposal;
 import dev.cairn.coord.quorum.QuorumMessage.Request;
+import dev.cairn.coord.quorum.QuorumMessage.Revalidate;
+import dev.cairn.coord.quorum.QuorumMessage.Revalidated;
 import dev.cairn.coord.quorum.QuorumMessage.Snap;
+import dev.cairn.coord.quorum.QuorumMessage.Sync;
 import dev.cairn.coord.quorum.QuorumMessage.Trunc;
 import dev.cairn.coord.quorum.QuorumMessage.UpToDate;
 import java.util.ArrayList;
@@ -53,8 +57,6 @@ final class LeaderRole {
     }
   }
 
-  private static final byte[] NO_PAYLOAD = new byte[0];
-
   private final QuorumPeer peer;
   private final QuorumConfig config;
   private final long started;
@@ -64,6 +66,10 @@ final class LeaderRole {
   private final Set<Integer> newLeaderAcks = new HashSet<>();
   private final TreeMap<Long, Set<Integer>> outstanding = new TreeMap<>();
   private final List<Long> unsyncedOwn = new ArrayList<>();
+
+  /** Sync requests waiting for the proposal they came after to commit: zxid → servers, in order. */
+  private final TreeMap<Long, List<Integer>> pendingSyncs = new TreeMap<>();
+
   private long epoch = -1;
   private boolean epochCurrent;
   private boolean established;
@@ -138,10 +144,16 @@ final class LeaderRole {
       case Ack ack -> onAck(from, learner, ack.zxid());
       case Request request -> {
         if (established) {
-          peer.listener.request(from, request.data());
+          peer.listener.request(from, request.data(), request.auth());
         }
       }
-      case Ping ping -> peer.listener.pinged(from, ping.payload());
+      case PingReply ping -> peer.listener.pinged(from, ping.payload());
+      case Revalidate r ->
+          peer.outbox.send(
+              from,
+              new Revalidated(
+                  r.sessionId(),
+                  established && peer.listener.revalidate(r.sessionId(), r.timeout())));
       default -> {}
     }
   }
@@ -158,7 +170,6 @@ final class LeaderRole {
     // A follower outside the configuration (a server joining, or one removed) syncs and acks like
     // any other; its acks count where a configuration makes it a voter.
     Learner learner = new Learner(info.observer(), now);
-    learner.lastZxid = info.lastZxid();
     learners.put(from, learner);
     if (epoch < 0) {
       if (!learner.observer) {
@@ -236,16 +247,25 @@ final class LeaderRole {
   }
 
   /**
-   * Makes the learner's history equal to ours: DIFF when its last zxid is in ours, TRUNC when it
-   * ran ahead within an epoch we also have (its extra txns were never committed), SNAP (our
-   * snapshot and log) when it is behind our snapshot or diverged in another epoch. Everything
-   * proposed from now on reaches it too, after the sync and NEWLEADER.
+   * Makes the learner's history equal to ours: DIFF when its last zxid is in ours and committed,
+   * TRUNC when it ran ahead within an epoch we also have (its extra txns were never committed) or
+   * holds proposals we have not committed yet, SNAP (our snapshot and log) when it is behind our
+   * snapshot or diverged in another epoch. Everything proposed from now on reaches it too, after
+   * the sync and NEWLEADER.
+   *
+   * <p>As ZooKeeper's leader, a learner keeps nothing past our committed point (our whole log while
+   * we establish): what it held beyond is sent again. ZooKeeper applies every txn it logged when it
+   * starts, and a learner told UPTODATE takes everything it holds outside the proposals still open
+   * on its connection as committed.
    */
   private void sync(int id, Learner learner) {
     QuorumLog history = peer.txnLog;
     long theirs = learner.lastZxid;
+    long committedPoint = established ? peer.committedZxid() : history.lastZxid();
     QuorumMessage sync;
-    if (theirs >= history.base() && history.holds(theirs)) {
+    if (theirs >= history.base() && history.holds(theirs) && theirs > committedPoint) {
+      sync = new Trunc(committedPoint, history.after(committedPoint));
+    } else if (theirs >= history.base() && history.holds(theirs)) {
       sync = new Diff(history.after(theirs));
     } else if (theirs > history.base()) {
       int at = history.indexOf(theirs);
@@ -358,6 +378,27 @@ final class LeaderRole {
           peer.outbox.send(e.getKey(), new Commit(zxid));
         }
       }
+      // After the commit, before any later one: a learner answers its sync in its queue's turn.
+      answerSyncs();
+    }
+  }
+
+  /** A sync request: answered once every proposal made so far is committed. */
+  void sync(int from) {
+    long last = peer.txnLog.lastZxid();
+    pendingSyncs.computeIfAbsent(last, z -> new ArrayList<>()).add(from);
+    answerSyncs();
+  }
+
+  private void answerSyncs() {
+    while (!pendingSyncs.isEmpty() && pendingSyncs.firstKey() <= peer.committedZxid()) {
+      for (int from : pendingSyncs.pollFirstEntry().getValue()) {
+        if (from == config.myId()) {
+          peer.listener.synced();
+        } else if (learners.containsKey(from)) {
+          peer.outbox.send(from, new Sync());
+        }
+      }
     }
   }
 
@@ -369,7 +410,7 @@ final class LeaderRole {
     }
     for (Map.Entry<Integer, Learner> e : learners.entrySet()) {
       if (e.getValue().phase != Phase.DISCOVERY) {
-        peer.outbox.send(e.getKey(), new Ping(peer.committedZxid(), NO_PAYLOAD));
+        peer.outbox.send(e.getKey(), new Ping(peer.txnLog.lastZxid()));
       }
     }
     if (!established) {

@@ -8,14 +8,17 @@ import dev.cairn.coord.quorum.QuorumMessage.FollowerInfo;
 import dev.cairn.coord.quorum.QuorumMessage.LeaderInfo;
 import dev.cairn.coord.quorum.QuorumMessage.NewLeader;
 import dev.cairn.coord.quorum.QuorumMessage.Ping;
+import dev.cairn.coord.quorum.QuorumMessage.PingReply;
 import dev.cairn.coord.quorum.QuorumMessage.Proposal;
 import dev.cairn.coord.quorum.QuorumMessage.Snap;
+import dev.cairn.coord.quorum.QuorumMessage.Sync;
 import dev.cairn.coord.quorum.QuorumMessage.Trunc;
 import dev.cairn.coord.quorum.QuorumMessage.UpToDate;
 import java.util.List;
 
 /**
- * A follower's or observer's side of Zab: register with the leader (FOLLOWERINFO), accept its epoch
+ * A follower's or observer's side of Zab: register with the leader (FOLLOWERINFO, once: the
+ * connection carrying it is reliable, and a ZooKeeper leader takes no second one), accept its epoch
  * (persisted before answering), take the sync that makes this history the leader's, make the epoch
  * current at NEWLEADER, and serve from UPTODATE on: log and acknowledge proposals, apply commits.
  * Observers log and apply but never acknowledge, so they never count for a quorum.
@@ -51,7 +54,9 @@ final class LearnerRole {
     peer.outbox.send(
         leader,
         new FollowerInfo(
-            peer.epochs.accepted(), peer.txnLog.lastZxid(), peer.state() == ServerState.OBSERVING));
+            peer.epochs.accepted(),
+            peer.state() == ServerState.OBSERVING,
+            peer.membership().version()));
   }
 
   void receive(QuorumMessage message) {
@@ -96,8 +101,12 @@ final class LearnerRole {
         peer.adoptLeaderMembership(newLeader.config());
       }
       case UpToDate upToDate -> {
+        if (phase != Phase.SYNCED) {
+          peer.abandon("UPTODATE out of order from " + leader);
+          return;
+        }
         phase = Phase.UP_TO_DATE;
-        peer.commitThrough(upToDate.committedZxid());
+        peer.commitThrough(Math.min(upToDate.committedZxid(), peer.txnLog.lastZxid()));
       }
       case Proposal proposal -> {
         if (phase == Phase.CONNECTING || phase == Phase.EPOCH_ACCEPTED) {
@@ -114,7 +123,8 @@ final class LearnerRole {
         }
       }
       case Ping ping ->
-          peer.outbox.send(leader, new Ping(peer.txnLog.lastZxid(), peer.listener.pingPayload()));
+          peer.outbox.send(leader, new PingReply(ping.zxid(), peer.listener.pingPayload()));
+      case Sync sync -> peer.listener.synced();
       default -> {}
     }
   }
@@ -142,15 +152,15 @@ final class LearnerRole {
       return;
     }
     for (Txn txn : txns) {
-      peer.txnLog.append(txn);
+      // A ZooKeeper leader's DIFF may start at the learner's own last txn.
+      if (txn.zxid() > peer.txnLog.lastZxid()) {
+        peer.txnLog.append(txn);
+      }
     }
     phase = Phase.SYNCED;
   }
 
   void tick(long now) {
-    if (phase == Phase.CONNECTING) {
-      register(); // the leader may still be finishing its election
-    }
     if (phase == Phase.UP_TO_DATE
         ? now - lastHeard > peer.config.syncLimitMillis()
         : now - started > peer.config.initLimitMillis()) {

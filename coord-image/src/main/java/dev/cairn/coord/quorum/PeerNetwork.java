@@ -1,5 +1,11 @@
 package dev.cairn.coord.quorum;
 
+import dev.cairn.coord.quorum.QuorumMessage.Ack;
+import dev.cairn.coord.quorum.QuorumMessage.AckEpoch;
+import dev.cairn.coord.quorum.QuorumMessage.FollowerInfo;
+import dev.cairn.coord.quorum.QuorumMessage.PingReply;
+import dev.cairn.coord.quorum.QuorumMessage.Request;
+import dev.cairn.coord.quorum.QuorumMessage.Revalidate;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -9,61 +15,71 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.jute.BinaryInputArchive;
+import org.apache.jute.BinaryOutputArchive;
+import org.apache.zookeeper.server.quorum.QuorumPacket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * TCP between quorum peers, one listening port per peer (ZooKeeper's quorum or election port). Each
- * peer sends on its own outgoing connection to every other and reads what the others send on
- * theirs, so each direction is one FIFO stream. A connection that breaks is reported once to the
- * {@link Handler}; until the handler {@link #reconnect}s, what is sent to that peer is dropped, so
- * nothing sent after a break arrives before the peer hears of it. A new incoming connection from a
- * peer replaces the old one, which is reported broken first.
+ * The quorum port as ZooKeeper uses it: a learner opens one connection to its leader's port and
+ * both directions of their Zab travel on it ({@link ZabWire}), starting with the learner's
+ * FOLLOWERINFO or OBSERVERINFO naming it. Every server listens (a server may come to lead at any
+ * election); a learner registering with a server that has not finished its election waits on its
+ * connection, as the peer keeps the registration until it leads.
  *
- * <p>Frames: a 4-byte length, then the message ({@link QuorumCodec}). A connection starts with the
- * magic {@code CQR2}, the sender's id and the address it listens on, so a server this one has no
- * address for (one joining the ensemble) can be answered, as ZooKeeper's connection handshake
- * carries the sender's address.
+ * <p>Each connection is a {@link Link}. Everything the {@link Handler} hears of one names the link,
+ * and the owner of the peer (one thread) asks {@link #current} before acting on it, so nothing from
+ * a connection it already gave up reaches the peer. A link that breaks is reported once; one the
+ * owner closed ({@link #reset}, a new registration) is not.
  */
 final class PeerNetwork implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PeerNetwork.class);
-  private static final int MAGIC = 0x43515232; // "CQR2"
-
-  /** What a ZooKeeper learner's first packet starts with: its type (Leader.FOLLOWERINFO etc.). */
-  private static final int ZOOKEEPER_FOLLOWERINFO = 11;
-
-  private static final int ZOOKEEPER_OBSERVERINFO = 16;
   static final int MAX_FRAME = 1 << 30;
   private static final int CONNECT_TIMEOUT_MILLIS = 1_000;
+  private static final long RECONNECT_MILLIS = 100;
 
-  /** Where the network delivers, from its reader threads. */
+  /** Where the network reports, from its threads. */
   interface Handler {
-    void received(int from, QuorumMessage message);
+    void received(Link link, QuorumMessage message);
 
-    /** A connection to or from {@code peer} broke (or could not be made). */
-    void broken(int peer);
+    /** The connection broke, or could not be made. */
+    void broken(Link link);
   }
 
   private final String name;
   private final int myId;
   private final Map<Integer, InetSocketAddress> addresses = new ConcurrentHashMap<>();
   private final Handler handler;
+  private final SnapshotTransfer snapshots;
   private final ServerSocket server;
-  private final Map<Integer, Sender> senders = new ConcurrentHashMap<>();
-  private final Map<Integer, Socket> incoming = new ConcurrentHashMap<>();
-  private final Map<Long, Long> zooKeeperWarned = new ConcurrentHashMap<>();
+
+  /** Connections learners opened to this server, by learner id (this server leads them). */
+  private final Map<Integer, Link> learners = new ConcurrentHashMap<>();
+
+  /** The connection this server opened to its leader, by leader id. */
+  private final Map<Integer, Link> leaders = new ConcurrentHashMap<>();
+
   private volatile boolean closed;
 
-  PeerNetwork(String name, int myId, Map<Integer, InetSocketAddress> addresses, Handler handler)
+  PeerNetwork(
+      String name,
+      int myId,
+      Map<Integer, InetSocketAddress> addresses,
+      SnapshotTransfer snapshots,
+      Handler handler)
       throws IOException {
     this.name = name;
     this.myId = myId;
     this.addresses.putAll(addresses);
     this.handler = handler;
+    this.snapshots = snapshots;
     InetSocketAddress mine = addresses.get(myId);
     this.server = new ServerSocket();
     server.setReuseAddress(true);
@@ -71,18 +87,10 @@ final class PeerNetwork implements AutoCloseable {
     Thread acceptor = new Thread(this::accept, "coord-" + name + "-accept");
     acceptor.setDaemon(true);
     acceptor.start();
-    for (int peer : addresses.keySet()) {
-      if (peer != myId) {
-        senders.put(peer, new Sender(peer));
-      }
-    }
     log.info("{} port listening on {}", name, server.getLocalSocketAddress());
   }
 
-  /**
-   * Addresses of servers a configuration names (the peer's own stays as it is): new ones are
-   * connected to when there is something to send.
-   */
+  /** Addresses of servers a configuration names (the peer's own stays as it is). */
   void learn(Map<Integer, InetSocketAddress> known) {
     known.forEach((id, address) -> {
       if (id != myId) {
@@ -92,40 +100,85 @@ final class PeerNetwork implements AutoCloseable {
   }
 
   /** Every other server this network has an address for. */
-  java.util.Set<Integer> peers() {
-    java.util.Set<Integer> ids = new java.util.TreeSet<>(addresses.keySet());
+  Set<Integer> peers() {
+    Set<Integer> ids = new TreeSet<>(addresses.keySet());
     ids.remove(myId);
     return ids;
   }
 
+  /**
+   * Sends on the connection the message belongs to: a learner's registration opens a new one to the
+   * leader (replacing any earlier one), the learner's other messages go on it, and a leader's go on
+   * the connection the learner opened. Without that connection the message is dropped.
+   */
   void send(int to, QuorumMessage message) {
-    Sender sender = senders.get(to);
-    if (sender == null && to != myId && addresses.containsKey(to)) {
-      sender = senders.computeIfAbsent(to, Sender::new);
+    Link link;
+    if (message instanceof FollowerInfo) {
+      InetSocketAddress address = addresses.get(to);
+      if (address == null) {
+        return;
+      }
+      link = new Link(to, null, null);
+      Link previous = leaders.put(to, link);
+      if (previous != null) {
+        previous.close();
+      }
+      link.start();
+    } else if (fromLearner(message)) {
+      link = leaders.get(to);
+    } else {
+      link = learners.get(to);
     }
-    if (sender != null) {
-      sender.offer(QuorumCodec.encode(message));
+    if (link != null) {
+      link.offer(message);
     }
   }
 
-  /** The handler has taken in that the connection to {@code peer} broke: sending may resume. */
-  void reconnect(int peer) {
-    Sender sender = senders.get(peer);
-    if (sender != null) {
-      sender.broken = false;
-    }
+  private static boolean fromLearner(QuorumMessage message) {
+    return message instanceof AckEpoch
+        || message instanceof Ack
+        || message instanceof PingReply
+        || message instanceof Request
+        || message instanceof Revalidate;
   }
 
-  /** Drops both connections with {@code peer}, so nothing buffered on them arrives any more. */
+  /**
+   * Whether {@code link} is a connection the peer acts on. A learner's new connection becomes the
+   * one for that learner here (an earlier one is closed and {@code replaced} runs, for the peer to
+   * forget what came on it).
+   */
+  boolean current(Link link, Runnable replaced) {
+    if (link.closed.get()) {
+      return false;
+    }
+    if (link.accepted && !link.adopted) {
+      link.adopted = true;
+      Link previous = learners.put(link.peer, link);
+      if (previous != null) {
+        previous.close();
+        replaced.run();
+      }
+      return true;
+    }
+    return (link.accepted ? learners : leaders).get(link.peer) == link;
+  }
+
+  /** A broken link is forgotten; true if it was a current one (the peer must hear of it). */
+  boolean retire(Link link) {
+    boolean wasCurrent = (link.accepted ? learners : leaders).remove(link.peer, link);
+    link.close();
+    return wasCurrent;
+  }
+
+  /** Drops the connections with {@code peer}, so nothing buffered on them arrives any more. */
   void reset(int peer) {
-    Sender sender = senders.get(peer);
-    if (sender != null) {
-      sender.fail();
+    Link learner = learners.remove(peer);
+    if (learner != null) {
+      learner.close();
     }
-    Socket in = incoming.remove(peer);
-    if (in != null) {
-      closeQuietly(in);
-      handler.broken(peer);
+    Link leader = leaders.remove(peer);
+    if (leader != null) {
+      leader.close();
     }
   }
 
@@ -140,108 +193,50 @@ final class PeerNetwork implements AutoCloseable {
         }
         continue;
       }
-      Thread reader = new Thread(() -> read(socket), "coord-" + name + "-read");
+      Thread reader = new Thread(() -> register(socket), "coord-" + name + "-register");
       reader.setDaemon(true);
       reader.start();
     }
   }
 
-  private void read(Socket socket) {
-    int from = -1;
-    try (socket) {
+  /** A learner's connection: its first packet says who it is. */
+  private void register(Socket socket) {
+    try {
       socket.setTcpNoDelay(true);
       socket.setSoTimeout(CONNECT_TIMEOUT_MILLIS * 5);
       DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
-      int magic = in.readInt();
-      if (magic != MAGIC) {
-        if (magic == ZOOKEEPER_FOLLOWERINFO || magic == ZOOKEEPER_OBSERVERINFO) {
-          refuseZooKeeperLearner(socket, in, magic == ZOOKEEPER_OBSERVERINFO);
-        } else {
-          log.warn(
-              "{} port: a connection from {} is not a Cairn peer",
-              name,
-              socket.getRemoteSocketAddress());
-        }
-        return;
-      }
-      from = in.readInt();
-      String host = in.readUTF();
-      int port = in.readUnsignedShort();
-      if (from == myId) {
+      BinaryInputArchive archive = new BinaryInputArchive(in, MAX_FRAME, 0);
+      QuorumPacket first = new QuorumPacket();
+      archive.readRecord(first, "packet");
+      long[] sid = new long[1];
+      FollowerInfo info = ZabWire.registration(first, sid);
+      if (info == null || sid[0] == myId || sid[0] < 0 || sid[0] > Integer.MAX_VALUE) {
         log.warn(
-            "{} port: a connection from {} claims this server's own id {}",
+            "{} port: a connection from {} is no learner (first packet type {}, server {})",
             name,
             socket.getRemoteSocketAddress(),
-            from);
+            first.getType(),
+            sid[0]);
+        socket.close();
         return;
       }
-      if (addresses.putIfAbsent(from, InetSocketAddress.createUnresolved(host, port)) == null) {
-        log.info(
-            "{} port: server {} (not in the configuration) connected from {}:{}",
-            name,
-            from,
-            host,
-            port);
-      }
       socket.setSoTimeout(0);
-      Socket previous = incoming.put(from, socket);
-      if (previous != null) {
-        closeQuietly(previous);
-        handler.broken(from);
-      }
-      while (!closed) {
-        int length = in.readInt();
-        if (length <= 0 || length > MAX_FRAME) {
-          throw new IOException("impossible frame length " + length);
-        }
-        byte[] frame = new byte[length];
-        in.readFully(frame);
-        handler.received(from, QuorumCodec.decode(frame));
-      }
+      Link link = new Link((int) sid[0], socket, info);
+      link.startAccepted(archive);
+      handler.received(link, info);
     } catch (IOException e) {
-      if (from >= 0 && !closed && incoming.remove(from, socket)) {
-        log.debug("{} port: connection from server {} ended: {}", name, from, e.toString());
-        handler.broken(from);
-      }
+      log.debug(
+          "{} port: registration from {} failed: {}", name, socket.getRemoteSocketAddress(), e);
+      closeQuietly(socket);
     }
-  }
-
-  /**
-   * An Apache ZooKeeper server elected this one (the election port speaks ZooKeeper's protocol) and
-   * registers as its learner with a {@code QuorumPacket} (type, zxid, LearnerInfo data). Leading
-   * ZooKeeper learners is not built yet: say so plainly, naming the server, instead of the bare
-   * "not a Cairn peer" an operator could not act on. The learner gives up and elects again.
-   */
-  private void refuseZooKeeperLearner(Socket socket, DataInputStream in, boolean observer)
-      throws IOException {
-    long zxid = in.readLong();
-    int length = in.readInt();
-    long sid = -1;
-    if (length >= 8 && length <= 1024) {
-      sid = in.readLong(); // LearnerInfo starts with the server id
-    }
-    long now = System.nanoTime();
-    Long before = zooKeeperWarned.put(sid, now);
-    if (before != null && now - before < TimeUnit.MINUTES.toNanos(1)) {
-      return; // a refused ZooKeeper learner retries many times a second: say it once a minute
-    }
-    log.warn(
-        "{} port: Apache ZooKeeper server {} ({}) asks to {} this server (its last zxid {}): a"
-            + " Cairn leader cannot lead ZooKeeper servers yet; see docs/coordinator.md, mixed"
-            + " ensembles",
-        name,
-        sid,
-        socket.getRemoteSocketAddress(),
-        observer ? "observe" : "follow",
-        Zxid.hex(zxid));
   }
 
   @Override
   public void close() {
     closed = true;
     closeQuietly(server);
-    senders.values().forEach(Sender::stop);
-    incoming.values().forEach(PeerNetwork::closeQuietly);
+    learners.values().forEach(Link::close);
+    leaders.values().forEach(Link::close);
   }
 
   private static void closeQuietly(AutoCloseable c) {
@@ -253,69 +248,82 @@ final class PeerNetwork implements AutoCloseable {
   }
 
   /**
-   * The outgoing connection to one peer. Only its own thread touches the socket's stream: a failure
-   * reported from elsewhere ({@link #reset}) closes the socket and starts a new generation, and
-   * frames queued in an older generation are dropped, never written on the next connection.
+   * One learner-leader connection: a writer thread (which, on the learner's side, first connects,
+   * retrying until the link is closed) and a reader thread. Only the writer encodes and only the
+   * reader decodes, each with its end's {@link ZabWire} state.
    */
-  private final class Sender implements Runnable {
-    private record Frame(long generation, byte[] bytes) {}
-
-    private final int peer;
-    private final LinkedBlockingQueue<Frame> queue = new LinkedBlockingQueue<>();
-    private final Thread thread;
-    private final AtomicLong generation = new AtomicLong();
-    private volatile boolean broken;
+  final class Link {
+    final int peer;
+    final boolean accepted;
+    private volatile boolean adopted;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final LinkedBlockingQueue<QuorumMessage> queue = new LinkedBlockingQueue<>();
+    private final ZabWire.LeaderEnd leaderEnd;
+    private final ZabWire.LearnerEnd learnerEnd;
+    private final AtomicBoolean reported = new AtomicBoolean();
     private volatile Socket socket;
-    private DataOutputStream out;
-    private long socketGeneration;
+    private DataOutputStream output;
 
-    Sender(int peer) {
+    private Link(int peer, Socket socket, FollowerInfo registration) {
       this.peer = peer;
-      this.thread = new Thread(this, "coord-" + name + "-send-" + peer);
-      thread.setDaemon(true);
-      thread.start();
+      this.socket = socket;
+      this.accepted = socket != null;
+      this.leaderEnd = accepted ? new ZabWire.LeaderEnd(registration.observer(), snapshots) : null;
+      this.learnerEnd = accepted ? null : new ZabWire.LearnerEnd(myId, snapshots);
     }
 
-    void offer(byte[] bytes) {
-      long current = generation.get();
-      if (!broken && !closed) {
-        queue.add(new Frame(current, bytes));
+    private void start() {
+      thread("send-" + peer, this::connectAndWrite);
+    }
+
+    private void startAccepted(BinaryInputArchive archive) throws IOException {
+      BinaryOutputArchive out = archive(socket);
+      thread("send-" + peer, () -> write(out));
+      thread("read-" + peer, () -> read(archive));
+    }
+
+    private void thread(String what, Runnable body) {
+      Thread t = new Thread(body, "coord-" + name + "-" + what);
+      t.setDaemon(true);
+      t.start();
+    }
+
+    void offer(QuorumMessage message) {
+      if (!closed.get()) {
+        queue.add(message);
       }
     }
 
-    @Override
-    public void run() {
-      while (!closed) {
-        Frame frame;
+    private void connectAndWrite() {
+      while (!closed.get()) {
         try {
-          frame = queue.poll(1, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          return;
-        }
-        if (frame == null || frame.generation() != generation.get()) {
-          continue; // nothing to send, or sent before the connection broke
-        }
-        try {
-          if (socket != null && socketGeneration != frame.generation()) {
-            closeQuietly(socket);
-            socket = null;
-          }
-          if (socket == null) {
-            connect();
-            socketGeneration = frame.generation();
-          }
-          out.writeInt(frame.bytes().length);
-          out.write(frame.bytes());
-          if (queue.isEmpty()) {
-            out.flush();
-          }
+          socket = connect();
+          break;
         } catch (IOException e) {
-          fail(frame.generation(), e);
+          // The leader may still be electing (ZooKeeper listens only once it leads): try again
+          // until the learner gives up on it (initLimit) and closes this link.
+          sleep(RECONNECT_MILLIS);
         }
+      }
+      if (closed.get()) {
+        closeQuietly(socket == null ? () -> {} : socket);
+        return;
+      }
+      try {
+        BinaryOutputArchive out = archive(socket);
+        BinaryInputArchive in =
+            new BinaryInputArchive(
+                new DataInputStream(new BufferedInputStream(socket.getInputStream())),
+                MAX_FRAME,
+                0);
+        thread("read-" + peer, () -> read(in));
+        write(out);
+      } catch (IOException e) {
+        fail(e);
       }
     }
 
-    private void connect() throws IOException {
+    private Socket connect() throws IOException {
       Socket s = new Socket();
       try {
         s.setTcpNoDelay(true);
@@ -324,58 +332,94 @@ final class PeerNetwork implements AutoCloseable {
         if (!server.getInetAddress().isAnyLocalAddress()) {
           s.bind(new InetSocketAddress(server.getInetAddress(), 0));
         }
-        // The name is resolved again on every attempt, as ZooKeeper does: a Kubernetes pod that
-        // restarts comes back under the same name with a new IP, and a peer's name does not
-        // resolve at all until its pod has one.
+        // Resolved again on every attempt, as ZooKeeper does: a Kubernetes pod that restarts
+        // comes back under the same name with a new IP.
         InetSocketAddress configured = addresses.get(peer);
         s.connect(
             new InetSocketAddress(configured.getHostString(), configured.getPort()),
             CONNECT_TIMEOUT_MILLIS);
-        DataOutputStream o = new DataOutputStream(new BufferedOutputStream(s.getOutputStream()));
-        o.writeInt(MAGIC);
-        o.writeInt(myId);
-        InetSocketAddress mine = addresses.get(myId);
-        o.writeUTF(mine.getHostString());
-        o.writeShort(mine.getPort());
-        socket = s;
-        out = o;
+        return s;
       } catch (IOException e) {
         closeQuietly(s);
         throw e;
       }
     }
 
-    /** Drops the connection now, from any thread; reported unless already reported. */
-    void fail() {
-      fail(generation.get(), null);
+    private BinaryOutputArchive archive(Socket s) throws IOException {
+      output = new DataOutputStream(new BufferedOutputStream(s.getOutputStream()));
+      return new BinaryOutputArchive(output);
     }
 
-    /**
-     * The connection of {@code failedGeneration} broke: reported once, and only if no later
-     * generation started meanwhile (its failure was then already reported).
-     */
-    private synchronized void fail(long failedGeneration, IOException cause) {
-      if (broken || failedGeneration != generation.get()) {
+    private void write(BinaryOutputArchive out) {
+      while (!closed.get()) {
+        try {
+          QuorumMessage message = queue.poll(1, TimeUnit.SECONDS);
+          if (message == null) {
+            continue;
+          }
+          if (accepted) {
+            leaderEnd.encode(message, myId, out);
+          } else {
+            learnerEnd.encode(message, out);
+          }
+          if (queue.isEmpty()) {
+            output.flush();
+          }
+        } catch (InterruptedException e) {
+          return;
+        } catch (IOException | RuntimeException e) {
+          fail(e);
+          return;
+        }
+      }
+    }
+
+    private void read(BinaryInputArchive in) {
+      while (!closed.get()) {
+        try {
+          QuorumPacket packet = new QuorumPacket();
+          in.readRecord(packet, "packet");
+          if (accepted) {
+            QuorumMessage message = leaderEnd.decode(packet);
+            if (message != null) {
+              handler.received(this, message);
+            }
+          } else {
+            for (QuorumMessage message : learnerEnd.decode(packet, in)) {
+              handler.received(this, message);
+            }
+          }
+        } catch (IOException | RuntimeException e) {
+          fail(e);
+          return;
+        }
+      }
+    }
+
+    private void fail(Exception cause) {
+      if (closed.get() || !reported.compareAndSet(false, true)) {
         return;
       }
-      broken = true;
-      generation.incrementAndGet();
-      queue.clear();
-      Socket s = socket;
-      if (s != null) {
-        closeQuietly(s); // the sender thread's next write fails or sees the new generation
-      }
-      if (cause != null) {
-        log.debug("{} port: connection to server {} broke: {}", name, peer, cause.toString());
-      }
-      handler.broken(peer);
+      log.debug("{} port: connection with server {} broke: {}", name, peer, cause.toString());
+      handler.broken(this);
     }
 
-    void stop() {
-      thread.interrupt();
-      Socket s = socket;
-      if (s != null) {
-        closeQuietly(s);
+    void close() {
+      if (closed.compareAndSet(false, true)) {
+        Socket s = socket;
+        if (s != null) {
+          closeQuietly(s);
+        }
+        queue.clear();
+      }
+    }
+
+    private void sleep(long millis) {
+      try {
+        Thread.sleep(millis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        close();
       }
     }
   }

@@ -15,7 +15,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.IntConsumer;
+import org.apache.zookeeper.data.Id;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,17 +55,10 @@ public final class QuorumDriver implements AutoCloseable {
       QuorumConfig config,
       Path dataDir,
       QuorumPeer.Listener listener,
+      SnapshotTransfer snapshots,
       Thread.UncaughtExceptionHandler onDeath)
       throws IOException {
     this.storage = new FileStorage(dataDir);
-    // A broken quorum connection ends a leader-learner relationship (elections resend their votes,
-    // so nothing hangs on a broken election connection).
-    PeerNetwork.Handler toQueue =
-        handler(peerId ->
-            events.add(() -> {
-              peer().disconnected(peerId);
-              quorum().reconnect(peerId);
-            }));
     Map<Integer, InetSocketAddress> electionAddresses = new HashMap<>();
     Map<Integer, InetSocketAddress> quorumAddresses = new HashMap<>();
     config
@@ -80,7 +73,8 @@ public final class QuorumDriver implements AutoCloseable {
             config.myId(),
             electionAddresses,
             (from, notification) -> events.add(() -> peer().receive(from, notification)));
-    this.quorum = new PeerNetwork("quorum", config.myId(), quorumAddresses, toQueue);
+    this.quorum =
+        new PeerNetwork("quorum", config.myId(), quorumAddresses, snapshots, linkEvents());
     this.thread = new Thread(this::run, "coord-quorum");
     thread.setDaemon(true);
     thread.setUncaughtExceptionHandler(onDeath);
@@ -109,17 +103,29 @@ public final class QuorumDriver implements AutoCloseable {
         () -> events.add(peer::tick), TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
   }
 
-  /** Messages go to the quorum thread's queue; a broken connection to {@code onBroken}. */
-  private PeerNetwork.Handler handler(IntConsumer onBroken) {
+  /**
+   * What happens on quorum connections, taken in on the quorum thread: a message counts only if its
+   * connection is still the one the peer uses, and the loss of that connection (or its replacement
+   * by a learner's new one) ends a leader-learner relationship.
+   */
+  private PeerNetwork.Handler linkEvents() {
     return new PeerNetwork.Handler() {
       @Override
-      public void received(int from, QuorumMessage message) {
-        events.add(() -> peer().receive(from, message));
+      public void received(PeerNetwork.Link link, QuorumMessage message) {
+        events.add(() -> {
+          if (quorum().current(link, () -> peer().disconnected(link.peer))) {
+            peer().receive(link.peer, message);
+          }
+        });
       }
 
       @Override
-      public void broken(int peerId) {
-        onBroken.accept(peerId);
+      public void broken(PeerNetwork.Link link) {
+        events.add(() -> {
+          if (quorum().retire(link)) {
+            peer().disconnected(link.peer);
+          }
+        });
       }
     };
   }
@@ -136,9 +142,9 @@ public final class QuorumDriver implements AutoCloseable {
    * Hands a client's write request to the leader (see {@link QuorumPeer#submit}); {@code refused}
    * runs on the quorum thread if this server is not serving.
    */
-  public void submit(byte[] request, Runnable refused) {
+  public void submit(byte[] request, List<Id> auth, Runnable refused) {
     events.add(() -> {
-      if (!peer.submit(request)) {
+      if (!peer.submit(request, auth)) {
         refused.run();
       }
     });

@@ -1,13 +1,14 @@
 package dev.cairn.coord.quorum;
 
 import java.util.List;
+import org.apache.zookeeper.data.Id;
 
 /**
  * What quorum peers say to each other. The names and contents follow ZooKeeper's FLE notification
  * and {@code QuorumPacket} types (FOLLOWERINFO, LEADERINFO, ACKEPOCH, DIFF, TRUNC, SNAP, NEWLEADER,
- * UPTODATE, PROPOSAL, ACK, COMMIT, PING, REQUEST), so a codec can put them on ZooKeeper's wire.
- * Learner-leader messages travel on one FIFO connection; its loss ends the learner's tie to that
- * leader.
+ * UPTODATE, PROPOSAL, ACK, COMMIT, PING, REQUEST, SYNC, REVALIDATE); {@link ZabWire} puts them on
+ * ZooKeeper's wire. Learner-leader messages travel on one FIFO connection the learner opens; its
+ * loss ends the learner's tie to that leader.
  */
 public sealed interface QuorumMessage {
 
@@ -18,8 +19,11 @@ public sealed interface QuorumMessage {
    */
   record Notification(Vote vote, ServerState state, Membership config) implements QuorumMessage {}
 
-  /** Learner → leader: the learner's accepted epoch and last logged zxid. */
-  record FollowerInfo(long acceptedEpoch, long lastZxid, boolean observer)
+  /**
+   * Learner → leader, first on its connection: the learner's accepted epoch and the version of its
+   * committed configuration (its last zxid follows in ACKEPOCH).
+   */
+  record FollowerInfo(long acceptedEpoch, boolean observer, long configVersion)
       implements QuorumMessage {}
 
   /** Leader → learner: the epoch it proposes to lead. */
@@ -48,7 +52,10 @@ public sealed interface QuorumMessage {
    */
   record NewLeader(long epoch, Membership config) implements QuorumMessage {}
 
-  /** Leader → learner: you are synced; everything up to {@code committedZxid} is committed. */
+  /**
+   * Leader → learner: you are synced; everything up to {@code committedZxid} is committed (a
+   * learner never commits past its own log's end: the wire may say "everything you hold").
+   */
   record UpToDate(long committedZxid) implements QuorumMessage {}
 
   record Proposal(Txn txn) implements QuorumMessage {}
@@ -58,12 +65,30 @@ public sealed interface QuorumMessage {
 
   record Commit(long zxid) implements QuorumMessage {}
 
-  /**
-   * Leader → learner: are you there; learner → leader: yes, with its last zxid and what the server
-   * wants the leader to know (the sessions its clients kept alive).
-   */
-  record Ping(long zxid, byte[] payload) implements QuorumMessage {}
+  /** Leader → learner: are you there (with the leader's last proposed zxid). */
+  record Ping(long zxid) implements QuorumMessage {}
 
-  /** Learner → leader: a client's write request, to prepare and propose. */
-  record Request(byte[] data) implements QuorumMessage {}
+  /**
+   * Learner → leader, answering a {@link Ping}: what the server wants the leader to know (the
+   * sessions its clients kept alive).
+   */
+  record PingReply(long zxid, byte[] payload) implements QuorumMessage {}
+
+  /**
+   * Learner → leader: a client's write request, to prepare and propose, with the identities the
+   * client authenticated as (for ACL checks on the leader).
+   */
+  record Request(byte[] data, List<Id> auth) implements QuorumMessage {}
+
+  /**
+   * Leader → learner: every proposal made before the learner's oldest unanswered sync request is
+   * committed; answer it.
+   */
+  record Sync() implements QuorumMessage {}
+
+  /** Learner → leader: is this session (a client reconnecting to the learner) still alive. */
+  record Revalidate(long sessionId, int timeout) implements QuorumMessage {}
+
+  /** Leader → learner: the answer to a {@link Revalidate}. */
+  record Revalidated(long sessionId, boolean valid) implements QuorumMessage {}
 }

@@ -3,8 +3,13 @@ package dev.cairn.coord.quorum;
 import dev.cairn.common.io.Storage;
 import dev.cairn.common.net.Transport;
 import dev.cairn.common.time.Clock;
+import dev.cairn.coord.quorum.QuorumMessage.FollowerInfo;
 import dev.cairn.coord.quorum.QuorumMessage.Notification;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.zookeeper.data.Id;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +47,13 @@ public final class QuorumPeer {
   private LeaderRole leader;
   private LearnerRole learner;
   private Membership committedConfig;
+
+  /**
+   * Learners that registered before this peer decided (a learner registers once per connection):
+   * handed to the leader role if this peer comes to lead.
+   */
+  private final Map<Integer, FollowerInfo> registrations = new HashMap<>();
+
   private long committedZxid;
   private long appliedZxid;
   private boolean wasServing;
@@ -97,9 +109,21 @@ public final class QuorumPeer {
 
     /**
      * Leader only: a client request that arrived here or at a learner, to prepare as a txn and
-     * {@link #propose}. Requests of one learner arrive in the order it sent them.
+     * {@link #propose} (or, for a sync, to {@link #sync}), with the identities its client
+     * authenticated as. Requests of one learner arrive in the order it sent them.
      */
-    void request(int from, byte[] request);
+    void request(int from, byte[] request, List<Id> auth);
+
+    /**
+     * The oldest sync request this server handed to the leader is answered: everything proposed
+     * before it is committed.
+     */
+    default void synced() {}
+
+    /** Leader: whether a session a learner's client resumes is alive (and keeps it so). */
+    default boolean revalidate(long sessionId, int timeout) {
+      return false;
+    }
 
     /** Learner: what to tell the leader with each ping (the sessions its clients kept alive). */
     default byte[] pingPayload() {
@@ -293,17 +317,28 @@ public final class QuorumPeer {
    * Once accepted, its txn is applied on every server when committed — or lost with a leader, which
    * the client sees as a lost connection.
    */
-  public boolean submit(byte[] request) {
+  public boolean submit(byte[] request, List<Id> auth) {
     boolean accepted = serving();
     if (accepted) {
       if (leader != null) {
-        listener.request(config.myId(), request);
+        listener.request(config.myId(), request, auth);
       } else {
-        outbox.send((int) currentVote.leader(), new QuorumMessage.Request(request));
+        outbox.send((int) currentVote.leader(), new QuorumMessage.Request(request, auth));
       }
     }
     flush();
     return accepted;
+  }
+
+  /**
+   * Leader: answers a sync request of server {@code from} (this one included) once every proposal
+   * made so far is committed, as ZooKeeper's leader answers a learner's sync with SYNC.
+   */
+  public void sync(int from) {
+    if (leader == null || !leader.established()) {
+      throw new IllegalStateException("server " + config.myId() + " is not an established leader");
+    }
+    leader.sync(from);
   }
 
   /** Leader: the zxid the next proposal must carry. */
@@ -328,6 +363,8 @@ public final class QuorumPeer {
   public void receive(int from, QuorumMessage message) {
     if (message instanceof Notification n) {
       onNotification(from, n);
+    } else if (message instanceof FollowerInfo info && leader == null) {
+      registrations.put(from, info);
     } else if (leader != null) {
       leader.receive(from, message);
     } else if (learner != null && from == currentVote.leader()) {
@@ -353,6 +390,7 @@ public final class QuorumPeer {
 
   /** The connection to {@code peer} broke: a learner loses its leader, a leader that learner. */
   public void disconnected(int peer) {
+    registrations.remove(peer);
     if (leader != null) {
       leader.disconnected(peer);
     } else if (learner != null && peer == currentVote.leader()) {
@@ -412,7 +450,10 @@ public final class QuorumPeer {
     if (vote.leader() == config.myId()) {
       state = ServerState.LEADING;
       leader = new LeaderRole(this, now);
+      registrations.forEach(leader::receive);
+      registrations.clear();
     } else {
+      registrations.clear();
       state =
           quorums().latest().isObserver(config.myId())
               ? ServerState.OBSERVING

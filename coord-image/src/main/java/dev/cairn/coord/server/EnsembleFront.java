@@ -27,6 +27,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.jute.Record;
+import org.apache.zookeeper.data.Id;
 import org.apache.zookeeper.proto.ErrorResponse;
 import org.apache.zookeeper.proto.ReconfigRequest;
 import org.apache.zookeeper.txn.CreateSessionTxn;
@@ -123,7 +124,7 @@ public final class EnsembleFront implements RequestProcessor, QuorumPeer.Listene
       // in the order of the queue.
       local.add(r);
       if (viaLeader) {
-        driver.submit(ForwardedRequest.encode(r), () -> refused(r));
+        driver.submit(ForwardedRequest.encode(r), r.auth, () -> refused(r));
       }
     }
     if (!viaLeader) {
@@ -142,19 +143,24 @@ public final class EnsembleFront implements RequestProcessor, QuorumPeer.Listene
 
   /** Leader, on the quorum thread: prepares a request into the next txn and proposes it. */
   @Override
-  public void request(int from, byte[] bytes) {
-    prepareAndPropose(driver.peerForReading(), from, bytes);
+  public void request(int from, byte[] bytes, List<Id> auth) {
+    prepareAndPropose(driver.peerForReading(), from, bytes, auth);
   }
 
-  private void prepareAndPropose(QuorumPeer peer, int from, byte[] bytes) {
+  private void prepareAndPropose(QuorumPeer peer, int from, byte[] bytes, List<Id> auth) {
     if (!peer.serving() || peer.state() != ServerState.LEADING) {
       return; // leadership ended before the request's turn; its server has dropped it
     }
     Request r;
     try {
-      r = ForwardedRequest.decode(bytes, maxBuffer);
+      r = ForwardedRequest.decode(bytes, auth, maxBuffer);
     } catch (IOException e) {
       log.warn("dropping an undecodable request forwarded by server {}: {}", from, e.toString());
+      return;
+    }
+    if (r.op == OpCode.SYNC) {
+      // No txn: answered when everything proposed before it commits (ZooKeeper's SYNC packet).
+      peer.sync(from);
       return;
     }
     // The first request of a leadership may come in the very step that established it, before
@@ -462,23 +468,50 @@ public final class EnsembleFront implements RequestProcessor, QuorumPeer.Listene
     }
   }
 
-  /** Learner: the sessions its clients kept alive since the last ping. */
+  /** The oldest sync this server forwarded is answered: it completes in its queue's turn. */
+  @Override
+  public void synced() {
+    synchronized (this) {
+      for (Request r : local) {
+        if (r.op == OpCode.SYNC && !r.committed) {
+          r.committed = true;
+          break;
+        }
+      }
+    }
+    drain();
+  }
+
+  /** Leader: a client resumes its session at a learner; alive sessions are kept alive. */
+  @Override
+  public boolean revalidate(long sessionId, int timeout) {
+    var session = sessions.get(sessionId);
+    return session != null && sessions.touch(session);
+  }
+
+  /**
+   * Learner: the sessions its clients kept alive since the last ping, as ZooKeeper's learner
+   * answers a ping (session id and timeout pairs).
+   */
   @Override
   public byte[] pingPayload() {
     long[] touched = sessions.drainTouched();
-    ByteBuffer buffer = ByteBuffer.allocate(touched.length * 8);
+    ByteBuffer buffer = ByteBuffer.allocate(touched.length * 12);
     for (long id : touched) {
-      buffer.putLong(id);
+      var session = sessions.get(id);
+      buffer.putLong(id).putInt(session == null ? 0 : session.timeout());
     }
     return buffer.array();
   }
 
-  /** Leader: a learner's clients kept these sessions alive. */
+  /** Leader: a learner's clients kept these sessions alive (id and timeout pairs). */
   @Override
   public void pinged(int from, byte[] payload) {
     ByteBuffer buffer = ByteBuffer.wrap(payload);
-    while (buffer.remaining() >= 8) {
-      sessions.touch(buffer.getLong());
+    while (buffer.remaining() >= 12) {
+      long id = buffer.getLong();
+      buffer.getInt();
+      sessions.touch(id);
     }
   }
 }

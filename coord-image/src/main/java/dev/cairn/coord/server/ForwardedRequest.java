@@ -1,6 +1,5 @@
 package dev.cairn.coord.server;
 
-import dev.cairn.coord.proto.Jute;
 import dev.cairn.coord.proto.OpCode;
 import dev.cairn.coord.proto.RequestBodies;
 import java.io.ByteArrayInputStream;
@@ -9,7 +8,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.jute.BinaryInputArchive;
 import org.apache.jute.BinaryOutputArchive;
@@ -18,9 +16,10 @@ import org.apache.zookeeper.data.Id;
 import org.apache.zookeeper.txn.CreateSessionTxn;
 
 /**
- * A client's write request as a server hands it to the leader, which prepares it into a txn
- * (ZooKeeper's REQUEST packet): session, xid, op, the connection's ids for ACL checks, and the
- * request record as the client sent it.
+ * A client's write (or sync) request as a server hands it to the leader, which prepares it into a
+ * txn: ZooKeeper's REQUEST packet data ({@code Learner.request}) — session, xid, op, then the
+ * request record as the client sent it (none for closeSession). The identities of the client's
+ * connection, for ACL checks, travel beside it (the packet's authinfo).
  */
 final class ForwardedRequest {
   private ForwardedRequest() {}
@@ -31,14 +30,8 @@ final class ForwardedRequest {
       out.writeLong(r.sessionId);
       out.writeInt(r.xid);
       out.writeInt(r.op.code);
-      out.writeInt(r.auth.size());
-      BinaryOutputArchive archive = new BinaryOutputArchive(out);
-      for (Id id : r.auth) {
-        id.serialize(archive, "id");
-      }
-      out.writeBoolean(r.body != null);
       if (r.body != null) {
-        r.body.serialize(archive, "request");
+        r.body.serialize(new BinaryOutputArchive(out), "request");
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -47,7 +40,7 @@ final class ForwardedRequest {
   }
 
   /** The request again, without a connection: the leader answers through the committed txn. */
-  static Request decode(byte[] bytes, int maxBuffer) throws IOException {
+  static Request decode(byte[] bytes, List<Id> auth, int maxBuffer) throws IOException {
     DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
     BinaryInputArchive archive = new BinaryInputArchive(in, maxBuffer, 0);
     long sessionId = in.readLong();
@@ -56,16 +49,8 @@ final class ForwardedRequest {
     if (op == null || !op.write && op != OpCode.SYNC) {
       throw new IOException("a forwarded request must be a write or sync, not " + op);
     }
-    int ids = in.readInt();
-    if (ids < 0 || ids > 1024) {
-      throw new IOException("impossible id count " + ids);
-    }
-    List<Id> auth = new ArrayList<>(ids);
-    for (int i = 0; i < ids; i++) {
-      auth.add(Jute.read(archive, new Id()));
-    }
     Record body = null;
-    if (in.readBoolean()) {
+    if (in.available() > 0) {
       body = op == OpCode.CREATE_SESSION ? new CreateSessionTxn() : RequestBodies.bodyFor(op);
       if (body == null) {
         throw new IOException(op + " carries no request record");

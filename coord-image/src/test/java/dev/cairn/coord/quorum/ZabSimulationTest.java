@@ -181,7 +181,8 @@ class ZabSimulationTest {
     }
 
     @Override
-    public void request(int from, byte[] request) {
+    public void request(
+        int from, byte[] request, java.util.List<org.apache.zookeeper.data.Id> auth) {
       long zxid = peer.nextZxid();
       ReconfigTxn reconfig = ReconfigTxn.decode(request);
       if (reconfig == null) {
@@ -246,12 +247,13 @@ class ZabSimulationTest {
         case QuorumMessage m -> peer.receive(from, m);
         case ClientRequest(int request, Op op) -> {
           byte[] txn = new RegisterTxn(env.id(), from, request, op).encode();
-          if (!peer.submit(txn)) {
+          if (!peer.submit(txn, java.util.List.of())) {
             env.transport().send(from, new NotServing(request));
           }
         }
         case Reconfigure(int request, Membership target) ->
-            peer.submit(new ReconfigTxn(env.id(), from, request, target).encode());
+            peer.submit(
+                new ReconfigTxn(env.id(), from, request, target).encode(), java.util.List.of());
         default -> throw new IllegalStateException("unexpected " + message);
       }
       check();
