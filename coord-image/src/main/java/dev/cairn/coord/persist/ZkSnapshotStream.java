@@ -133,7 +133,8 @@ public final class ZkSnapshotStream {
     write(out, loaded.tree(), loaded.sessions());
   }
 
-  private static StatPersisted persisted(Stat s) {
+  /** The fields of a stat that ZooKeeper persists (dataLength and numChildren are derived). */
+  static StatPersisted persisted(Stat s) {
     return new StatPersisted(
         s.getCzxid(),
         s.getMzxid(),

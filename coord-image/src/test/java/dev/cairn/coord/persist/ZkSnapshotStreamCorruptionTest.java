@@ -51,6 +51,13 @@ class ZkSnapshotStreamCorruptionTest {
     new StatPersisted(1, 1, 0, 0, 0, 0, 0, owner, 1).serialize(out, "statpersisted");
   }
 
+  /** No sessions, no ACLs, the root: what the broken nodes of a test follow. */
+  private static void rootOnly(OutputArchive out) throws IOException {
+    out.writeInt(0, "count");
+    out.writeInt(0, "map");
+    node(out, "", -1, 0);
+  }
+
   private static byte[] validStream() throws IOException {
     DataTree tree = new DataTree(ZkTrees.MAX_BUFFER);
     long zxid = 1;
@@ -151,11 +158,8 @@ class ZkSnapshotStreamCorruptionTest {
     assertRefused(
         "comes before its parent /x",
         out -> {
-          out.writeInt(0, "count");
-          out.writeInt(0, "map");
-          node(out, "", -1, 0);
+          rootOnly(out);
           node(out, "/x/y", -1, 0);
-          out.writeString("/", "path");
         });
     assertRefused(
         "refers to ACL 7, not in the stream",
@@ -195,18 +199,13 @@ class ZkSnapshotStreamCorruptionTest {
     assertRefused(
         "unknown extended ephemeralOwner 0xff00010000000000",
         out -> {
-          out.writeInt(0, "count");
-          out.writeInt(0, "map");
-          node(out, "", -1, 0);
+          rootOnly(out);
           node(out, "/odd", -1, 0xFF00_0100_0000_0000L);
-          out.writeString("/", "path");
         });
     assertRefused(
         "node path \"a\" is not absolute",
         out -> {
-          out.writeInt(0, "count");
-          out.writeInt(0, "map");
-          node(out, "", -1, 0);
+          rootOnly(out);
           node(out, "a", -1, 0);
         });
   }

@@ -2,6 +2,7 @@ package dev.cairn.coord.persist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cairn.coord.ExtendedTypesProperty;
 import dev.cairn.coord.TestCoordinators;
 import dev.cairn.coord.differential.ReferenceZooKeeper;
 import dev.cairn.coord.proto.Jute;
@@ -35,9 +36,8 @@ import org.apache.zookeeper.txn.DeleteTxn;
 import org.apache.zookeeper.txn.SetACLTxn;
 import org.apache.zookeeper.txn.SetDataTxn;
 import org.apache.zookeeper.txn.TxnHeader;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -45,32 +45,14 @@ import org.junit.jupiter.api.io.TempDir;
  * deserializer (zookeeper 3.9 test jar): what a SNAP sync between a ZooKeeper server and a Cairn
  * server in one ensemble carries.
  */
+@ExtendWith(ExtendedTypesProperty.class)
 class ZkSnapshotStreamTest {
-  /** ZooKeeper files TTL nodes under ttls only with extended types on (TTLs need them anyway). */
-  private static final String EXTENDED_TYPES = "zookeeper.extendedTypesEnabled";
-
   private static final long SESSION_A = 0x0100_0000_0000_0001L;
   private static final long SESSION_B = 0x0100_0000_0000_0002L;
   private static final long SESSION_C = 0x0100_0000_0000_0003L;
   private static final long TIME = 1_700_000_000_000L;
 
-  private static String previousExtendedTypes;
-
   @TempDir Path dir;
-
-  @BeforeAll
-  static void enableExtendedTypes() {
-    previousExtendedTypes = System.setProperty(EXTENDED_TYPES, "true");
-  }
-
-  @AfterAll
-  static void restoreProperty() {
-    if (previousExtendedTypes == null) {
-      System.clearProperty(EXTENDED_TYPES);
-    } else {
-      System.setProperty(EXTENDED_TYPES, previousExtendedTypes);
-    }
-  }
 
   /** The same txns applied to ZooKeeper's DataTree and to Cairn's. */
   private static final class TwinTrees {

@@ -16,7 +16,6 @@ import java.util.Set;
 import org.apache.jute.BinaryInputArchive;
 import org.apache.jute.BinaryOutputArchive;
 import org.apache.zookeeper.data.Stat;
-import org.apache.zookeeper.data.StatPersisted;
 import org.apache.zookeeper.server.util.SerializeUtils;
 
 /** ZooKeeper's own tree next to Cairn's: streams between them, and their comparison. */
@@ -78,19 +77,9 @@ final class ZkTrees {
         assertThat(zk.getData(path, new Stat(), null)).as("data of %s", path).isEqualTo(n.data());
       }
       assertThat(zk.getACL(path, new Stat())).as("ACL of %s", path).isEqualTo(n.acl());
-      Stat s = n.stat();
-      StatPersisted persisted =
-          new StatPersisted(
-              s.getCzxid(),
-              s.getMzxid(),
-              s.getCtime(),
-              s.getMtime(),
-              s.getVersion(),
-              s.getCversion(),
-              s.getAversion(),
-              s.getEphemeralOwner(),
-              s.getPzxid());
-      assertThat(zk.getNode(path).stat).as("persisted stat of %s", path).isEqualTo(persisted);
+      assertThat(zk.getNode(path).stat)
+          .as("persisted stat of %s", path)
+          .isEqualTo(ZkSnapshotStream.persisted(n.stat()));
       Stat clientStat = zk.statNode(path, null);
       if (exceptData.contains(path)) {
         clientStat.setDataLength(cairn.node(path).clientStat().getDataLength());
