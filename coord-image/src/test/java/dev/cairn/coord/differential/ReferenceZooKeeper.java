@@ -28,6 +28,11 @@ public final class ReferenceZooKeeper implements AutoCloseable {
     return "127.0.0.1:" + connections.getLocalPort();
   }
 
+  /** Writes a snapshot file now, as the server does every snapCount txns. */
+  public void takeSnapshot() throws Exception {
+    server.takeSnapshot();
+  }
+
   /** The server's database: its tree and sessions, as a leader would serialize them. */
   public ZKDatabase database() {
     return server.getZKDatabase();
