@@ -42,6 +42,12 @@ import org.apache.zookeeper.data.StatPersisted;
  * follows the stream with the signature "BenWasHere", which is the quorum layer's to write and
  * check.
  *
+ * <p>The /zookeeper subtree travels like any other: /zookeeper/quota with its limit and stats nodes
+ * (ZooKeeper recomputes the stats nodes' data from the tree when it loads one; Cairn keeps no quota
+ * stats), and /zookeeper/config, which a ZooKeeper learner overwrites with its own committed
+ * configuration right after the SNAP (initConfigInZKDatabase), as Cairn's does when it installs a
+ * snapshot.
+ *
  * <p>StatPersisted's cversion is the count of child creates, as {@link
  * dev.cairn.coord.tree.DataNode#stat} keeps it; ephemeralOwner is encoded as both servers encode it
  * ({@link EphemeralOwner}): a session id, Long.MIN_VALUE for a container, 0xFF in the top byte and
