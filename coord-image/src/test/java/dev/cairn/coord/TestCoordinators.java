@@ -11,7 +11,7 @@ import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
 
 /** Test helpers: an in-process coordinator on free ports, and connected ZooKeeper clients. */
-final class TestCoordinators {
+public final class TestCoordinators {
   private TestCoordinators() {}
 
   static CoordinatorConfig.Builder config() {
@@ -37,10 +37,16 @@ final class TestCoordinators {
   /** A client connected (SyncConnected seen) to {@code engine}, with the given session timeout. */
   static ZooKeeper connect(CoordinatorEngine engine, int timeoutMs, Watcher events)
       throws Exception {
+    return connect(engine.connectString(), timeoutMs, events);
+  }
+
+  /** A client connected (SyncConnected seen) to any ZooKeeper server, Apache's included. */
+  public static ZooKeeper connect(String connectString, int timeoutMs, Watcher events)
+      throws Exception {
     CountDownLatch connected = new CountDownLatch(1);
     ZooKeeper zk =
         new ZooKeeper(
-            engine.connectString(),
+            connectString,
             timeoutMs,
             e -> {
               if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
@@ -52,7 +58,7 @@ final class TestCoordinators {
             });
     if (!connected.await(10, TimeUnit.SECONDS)) {
       zk.close();
-      throw new IllegalStateException("client did not connect to " + engine.connectString());
+      throw new IllegalStateException("client did not connect to " + connectString);
     }
     return zk;
   }

@@ -1,9 +1,7 @@
 package dev.cairn.coord.persist;
 
 import dev.cairn.common.io.AtomicFile;
-import dev.cairn.coord.session.Session;
 import dev.cairn.coord.session.SessionTracker;
-import dev.cairn.coord.tree.DataNode;
 import dev.cairn.coord.tree.DataTree;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -71,6 +69,15 @@ public final class Snapshots {
   /** The snapshot's bytes: what a file holds, and what an ensemble leader sends a learner. */
   public static void writeTo(OutputStream raw, long zxid, DataTree tree, SessionTracker sessions)
       throws IOException {
+    writeTo(raw, zxid, tree, sessions.timeouts());
+  }
+
+  /**
+   * The bytes of a snapshot of {@code tree} with these sessions (id → timeout): also how a state
+   * that arrived in another format (ZooKeeper's, {@link ZkSnapshotStream}) becomes this one.
+   */
+  public static void writeTo(
+      OutputStream raw, long zxid, DataTree tree, Map<Long, Integer> sessions) throws IOException {
     CRC32C crc = new CRC32C();
     CheckedOutputStream checked =
         new CheckedOutputStream(new BufferedOutputStream(raw, 1 << 16), crc);
@@ -79,33 +86,23 @@ public final class Snapshots {
     out.writeInt(MAGIC);
     out.writeInt(VERSION);
     out.writeLong(zxid);
-    List<Session> live = new ArrayList<>(sessions.sessions());
-    out.writeInt(live.size());
-    for (Session s : live) {
-      out.writeLong(s.id());
-      out.writeInt(s.timeout());
+    out.writeInt(sessions.size());
+    for (Map.Entry<Long, Integer> s : sessions.entrySet()) {
+      out.writeLong(s.getKey());
+      out.writeInt(s.getValue());
     }
-    for (Map.Entry<String, DataNode> e : tree.entries()) {
-      DataNode n = e.getValue();
-      byte[] data;
-      List<ACL> acl;
-      Stat stat;
-      synchronized (n) {
-        data = n.data();
-        acl = n.acl();
-        stat = n.stat();
-      }
+    tree.walk(n -> {
       out.writeByte(1);
-      jute.writeString(e.getKey(), "path");
-      jute.writeBuffer(data, "data");
-      out.writeInt(acl.size());
-      for (ACL a : acl) {
+      jute.writeString(n.path(), "path");
+      jute.writeBuffer(n.data(), "data");
+      out.writeInt(n.acl().size());
+      for (ACL a : n.acl()) {
         out.writeInt(a.getPerms());
         jute.writeString(a.getId().getScheme(), "scheme");
         jute.writeString(a.getId().getId(), "id");
       }
-      stat.serialize(jute, "stat");
-    }
+      n.stat().serialize(jute, "stat");
+    });
     out.writeByte(0);
     out.flush();
     long sum = crc.getValue();

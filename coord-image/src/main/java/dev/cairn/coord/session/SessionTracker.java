@@ -2,6 +2,7 @@ package dev.cairn.coord.session;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -84,6 +85,18 @@ public final class SessionTracker implements AutoCloseable {
 
   public Collection<Session> sessions() {
     return sessions.values();
+  }
+
+  /**
+   * Id → timeout of every session (closing ones included, as their closeSession txn may not be
+   * applied yet): what a snapshot stores, ZooKeeper's {@code getSessionWithTimeOuts}.
+   */
+  public Map<Long, Integer> timeouts() {
+    Map<Long, Integer> out = new HashMap<>();
+    for (Session s : sessions.values()) {
+      out.put(s.id(), s.timeout());
+    }
+    return out;
   }
 
   /**

@@ -6,6 +6,7 @@ import dev.cairn.coord.proto.OpCode;
 import dev.cairn.coord.watch.EventType;
 import dev.cairn.coord.watch.WatchManager;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -122,9 +123,40 @@ public final class DataTree {
     lastProcessedZxid = zxid;
   }
 
-  /** All nodes, for the snapshot writer (weakly consistent: a fuzzy view). */
-  public Iterable<Map.Entry<String, DataNode>> entries() {
-    return nodes.entrySet();
+  /** Receives the nodes of a {@link #walk}. */
+  @FunctionalInterface
+  public interface NodeVisitor {
+    void visit(NodeImage node) throws IOException;
+  }
+
+  /**
+   * Visits every node reachable from the root, each parent before its children (pre-order, as
+   * ZooKeeper's snapshot walk: its readers need a node's parent first), each node copied under its
+   * own lock. Runs while txns keep being applied: a node created or deleted during the walk may or
+   * may not be seen (a fuzzy view, which log replay or the quorum's sync completes). Iterative, so
+   * a deep tree cannot overflow the stack.
+   */
+  public void walk(NodeVisitor visitor) throws IOException {
+    ArrayDeque<String> pending = new ArrayDeque<>();
+    pending.push("/");
+    while (!pending.isEmpty()) {
+      String path = pending.pop();
+      DataNode node = nodes.get(path);
+      if (node == null) {
+        continue; // deleted since its parent listed it
+      }
+      NodeImage image;
+      List<String> children;
+      synchronized (node) {
+        image = new NodeImage(path, node.data, node.acl, node.stat());
+        children = node.children();
+      }
+      visitor.visit(image);
+      String prefix = "/".equals(path) ? "/" : path + "/";
+      for (String child : children) {
+        pending.push(prefix + child);
+      }
+    }
   }
 
   /** The session's ephemeral paths (a copy). */

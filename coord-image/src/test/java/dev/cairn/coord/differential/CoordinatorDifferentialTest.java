@@ -6,37 +6,20 @@ import dev.cairn.common.testkit.EngineExtension;
 import dev.cairn.common.testkit.Transcript;
 import dev.cairn.coord.CoordinatorConfig;
 import dev.cairn.coord.CoordinatorEngine;
+import dev.cairn.coord.ExtendedTypesProperty;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The same script of ZooKeeper client calls ({@link ZkScript}) against Apache ZooKeeper's own
  * server and against the coordinator: everything the client observed must be the same.
  */
+@ExtendWith(ExtendedTypesProperty.class)
 class CoordinatorDifferentialTest {
-  /** Read by the reference server on every TTL create; the coordinator has its own setting. */
-  private static final String EXTENDED_TYPES = "zookeeper.extendedTypesEnabled";
-
   @TempDir static Path dirs;
-  private static String previousExtendedTypes;
-
-  @BeforeAll
-  static void enableTtlOnTheReference() {
-    previousExtendedTypes = System.setProperty(EXTENDED_TYPES, "true");
-  }
-
-  @AfterAll
-  static void restoreProperty() {
-    if (previousExtendedTypes == null) {
-      System.clearProperty(EXTENDED_TYPES);
-    } else {
-      System.setProperty(EXTENDED_TYPES, previousExtendedTypes);
-    }
-  }
 
   @Test
   void clientObservesTheSameAsOnApacheZooKeeper() throws Exception {
