@@ -12,6 +12,7 @@ import dev.cairn.coord.persist.Recovery;
 import dev.cairn.coord.persist.Snapshots;
 import dev.cairn.coord.persist.Snapshotter;
 import dev.cairn.coord.persist.TxnLog;
+import dev.cairn.coord.persist.ZkSnapshotTransfer;
 import dev.cairn.coord.proto.Err;
 import dev.cairn.coord.proto.OpCode;
 import dev.cairn.coord.quorum.EnsembleConfig;
@@ -19,7 +20,6 @@ import dev.cairn.coord.quorum.Membership;
 import dev.cairn.coord.quorum.QuorumConfig;
 import dev.cairn.coord.quorum.QuorumDriver;
 import dev.cairn.coord.quorum.QuorumPeer;
-import dev.cairn.coord.quorum.SnapshotTransfer;
 import dev.cairn.coord.server.ContainerReaper;
 import dev.cairn.coord.server.EnsembleFront;
 import dev.cairn.coord.server.FinalProcessor;
@@ -278,7 +278,11 @@ public final class CoordinatorEngine implements Engine {
               config.snapCount());
       driver =
           new QuorumDriver(
-              quorum, config.dataDir(), front, SnapshotTransfer.OPAQUE, this::pipelineFailed);
+              quorum,
+              config.dataDir(),
+              front,
+              new ZkSnapshotTransfer(config.juteMaxBuffer()),
+              this::pipelineFailed);
       front.attach(driver);
     }
     ready = true;

@@ -112,6 +112,70 @@ class MixedEnsembleFaultTest {
   }
 
   /**
+   * A server of either kind that comes back too far behind syncs from a whole snapshot (SNAP and
+   * ZooKeeper's snapshot stream): ZooKeeper 2 from the Cairn leader, which snapshotted and dropped
+   * the log it missed; then Cairn 3 (and Cairn 1) from ZooKeeper 2 leading, which is made to sync
+   * every learner by snapshot (its {@code zookeeper.forceSnapshotSync} test switch).
+   */
+  @Test
+  void aServerTooFarBehindSyncsFromTheOtherKindsSnapshot(@TempDir Path dir) throws Exception {
+    try (ProcessEnsemble ensemble =
+        new ProcessEnsemble(
+            dir,
+            "-Dzookeeper.forceSnapshotSync=true",
+            "-Dorg.slf4j.simpleLogger.log.dev.cairn.coord.quorum=info",
+            "-Dorg.slf4j.simpleLogger.log.org.apache.zookeeper.server.quorum=info")) {
+      List<Integer> ids = List.of(1, 2, 3);
+      ids.forEach(ensemble::allocate);
+      for (int id : ids) {
+        ensemble.writeConfig(id, ensemble.serverLines(ids), "snapCount=40");
+      }
+      Set<Integer> all = Set.of(1, 2, 3);
+      ensemble.start(3);
+      ensemble.awaitElectionPort(3, TIMEOUT_MILLIS);
+      ensemble.start(1);
+      ensemble.startZooKeeper(2);
+      assertThat(ensemble.awaitLeader(all, TIMEOUT_MILLIS)).isEqualTo(3);
+      List<String> created = new ArrayList<>();
+
+      ensemble.kill(2);
+      create(ensemble.connect(ensemble.connectString(List.of(1, 3))), "/a", 300, created);
+      ensemble.startZooKeeper(2);
+      assertThat(ensemble.awaitLeader(all, TIMEOUT_MILLIS)).isEqualTo(3);
+      ensemble.awaitLog(2, "Getting a snapshot from leader", TIMEOUT_MILLIS);
+      assertThat(missingAt(ensemble, 2, created)).isEmpty();
+
+      ensemble.kill(3);
+      assertThat(ensemble.awaitLeader(Set.of(1, 2), TIMEOUT_MILLIS)).isEqualTo(2);
+      create(ensemble.connect(ensemble.connectString(List.of(1, 2))), "/b", 300, created);
+      ensemble.start(3);
+      assertThat(ensemble.awaitLeader(all, TIMEOUT_MILLIS)).isEqualTo(2);
+      ensemble.awaitLog(2, "Sending snapshot last zxid of peer", TIMEOUT_MILLIS);
+      for (int id : ids) {
+        assertThat(missingAt(ensemble, id, created)).as("missing at %d", id).isEmpty();
+      }
+    }
+  }
+
+  private static void create(ZooKeeper zk, String prefix, int count, List<String> created)
+      throws Exception {
+    for (int i = 0; i < count; i++) {
+      String path = prefix + i;
+      zk.create(path, path.getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+      created.add(path);
+    }
+  }
+
+  private static List<String> missingAt(ProcessEnsemble ensemble, int id, List<String> expected)
+      throws Exception {
+    ZooKeeper zk = ensemble.connect(ensemble.connectString(List.of(id)));
+    MixedEnsembleQuorumTest.sync(zk, "/");
+    Set<String> found = new HashSet<>();
+    zk.getChildren("/", false).forEach(c -> found.add("/" + c));
+    return expected.stream().filter(path -> !found.contains(path)).toList();
+  }
+
+  /**
    * The creates acknowledged before a sync at server {@code id} that it does not serve after it
    * (the writers go on meanwhile: later ones may not be there yet).
    */

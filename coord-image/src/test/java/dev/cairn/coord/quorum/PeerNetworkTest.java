@@ -26,6 +26,20 @@ import org.apache.zookeeper.data.Id;
 import org.junit.jupiter.api.Test;
 
 class PeerNetworkTest {
+  /** These conversations sync by DIFF. */
+  private static final SnapshotTransfer NO_SNAPSHOTS =
+      new SnapshotTransfer() {
+        @Override
+        public void write(long zxid, byte[] state, org.apache.jute.OutputArchive out) {
+          throw new AssertionError("no SNAP expected");
+        }
+
+        @Override
+        public byte[] read(long zxid, org.apache.jute.InputArchive in) {
+          throw new AssertionError("no SNAP expected");
+        }
+      };
+
   private record Received(int from, QuorumMessage message) {}
 
   /** Collects what a network delivers, as the quorum thread takes it: current links only. */
@@ -72,10 +86,8 @@ class PeerNetworkTest {
             2, new InetSocketAddress("127.0.0.1", FreePorts.next()));
     Collector leaderSide = new Collector();
     Collector learnerSide = new Collector();
-    try (PeerNetwork leader =
-            new PeerNetwork("quorum", 1, addresses, SnapshotTransfer.OPAQUE, leaderSide);
-        PeerNetwork learner =
-            new PeerNetwork("quorum", 2, addresses, SnapshotTransfer.OPAQUE, learnerSide)) {
+    try (PeerNetwork leader = new PeerNetwork("quorum", 1, addresses, NO_SNAPSHOTS, leaderSide);
+        PeerNetwork learner = new PeerNetwork("quorum", 2, addresses, NO_SNAPSHOTS, learnerSide)) {
       leaderSide.network = leader;
       learnerSide.network = learner;
       learner.send(1, new FollowerInfo(3, false, 0x100000000L));
@@ -134,13 +146,11 @@ class PeerNetworkTest {
             2, new InetSocketAddress("127.0.0.1", FreePorts.next()));
     Collector leaderSide = new Collector();
     Collector learnerSide = new Collector();
-    try (PeerNetwork learner =
-        new PeerNetwork("quorum", 2, addresses, SnapshotTransfer.OPAQUE, learnerSide)) {
+    try (PeerNetwork learner = new PeerNetwork("quorum", 2, addresses, NO_SNAPSHOTS, learnerSide)) {
       learnerSide.network = learner;
       learner.send(1, new FollowerInfo(1, true, 0));
       Thread.sleep(300);
-      try (PeerNetwork leader =
-          new PeerNetwork("quorum", 1, addresses, SnapshotTransfer.OPAQUE, leaderSide)) {
+      try (PeerNetwork leader = new PeerNetwork("quorum", 1, addresses, NO_SNAPSHOTS, leaderSide)) {
         leaderSide.network = leader;
         assertThat(leaderSide.next()).isEqualTo(new FollowerInfo(1, true, 0));
         assertThat(learnerSide.broken).isEmpty();
