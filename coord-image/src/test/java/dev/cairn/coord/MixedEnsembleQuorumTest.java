@@ -61,6 +61,73 @@ class MixedEnsembleQuorumTest {
   }
 
   /**
+   * Observers of both kinds (ZooKeeper 4, Cairn 5) of a Cairn leader (3; voters Cairn 1 and
+   * ZooKeeper 2) and then, once that leader is killed, of a ZooKeeper leader (2): each serves
+   * everything written through any server (ZooKeeper observers take committed txns as INFORMs).
+   */
+  @Test
+  void observersOfEitherKindFollowLeadersOfEitherKind(@TempDir Path dir) throws Exception {
+    try (ProcessEnsemble ensemble = new ProcessEnsemble(dir, LOG_ROLES)) {
+      List<Integer> ids = List.of(1, 2, 3, 4, 5);
+      ids.forEach(ensemble::allocate);
+      List<String> lines =
+          ensemble.serverLines(ids).stream()
+              .map(l ->
+                  l.startsWith("server.4=") || l.startsWith("server.5=")
+                      ? l.replaceFirst(";", ":observer;")
+                      : l)
+              .toList();
+      for (int id : ids) {
+        ensemble.writeConfig(id, lines);
+      }
+      ensemble.start(3);
+      ensemble.awaitElectionPort(3, TIMEOUT_MILLIS);
+      ensemble.start(1);
+      ensemble.startZooKeeper(2);
+      ensemble.startZooKeeper(4);
+      ensemble.start(5);
+      assertThat(ensemble.awaitLeader(Set.of(1, 2, 3), TIMEOUT_MILLIS)).isEqualTo(3);
+      List<String> written = new ArrayList<>();
+      writeAndReadBack(ensemble, List.of(1, 2, 3, 4, 5), List.of(4, 5), "/c", written);
+
+      ensemble.kill(3);
+      assertThat(ensemble.awaitLeader(Set.of(1, 2), TIMEOUT_MILLIS)).isEqualTo(2);
+      writeAndReadBack(ensemble, List.of(1, 2, 4, 5), List.of(4, 5), "/z", written);
+    }
+  }
+
+  /**
+   * Creates through each of {@code via}; every path written so far is served by {@code observers}.
+   */
+  private static void writeAndReadBack(
+      ProcessEnsemble ensemble,
+      List<Integer> via,
+      List<Integer> observers,
+      String prefix,
+      List<String> written)
+      throws Exception {
+    for (int id : via) {
+      ZooKeeper zk = ensemble.connect(ensemble.connectString(List.of(id)));
+      for (int i = 0; i < 10; i++) {
+        String path = prefix + id + "-" + i;
+        zk.create(path, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        written.add(path);
+      }
+    }
+    for (int id : observers) {
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MILLIS);
+      while (!ensemble.mode(id).equals("observer") && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(ensemble.mode(id)).as("server %d", id).isEqualTo("observer");
+      ZooKeeper zk = ensemble.connect(ensemble.connectString(List.of(id)));
+      sync(zk, "/");
+      List<String> children = zk.getChildren("/", false).stream().map(c -> "/" + c).toList();
+      assertThat(children).as("served by observer %d", id).containsAll(written);
+    }
+  }
+
+  /**
    * Writes through every server (the leader's own clients, and forwarded ones), reads everything
    * back from every server; an ephemeral of a session held at {@code lone} (the server of the
    * minority kind) outlives several session timeouts while its client is idle, and goes when the
