@@ -9,11 +9,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
-import org.apache.zookeeper.CreateMode;
-import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -76,34 +72,15 @@ class EnsembleCrashTest {
     Set<Integer> others = new HashSet<>(Set.of(1, 2, 3));
     others.remove(leader);
 
-    AcknowledgedWrites<String> acked = new AcknowledgedWrites<>();
-    AtomicBoolean running = new AtomicBoolean(true);
-    List<Thread> writers = new ArrayList<>();
     List<Long> sessions = new ArrayList<>();
+    List<ZooKeeper> writerClients = new ArrayList<>();
     for (int w = 0; w < 4; w++) {
       ZooKeeper zk = connect(connectString(Set.of(1, 2, 3)));
       sessions.add(zk.getSessionId());
-      String prefix = "/w" + w + "-";
-      Thread t =
-          new Thread(() -> {
-            while (running.get()) {
-              try {
-                acked.acknowledged(
-                    zk.create(
-                        prefix,
-                        new byte[0],
-                        ZooDefs.Ids.OPEN_ACL_UNSAFE,
-                        CreateMode.PERSISTENT_SEQUENTIAL));
-              } catch (KeeperException.ConnectionLossException e) {
-                sleep(20); // outcome unknown: not counted, the client reconnects
-              } catch (Exception e) {
-                throw new AssertionError(e);
-              }
-            }
-          });
-      t.start();
-      writers.add(t);
+      writerClients.add(zk);
     }
+    CreateLoad load = new CreateLoad(writerClients);
+    AcknowledgedWrites<String> acked = load.acked();
     Thread.sleep(1_500);
     int before = acked.count();
     ensemble.kill(leader);
@@ -111,10 +88,7 @@ class EnsembleCrashTest {
     int newLeader = awaitLeader(others, 30_000);
     long electedMillis = (System.nanoTime() - killed) / 1_000_000;
     Thread.sleep(1_500);
-    running.set(false);
-    for (Thread t : writers) {
-      t.join(30_000);
-    }
+    load.close();
     assertThat(acked.count()).isGreaterThan(before);
     for (int w = 0; w < 4; w++) {
       assertThat(clients.get(w).getSessionId()).isEqualTo(sessions.get(w));
@@ -135,13 +109,5 @@ class EnsembleCrashTest {
 
   private static List<String> children(ZooKeeper zk) throws Exception {
     return zk.getChildren("/", false).stream().map(c -> "/" + c).toList();
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

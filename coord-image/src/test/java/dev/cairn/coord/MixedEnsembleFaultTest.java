@@ -8,9 +8,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.zookeeper.CreateMode;
-import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.Test;
@@ -28,46 +26,14 @@ class MixedEnsembleFaultTest {
 
   @Test
   void survivesTheLossOfAnyMember(@TempDir Path dir) throws Exception {
-    try (ProcessEnsemble ensemble =
-        new ProcessEnsemble(
-            dir,
-            "-Dorg.slf4j.simpleLogger.log.dev.cairn.coord.quorum=info",
-            "-Dorg.slf4j.simpleLogger.log.org.apache.zookeeper.server.quorum=info")) {
-      MixedEnsembleQuorumTest.configure(ensemble);
-      ensemble.start(3);
-      ensemble.awaitElectionPort(3, TIMEOUT_MILLIS);
-      ensemble.start(1);
-      ensemble.startZooKeeper(2);
+    try (ProcessEnsemble ensemble = new ProcessEnsemble(dir, ProcessEnsemble.LOG_QUORUM)) {
+      ensemble.configure(List.of(1, 2, 3));
+      ensemble.startMixed(3, List.of(1, 2), Set.of(2));
       Set<Integer> all = Set.of(1, 2, 3);
       assertThat(ensemble.awaitLeader(all, TIMEOUT_MILLIS)).isEqualTo(3);
 
-      AcknowledgedWrites<String> acked = new AcknowledgedWrites<>();
-      AtomicBoolean running = new AtomicBoolean(true);
-      List<Thread> writers = new ArrayList<>();
-      for (int w = 0; w < 2; w++) {
-        ZooKeeper zk = ensemble.connect(ensemble.connectString(all));
-        String prefix = "/w" + w + "-";
-        writers.add(
-            Thread.ofPlatform()
-                .start(() -> {
-                  while (running.get()) {
-                    try {
-                      acked.acknowledged(
-                          zk.create(
-                              prefix,
-                              new byte[0],
-                              ZooDefs.Ids.OPEN_ACL_UNSAFE,
-                              CreateMode.PERSISTENT_SEQUENTIAL));
-                    } catch (KeeperException.ConnectionLossException e) {
-                      pause(20); // outcome unknown: not counted; the client reconnects
-                    } catch (KeeperException e) {
-                      pause(20); // e.g. a server that lost its leader: also unknown
-                    } catch (InterruptedException e) {
-                      return;
-                    }
-                  }
-                }));
-      }
+      CreateLoad load = CreateLoad.on(ensemble, ensemble.connectString(all), 2);
+      AcknowledgedWrites<String> acked = load.acked();
       try {
         int leader = 3;
         // The Cairn leader, then (whoever leads then: ZooKeeper 2) the leader again, then Cairn 1.
@@ -88,20 +54,13 @@ class MixedEnsembleFaultTest {
                 .as("acknowledged creates missing at %d after losing %d", id, lost)
                 .isEmpty();
           }
-          if (lost == 2) {
-            ensemble.startZooKeeper(lost);
-          } else {
-            ensemble.start(lost);
-          }
+          ensemble.startAs(lost, Set.of(2));
           leader = ensemble.awaitLeader(all, TIMEOUT_MILLIS);
           System.out.printf(
               "lost %d: %d creates acknowledged, leader now %d%n", lost, acked.count(), leader);
         }
       } finally {
-        running.set(false);
-        for (Thread t : writers) {
-          t.join(30_000);
-        }
+        load.close();
       }
       for (int id : all) {
         assertThat(missing(acked, ensemble, id))
@@ -119,22 +78,17 @@ class MixedEnsembleFaultTest {
    */
   @Test
   void aServerTooFarBehindSyncsFromTheOtherKindsSnapshot(@TempDir Path dir) throws Exception {
-    try (ProcessEnsemble ensemble =
-        new ProcessEnsemble(
-            dir,
-            "-Dzookeeper.forceSnapshotSync=true",
-            "-Dorg.slf4j.simpleLogger.log.dev.cairn.coord.quorum=info",
-            "-Dorg.slf4j.simpleLogger.log.org.apache.zookeeper.server.quorum=info")) {
+    // ZooKeeper's test switch: its leaders sync every learner by SNAP.
+    String[] options = {
+      ProcessEnsemble.LOG_QUORUM[0],
+      ProcessEnsemble.LOG_QUORUM[1],
+      "-Dzookeeper.forceSnapshotSync=true"
+    };
+    try (ProcessEnsemble ensemble = new ProcessEnsemble(dir, options)) {
       List<Integer> ids = List.of(1, 2, 3);
-      ids.forEach(ensemble::allocate);
-      for (int id : ids) {
-        ensemble.writeConfig(id, ensemble.serverLines(ids), "snapCount=40");
-      }
+      ensemble.configure(ids, "snapCount=40");
       Set<Integer> all = Set.of(1, 2, 3);
-      ensemble.start(3);
-      ensemble.awaitElectionPort(3, TIMEOUT_MILLIS);
-      ensemble.start(1);
-      ensemble.startZooKeeper(2);
+      ensemble.startMixed(3, List.of(1, 2), Set.of(2));
       assertThat(ensemble.awaitLeader(all, TIMEOUT_MILLIS)).isEqualTo(3);
       List<String> created = new ArrayList<>();
 
@@ -187,13 +141,5 @@ class MixedEnsembleFaultTest {
     Set<String> found = new HashSet<>();
     zk.getChildren("/", false).forEach(c -> found.add("/" + c));
     return before.stream().filter(path -> !found.contains(path)).toList();
-  }
-
-  private static void pause(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

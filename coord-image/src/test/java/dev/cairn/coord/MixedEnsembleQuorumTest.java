@@ -27,20 +27,12 @@ import org.junit.jupiter.api.io.TempDir;
 class MixedEnsembleQuorumTest {
   private static final long TIMEOUT_MILLIS = 60_000;
 
-  private static final String[] LOG_ROLES = {
-    "-Dorg.slf4j.simpleLogger.log.dev.cairn.coord.quorum=info",
-    "-Dorg.slf4j.simpleLogger.log.org.apache.zookeeper.server.quorum=info"
-  };
-
   /** ZooKeeper 2, 3 and Cairn 1: all empty, so 3 (ZooKeeper) leads and Cairn follows it. */
   @Test
   void aCairnServerFollowsAZooKeeperLeader(@TempDir Path dir) throws Exception {
-    try (ProcessEnsemble ensemble = new ProcessEnsemble(dir, LOG_ROLES)) {
-      configure(ensemble);
-      ensemble.startZooKeeper(3);
-      ensemble.awaitElectionPort(3, TIMEOUT_MILLIS);
-      ensemble.startZooKeeper(2);
-      ensemble.start(1);
+    try (ProcessEnsemble ensemble = new ProcessEnsemble(dir, ProcessEnsemble.LOG_QUORUM)) {
+      ensemble.configure(List.of(1, 2, 3));
+      ensemble.startMixed(3, List.of(2, 1), Set.of(2, 3));
       assertThat(ensemble.awaitLeader(Set.of(1, 2, 3), TIMEOUT_MILLIS)).isEqualTo(3);
       replicates(ensemble, 1);
     }
@@ -49,12 +41,9 @@ class MixedEnsembleQuorumTest {
   /** Cairn 2, 3 and ZooKeeper 1: Cairn 3 leads, ZooKeeper follows it. */
   @Test
   void aZooKeeperServerFollowsACairnLeader(@TempDir Path dir) throws Exception {
-    try (ProcessEnsemble ensemble = new ProcessEnsemble(dir, LOG_ROLES)) {
-      configure(ensemble);
-      ensemble.start(3);
-      ensemble.awaitElectionPort(3, TIMEOUT_MILLIS);
-      ensemble.start(2);
-      ensemble.startZooKeeper(1);
+    try (ProcessEnsemble ensemble = new ProcessEnsemble(dir, ProcessEnsemble.LOG_QUORUM)) {
+      ensemble.configure(List.of(1, 2, 3));
+      ensemble.startMixed(3, List.of(2, 1), Set.of(1));
       assertThat(ensemble.awaitLeader(Set.of(1, 2, 3), TIMEOUT_MILLIS)).isEqualTo(3);
       replicates(ensemble, 1);
     }
@@ -67,7 +56,7 @@ class MixedEnsembleQuorumTest {
    */
   @Test
   void observersOfEitherKindFollowLeadersOfEitherKind(@TempDir Path dir) throws Exception {
-    try (ProcessEnsemble ensemble = new ProcessEnsemble(dir, LOG_ROLES)) {
+    try (ProcessEnsemble ensemble = new ProcessEnsemble(dir, ProcessEnsemble.LOG_QUORUM)) {
       List<Integer> ids = List.of(1, 2, 3, 4, 5);
       ids.forEach(ensemble::allocate);
       List<String> lines =
@@ -80,12 +69,7 @@ class MixedEnsembleQuorumTest {
       for (int id : ids) {
         ensemble.writeConfig(id, lines);
       }
-      ensemble.start(3);
-      ensemble.awaitElectionPort(3, TIMEOUT_MILLIS);
-      ensemble.start(1);
-      ensemble.startZooKeeper(2);
-      ensemble.startZooKeeper(4);
-      ensemble.start(5);
+      ensemble.startMixed(3, List.of(1, 2, 4, 5), Set.of(2, 4));
       assertThat(ensemble.awaitLeader(Set.of(1, 2, 3), TIMEOUT_MILLIS)).isEqualTo(3);
       List<String> written = new ArrayList<>();
       writeAndReadBack(ensemble, List.of(1, 2, 3, 4, 5), List.of(4, 5), "/c", written);
@@ -197,14 +181,5 @@ class MixedEnsembleQuorumTest {
     CompletableFuture<Integer> done = new CompletableFuture<>();
     zk.sync(path, (rc, p, ctx) -> done.complete(rc), null);
     assertThat(done.get(20, TimeUnit.SECONDS)).as("sync result").isZero();
-  }
-
-  static void configure(ProcessEnsemble ensemble) throws Exception {
-    List<Integer> ids = List.of(1, 2, 3);
-    ids.forEach(ensemble::allocate);
-    List<String> lines = ensemble.serverLines(ids);
-    for (int id : ids) {
-      ensemble.writeConfig(id, lines);
-    }
   }
 }

@@ -34,6 +34,12 @@ final class ProcessEnsemble implements AutoCloseable {
   private final Map<Integer, String> specs = new TreeMap<>();
   private final List<ZooKeeper> clients = new ArrayList<>();
 
+  /** JVM options that make both kinds of server log their quorum roles and syncs. */
+  static final String[] LOG_QUORUM = {
+    "-Dorg.slf4j.simpleLogger.log.dev.cairn.coord.quorum=info",
+    "-Dorg.slf4j.simpleLogger.log.org.apache.zookeeper.server.quorum=info"
+  };
+
   ProcessEnsemble(Path dir, String... jvmOptions) {
     this.dir = dir;
     this.jvmOptions = List.of(jvmOptions);
@@ -53,6 +59,37 @@ final class ProcessEnsemble implements AutoCloseable {
             + ";127.0.0.1:"
             + clientPorts.get(id));
     return specs.get(id);
+  }
+
+  /**
+   * Ports for each of {@code ids}, and the same server lines (and {@code extra}) in every zoo.cfg.
+   */
+  void configure(List<Integer> ids, String... extra) throws IOException {
+    ids.forEach(this::allocate);
+    List<String> lines = serverLines(ids);
+    for (int id : ids) {
+      writeConfig(id, lines, extra);
+    }
+  }
+
+  /**
+   * Starts {@code first}, waits for its election port (so the first election includes it), then the
+   * others; those in {@code zooKeeper} as Apache ZooKeeper, the rest as Cairn.
+   */
+  void startMixed(int first, List<Integer> others, Set<Integer> zooKeeper) throws Exception {
+    startAs(first, zooKeeper);
+    awaitElectionPort(first, 60_000);
+    for (int id : others) {
+      startAs(id, zooKeeper);
+    }
+  }
+
+  void startAs(int id, Set<Integer> zooKeeper) throws IOException {
+    if (zooKeeper.contains(id)) {
+      startZooKeeper(id);
+    } else {
+      start(id);
+    }
   }
 
   /** {@code server.N=spec} for each of {@code ids}. */

@@ -12,10 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.admin.ZooKeeperAdmin;
 import org.apache.zookeeper.data.Stat;
@@ -66,32 +63,8 @@ class ReconfigTest {
     }
     ensemble.awaitLeader(Set.of(1, 2, 3), 30_000);
 
-    AcknowledgedWrites<String> acked = new AcknowledgedWrites<>();
-    AtomicBoolean running = new AtomicBoolean(true);
-    List<Thread> writers = new ArrayList<>();
-    for (int w = 0; w < 2; w++) {
-      ZooKeeper zk = ensemble.connect(ensemble.connectString(all));
-      String prefix = "/w" + w + "-";
-      Thread t =
-          new Thread(() -> {
-            while (running.get()) {
-              try {
-                acked.acknowledged(
-                    zk.create(
-                        prefix,
-                        new byte[0],
-                        ZooDefs.Ids.OPEN_ACL_UNSAFE,
-                        CreateMode.PERSISTENT_SEQUENTIAL));
-              } catch (KeeperException.ConnectionLossException e) {
-                sleep(20); // outcome unknown: not counted, the client reconnects
-              } catch (Exception e) {
-                throw new AssertionError(e);
-              }
-            }
-          });
-      t.start();
-      writers.add(t);
-    }
+    CreateLoad load = CreateLoad.on(ensemble, ensemble.connectString(all), 2);
+    AcknowledgedWrites<String> acked = load.acked();
 
     ZooKeeperAdmin anonymous =
         ensemble.closeLater(
@@ -144,10 +117,7 @@ class ReconfigTest {
     assertThat(sameConfigEverywhere(all)).isEqualTo(three);
     Thread.sleep(1_000);
 
-    running.set(false);
-    for (Thread t : writers) {
-      t.join(30_000);
-    }
+    load.close();
     assertThat(acked.count()).isGreaterThan(100);
 
     // A member restarted after kill -9 reads the rewritten zoo.cfg and its dynamic file.
@@ -196,13 +166,5 @@ class ReconfigTest {
 
   private static String text(byte[] data) {
     return new String(data, StandardCharsets.UTF_8);
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

@@ -62,11 +62,22 @@ class PeerNetworkTest {
       }
     }
 
+    PeerNetwork open(int id, Map<Integer, InetSocketAddress> addresses) throws Exception {
+      network = new PeerNetwork("quorum", id, addresses, NO_SNAPSHOTS, this);
+      return network;
+    }
+
     QuorumMessage next() throws InterruptedException {
       Received r = received.poll(10, TimeUnit.SECONDS);
       assertThat(r).as("a message arrives").isNotNull();
       return r.message();
     }
+  }
+
+  private static Map<Integer, InetSocketAddress> addresses() {
+    return Map.of(
+        1, new InetSocketAddress("127.0.0.1", FreePorts.next()),
+        2, new InetSocketAddress("127.0.0.1", FreePorts.next()));
   }
 
   private static Membership membership(Map<Integer, InetSocketAddress> quorum) {
@@ -80,16 +91,11 @@ class PeerNetworkTest {
    */
   @Test
   void aLearnerSyncsAndFollowsOnOneConnection() throws Exception {
-    Map<Integer, InetSocketAddress> addresses =
-        Map.of(
-            1, new InetSocketAddress("127.0.0.1", FreePorts.next()),
-            2, new InetSocketAddress("127.0.0.1", FreePorts.next()));
+    Map<Integer, InetSocketAddress> addresses = addresses();
     Collector leaderSide = new Collector();
     Collector learnerSide = new Collector();
-    try (PeerNetwork leader = new PeerNetwork("quorum", 1, addresses, NO_SNAPSHOTS, leaderSide);
-        PeerNetwork learner = new PeerNetwork("quorum", 2, addresses, NO_SNAPSHOTS, learnerSide)) {
-      leaderSide.network = leader;
-      learnerSide.network = learner;
+    try (PeerNetwork leader = leaderSide.open(1, addresses);
+        PeerNetwork learner = learnerSide.open(2, addresses)) {
       learner.send(1, new FollowerInfo(3, false, 0x100000000L));
       assertThat(leaderSide.next()).isEqualTo(new FollowerInfo(3, false, 0x100000000L));
       leader.send(2, new LeaderInfo(4));
@@ -140,18 +146,13 @@ class PeerNetworkTest {
    */
   @Test
   void aRegistrationWaitsForTheLeadersPort() throws Exception {
-    Map<Integer, InetSocketAddress> addresses =
-        Map.of(
-            1, new InetSocketAddress("127.0.0.1", FreePorts.next()),
-            2, new InetSocketAddress("127.0.0.1", FreePorts.next()));
+    Map<Integer, InetSocketAddress> addresses = addresses();
     Collector leaderSide = new Collector();
     Collector learnerSide = new Collector();
-    try (PeerNetwork learner = new PeerNetwork("quorum", 2, addresses, NO_SNAPSHOTS, learnerSide)) {
-      learnerSide.network = learner;
+    try (PeerNetwork learner = learnerSide.open(2, addresses)) {
       learner.send(1, new FollowerInfo(1, true, 0));
       Thread.sleep(300);
-      try (PeerNetwork leader = new PeerNetwork("quorum", 1, addresses, NO_SNAPSHOTS, leaderSide)) {
-        leaderSide.network = leader;
+      try (PeerNetwork leader = leaderSide.open(1, addresses)) {
         assertThat(leaderSide.next()).isEqualTo(new FollowerInfo(1, true, 0));
         assertThat(learnerSide.broken).isEmpty();
       }
