@@ -8,12 +8,15 @@ import dev.cairn.coord.CoordinatorConfig;
 import dev.cairn.coord.CoordinatorEngine;
 import dev.cairn.coord.TestCoordinators;
 import dev.cairn.coord.differential.ReferenceZooKeeper;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
@@ -114,6 +117,38 @@ class ZooKeeperMigrationTest {
     ZkTrees.assertSame(reference.getDataTree(), again.tree(), Set.of());
     assertThat(new ZKDatabase(new FileTxnSnapLog(dir.toFile(), dir.toFile())).loadDataBase())
         .isEqualTo(zxid);
+  }
+
+  /** zookeeper.snapshot.compression.method=gz: the stream and its seal inside gzip. */
+  @Test
+  void aGzipSnapshotReadsAsThePlainOne() throws Exception {
+    Path dir = tmp.resolve("data");
+    writeWithZooKeeper(dir);
+    Path plain = ZkSnapshotFile.list(dir).get(0);
+    Recovery expected = Recovery.run(dir, dir, MAX_BUFFER); // writes nothing
+    Snapshots.Loaded plainSnapshot = ZkSnapshotFile.load(plain, MAX_BUFFER);
+    Path gz = plain.resolveSibling(plain.getFileName() + ".gz");
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+      out.write(Files.readAllBytes(plain));
+    }
+    Files.delete(plain);
+
+    Recovery imported = Recovery.run(dir, dir, MAX_BUFFER);
+
+    assertThat(ZkSnapshotFile.list(dir).get(0)).isEqualTo(gz);
+    // Read directly: a failed read would fall back to an older snapshot and the logs unnoticed.
+    Snapshots.Loaded gzSnapshot = ZkSnapshotFile.load(gz, MAX_BUFFER);
+    assertThat(gzSnapshot.zxid()).isEqualTo(plainSnapshot.zxid());
+    ZkTrees.assertSame(
+        ZkTrees.zooKeeperReads(ZkTrees.cairnStream(plainSnapshot.tree(), Map.of())).tree(),
+        gzSnapshot.tree(),
+        Set.of());
+    assertThat(imported.lastZxid()).isEqualTo(expected.lastZxid());
+    assertThat(imported.sessions()).isEqualTo(expected.sessions());
+    ZkTrees.assertSame(
+        ZkTrees.zooKeeperReads(ZkTrees.cairnStream(expected.tree(), expected.sessions())).tree(),
+        imported.tree(),
+        Set.of());
   }
 
   @Test
