@@ -326,6 +326,11 @@ public final class Client {
     close();
   }
 
+  /** Closes the connection once the current command's reply is written. */
+  public void closeAfterReply() {
+    closeAfterReply = true;
+  }
+
   public void close() {
     if (!closed && channel != null) {
       server.heldReplies.beforeClose(this);

@@ -686,6 +686,29 @@ public final class ConnectionCommands {
       case "numsub" -> numsub(c, a, PubSub.Kind.CHANNEL);
       case "shardnumsub" -> numsub(c, a, PubSub.Kind.SHARD);
       case "numpat" -> c.reply.integer(c.server.pubsub.patternCount());
+      case "help" -> {
+        List<String> lines =
+            List.of(
+                "PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                "CHANNELS [<pattern>]",
+                "    Return the currently active channels matching a <pattern> (default: '*').",
+                "NUMPAT",
+                "    Return number of subscriptions to patterns.",
+                "NUMSUB [<channel> ...]",
+                "    Return the number of subscribers for the specified channels, excluding",
+                "    pattern subscriptions(default: no channels).",
+                "SHARDCHANNELS [<pattern>]",
+                "    Return the currently active shard level channels matching a <pattern>"
+                    + " (default: '*').",
+                "SHARDNUMSUB [<shardchannel> ...]",
+                "    Return the number of subscribers for the specified shard level channel(s)",
+                "HELP",
+                "    Prints this help.");
+        c.reply.array(lines.size());
+        for (String l : lines) {
+          c.reply.simple(l);
+        }
+      }
       default ->
           throw new CommandError(
               "ERR unknown subcommand '" + Args.str(a[1]) + "'. Try PUBSUB HELP.");

@@ -142,6 +142,13 @@ public final class Server implements Keyspace.Listener {
     new java.security.SecureRandom().nextBytes(id);
     this.runId = java.util.HexFormat.of().formatHex(id);
     apply(config);
+    if (!config.get(CacheConfig.ACLFILE).isEmpty()) {
+      // as Redis's ACLLoadUsersAtStartup: a file with errors stops the start
+      String errors = acl.load(dev.cairn.cache.acl.AclCommands.aclFile(config));
+      if (errors != null) {
+        throw new IllegalStateException("Aborting start because of ACL errors: " + errors);
+      }
+    }
   }
 
   public CacheConfig config() {
@@ -160,6 +167,7 @@ public final class Server implements Keyspace.Listener {
 
   /** Applies a (validated) configuration; the live keys take effect immediately. */
   public void apply(CacheConfig next) {
+    CacheConfig previous = this.config;
     this.config = next;
     this.maxmemory = next.get(CacheConfig.MAXMEMORY);
     evictor.configure(next);
@@ -178,7 +186,11 @@ public final class Server implements Keyspace.Listener {
     slowlog.maxLen(next.get(CacheConfig.SLOWLOG_MAX_LEN));
     keyspace.policy(
         next.policy(), next.get(CacheConfig.LFU_LOG_FACTOR), next.get(CacheConfig.LFU_DECAY_TIME));
-    acl.requirePass(next.get(CacheConfig.REQUIREPASS));
+    String requirepass = next.get(CacheConfig.REQUIREPASS);
+    if (previous == null || !previous.get(CacheConfig.REQUIREPASS).equals(requirepass)) {
+      // only a change of requirepass sets the default user's password, as CONFIG SET requirepass
+      acl.requirePass(requirepass);
+    }
     encodings.hash(
         next.get(CacheConfig.HASH_MAX_LISTPACK_ENTRIES),
         next.get(CacheConfig.HASH_MAX_LISTPACK_VALUE));
