@@ -558,6 +558,16 @@ final class Commands {
         1,
         PersistenceCommands::restore);
     def("acl", -2, "noscript", "", 0, 0, 0, dev.cairn.cache.acl.AclCommands::acl);
+    // the keys are movable (KEYS ...): checked by the key specs, as Redis
+    def(
+        "migrate",
+        -6,
+        "write",
+        "keyspace dangerous",
+        3,
+        3,
+        1,
+        dev.cairn.cache.rdb.Migrate::migrate);
     def(
         "restore-asking",
         -4,
