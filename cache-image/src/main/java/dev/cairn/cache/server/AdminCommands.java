@@ -2,27 +2,18 @@ package dev.cairn.cache.server;
 
 import static dev.cairn.cache.server.Args.is;
 
-import dev.cairn.cache.config.CacheConfig;
-import dev.cairn.cache.config.Option;
 import dev.cairn.cache.db.Dict.KeyEntry;
-import dev.cairn.cache.db.Glob;
-import dev.cairn.cache.db.Keyspace;
 import dev.cairn.cache.db.Memory;
-import dev.cairn.cache.rdb.Persistence;
-import dev.cairn.common.config.ConfigException;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Server administration: CONFIG, SHUTDOWN, SLOWLOG, LATENCY, MEMORY, DEBUG, TIME. INFO lives in
+ * Server administration: SHUTDOWN, SLOWLOG, MEMORY, TIME, LASTSAVE. CONFIG lives in {@link
+ * ConfigCommands}, DEBUG in {@link DebugCommands}, LATENCY in {@link LatencyCommands}, INFO in
  * {@link Info}, ACL in {@link dev.cairn.cache.acl.AclCommands}.
  */
 public final class AdminCommands {
@@ -31,152 +22,16 @@ public final class AdminCommands {
   private AdminCommands() {}
 
   /** addReplyHelp: one status line each. */
-  private static void help(Client c, String... lines) {
+  static void help(Client c, String... lines) {
     c.reply.array(lines.length);
     for (String l : lines) {
       c.reply.simple(l);
     }
   }
 
-  private static CommandError unknownSub(byte[] sub, String cmd) {
+  static CommandError unknownSub(byte[] sub, String cmd) {
     return new CommandError(
         "ERR unknown subcommand '" + Args.str(sub) + "'. Try " + cmd + " HELP.");
-  }
-
-  // ---- CONFIG ----
-
-  public static void config(Client c, byte[][] a) {
-    String sub = Args.lower(a[1]);
-    switch (sub) {
-      case "get" -> configGet(c, a);
-      case "set" -> configSet(c, a);
-      case "resetstat" -> {
-        c.server.resetCommandStats();
-        c.server.totalCommands = 0;
-        c.server.keyspace.hits = 0;
-        c.server.keyspace.misses = 0;
-        c.server.keyspace.expired = 0;
-        c.server.keyspace.evicted = 0;
-        c.server.slowlog.reset();
-        c.server.resetNetStats();
-        c.reply.ok();
-      }
-      case "rewrite" -> throw new CommandError("ERR The server is running without a config file");
-      case "help" ->
-          help(
-              c,
-              "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-              "GET <pattern>",
-              "    Return parameters matching the glob-like <pattern> and their values.",
-              "SET <directive> <value>",
-              "    Set the configuration <directive> to <value>.",
-              "RESETSTAT",
-              "    Reset statistics reported by the INFO command.",
-              "REWRITE",
-              "    Rewrite the configuration file.",
-              "HELP",
-              "    Prints this help.");
-      default -> throw unknownSub(a[1], "CONFIG");
-    }
-  }
-
-  private static void configGet(Client c, byte[][] a) {
-    if (a.length < 3) {
-      throw new CommandError(
-          "ERR unknown subcommand or wrong number of arguments for 'get'. Try CONFIG HELP.");
-    }
-    Map<String, String> out = new LinkedHashMap<>();
-    CacheConfig cfg = c.server.config();
-    for (int i = 2; i < a.length; i++) {
-      String pattern = Args.str(a[i]).toLowerCase(Locale.ROOT);
-      for (Option o : CacheConfig.OPTIONS) {
-        if (Glob.match(pattern, o.name())) {
-          out.put(o.name(), shown(cfg, o));
-        }
-      }
-      CacheConfig.ALIASES.forEach((alias, name) -> {
-        if (Glob.match(pattern, alias)) {
-          out.put(alias, shown(cfg, CacheConfig.option(name)));
-        }
-      });
-    }
-    c.reply.map(out.size());
-    out.forEach((k, v) -> {
-      c.reply.bulk(k);
-      c.reply.bulk(v);
-    });
-  }
-
-  private static String shown(CacheConfig cfg, Option o) {
-    String raw = cfg.raw(o.key());
-    return o.key() == CacheConfig.NOTIFY_KEYSPACE_EVENTS ? Notifications.format(raw) : raw;
-  }
-
-  /** All pairs are checked before any is applied, so a refused CONFIG SET changes nothing. */
-  private static void configSet(Client c, byte[][] a) {
-    if (a.length < 4 || a.length % 2 != 0) {
-      throw new CommandError(
-          "ERR unknown subcommand or wrong number of arguments for 'set'. Try CONFIG HELP.");
-    }
-    CacheConfig next = c.server.config();
-    Set<String> seen = new HashSet<>();
-    List<Option> changed = new ArrayList<>();
-    for (int i = 2; i < a.length; i += 2) {
-      // Redis names the argument as the client wrote it in these errors, the canonical name only
-      // in validation errors
-      String written = Args.str(a[i]);
-      String name = written.toLowerCase(Locale.ROOT);
-      String value = Args.str(a[i + 1]);
-      Option option = CacheConfig.option(name);
-      if (option == null) {
-        throw new CommandError(
-            "ERR Unknown option or number of arguments for CONFIG SET - '" + written + "'");
-      }
-      if (option.change() == Option.Change.IMMUTABLE) {
-        throw configSetFailed(written, "can't set immutable config");
-      }
-      if (option.change() == Option.Change.PROTECTED
-          && !c.permittedBy(next.get(CacheConfig.ENABLE_PROTECTED_CONFIGS))) {
-        throw configSetFailed(written, "can't set protected config");
-      }
-      if (!seen.add(name)) {
-        throw configSetFailed(written, "duplicate parameter");
-      }
-      try {
-        next = next.with(name, value);
-      } catch (ConfigException e) {
-        String reason = CacheConfig.refusal(option.name(), value);
-        if (seen.contains(CacheConfig.NOTIFY_KEYSPACE_EVENTS.name())) {
-          // Redis 7.0 puts back the values it already set from their CONFIG GET form, which drops
-          // the "n" of "A...n": clients see the same events after a refused CONFIG SET
-          CacheConfig current = c.server.config();
-          c.server.apply(
-              current.with(
-                  CacheConfig.NOTIFY_KEYSPACE_EVENTS.name(),
-                  Notifications.format(current.raw(CacheConfig.NOTIFY_KEYSPACE_EVENTS))));
-        }
-        throw configSetFailed(name, reason == null ? e.getMessage() : reason);
-      }
-      changed.add(option);
-    }
-    c.server.apply(next);
-    if (changed.stream().anyMatch(o -> o.key() == CacheConfig.MAXMEMORY)) {
-      c.server.evictToMaxmemory(); // as Redis's updateMaxmemory: at once, with "evicted" events
-    }
-    for (Option o : changed) {
-      if (o.inert() && !next.get(o.key()).equals(o.key().defaultValue())) {
-        log.warn(
-            "cache CONFIG SET by client id={}: {}",
-            c.id,
-            CacheConfig.warning(o.name(), next.raw(o.key()), o.absent()));
-      }
-    }
-    c.reply.ok();
-  }
-
-  private static CommandError configSetFailed(String name, String reason) {
-    return new CommandError(
-        "ERR CONFIG SET failed (possibly related to argument '" + name + "') - " + reason);
   }
 
   /**
@@ -325,81 +180,6 @@ public final class AdminCommands {
               "HELP",
               "    Prints this help.");
       default -> throw unknownSub(a[1], "MEMORY");
-    }
-  }
-
-  /**
-   * DEBUG SLEEP seconds (blocks the server, as in Redis), SET-ACTIVE-EXPIRE, OBJECT and RELOAD;
-   * refused unless enable-debug-command allows this client, as Redis 7 refuses it.
-   */
-  public static void debug(Client c, byte[][] a) {
-    if (!c.permittedBy(c.server.config().get(CacheConfig.ENABLE_DEBUG_COMMAND))) {
-      throw new CommandError(
-          "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\","
-              + " you can run it from a local connection, otherwise you need to set this option in"
-              + " the configuration file, and then restart the server.");
-    }
-    String sub = Args.lower(a[1]);
-    switch (sub) {
-      case "sleep" -> {
-        if (a.length != 3) {
-          throw CommandError.SYNTAX;
-        }
-        double seconds = Args.toDouble(a[2]);
-        try {
-          Thread.sleep((long) (seconds * 1000));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        c.reply.ok();
-      }
-      case "object" -> {
-        KeyEntry e = c.db().peek(a[2]);
-        if (e == null) {
-          throw CommandError.NO_SUCH_KEY;
-        }
-        c.reply.simple(
-            "Value at:0x0 refcount:1 encoding:"
-                + dev.cairn.cache.types.Keys.encoding(e.value)
-                + " serializedlength:0 lru:"
-                + (e.lru & 0xFFFFFF)
-                + " lru_seconds_idle:"
-                + c.server.keyspace.idleMillis(e) / 1000);
-      }
-      case "reload" -> {
-        debugReload(c);
-        c.reply.ok();
-      }
-      case "set-active-expire" -> {
-        if (a.length != 3) {
-          throw CommandError.SYNTAX;
-        }
-        c.server.keyspace.activeExpire = Args.toLong(a[2]) != 0;
-        c.reply.ok();
-      }
-      default -> throw unknownSub(a[1], "DEBUG");
-    }
-  }
-
-  /**
-   * DEBUG RELOAD: save, empty the keyspace, load the file back (as Redis, a load error is fatal).
-   */
-  private static void debugReload(Client c) {
-    Persistence p = c.server.persistence;
-    try {
-      p.save();
-    } catch (IOException e) {
-      throw new CommandError("ERR Error trying to save the DB: " + e.getMessage());
-    }
-    Keyspace ks = c.server.keyspace;
-    ks.flushAll();
-    c.server.touchAllWatched(-1);
-    try {
-      p.load();
-    } catch (IOException e) {
-      log.error("cache DEBUG RELOAD could not load what it saved, stopping: {}", e.getMessage());
-      c.server.shutdown(c);
-      throw new CommandError("ERR Error trying to load the RDB dump: " + e.getMessage());
     }
   }
 

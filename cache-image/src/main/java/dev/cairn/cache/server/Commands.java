@@ -521,13 +521,13 @@ final class Commands {
 
     // server
     def("info", -1, "", "dangerous", 0, 0, 0, Info::info);
-    def("config", -2, "admin noscript", "", 0, 0, 0, AdminCommands::config);
+    def("config", -2, "admin noscript", "", 0, 0, 0, ConfigCommands::config);
     def("command", -1, "", "connection", 0, 0, 0, CommandIntrospection::command);
     def("time", 1, "fast", "", 0, 0, 0, AdminCommands::time);
     def("slowlog", -2, "admin", "", 0, 0, 0, AdminCommands::slowlog);
     def("latency", -2, "admin noscript", "", 0, 0, 0, LatencyCommands::latency);
     def("memory", -2, "readonly", "", 2, 2, 1, AdminCommands::memory);
-    def("debug", -2, "admin noscript", "", 0, 0, 0, AdminCommands::debug);
+    def("debug", -2, "admin noscript", "", 0, 0, 0, DebugCommands::debug);
     def("wait", 3, "noscript", "connection", 0, 0, 0, ReplicationCommands::waitCommand);
     def("role", 1, "fast noscript", "admin dangerous", 0, 0, 0, ReplicationCommands::role);
     def("psync", -3, "admin noscript", "", 0, 0, 0, ReplicationCommands::psync);
