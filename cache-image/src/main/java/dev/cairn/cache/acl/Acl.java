@@ -122,21 +122,44 @@ public final class Acl {
     return users.remove(name) != null;
   }
 
+  /** A refusal: the NOPERM error, and the ACL LOG reason and object. */
+  public record Denial(String error, String reason, String object) {}
+
+  /** The ACL log of refusals (ACL LOG). */
+  public final AclLog log = new AclLog();
+
   /** Null if allowed, else the NOPERM error (Redis 7.0 wording). */
   public String check(User u, Command cmd, byte[][] argv) {
+    Denial d = deny(u, cmd, argv);
+    return d == null ? null : d.error();
+  }
+
+  /** Null if allowed, else why not. */
+  public Denial deny(User u, Command cmd, byte[][] argv) {
     if (u.unrestricted()) {
       return null;
     }
     CommandIndex.Node node = index.resolve(argv);
-    return switch (check(u, node, argv).verdict()) {
+    Result r = check(u, node, argv);
+    String name = node == null ? cmd.name() : node.fullName();
+    return switch (r.verdict()) {
       case OK -> null;
       case COMMAND ->
-          "NOPERM this user has no permissions to run the '"
-              + (node == null ? cmd.name() : node.fullName())
-              + "' command";
-      case KEY -> "NOPERM this user has no permissions to access one of the keys used as arguments";
+          new Denial(
+              "NOPERM this user has no permissions to run the '" + name + "' command",
+              "command",
+              name);
+      case KEY ->
+          new Denial(
+              "NOPERM this user has no permissions to access one of the keys used as arguments",
+              "key",
+              new String(argv[r.position()], StandardCharsets.UTF_8));
       case CHANNEL ->
-          "NOPERM this user has no permissions to access one of the channels used as arguments";
+          new Denial(
+              "NOPERM this user has no permissions to access one of the channels used as"
+                  + " arguments",
+              "channel",
+              new String(argv[r.position()], StandardCharsets.UTF_8));
     };
   }
 

@@ -176,16 +176,41 @@ public final class AclCommands {
     c.reply.bulk(HexFormat.of().formatHex(rnd).substring(0, chars));
   }
 
-  /** ACL LOG [count | RESET]: Cairn keeps no log entries yet, so the log is always empty. */
+  /** ACL LOG [count | RESET]: the latest entries first (10 by default). */
   private static void log(Client c, byte[][] a) {
+    AclLog log = c.server.acl.log;
+    long count = 10;
     if (a.length == 3) {
       if (Args.is(a[2], "reset")) {
+        log.reset();
         c.reply.ok();
         return;
       }
-      Args.toLong(a[2]);
+      count = Math.max(0, Args.toLong(a[2]));
     }
-    c.reply.array(0);
+    count = Math.min(count, log.size());
+    c.reply.array(count);
+    long now = System.currentTimeMillis();
+    for (AclLog.Entry e : log.entries()) {
+      if (count-- == 0) {
+        break;
+      }
+      c.reply.map(7);
+      c.reply.bulk("count");
+      c.reply.integer(e.count);
+      c.reply.bulk("reason");
+      c.reply.bulk(e.reason);
+      c.reply.bulk("context");
+      c.reply.bulk(e.context);
+      c.reply.bulk("object");
+      c.reply.bulk(e.object);
+      c.reply.bulk("username");
+      c.reply.bulk(e.username);
+      c.reply.bulk("age-seconds");
+      c.reply.dbl((double) (now - e.millis) / 1000);
+      c.reply.bulk("client-info");
+      c.reply.bulk(e.clientInfo);
+    }
   }
 
   /**

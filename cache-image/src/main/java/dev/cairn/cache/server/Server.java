@@ -1,6 +1,7 @@
 package dev.cairn.cache.server;
 
 import dev.cairn.cache.acl.Acl;
+import dev.cairn.cache.acl.User;
 import dev.cairn.cache.aof.AppendOnly;
 import dev.cairn.cache.config.CacheConfig;
 import dev.cairn.cache.db.Database;
@@ -340,6 +341,26 @@ public final class Server implements Keyspace.Listener {
   // ---- dispatch ----
 
   /**
+   * The ACL check of a command about to run for {@code user} on behalf of {@code caller}: null if
+   * allowed, else the NOPERM error, the refusal logged in ACL LOG with the caller's client info.
+   */
+  public String aclDenied(Client caller, User user, Command cmd, byte[][] argv, String context) {
+    Acl.Denial d = acl.deny(user, cmd, argv);
+    if (d == null) {
+      return null;
+    }
+    logAclRefusal(caller, d.reason(), context, d.object(), user.name());
+    return d.error();
+  }
+
+  /** One ACL LOG entry (a refused command, key, channel, or a failed AUTH). */
+  public void logAclRefusal(
+      Client caller, String reason, String context, String object, String userName) {
+    long maxLen = Long.parseLong(config.raw(CacheConfig.option("acllog-max-len").key()));
+    acl.log.add(reason, context, object, userName, ConnectionCommands.describe(caller), maxLen);
+  }
+
+  /**
    * Runs one command from a client. Returns false if the client is now blocked (the caller stops
    * parsing its input until it is unblocked).
    */
@@ -364,7 +385,7 @@ public final class Server implements Keyspace.Listener {
       reject(c, cmd, argv, "NOAUTH Authentication required.");
       return true;
     }
-    String denied = acl.check(c.user, cmd, argv);
+    String denied = aclDenied(c, c.user, cmd, argv, c.inMulti() ? "multi" : "toplevel");
     if (denied != null) {
       reject(c, cmd, argv, denied);
       return true;
@@ -741,7 +762,7 @@ public final class Server implements Keyspace.Listener {
     try {
       for (byte[][] argv : queue) {
         Command cmd = commands.lookup(argv[0]);
-        String denied = acl.check(c.user, cmd, argv);
+        String denied = aclDenied(c, c.user, cmd, argv, "multi");
         if (denied != null) {
           c.reply.error(denied);
           continue;

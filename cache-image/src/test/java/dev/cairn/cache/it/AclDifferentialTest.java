@@ -45,6 +45,7 @@ class AclDifferentialTest {
         for (String cat : List.of("dangerous", "admin", "slow", "connection", "scripting")) {
           assertThat(c.aclCat(cat)).containsExactlyInAnyOrderElementsOf(r.aclCat(cat));
         }
+        assertThat(aclLog(c, cairn.address().getPort())).isEqualTo(aclLog(r, redis.port()));
         // a real client's view: Jedis's ACL DRYRUN and a user restricted to one subcommand
         c.aclSetUser("ops", "on", ">pw", "+@admin", "-config|get", "~*");
         assertThat(c.aclDryRun("ops", "config", "set", "maxmemory", "0")).isEqualTo("OK");
@@ -108,6 +109,60 @@ class AclDifferentialTest {
         cairn.stop(Duration.ZERO);
       }
     }
+  }
+
+  /**
+   * Refusals of a restricted user (a key, a command, the same key again, a failed AUTH, inside
+   * MULTI, inside a script) as ACL LOG lists them, without the age and the client info.
+   */
+  private static List<String> aclLog(Jedis admin, int port) {
+    admin.aclLogReset();
+    admin.aclSetUser(
+        "logged",
+        "on",
+        ">pw",
+        "~a*",
+        "resetchannels",
+        "-@all",
+        "+get",
+        "+eval",
+        "+multi",
+        "+exec",
+        "+auth");
+    try (Jedis u = new Jedis("127.0.0.1", port)) {
+      u.auth("logged", "pw");
+      for (String line :
+          List.of(
+              "GET b",
+              "SET a v",
+              "GET b",
+              "AUTH logged wrong",
+              "AUTH nosuch pw",
+              "MULTI",
+              "GET c",
+              "EXEC")) {
+        RedisDifferentialTest.run(u, line);
+      }
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> u.eval("return redis.call('get','zz')"))
+          .hasMessageContaining(
+              "The user executing the script can't access at least one of the keys");
+    }
+    List<String> out = new ArrayList<>();
+    for (var e : admin.aclLog()) {
+      out.add(
+          e.getCount()
+              + " "
+              + e.getReason()
+              + " "
+              + e.getContext()
+              + " "
+              + e.getObject()
+              + " "
+              + e.getUsername());
+    }
+    admin.aclDelUser("logged");
+    return out;
   }
 
   private static List<String> masked(List<String> differences, Path redisFile, Path cairnFile) {
