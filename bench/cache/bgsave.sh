@@ -21,27 +21,9 @@ WINDOW=200000 # SET requests per window
 JAVA_OPTS="${CAIRN_JAVA_OPTS:-@cache-image/jvm.options}"
 jar=cache-image/target/cairn-cache.jar
 [[ -f "$jar" ]] || ./mvnw -B -q -ntp -DskipTests package -pl cache-image -am
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+. bench/cache/lib.sh
 
-python3 - "$KEYS" "$work/load.resp" <<'PY'
-import sys
-n, path = int(sys.argv[1]), sys.argv[2]
-value = b"v" * 100
-with open(path, "wb") as f:
-    for i in range(n):
-        key = b"key:%012d" % i
-        f.write(b"*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$100\r\n%s\r\n" % (len(key), key, value))
-PY
+load_file "$KEYS" "$work/load.resp"
 
 echo "## BGSAVE of $KEYS keys (100-byte values) under SET load: redis-benchmark -c 50 -P 1 -r $KEYS -n $WINDOW -t set ($(nproc) cores)"
 echo "| server | window | SET ops/s | p50 | p99 | max | save seconds | peak extra PSS |"

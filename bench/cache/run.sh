@@ -26,17 +26,7 @@ if [[ ! -f "$jar" ]]; then
   ./mvnw -B -q -ntp -DskipTests package -pl cache-image -am
 fi
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+. bench/cache/lib.sh
 
 redis_port="$(free_port)"
 cairn_port="$(free_port)"
@@ -94,15 +84,7 @@ custom() { # port pipeline requests name command... -> one CSV line named name
 if want memory; then
 echo "## memory: $KEYS keys, 100-byte values"
 gen="$work/load.resp"
-python3 - "$KEYS" "$gen" <<'PY'
-import sys
-n, path = int(sys.argv[1]), sys.argv[2]
-value = b"v" * 100
-with open(path, "wb") as f:
-    for i in range(n):
-        key = b"key:%012d" % i
-        f.write(b"*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$100\r\n%s\r\n" % (len(key), key, value))
-PY
+load_file "$KEYS" "$gen"
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 used() { redis-cli -p "$1" info memory | tr -d '\r' | awk -F: '/^used_memory:/ {print $2}'; }
 redis-cli -p "$redis_port" --pipe <"$gen" >/dev/null

@@ -288,9 +288,9 @@ public final class AclCommands {
   }
 
   private static void help(Client c) {
-    List<String> lines =
+    c.replyHelp(
+        "ACL",
         List.of(
-            "ACL <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
             "CAT [<category>]",
             "    List all commands that belong to <category>, or all command categories",
             "    when no category is specified.",
@@ -317,12 +317,6 @@ public final class AclCommands {
             "USERS",
             "    List all the registered usernames.",
             "WHOAMI",
-            "    Return the current connection username.",
-            "HELP",
-            "    Prints this help.");
-    c.reply.array(lines.size());
-    for (String l : lines) {
-      c.reply.simple(l);
-    }
+            "    Return the current connection username."));
   }
 }

@@ -690,9 +690,9 @@ public final class ConnectionCommands {
       case "shardnumsub" -> numsub(c, a, PubSub.Kind.SHARD);
       case "numpat" -> c.reply.integer(c.server.pubsub.patternCount());
       case "help" -> {
-        List<String> lines =
+        c.replyHelp(
+            "PUBSUB",
             List.of(
-                "PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                 "CHANNELS [<pattern>]",
                 "    Return the currently active channels matching a <pattern> (default: '*').",
                 "NUMPAT",
@@ -704,13 +704,7 @@ public final class ConnectionCommands {
                 "    Return the currently active shard level channels matching a <pattern>"
                     + " (default: '*').",
                 "SHARDNUMSUB [<shardchannel> ...]",
-                "    Return the number of subscribers for the specified shard level channel(s)",
-                "HELP",
-                "    Prints this help.");
-        c.reply.array(lines.size());
-        for (String l : lines) {
-          c.reply.simple(l);
-        }
+                "    Return the number of subscribers for the specified shard level channel(s)"));
       }
       default ->
           throw new CommandError(

@@ -63,9 +63,9 @@ final class LatencyCommands {
       }
       case "doctor" -> c.reply.verbatim(doctor(c.server));
       case "help" -> {
-        List<String> lines =
+        c.replyHelp(
+            "LATENCY",
             List.of(
-                "LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                 "DOCTOR",
                 "    Return a human readable latency analysis report.",
                 "GRAPH <event>",
@@ -80,13 +80,7 @@ final class LatencyCommands {
                 "HISTOGRAM [COMMAND ...]",
                 "    Return a cumulative distribution of latencies in the format of a histogram"
                     + " for the specified command names.",
-                "    If no commands are specified then all histograms are replied.",
-                "HELP",
-                "    Prints this help.");
-        c.reply.array(lines.size());
-        for (String l : lines) {
-          c.reply.simple(l);
-        }
+                "    If no commands are specified then all histograms are replied."));
       }
       default ->
           throw new CommandError(

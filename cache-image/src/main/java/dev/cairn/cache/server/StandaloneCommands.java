@@ -38,9 +38,9 @@ final class StandaloneCommands {
                 : "ERR Error loading the extension. Please check the server logs.");
       }
       case "help" -> {
-        List<String> lines =
+        c.replyHelp(
+            "MODULE",
             List.of(
-                "MODULE <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                 "LIST",
                 "    Return a list of loaded modules.",
                 "LOAD <path> [<arg> ...]",
@@ -49,13 +49,7 @@ final class StandaloneCommands {
                 "    Load a module library from <path>, while passing it module configurations and"
                     + " optional arguments.",
                 "UNLOAD <name>",
-                "    Unload a module.",
-                "HELP",
-                "    Prints this help.");
-        c.reply.array(lines.size());
-        for (String l : lines) {
-          c.reply.simple(l);
-        }
+                "    Unload a module."));
       }
       default ->
           throw new CommandError(
