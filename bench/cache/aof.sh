@@ -22,17 +22,8 @@ for tool in redis-server redis-benchmark redis-cli; do
 done
 [[ -f "$jar" ]] || ./mvnw -B -q -ntp -DskipTests package -pl cache-image -am
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
 work="$(mktemp -d "${AOF_DIR:-${TMPDIR:-/tmp}}/aof-bench.XXXXXX")"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+. bench/cache/lib.sh
 
 wait_up() {
   for _ in $(seq 200); do

@@ -5,7 +5,7 @@
 #
 # Starts Debian's redis-server and cairn-cache on free loopback ports (no persistence), runs
 # redis-benchmark (-c 50, -P 1 and -P 16) for SET GET INCR LPUSH LPOP SADD HSET ZADD MSET, XADD,
-# XREADGROUP (one new entry per call), PFADD and GEOADD against
+# XREADGROUP (one new entry per call), PFADD, PFCOUNT, GEOADD and EVALSHA of a one-INCR script against
 # each, and prints ops/s and p50/p99 with Cairn/Redis ratios. Before that, it loads 1,000,000 keys
 # with 100-byte values into each and compares INFO used_memory and the processes' RSS.
 # Both servers get the same warm-up run first (the JVM compiles the hot path during it).
@@ -26,17 +26,7 @@ if [[ ! -f "$jar" ]]; then
   ./mvnw -B -q -ntp -DskipTests package -pl cache-image -am
 fi
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+. bench/cache/lib.sh
 
 redis_port="$(free_port)"
 cairn_port="$(free_port)"
@@ -57,17 +47,31 @@ for port in "$redis_port" "$cairn_port"; do
 done
 
 tests=set,get,incr,lpush,lpop,sadd,hset,mset
+# ROWS="XADD XREADGROUP PFADD PFCOUNT EVALSHA" runs only those rows; "memory" in ROWS runs the
+# memory comparison (always run when ROWS is unset)
+want() { [[ -z "${ROWS:-}" || " $ROWS " == *" $1 "* ]]; }
+script='return redis.call("incr", KEYS[1])'
 bench() { # port pipeline requests -> CSV lines "test",rps,avg,min,p50,p95,p99,max
   local port=$1 p=$2 n=$3
-  redis-benchmark -p "$port" -q -c 50 -n "$n" -P "$p" -r 100000 -t "$tests" --csv | tail -n +2
-  redis-benchmark -p "$port" -q -c 50 -n "$n" -P "$p" -r 100000 --csv \
-    ZADD myzset __rand_int__ member:__rand_int__ | tail -n +2 | sed 's/^"[^"]*"/"ZADD"/'
-  custom "$port" "$p" "$n" XADD XADD mystream '*' field __rand_int__
+  if [[ -z "${ROWS:-}" ]]; then
+    redis-benchmark -p "$port" -q -c 50 -n "$n" -P "$p" -r 100000 -t "$tests" --csv | tail -n +2
+    redis-benchmark -p "$port" -q -c 50 -n "$n" -P "$p" -r 100000 --csv \
+      ZADD myzset __rand_int__ member:__rand_int__ | tail -n +2 | sed 's/^"[^"]*"/"ZADD"/'
+  fi
+  want XADD && custom "$port" "$p" "$n" XADD XADD mystream '*' field __rand_int__
   # the group reads what XADD just added: one new entry per call, each left pending
   redis-cli -p "$port" XGROUP CREATE mystream readers 0 >/dev/null 2>&1 || true
-  custom "$port" "$p" "$n" XREADGROUP XREADGROUP GROUP readers reader COUNT 1 STREAMS mystream '>'
-  custom "$port" "$p" "$n" PFADD PFADD myhll __rand_int__
-  custom "$port" "$p" "$n" GEOADD GEOADD mygeo 13.361389 38.115556 member:__rand_int__
+  want XREADGROUP &&
+    custom "$port" "$p" "$n" XREADGROUP XREADGROUP GROUP readers reader COUNT 1 STREAMS mystream '>'
+  want PFADD && custom "$port" "$p" "$n" PFADD PFADD myhll __rand_int__
+  # PFCOUNT of the HyperLogLog PFADD filled (dense after 100,000 random elements)
+  want PFCOUNT && custom "$port" "$p" "$n" PFCOUNT PFCOUNT myhll
+  want GEOADD && custom "$port" "$p" "$n" GEOADD GEOADD mygeo 13.361389 38.115556 member:__rand_int__
+  if want EVALSHA; then
+    local sha
+    sha=$(redis-cli -p "$port" SCRIPT LOAD "$script")
+    custom "$port" "$p" "$n" EVALSHA EVALSHA "$sha" 1 key:__rand_int__
+  fi
 }
 custom() { # port pipeline requests name command... -> one CSV line named name
   local port=$1 p=$2 n=$3 name=$4
@@ -77,17 +81,10 @@ custom() { # port pipeline requests name command... -> one CSV line named name
 }
 
 # Memory first, on fresh processes (a heap grown by the throughput runs would count too).
+if want memory; then
 echo "## memory: $KEYS keys, 100-byte values"
 gen="$work/load.resp"
-python3 - "$KEYS" "$gen" <<'PY'
-import sys
-n, path = int(sys.argv[1]), sys.argv[2]
-value = b"v" * 100
-with open(path, "wb") as f:
-    for i in range(n):
-        key = b"key:%012d" % i
-        f.write(b"*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$100\r\n%s\r\n" % (len(key), key, value))
-PY
+load_file "$KEYS" "$gen"
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 used() { redis-cli -p "$1" info memory | tr -d '\r' | awk -F: '/^used_memory:/ {print $2}'; }
 redis-cli -p "$redis_port" --pipe <"$gen" >/dev/null
@@ -106,6 +103,7 @@ for s in redis cairn; do
 done
 python3 -c "print(f'RSS per key, Cairn/Redis: {$c_rss/$r_rss:.2f} (used_memory ratio {$c_used/$r_used:.2f})')"
 echo
+fi
 echo "warming up both servers..." >&2
 bench "$redis_port" 16 200000 >/dev/null
 bench "$cairn_port" 16 200000 >/dev/null

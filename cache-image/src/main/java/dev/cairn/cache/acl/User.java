@@ -1,46 +1,55 @@
 package dev.cairn.cache.acl;
 
-import dev.cairn.cache.db.Glob;
-import dev.cairn.cache.server.Command;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
- * An ACL user as ACL SETUSER builds it: on/off, passwords (kept as SHA-256 like Redis), command
- * rules ({@code +@all}, {@code -@dangerous}, {@code +get}, {@code +config|get}) evaluated in order,
- * key patterns ({@code ~pattern}) and channel patterns ({@code &pattern}).
+ * An ACL user as Redis 7.0 keeps it: on/off, the payload-sanitizing flag, passwords (SHA-256 hex,
+ * as Redis), a root {@link Selector} and the selectors added with {@code (...)} rules. Its ACL LIST
+ * line is derived from that state ({@link #describe}), not from the rules as written.
  */
 public final class User {
+  private static final String HASH_ERROR =
+      "The password hash must be exactly 64 characters and contain only lowercase hexadecimal"
+          + " characters";
+
   final String name;
   boolean enabled;
   boolean nopass;
-  final Set<String> passwords = new LinkedHashSet<>();
-  final List<String> commandRules = new ArrayList<>();
-  final List<String> keyPatterns = new ArrayList<>();
-  final List<String> channelPatterns = new ArrayList<>();
 
-  User(String name) {
+  /** Null until sanitize-payload or skip-sanitize-payload is given. */
+  Boolean sanitizePayload;
+
+  final List<String> passwords = new ArrayList<>();
+  final List<Selector> selectors = new ArrayList<>();
+
+  /** Cached "may run anything on any key and channel", checked on every command. */
+  private boolean unrestricted;
+
+  User(String name, CommandIndex index) {
     this.name = name;
+    selectors.add(new Selector(index));
+  }
+
+  Selector root() {
+    return selectors.get(0);
   }
 
   void copyFrom(User o) {
     enabled = o.enabled;
     nopass = o.nopass;
+    sanitizePayload = o.sanitizePayload;
     passwords.clear();
     passwords.addAll(o.passwords);
-    commandRules.clear();
-    commandRules.addAll(o.commandRules);
-    keyPatterns.clear();
-    keyPatterns.addAll(o.keyPatterns);
-    channelPatterns.clear();
-    channelPatterns.addAll(o.channelPatterns);
+    selectors.clear();
+    for (Selector s : o.selectors) {
+      selectors.add(s.copy());
+    }
     refresh();
   }
 
@@ -67,20 +76,24 @@ public final class User {
     return enabled && (nopass || passwords.contains(sha256(password)));
   }
 
-  /** Applies one ACL SETUSER rule; returns an error message or null. */
-  String apply(String rule) {
+  /** Applies one rule (ACLSetUser); the error message Redis gives, or null. */
+  String apply(String op) {
     try {
-      return applyRule(rule);
+      return applyRule(op);
     } finally {
       refresh();
     }
   }
 
-  private String applyRule(String rule) {
-    String r = rule.toLowerCase(Locale.ROOT);
-    switch (r) {
+  private String applyRule(String op) {
+    if (op.isEmpty()) {
+      return null;
+    }
+    switch (op.toLowerCase(Locale.ROOT)) {
       case "on" -> enabled = true;
       case "off" -> enabled = false;
+      case "skip-sanitize-payload" -> sanitizePayload = false;
+      case "sanitize-payload" -> sanitizePayload = true;
       case "nopass" -> {
         nopass = true;
         passwords.clear();
@@ -89,196 +102,133 @@ public final class User {
         nopass = false;
         passwords.clear();
       }
-      case "allkeys" -> {
-        keyPatterns.clear();
-        keyPatterns.add("*");
-      }
-      case "resetkeys" -> keyPatterns.clear();
-      case "allchannels" -> {
-        channelPatterns.clear();
-        channelPatterns.add("*");
-      }
-      case "resetchannels" -> channelPatterns.clear();
-      case "allcommands" -> {
-        commandRules.clear();
-        commandRules.add("+@all");
-      }
-      case "nocommands" -> {
-        commandRules.clear();
-        commandRules.add("-@all");
-      }
+      case "clearselectors" -> selectors.subList(1, selectors.size()).clear();
       case "reset" -> {
-        enabled = false;
         nopass = false;
         passwords.clear();
-        keyPatterns.clear();
-        channelPatterns.clear();
-        commandRules.clear();
-        commandRules.add("-@all");
+        enabled = false;
+        sanitizePayload = true;
+        selectors.subList(1, selectors.size()).clear();
+        for (String rule : List.of("resetkeys", "resetchannels", "-@all")) {
+          applySelector(root(), rule);
+        }
       }
       default -> {
-        return applyPrefixed(rule, r);
+        return applyPrefixed(op);
       }
     }
     return null;
   }
 
-  private String applyPrefixed(String rule, String r) {
-    if (r.isEmpty()) {
-      return "Syntax error";
-    }
-    char p = rule.charAt(0);
-    String rest = rule.substring(1);
-    switch (p) {
-      case '>' -> {
-        passwords.add(sha256(rest));
-        nopass = false;
+  private String applyPrefixed(String op) {
+    char first = op.charAt(0);
+    if (first == '>' || first == '#') {
+      String hash = first == '>' ? sha256(op.substring(1)) : op.substring(1);
+      if (first == '#' && !validHash(hash)) {
+        return HASH_ERROR;
       }
-      case '<' -> passwords.remove(sha256(rest));
-      case '#' -> passwords.add(rest.toLowerCase(Locale.ROOT));
-      case '!' -> passwords.remove(rest.toLowerCase(Locale.ROOT));
-      case '~' -> keyPatterns.add(rest);
-      case '%' -> {
-        int t = rest.indexOf('~');
-        if (t < 0) {
-          return "Syntax error";
+      if (!passwords.contains(hash)) {
+        passwords.add(hash);
+      }
+      nopass = false;
+      return null;
+    }
+    if (first == '<' || first == '!') {
+      String hash = first == '<' ? sha256(op.substring(1)) : op.substring(1);
+      if (first == '!' && !validHash(hash)) {
+        return HASH_ERROR;
+      }
+      return passwords.remove(hash)
+          ? null
+          : "The password you are trying to remove from the user does not exist";
+    }
+    if (first == '(' && op.charAt(op.length() - 1) == ')') {
+      Selector s = new Selector(root().index);
+      for (String rule : op.substring(1, op.length() - 1).trim().split("\\s+")) {
+        String err = rule.isEmpty() ? null : applySelector(s, rule);
+        if (err != null) {
+          return err;
         }
-        keyPatterns.add(rest.substring(t + 1));
       }
-      case '&' -> channelPatterns.add(rest);
-      case '+', '-' -> {
-        if (r.startsWith("+@") || r.startsWith("-@")) {
-          String cat = r.substring(2);
-          if (!cat.equals("all") && Category.of(cat) == null) {
-            return "Unknown command or category name in ACL";
-          }
-          if (cat.equals("all")) {
-            commandRules.clear();
-          }
-        }
-        commandRules.add(r);
-      }
-      default -> {
-        return "Syntax error";
-      }
+      selectors.add(s);
+      return null;
     }
-    return null;
+    return applySelector(root(), op);
   }
 
-  /** Whether the command rules allow this command (with its first argument, for subcommands). */
-  public boolean allows(Command cmd, byte[][] argv) {
-    boolean allowed = false;
-    String sub =
-        argv.length > 1
-            ? cmd.name()
-                + "|"
-                + new String(argv[1], StandardCharsets.UTF_8).toLowerCase(Locale.ROOT)
-            : null;
-    for (String rule : commandRules) {
-      boolean plus = rule.charAt(0) == '+';
-      String what = rule.substring(1);
-      boolean matches;
-      if (what.equals("@all")) {
-        matches = true;
-      } else if (what.startsWith("@")) {
-        matches = cmd.categories().contains(Category.of(what.substring(1)));
-      } else {
-        matches = what.equals(cmd.name()) || what.equals(sub);
-      }
-      if (matches) {
-        allowed = plus;
-      }
+  private static String applySelector(Selector s, String op) {
+    try {
+      s.apply(op);
+      return null;
+    } catch (Selector.RuleException e) {
+      return e.getMessage();
     }
-    return allowed;
   }
 
-  public boolean allCommands() {
-    return commandRules.size() == 1 && commandRules.get(0).equals("+@all");
+  private static boolean validHash(String hash) {
+    return hash.length() == 64
+        && hash.chars().allMatch(ch -> Character.digit(ch, 16) >= 0)
+        && hash.equals(hash.toLowerCase(Locale.ROOT));
   }
-
-  public boolean allKeys() {
-    return keyPatterns.contains("*");
-  }
-
-  public boolean allChannels() {
-    return channelPatterns.contains("*");
-  }
-
-  /** Cached "may run anything on any key and channel", checked on every command. */
-  private boolean unrestricted;
 
   public boolean unrestricted() {
     return unrestricted;
   }
 
   void refresh() {
-    unrestricted = allCommands() && allKeys() && allChannels();
+    Selector r = root();
+    unrestricted = r.allCommands && r.allKeys && r.allChannels;
   }
 
+  /** Whether one selector may read every key (SORT's BY and GET need it). */
+  public boolean allKeys() {
+    return selectors.stream().anyMatch(s -> s.unrestrictedKeys(Selector.READ));
+  }
+
+  /** Whether some selector lets this key be written (SORT's STORE destination). */
   public boolean keyAllowed(byte[] key) {
-    for (String p : keyPatterns) {
-      if (Glob.match(p.getBytes(StandardCharsets.UTF_8), key, false)) {
-        return true;
-      }
-    }
-    return false;
+    return selectors.stream().anyMatch(s -> s.allowsKey(key, Selector.WRITE));
   }
 
-  public boolean channelAllowed(byte[] channel) {
-    for (String p : channelPatterns) {
-      if (Glob.match(p.getBytes(StandardCharsets.UTF_8), channel, false)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** PSUBSCRIBE: a pattern is allowed only if it is one of the user's patterns, as in Redis. */
-  public boolean channelPatternAllowed(byte[] pattern) {
-    return allChannels() || channelPatterns.contains(new String(pattern, StandardCharsets.UTF_8));
-  }
-
+  /** The flags ACL GETUSER lists, in Redis's order. */
   public List<String> flags() {
     List<String> f = new ArrayList<>();
     f.add(enabled ? "on" : "off");
     if (nopass) {
       f.add("nopass");
     }
+    if (sanitizePayload != null) {
+      f.add(sanitizePayload ? "sanitize-payload" : "skip-sanitize-payload");
+    }
     return f;
   }
 
-  public Set<String> passwordHashes() {
+  public List<String> passwordHashes() {
     return passwords;
   }
 
-  public String commandsText() {
-    return String.join(" ", commandRules);
-  }
-
-  public String keysText() {
-    return String.join(" ", keyPatterns.stream().map(p -> "~" + p).toList());
-  }
-
-  public String channelsText() {
-    return String.join(" ", channelPatterns.stream().map(p -> "&" + p).toList());
-  }
-
-  /** The ACL LIST line: "user name on nopass ~* &* +@all". */
+  /** The ACL LIST line without "user name": "on nopass ~* &* +@all", selectors in parentheses. */
   public String describe() {
-    List<String> parts = new ArrayList<>();
-    parts.add("user");
-    parts.add(name);
-    parts.addAll(flags());
+    StringBuilder sb = new StringBuilder();
+    for (String f : flags()) {
+      sb.append(f).append(' ');
+    }
     for (String h : passwords) {
-      parts.add("#" + h);
+      sb.append('#').append(h).append(' ');
     }
-    if (!keyPatterns.isEmpty()) {
-      parts.add(keysText());
+    sb.append(root().describe());
+    for (Selector s : selectors.subList(1, selectors.size())) {
+      sb.append(" (").append(s.describe()).append(')');
     }
-    if (!channelPatterns.isEmpty()) {
-      parts.add(channelsText());
+    return sb.toString();
+  }
+
+  /** The root and extra selectors' GETUSER fields: commands, keys, channels. */
+  public List<String[]> selectorFields() {
+    List<String[]> out = new ArrayList<>();
+    for (Selector s : selectors) {
+      out.add(new String[] {s.describeCommands(), s.keysField(), s.channelsField()});
     }
-    parts.add(commandsText());
-    return String.join(" ", parts);
+    return out;
   }
 }

@@ -53,6 +53,50 @@ public final class ReplicationCommands {
     c.reply.ok();
   }
 
+  /**
+   * FAILOVER [TO host port [FORCE]] [ABORT] [TIMEOUT ms]: the arguments and refusals of Redis 7.0's
+   * failoverCommand. Cairn has no coordinated failover (pausing writes until a replica catches up,
+   * then PSYNC FAILOVER): with replicas connected it says so instead of pretending.
+   */
+  public static void failover(Client c, byte[][] a) {
+    if (a.length == 2 && Args.is(a[1], "abort")) {
+      throw new CommandError("ERR No failover in progress.");
+    }
+    long timeout = 0;
+    boolean force = false;
+    boolean to = false;
+    for (int j = 1; j < a.length; j++) {
+      if (Args.is(a[j], "timeout") && j + 1 < a.length && timeout == 0) {
+        timeout = Args.toLong(a[j + 1]);
+        if (timeout <= 0) {
+          throw new CommandError("ERR FAILOVER timeout must be greater than 0");
+        }
+        j++;
+      } else if (Args.is(a[j], "to") && j + 2 < a.length && !to) {
+        Args.toLong(a[j + 2]);
+        to = true;
+        j += 2;
+      } else if (Args.is(a[j], "force") && !force) {
+        force = true;
+      } else {
+        throw CommandError.SYNTAX;
+      }
+    }
+    Replication r = c.server.replication;
+    if (r.isReplica()) {
+      throw new CommandError("ERR FAILOVER is not valid when server is a replica.");
+    }
+    if (r.connectedReplicas() == 0) {
+      throw new CommandError("ERR FAILOVER requires connected replicas.");
+    }
+    if (force && (timeout == 0 || !to)) {
+      throw new CommandError(
+          "ERR FAILOVER with force option requires both a timeout and target HOST and IP.");
+    }
+    throw new CommandError(
+        "ERR FAILOVER is not supported by Cairn: use the sentinels' SENTINEL FAILOVER");
+  }
+
   public static void replicaof(Client c, byte[][] a) {
     Replication r = c.server.replication;
     if (Args.is(a[1], "no") && Args.is(a[2], "one")) {

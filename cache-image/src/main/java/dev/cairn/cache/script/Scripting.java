@@ -312,7 +312,7 @@ public final class Scripting {
     if (cmd.has(Command.Flag.NOSCRIPT)) {
       return Errors.of("This Redis command is not allowed from script");
     }
-    String denied = server.acl.check(client.user(), cmd, argv);
+    String denied = server.aclDenied(r.caller, client.user(), cmd, argv, "lua");
     if (denied != null) {
       return Errors.of("The user executing the script " + aclReason(denied));
     }
@@ -353,12 +353,13 @@ public final class Scripting {
   }
 
   /** Redis 7.0's ACL reasons in scripts ("can't run this command or subcommand"...). */
+  /** Redis 7.0's getAclErrorMessage, from the NOPERM error the dispatcher would give. */
   private static String aclReason(String denied) {
     if (denied.contains("keys")) {
-      return "has no permissions to access one of the keys used as arguments";
+      return "can't access at least one of the keys mentioned in the command arguments";
     }
     if (denied.contains("channels")) {
-      return "has no permissions to access one of the channels used as arguments";
+      return "can't publish to the channel mentioned in the command";
     }
     return "can't run this command or subcommand";
   }

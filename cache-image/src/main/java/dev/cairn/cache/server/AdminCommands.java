@@ -2,30 +2,19 @@ package dev.cairn.cache.server;
 
 import static dev.cairn.cache.server.Args.is;
 
-import dev.cairn.cache.acl.Category;
-import dev.cairn.cache.acl.User;
-import dev.cairn.cache.config.CacheConfig;
-import dev.cairn.cache.config.Option;
 import dev.cairn.cache.db.Dict.KeyEntry;
-import dev.cairn.cache.db.Glob;
-import dev.cairn.cache.db.Keyspace;
 import dev.cairn.cache.db.Memory;
-import dev.cairn.cache.rdb.Persistence;
-import dev.cairn.common.config.ConfigException;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Server administration: CONFIG, COMMAND, SLOWLOG, LATENCY, MEMORY, DEBUG, TIME, and the ACL
- * family. INFO lives in {@link Info}.
+ * Server administration: SHUTDOWN, SLOWLOG, MEMORY, TIME, LASTSAVE. CONFIG lives in {@link
+ * ConfigCommands}, DEBUG in {@link DebugCommands}, LATENCY in {@link LatencyCommands}, INFO in
+ * {@link Info}, ACL in {@link dev.cairn.cache.acl.AclCommands}.
  */
 public final class AdminCommands {
   private static final Logger log = LoggerFactory.getLogger(AdminCommands.class);
@@ -33,152 +22,16 @@ public final class AdminCommands {
   private AdminCommands() {}
 
   /** addReplyHelp: one status line each. */
-  private static void help(Client c, String... lines) {
+  static void help(Client c, String... lines) {
     c.reply.array(lines.length);
     for (String l : lines) {
       c.reply.simple(l);
     }
   }
 
-  private static CommandError unknownSub(byte[] sub, String cmd) {
+  static CommandError unknownSub(byte[] sub, String cmd) {
     return new CommandError(
         "ERR unknown subcommand '" + Args.str(sub) + "'. Try " + cmd + " HELP.");
-  }
-
-  // ---- CONFIG ----
-
-  public static void config(Client c, byte[][] a) {
-    String sub = Args.lower(a[1]);
-    switch (sub) {
-      case "get" -> configGet(c, a);
-      case "set" -> configSet(c, a);
-      case "resetstat" -> {
-        c.server.resetCommandStats();
-        c.server.totalCommands = 0;
-        c.server.keyspace.hits = 0;
-        c.server.keyspace.misses = 0;
-        c.server.keyspace.expired = 0;
-        c.server.keyspace.evicted = 0;
-        c.server.slowlog.reset();
-        c.server.resetNetStats();
-        c.reply.ok();
-      }
-      case "rewrite" -> throw new CommandError("ERR The server is running without a config file");
-      case "help" ->
-          help(
-              c,
-              "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-              "GET <pattern>",
-              "    Return parameters matching the glob-like <pattern> and their values.",
-              "SET <directive> <value>",
-              "    Set the configuration <directive> to <value>.",
-              "RESETSTAT",
-              "    Reset statistics reported by the INFO command.",
-              "REWRITE",
-              "    Rewrite the configuration file.",
-              "HELP",
-              "    Prints this help.");
-      default -> throw unknownSub(a[1], "CONFIG");
-    }
-  }
-
-  private static void configGet(Client c, byte[][] a) {
-    if (a.length < 3) {
-      throw new CommandError(
-          "ERR unknown subcommand or wrong number of arguments for 'get'. Try CONFIG HELP.");
-    }
-    Map<String, String> out = new LinkedHashMap<>();
-    CacheConfig cfg = c.server.config();
-    for (int i = 2; i < a.length; i++) {
-      String pattern = Args.str(a[i]).toLowerCase(Locale.ROOT);
-      for (Option o : CacheConfig.OPTIONS) {
-        if (Glob.match(pattern, o.name())) {
-          out.put(o.name(), shown(cfg, o));
-        }
-      }
-      CacheConfig.ALIASES.forEach((alias, name) -> {
-        if (Glob.match(pattern, alias)) {
-          out.put(alias, shown(cfg, CacheConfig.option(name)));
-        }
-      });
-    }
-    c.reply.map(out.size());
-    out.forEach((k, v) -> {
-      c.reply.bulk(k);
-      c.reply.bulk(v);
-    });
-  }
-
-  private static String shown(CacheConfig cfg, Option o) {
-    String raw = cfg.raw(o.key());
-    return o.key() == CacheConfig.NOTIFY_KEYSPACE_EVENTS ? Notifications.format(raw) : raw;
-  }
-
-  /** All pairs are checked before any is applied, so a refused CONFIG SET changes nothing. */
-  private static void configSet(Client c, byte[][] a) {
-    if (a.length < 4 || a.length % 2 != 0) {
-      throw new CommandError(
-          "ERR unknown subcommand or wrong number of arguments for 'set'. Try CONFIG HELP.");
-    }
-    CacheConfig next = c.server.config();
-    Set<String> seen = new HashSet<>();
-    List<Option> changed = new ArrayList<>();
-    for (int i = 2; i < a.length; i += 2) {
-      // Redis names the argument as the client wrote it in these errors, the canonical name only
-      // in validation errors
-      String written = Args.str(a[i]);
-      String name = written.toLowerCase(Locale.ROOT);
-      String value = Args.str(a[i + 1]);
-      Option option = CacheConfig.option(name);
-      if (option == null) {
-        throw new CommandError(
-            "ERR Unknown option or number of arguments for CONFIG SET - '" + written + "'");
-      }
-      if (option.change() == Option.Change.IMMUTABLE) {
-        throw configSetFailed(written, "can't set immutable config");
-      }
-      if (option.change() == Option.Change.PROTECTED
-          && !c.permittedBy(next.get(CacheConfig.ENABLE_PROTECTED_CONFIGS))) {
-        throw configSetFailed(written, "can't set protected config");
-      }
-      if (!seen.add(name)) {
-        throw configSetFailed(written, "duplicate parameter");
-      }
-      try {
-        next = next.with(name, value);
-      } catch (ConfigException e) {
-        String reason = CacheConfig.refusal(option.name(), value);
-        if (seen.contains(CacheConfig.NOTIFY_KEYSPACE_EVENTS.name())) {
-          // Redis 7.0 puts back the values it already set from their CONFIG GET form, which drops
-          // the "n" of "A...n": clients see the same events after a refused CONFIG SET
-          CacheConfig current = c.server.config();
-          c.server.apply(
-              current.with(
-                  CacheConfig.NOTIFY_KEYSPACE_EVENTS.name(),
-                  Notifications.format(current.raw(CacheConfig.NOTIFY_KEYSPACE_EVENTS))));
-        }
-        throw configSetFailed(name, reason == null ? e.getMessage() : reason);
-      }
-      changed.add(option);
-    }
-    c.server.apply(next);
-    if (changed.stream().anyMatch(o -> o.key() == CacheConfig.MAXMEMORY)) {
-      c.server.evictToMaxmemory(); // as Redis's updateMaxmemory: at once, with "evicted" events
-    }
-    for (Option o : changed) {
-      if (o.inert() && !next.get(o.key()).equals(o.key().defaultValue())) {
-        log.warn(
-            "cache CONFIG SET by client id={}: {}",
-            c.id,
-            CacheConfig.warning(o.name(), next.raw(o.key()), o.absent()));
-      }
-    }
-    c.reply.ok();
-  }
-
-  private static CommandError configSetFailed(String name, String reason) {
-    return new CommandError(
-        "ERR CONFIG SET failed (possibly related to argument '" + name + "') - " + reason);
   }
 
   /**
@@ -280,150 +133,6 @@ public final class AdminCommands {
     }
   }
 
-  /**
-   * LATENCY LATEST | HISTORY event | RESET [event ...] | DOCTOR | HELP, over {@link
-   * LatencyMonitor}.
-   */
-  /**
-   * LATENCY HISTOGRAM [command ...]: per command called since the last CONFIG RESETSTAT, its calls
-   * and cumulative latency distribution ({@link LatencyHistogram#cumulative}); a container named
-   * gives its subcommands; unknown names are skipped.
-   */
-  private static void latencyHistogram(Client c, byte[][] a) {
-    Map<String, LatencyHistogram> found = new LinkedHashMap<>();
-    List<Command> wanted = new ArrayList<>();
-    if (a.length == 2) {
-      wanted.addAll(c.server.commands.all());
-    }
-    for (int i = 2; i < a.length; i++) {
-      String name = Args.lower(a[i]);
-      int bar = name.indexOf('|');
-      Command cmd = c.server.commands.get(bar < 0 ? name : name.substring(0, bar));
-      if (cmd == null) {
-        continue;
-      }
-      if (bar < 0) {
-        wanted.add(cmd);
-      } else {
-        CommandStats st = c.server.subcommandStats(cmd).get(name.substring(bar + 1));
-        if (st != null && st.latency != null) {
-          found.put(name, st.latency);
-        }
-      }
-    }
-    for (Command cmd : wanted) {
-      if (cmd.stats().latency != null) {
-        found.put(cmd.name(), cmd.stats().latency);
-      }
-      c.server
-          .subcommandStats(cmd)
-          .forEach((sub, st) -> {
-            if (st.latency != null) {
-              found.put(cmd.name() + "|" + sub, st.latency);
-            }
-          });
-    }
-    c.reply.map(found.size());
-    found.forEach((name, h) -> {
-      c.reply.bulk(name);
-      c.reply.map(2);
-      c.reply.bulk("calls");
-      c.reply.integer(h.total());
-      c.reply.bulk("histogram_usec");
-      List<long[]> cdf = h.cumulative();
-      c.reply.map(cdf.size());
-      for (long[] point : cdf) {
-        c.reply.integer(point[0]);
-        c.reply.integer(point[1]);
-      }
-    });
-  }
-
-  public static void latency(Client c, byte[][] a) {
-    String sub = Args.lower(a[1]);
-    var events = c.server.latency.events();
-    switch (sub) {
-      case "histogram" -> latencyHistogram(c, a);
-      case "latest" -> {
-        c.reply.array(events.size());
-        events.forEach((name, s) -> {
-          c.reply.array(4);
-          c.reply.bulk(name);
-          c.reply.integer(s.latestSecond());
-          c.reply.integer(s.latestMillis());
-          c.reply.integer(s.max);
-        });
-      }
-      case "history" -> {
-        if (a.length != 3) {
-          throw Args.wrongArgs("latency|history");
-        }
-        LatencyMonitor.Series s = events.get(Args.str(a[2]));
-        int n = s == null ? 0 : s.count;
-        c.reply.array(n);
-        for (int i = 0; i < n; i++) {
-          int at = (s.next - n + i + LatencyMonitor.SAMPLES) % LatencyMonitor.SAMPLES;
-          c.reply.array(2);
-          c.reply.integer(s.seconds[at]);
-          c.reply.integer(s.millis[at]);
-        }
-      }
-      case "reset" -> {
-        List<String> names = new ArrayList<>();
-        for (int i = 2; i < a.length; i++) {
-          names.add(Args.str(a[i]));
-        }
-        c.reply.integer(c.server.latency.reset(names));
-      }
-      case "doctor" -> {
-        if (events.isEmpty()) {
-          c.reply.verbatim(
-              "Dave, no latency spike was observed during the lifetime of this Redis instance,"
-                  + " not in the slightest bit. I honestly think you ought to sleep tonight.\n");
-          return;
-        }
-        StringBuilder sb =
-            new StringBuilder("Dave, I have observed latency spikes in this Redis instance.\n\n");
-        int i = 1;
-        for (var e : events.entrySet()) {
-          LatencyMonitor.Series s = e.getValue();
-          long sum = 0;
-          for (int k = 0; k < s.count; k++) {
-            sum += s.millis[k];
-          }
-          sb.append(i++)
-              .append(". ")
-              .append(e.getKey())
-              .append(": ")
-              .append(s.count)
-              .append(" latency spikes (average ")
-              .append(sum / Math.max(1, s.count))
-              .append("ms). Worst all time event ")
-              .append(s.max)
-              .append("ms.\n");
-        }
-        sb.append("\nSlow commands are listed by SLOWLOG GET.\n");
-        c.reply.verbatim(sb.toString());
-      }
-      case "help" -> {
-        List<byte[]> lines = new ArrayList<>();
-        for (String l :
-            List.of(
-                "LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-                "DOCTOR",
-                "LATEST",
-                "HISTORY <event>",
-                "RESET [<event> ...]",
-                "HISTOGRAM [COMMAND ...]",
-                "HELP")) {
-          lines.add(Args.bytes(l));
-        }
-        c.reply.bulks(lines, lines.size());
-      }
-      default -> throw unknownSub(a[1], "LATENCY");
-    }
-  }
-
   public static void memory(Client c, byte[][] a) {
     String sub = Args.lower(a[1]);
     switch (sub) {
@@ -440,6 +149,10 @@ public final class AdminCommands {
       }
       case "doctor" ->
           c.reply.verbatim("Hi Sam, I can't find any memory issue in your instance.\n");
+      // the JVM returns freed memory itself (jvm.options keeps the heap close to the live set)
+      case "purge" -> c.reply.ok();
+      // what a Redis built without jemalloc answers
+      case "malloc-stats" -> c.reply.verbatim("Stats not supported for the current allocator");
       case "stats" -> {
         c.reply.map(3);
         c.reply.bulk("peak.allocated");
@@ -455,6 +168,10 @@ public final class AdminCommands {
               "MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
               "DOCTOR",
               "    Return memory problems reports.",
+              "MALLOC-STATS",
+              "    Return internal statistics report from the memory allocator.",
+              "PURGE",
+              "    Attempt to purge dirty pages for reclamation by the allocator.",
               "STATS",
               "    Return information about the memory usage of the server.",
               "USAGE <key> [SAMPLES <count>]",
@@ -466,199 +183,8 @@ public final class AdminCommands {
     }
   }
 
-  /**
-   * DEBUG SLEEP seconds (blocks the server, as in Redis), SET-ACTIVE-EXPIRE, OBJECT and RELOAD;
-   * refused unless enable-debug-command allows this client, as Redis 7 refuses it.
-   */
-  public static void debug(Client c, byte[][] a) {
-    if (!c.permittedBy(c.server.config().get(CacheConfig.ENABLE_DEBUG_COMMAND))) {
-      throw new CommandError(
-          "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\","
-              + " you can run it from a local connection, otherwise you need to set this option in"
-              + " the configuration file, and then restart the server.");
-    }
-    String sub = Args.lower(a[1]);
-    switch (sub) {
-      case "sleep" -> {
-        if (a.length != 3) {
-          throw CommandError.SYNTAX;
-        }
-        double seconds = Args.toDouble(a[2]);
-        try {
-          Thread.sleep((long) (seconds * 1000));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        c.reply.ok();
-      }
-      case "object" -> {
-        KeyEntry e = c.db().peek(a[2]);
-        if (e == null) {
-          throw CommandError.NO_SUCH_KEY;
-        }
-        c.reply.simple(
-            "Value at:0x0 refcount:1 encoding:"
-                + dev.cairn.cache.types.Keys.encoding(e.value)
-                + " serializedlength:0 lru:"
-                + (e.lru & 0xFFFFFF)
-                + " lru_seconds_idle:"
-                + c.server.keyspace.idleMillis(e) / 1000);
-      }
-      case "reload" -> {
-        debugReload(c);
-        c.reply.ok();
-      }
-      case "set-active-expire" -> {
-        if (a.length != 3) {
-          throw CommandError.SYNTAX;
-        }
-        c.server.keyspace.activeExpire = Args.toLong(a[2]) != 0;
-        c.reply.ok();
-      }
-      default -> throw unknownSub(a[1], "DEBUG");
-    }
-  }
-
-  /**
-   * DEBUG RELOAD: save, empty the keyspace, load the file back (as Redis, a load error is fatal).
-   */
-  private static void debugReload(Client c) {
-    Persistence p = c.server.persistence;
-    try {
-      p.save();
-    } catch (IOException e) {
-      throw new CommandError("ERR Error trying to save the DB: " + e.getMessage());
-    }
-    Keyspace ks = c.server.keyspace;
-    ks.flushAll();
-    c.server.touchAllWatched(-1);
-    try {
-      p.load();
-    } catch (IOException e) {
-      log.error("cache DEBUG RELOAD could not load what it saved, stopping: {}", e.getMessage());
-      c.server.shutdown(c);
-      throw new CommandError("ERR Error trying to load the RDB dump: " + e.getMessage());
-    }
-  }
-
   public static void lastsave(Client c, byte[][] a) {
     c.reply.integer(c.server.persistence.lastSaveSeconds());
-  }
-
-  // ---- ACL ----
-
-  public static void acl(Client c, byte[][] a) {
-    String sub = Args.lower(a[1]);
-    switch (sub) {
-      case "whoami" -> c.reply.bulk(c.user.name());
-      case "users" -> {
-        List<byte[]> names = new ArrayList<>();
-        for (User u : c.server.acl.users()) {
-          names.add(Args.bytes(u.name()));
-        }
-        c.reply.bulks(names, names.size());
-      }
-      case "list" -> {
-        List<byte[]> lines = new ArrayList<>();
-        for (User u : c.server.acl.users()) {
-          lines.add(Args.bytes(u.describe()));
-        }
-        c.reply.bulks(lines, lines.size());
-      }
-      case "setuser" -> {
-        if (a.length < 3) {
-          throw Args.wrongArgs("acl|setuser");
-        }
-        List<String> rules = new ArrayList<>();
-        for (int i = 3; i < a.length; i++) {
-          rules.add(Args.str(a[i]));
-        }
-        String err = c.server.acl.setUser(Args.str(a[2]), rules);
-        if (err != null) {
-          throw new CommandError(err);
-        }
-        c.reply.ok();
-      }
-      case "getuser" -> {
-        if (a.length != 3) {
-          throw Args.wrongArgs("acl|getuser");
-        }
-        User u = c.server.acl.user(Args.str(a[2]));
-        if (u == null) {
-          c.reply.nullBulk();
-          return;
-        }
-        c.reply.map(6);
-        c.reply.bulk("flags");
-        c.reply.array(u.flags().size());
-        for (String f : u.flags()) {
-          c.reply.bulk(f);
-        }
-        c.reply.bulk("passwords");
-        c.reply.array(u.passwordHashes().size());
-        for (String p : u.passwordHashes()) {
-          c.reply.bulk(p);
-        }
-        c.reply.bulk("commands");
-        c.reply.bulk(u.commandsText());
-        c.reply.bulk("keys");
-        c.reply.bulk(u.keysText());
-        c.reply.bulk("channels");
-        c.reply.bulk(u.channelsText());
-        c.reply.bulk("selectors");
-        c.reply.array(0);
-      }
-      case "deluser" -> {
-        int n = 0;
-        for (int i = 2; i < a.length; i++) {
-          String name = Args.str(a[i]);
-          if (name.equals("default")) {
-            throw new CommandError("ERR The 'default' user cannot be removed");
-          }
-          if (c.server.acl.delete(name)) {
-            n++;
-            for (Client x : List.copyOf(clientsOf(c))) {
-              if (x.user.name().equals(name)) {
-                x.close();
-              }
-            }
-          }
-        }
-        c.reply.integer(n);
-      }
-      case "cat" -> {
-        List<byte[]> out = new ArrayList<>();
-        if (a.length == 2) {
-          for (Category cat : Category.values()) {
-            out.add(Args.bytes(cat.label()));
-          }
-        } else {
-          Category cat = Category.of(Args.str(a[2]));
-          if (cat == null) {
-            throw new CommandError("ERR Unknown category '" + Args.str(a[2]) + "'");
-          }
-          for (Command cmd : c.server.commands.all()) {
-            if (cmd.categories().contains(cat)) {
-              out.add(Args.bytes(cmd.name()));
-            }
-          }
-        }
-        c.reply.bulks(out, out.size());
-      }
-      case "genpass" -> {
-        byte[] rnd = new byte[32];
-        new java.security.SecureRandom().nextBytes(rnd);
-        c.reply.bulk(java.util.HexFormat.of().formatHex(rnd));
-      }
-      case "log" -> c.reply.array(0);
-      default -> throw unknownSub(a[1], "ACL");
-    }
-  }
-
-  private static List<Client> clientsOf(Client c) {
-    List<Client> out = new ArrayList<>();
-    c.server.clients().forEach(out::add);
-    return out;
   }
 
   static String human(long bytes) {

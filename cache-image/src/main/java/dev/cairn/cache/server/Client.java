@@ -326,6 +326,25 @@ public final class Client {
     close();
   }
 
+  /**
+   * Redis's addReplyHelp: "CMD <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", the
+   * lines, then HELP, each as a status line.
+   */
+  public void replyHelp(String command, List<String> lines) {
+    reply.array(lines.size() + 3);
+    reply.simple(command + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
+    for (String l : lines) {
+      reply.simple(l);
+    }
+    reply.simple("HELP");
+    reply.simple("    Prints this help.");
+  }
+
+  /** Closes the connection once the current command's reply is written. */
+  public void closeAfterReply() {
+    closeAfterReply = true;
+  }
+
   public void close() {
     if (!closed && channel != null) {
       server.heldReplies.beforeClose(this);

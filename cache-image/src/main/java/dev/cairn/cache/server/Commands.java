@@ -293,8 +293,8 @@ final class Commands {
     def("zcard", 2, "readonly fast", "sortedset", 1, 1, 1, SortedSets::zcard);
     def("zcount", 4, "readonly fast", "sortedset", 1, 1, 1, SortedSets::zcount);
     def("zlexcount", 4, "readonly fast", "sortedset", 1, 1, 1, SortedSets::zlexcount);
-    def("zrank", -3, "readonly fast", "sortedset", 1, 1, 1, SortedSets::zrank);
-    def("zrevrank", -3, "readonly fast", "sortedset", 1, 1, 1, SortedSets::zrevrank);
+    def("zrank", 3, "readonly fast", "sortedset", 1, 1, 1, SortedSets::zrank);
+    def("zrevrank", 3, "readonly fast", "sortedset", 1, 1, 1, SortedSets::zrevrank);
     def("zrem", -3, "write fast", "sortedset", 1, 1, 1, SortedSets::zrem);
     def("zrange", -4, "readonly", "sortedset", 1, 1, 1, SortedSets::zrange);
     def("zrevrange", -4, "readonly", "sortedset", 1, 1, 1, SortedSets::zrevrange);
@@ -521,13 +521,13 @@ final class Commands {
 
     // server
     def("info", -1, "", "dangerous", 0, 0, 0, Info::info);
-    def("config", -2, "admin noscript", "", 0, 0, 0, AdminCommands::config);
+    def("config", -2, "admin noscript", "", 0, 0, 0, ConfigCommands::config);
     def("command", -1, "", "connection", 0, 0, 0, CommandIntrospection::command);
     def("time", 1, "fast", "", 0, 0, 0, AdminCommands::time);
     def("slowlog", -2, "admin", "", 0, 0, 0, AdminCommands::slowlog);
-    def("latency", -2, "admin noscript", "", 0, 0, 0, AdminCommands::latency);
+    def("latency", -2, "admin noscript", "", 0, 0, 0, LatencyCommands::latency);
     def("memory", -2, "readonly", "", 2, 2, 1, AdminCommands::memory);
-    def("debug", -2, "admin noscript", "", 0, 0, 0, AdminCommands::debug);
+    def("debug", -2, "admin noscript", "", 0, 0, 0, DebugCommands::debug);
     def("wait", 3, "noscript", "connection", 0, 0, 0, ReplicationCommands::waitCommand);
     def("role", 1, "fast noscript", "admin dangerous", 0, 0, 0, ReplicationCommands::role);
     def("psync", -3, "admin noscript", "", 0, 0, 0, ReplicationCommands::psync);
@@ -557,7 +557,41 @@ final class Commands {
         1,
         1,
         PersistenceCommands::restore);
-    def("acl", -2, "noscript", "", 0, 0, 0, AdminCommands::acl);
+    def("acl", -2, "noscript", "", 0, 0, 0, dev.cairn.cache.acl.AclCommands::acl);
+    // the keys are movable (KEYS ...): checked by the key specs, as Redis
+    def(
+        "migrate",
+        -6,
+        "write",
+        "keyspace dangerous",
+        3,
+        3,
+        1,
+        dev.cairn.cache.rdb.Migrate::migrate);
+    def(
+        "restore-asking",
+        -4,
+        "write denyoom",
+        "keyspace dangerous",
+        1,
+        1,
+        1,
+        PersistenceCommands::restore);
+    def(
+        "failover",
+        -1,
+        "admin noscript",
+        "",
+        0,
+        0,
+        0,
+        dev.cairn.cache.replication.ReplicationCommands::failover);
+    def("lolwut", -1, "readonly fast", "", 0, 0, 0, StandaloneCommands::lolwut);
+    def("module", -2, "", "", 0, 0, 0, StandaloneCommands::module);
+    def("cluster", -2, "", "", 0, 0, 0, StandaloneCommands::clusterDisabled);
+    def("asking", 1, "fast", "connection", 0, 0, 0, StandaloneCommands::clusterDisabled);
+    def("readonly", 1, "fast", "connection", 0, 0, 0, StandaloneCommands::clusterDisabled);
+    def("readwrite", 1, "fast", "connection", 0, 0, 0, StandaloneCommands::clusterDisabled);
 
     // scripting (eval.c, functions.c): the keys are the numkeys arguments after argv[2]
     def(

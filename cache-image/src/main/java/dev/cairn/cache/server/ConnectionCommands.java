@@ -107,13 +107,16 @@ public final class ConnectionCommands {
               + " you sure your configuration is correct?");
     }
     String user = a.length == 3 ? Args.str(a[1]) : "default";
-    authenticate(c, user, Args.str(a[a.length - 1]));
+    authenticate(c, a[0], user, Args.str(a[a.length - 1]));
     c.reply.ok();
   }
 
-  private static void authenticate(Client c, String userName, String password) {
+  /** A failed attempt is logged in ACL LOG under the command's name as sent (AUTH, HELLO). */
+  private static void authenticate(Client c, byte[] command, String userName, String password) {
     User u = c.server.acl.user(userName);
     if (u == null || !u.checkPassword(password)) {
+      c.server.logAclRefusal(
+          c, "auth", c.inMulti() ? "multi" : "toplevel", Args.str(command), userName);
       throw new CommandError("WRONGPASS invalid username-password pair or user is disabled.");
     }
     c.user = u;
@@ -139,7 +142,7 @@ public final class ConnectionCommands {
     boolean authGiven = false;
     for (; i < a.length; i++) {
       if (is(a[i], "auth") && i + 2 < a.length) {
-        authenticate(c, Args.str(a[i + 1]), Args.str(a[i + 2]));
+        authenticate(c, a[0], Args.str(a[i + 1]), Args.str(a[i + 2]));
         authGiven = true;
         i += 2;
       } else if (is(a[i], "setname") && i + 1 < a.length) {
@@ -430,7 +433,7 @@ public final class ConnectionCommands {
   }
 
   /** One CLIENT LIST / CLIENT INFO line, Redis 7.0's fields in its order. */
-  static String describe(Client x) {
+  public static String describe(Client x) {
     long now = System.currentTimeMillis();
     String flags =
         (x.server.monitors.contains(x) ? "O" : "")
@@ -686,6 +689,23 @@ public final class ConnectionCommands {
       case "numsub" -> numsub(c, a, PubSub.Kind.CHANNEL);
       case "shardnumsub" -> numsub(c, a, PubSub.Kind.SHARD);
       case "numpat" -> c.reply.integer(c.server.pubsub.patternCount());
+      case "help" -> {
+        c.replyHelp(
+            "PUBSUB",
+            List.of(
+                "CHANNELS [<pattern>]",
+                "    Return the currently active channels matching a <pattern> (default: '*').",
+                "NUMPAT",
+                "    Return number of subscriptions to patterns.",
+                "NUMSUB [<channel> ...]",
+                "    Return the number of subscribers for the specified channels, excluding",
+                "    pattern subscriptions(default: no channels).",
+                "SHARDCHANNELS [<pattern>]",
+                "    Return the currently active shard level channels matching a <pattern>"
+                    + " (default: '*').",
+                "SHARDNUMSUB [<shardchannel> ...]",
+                "    Return the number of subscribers for the specified shard level channel(s)"));
+      }
       default ->
           throw new CommandError(
               "ERR unknown subcommand '" + Args.str(a[1]) + "'. Try PUBSUB HELP.");

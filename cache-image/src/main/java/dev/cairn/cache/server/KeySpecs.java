@@ -11,11 +11,11 @@ import java.util.List;
  * depend on the arguments (SET ... GET, BITFIELD), the command's own rule decides, as Redis's
  * getkeys procedures do.
  */
-final class KeySpecs {
+public final class KeySpecs {
   private KeySpecs() {}
 
   /** One key: its argument index in the command line and its access flags. */
-  record Key(int position, List<String> flags) {}
+  public record Key(int position, List<String> flags) {}
 
   /** Whether the command names keys at all (a spec that is not only a channel, "not_key"). */
   static boolean hasKeys(CommandCatalog.Entry entry) {
@@ -31,6 +31,12 @@ final class KeySpecs {
    * The keys of {@code argv} (argv[0] the command name), or null when the arguments make the specs
    * fail (a key count that is not a number, a range past the end).
    */
+  /** The keys of {@code argv} for an ACL check: none when the specs fail, as in Redis. */
+  public static List<Key> keysOf(CommandCatalog.Entry entry, byte[][] argv) {
+    List<Key> keys = find(entry, argv);
+    return keys == null ? List.of() : keys;
+  }
+
   static List<Key> find(CommandCatalog.Entry entry, byte[][] argv) {
     String name = entry.name();
     boolean variableFlags = false;

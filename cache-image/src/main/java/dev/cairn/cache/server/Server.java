@@ -1,6 +1,7 @@
 package dev.cairn.cache.server;
 
 import dev.cairn.cache.acl.Acl;
+import dev.cairn.cache.acl.User;
 import dev.cairn.cache.aof.AppendOnly;
 import dev.cairn.cache.config.CacheConfig;
 import dev.cairn.cache.db.Database;
@@ -142,6 +143,13 @@ public final class Server implements Keyspace.Listener {
     new java.security.SecureRandom().nextBytes(id);
     this.runId = java.util.HexFormat.of().formatHex(id);
     apply(config);
+    if (!config.get(CacheConfig.ACLFILE).isEmpty()) {
+      // as Redis's ACLLoadUsersAtStartup: a file with errors stops the start
+      String errors = acl.load(dev.cairn.cache.acl.AclCommands.aclFile(config));
+      if (errors != null) {
+        throw new IllegalStateException("Aborting start because of ACL errors: " + errors);
+      }
+    }
   }
 
   public CacheConfig config() {
@@ -160,6 +168,7 @@ public final class Server implements Keyspace.Listener {
 
   /** Applies a (validated) configuration; the live keys take effect immediately. */
   public void apply(CacheConfig next) {
+    CacheConfig previous = this.config;
     this.config = next;
     this.maxmemory = next.get(CacheConfig.MAXMEMORY);
     evictor.configure(next);
@@ -178,7 +187,11 @@ public final class Server implements Keyspace.Listener {
     slowlog.maxLen(next.get(CacheConfig.SLOWLOG_MAX_LEN));
     keyspace.policy(
         next.policy(), next.get(CacheConfig.LFU_LOG_FACTOR), next.get(CacheConfig.LFU_DECAY_TIME));
-    acl.requirePass(next.get(CacheConfig.REQUIREPASS));
+    String requirepass = next.get(CacheConfig.REQUIREPASS);
+    if (previous == null || !previous.get(CacheConfig.REQUIREPASS).equals(requirepass)) {
+      // only a change of requirepass sets the default user's password, as CONFIG SET requirepass
+      acl.requirePass(requirepass);
+    }
     encodings.hash(
         next.get(CacheConfig.HASH_MAX_LISTPACK_ENTRIES),
         next.get(CacheConfig.HASH_MAX_LISTPACK_VALUE));
@@ -328,6 +341,26 @@ public final class Server implements Keyspace.Listener {
   // ---- dispatch ----
 
   /**
+   * The ACL check of a command about to run for {@code user} on behalf of {@code caller}: null if
+   * allowed, else the NOPERM error, the refusal logged in ACL LOG with the caller's client info.
+   */
+  public String aclDenied(Client caller, User user, Command cmd, byte[][] argv, String context) {
+    Acl.Denial d = acl.deny(user, cmd, argv);
+    if (d == null) {
+      return null;
+    }
+    logAclRefusal(caller, d.reason(), context, d.object(), user.name());
+    return d.error();
+  }
+
+  /** One ACL LOG entry (a refused command, key, channel, or a failed AUTH). */
+  public void logAclRefusal(
+      Client caller, String reason, String context, String object, String userName) {
+    long maxLen = Long.parseLong(config.raw(CacheConfig.option("acllog-max-len").key()));
+    acl.log.add(reason, context, object, userName, ConnectionCommands.describe(caller), maxLen);
+  }
+
+  /**
    * Runs one command from a client. Returns false if the client is now blocked (the caller stops
    * parsing its input until it is unblocked).
    */
@@ -352,7 +385,7 @@ public final class Server implements Keyspace.Listener {
       reject(c, cmd, argv, "NOAUTH Authentication required.");
       return true;
     }
-    String denied = acl.check(c.user, cmd, argv);
+    String denied = aclDenied(c, c.user, cmd, argv, c.inMulti() ? "multi" : "toplevel");
     if (denied != null) {
       reject(c, cmd, argv, denied);
       return true;
@@ -729,7 +762,7 @@ public final class Server implements Keyspace.Listener {
     try {
       for (byte[][] argv : queue) {
         Command cmd = commands.lookup(argv[0]);
-        String denied = acl.check(c.user, cmd, argv);
+        String denied = aclDenied(c, c.user, cmd, argv, "multi");
         if (denied != null) {
           c.reply.error(denied);
           continue;

@@ -229,36 +229,15 @@ public final class SortedSets {
     rankGeneric(c, a, true);
   }
 
+  /** ZRANK/ZREVRANK key member: Redis 7.0 has no WITHSCORE (arity 3, the dispatcher checks it). */
   private static void rankGeneric(Client c, byte[][] a, boolean rev) {
-    boolean withScore = false;
-    if (a.length == 4) {
-      if (!is(a[3], "withscore")) {
-        throw CommandError.SYNTAX;
-      }
-      withScore = true;
-    } else if (a.length > 4) {
-      throw CommandError.SYNTAX;
-    }
     ZSet z = Values.zset(c.db().lookupRead(a[1]));
     long r = z == null ? -1 : z.rank(a[2]);
     if (r < 0) {
-      if (withScore) {
-        c.reply.nullArray();
-      } else {
-        c.reply.nullBulk();
-      }
+      c.reply.nullBulk();
       return;
     }
-    if (rev) {
-      r = z.size() - 1 - r;
-    }
-    if (withScore) {
-      c.reply.array(2);
-      c.reply.integer(r);
-      c.reply.dbl(z.score(a[2]));
-    } else {
-      c.reply.integer(r);
-    }
+    c.reply.integer(rev ? z.size() - 1 - r : r);
   }
 
   // ---- ranges ----

@@ -218,7 +218,7 @@ class RedisDifferentialTest {
     }
   }
 
-  private static String run(Jedis jedis, String line) {
+  static String run(Jedis jedis, String line) {
     String[] words = line.split(" ");
     try {
       return render(

@@ -81,15 +81,12 @@ class CommandCatalogDifferentialTest {
               e.aclCategories(),
               container,
               channels);
-      if (!ours.equals(theirs) && !KNOWN_DIFFERENCES.contains(cmd.name())) {
+      if (!ours.equals(theirs)) {
         differences.add(cmd.name() + "\n    redis: " + theirs + "\n    cairn: " + ours);
       }
     }
     assertThat(differences).as(String.join("\n", differences)).isEmpty();
   }
-
-  /** ZRANK/ZREVRANK take 7.2's WITHSCORE here (arity -3, Redis 7.0 says 3). */
-  private static final Set<String> KNOWN_DIFFERENCES = Set.of("zrank", "zrevrank");
 
   private static String describe(
       long arity,
