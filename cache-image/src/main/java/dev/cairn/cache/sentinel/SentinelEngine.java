@@ -246,7 +246,20 @@ public final class SentinelEngine implements Engine {
               e.type().getBytes(StandardCharsets.UTF_8), e.text().getBytes(StandardCharsets.UTF_8));
         }
         case Output.SaveConfig c -> saveConfig();
+        case Output.Reconnect r -> {
+          for (Address a : r.servers()) {
+            drop(commandLinks, a);
+            drop(helloLinks, a);
+          }
+        }
       }
+    }
+  }
+
+  private static void drop(Map<Address, Link> links, Address a) {
+    Link l = links.remove(a);
+    if (l != null) {
+      l.close();
     }
   }
 
