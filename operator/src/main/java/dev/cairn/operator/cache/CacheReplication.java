@@ -33,6 +33,12 @@ import org.slf4j.LoggerFactory;
 final class CacheReplication {
   private static final Logger LOG = LoggerFactory.getLogger(CacheReplication.class);
 
+  /**
+   * How long writes wait on a primary handed over: longer than a failover among healthy sentinels
+   * takes (about a second), bounded so a failover that never happens costs seconds, not minutes.
+   */
+  static final long HAND_OVER_PAUSE_MILLIS = 10_000;
+
   private final int serverPort;
   private final int sentinelPort;
   private final Duration timeout;
@@ -47,8 +53,14 @@ final class CacheReplication {
     return new CacheReplication(CacheWorkload.PORT, CacheSentinels.PORT, Duration.ofMillis(500));
   }
 
-  /** What one round of asking found; see {@link #observe}. */
-  CacheView observe(CacheCluster cache, List<PodView> servers, List<PodView> sentinels) {
+  /**
+   * What one round of asking found; see the class comment.
+   *
+   * @param password the servers' requirepass (spec.auth), null when they have none; the operator
+   *     AUTHs with it and gives it to the sentinels as the master's auth-pass
+   */
+  CacheView observe(
+      CacheCluster cache, List<PodView> servers, List<PodView> sentinels, String password) {
     String name = cache.getMetadata().getName();
     CacheSentinel settings = cache.getSpec().sentinels();
     Map<String, String> byIp = new HashMap<>();
@@ -68,9 +80,10 @@ final class CacheReplication {
       }
       readySentinels += s.ready() ? 1 : 0;
       announce(s);
-      Object reply = call(s.ip(), sentinelPort, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", name);
+      Object reply = sentinel(s.ip(), "SENTINEL", "GET-MASTER-ADDR-BY-NAME", name);
       if (reply instanceof List<?> addr && addr.size() == 2) {
         votes.merge(addr.get(0) + ":" + addr.get(1), 1, Integer::sum);
+        retime(s, name, settings);
       } else if (reply == null || reply instanceof Resp.Error) {
         unaware.add(s);
       }
@@ -84,27 +97,25 @@ final class CacheReplication {
 
     // 2. Bootstrap while no sentinel knows the master.
     if (masterIp == null) {
-      masterIp = bootstrap(servers);
+      masterIp = bootstrap(servers, password);
     }
     if (masterIp == null) {
-      return new CacheView(null, List.of(), null, readySentinels);
+      return CacheView.none(readySentinels, sentinels, "no primary is known yet");
     }
 
     // 3. Sentinels that do not monitor it yet.
     for (PodView s : unaware) {
       LOG.info("CacheCluster {}: sentinel {} monitors {} at {}", name, s.name(), name, masterIp);
-      call(
+      sentinel(
           s.ip(),
-          sentinelPort,
           "SENTINEL",
           "MONITOR",
           name,
           masterIp,
           Integer.toString(serverPort),
           Integer.toString(settings.quorum));
-      call(
+      sentinel(
           s.ip(),
-          sentinelPort,
           "SENTINEL",
           "SET",
           name,
@@ -112,13 +123,17 @@ final class CacheReplication {
           Long.toString(settings.downAfterMilliseconds),
           "failover-timeout",
           Long.toString(settings.failoverTimeout));
+      if (password != null) {
+        // A separate SET: its reply must not be confused with the timings' in the log.
+        sentinel(s.ip(), "SENTINEL", "SET", name, "auth-pass", password);
+      }
     }
 
     // 4. The replicas as the primary sees them.
     String primaryPod = byIp.get(masterIp);
     List<CacheReplicaStatus> replicas = new ArrayList<>();
     Long offset = null;
-    Map<String, String> info = info(masterIp);
+    Map<String, String> info = info(masterIp, password);
     if (info != null) {
       offset = parseLong(info.get("master_repl_offset"));
       for (Map.Entry<String, String> e : info.entrySet()) {
@@ -133,27 +148,145 @@ final class CacheReplication {
         }
       }
     }
-    return new CacheView(primaryPod, replicas, offset, readySentinels);
+    long online = replicas.stream().filter(r -> "online".equals(r.state)).count();
+    long expected = byIp.size() - 1;
+    String missing =
+        primaryPod == null
+            ? "the primary the sentinels name (" + masterIp + ") is no cache pod"
+            : online < expected
+                ? online + " of " + expected + " replicas are online with the primary " + primaryPod
+                : null;
+    return new CacheView(
+        primaryPod, replicas, offset, readySentinels, masterIp, sentinels, missing);
+  }
+
+  /**
+   * Gives a sentinel that monitors the master the spec's quorum and timings when they differ: a
+   * change of spec.sentinel applies without restarting a sentinel.
+   */
+  private void retime(PodView s, String name, CacheSentinel settings) {
+    if (!(sentinel(s.ip(), "SENTINEL", "MASTER", name) instanceof List<?> flat)) {
+      return;
+    }
+    Map<String, String> now = new HashMap<>();
+    for (int i = 0; i + 1 < flat.size(); i += 2) {
+      now.put(String.valueOf(flat.get(i)), String.valueOf(flat.get(i + 1)));
+    }
+    List<String> set = new ArrayList<>(List.of("SENTINEL", "SET", name));
+    Map<String, String> wanted =
+        Map.of(
+            "quorum", Integer.toString(settings.quorum),
+            "down-after-milliseconds", Long.toString(settings.downAfterMilliseconds),
+            "failover-timeout", Long.toString(settings.failoverTimeout));
+    wanted.forEach((option, value) -> {
+      if (!value.equals(now.get(option))) {
+        set.add(option);
+        set.add(value);
+      }
+    });
+    if (set.size() > 3) {
+      LOG.info("CacheCluster {}: sentinel {} {}", name, s.name(), set.subList(3, set.size()));
+      sentinel(s.ip(), set.toArray(String[]::new));
+    }
+  }
+
+  /**
+   * A planned failover away from the primary before its pod restarts, so clients lose the primary
+   * for no longer than a failover: writes are paused on the primary ({@code CLIENT PAUSE WRITE}),
+   * then, once every replica has acknowledged the primary's whole stream, a sentinel is asked for
+   * {@code SENTINEL FAILOVER}. Whichever replica it promotes holds every write, so none is lost;
+   * writes held by the pause run after the demotion and fail with READONLY, unacknowledged, and
+   * Sentinel-aware clients move on at {@code +switch-master}. Nothing is done while a failover is
+   * under way; the pause is lifted when the replicas do not catch up or the sentinel refuses.
+   *
+   * @return what happened, for the Progressing condition
+   */
+  String handOver(CacheCluster cache, CacheView view, String password) {
+    String name = cache.getMetadata().getName();
+    PodView sentinel =
+        view.sentinels().stream()
+            .filter(s -> s.ip() != null && s.ready() && !s.terminating())
+            .findFirst()
+            .orElse(null);
+    if (sentinel == null) {
+      return "no sentinel is ready to fail over with";
+    }
+    if (sentinel(sentinel.ip(), "SENTINEL", "MASTER", name) instanceof List<?> flat
+        && flat.contains("flags")
+        && String.valueOf(flat.get(flat.indexOf("flags") + 1)).contains("failover_in_progress")) {
+      return "a failover is in progress";
+    }
+    String primary = view.primaryIp();
+    Map<String, String> info = info(primary, password);
+    if (info == null || !"master".equals(info.get("role"))) {
+      return "the primary does not answer as master";
+    }
+    Object paused =
+        server(
+            primary, password, "CLIENT", "PAUSE", Long.toString(HAND_OVER_PAUSE_MILLIS), "WRITE");
+    if (paused instanceof Resp.Error e) {
+      return "CLIENT PAUSE refused: " + e.message();
+    }
+    if (!caughtUp(primary, password)) {
+      server(primary, password, "CLIENT", "UNPAUSE");
+      return "the replicas did not catch up with the paused primary in time; retrying";
+    }
+    if (sentinel(sentinel.ip(), "SENTINEL", "FAILOVER", name) instanceof Resp.Error e) {
+      server(primary, password, "CLIENT", "UNPAUSE");
+      return "SENTINEL FAILOVER refused: " + e.message();
+    }
+    LOG.info(
+        "CacheCluster {}: planned failover away from {} by sentinel {}",
+        name,
+        view.primaryPod(),
+        sentinel.name());
+    return "SENTINEL FAILOVER " + name + " started by " + sentinel.name();
+  }
+
+  /** Whether every replica the primary lists has acknowledged its whole stream, within 3 s. */
+  private boolean caughtUp(String primary, String password) {
+    long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+    do {
+      Map<String, String> info = info(primary, password);
+      if (info != null) {
+        String offset = info.get("master_repl_offset");
+        List<Map<String, String>> replicas =
+            info.entrySet().stream()
+                .filter(e -> e.getKey().matches("slave[0-9]+"))
+                .map(e -> fields(e.getValue()))
+                .toList();
+        if (!replicas.isEmpty()
+            && replicas.stream().allMatch(r -> Objects.equals(r.get("offset"), offset))) {
+          return true;
+        }
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    } while (System.nanoTime() < end);
+    return false;
   }
 
   /**
    * Makes a sentinel announce its pod IP in its hello messages: bound to every interface it would
    * announce 127.0.0.1, which the other sentinels cannot reach it at.
    */
-  private void announce(PodView sentinel) {
-    if (call(sentinel.ip(), sentinelPort, "SENTINEL", "CONFIG", "GET", "announce-ip")
-            instanceof List<?> kv
+  private void announce(PodView pod) {
+    if (sentinel(pod.ip(), "SENTINEL", "CONFIG", "GET", "announce-ip") instanceof List<?> kv
         && kv.size() == 2
-        && !sentinel.ip().equals(kv.get(1))) {
-      call(sentinel.ip(), sentinelPort, "SENTINEL", "CONFIG", "SET", "announce-ip", sentinel.ip());
+        && !pod.ip().equals(kv.get(1))) {
+      sentinel(pod.ip(), "SENTINEL", "CONFIG", "SET", "announce-ip", pod.ip());
     }
   }
 
-  private String bootstrap(List<PodView> servers) {
+  private String bootstrap(List<PodView> servers, String password) {
     Map<PodView, Map<String, String>> infos = new LinkedHashMap<>();
     for (PodView p : servers) {
       if (p.ip() != null && !p.terminating()) {
-        Map<String, String> info = info(p.ip());
+        Map<String, String> info = info(p.ip(), password);
         if (info != null) {
           infos.put(p, info);
         }
@@ -172,7 +305,7 @@ final class CacheReplication {
     for (Map.Entry<PodView, Map<String, String>> e : infos.entrySet()) {
       if (e.getKey() != primary && "master".equals(e.getValue().get("role"))) {
         LOG.info("{} replicates from {} ({})", e.getKey().name(), primary.name(), primary.ip());
-        call(e.getKey().ip(), serverPort, "REPLICAOF", primary.ip(), Integer.toString(serverPort));
+        server(e.getKey().ip(), password, "REPLICAOF", primary.ip(), Integer.toString(serverPort));
       }
     }
     return primary.ip();
@@ -181,8 +314,8 @@ final class CacheReplication {
   /**
    * INFO replication of the server at {@code ip} as key → value, or null when it did not answer.
    */
-  private Map<String, String> info(String ip) {
-    if (!(call(ip, serverPort, "INFO", "replication") instanceof String text)) {
+  private Map<String, String> info(String ip, String password) {
+    if (!(server(ip, password, "INFO", "replication") instanceof String text)) {
       return null;
     }
     Map<String, String> out = new LinkedHashMap<>();
@@ -215,9 +348,19 @@ final class CacheReplication {
     }
   }
 
-  private Object call(String ip, int port, String... args) {
+  /** A command to the cache server at {@code ip}, after AUTH when it has a password. */
+  private Object server(String ip, String password, String... args) {
+    return call(ip, serverPort, password, args);
+  }
+
+  /** A command to a sentinel (they take no password: see docs/resources/cachecluster.md). */
+  private Object sentinel(String ip, String... args) {
+    return call(ip, sentinelPort, null, args);
+  }
+
+  private Object call(String ip, int port, String password, String... args) {
     try {
-      return Resp.call(new InetSocketAddress(ip, port), timeout, args);
+      return Resp.callWithAuth(new InetSocketAddress(ip, port), timeout, password, args);
     } catch (IOException | RuntimeException e) {
       LOG.debug("{}:{} {}: {}", ip, port, args[0], e.toString());
       return new Resp.Error(Objects.toString(e.getMessage(), e.toString()));

@@ -44,6 +44,31 @@ class CacheReplicationTest {
 
   @Test
   void bootstrapsMonitorsAndFollowsAFailover() throws Exception {
+    bootstrapMonitorAndFailOver(null, false);
+  }
+
+  /**
+   * Servers with requirepass and masterauth: the operator AUTHs its probes and REPLICAOF, and gives
+   * the sentinels the auth-pass after SENTINEL MONITOR, without which they see the primary down.
+   */
+  @Test
+  void withAPasswordTheOperatorAuthenticatesAndTheSentinelsGetItsAuthPass() throws Exception {
+    bootstrapMonitorAndFailOver("s3cret pass", false);
+  }
+
+  /**
+   * A rolling restart's hand-over with the primary alive: writes paused, replicas caught up,
+   * SENTINEL FAILOVER; a replica is promoted with the data and the old primary follows it.
+   */
+  @Test
+  void aPlannedFailoverHandsThePrimaryToACaughtUpReplica() throws Exception {
+    bootstrapMonitorAndFailOver("s3cret", true);
+  }
+
+  /**
+   * @param planned hand the primary over ({@link CacheReplication#handOver}) instead of stopping it
+   */
+  private void bootstrapMonitorAndFailOver(String password, boolean planned) throws Exception {
     String net = "127.0." + ThreadLocalRandom.current().nextInt(100, 250) + ".";
     int serverPort = freePort(net + "1");
     int sentinelPort = freePort(net + "11");
@@ -57,6 +82,10 @@ class CacheReplicationTest {
       conf.put("bind-source-addr", ip);
       conf.put("admin-port", "0");
       conf.put("dir", Files.createTempDirectory(dir, "server").toString());
+      if (password != null) {
+        conf.put("requirepass", password);
+        conf.put("masterauth", password);
+      }
       CacheEngine e = new CacheEngine(CacheConfig.of(conf));
       e.start();
       servers.add(e);
@@ -83,7 +112,7 @@ class CacheReplicationTest {
 
     CacheView view =
         until(
-            () -> replication.observe(cache, serverPods, sentinelPods),
+            () -> replication.observe(cache, serverPods, sentinelPods, password),
             v ->
                 "orders-0".equals(v.primaryPod())
                     && v.replicas().size() == 2
@@ -94,10 +123,11 @@ class CacheReplicationTest {
         .containsExactlyInAnyOrder("orders-1", "orders-2");
 
     InetSocketAddress primary = new InetSocketAddress(net + "1", serverPort);
-    assertThat(Resp.call(primary, Duration.ofSeconds(2), "SET", "acked", "yes")).isEqualTo("OK");
+    assertThat(Resp.callWithAuth(primary, Duration.ofSeconds(2), password, "SET", "acked", "yes"))
+        .isEqualTo("OK");
     view =
         until(
-            () -> replication.observe(cache, serverPods, sentinelPods),
+            () -> replication.observe(cache, serverPods, sentinelPods, password),
             v -> v.replicas().stream().allMatch(r -> r.offset.equals(v.offset())),
             Duration.ofSeconds(10));
     assertThat(view.offset()).isPositive();
@@ -115,20 +145,37 @@ class CacheReplicationTest {
           Duration.ofSeconds(20));
     }
 
-    servers.get(0).stop(Duration.ZERO);
+    if (planned) {
+      assertThat(replication.handOver(cache, view, password)).startsWith("SENTINEL FAILOVER");
+    } else {
+      servers.get(0).stop(Duration.ZERO);
+    }
     view =
         until(
-            () -> replication.observe(cache, serverPods, sentinelPods),
+            () -> replication.observe(cache, serverPods, sentinelPods, password),
             v -> v.primaryPod() != null && !v.primaryPod().equals("orders-0"),
             Duration.ofSeconds(30));
     int promoted = view.primaryPod().equals("orders-1") ? 1 : 2;
     assertThat(
-            Resp.call(
+            Resp.callWithAuth(
                 new InetSocketAddress(net + (promoted + 1), serverPort),
                 Duration.ofSeconds(2),
+                password,
                 "GET",
                 "acked"))
         .isEqualTo("yes");
+    if (planned) {
+      // the sentinels convert the old primary, which keeps its data, into a replica of the new one
+      until(
+          () ->
+              Resp.callWithAuth(
+                  new InetSocketAddress(net + "1", serverPort),
+                  Duration.ofSeconds(1),
+                  password,
+                  "ROLE"),
+          r -> r instanceof List<?> role && "slave".equals(role.get(0)),
+          Duration.ofSeconds(20));
+    }
   }
 
   private static int freePort(String ip) throws Exception {

@@ -119,6 +119,28 @@ class CacheWorkloadTest {
   }
 
   @Test
+  void replicatedWithAuthFollowsItsPrimaryWithThePassword() {
+    CacheCluster c = cache();
+    c.getSpec().mode = CacheMode.REPLICATED;
+    c.getSpec().auth = new CacheAuth();
+    c.getSpec().auth.passwordSecretRef = new SecretKeySelector("password", "redis-auth", false);
+    var servers = new CacheStatefulSet().desired(c, null);
+    assertThat(servers.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+        .containsExactly(
+            "/etc/cairn/redis.conf",
+            "--bind-source-addr",
+            "$(POD_IP)",
+            "--requirepass",
+            "$(CAIRN_PASSWORD)",
+            "--masterauth",
+            "$(CAIRN_PASSWORD)");
+    // The sentinels get the master's auth-pass from the operator, not from their pod.
+    assertThat(CacheSentinels.statefulSet(c).getSpec().getTemplate().getSpec().getContainers())
+        .allSatisfy(
+            ctr -> assertThat(ctr.getEnv()).noneMatch(e -> e.getName().equals("CAIRN_PASSWORD")));
+  }
+
+  @Test
   void standaloneKeepsOneServerWithoutReplicationArguments() {
     CacheCluster c = cache();
     var servers = new CacheStatefulSet().desired(c, null);

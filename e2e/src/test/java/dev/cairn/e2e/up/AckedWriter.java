@@ -1,0 +1,95 @@
+package dev.cairn.e2e.up;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.JedisSentinelPool;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * Writes keys {@code <prefix>0, <prefix>1, ...}, each followed by {@code WAIT 1 1000}; a key counts
+ * as acknowledged when one replica confirmed it. {@link #throughSentinels} keeps going through
+ * failovers as an application would: a failed command is retried with the next key on a new
+ * connection from the JedisSentinelPool, which follows the sentinels' {@code +switch-master}.
+ * {@link #toOneServer} stops at the first failure of its one server.
+ */
+final class AckedWriter implements AutoCloseable {
+  private final Set<String> acked = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger failed = new AtomicInteger();
+  private final AtomicBoolean writing = new AtomicBoolean(true);
+  private final Thread thread;
+
+  private final String prefix;
+
+  private AckedWriter(String prefix, Supplier<Jedis> connect, boolean reconnect) {
+    this.prefix = prefix;
+    thread = new Thread(() -> run(connect, reconnect), "acked-writer-" + prefix);
+    thread.start();
+  }
+
+  /** Keys {@code <prefix>0, <prefix>1, ...} through the pool's current primary. */
+  static AckedWriter throughSentinels(String prefix, JedisSentinelPool pool) {
+    return new AckedWriter(prefix, pool::getResource, true);
+  }
+
+  /** Keys {@code <prefix>0, <prefix>1, ...} to {@code host}:6379 until it fails. */
+  static AckedWriter toOneServer(String prefix, String host, JedisClientConfig config) {
+    return new AckedWriter(prefix, () -> new Jedis(new HostAndPort(host, 6379), config), false);
+  }
+
+  private void run(Supplier<Jedis> connect, boolean reconnect) {
+    int i = 0;
+    while (writing.get()) {
+      try (Jedis jedis = connect.get()) {
+        while (writing.get()) {
+          String key = prefix + i++;
+          jedis.set(key, "v");
+          if (jedis.waitReplicas(1, 1000) >= 1) {
+            acked.add(key);
+          }
+        }
+      } catch (JedisException e) {
+        failed.incrementAndGet();
+        if (!reconnect) {
+          return;
+        }
+        sleep(Duration.ofMillis(100));
+      }
+    }
+  }
+
+  int acked() {
+    return acked.size();
+  }
+
+  /** Commands that failed (connection lost, READONLY, ...): the client-visible cost. */
+  int failed() {
+    return failed.get();
+  }
+
+  /** The acknowledged keys {@code jedis} does not have. */
+  List<String> missingFrom(Jedis jedis) {
+    return acked.stream().filter(k -> !jedis.exists(k)).sorted().toList();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    writing.set(false);
+    thread.join(10_000);
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
