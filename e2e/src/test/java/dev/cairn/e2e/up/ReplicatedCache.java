@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,7 @@ import redis.clients.jedis.HostAndPort;
  * A replicated CacheCluster in the local cluster as the end-to-end tests see it: the pod labelled
  * primary, the status, the addresses its Services resolve to, its sentinels.
  */
-final class ReplicatedCache {
+final class ReplicatedCache implements AutoCloseable {
   static final ResourceDefinitionContext CACHE =
       new ResourceDefinitionContext.Builder()
           .withGroup("cairn.dev")
@@ -37,11 +38,42 @@ final class ReplicatedCache {
   private final LocalPlatform platform;
   private final KubernetesClient client;
 
-  ReplicatedCache(LocalPlatform platform, String ns, String name) {
+  final Path home;
+
+  private ReplicatedCache(LocalPlatform platform, Path home, String ns, String name) {
     this.platform = platform;
     this.client = platform.client();
+    this.home = home;
     this.ns = ns;
     this.name = name;
+  }
+
+  /**
+   * A local cluster (under {@code e2e/target/e2e-<name>-<millis>}) running {@code
+   * examples/replicated/<example>}, whose CacheCluster {@code name} in namespace default is Ready.
+   */
+  static ReplicatedCache start(String example, String name) throws Exception {
+    Path module = Path.of(System.getProperty("user.dir"));
+    Path root = module.getParent();
+    Path home = module.resolve("target/e2e-" + name + "-" + System.currentTimeMillis());
+    LocalPlatform platform = LocalPlatform.start(root, home, 0);
+    try {
+      platform.apply(root.resolve("examples/replicated/" + example));
+      platform.awaitAllReady(Duration.ofSeconds(60), line -> System.out.println("e2e: " + line));
+    } catch (Exception | Error e) {
+      platform.close();
+      throw e;
+    }
+    return new ReplicatedCache(platform, home, "default", name);
+  }
+
+  LocalPlatform platform() {
+    return platform;
+  }
+
+  @Override
+  public void close() {
+    platform.close();
   }
 
   /** The pod labelled {@code cairn.dev/role=primary}, waiting up to 20 s for one. */

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -28,27 +27,19 @@ class ReplicatedCacheEndToEndTest {
   private static final String NS = "default";
   private static final String NAME = "my-replicated-cache";
 
-  private LocalPlatform platform;
-  private KubernetesClient client;
   private ReplicatedCache cache;
+  private KubernetesClient client;
 
   @BeforeAll
   void start() throws Exception {
-    Path module = Path.of(System.getProperty("user.dir"));
-    Path root = module.getParent();
-    platform =
-        LocalPlatform.start(
-            root, module.resolve("target/e2e-repl-" + System.currentTimeMillis()), 0);
-    client = platform.client();
-    platform.apply(root.resolve("examples/replicated/cache-replicated.yaml"));
-    platform.awaitAllReady(Duration.ofSeconds(60), line -> System.out.println("e2e: " + line));
-    cache = new ReplicatedCache(platform, NS, NAME);
+    cache = ReplicatedCache.start("cache-replicated.yaml", NAME);
+    client = cache.platform().client();
   }
 
   @AfterAll
   void stop() {
-    if (platform != null) {
-      platform.close();
+    if (cache != null) {
+      cache.close();
     }
   }
 

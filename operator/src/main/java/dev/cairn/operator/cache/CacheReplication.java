@@ -14,18 +14,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Asks the sentinels of a replicated CacheCluster which server is the primary, and does the two
- * things the sentinels cannot do themselves:
+ * Asks the sentinels of a replicated CacheCluster which server is the primary, and does what the
+ * sentinels cannot do themselves:
  *
  * <ul>
  *   <li><b>Bootstrap.</b> While no sentinel monitors the master, the primary is the server that
  *       already has replicas attached (a cluster whose sentinels all restarted), else pod 0; every
- *       other server that reports itself master gets {@code REPLICAOF <primary> 6379}. Once the
- *       sentinels monitor it they own the roles: a restarted replica that comes up as master is
- *       converted by them, never by the operator, so the operator cannot undo a failover.
+ *       other server that reports itself master or follows {@link #NO_PRIMARY} gets {@code
+ *       REPLICAOF <primary> 6379}. Once the sentinels monitor it they own the roles.
+ *   <li><b>Placement.</b> Servers start as replicas of {@link #NO_PRIMARY}; one that still follows
+ *       it (restarted) becomes a replica of the primary the sentinels name, or, when it is that
+ *       primary, is failed over. Only such servers are touched, so the operator cannot undo a
+ *       failover.
  *   <li><b>Monitor.</b> A sentinel that does not monitor the master (first start, or restarted on
  *       its emptyDir) gets {@code SENTINEL MONITOR} with the address the other sentinels name and
  *       the spec's quorum and timings.
+ *   <li><b>Hand-over</b> before the primary's pod restarts ({@link #handOver}).
  * </ul>
  *
  * Every call is bounded by a short timeout; a pod that does not answer is skipped, never fatal.
@@ -38,6 +42,17 @@ final class CacheReplication {
    * takes (about a second), bounded so a failover that never happens costs seconds, not minutes.
    */
   static final long HAND_OVER_PAUSE_MILLIS = 10_000;
+
+  /**
+   * What the servers of a replicated cache start as replicas of: an address nothing listens on
+   * (port 1 of loopback), so a server starts read-only and waits to be placed. Started as a
+   * primary, a restarted primary pod (back at once, in the local cluster at the same address) would
+   * take writes its reconnecting replicas acknowledge, while the sentinels promote a replica that
+   * lacks them: acknowledged writes lost. Placed by the operator: at bootstrap, as the primary or a
+   * replica of it; later, a replica of the primary the sentinels name, or, when it is that primary
+   * itself, through a failover to a replica.
+   */
+  static final String NO_PRIMARY = "127.0.0.1 1";
 
   private final int serverPort;
   private final int sentinelPort;
@@ -129,8 +144,12 @@ final class CacheReplication {
       }
     }
 
-    // 4. The replicas as the primary sees them.
+    // 4. Servers still waiting to be placed (restarted): replicas of the primary, or, for the
+    // primary itself, a failover, since it comes back without the role.
     String primaryPod = byIp.get(masterIp);
+    place(name, servers, sentinels, masterIp, password);
+
+    // 5. The replicas as the primary sees them.
     List<CacheReplicaStatus> replicas = new ArrayList<>();
     Long offset = null;
     Map<String, String> info = info(masterIp, password);
@@ -158,6 +177,48 @@ final class CacheReplication {
                 : null;
     return new CacheView(
         primaryPod, replicas, offset, readySentinels, masterIp, sentinels, missing);
+  }
+
+  private void place(
+      String name,
+      List<PodView> servers,
+      List<PodView> sentinels,
+      String masterIp,
+      String password) {
+    for (PodView p : servers) {
+      if (p.ip() == null || p.terminating()) {
+        continue;
+      }
+      Map<String, String> info = info(p.ip(), password);
+      if (info == null || !unplaced(info)) {
+        continue;
+      }
+      if (!p.ip().equals(masterIp)) {
+        LOG.info("{} restarted: replicates from the primary {}", p.name(), masterIp);
+        server(p.ip(), password, "REPLICAOF", masterIp, Integer.toString(serverPort));
+        continue;
+      }
+      // The sentinels would fail it over too, once it has reported a replica's role for longer
+      // than down-after-milliseconds plus two INFO periods; asking spares clients that wait.
+      for (PodView s : sentinels) {
+        if (s.ip() != null && s.ready() && !s.terminating()) {
+          Object reply = sentinel(s.ip(), "SENTINEL", "FAILOVER", name);
+          LOG.info(
+              "CacheCluster {}: primary {} restarted without its role; SENTINEL FAILOVER by {}: {}",
+              name,
+              p.name(),
+              s.name(),
+              reply);
+          break;
+        }
+      }
+    }
+  }
+
+  /** Whether a server's INFO says it still follows {@link #NO_PRIMARY}. */
+  private static boolean unplaced(Map<String, String> info) {
+    return "slave".equals(info.get("role"))
+        && (info.get("master_host") + " " + info.get("master_port")).equals(NO_PRIMARY);
   }
 
   /**
@@ -302,8 +363,13 @@ final class CacheReplication {
     if (primary == null) {
       return null;
     }
+    if (!"master".equals(infos.get(primary).get("role"))) {
+      LOG.info("{} ({}) becomes the primary", primary.name(), primary.ip());
+      server(primary.ip(), password, "REPLICAOF", "NO", "ONE");
+    }
     for (Map.Entry<PodView, Map<String, String>> e : infos.entrySet()) {
-      if (e.getKey() != primary && "master".equals(e.getValue().get("role"))) {
+      if (e.getKey() != primary
+          && ("master".equals(e.getValue().get("role")) || unplaced(e.getValue()))) {
         LOG.info("{} replicates from {} ({})", e.getKey().name(), primary.name(), primary.ip());
         server(e.getKey().ip(), password, "REPLICAOF", primary.ip(), Integer.toString(serverPort));
       }

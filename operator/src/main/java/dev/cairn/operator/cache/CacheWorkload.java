@@ -114,6 +114,10 @@ public final class CacheWorkload {
       // connection: the pod's own IP (in the local cluster every pod shares the loopback device).
       args.add("--bind-source-addr");
       args.add("$(POD_IP)");
+      // Every server starts as a replica of no one (see CacheReplication.NO_PRIMARY): a restarted
+      // primary must not take writes its replicas acknowledge while the sentinels promote another.
+      args.add("--replicaof");
+      args.addAll(List.of(CacheReplication.NO_PRIMARY.split(" ")));
     }
     if (spec.auth != null && spec.auth.passwordSecretRef != null) {
       env.add(

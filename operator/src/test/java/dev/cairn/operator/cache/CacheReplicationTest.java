@@ -67,6 +67,7 @@ class CacheReplicationTest {
 
   /**
    * @param planned hand the primary over ({@link CacheReplication#handOver}) instead of stopping it
+   *     and starting it again at once
    */
   private void bootstrapMonitorAndFailOver(String password, boolean planned) throws Exception {
     String net = "127.0." + ThreadLocalRandom.current().nextInt(100, 250) + ".";
@@ -74,6 +75,7 @@ class CacheReplicationTest {
     int sentinelPort = freePort(net + "11");
     List<PodView> serverPods = new ArrayList<>();
     List<PodView> sentinelPods = new ArrayList<>();
+    List<Map<String, String>> confs = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       String ip = net + (i + 1);
       Map<String, String> conf = new HashMap<>();
@@ -86,6 +88,8 @@ class CacheReplicationTest {
         conf.put("requirepass", password);
         conf.put("masterauth", password);
       }
+      conf.put("replicaof", CacheReplication.NO_PRIMARY); // as the pods start
+      confs.add(conf);
       CacheEngine e = new CacheEngine(CacheConfig.of(conf));
       e.start();
       servers.add(e);
@@ -148,7 +152,15 @@ class CacheReplicationTest {
     if (planned) {
       assertThat(replication.handOver(cache, view, password)).startsWith("SENTINEL FAILOVER");
     } else {
+      // Stopped and back at once at the same address with its data, as a deleted pod in the local
+      // cluster: it must not take writes while the sentinels promote a replica.
       servers.get(0).stop(Duration.ZERO);
+      CacheEngine restarted = new CacheEngine(CacheConfig.of(confs.get(0)));
+      restarted.start();
+      servers.set(0, restarted);
+      assertThat(Resp.callWithAuth(primary, Duration.ofSeconds(2), password, "SET", "lost", "1"))
+          .isInstanceOfSatisfying(
+              Resp.Error.class, e -> assertThat(e.message()).startsWith("READONLY"));
     }
     view =
         until(
@@ -164,18 +176,19 @@ class CacheReplicationTest {
                 "GET",
                 "acked"))
         .isEqualTo("yes");
-    if (planned) {
-      // the sentinels convert the old primary, which keeps its data, into a replica of the new one
-      until(
-          () ->
-              Resp.callWithAuth(
-                  new InetSocketAddress(net + "1", serverPort),
-                  Duration.ofSeconds(1),
-                  password,
-                  "ROLE"),
-          r -> r instanceof List<?> role && "slave".equals(role.get(0)),
-          Duration.ofSeconds(20));
-    }
+    // the old primary (handed over, or restarted) ends up a replica of the new one
+    until(
+        () ->
+            Resp.callWithAuth(
+                new InetSocketAddress(net + "1", serverPort),
+                Duration.ofSeconds(1),
+                password,
+                "ROLE"),
+        r ->
+            r instanceof List<?> role
+                && "slave".equals(role.get(0))
+                && (net + (promoted + 1)).equals(role.get(1)),
+        Duration.ofSeconds(20));
   }
 
   private static int freePort(String ip) throws Exception {

@@ -90,7 +90,13 @@ class CacheWorkloadTest {
     var servers = new CacheStatefulSet().desired(c, null);
     assertThat(servers.getSpec().getReplicas()).isEqualTo(3);
     assertThat(servers.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
-        .containsExactly("/etc/cairn/redis.conf", "--bind-source-addr", "$(POD_IP)");
+        .containsExactly(
+            "/etc/cairn/redis.conf",
+            "--bind-source-addr",
+            "$(POD_IP)",
+            "--replicaof",
+            "127.0.0.1",
+            "1");
 
     var sentinels = CacheSentinels.statefulSet(c);
     assertThat(sentinels.getMetadata().getName()).isEqualTo("redis-sentinel");
@@ -130,6 +136,9 @@ class CacheWorkloadTest {
             "/etc/cairn/redis.conf",
             "--bind-source-addr",
             "$(POD_IP)",
+            "--replicaof",
+            "127.0.0.1",
+            "1",
             "--requirepass",
             "$(CAIRN_PASSWORD)",
             "--masterauth",
