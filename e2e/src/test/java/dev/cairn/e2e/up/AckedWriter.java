@@ -16,13 +16,14 @@ import redis.clients.jedis.exceptions.JedisException;
 /**
  * Writes keys {@code <prefix>0, <prefix>1, ...}, each followed by {@code WAIT 1 1000}; a key counts
  * as acknowledged when one replica confirmed it. {@link #throughSentinels} keeps going through
- * failovers as an application would: a failed command is retried with the next key on a new
- * connection from the JedisSentinelPool, which follows the sentinels' {@code +switch-master}.
- * {@link #toOneServer} stops at the first failure of its one server.
+ * failovers as an application would: each write borrows a connection from the JedisSentinelPool,
+ * which follows the sentinels' {@code +switch-master}; a failed command is retried with the next
+ * key. {@link #toOneServer} stops at the first failure of its one server.
  */
-final class AckedWriter implements AutoCloseable {
+public final class AckedWriter implements AutoCloseable {
   private final Set<String> acked = ConcurrentHashMap.newKeySet();
   private final AtomicInteger failed = new AtomicInteger();
+  private volatile String lastFailure = "none";
   private final AtomicBoolean writing = new AtomicBoolean(true);
   private final Thread thread;
 
@@ -35,28 +36,31 @@ final class AckedWriter implements AutoCloseable {
   }
 
   /** Keys {@code <prefix>0, <prefix>1, ...} through the pool's current primary. */
-  static AckedWriter throughSentinels(String prefix, JedisSentinelPool pool) {
+  public static AckedWriter throughSentinels(String prefix, JedisSentinelPool pool) {
     return new AckedWriter(prefix, pool::getResource, true);
   }
 
   /** Keys {@code <prefix>0, <prefix>1, ...} to {@code host}:6379 until it fails. */
-  static AckedWriter toOneServer(String prefix, String host, JedisClientConfig config) {
+  public static AckedWriter toOneServer(String prefix, String host, JedisClientConfig config) {
     return new AckedWriter(prefix, () -> new Jedis(new HostAndPort(host, 6379), config), false);
   }
 
   private void run(Supplier<Jedis> connect, boolean reconnect) {
     int i = 0;
     while (writing.get()) {
+      // Through the pool, a connection per write, as an application borrows one per request: a
+      // primary cut off keeps answering on a connection held on to, and WAIT with 0 is no error.
       try (Jedis jedis = connect.get()) {
-        while (writing.get()) {
+        do {
           String key = prefix + i++;
           jedis.set(key, "v");
           if (jedis.waitReplicas(1, 1000) >= 1) {
             acked.add(key);
           }
-        }
+        } while (writing.get() && !reconnect);
       } catch (JedisException e) {
         failed.incrementAndGet();
+        lastFailure = e.toString();
         if (!reconnect) {
           return;
         }
@@ -65,17 +69,22 @@ final class AckedWriter implements AutoCloseable {
     }
   }
 
-  int acked() {
+  public int acked() {
     return acked.size();
   }
 
   /** Commands that failed (connection lost, READONLY, ...): the client-visible cost. */
-  int failed() {
+  public int failed() {
     return failed.get();
   }
 
+  /** What the last failed command threw, for a test's failure message. */
+  public String lastFailure() {
+    return lastFailure;
+  }
+
   /** The acknowledged keys {@code jedis} does not have. */
-  List<String> missingFrom(Jedis jedis) {
+  public List<String> missingFrom(Jedis jedis) {
     return acked.stream().filter(k -> !jedis.exists(k)).sorted().toList();
   }
 

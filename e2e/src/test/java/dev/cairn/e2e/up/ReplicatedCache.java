@@ -81,6 +81,16 @@ final class ReplicatedCache implements AutoCloseable {
     return await().atMost(Duration.ofSeconds(20)).until(this::primaryPodOrNull, p -> p != null);
   }
 
+  /** Deletes the primary's pod and waits up to 45 s for another pod to be labelled primary. */
+  Pod deleteAndAwaitAnotherPrimary(Pod primary) {
+    String old = primary.getMetadata().getName();
+    client.pods().inNamespace(ns).withName(old).delete();
+    return await()
+        .atMost(Duration.ofSeconds(45))
+        .pollInterval(Duration.ofMillis(250))
+        .until(this::primaryPodOrNull, p -> p != null && !p.getMetadata().getName().equals(old));
+  }
+
   Pod primaryPodOrNull() {
     return client
         .pods()

@@ -78,21 +78,7 @@ class ReplicatedCacheAuthEndToEndTest {
             new JedisSentinelPool(cache.name, cache.sentinels(), SERVERS, SENTINELS);
         AckedWriter writer = AckedWriter.throughSentinels("k", pool)) {
       await().atMost(Duration.ofSeconds(20)).until(() -> writer.acked() >= 100);
-      platform
-          .client()
-          .pods()
-          .inNamespace(cache.ns)
-          .withName(primary.getMetadata().getName())
-          .delete();
-      Pod promoted =
-          await()
-              .atMost(Duration.ofSeconds(45))
-              .pollInterval(Duration.ofMillis(250))
-              .until(
-                  cache::primaryPodOrNull,
-                  p ->
-                      p != null
-                          && !p.getMetadata().getName().equals(primary.getMetadata().getName()));
+      Pod promoted = cache.deleteAndAwaitAnotherPrimary(primary);
       int before = writer.acked();
       await().atMost(Duration.ofSeconds(30)).until(() -> writer.acked() >= before + 100);
       writer.close();

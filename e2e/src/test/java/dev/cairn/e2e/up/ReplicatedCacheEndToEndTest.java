@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -24,16 +23,13 @@ import redis.clients.jedis.Jedis;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReplicatedCacheEndToEndTest {
-  private static final String NS = "default";
   private static final String NAME = "my-replicated-cache";
 
   private ReplicatedCache cache;
-  private KubernetesClient client;
 
   @BeforeAll
   void start() throws Exception {
     cache = ReplicatedCache.start("cache-replicated.yaml", NAME);
-    client = cache.platform().client();
   }
 
   @AfterAll
@@ -76,16 +72,7 @@ class ReplicatedCacheEndToEndTest {
     writer.start();
     await().atMost(Duration.ofSeconds(10)).until(() -> acked.size() >= 100);
 
-    client.pods().inNamespace(NS).withName(primary.getMetadata().getName()).delete();
-    Pod promoted =
-        await()
-            .atMost(Duration.ofSeconds(45))
-            .pollInterval(Duration.ofMillis(250))
-            .until(
-                cache::primaryPodOrNull,
-                p ->
-                    p != null
-                        && !p.getMetadata().getName().equals(primary.getMetadata().getName()));
+    Pod promoted = cache.deleteAndAwaitAnotherPrimary(primary);
     writing.set(false);
     writer.join(5000);
 
