@@ -40,6 +40,16 @@ public final class AckedWriter implements AutoCloseable {
     return new AckedWriter(prefix, pool::getResource, true);
   }
 
+  /**
+   * Keys {@code <prefix>0, <prefix>1, ...}, each on a new connection to the primary the pool's
+   * sentinels name last: unlike a pooled connection, never one to a primary that was cut off, which
+   * keeps answering (WAIT with 0 replicas is no error) and which the pool may hand out again.
+   */
+  public static AckedWriter toSentinelsPrimary(
+      String prefix, JedisSentinelPool pool, JedisClientConfig config) {
+    return new AckedWriter(prefix, () -> new Jedis(pool.getCurrentHostMaster(), config), true);
+  }
+
   /** Keys {@code <prefix>0, <prefix>1, ...} to {@code host}:6379 until it fails. */
   public static AckedWriter toOneServer(String prefix, String host, JedisClientConfig config) {
     return new AckedWriter(prefix, () -> new Jedis(new HostAndPort(host, 6379), config), false);
