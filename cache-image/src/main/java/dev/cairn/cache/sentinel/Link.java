@@ -13,6 +13,7 @@ import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -25,6 +26,8 @@ import org.slf4j.LoggerFactory;
  * command link (replies matched to requests in order) or the hello subscription (SUBSCRIBE {@code
  * __sentinel__:hello}, messages handed to {@code onHello}). It authenticates first when the master
  * has an auth-pass, and names itself {@code sentinel-<id>-cmd|pubsub} as Redis does.
+ *
+ * <p>It connects from bind-source-addr when the sentinel has one, as a replica's link does.
  *
  * <p>Requests made while it connects wait (at most {@link #MAX_WAITING}); a lost connection drops
  * what was in flight without a reply (the sentinel logic treats silence as silence) and the next
@@ -41,6 +44,7 @@ final class Link {
   private final EventLoop loop;
   private final String clientName;
   private final Consumer<String> onHello;
+  private final InetSocketAddress source;
   private Channel channel;
   private boolean connecting;
   private boolean closed;
@@ -55,12 +59,14 @@ final class Link {
       boolean subscription,
       EventLoop loop,
       String clientName,
-      Consumer<String> onHello) {
+      Consumer<String> onHello,
+      InetSocketAddress source) {
     this.address = address;
     this.subscription = subscription;
     this.loop = loop;
     this.clientName = clientName;
     this.onHello = onHello;
+    this.source = source;
   }
 
   /** AUTH [user] pass to send first on each new connection (empty: none). */
@@ -125,7 +131,7 @@ final class Link {
                 ch.pipeline().addLast(new ReplyDecoder(), new Handler());
               }
             })
-        .connect(address.host(), address.port())
+        .connect(new InetSocketAddress(address.host(), address.port()), source)
         .addListener(f -> {
           connecting = false;
           if (closed && f.isSuccess()) {

@@ -216,6 +216,12 @@ public final class SentinelEngine implements Engine {
         });
   }
 
+  /** bind-source-addr, or null for the operating system's choice. */
+  private InetSocketAddress sourceAddress() {
+    String source = config.server.get(CacheConfig.BIND_SOURCE_ADDR);
+    return source.isEmpty() ? null : new InetSocketAddress(source, 0);
+  }
+
   private Link link(Address a, boolean hello, MonitoredMaster m) {
     String id = state.myId().substring(0, 8);
     Link l =
@@ -227,7 +233,8 @@ public final class SentinelEngine implements Engine {
             payload -> {
               state.hello(payload, now());
               afterChange();
-            });
+            },
+            sourceAddress());
     if (m != null) {
       l.auth(m.authUser, m.authPass);
     }
@@ -246,7 +253,20 @@ public final class SentinelEngine implements Engine {
               e.type().getBytes(StandardCharsets.UTF_8), e.text().getBytes(StandardCharsets.UTF_8));
         }
         case Output.SaveConfig c -> saveConfig();
+        case Output.Reconnect r -> {
+          for (Address a : r.servers()) {
+            drop(commandLinks, a);
+            drop(helloLinks, a);
+          }
+        }
       }
+    }
+  }
+
+  private static void drop(Map<Address, Link> links, Address a) {
+    Link l = links.remove(a);
+    if (l != null) {
+      l.close();
     }
   }
 

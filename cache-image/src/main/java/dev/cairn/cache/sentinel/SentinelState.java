@@ -221,8 +221,14 @@ public final class SentinelState {
         case "failover-timeout" -> m.failoverTimeout = positive(Long.parseLong(value));
         case "parallel-syncs" -> m.parallelSyncs = (int) positive(Integer.parseInt(value));
         case "quorum" -> m.quorum = (int) positive(Integer.parseInt(value));
-        case "auth-pass" -> m.authPass = value;
-        case "auth-user" -> m.authUser = value;
+        case "auth-pass" -> {
+          m.authPass = value;
+          reconnect(m);
+        }
+        case "auth-user" -> {
+          m.authUser = value;
+          reconnect(m);
+        }
         case "config-epoch" -> m.configEpoch = Long.parseLong(value);
         case "leader-epoch" -> m.leaderEpoch = Long.parseLong(value);
         default -> throw new Refused("ERR Invalid argument '" + option + "' to SENTINEL SET");
@@ -231,6 +237,12 @@ public final class SentinelState {
       throw new Refused("ERR Invalid argument '" + value + "' for SENTINEL SET '" + option + "'");
     }
     saveConfig();
+  }
+
+  private void reconnect(MonitoredMaster m) {
+    List<Address> servers = new ArrayList<>(m.replicas.keySet());
+    servers.add(m.master.address);
+    emit(new Output.Reconnect(servers));
   }
 
   private static long positive(long v) {

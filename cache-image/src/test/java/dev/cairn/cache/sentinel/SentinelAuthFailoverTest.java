@@ -40,22 +40,7 @@ class SentinelAuthFailoverTest {
           .until(() -> r.info("replication").contains("master_link_status:up"));
       assertThat(p.waitReplicas(1, 5000)).isEqualTo(1);
 
-      Path conf = dir.resolve("sentinel.conf");
-      Files.writeString(
-          conf,
-          String.join(
-              "\n",
-              "port 0",
-              "admin-port 0",
-              "sentinel monitor " + NAME + " 127.0.0.1 " + port(primary) + " 1",
-              "sentinel down-after-milliseconds " + NAME + " 1000",
-              "sentinel failover-timeout " + NAME + " 6000",
-              "sentinel auth-pass " + NAME + " " + PASS,
-              ""));
-      sentinel =
-          new SentinelEngine(
-              SentinelConfig.fromArgs(new String[] {conf.toString()}), Clock.system());
-      sentinel.start();
+      sentinel = sentinel(primary, "sentinel auth-pass " + NAME + " " + PASS);
       try (Jedis s = new Jedis("127.0.0.1", sentinel.address().getPort())) {
         // it discovered the replica through the primary's INFO, which needs the password
         await()
@@ -83,6 +68,55 @@ class SentinelAuthFailoverTest {
       replica.stop(Duration.ZERO);
       primary.stop(Duration.ZERO);
     }
+  }
+
+  @Test
+  void anAuthPassSetAtRunTimeReachesTheConnectionsAlreadyOpen() throws Exception {
+    CacheEngine primary = cache(Map.of());
+    CacheEngine replica = cache(Map.of("replicaof", "127.0.0.1 " + port(primary)));
+    SentinelEngine sentinel = sentinel(primary);
+    try (Jedis p = client(primary);
+        Jedis s = new Jedis("127.0.0.1", sentinel.address().getPort())) {
+      p.set("k", "v");
+      assertThat(p.waitReplicas(1, 10_000)).isEqualTo(1);
+      // Without the password its links get NOAUTH: the primary is down to it, no replica known.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> s.sentinelMaster(NAME).get("flags").contains("s_down"));
+      assertThat(s.sentinelReplicas(NAME)).isEmpty();
+
+      // What the operator does after SENTINEL MONITOR for a password-protected cache.
+      assertThat(s.sentinelSet(NAME, Map.of("auth-pass", PASS))).isEqualTo("OK");
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(() ->
+              s.sentinelReplicas(NAME).size() == 1
+                  && !s.sentinelMaster(NAME).get("flags").contains("s_down"));
+    } finally {
+      sentinel.stop(Duration.ZERO);
+      replica.stop(Duration.ZERO);
+      primary.stop(Duration.ZERO);
+    }
+  }
+
+  /** A sentinel with quorum 1 monitoring {@code primary}, plus {@code lines}. */
+  private SentinelEngine sentinel(CacheEngine primary, String... lines) throws Exception {
+    Path conf = Files.createTempFile(dir, "sentinel", ".conf");
+    Files.writeString(
+        conf,
+        String.join(
+            "\n",
+            "port 0",
+            "admin-port 0",
+            "sentinel monitor " + NAME + " 127.0.0.1 " + port(primary) + " 1",
+            "sentinel down-after-milliseconds " + NAME + " 1000",
+            "sentinel failover-timeout " + NAME + " 6000",
+            String.join("\n", lines),
+            ""));
+    SentinelEngine sentinel =
+        new SentinelEngine(SentinelConfig.fromArgs(new String[] {conf.toString()}), Clock.system());
+    sentinel.start();
+    return sentinel;
   }
 
   private CacheEngine cache(Map<String, String> extra) throws Exception {

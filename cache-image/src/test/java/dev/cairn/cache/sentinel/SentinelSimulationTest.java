@@ -267,6 +267,7 @@ class SentinelSimulationTest {
                     e.text(),
                     m == null ? -1 : m.failoverEpoch));
           }
+          case Output.Reconnect r -> {} // the simulated servers take no password
           case Output.SaveConfig c ->
               env.storage()
                   .writeAtomically(

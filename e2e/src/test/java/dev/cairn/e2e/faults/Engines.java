@@ -20,6 +20,8 @@ final class Engines {
   static final int COORD_ADMIN_PORT = 7000;
   static final int CACHE_PORT = 6379;
   static final int CACHE_ADMIN_PORT = 9121;
+  static final int SENTINEL_PORT = 26379;
+  static final int SENTINEL_ADMIN_PORT = 9122;
 
   /** Surefire runs in the e2e module; the engine modules are its siblings. */
   private static final ImageCatalog JARS =
@@ -63,12 +65,12 @@ final class Engines {
     return new InetSocketAddress(coord.address(), COORD_CLIENT_PORT);
   }
 
-  /** The cache with redis-server style flags. */
-  static InetSocketAddress startCache(EngineProcess cache) {
+  /** The cache with redis-server style flags, then {@code flags}. */
+  static InetSocketAddress startCache(EngineProcess cache, String... flags) {
     String address = cache.address().getHostAddress();
-    cache.start(
-        Launch.jar(
-            JARS.jarFor("cairn/cache"),
+    List<String> args = new ArrayList<>();
+    args.addAll(
+        List.of(
             "--bind",
             address,
             "--port",
@@ -76,8 +78,44 @@ final class Engines {
             "--admin-bind",
             address,
             "--admin-port",
-            Integer.toString(CACHE_ADMIN_PORT)),
+            Integer.toString(CACHE_ADMIN_PORT)));
+    args.addAll(List.of(flags));
+    cache.start(
+        Launch.jar(JARS.jarFor("cairn/cache"), args.toArray(String[]::new)),
         Readiness.readyz(cache.address(), CACHE_ADMIN_PORT));
     return new InetSocketAddress(cache.address(), CACHE_PORT);
+  }
+
+  /**
+   * A sentinel monitoring {@code master} as {@code name} with quorum 2, down-after 1 s and
+   * failover-timeout 6 s; it connects from its own address, so partitions cut it off too.
+   */
+  static InetSocketAddress startSentinel(
+      EngineProcess sentinel, String name, InetSocketAddress master) throws IOException {
+    String address = sentinel.address().getHostAddress();
+    Path conf = sentinel.directory().resolve("sentinel.conf");
+    Files.writeString(
+        conf,
+        String.join(
+            "\n",
+            "port " + SENTINEL_PORT,
+            "bind " + address,
+            "bind-source-addr " + address,
+            "admin-bind " + address,
+            "admin-port " + SENTINEL_ADMIN_PORT,
+            "sentinel monitor "
+                + name
+                + " "
+                + master.getHostString()
+                + " "
+                + master.getPort()
+                + " 2",
+            "sentinel down-after-milliseconds " + name + " 1000",
+            "sentinel failover-timeout " + name + " 6000",
+            ""));
+    sentinel.start(
+        Launch.jar(JARS.jarFor("cairn/cache"), "--sentinel", conf.toAbsolutePath().toString()),
+        Readiness.readyz(sentinel.address(), SENTINEL_ADMIN_PORT));
+    return new InetSocketAddress(sentinel.address(), SENTINEL_PORT);
   }
 }

@@ -3,15 +3,9 @@ package dev.cairn.e2e.up;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,49 +23,33 @@ import redis.clients.jedis.Jedis;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReplicatedCacheEndToEndTest {
-  private static final String NS = "default";
   private static final String NAME = "my-replicated-cache";
-  private static final ResourceDefinitionContext CACHE =
-      new ResourceDefinitionContext.Builder()
-          .withGroup("cairn.dev")
-          .withVersion("v1alpha1")
-          .withPlural("cacheclusters")
-          .withKind("CacheCluster")
-          .withNamespaced(true)
-          .build();
 
-  private LocalPlatform platform;
-  private KubernetesClient client;
+  private ReplicatedCache cache;
 
   @BeforeAll
   void start() throws Exception {
-    Path module = Path.of(System.getProperty("user.dir"));
-    Path root = module.getParent();
-    platform =
-        LocalPlatform.start(
-            root, module.resolve("target/e2e-repl-" + System.currentTimeMillis()), 0);
-    client = platform.client();
-    platform.apply(root.resolve("examples/replicated/cache-replicated.yaml"));
-    platform.awaitAllReady(Duration.ofSeconds(60), line -> System.out.println("e2e: " + line));
+    cache = ReplicatedCache.start("cache-replicated.yaml", NAME);
   }
 
   @AfterAll
   void stop() {
-    if (platform != null) {
-      platform.close();
+    if (cache != null) {
+      cache.close();
     }
   }
 
   @Test
   void deletedPrimaryIsFailedOverAndNoWaitAcknowledgedWriteIsLost() throws Exception {
-    Pod primary = primaryPod();
-    assertThat(status().get("primary")).isEqualTo(primary.getMetadata().getName());
+    Pod primary = cache.primaryPod();
+    assertThat(cache.status().get("primary")).isEqualTo(primary.getMetadata().getName());
     // The client Service's name resolves to the ready pods the role label selects, once the local
     // cluster's DNS (its hosts file) has caught up with the label: not necessarily yet at Ready.
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(() ->
-            assertThat(serviceAddresses(NAME)).containsExactly(primary.getStatus().getPodIP()));
+            assertThat(cache.serviceAddresses(NAME))
+                .containsExactly(primary.getStatus().getPodIP()));
 
     Set<String> acked = ConcurrentHashMap.newKeySet();
     AtomicBoolean writing = new AtomicBoolean(true);
@@ -94,16 +72,7 @@ class ReplicatedCacheEndToEndTest {
     writer.start();
     await().atMost(Duration.ofSeconds(10)).until(() -> acked.size() >= 100);
 
-    client.pods().inNamespace(NS).withName(primary.getMetadata().getName()).delete();
-    Pod promoted =
-        await()
-            .atMost(Duration.ofSeconds(45))
-            .pollInterval(Duration.ofMillis(250))
-            .until(
-                this::primaryPodOrNull,
-                p ->
-                    p != null
-                        && !p.getMetadata().getName().equals(primary.getMetadata().getName()));
+    Pod promoted = cache.deleteAndAwaitAnotherPrimary(primary);
     writing.set(false);
     writer.join(5000);
 
@@ -111,53 +80,14 @@ class ReplicatedCacheEndToEndTest {
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(() -> {
-          assertThat(status().get("primary")).isEqualTo(promoted.getMetadata().getName());
-          assertThat(status().get("lastFailover")).isNotNull();
-          assertThat(serviceAddresses(NAME)).containsExactly(newIp);
+          assertThat(cache.status().get("primary")).isEqualTo(promoted.getMetadata().getName());
+          assertThat(cache.status().get("lastFailover")).isNotNull();
+          assertThat(cache.serviceAddresses(NAME)).containsExactly(newIp);
         });
     try (Jedis jedis = new Jedis(newIp, 6379, 5000)) {
       assertThat(jedis.info("replication")).contains("role:master");
       List<String> missing = acked.stream().filter(k -> !jedis.exists(k)).toList();
       assertThat(missing).as("WAIT-acknowledged keys lost of %d", acked.size()).isEmpty();
     }
-  }
-
-  private Pod primaryPod() {
-    return await().atMost(Duration.ofSeconds(20)).until(this::primaryPodOrNull, p -> p != null);
-  }
-
-  private Pod primaryPodOrNull() {
-    return client
-        .pods()
-        .inNamespace(NS)
-        .withLabel("app.kubernetes.io/instance", NAME)
-        .withLabel("cairn.dev/role", "primary")
-        .list()
-        .getItems()
-        .stream()
-        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-        .filter(p -> p.getStatus() != null && p.getStatus().getPodIP() != null)
-        .findFirst()
-        .orElse(null);
-  }
-
-  @SuppressWarnings("unchecked")
-  private Map<String, Object> status() {
-    GenericKubernetesResource cache =
-        client.genericKubernetesResources(CACHE).inNamespace(NS).withName(NAME).get();
-    return (Map<String, Object>) cache.getAdditionalProperties().get("status");
-  }
-
-  /** The addresses the local cluster's DNS gives a Service: what a client in a pod connects to. */
-  private List<String> serviceAddresses(String service) throws Exception {
-    String host = service + "." + NS + ".svc.cluster.local";
-    return Files.readAllLines(platform.cluster().hostsFile()).stream()
-        .map(String::trim)
-        .filter(l -> !l.startsWith("#"))
-        .map(l -> l.split("\\s+"))
-        .filter(w -> w.length > 1 && List.of(w).subList(1, w.length).contains(host))
-        .map(w -> w[0])
-        .distinct()
-        .toList();
   }
 }

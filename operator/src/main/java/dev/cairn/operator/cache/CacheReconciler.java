@@ -6,9 +6,9 @@ import dev.cairn.operator.common.Health;
 import dev.cairn.operator.common.Labels;
 import dev.cairn.operator.common.ManagedResources;
 import dev.cairn.operator.common.PodView;
+import dev.cairn.operator.common.RollingRestart;
 import dev.cairn.operator.common.Workload;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -55,6 +55,11 @@ import java.util.Map;
           type = CacheSentinelService.class,
           name = "sentinel-service",
           useEventSourceWithName = "headless-service",
+          reconcilePrecondition = ReplicatedMode.class),
+      @Dependent(
+          type = CacheSentinelDisruptionBudget.class,
+          name = "sentinel-disruption-budget",
+          useEventSourceWithName = "disruption-budget",
           reconcilePrecondition = ReplicatedMode.class),
       @Dependent(
           type = CacheReplicasService.class,
@@ -110,18 +115,7 @@ public class CacheReconciler extends ClusterReconciler<CacheCluster, CacheCluste
       return null;
     }
     SecretKeySelector ref = auth.passwordSecretRef;
-    Secret secret =
-        context
-            .getClient()
-            .secrets()
-            .inNamespace(cache.getMetadata().getNamespace())
-            .withName(ref.getName())
-            .get();
-    boolean hasKey =
-        secret != null
-            && (secret.getData() != null && secret.getData().containsKey(ref.getKey())
-                || secret.getStringData() != null
-                    && secret.getStringData().containsKey(ref.getKey()));
+    boolean hasKey = CachePassword.read(cache, context.getClient()).isPresent();
     if (!hasKey) {
       return Health.progressing(
           "SecretNotFound",
@@ -138,7 +132,7 @@ public class CacheReconciler extends ClusterReconciler<CacheCluster, CacheCluste
   protected CacheView observe(
       CacheCluster cache, List<PodView> pods, Context<CacheCluster> context) {
     if (!cache.getSpec().replicated()) {
-      return new CacheView(null, List.of(), null, 0);
+      return CacheView.none(0, List.of(), null);
     }
     List<PodView> sentinels =
         context
@@ -151,11 +145,19 @@ public class CacheReconciler extends ClusterReconciler<CacheCluster, CacheCluste
             .stream()
             .map(PodView::of)
             .toList();
-    CacheView view = replication.observe(cache, pods, sentinels);
+    CacheView view = replication.observe(cache, pods, sentinels, password(cache, context));
     if (view.primaryPod() != null) {
       labelRoles(cache, view.primaryPod(), context);
     }
     return view;
+  }
+
+  /** The servers' password, null when the cache has none (or its Secret is not there yet). */
+  private static String password(CacheCluster cache, Context<CacheCluster> context) {
+    CacheAuth auth = cache.getSpec().auth;
+    return auth == null || auth.passwordSecretRef == null
+        ? null
+        : CachePassword.read(cache, context.getClient()).orElse(null);
   }
 
   /** Points the client and replicas Services at the pods by their role. */
@@ -174,6 +176,47 @@ public class CacheReconciler extends ClusterReconciler<CacheCluster, CacheCluste
             });
       }
     }
+  }
+
+  /**
+   * A replicated cache's roll: replicas first (the primary is {@link CacheView#last}), then a
+   * planned failover ({@link CacheReplication#handOver}) instead of deleting the primary, so that
+   * the pod restarted last is a replica by then; once the servers are current, the sentinels one at
+   * a time, each Ready before the next.
+   */
+  @Override
+  protected RollingRestart.Step beforeStep(
+      CacheCluster cache, RollingRestart.Step step, CacheView view, Context<CacheCluster> context) {
+    if (!cache.getSpec().replicated()) {
+      return step;
+    }
+    if (step.kind() == RollingRestart.Step.Kind.DELETE && step.pod().equals(view.primaryPod())) {
+      String outcome = replication.handOver(cache, view, password(cache, context));
+      return new RollingRestart.Step(
+          RollingRestart.Step.Kind.WAIT,
+          step.pod(),
+          "Rolling restart: moving the primary off "
+              + step.pod()
+              + " before it restarts: "
+              + outcome
+              + ".");
+    }
+    if (step.kind() != RollingRestart.Step.Kind.IDLE) {
+      return step;
+    }
+    Workload sentinels = CacheSentinels.workload(cache);
+    RollingRestart.Step sentinelStep =
+        RollingRestart.next(
+            view.sentinels(),
+            sentinels.replicas(),
+            sentinels.configHash(),
+            sentinels.image(),
+            null,
+            null);
+    return sentinelStep.kind() == RollingRestart.Step.Kind.IDLE
+        ? step
+        : new RollingRestart.Step(
+            sentinelStep.kind(), sentinelStep.pod(), "Sentinels: " + sentinelStep.message());
   }
 
   @Override

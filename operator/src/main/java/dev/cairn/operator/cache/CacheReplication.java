@@ -14,24 +14,45 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Asks the sentinels of a replicated CacheCluster which server is the primary, and does the two
- * things the sentinels cannot do themselves:
+ * Asks the sentinels of a replicated CacheCluster which server is the primary, and does what the
+ * sentinels cannot do themselves:
  *
  * <ul>
  *   <li><b>Bootstrap.</b> While no sentinel monitors the master, the primary is the server that
  *       already has replicas attached (a cluster whose sentinels all restarted), else pod 0; every
- *       other server that reports itself master gets {@code REPLICAOF <primary> 6379}. Once the
- *       sentinels monitor it they own the roles: a restarted replica that comes up as master is
- *       converted by them, never by the operator, so the operator cannot undo a failover.
+ *       other server that reports itself master or follows {@link #NO_PRIMARY} gets {@code
+ *       REPLICAOF <primary> 6379}. Once the sentinels monitor it they own the roles.
+ *   <li><b>Placement.</b> Servers start as replicas of {@link #NO_PRIMARY}; one that still follows
+ *       it (restarted) becomes a replica of the primary the sentinels name, or, when it is that
+ *       primary, is failed over. Only such servers are touched, so the operator cannot undo a
+ *       failover.
  *   <li><b>Monitor.</b> A sentinel that does not monitor the master (first start, or restarted on
  *       its emptyDir) gets {@code SENTINEL MONITOR} with the address the other sentinels name and
  *       the spec's quorum and timings.
+ *   <li><b>Hand-over</b> before the primary's pod restarts ({@link #handOver}).
  * </ul>
  *
  * Every call is bounded by a short timeout; a pod that does not answer is skipped, never fatal.
  */
 final class CacheReplication {
   private static final Logger LOG = LoggerFactory.getLogger(CacheReplication.class);
+
+  /**
+   * How long writes wait on a primary handed over: longer than a failover among healthy sentinels
+   * takes (about a second), bounded so a failover that never happens costs seconds, not minutes.
+   */
+  static final long HAND_OVER_PAUSE_MILLIS = 10_000;
+
+  /**
+   * What the servers of a replicated cache start as replicas of: an address nothing listens on
+   * (port 1 of loopback), so a server starts read-only and waits to be placed. Started as a
+   * primary, a restarted primary pod (back at once, in the local cluster at the same address) would
+   * take writes its reconnecting replicas acknowledge, while the sentinels promote a replica that
+   * lacks them: acknowledged writes lost. Placed by the operator: at bootstrap, as the primary or a
+   * replica of it; later, a replica of the primary the sentinels name, or, when it is that primary
+   * itself, through a failover to a replica.
+   */
+  static final String NO_PRIMARY = "127.0.0.1 1";
 
   private final int serverPort;
   private final int sentinelPort;
@@ -47,8 +68,14 @@ final class CacheReplication {
     return new CacheReplication(CacheWorkload.PORT, CacheSentinels.PORT, Duration.ofMillis(500));
   }
 
-  /** What one round of asking found; see {@link #observe}. */
-  CacheView observe(CacheCluster cache, List<PodView> servers, List<PodView> sentinels) {
+  /**
+   * What one round of asking found; see the class comment.
+   *
+   * @param password the servers' requirepass (spec.auth), null when they have none; the operator
+   *     AUTHs with it and gives it to the sentinels as the master's auth-pass
+   */
+  CacheView observe(
+      CacheCluster cache, List<PodView> servers, List<PodView> sentinels, String password) {
     String name = cache.getMetadata().getName();
     CacheSentinel settings = cache.getSpec().sentinels();
     Map<String, String> byIp = new HashMap<>();
@@ -68,9 +95,10 @@ final class CacheReplication {
       }
       readySentinels += s.ready() ? 1 : 0;
       announce(s);
-      Object reply = call(s.ip(), sentinelPort, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", name);
+      Object reply = sentinel(s.ip(), "SENTINEL", "GET-MASTER-ADDR-BY-NAME", name);
       if (reply instanceof List<?> addr && addr.size() == 2) {
         votes.merge(addr.get(0) + ":" + addr.get(1), 1, Integer::sum);
+        retime(s, name, settings);
       } else if (reply == null || reply instanceof Resp.Error) {
         unaware.add(s);
       }
@@ -84,27 +112,25 @@ final class CacheReplication {
 
     // 2. Bootstrap while no sentinel knows the master.
     if (masterIp == null) {
-      masterIp = bootstrap(servers);
+      masterIp = bootstrap(servers, password);
     }
     if (masterIp == null) {
-      return new CacheView(null, List.of(), null, readySentinels);
+      return CacheView.none(readySentinels, sentinels, "no primary is known yet");
     }
 
     // 3. Sentinels that do not monitor it yet.
     for (PodView s : unaware) {
       LOG.info("CacheCluster {}: sentinel {} monitors {} at {}", name, s.name(), name, masterIp);
-      call(
+      sentinel(
           s.ip(),
-          sentinelPort,
           "SENTINEL",
           "MONITOR",
           name,
           masterIp,
           Integer.toString(serverPort),
           Integer.toString(settings.quorum));
-      call(
+      sentinel(
           s.ip(),
-          sentinelPort,
           "SENTINEL",
           "SET",
           name,
@@ -112,13 +138,21 @@ final class CacheReplication {
           Long.toString(settings.downAfterMilliseconds),
           "failover-timeout",
           Long.toString(settings.failoverTimeout));
+      if (password != null) {
+        // A separate SET: its reply must not be confused with the timings' in the log.
+        sentinel(s.ip(), "SENTINEL", "SET", name, "auth-pass", password);
+      }
     }
 
-    // 4. The replicas as the primary sees them.
+    // 4. Servers still waiting to be placed (restarted): replicas of the primary, or, for the
+    // primary itself, a failover, since it comes back without the role.
     String primaryPod = byIp.get(masterIp);
+    place(name, servers, sentinels, masterIp, password);
+
+    // 5. The replicas as the primary sees them.
     List<CacheReplicaStatus> replicas = new ArrayList<>();
     Long offset = null;
-    Map<String, String> info = info(masterIp);
+    Map<String, String> info = info(masterIp, password);
     if (info != null) {
       offset = parseLong(info.get("master_repl_offset"));
       for (Map.Entry<String, String> e : info.entrySet()) {
@@ -133,27 +167,187 @@ final class CacheReplication {
         }
       }
     }
-    return new CacheView(primaryPod, replicas, offset, readySentinels);
+    long online = replicas.stream().filter(r -> "online".equals(r.state)).count();
+    long expected = byIp.size() - 1;
+    String missing =
+        primaryPod == null
+            ? "the primary the sentinels name (" + masterIp + ") is no cache pod"
+            : online < expected
+                ? online + " of " + expected + " replicas are online with the primary " + primaryPod
+                : null;
+    return new CacheView(
+        primaryPod, replicas, offset, readySentinels, masterIp, sentinels, missing);
+  }
+
+  private void place(
+      String name,
+      List<PodView> servers,
+      List<PodView> sentinels,
+      String masterIp,
+      String password) {
+    for (PodView p : servers) {
+      if (p.ip() == null || p.terminating()) {
+        continue;
+      }
+      Map<String, String> info = info(p.ip(), password);
+      if (info == null || !unplaced(info)) {
+        continue;
+      }
+      if (!p.ip().equals(masterIp)) {
+        LOG.info("{} restarted: replicates from the primary {}", p.name(), masterIp);
+        server(p.ip(), password, "REPLICAOF", masterIp, Integer.toString(serverPort));
+        continue;
+      }
+      // The sentinels would fail it over too, once it has reported a replica's role for longer
+      // than down-after-milliseconds plus two INFO periods; asking spares clients that wait.
+      for (PodView s : sentinels) {
+        if (s.ip() != null && s.ready() && !s.terminating()) {
+          Object reply = sentinel(s.ip(), "SENTINEL", "FAILOVER", name);
+          LOG.info(
+              "CacheCluster {}: primary {} restarted without its role; SENTINEL FAILOVER by {}: {}",
+              name,
+              p.name(),
+              s.name(),
+              reply);
+          break;
+        }
+      }
+    }
+  }
+
+  /** Whether a server's INFO says it still follows {@link #NO_PRIMARY}. */
+  private static boolean unplaced(Map<String, String> info) {
+    return "slave".equals(info.get("role"))
+        && (info.get("master_host") + " " + info.get("master_port")).equals(NO_PRIMARY);
+  }
+
+  /**
+   * Gives a sentinel that monitors the master the spec's quorum and timings when they differ: a
+   * change of spec.sentinel applies without restarting a sentinel.
+   */
+  private void retime(PodView s, String name, CacheSentinel settings) {
+    if (!(sentinel(s.ip(), "SENTINEL", "MASTER", name) instanceof List<?> flat)) {
+      return;
+    }
+    Map<String, String> now = new HashMap<>();
+    for (int i = 0; i + 1 < flat.size(); i += 2) {
+      now.put(String.valueOf(flat.get(i)), String.valueOf(flat.get(i + 1)));
+    }
+    List<String> set = new ArrayList<>(List.of("SENTINEL", "SET", name));
+    Map<String, String> wanted =
+        Map.of(
+            "quorum", Integer.toString(settings.quorum),
+            "down-after-milliseconds", Long.toString(settings.downAfterMilliseconds),
+            "failover-timeout", Long.toString(settings.failoverTimeout));
+    wanted.forEach((option, value) -> {
+      if (!value.equals(now.get(option))) {
+        set.add(option);
+        set.add(value);
+      }
+    });
+    if (set.size() > 3) {
+      LOG.info("CacheCluster {}: sentinel {} {}", name, s.name(), set.subList(3, set.size()));
+      sentinel(s.ip(), set.toArray(String[]::new));
+    }
+  }
+
+  /**
+   * A planned failover away from the primary before its pod restarts, so clients lose the primary
+   * for no longer than a failover: writes are paused on the primary ({@code CLIENT PAUSE WRITE}),
+   * then, once every replica has acknowledged the primary's whole stream, a sentinel is asked for
+   * {@code SENTINEL FAILOVER}. Whichever replica it promotes holds every write, so none is lost;
+   * writes held by the pause run after the demotion and fail with READONLY, unacknowledged, and
+   * Sentinel-aware clients move on at {@code +switch-master}. Nothing is done while a failover is
+   * under way; the pause is lifted when the replicas do not catch up or the sentinel refuses.
+   *
+   * @return what happened, for the Progressing condition
+   */
+  String handOver(CacheCluster cache, CacheView view, String password) {
+    String name = cache.getMetadata().getName();
+    PodView sentinel =
+        view.sentinels().stream()
+            .filter(s -> s.ip() != null && s.ready() && !s.terminating())
+            .findFirst()
+            .orElse(null);
+    if (sentinel == null) {
+      return "no sentinel is ready to fail over with";
+    }
+    if (sentinel(sentinel.ip(), "SENTINEL", "MASTER", name) instanceof List<?> flat
+        && flat.contains("flags")
+        && String.valueOf(flat.get(flat.indexOf("flags") + 1)).contains("failover_in_progress")) {
+      return "a failover is in progress";
+    }
+    String primary = view.primaryIp();
+    Map<String, String> info = info(primary, password);
+    if (info == null || !"master".equals(info.get("role"))) {
+      return "the primary does not answer as master";
+    }
+    Object paused =
+        server(
+            primary, password, "CLIENT", "PAUSE", Long.toString(HAND_OVER_PAUSE_MILLIS), "WRITE");
+    if (paused instanceof Resp.Error e) {
+      return "CLIENT PAUSE refused: " + e.message();
+    }
+    if (!caughtUp(primary, password)) {
+      server(primary, password, "CLIENT", "UNPAUSE");
+      return "the replicas did not catch up with the paused primary in time; retrying";
+    }
+    if (sentinel(sentinel.ip(), "SENTINEL", "FAILOVER", name) instanceof Resp.Error e) {
+      server(primary, password, "CLIENT", "UNPAUSE");
+      return "SENTINEL FAILOVER refused: " + e.message();
+    }
+    LOG.info(
+        "CacheCluster {}: planned failover away from {} by sentinel {}",
+        name,
+        view.primaryPod(),
+        sentinel.name());
+    return "SENTINEL FAILOVER " + name + " started by " + sentinel.name();
+  }
+
+  /** Whether every replica the primary lists has acknowledged its whole stream, within 3 s. */
+  private boolean caughtUp(String primary, String password) {
+    long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+    do {
+      Map<String, String> info = info(primary, password);
+      if (info != null) {
+        String offset = info.get("master_repl_offset");
+        List<Map<String, String>> replicas =
+            info.entrySet().stream()
+                .filter(e -> e.getKey().matches("slave[0-9]+"))
+                .map(e -> fields(e.getValue()))
+                .toList();
+        if (!replicas.isEmpty()
+            && replicas.stream().allMatch(r -> Objects.equals(r.get("offset"), offset))) {
+          return true;
+        }
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    } while (System.nanoTime() < end);
+    return false;
   }
 
   /**
    * Makes a sentinel announce its pod IP in its hello messages: bound to every interface it would
    * announce 127.0.0.1, which the other sentinels cannot reach it at.
    */
-  private void announce(PodView sentinel) {
-    if (call(sentinel.ip(), sentinelPort, "SENTINEL", "CONFIG", "GET", "announce-ip")
-            instanceof List<?> kv
+  private void announce(PodView pod) {
+    if (sentinel(pod.ip(), "SENTINEL", "CONFIG", "GET", "announce-ip") instanceof List<?> kv
         && kv.size() == 2
-        && !sentinel.ip().equals(kv.get(1))) {
-      call(sentinel.ip(), sentinelPort, "SENTINEL", "CONFIG", "SET", "announce-ip", sentinel.ip());
+        && !pod.ip().equals(kv.get(1))) {
+      sentinel(pod.ip(), "SENTINEL", "CONFIG", "SET", "announce-ip", pod.ip());
     }
   }
 
-  private String bootstrap(List<PodView> servers) {
+  private String bootstrap(List<PodView> servers, String password) {
     Map<PodView, Map<String, String>> infos = new LinkedHashMap<>();
     for (PodView p : servers) {
       if (p.ip() != null && !p.terminating()) {
-        Map<String, String> info = info(p.ip());
+        Map<String, String> info = info(p.ip(), password);
         if (info != null) {
           infos.put(p, info);
         }
@@ -169,10 +363,15 @@ final class CacheReplication {
     if (primary == null) {
       return null;
     }
+    if (!"master".equals(infos.get(primary).get("role"))) {
+      LOG.info("{} ({}) becomes the primary", primary.name(), primary.ip());
+      server(primary.ip(), password, "REPLICAOF", "NO", "ONE");
+    }
     for (Map.Entry<PodView, Map<String, String>> e : infos.entrySet()) {
-      if (e.getKey() != primary && "master".equals(e.getValue().get("role"))) {
+      if (e.getKey() != primary
+          && ("master".equals(e.getValue().get("role")) || unplaced(e.getValue()))) {
         LOG.info("{} replicates from {} ({})", e.getKey().name(), primary.name(), primary.ip());
-        call(e.getKey().ip(), serverPort, "REPLICAOF", primary.ip(), Integer.toString(serverPort));
+        server(e.getKey().ip(), password, "REPLICAOF", primary.ip(), Integer.toString(serverPort));
       }
     }
     return primary.ip();
@@ -181,8 +380,8 @@ final class CacheReplication {
   /**
    * INFO replication of the server at {@code ip} as key → value, or null when it did not answer.
    */
-  private Map<String, String> info(String ip) {
-    if (!(call(ip, serverPort, "INFO", "replication") instanceof String text)) {
+  private Map<String, String> info(String ip, String password) {
+    if (!(server(ip, password, "INFO", "replication") instanceof String text)) {
       return null;
     }
     Map<String, String> out = new LinkedHashMap<>();
@@ -215,9 +414,19 @@ final class CacheReplication {
     }
   }
 
-  private Object call(String ip, int port, String... args) {
+  /** A command to the cache server at {@code ip}, after AUTH when it has a password. */
+  private Object server(String ip, String password, String... args) {
+    return call(ip, serverPort, password, args);
+  }
+
+  /** A command to a sentinel (they take no password: see docs/resources/cachecluster.md). */
+  private Object sentinel(String ip, String... args) {
+    return call(ip, sentinelPort, null, args);
+  }
+
+  private Object call(String ip, int port, String password, String... args) {
     try {
-      return Resp.call(new InetSocketAddress(ip, port), timeout, args);
+      return Resp.callWithAuth(new InetSocketAddress(ip, port), timeout, password, args);
     } catch (IOException | RuntimeException e) {
       LOG.debug("{}:{} {}: {}", ip, port, args[0], e.toString());
       return new Resp.Error(Objects.toString(e.getMessage(), e.toString()));

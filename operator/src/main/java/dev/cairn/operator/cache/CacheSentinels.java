@@ -74,25 +74,29 @@ public final class CacheSentinels {
         "");
   }
 
+  /**
+   * The sentinels as a workload: what their pod template is built from, and whose config hash and
+   * image tell which sentinel pods the operator must restart.
+   */
+  static Workload workload(CacheCluster cache) {
+    CacheClusterSpec spec = cache.getSpec();
+    return new Workload(
+        EngineKind.CACHE,
+        spec.image == null || spec.image.isBlank() ? EngineKind.CACHE.defaultImage() : spec.image,
+        spec.sentinels().count,
+        null,
+        spec.template,
+        List.of(),
+        config(),
+        List.of(),
+        List.of(),
+        List.of(Ports.container("sentinel", PORT)),
+        List.of());
+  }
+
   /** The StatefulSet of the sentinels, the cache servers' pod template made a sentinel's. */
   public static StatefulSet statefulSet(CacheCluster cache) {
-    CacheClusterSpec spec = cache.getSpec();
-    Workload w =
-        new Workload(
-            EngineKind.CACHE,
-            spec.image == null || spec.image.isBlank()
-                ? EngineKind.CACHE.defaultImage()
-                : spec.image,
-            spec.sentinels().count,
-            null,
-            spec.template,
-            List.of(),
-            config(),
-            List.of(),
-            List.of(),
-            List.of(Ports.container("sentinel", PORT)),
-            List.of());
-    StatefulSet sts = ClusterStatefulSet.build(cache, w);
+    StatefulSet sts = ClusterStatefulSet.build(cache, workload(cache));
     Map<String, String> selector = selector(cache);
     sts.getMetadata().setName(name(cache));
     sts.getMetadata().getLabels().putAll(selector);

@@ -1,6 +1,7 @@
 package dev.cairn.operator.cache;
 
 import dev.cairn.operator.common.EngineView;
+import dev.cairn.operator.common.PodView;
 import java.util.List;
 
 /**
@@ -10,12 +11,33 @@ import java.util.List;
  * @param replicas the replicas attached to it, from its INFO replication
  * @param offset the primary's master_repl_offset
  * @param readySentinels sentinel pods that are ready
+ * @param primaryIp the primary pod's IP, or null
+ * @param sentinels the sentinel pods
+ * @param missingReplicas why a restart must wait for replicas, or null: a server pod restarted
+ *     while another replica is not online with the primary could leave it none to acknowledge
+ *     writes (WAIT) or to fail over to
  */
 record CacheView(
-    String primaryPod, List<CacheReplicaStatus> replicas, Long offset, int readySentinels)
+    String primaryPod,
+    List<CacheReplicaStatus> replicas,
+    Long offset,
+    int readySentinels,
+    String primaryIp,
+    List<PodView> sentinels,
+    String missingReplicas)
     implements EngineView {
+  /** No primary known: a standalone cache, or (with {@code blocked}) a replicated one. */
+  static CacheView none(int readySentinels, List<PodView> sentinels, String blocked) {
+    return new CacheView(null, List.of(), null, readySentinels, null, sentinels, blocked);
+  }
+
   @Override
   public String last() {
     return primaryPod;
+  }
+
+  @Override
+  public String restartBlocked() {
+    return missingReplicas;
   }
 }

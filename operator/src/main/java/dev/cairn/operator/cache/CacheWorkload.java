@@ -19,7 +19,7 @@ import java.util.Set;
  * A CacheCluster as a cache workload. redis.conf gets port, bind, dir, persistence and the memory
  * settings; the password never enters the ConfigMap: it comes from its Secret as {@code
  * CAIRN_PASSWORD} and reaches the server as {@code --requirepass $(CAIRN_PASSWORD)}, the same flag
- * redis-server takes.
+ * redis-server takes (replicated: also {@code --masterauth $(CAIRN_PASSWORD)}).
  */
 public final class CacheWorkload {
   public static final int PORT = 6379;
@@ -77,14 +77,6 @@ public final class CacheWorkload {
 
   public static Workload of(CacheCluster cache) {
     CacheClusterSpec spec = cache.getSpec();
-    if (spec.replicated() && spec.auth != null) {
-      // Replicas would need masterauth and the sentinels auth-pass; the cache engine cannot follow
-      // a primary with requirepass yet, so such a cluster would never replicate.
-      throw new InvalidSpecException(
-          "mode: replicated with spec.auth is not supported yet: the cache engine has no"
-              + " masterauth, so replicas could not follow a password-protected primary. Remove"
-              + " spec.auth or use mode: standalone.");
-    }
     if (spec.replicated() && spec.servers() < 2) {
       throw new InvalidSpecException(
           "mode: replicated needs at least 2 replicas (a primary and one replica).");
@@ -122,6 +114,10 @@ public final class CacheWorkload {
       // connection: the pod's own IP (in the local cluster every pod shares the loopback device).
       args.add("--bind-source-addr");
       args.add("$(POD_IP)");
+      // Every server starts as a replica of no one (see CacheReplication.NO_PRIMARY): a restarted
+      // primary must not take writes its replicas acknowledge while the sentinels promote another.
+      args.add("--replicaof");
+      args.addAll(List.of(CacheReplication.NO_PRIMARY.split(" ")));
     }
     if (spec.auth != null && spec.auth.passwordSecretRef != null) {
       env.add(
@@ -136,6 +132,11 @@ public final class CacheWorkload {
               .build());
       args.add("--requirepass");
       args.add("$(" + PASSWORD_ENV + ")");
+      if (spec.replicated()) {
+        // Every server may become a replica after a failover: each follows its primary with it.
+        args.add("--masterauth");
+        args.add("$(" + PASSWORD_ENV + ")");
+      }
     }
     return new Workload(
         EngineKind.CACHE,

@@ -25,22 +25,44 @@ final class Resp {
 
   static Object call(InetSocketAddress address, Duration timeout, String... args)
       throws IOException {
+    return callWithAuth(address, timeout, null, args);
+  }
+
+  /**
+   * {@code args} after {@code AUTH password} when a password is given (both in one write); an error
+   * reply to AUTH is returned instead of the command's reply.
+   */
+  static Object callWithAuth(
+      InetSocketAddress address, Duration timeout, String password, String... args)
+      throws IOException {
     try (Socket socket = new Socket()) {
       int millis = (int) timeout.toMillis();
       socket.connect(address, millis);
       socket.setSoTimeout(millis);
-      OutputStream out = socket.getOutputStream();
-      StringBuilder req = new StringBuilder().append('*').append(args.length).append("\r\n");
-      for (String a : args) {
-        req.append('$')
-            .append(a.getBytes(StandardCharsets.UTF_8).length)
-            .append("\r\n")
-            .append(a)
-            .append("\r\n");
+      StringBuilder req = new StringBuilder();
+      if (password != null) {
+        encode(req, "AUTH", password);
       }
+      encode(req, args);
+      OutputStream out = socket.getOutputStream();
       out.write(req.toString().getBytes(StandardCharsets.UTF_8));
       out.flush();
-      return read(new BufferedInputStream(socket.getInputStream()));
+      InputStream in = new BufferedInputStream(socket.getInputStream());
+      if (password != null && read(in) instanceof Error refused) {
+        return refused;
+      }
+      return read(in);
+    }
+  }
+
+  private static void encode(StringBuilder req, String... args) {
+    req.append('*').append(args.length).append("\r\n");
+    for (String a : args) {
+      req.append('$')
+          .append(a.getBytes(StandardCharsets.UTF_8).length)
+          .append("\r\n")
+          .append(a)
+          .append("\r\n");
     }
   }
 

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import java.util.Map;
 
 /**
  * The PodDisruptionBudget: at most one pod of a cluster voluntarily down at a time (node drains),
@@ -19,16 +20,22 @@ public abstract class ClusterDisruptionBudget<P extends HasMetadata & CairnClust
   @Override
   public PodDisruptionBudget desired(P primary, Context<P> context) {
     EngineKind engine = primary.workload().engine();
+    return of(primary, engine, Names.of(primary), Labels.selector(primary, engine));
+  }
+
+  /** At most one of the pods {@code selector} selects voluntarily down. */
+  public static PodDisruptionBudget of(
+      HasMetadata primary, EngineKind engine, String name, Map<String, String> selector) {
     return new PodDisruptionBudgetBuilder()
         .withNewMetadata()
-        .withName(Names.of(primary))
+        .withName(name)
         .withNamespace(primary.getMetadata().getNamespace())
         .withLabels(Labels.all(primary, engine))
         .endMetadata()
         .withNewSpec()
         .withNewMaxUnavailable(1)
         .withNewSelector()
-        .withMatchLabels(Labels.selector(primary, engine))
+        .withMatchLabels(selector)
         .endSelector()
         .endSpec()
         .build();

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  *   <li>List the pods and {@link #observe} the engines ({@link EngineView}).
  *   <li>Ask the feature's {@link #gate} whether applying is safe now (the ensemble refuses to
  *       scale, a broker waits for its ensemble); if not, report why and apply nothing.
- *   <li>Reconcile the dependents, then take one {@link RollingRestart} step on the pods.
+ *   <li>Reconcile the dependents, then take one {@link RollingRestart} step on the pods (which the
+ *       feature may replace: {@link #beforeStep}).
  *   <li>Compute the status and patch it only when it changed; reschedule while not settled.
  * </ol>
  *
@@ -71,6 +72,17 @@ public abstract class ClusterReconciler<
    */
   protected Health assess(P primary, V view, Health fromPods) {
     return fromPods;
+  }
+
+  /**
+   * The rolling-restart step to carry out instead of {@code step}, or {@code step} itself: the
+   * feature may first move a role off the pod about to be deleted (and wait), or roll pods of its
+   * own once the engine pods are current. A {@link RollingRestart.Step.Kind#DELETE} deletes the pod
+   * of that name in the resource's namespace.
+   */
+  protected RollingRestart.Step beforeStep(
+      P primary, RollingRestart.Step step, V view, Context<P> context) {
+    return step;
   }
 
   @Override
@@ -130,6 +142,7 @@ public abstract class ClusterReconciler<
             workload.image(),
             view.last(),
             view.restartBlocked());
+    step = beforeStep(primary, step, view, context);
     if (step.kind() == RollingRestart.Step.Kind.DELETE) {
       LOG.info("{} {}: {}", primary.getKind(), id(primary), step.message());
       context

@@ -204,22 +204,4 @@ class CacheClusterLifecycleTest {
               .isEqualTo(1);
         });
   }
-
-  @Test
-  void replicatedWithAuthIsRejectedAndNothingIsApplied() {
-    CacheCluster c = cache("replauth");
-    c.getSpec().mode = CacheMode.REPLICATED;
-    c.getSpec().auth = new CacheAuth();
-    c.getSpec().auth.passwordSecretRef = new SecretKeySelector("password", "redis-auth", false);
-    client.resource(c).create();
-    await()
-        .untilAsserted(() ->
-            assertThat(condition(client, CacheCluster.class, "replauth", "redis", "Degraded"))
-                .isNotNull()
-                .satisfies(cond -> {
-                  assertThat(cond.getReason()).isEqualTo("InvalidSpec");
-                  assertThat(cond.getMessage()).contains("masterauth");
-                }));
-    assertThat(client.apps().statefulSets().inNamespace("replauth").list().getItems()).isEmpty();
-  }
 }

@@ -44,11 +44,38 @@ class CacheReplicationTest {
 
   @Test
   void bootstrapsMonitorsAndFollowsAFailover() throws Exception {
+    bootstrapMonitorAndFailOver(null, false);
+  }
+
+  /**
+   * Servers with requirepass and masterauth: the operator AUTHs its probes and REPLICAOF, and gives
+   * the sentinels the auth-pass after SENTINEL MONITOR, without which they see the primary down.
+   */
+  @Test
+  void withAPasswordTheOperatorAuthenticatesAndTheSentinelsGetItsAuthPass() throws Exception {
+    bootstrapMonitorAndFailOver("s3cret pass", false);
+  }
+
+  /**
+   * A rolling restart's hand-over with the primary alive: writes paused, replicas caught up,
+   * SENTINEL FAILOVER; a replica is promoted with the data and the old primary follows it.
+   */
+  @Test
+  void aPlannedFailoverHandsThePrimaryToACaughtUpReplica() throws Exception {
+    bootstrapMonitorAndFailOver("s3cret", true);
+  }
+
+  /**
+   * @param planned hand the primary over ({@link CacheReplication#handOver}) instead of stopping it
+   *     and starting it again at once
+   */
+  private void bootstrapMonitorAndFailOver(String password, boolean planned) throws Exception {
     String net = "127.0." + ThreadLocalRandom.current().nextInt(100, 250) + ".";
     int serverPort = freePort(net + "1");
     int sentinelPort = freePort(net + "11");
     List<PodView> serverPods = new ArrayList<>();
     List<PodView> sentinelPods = new ArrayList<>();
+    List<Map<String, String>> confs = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       String ip = net + (i + 1);
       Map<String, String> conf = new HashMap<>();
@@ -57,6 +84,12 @@ class CacheReplicationTest {
       conf.put("bind-source-addr", ip);
       conf.put("admin-port", "0");
       conf.put("dir", Files.createTempDirectory(dir, "server").toString());
+      if (password != null) {
+        conf.put("requirepass", password);
+        conf.put("masterauth", password);
+      }
+      conf.put("replicaof", CacheReplication.NO_PRIMARY); // as the pods start
+      confs.add(conf);
       CacheEngine e = new CacheEngine(CacheConfig.of(conf));
       e.start();
       servers.add(e);
@@ -83,7 +116,7 @@ class CacheReplicationTest {
 
     CacheView view =
         until(
-            () -> replication.observe(cache, serverPods, sentinelPods),
+            () -> replication.observe(cache, serverPods, sentinelPods, password),
             v ->
                 "orders-0".equals(v.primaryPod())
                     && v.replicas().size() == 2
@@ -94,10 +127,11 @@ class CacheReplicationTest {
         .containsExactlyInAnyOrder("orders-1", "orders-2");
 
     InetSocketAddress primary = new InetSocketAddress(net + "1", serverPort);
-    assertThat(Resp.call(primary, Duration.ofSeconds(2), "SET", "acked", "yes")).isEqualTo("OK");
+    assertThat(Resp.callWithAuth(primary, Duration.ofSeconds(2), password, "SET", "acked", "yes"))
+        .isEqualTo("OK");
     view =
         until(
-            () -> replication.observe(cache, serverPods, sentinelPods),
+            () -> replication.observe(cache, serverPods, sentinelPods, password),
             v -> v.replicas().stream().allMatch(r -> r.offset.equals(v.offset())),
             Duration.ofSeconds(10));
     assertThat(view.offset()).isPositive();
@@ -115,20 +149,46 @@ class CacheReplicationTest {
           Duration.ofSeconds(20));
     }
 
-    servers.get(0).stop(Duration.ZERO);
+    if (planned) {
+      assertThat(replication.handOver(cache, view, password)).startsWith("SENTINEL FAILOVER");
+    } else {
+      // Stopped and back at once at the same address with its data, as a deleted pod in the local
+      // cluster: it must not take writes while the sentinels promote a replica.
+      servers.get(0).stop(Duration.ZERO);
+      CacheEngine restarted = new CacheEngine(CacheConfig.of(confs.get(0)));
+      restarted.start();
+      servers.set(0, restarted);
+      assertThat(Resp.callWithAuth(primary, Duration.ofSeconds(2), password, "SET", "lost", "1"))
+          .isInstanceOfSatisfying(
+              Resp.Error.class, e -> assertThat(e.message()).startsWith("READONLY"));
+    }
     view =
         until(
-            () -> replication.observe(cache, serverPods, sentinelPods),
+            () -> replication.observe(cache, serverPods, sentinelPods, password),
             v -> v.primaryPod() != null && !v.primaryPod().equals("orders-0"),
             Duration.ofSeconds(30));
     int promoted = view.primaryPod().equals("orders-1") ? 1 : 2;
     assertThat(
-            Resp.call(
+            Resp.callWithAuth(
                 new InetSocketAddress(net + (promoted + 1), serverPort),
                 Duration.ofSeconds(2),
+                password,
                 "GET",
                 "acked"))
         .isEqualTo("yes");
+    // the old primary (handed over, or restarted) ends up a replica of the new one
+    until(
+        () ->
+            Resp.callWithAuth(
+                new InetSocketAddress(net + "1", serverPort),
+                Duration.ofSeconds(1),
+                password,
+                "ROLE"),
+        r ->
+            r instanceof List<?> role
+                && "slave".equals(role.get(0))
+                && (net + (promoted + 1)).equals(role.get(1)),
+        Duration.ofSeconds(20));
   }
 
   private static int freePort(String ip) throws Exception {

@@ -90,7 +90,13 @@ class CacheWorkloadTest {
     var servers = new CacheStatefulSet().desired(c, null);
     assertThat(servers.getSpec().getReplicas()).isEqualTo(3);
     assertThat(servers.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
-        .containsExactly("/etc/cairn/redis.conf", "--bind-source-addr", "$(POD_IP)");
+        .containsExactly(
+            "/etc/cairn/redis.conf",
+            "--bind-source-addr",
+            "$(POD_IP)",
+            "--replicaof",
+            "127.0.0.1",
+            "1");
 
     var sentinels = CacheSentinels.statefulSet(c);
     assertThat(sentinels.getMetadata().getName()).isEqualTo("redis-sentinel");
@@ -116,6 +122,21 @@ class CacheWorkloadTest {
     assertThat(new CacheConfigMap().desired(c, null).getData().get("sentinel.conf"))
         .contains("port 26379\n", "admin-port 9121\n")
         .doesNotContain("monitor");
+  }
+
+  @Test
+  void replicatedWithAuthFollowsItsPrimaryWithThePassword() {
+    CacheCluster c = cache();
+    c.getSpec().mode = CacheMode.REPLICATED;
+    c.getSpec().auth = new CacheAuth();
+    c.getSpec().auth.passwordSecretRef = new SecretKeySelector("password", "redis-auth", false);
+    var servers = new CacheStatefulSet().desired(c, null);
+    assertThat(servers.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+        .endsWith("--requirepass", "$(CAIRN_PASSWORD)", "--masterauth", "$(CAIRN_PASSWORD)");
+    // The sentinels get the master's auth-pass from the operator, not from their pod.
+    assertThat(CacheSentinels.statefulSet(c).getSpec().getTemplate().getSpec().getContainers())
+        .allSatisfy(
+            ctr -> assertThat(ctr.getEnv()).noneMatch(e -> e.getName().equals("CAIRN_PASSWORD")));
   }
 
   @Test
