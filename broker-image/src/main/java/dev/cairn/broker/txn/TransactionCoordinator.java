@@ -215,9 +215,12 @@ public final class TransactionCoordinator {
 
   /**
    * InitProducerId with a transactional id: the first call allocates a producer id at epoch 0;
-   * later calls bump the epoch (fencing the previous producer of this id), aborting its open
-   * transaction first. A request naming a producer id and epoch (a producer recovering) must match
-   * the current ones, else PRODUCER_FENCED.
+   * later calls bump the epoch (fencing the previous producer of this id). A request naming a
+   * producer id and epoch (a producer recovering) must match the current ones, else
+   * PRODUCER_FENCED. As Kafka 4: while a transaction is ending (Prepare*) the answer is
+   * CONCURRENT_TRANSACTIONS; an open transaction is aborted with a bumped epoch (fencing its
+   * producer) and the answer is CONCURRENT_TRANSACTIONS too, so the client's retry bumps the epoch
+   * a second time (and takes a new producer id should the fence have used the last epoch).
    */
   public ProducerIdAndEpoch initProducerId(
       String transactionalId, int timeoutMs, long expectedProducerId, short expectedEpoch)
@@ -243,23 +246,16 @@ public final class TransactionCoordinator {
       if (m.state.preparing()) {
         return new ProducerIdAndEpoch(Errors.CONCURRENT_TRANSACTIONS, -1, (short) -1);
       }
-      boolean fenced = false;
       if (m.state == TxnState.ONGOING) {
-        fenced = true;
         Errors e = end(m, false, true);
-        if (e != Errors.NONE) {
-          return new ProducerIdAndEpoch(e, -1, (short) -1);
-        }
-        if (m.state.preparing()) {
-          return new ProducerIdAndEpoch(Errors.CONCURRENT_TRANSACTIONS, -1, (short) -1);
-        }
+        return new ProducerIdAndEpoch(
+            e == Errors.NONE ? Errors.CONCURRENT_TRANSACTIONS : e, -1, (short) -1);
       }
       TxnMetadata next = m.copy();
       if (m.producerId < 0 || m.epoch >= Short.MAX_VALUE - 1) {
         next.producerId = producerIds.nextProducerId();
         next.epoch = 0;
-      } else if (!fenced) {
-        // After aborting an open transaction the epoch is already bumped: reuse it.
+      } else {
         next.epoch++;
       }
       next.timeoutMs = timeoutMs;
@@ -342,7 +338,11 @@ public final class TransactionCoordinator {
               case ONGOING -> end(m, commit, false);
               case COMPLETE_COMMIT -> commit ? Errors.NONE : Errors.INVALID_TXN_STATE;
               case COMPLETE_ABORT -> commit ? Errors.INVALID_TXN_STATE : Errors.NONE;
-              case PREPARE_COMMIT, PREPARE_ABORT -> Errors.CONCURRENT_TRANSACTIONS;
+              // As Kafka: a retry of the decision waits; the opposite decision is refused.
+              case PREPARE_COMMIT ->
+                  commit ? Errors.CONCURRENT_TRANSACTIONS : Errors.INVALID_TXN_STATE;
+              case PREPARE_ABORT ->
+                  commit ? Errors.INVALID_TXN_STATE : Errors.CONCURRENT_TRANSACTIONS;
               default -> Errors.INVALID_TXN_STATE;
             });
   }
