@@ -296,8 +296,15 @@ final class ExactlyOncePipeline {
     p.put("retry.backoff.max.ms", "200");
   }
 
-  /** How often each key occurs in {@code topic}, read to its end with read_committed. */
   private Map<String, Integer> countCommitted(String topic) {
+    return countCommitted(bootstrap, topic, PARTITIONS);
+  }
+
+  /**
+   * How often each key occurs in {@code topic} (partitions 0 to {@code partitions} - 1), read to
+   * its last stable offsets with read_committed.
+   */
+  static Map<String, Integer> countCommitted(String bootstrap, String topic, int partitions) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
@@ -307,7 +314,7 @@ final class ExactlyOncePipeline {
     Map<String, Integer> counts = new HashMap<>();
     try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
       List<TopicPartition> tps = new ArrayList<>();
-      for (int i = 0; i < PARTITIONS; i++) {
+      for (int i = 0; i < partitions; i++) {
         tps.add(new TopicPartition(topic, i));
       }
       c.assign(tps);

@@ -93,6 +93,26 @@ final class ProcessCluster {
             config.toAbsolutePath().toString()));
   }
 
+  /**
+   * Broker settings for replicated tests, then {@code more}: every topic, internal ones included,
+   * with replication factor 3 and min.insync.replicas 2; one partition for each internal topic, so
+   * one broker coordinates every group and every transactional id.
+   */
+  static List<String> replicated(String... more) {
+    List<String> lines =
+        new ArrayList<>(
+            List.of(
+                "default.replication.factor=3",
+                "min.insync.replicas=2",
+                "offsets.topic.replication.factor=3",
+                "offsets.topic.num.partitions=1",
+                "transaction.state.log.replication.factor=3",
+                "transaction.state.log.min.isr=2",
+                "transaction.state.log.num.partitions=1"));
+    lines.addAll(List.of(more));
+    return lines;
+  }
+
   EngineProcess broker(int id) {
     return brokers.get(id);
   }

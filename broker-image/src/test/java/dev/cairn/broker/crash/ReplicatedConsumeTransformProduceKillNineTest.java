@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.common.faults.EngineProcess;
 import dev.cairn.common.faults.FaultHarness;
-import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -35,16 +34,8 @@ class ReplicatedConsumeTransformProduceKillNineTest {
     cluster.start(
         3,
         2_000,
-        List.of(
-            "replica.lag.time.max.ms=3000",
-            "default.replication.factor=3",
-            "min.insync.replicas=2",
-            "offsets.topic.replication.factor=3",
-            "offsets.topic.num.partitions=1",
-            "transaction.state.log.replication.factor=3",
-            "transaction.state.log.min.isr=2",
-            "transaction.state.log.num.partitions=1",
-            "group.initial.rebalance.delay.ms=0"));
+        ProcessCluster.replicated(
+            "replica.lag.time.max.ms=3000", "group.initial.rebalance.delay.ms=0"));
     ExactlyOncePipeline pipeline = new ExactlyOncePipeline(cluster.bootstrap(), seed + 1);
     pipeline.createTopics((short) 3);
     pipeline.start();

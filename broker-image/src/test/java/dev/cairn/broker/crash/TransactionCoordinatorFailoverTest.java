@@ -17,17 +17,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.internals.Topic;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -58,18 +57,7 @@ class TransactionCoordinatorFailoverTest {
 
   @Test
   void everyTransactionIsWholeOrAbsentThroughCoordinatorKills() throws Exception {
-    cluster.start(
-        3,
-        3_000,
-        List.of(
-            "replica.lag.time.max.ms=4000",
-            "default.replication.factor=3",
-            "min.insync.replicas=2",
-            "offsets.topic.replication.factor=3",
-            "offsets.topic.num.partitions=1",
-            "transaction.state.log.replication.factor=3",
-            "transaction.state.log.min.isr=2",
-            "transaction.state.log.num.partitions=1"));
+    cluster.start(3, 3_000, ProcessCluster.replicated("replica.lag.time.max.ms=4000"));
     try (Admin admin = Admin.create(cluster.clientProps())) {
       admin
           .createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 3)))
@@ -226,44 +214,34 @@ class TransactionCoordinatorFailoverTest {
    * of every partition reached its high watermark (no transaction open).
    */
   private Map<String, Integer> readCommitted() throws Exception {
-    Properties p = cluster.clientProps();
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    Properties uncommitted = cluster.clientProps();
-    uncommitted.putAll(p);
-    uncommitted.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
-    Map<String, Integer> counts = new HashMap<>();
-    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p);
-        KafkaConsumer<String, String> hw = new KafkaConsumer<>(uncommitted)) {
-      List<TopicPartition> tps = new ArrayList<>();
-      for (int i = 0; i < PARTITIONS; i++) {
-        tps.add(new TopicPartition(TOPIC, i));
-      }
-      long deadline = System.nanoTime() + AWAIT.toNanos();
-      Map<TopicPartition, Long> ends = c.endOffsets(tps);
-      Map<TopicPartition, Long> highWatermarks = hw.endOffsets(tps);
-      while (!ends.equals(highWatermarks) && System.nanoTime() < deadline) {
-        Thread.sleep(200);
-        ends = c.endOffsets(tps);
-        highWatermarks = hw.endOffsets(tps);
-      }
-      assertThat(ends)
-          .as("last stable offsets reached the high watermarks")
-          .isEqualTo(highWatermarks);
-      c.assign(tps);
-      c.seekToBeginning(tps);
-      Map<TopicPartition, Long> target = ends;
-      while (tps.stream().anyMatch(tp -> c.position(tp) < target.get(tp))
-          && System.nanoTime() < deadline) {
-        for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
-          counts.merge(r.key(), 1, Integer::sum);
-        }
-      }
-      assertThat(tps.stream().allMatch(tp -> c.position(tp) >= target.get(tp)))
-          .as("read to the end")
-          .isTrue();
+    List<TopicPartition> tps = new ArrayList<>();
+    for (int i = 0; i < PARTITIONS; i++) {
+      tps.add(new TopicPartition(TOPIC, i));
     }
-    return counts;
+    try (Admin admin = Admin.create(cluster.clientProps())) {
+      long deadline = System.nanoTime() + AWAIT.toNanos();
+      Map<TopicPartition, Long> stable = endOffsets(admin, tps, IsolationLevel.READ_COMMITTED);
+      Map<TopicPartition, Long> hw = endOffsets(admin, tps, IsolationLevel.READ_UNCOMMITTED);
+      while (!stable.equals(hw) && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+        stable = endOffsets(admin, tps, IsolationLevel.READ_COMMITTED);
+        hw = endOffsets(admin, tps, IsolationLevel.READ_UNCOMMITTED);
+      }
+      assertThat(stable).as("last stable offsets reached the high watermarks").isEqualTo(hw);
+    }
+    return ExactlyOncePipeline.countCommitted(cluster.bootstrap(), TOPIC, PARTITIONS);
+  }
+
+  private static Map<TopicPartition, Long> endOffsets(
+      Admin admin, List<TopicPartition> tps, IsolationLevel level) throws Exception {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    tps.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+    Map<TopicPartition, Long> result = new HashMap<>();
+    admin
+        .listOffsets(latest, new ListOffsetsOptions(level))
+        .all()
+        .get(30, TimeUnit.SECONDS)
+        .forEach((tp, info) -> result.put(tp, info.offset()));
+    return result;
   }
 }
