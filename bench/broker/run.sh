@@ -3,13 +3,14 @@
 # and the Cairn broker, measured in one run with Kafka's own kafka-producer-perf-test and
 # kafka-consumer-perf-test (org.apache.kafka.tools.{Producer,Consumer}Performance). 1 KiB records,
 # acks=1 and acks=all, 1 and 6 partitions, and a transactional producer (acks=all, a commit every
-# 10 ms, ~100 records per transaction at these rates) read by a read_committed consumer. Prints
+# 10 ms) read by a read_committed consumer, and a transactional producer committing every 100
+# records (txn100: bench/broker/TxnCountProducer.java; its latencies are per transaction). Prints
 # MB/s, records/s, p50/p99 produce latency and the Cairn/Kafka ratios (throughput: higher is better;
 # latency: lower is better).
 #
 #   bench/broker/run.sh                       # RECORDS=200000 per case by default
 #   RECORDS=50000 bench/broker/run.sh         # quicker
-#   CASES="6 txn" bench/broker/run.sh         # chosen cases: "<partitions> <1|all|txn>", comma-separated
+#   CASES="6 txn" bench/broker/run.sh         # chosen cases: "<partitions> <1|all|txn|txn100>", comma-separated
 #
 # Needs network access to Maven Central the first time (Kafka jars go to bench/broker/target/).
 set -euo pipefail
@@ -114,10 +115,16 @@ run_case() {
   fi
   echo "isolation.level=$isolation" > "$WORK/consumer.properties"
   local p
-  p=$(java -cp "$LIB/*" org.apache.kafka.tools.ProducerPerformance --topic "$topic" \
-      --num-records "$RECORDS" --record-size "$RECORD_SIZE" --throughput -1 "${txn[@]}" \
-      --producer-props bootstrap.servers="127.0.0.1:$PORT" acks="$acks" linger.ms=5 batch.size=65536 \
-      2>/dev/null | tail -1)
+  if [ "$acks" = txn100 ]; then
+    echo "isolation.level=read_committed" > "$WORK/consumer.properties"
+    p=$(java -cp "$LIB/*" "$HERE/TxnCountProducer.java" "127.0.0.1:$PORT" "$topic" "$RECORDS" \
+        "$RECORD_SIZE" 100 "bench-txn100-$partitions" 2>/dev/null | tail -1)
+  else
+    p=$(java -cp "$LIB/*" org.apache.kafka.tools.ProducerPerformance --topic "$topic" \
+        --num-records "$RECORDS" --record-size "$RECORD_SIZE" --throughput -1 "${txn[@]}" \
+        --producer-props bootstrap.servers="127.0.0.1:$PORT" acks="$acks" linger.ms=5 batch.size=65536 \
+        2>/dev/null | tail -1)
+  fi
   local c
   c=$(java -cp "$LIB/*" org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "127.0.0.1:$PORT" \
       --topic "$topic" --messages "$RECORDS" --timeout 60000 \

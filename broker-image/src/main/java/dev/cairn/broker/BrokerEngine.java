@@ -111,6 +111,7 @@ public final class BrokerEngine implements Engine {
   private ExecutorService requestExecutor;
   private ScheduledExecutorService scheduler;
   private ScheduledExecutorService txnExecutor;
+  private ExecutorService txnRequests;
   private InetSocketAddress boundAddress;
   private CoordinatorEngine coordinator;
 
@@ -226,20 +227,35 @@ public final class BrokerEngine implements Engine {
                 metadata::allocateProducerIdBlock, ClusterMetadata.PRODUCER_ID_BLOCK_SIZE));
 
     GroupCoordinator groups =
-        new GroupCoordinator(config, replicas, ctx.topics(), System::currentTimeMillis);
+        new GroupCoordinator(
+            config, replicas, ctx.acksAll(), ctx.topics(), System::currentTimeMillis);
     groups.start(scheduler);
     TxnMarkerWriter markers =
         new TxnMarkerWriter(
             replicas,
+            ctx.acksAll(),
             groups,
             System::currentTimeMillis,
             config.get(BrokerConfig.REPLICA_SOCKET_TIMEOUT_MS));
     TransactionCoordinator txns =
         new TransactionCoordinator(
-            config, replicas, ctx.topics(), ctx.producerIds(), markers, System::currentTimeMillis);
+            config,
+            replicas,
+            ctx.acksAll(),
+            ctx.topics(),
+            ctx.producerIds(),
+            markers,
+            System::currentTimeMillis);
     txnExecutor = Executors.newSingleThreadScheduledExecutor(daemon("broker-txn-coordinator"));
     txns.start(txnExecutor);
-    TxnHandlers txnApis = new TxnHandlers(txns, groups, replicas, markers);
+    // The transaction coordinator's requests wait for replication: on threads of their own, so
+    // the request threads stay free for the follower fetches that advance high watermarks.
+    AtomicInteger txnThreads = new AtomicInteger();
+    txnRequests =
+        Executors.newFixedThreadPool(
+            config.get(BrokerConfig.NUM_IO_THREADS),
+            r -> daemon("broker-txn-request-" + txnThreads.incrementAndGet()).newThread(r));
+    TxnHandlers txnApis = new TxnHandlers(txns, groups, replicas, markers, txnRequests);
     TxnAdminHandlers txnAdmin = new TxnAdminHandlers(txns, replicas);
     TxnVerifier txnVerifier =
         new TxnVerifier(replicas, txns, config.get(BrokerConfig.REPLICA_SOCKET_TIMEOUT_MS));
@@ -257,7 +273,7 @@ public final class BrokerEngine implements Engine {
         .add(ApiKeys.CREATE_TOPICS, 7, new CreateTopicsHandler(ctx))
         .add(ApiKeys.DELETE_TOPICS, 6, new DeleteTopicsHandler(ctx))
         .add(ApiKeys.CREATE_PARTITIONS, 3, new CreatePartitionsHandler(ctx))
-        .add(ApiKeys.INIT_PRODUCER_ID, 5, new InitProducerIdHandler(ctx, txns))
+        .add(ApiKeys.INIT_PRODUCER_ID, 5, new InitProducerIdHandler(ctx, txns, txnRequests))
         .add(ApiKeys.DESCRIBE_CLUSTER, 1, new DescribeClusterHandler(ctx))
         .add(ApiKeys.FIND_COORDINATOR, 6, new FindCoordinatorHandler(groups, txns))
         .add(ApiKeys.JOIN_GROUP, 9, groupApis.join())
@@ -508,6 +524,9 @@ public final class BrokerEngine implements Engine {
     }
     if (requestExecutor != null) {
       requestExecutor.shutdownNow();
+    }
+    if (txnRequests != null) {
+      txnRequests.shutdownNow();
     }
     if (txnExecutor != null) {
       txnExecutor.shutdownNow();

@@ -3,6 +3,8 @@ package dev.cairn.broker.api;
 import dev.cairn.broker.server.BrokerContext;
 import dev.cairn.broker.txn.TransactionCoordinator;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
 
@@ -14,10 +16,16 @@ import org.apache.kafka.common.message.InitProducerIdResponseData;
 public final class InitProducerIdHandler implements ApiHandler<InitProducerIdRequestData> {
   private final BrokerContext broker;
   private final TransactionCoordinator txns;
+  private final Executor coordinatorThreads;
 
-  public InitProducerIdHandler(BrokerContext broker, TransactionCoordinator txns) {
+  /**
+   * @param coordinatorThreads where the coordinator's calls run (they wait for replication)
+   */
+  public InitProducerIdHandler(
+      BrokerContext broker, TransactionCoordinator txns, Executor coordinatorThreads) {
     this.broker = broker;
     this.txns = txns;
+    this.coordinatorThreads = coordinatorThreads;
   }
 
   @Override
@@ -25,16 +33,24 @@ public final class InitProducerIdHandler implements ApiHandler<InitProducerIdReq
       RequestContext ctx, InitProducerIdRequestData request) throws Exception {
     InitProducerIdResponseData r = new InitProducerIdResponseData();
     if (request.transactionalId() != null) {
-      TransactionCoordinator.ProducerIdAndEpoch result =
-          txns.initProducerId(
-              request.transactionalId(),
-              request.transactionTimeoutMs(),
-              request.producerId(),
-              request.producerEpoch());
-      return CompletableFuture.completedFuture(
-          r.setErrorCode(result.error().code())
-              .setProducerId(result.producerId())
-              .setProducerEpoch(result.epoch()));
+      return CompletableFuture.supplyAsync(
+          () -> {
+            TransactionCoordinator.ProducerIdAndEpoch result;
+            try {
+              result =
+                  txns.initProducerId(
+                      request.transactionalId(),
+                      request.transactionTimeoutMs(),
+                      request.producerId(),
+                      request.producerEpoch());
+            } catch (Exception e) {
+              throw new CompletionException(e);
+            }
+            return r.setErrorCode(result.error().code())
+                .setProducerId(result.producerId())
+                .setProducerEpoch(result.epoch());
+          },
+          coordinatorThreads);
     }
     return CompletableFuture.completedFuture(
         r.setProducerId(broker.producerIds().nextProducerId()).setProducerEpoch((short) 0));

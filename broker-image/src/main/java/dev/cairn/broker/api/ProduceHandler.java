@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.internals.Topic;
@@ -92,13 +91,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                   ctx.version(),
                   pr);
           if (appended != null && acks == -1) {
-            replicated.add(
-                awaitCommitted(
-                    tp,
-                    appended.partition(),
-                    appended.info().lastOffset() + 1,
-                    pr,
-                    request.timeoutMs()));
+            replicated.add(awaitCommitted(tp, appended, pr, request.timeoutMs()));
           }
         }
         tr.partitionResponses().add(pr);
@@ -191,46 +184,20 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
     return e == Errors.TRANSACTION_ABORTABLE && version <= 10 ? Errors.INVALID_TXN_STATE : e;
   }
 
-  /**
-   * Completes when the ISR holds every offset below {@code end} on the partition that took the
-   * append; a new leader (another broker, or this one at a new epoch) answers
-   * NOT_LEADER_OR_FOLLOWER, since the records may not survive the change.
-   */
+  /** Completes once the ISR holds the append (see {@link ReplicationWaiter}), with its error. */
   private CompletableFuture<Void> awaitCommitted(
       TopicPartition tp,
-      Partition appendedTo,
-      long end,
+      ReplicaManager.Appended appended,
       PartitionProduceResponse pr,
       int timeoutMs) {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    BooleanSupplier attempt =
-        () -> {
-          if (leader(tp) != appendedTo) {
-            pr.setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code())
-                .setErrorMessage("Leadership of " + tp + " moved before the records replicated");
-          } else if (!appendedTo.isCommitted(end)) {
-            return false;
-          } else if (!appendedTo.enoughInSync()) {
-            // As Kafka: written and replicated to the ISR, but the ISR shrank below the minimum.
-            pr.setErrorCode(Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND.code())
-                .setErrorMessage("The ISR of " + tp + " shrank below min.insync.replicas");
+    return broker
+        .acksAll()
+        .await(tp, appended, timeoutMs)
+        .thenAccept(e -> {
+          if (e.error() != Errors.NONE) {
+            pr.setErrorCode(e.error().code()).setErrorMessage(e.message());
           }
-          done.complete(null);
-          return true;
-        };
-    if (!attempt.getAsBoolean()) {
-      broker
-          .producePurgatory()
-          .park(
-              Set.of(tp),
-              Math.max(0, timeoutMs),
-              attempt,
-              () -> {
-                pr.setErrorCode(Errors.REQUEST_TIMED_OUT.code()).setErrorMessage(null);
-                done.complete(null);
-              });
-    }
-    return done;
+        });
   }
 
   private Partition leader(TopicPartition tp) {

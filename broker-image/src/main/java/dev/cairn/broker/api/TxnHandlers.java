@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.message.AddOffsetsToTxnRequestData;
@@ -44,47 +45,57 @@ public final class TxnHandlers {
   private final GroupCoordinator groups;
   private final ReplicaManager replicas;
   private final TxnMarkerWriter markers;
+  private final Executor coordinatorThreads;
 
+  /**
+   * @param coordinatorThreads where the coordinator's calls run (they wait for replication)
+   */
   public TxnHandlers(
       TransactionCoordinator txns,
       GroupCoordinator groups,
       ReplicaManager replicas,
-      TxnMarkerWriter markers) {
+      TxnMarkerWriter markers,
+      Executor coordinatorThreads) {
     this.txns = txns;
     this.groups = groups;
     this.replicas = replicas;
     this.markers = markers;
+    this.coordinatorThreads = coordinatorThreads;
   }
 
   public ApiHandler<AddPartitionsToTxnRequestData> addPartitions() {
-    return (ctx, r) -> {
-      AddPartitionsToTxnResponseData response = new AddPartitionsToTxnResponseData();
-      if (ctx.version() < 4) {
-        response.setResultsByTopicV3AndBelow(
-            addPartitions(
-                r.v3AndBelowTransactionalId(),
-                r.v3AndBelowProducerId(),
-                r.v3AndBelowProducerEpoch(),
-                r.v3AndBelowTopics(),
-                false));
-      } else {
-        for (AddPartitionsToTxnTransaction t : r.transactions()) {
-          response
-              .resultsByTransaction()
-              .add(
-                  new AddPartitionsToTxnResult()
-                      .setTransactionalId(t.transactionalId())
-                      .setTopicResults(
-                          addPartitions(
-                              t.transactionalId(),
-                              t.producerId(),
-                              t.producerEpoch(),
-                              t.topics(),
-                              t.verifyOnly())));
-        }
+    return (ctx, r) ->
+        CompletableFuture.supplyAsync(() -> addPartitions(ctx, r), coordinatorThreads);
+  }
+
+  private AddPartitionsToTxnResponseData addPartitions(
+      RequestContext ctx, AddPartitionsToTxnRequestData r) {
+    AddPartitionsToTxnResponseData response = new AddPartitionsToTxnResponseData();
+    if (ctx.version() < 4) {
+      response.setResultsByTopicV3AndBelow(
+          addPartitions(
+              r.v3AndBelowTransactionalId(),
+              r.v3AndBelowProducerId(),
+              r.v3AndBelowProducerEpoch(),
+              r.v3AndBelowTopics(),
+              false));
+    } else {
+      for (AddPartitionsToTxnTransaction t : r.transactions()) {
+        response
+            .resultsByTransaction()
+            .add(
+                new AddPartitionsToTxnResult()
+                    .setTransactionalId(t.transactionalId())
+                    .setTopicResults(
+                        addPartitions(
+                            t.transactionalId(),
+                            t.producerId(),
+                            t.producerEpoch(),
+                            t.topics(),
+                            t.verifyOnly())));
       }
-      return CompletableFuture.completedFuture(response);
-    };
+    }
+    return response;
   }
 
   /**
@@ -139,20 +150,23 @@ public final class TxnHandlers {
   }
 
   public ApiHandler<AddOffsetsToTxnRequestData> addOffsets() {
-    return (ctx, r) -> {
-      Errors e =
-          r.groupId() == null || r.groupId().isEmpty()
-              ? Errors.INVALID_GROUP_ID
-              : txns.addPartitions(
-                  r.transactionalId(),
-                  r.producerId(),
-                  r.producerEpoch(),
-                  List.of(
-                      new TopicPartition(
-                          Topic.GROUP_METADATA_TOPIC_NAME, groups.partitionFor(r.groupId()))));
-      return CompletableFuture.completedFuture(
-          new AddOffsetsToTxnResponseData().setErrorCode(e.code()));
-    };
+    return (ctx, r) ->
+        CompletableFuture.supplyAsync(
+            () -> {
+              Errors e =
+                  r.groupId() == null || r.groupId().isEmpty()
+                      ? Errors.INVALID_GROUP_ID
+                      : txns.addPartitions(
+                          r.transactionalId(),
+                          r.producerId(),
+                          r.producerEpoch(),
+                          List.of(
+                              new TopicPartition(
+                                  Topic.GROUP_METADATA_TOPIC_NAME,
+                                  groups.partitionFor(r.groupId()))));
+              return new AddOffsetsToTxnResponseData().setErrorCode(e.code());
+            },
+            coordinatorThreads);
   }
 
   public ApiHandler<TxnOffsetCommitRequestData> offsetCommit() {
@@ -172,43 +186,55 @@ public final class TxnHandlers {
                   tp, p.committedOffset(), p.committedLeaderEpoch(), p.committedMetadata()));
         }
       }
-      if (!commits.isEmpty()) {
-        result.putAll(
-            groups.commitTransactional(
-                r.groupId(),
-                r.producerId(),
-                r.producerEpoch(),
-                r.memberId(),
-                r.groupInstanceId(),
-                r.generationId(),
-                commits));
-      }
-      Map<String, TxnOffsetCommitResponseTopic> topics = new LinkedHashMap<>();
-      result.forEach((tp, e) ->
-          topics
-              .computeIfAbsent(tp.topic(), n -> new TxnOffsetCommitResponseTopic().setName(n))
-              .partitions()
-              .add(
-                  new TxnOffsetCommitResponsePartition()
-                      .setPartitionIndex(tp.partition())
-                      .setErrorCode(e.code())));
-      return CompletableFuture.completedFuture(
-          new TxnOffsetCommitResponseData().setTopics(new ArrayList<>(topics.values())));
+      CompletableFuture<Map<TopicPartition, Errors>> written =
+          commits.isEmpty()
+              ? CompletableFuture.completedFuture(Map.of())
+              : groups.commitTransactional(
+                  r.groupId(),
+                  r.producerId(),
+                  r.producerEpoch(),
+                  r.memberId(),
+                  r.groupInstanceId(),
+                  r.generationId(),
+                  commits);
+      return written.thenApply(w -> {
+        result.putAll(w);
+        Map<String, TxnOffsetCommitResponseTopic> topics = new LinkedHashMap<>();
+        result.forEach((tp, e) ->
+            topics
+                .computeIfAbsent(tp.topic(), n -> new TxnOffsetCommitResponseTopic().setName(n))
+                .partitions()
+                .add(
+                    new TxnOffsetCommitResponsePartition()
+                        .setPartitionIndex(tp.partition())
+                        .setErrorCode(e.code())));
+        return new TxnOffsetCommitResponseData().setTopics(new ArrayList<>(topics.values()));
+      });
     };
   }
 
   public ApiHandler<EndTxnRequestData> end() {
-    return (ctx, r) -> {
-      Errors e =
-          txns.endTransaction(
-              r.transactionalId(), r.producerId(), r.producerEpoch(), r.committed());
-      return CompletableFuture.completedFuture(new EndTxnResponseData().setErrorCode(e.code()));
-    };
+    return (ctx, r) ->
+        CompletableFuture.supplyAsync(
+            () ->
+                new EndTxnResponseData()
+                    .setErrorCode(
+                        txns.endTransaction(
+                                r.transactionalId(),
+                                r.producerId(),
+                                r.producerEpoch(),
+                                r.committed())
+                            .code()),
+            coordinatorThreads);
   }
 
+  /**
+   * WriteTxnMarkers: answered once every marker is replicated to its partition's ISR, or failed.
+   */
   public ApiHandler<WriteTxnMarkersRequestData> writeMarkers() {
     return (ctx, r) -> {
       WriteTxnMarkersResponseData response = new WriteTxnMarkersResponseData();
+      List<CompletableFuture<Void>> written = new ArrayList<>();
       for (WriteTxnMarkersRequestData.WritableTxnMarker m : r.markers()) {
         TxnMarkerWriter.Marker marker =
             new TxnMarkerWriter.Marker(
@@ -219,18 +245,21 @@ public final class TxnHandlers {
           WriteTxnMarkersResponseData.WritableTxnMarkerTopicResult tr =
               new WriteTxnMarkersResponseData.WritableTxnMarkerTopicResult().setName(t.name());
           for (int p : t.partitionIndexes()) {
-            tr.partitions()
-                .add(
-                    new WriteTxnMarkersResponseData.WritableTxnMarkerPartitionResult()
-                        .setPartitionIndex(p)
-                        .setErrorCode(
-                            markers.writeLocal(marker, new TopicPartition(t.name(), p)).code()));
+            WriteTxnMarkersResponseData.WritableTxnMarkerPartitionResult pr =
+                new WriteTxnMarkersResponseData.WritableTxnMarkerPartitionResult()
+                    .setPartitionIndex(p);
+            tr.partitions().add(pr);
+            written.add(
+                markers
+                    .writeLocal(marker, new TopicPartition(t.name(), p))
+                    .thenAccept(e -> pr.setErrorCode(e.code())));
           }
           result.topics().add(tr);
         }
         response.markers().add(result);
       }
-      return CompletableFuture.completedFuture(response);
+      return CompletableFuture.allOf(written.toArray(CompletableFuture[]::new))
+          .thenApply(v -> response);
     };
   }
 }

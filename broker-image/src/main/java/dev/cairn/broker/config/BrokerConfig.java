@@ -184,6 +184,12 @@ public final class BrokerConfig {
       ConfigKey.of("transaction.state.log.num.partitions", intRange(1, 10_000), 50);
   public static final ConfigKey<Integer> TRANSACTION_STATE_LOG_REPLICATION_FACTOR =
       ConfigKey.of("transaction.state.log.replication.factor", intRange(1, Short.MAX_VALUE), 3);
+  public static final ConfigKey<Integer> TRANSACTION_STATE_LOG_MIN_ISR =
+      ConfigKey.of("transaction.state.log.min.isr", intRange(1, Short.MAX_VALUE), 2);
+  public static final ConfigKey<Integer> OFFSETS_COMMIT_TIMEOUT_MS =
+      ConfigKey.of("offsets.commit.timeout.ms", intRange(1, Integer.MAX_VALUE), 5_000);
+  public static final ConfigKey<Integer> REQUEST_TIMEOUT_MS =
+      ConfigKey.of("request.timeout.ms", intRange(1, Integer.MAX_VALUE), 30_000);
   public static final ConfigKey<Integer> TRANSACTION_STATE_LOG_SEGMENT_BYTES =
       ConfigKey.of(
           "transaction.state.log.segment.bytes", intRange(1, Integer.MAX_VALUE), 104_857_600);
@@ -296,6 +302,9 @@ public final class BrokerConfig {
               TRANSACTION_STATE_LOG_PARTITIONS,
               TRANSACTION_STATE_LOG_REPLICATION_FACTOR,
               TRANSACTION_STATE_LOG_SEGMENT_BYTES,
+              TRANSACTION_STATE_LOG_MIN_ISR,
+              OFFSETS_COMMIT_TIMEOUT_MS,
+              REQUEST_TIMEOUT_MS,
               TRANSACTION_MAX_TIMEOUT_MS,
               TRANSACTION_ABORT_CHECK_INTERVAL_MS,
               TRANSACTIONAL_ID_EXPIRATION_MS,

@@ -7,6 +7,7 @@ import dev.cairn.broker.metadata.BrokerInfo;
 import dev.cairn.broker.metadata.MetadataImage;
 import dev.cairn.broker.replication.Partition;
 import dev.cairn.broker.server.ReplicaManager;
+import dev.cairn.broker.server.ReplicationWaiter;
 import dev.cairn.broker.server.TopicAdmin;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,6 +55,7 @@ public final class GroupCoordinator {
 
   private final BrokerConfig config;
   private final ReplicaManager replicas;
+  private final ReplicationWaiter acksAll;
   private final TopicAdmin topics;
   private final LongSupplier clock;
   private final ClassicGroup.Settings settings;
@@ -74,10 +76,19 @@ public final class GroupCoordinator {
   private final Map<Long, Map<String, Map<TopicPartition, OffsetRecords.Value>>> pendingTxn =
       new ConcurrentHashMap<>();
 
+  /**
+   * @param acksAll how transactional offset commits wait for the ISR (null: a broker that only
+   *     leads, whose appends are replicated as soon as written)
+   */
   public GroupCoordinator(
-      BrokerConfig config, ReplicaManager replicas, TopicAdmin topics, LongSupplier clock) {
+      BrokerConfig config,
+      ReplicaManager replicas,
+      ReplicationWaiter acksAll,
+      TopicAdmin topics,
+      LongSupplier clock) {
     this.config = config;
     this.replicas = replicas;
+    this.acksAll = acksAll;
     this.topics = topics;
     this.clock = clock;
     this.offsetsPartitions = config.get(BrokerConfig.OFFSETS_TOPIC_PARTITIONS);
@@ -231,9 +242,11 @@ public final class GroupCoordinator {
   /**
    * TxnOffsetCommit: validates the committer as OffsetCommit does (a member of the current
    * generation when it names one), appends the offsets as part of the producer's transaction, and
-   * keeps them pending: fetches see them once the transaction commits.
+   * keeps them pending: fetches see them once the transaction commits. Answered once the ISR holds
+   * them (else a later leader could lack offsets of a transaction that then commits, and the
+   * consumer would read its input again).
    */
-  public Map<TopicPartition, Errors> commitTransactional(
+  public CompletableFuture<Map<TopicPartition, Errors>> commitTransactional(
       String groupId,
       long producerId,
       short producerEpoch,
@@ -268,20 +281,22 @@ public final class GroupCoordinator {
       result.put(c.tp(), pe);
     }
     if (records.isEmpty()) {
-      return result;
+      return CompletableFuture.completedFuture(result);
     }
     TopicPartition tp = new TopicPartition(Topic.GROUP_METADATA_TOPIC_NAME, partitionFor(groupId));
     Errors written = Errors.NONE;
+    ReplicaManager.Appended appended = null;
     try {
       // Sequence 0 as Kafka writes it: coordinator appends skip the sequence checks.
-      replicas.appendAsCoordinator(
-          tp,
-          MemoryRecords.withTransactionalRecords(
-              Compression.NONE,
-              producerId,
-              producerEpoch,
-              0,
-              records.toArray(new SimpleRecord[0])));
+      appended =
+          replicas.appendAsCoordinator(
+              tp,
+              MemoryRecords.withTransactionalRecords(
+                  Compression.NONE,
+                  producerId,
+                  producerEpoch,
+                  0,
+                  records.toArray(new SimpleRecord[0])));
     } catch (Exception ex) {
       log.warn("group {}: writing transactional offsets failed: {}", groupId, ex.toString());
       written = Errors.forException(ex);
@@ -290,9 +305,7 @@ public final class GroupCoordinator {
       }
     }
     if (written != Errors.NONE) {
-      Errors w = written;
-      result.replaceAll((p, err) -> err == Errors.NONE ? w : err);
-      return result;
+      return CompletableFuture.completedFuture(failed(result, written));
     }
     Map<TopicPartition, OffsetRecords.Value> pending =
         pendingTxn
@@ -303,6 +316,19 @@ public final class GroupCoordinator {
         pending.put(
             c.tp(), new OffsetRecords.Value(c.offset(), c.leaderEpoch(), c.metadata(), now));
       }
+    }
+    if (acksAll == null) {
+      return CompletableFuture.completedFuture(result);
+    }
+    return acksAll
+        .await(tp, appended, config.get(BrokerConfig.OFFSETS_COMMIT_TIMEOUT_MS))
+        .thenApply(w -> failed(result, ReplicationWaiter.coordinatorError(w.error())));
+  }
+
+  /** {@code result} with every partition that had no error of its own failed with {@code e}. */
+  private static Map<TopicPartition, Errors> failed(Map<TopicPartition, Errors> result, Errors e) {
+    if (e != Errors.NONE) {
+      result.replaceAll((p, err) -> err == Errors.NONE ? e : err);
     }
     return result;
   }

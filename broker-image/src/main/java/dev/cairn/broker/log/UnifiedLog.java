@@ -362,10 +362,22 @@ public final class UnifiedLog implements Closeable {
     LeaderEpochCheckpoint.write(dir, epochs.entries());
   }
 
+  /** A coordinator's markers must come from the current producer and coordinator epochs. */
+  private void checkMarkers(MemoryRecords records) {
+    for (MutableRecordBatch b : records.batches()) {
+      EndTransactionMarker m = b.isControlBatch() ? marker(b) : null;
+      if (m != null) {
+        producers.checkMarker(b.producerId(), b.producerEpoch(), m.coordinatorEpoch());
+      }
+    }
+  }
+
   /** The marker of the control batch at the buffer's position, or null if it carries none. */
   private static EndTransactionMarker marker(ByteBuffer batch) {
-    MutableRecordBatch b =
-        MemoryRecords.readableRecords(batch.duplicate()).batches().iterator().next();
+    return marker(MemoryRecords.readableRecords(batch.duplicate()).batches().iterator().next());
+  }
+
+  private static EndTransactionMarker marker(MutableRecordBatch b) {
     for (org.apache.kafka.common.record.Record r : b) {
       ControlRecordType type = ControlRecordType.parse(r.key());
       return type == ControlRecordType.COMMIT || type == ControlRecordType.ABORT
@@ -457,6 +469,9 @@ public final class UnifiedLog implements Closeable {
         LogValidator.validate(records, cfg, clock.getAsLong(), fromCoordinator);
     lock.lock();
     try {
+      if (fromCoordinator) {
+        checkMarkers(records);
+      }
       for (BatchHeader h : fromCoordinator ? List.<BatchHeader>of() : validated.headers()) {
         ProducerStateManager.BatchMetadata dup = producers.check(h);
         if (dup != null) {

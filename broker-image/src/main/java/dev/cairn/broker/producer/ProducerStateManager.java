@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.TransactionCoordinatorFencedException;
 import org.apache.kafka.common.record.RecordBatch;
 
 /**
@@ -161,6 +162,33 @@ public final class ProducerStateManager {
               + e.txnFirstOffset);
     }
     return null;
+  }
+
+  /**
+   * Checks a coordinator's marker about to be appended, as Kafka does: a producer epoch older than
+   * the producer's is INVALID_PRODUCER_EPOCH, and a coordinator epoch older than that of the
+   * producer's latest marker is TRANSACTION_COORDINATOR_FENCED (a coordinator that lost its
+   * partition of {@code __transaction_state} must not end a transaction its successor owns).
+   */
+  public synchronized void checkMarker(long producerId, short epoch, int coordinatorEpoch) {
+    Entry e = producers.get(producerId);
+    if (e == null) {
+      return;
+    }
+    if (epoch < e.epoch) {
+      throw new InvalidProducerEpochException(
+          "marker of producer " + producerId + " at epoch " + epoch + ", older than " + e.epoch);
+    }
+    if (coordinatorEpoch < e.coordinatorEpoch) {
+      throw new TransactionCoordinatorFencedException(
+          "marker of producer "
+              + producerId
+              + " from coordinator epoch "
+              + coordinatorEpoch
+              + " (zombie), "
+              + e.coordinatorEpoch
+              + " (current)");
+    }
   }
 
   /**

@@ -32,6 +32,11 @@ public record BrokerContext(
    */
   public static final Duration CONFIG_APPLY_WAIT = Duration.ofSeconds(10);
 
+  /** The acks=all wait over this broker's produce purgatory. */
+  public ReplicationWaiter acksAll() {
+    return new ReplicationWaiter(replicas, producePurgatory);
+  }
+
   public int brokerId() {
     return config.brokerId();
   }

@@ -553,8 +553,8 @@ public final class ReplicaManager implements Consumer<MetadataImage> {
    * Appends a coordinator's batches: transaction markers (control batches, which producers may not
    * write) and transactional offset commits, whose sequence numbers are not checked.
    */
-  public LogAppendInfo appendAsCoordinator(TopicPartition tp, MemoryRecords records) {
-    return appendAsLeader(tp, records, (short) -1, true).info();
+  public Appended appendAsCoordinator(TopicPartition tp, MemoryRecords records) {
+    return appendAsLeader(tp, records, (short) -1, true);
   }
 
   private Appended appendAsLeader(

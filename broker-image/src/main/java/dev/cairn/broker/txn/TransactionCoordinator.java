@@ -8,6 +8,7 @@ import dev.cairn.broker.metadata.MetadataImage;
 import dev.cairn.broker.producer.ProducerIdManager;
 import dev.cairn.broker.replication.Partition;
 import dev.cairn.broker.server.ReplicaManager;
+import dev.cairn.broker.server.ReplicationWaiter;
 import dev.cairn.broker.server.TopicAdmin;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,8 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
@@ -40,20 +43,34 @@ import org.slf4j.LoggerFactory;
  * the transactional ids whose {@code __transaction_state} partition ({@code abs(id.hashCode()) mod
  * transaction.state.log.num.partitions}) this broker leads.
  *
- * <p>Every state change is appended to that partition before it is adopted in memory; when this
- * broker becomes leader of a partition it replays it (latest value per id wins) and answers
+ * <p>Every state change is appended to that partition and replicated to its ISR (acks=all: {@code
+ * transaction.state.log.min.isr} replicas at least) before it is adopted in memory, so any replica
+ * that can be elected holds every state a client was answered from. When this broker becomes leader
+ * of a partition it replays it to its log end (latest value per id wins) and answers
  * COORDINATOR_LOAD_IN_PROGRESS meanwhile, then finishes any transaction the previous leader left in
- * PrepareCommit/PrepareAbort by writing its markers again.
+ * PrepareCommit/PrepareAbort by writing its markers again, with its own (higher) coordinator epoch:
+ * the partition's leader epoch.
  *
  * <p>Ending a transaction: PrepareCommit/PrepareAbort is written (the decision is then final),
- * markers go to every partition of the transaction ({@link TxnMarkerWriter}), then
- * CompleteCommit/CompleteAbort. EndTxn is answered once the transaction is complete, so the next
- * transaction never overlaps the markers of the previous one. Markers that fail are retried by the
- * timer, which also aborts (with an epoch bump, fencing the producer) transactions open longer than
- * their timeout.
+ * markers go to every partition of the transaction and are awaited until each partition's ISR holds
+ * them ({@link TxnMarkerWriter}), then CompleteCommit/CompleteAbort. EndTxn is answered once the
+ * transaction is complete, so the next transaction never overlaps the markers of the previous one.
+ * Markers that fail are retried every {@value #MARKER_RETRY_MS} ms while the transaction stays
+ * prepared; the timer also aborts (with an epoch bump, fencing the producer) transactions open
+ * longer than their timeout.
+ *
+ * <p>Threads: the public operations wait for replication, so callers run them on threads of their
+ * own, never on request threads (which the followers' fetches that advance the high watermark
+ * need). Each transactional id's monitor serializes its operations.
  */
 public final class TransactionCoordinator {
   private static final Logger log = LoggerFactory.getLogger(TransactionCoordinator.class);
+
+  /** Backoff between attempts at a prepared transaction's markers (Kafka's retry.backoff.ms). */
+  static final long MARKER_RETRY_MS = 100;
+
+  /** Past the purgatory's own timeout: only a wedged purgatory would need it. */
+  private static final long REPLICATION_WAIT_SLACK_MS = 1_000;
 
   /** Result of InitProducerId. */
   public record ProducerIdAndEpoch(Errors error, long producerId, short epoch) {}
@@ -78,6 +95,7 @@ public final class TransactionCoordinator {
 
   private final BrokerConfig config;
   private final ReplicaManager replicas;
+  private final ReplicationWaiter acksAll;
   private final TopicAdmin topics;
   private final ProducerIdManager producerIds;
   private final TxnMarkerWriter markers;
@@ -85,16 +103,19 @@ public final class TransactionCoordinator {
   private final int logPartitions;
   private final Map<String, TxnMetadata> txns = new ConcurrentHashMap<>();
   private final Map<Integer, Partition> loaded = new ConcurrentHashMap<>();
+  private volatile ScheduledExecutorService executor;
 
   public TransactionCoordinator(
       BrokerConfig config,
       ReplicaManager replicas,
+      ReplicationWaiter acksAll,
       TopicAdmin topics,
       ProducerIdManager producerIds,
       TxnMarkerWriter markers,
       LongSupplier clock) {
     this.config = config;
     this.replicas = replicas;
+    this.acksAll = acksAll;
     this.topics = topics;
     this.producerIds = producerIds;
     this.markers = markers;
@@ -108,6 +129,7 @@ public final class TransactionCoordinator {
    * on {@code executor} (its own thread: writing markers may wait on other brokers).
    */
   public void start(ScheduledExecutorService executor) {
+    this.executor = executor;
     replicas.onBecomeLeader(p -> executor.execute(() -> maybeLoad(p)));
     replicas.onResign(tp -> executor.execute(() -> unload(tp)));
     long interval = config.get(BrokerConfig.TRANSACTION_ABORT_CHECK_INTERVAL_MS);
@@ -126,8 +148,10 @@ public final class TransactionCoordinator {
 
   /**
    * FindCoordinator: creates {@code __transaction_state} on first use (replication factor {@code
-   * min(transaction.state.log.replication.factor, live brokers)}), then names the leader of the
-   * id's partition; null while there is none.
+   * min(transaction.state.log.replication.factor, live brokers)}, so a single broker works with the
+   * defaults; {@code min.insync.replicas} from {@code transaction.state.log.min.isr}, capped at the
+   * replication factor as every partition's), then names the leader of the id's partition; null
+   * while there is none.
    */
   public BrokerInfo findCoordinator(String transactionalId) throws Exception {
     MetadataImage image = replicas.image();
@@ -148,7 +172,9 @@ public final class TransactionCoordinator {
                 "cleanup.policy",
                 "compact",
                 "segment.bytes",
-                "" + config.get(BrokerConfig.TRANSACTION_STATE_LOG_SEGMENT_BYTES)),
+                "" + config.get(BrokerConfig.TRANSACTION_STATE_LOG_SEGMENT_BYTES),
+                "min.insync.replicas",
+                "" + config.get(BrokerConfig.TRANSACTION_STATE_LOG_MIN_ISR)),
             false,
             Duration.ZERO);
       } catch (TopicExistsException e) {
@@ -189,9 +215,12 @@ public final class TransactionCoordinator {
 
   /**
    * InitProducerId with a transactional id: the first call allocates a producer id at epoch 0;
-   * later calls bump the epoch (fencing the previous producer of this id), aborting its open
-   * transaction first. A request naming a producer id and epoch (a producer recovering) must match
-   * the current ones, else PRODUCER_FENCED.
+   * later calls bump the epoch (fencing the previous producer of this id). A request naming a
+   * producer id and epoch (a producer recovering) must match the current ones, else
+   * PRODUCER_FENCED. As Kafka 4: while a transaction is ending (Prepare*) the answer is
+   * CONCURRENT_TRANSACTIONS; an open transaction is aborted with a bumped epoch (fencing its
+   * producer) and the answer is CONCURRENT_TRANSACTIONS too, so the client's retry bumps the epoch
+   * a second time (and takes a new producer id should the fence have used the last epoch).
    */
   public ProducerIdAndEpoch initProducerId(
       String transactionalId, int timeoutMs, long expectedProducerId, short expectedEpoch)
@@ -217,23 +246,16 @@ public final class TransactionCoordinator {
       if (m.state.preparing()) {
         return new ProducerIdAndEpoch(Errors.CONCURRENT_TRANSACTIONS, -1, (short) -1);
       }
-      boolean fenced = false;
       if (m.state == TxnState.ONGOING) {
-        fenced = true;
         Errors e = end(m, false, true);
-        if (e != Errors.NONE) {
-          return new ProducerIdAndEpoch(e, -1, (short) -1);
-        }
-        if (m.state.preparing()) {
-          return new ProducerIdAndEpoch(Errors.CONCURRENT_TRANSACTIONS, -1, (short) -1);
-        }
+        return new ProducerIdAndEpoch(
+            e == Errors.NONE ? Errors.CONCURRENT_TRANSACTIONS : e, -1, (short) -1);
       }
       TxnMetadata next = m.copy();
       if (m.producerId < 0 || m.epoch >= Short.MAX_VALUE - 1) {
         next.producerId = producerIds.nextProducerId();
         next.epoch = 0;
-      } else if (!fenced) {
-        // After aborting an open transaction the epoch is already bumped: reuse it.
+      } else {
         next.epoch++;
       }
       next.timeoutMs = timeoutMs;
@@ -316,7 +338,11 @@ public final class TransactionCoordinator {
               case ONGOING -> end(m, commit, false);
               case COMPLETE_COMMIT -> commit ? Errors.NONE : Errors.INVALID_TXN_STATE;
               case COMPLETE_ABORT -> commit ? Errors.INVALID_TXN_STATE : Errors.NONE;
-              case PREPARE_COMMIT, PREPARE_ABORT -> Errors.CONCURRENT_TRANSACTIONS;
+              // As Kafka: a retry of the decision waits; the opposite decision is refused.
+              case PREPARE_COMMIT ->
+                  commit ? Errors.CONCURRENT_TRANSACTIONS : Errors.INVALID_TXN_STATE;
+              case PREPARE_ABORT ->
+                  commit ? Errors.INVALID_TXN_STATE : Errors.CONCURRENT_TRANSACTIONS;
               default -> Errors.INVALID_TXN_STATE;
             });
   }
@@ -443,11 +469,21 @@ public final class TransactionCoordinator {
       }
     });
     if (!failed.isEmpty()) {
+      if (failed.containsValue(Errors.TRANSACTION_COORDINATOR_FENCED)) {
+        // A newer coordinator of this id exists: it finishes the transaction, we stop (as Kafka).
+        log.warn(
+            "transactional id {}: fenced by a newer coordinator, leaving its {} markers",
+            m.transactionalId,
+            commit ? "commit" : "abort");
+        return;
+      }
       log.warn(
-          "transactional id {}: {} markers not written yet: {}",
+          "transactional id {}: {} markers not written yet, retrying in {} ms: {}",
           m.transactionalId,
           commit ? "commit" : "abort",
+          MARKER_RETRY_MS,
           failed);
+      retryMarkers(m);
       return;
     }
     TxnMetadata complete = m.copy();
@@ -464,29 +500,67 @@ public final class TransactionCoordinator {
     }
   }
 
+  /** Tries {@code m}'s markers again soon, if it is still prepared and still ours. */
+  private void retryMarkers(TxnMetadata m) {
+    ScheduledExecutorService e = executor;
+    if (e == null) {
+      return;
+    }
+    e.schedule(
+        () -> {
+          if (ownership(m.transactionalId) != Errors.NONE) {
+            return;
+          }
+          synchronized (m) {
+            if (m.state.preparing() && txns.get(m.transactionalId) == m) {
+              completeMarkers(m);
+            }
+          }
+        },
+        MARKER_RETRY_MS,
+        TimeUnit.MILLISECONDS);
+  }
+
   /** Appends {@code m}'s new state to its transaction log partition; NONE or the error. */
   private Errors write(TxnMetadata m) {
     m.lastUpdateMs = clock.getAsLong();
     return append(m.transactionalId, TxnLogRecords.value(m));
   }
 
-  /** Appends a state ({@code value}) or a tombstone (null) for {@code transactionalId}. */
+  /**
+   * Appends a state ({@code value}) or a tombstone (null) for {@code transactionalId} and waits
+   * until the ISR holds it (at most {@code request.timeout.ms}); NONE or the error to answer.
+   */
   private Errors append(String transactionalId, byte[] value) {
     long now = clock.getAsLong();
+    TopicPartition tp = logPartition(transactionalId);
+    long timeoutMs = config.get(BrokerConfig.REQUEST_TIMEOUT_MS);
+    Errors err;
     try {
-      replicas.appendToLeader(
-          logPartition(transactionalId),
-          MemoryRecords.withRecords(
-              Compression.NONE, new SimpleRecord(now, TxnLogRecords.key(transactionalId), value)),
-          (short) -1);
-      return Errors.NONE;
+      ReplicaManager.Appended appended =
+          replicas.appendAsLeader(
+              tp,
+              MemoryRecords.withRecords(
+                  Compression.NONE,
+                  new SimpleRecord(now, TxnLogRecords.key(transactionalId), value)),
+              (short) -1);
+      err =
+          acksAll
+              .await(tp, appended, timeoutMs)
+              .get(timeoutMs + REPLICATION_WAIT_SLACK_MS, TimeUnit.MILLISECONDS)
+              .error();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      err = Errors.REQUEST_TIMED_OUT;
+    } catch (ExecutionException | TimeoutException e) {
+      err = Errors.REQUEST_TIMED_OUT;
     } catch (Exception e) {
-      log.warn("transactional id {}: writing state failed: {}", transactionalId, e.toString());
-      Errors err = Errors.forException(e);
-      return err == Errors.NOT_LEADER_OR_FOLLOWER || err == Errors.UNKNOWN_TOPIC_OR_PARTITION
-          ? Errors.NOT_COORDINATOR
-          : err;
+      err = Errors.forException(e);
     }
+    if (err != Errors.NONE) {
+      log.warn("transactional id {}: writing state failed: {}", transactionalId, err);
+    }
+    return ReplicationWaiter.coordinatorError(err);
   }
 
   private void maybeLoad(Partition p) {
@@ -497,11 +571,13 @@ public final class TransactionCoordinator {
     long start = System.nanoTime();
     unload(tp);
     try {
+      // To the log end, not the high watermark: as a new leader this log is the truth, and its
+      // tail above a high watermark not yet advanced may hold states clients were answered from.
       UnifiedLog l = p.log();
       long offset = l.logStartOffset();
       Map<String, TxnMetadata> read = new LinkedHashMap<>();
-      while (offset < l.highWatermark()) {
-        FetchDataInfo data = l.read(offset, 1 << 20, true);
+      while (offset < l.logEndOffset()) {
+        FetchDataInfo data = l.readToEnd(offset, 1 << 20, true);
         if (data.records() == null) {
           break;
         }

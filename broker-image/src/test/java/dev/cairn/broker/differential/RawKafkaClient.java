@@ -14,7 +14,7 @@ import org.apache.kafka.common.requests.RequestHeader;
  * classes: for what the public clients never send on purpose (a retried idempotent batch, a
  * sequence gap, a corrupt CRC, a fetch past the log end).
  */
-final class RawKafkaClient implements AutoCloseable {
+public final class RawKafkaClient implements AutoCloseable {
   private final Socket socket;
   private final DataOutputStream out;
   private final DataInputStream in;
@@ -28,7 +28,7 @@ final class RawKafkaClient implements AutoCloseable {
   }
 
   /** Connects to the broker at {@code bootstrap} (host:port). */
-  static RawKafkaClient to(String bootstrap) throws IOException {
+  public static RawKafkaClient to(String bootstrap) throws IOException {
     int colon = bootstrap.lastIndexOf(':');
     return new RawKafkaClient(
         bootstrap.substring(0, colon), Integer.parseInt(bootstrap.substring(colon + 1)));
@@ -36,7 +36,7 @@ final class RawKafkaClient implements AutoCloseable {
 
   /** Sends one request and returns its parsed response. */
   @SuppressWarnings("unchecked")
-  <R extends AbstractResponse> R send(AbstractRequest request) throws IOException {
+  public <R extends AbstractResponse> R send(AbstractRequest request) throws IOException {
     RequestHeader header =
         new RequestHeader(request.apiKey(), request.version(), "differential", ++correlationId);
     ByteBuffer frame = request.serializeWithHeader(header);

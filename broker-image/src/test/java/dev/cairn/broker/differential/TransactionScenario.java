@@ -31,6 +31,7 @@ import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.WriteTxnMarkersRequestData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.RecordBatch;
@@ -47,13 +48,16 @@ import org.apache.kafka.common.requests.InitProducerIdRequest;
 import org.apache.kafka.common.requests.InitProducerIdResponse;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.ProduceResponse;
+import org.apache.kafka.common.requests.WriteTxnMarkersRequest;
+import org.apache.kafka.common.requests.WriteTxnMarkersResponse;
 
 /**
  * The transactions part of the differential test: what each isolation level reads around committed,
  * aborted and open transactions, the last stable offset as ListOffsets and Fetch report it, fencing
- * of a second producer with the same transactional id, offsets committed in a transaction, and the
- * coordinator's error codes for requests out of turn. Run once against Apache Kafka and once
- * against Cairn; the transcripts must be equal.
+ * of a second producer with the same transactional id, offsets committed in a transaction, the
+ * coordinator's error codes for requests out of turn (InitProducerId over an open transaction
+ * included), and a partition leader's answers to markers of a fenced coordinator or producer. Run
+ * once against Apache Kafka and once against Cairn; the transcripts must be equal.
  *
  * <p>Raw requests use the versions a pre-KIP-890 client sends (InitProducerId v4,
  * AddPartitionsToTxn v3, EndTxn v4, Produce v11), whose rules both servers document; kafka-clients
@@ -87,13 +91,15 @@ final class TransactionScenario {
               List.of(
                   new NewTopic("txn-visible", 1, (short) 1),
                   new NewTopic("txn-fenced", 1, (short) 1),
-                  new NewTopic("txn-raw", 1, (short) 1)))
+                  new NewTopic("txn-raw", 1, (short) 1),
+                  new NewTopic("txn-reinit", 1, (short) 1)))
           .all()
           .get();
       s.visibilityAndLastStableOffset(admin);
       s.fencing();
       s.offsetsInTransactions(admin);
       s.coordinatorErrors();
+      s.reinitAndStaleMarkers();
     }
     return s.t;
   }
@@ -207,13 +213,13 @@ final class TransactionScenario {
           "end txn of an unknown transactional id",
           retried(() -> endTxn(raw, "diff-nobody", 4242, (short) 0, true)));
 
-      InitProducerIdResponse first = retried(raw, () -> initTxn(raw));
+      InitProducerIdResponse first = retried(raw, () -> initTxn(raw, "diff-raw"));
       t.record(
           "init transactional",
           error(first.data().errorCode()) + " epoch=" + first.data().producerEpoch());
       long pid = first.data().producerId();
       short old = first.data().producerEpoch();
-      InitProducerIdResponse second = retried(raw, () -> initTxn(raw));
+      InitProducerIdResponse second = retried(raw, () -> initTxn(raw, "diff-raw"));
       t.record(
           "init again",
           error(second.data().errorCode())
@@ -228,12 +234,14 @@ final class TransactionScenario {
           retried(() -> endTxn(raw, "diff-raw", pid, epoch, true)));
       t.record(
           "transactional produce to a partition not added",
-          txnProduce(raw, tp, txnBatch(pid, epoch, 0, "not-added")));
-      t.record("add partition with the old epoch", addPartition(raw, pid, old, tp));
+          txnProduce(raw, "diff-raw", tp, txnBatch(pid, epoch, 0, "not-added")));
+      t.record("add partition with the old epoch", addPartition(raw, "diff-raw", pid, old, tp));
       t.record(
           "end txn with the old epoch", retried(() -> endTxn(raw, "diff-raw", pid, old, true)));
-      t.record("add partition", addPartition(raw, pid, epoch, tp));
-      t.record("transactional produce", txnProduce(raw, tp, txnBatch(pid, epoch, 0, "raw-1")));
+      t.record("add partition", addPartition(raw, "diff-raw", pid, epoch, tp));
+      t.record(
+          "transactional produce",
+          txnProduce(raw, "diff-raw", tp, txnBatch(pid, epoch, 0, "raw-1")));
       t.record(
           "non-transactional produce by the same producer",
           produce(
@@ -248,13 +256,71 @@ final class TransactionScenario {
     }
   }
 
+  /**
+   * InitProducerId while the id's transaction is open: the coordinator aborts it (fencing its
+   * producer) and answers CONCURRENT_TRANSACTIONS; the retry bumps the epoch once more. Then
+   * WriteTxnMarkers as a coordinator that lost its partition would send them: from an older
+   * coordinator epoch, and for an older producer epoch.
+   */
+  private void reinitAndStaleMarkers() throws Exception {
+    TopicPartition tp = new TopicPartition("txn-reinit", 0);
+    String id = "diff-reinit";
+    try (RawKafkaClient raw = clients.raw()) {
+      InitProducerIdResponse first = retried(raw, () -> initTxn(raw, id));
+      long pid = first.data().producerId();
+      short epoch = first.data().producerEpoch();
+      t.record("reinit: add partition", addPartition(raw, id, pid, epoch, tp));
+      t.record("reinit: produce", txnProduce(raw, id, tp, txnBatch(pid, epoch, 0, "open")));
+      t.record("init during an open transaction", error(initTxn(raw, id).data().errorCode()));
+      InitProducerIdResponse again = retried(raw, () -> initTxn(raw, id));
+      t.record(
+          "init retried",
+          error(again.data().errorCode())
+              + " same id="
+              + (again.data().producerId() == pid)
+              + " epoch bumped by "
+              + (again.data().producerEpoch() - epoch));
+      t.record("reinit: fetch read_committed", rawFetch(tp, IsolationLevel.READ_COMMITTED));
+      // The fencing abort's marker carries epoch + 1 and the coordinator's epoch (>= 0).
+      t.record(
+          "marker from an older coordinator epoch",
+          writeMarker(raw, tp, pid, (short) (epoch + 1), -1));
+      t.record(
+          "marker of an older producer epoch", writeMarker(raw, tp, pid, epoch, Integer.MAX_VALUE));
+    }
+  }
+
   // --- raw requests ----------------------------------------------------------------------------
 
-  private static InitProducerIdResponse initTxn(RawKafkaClient raw) throws Exception {
+  /** WriteTxnMarkers v1 with one commit marker for {@code tp}: the partition's error. */
+  private static String writeMarker(
+      RawKafkaClient raw, TopicPartition tp, long pid, short epoch, int coordinatorEpoch)
+      throws Exception {
+    WriteTxnMarkersResponse r =
+        raw.send(
+            new WriteTxnMarkersRequest.Builder(
+                    new WriteTxnMarkersRequestData()
+                        .setMarkers(
+                            List.of(
+                                new WriteTxnMarkersRequestData.WritableTxnMarker()
+                                    .setProducerId(pid)
+                                    .setProducerEpoch(epoch)
+                                    .setCoordinatorEpoch(coordinatorEpoch)
+                                    .setTransactionResult(true)
+                                    .setTopics(
+                                        List.of(
+                                            new WriteTxnMarkersRequestData.WritableTxnMarkerTopic()
+                                                .setName(tp.topic())
+                                                .setPartitionIndexes(List.of(tp.partition())))))))
+                .build((short) 1));
+    return error(r.data().markers().get(0).topics().get(0).partitions().get(0).errorCode());
+  }
+
+  private static InitProducerIdResponse initTxn(RawKafkaClient raw, String id) throws Exception {
     return raw.send(
         new InitProducerIdRequest.Builder(
                 new InitProducerIdRequestData()
-                    .setTransactionalId("diff-raw")
+                    .setTransactionalId(id)
                     .setTransactionTimeoutMs(60_000)
                     .setProducerId(-1)
                     .setProducerEpoch((short) -1))
@@ -276,12 +342,12 @@ final class TransactionScenario {
     return error(r.data().errorCode());
   }
 
-  private static String addPartition(RawKafkaClient raw, long pid, short epoch, TopicPartition tp)
-      throws Exception {
+  private static String addPartition(
+      RawKafkaClient raw, String id, long pid, short epoch, TopicPartition tp) throws Exception {
     for (long deadline = System.nanoTime() + WAIT.toNanos(); ; Thread.sleep(50)) {
       AddPartitionsToTxnResponse r =
           raw.send(
-              AddPartitionsToTxnRequest.Builder.forClient("diff-raw", pid, epoch, List.of(tp))
+              AddPartitionsToTxnRequest.Builder.forClient(id, pid, epoch, List.of(tp))
                   .build((short) 3));
       Errors e = r.errors().get(AddPartitionsToTxnResponse.V3_AND_BELOW_TXN_ID).get(tp);
       if (!RETRIABLE.contains(e) || System.nanoTime() > deadline) {
@@ -290,13 +356,13 @@ final class TransactionScenario {
     }
   }
 
-  /** A produce of "diff-raw"'s transactional batch: "ERROR base=… logStart=…". */
-  private static String txnProduce(RawKafkaClient raw, TopicPartition tp, MemoryRecords records)
-      throws Exception {
+  /** A produce of transactional id {@code id}'s batch: "ERROR base=… logStart=…". */
+  private static String txnProduce(
+      RawKafkaClient raw, String id, TopicPartition tp, MemoryRecords records) throws Exception {
     ProduceRequestData data =
         RawRequests.produceRequest(tp.topic(), tp.partition(), records)
             .data()
-            .setTransactionalId("diff-raw");
+            .setTransactionalId(id);
     ProduceResponse r = raw.send(ProduceRequest.builder(data).build((short) 11));
     var pr = r.data().responses().iterator().next().partitionResponses().get(0);
     return error(pr.errorCode()) + " base=" + pr.baseOffset() + " logStart=" + pr.logStartOffset();

@@ -64,7 +64,7 @@ class GroupCoordinatorLoadingTest {
             FileSync.FORCE);
     ReplicaManager replicas = new ReplicaManager(0, logs);
     GroupCoordinator groups =
-        new GroupCoordinator(config, replicas, null, System::currentTimeMillis);
+        new GroupCoordinator(config, replicas, null, null, System::currentTimeMillis);
     groups.start(scheduler);
 
     replicas.accept(ledBy(0, 0));
