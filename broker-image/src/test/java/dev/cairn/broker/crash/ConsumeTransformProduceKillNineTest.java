@@ -2,13 +2,9 @@ package dev.cairn.broker.crash;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cairn.broker.Main;
+import dev.cairn.broker.BrokerProcesses;
 import dev.cairn.common.faults.EngineProcess;
 import dev.cairn.common.faults.FaultHarness;
-import dev.cairn.common.faults.Launch;
-import dev.cairn.common.faults.Readiness;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,14 +46,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * read_committed holds every input record exactly once, and the input holds every record its
  * producer sent at most once (idempotence across the crashes).
  *
- * <p>A coordinator process and one broker process from the fault harness; the broker's session
+ * <p>A coordinator process and one broker process ({@link BrokerProcesses}); the broker's session
  * timeout is short so a restarted broker re-registers soon after its predecessor's session ends.
  * The seed of the kill schedule is printed.
  */
 class ConsumeTransformProduceKillNineTest {
   private static final int KILLS = 20;
-  private static final int BROKER_PORT = 9092;
-  private static final int ADMIN_PORT = 9404;
   private static final String INPUT = "ctp-in";
   private static final String OUTPUT = "ctp-out";
   private static final String GROUP = "ctp-group";
@@ -74,56 +68,19 @@ class ConsumeTransformProduceKillNineTest {
   private String bootstrap;
 
   private void startCluster() throws Exception {
-    EngineProcess coordinator = faults.process("coord");
-    String coordAddress = coordinator.address().getHostAddress();
-    Path zooCfg = coordinator.directory().resolve("zoo.cfg");
-    Files.writeString(
-        zooCfg,
-        String.join(
-            "\n",
-            "dataDir=" + coordinator.dataDirectory().toAbsolutePath(),
-            "clientPortAddress=" + coordAddress,
-            "clientPort=2181",
-            "admin.serverAddress=" + coordAddress,
-            "admin.serverPort=7000",
-            "tickTime=250",
-            ""));
-    coordinator.start(
-        classPath(dev.cairn.coord.Main.class.getName(), zooCfg),
-        Readiness.readyz(coordinator.address(), 7000));
-    broker = faults.process("broker");
-    String address = broker.address().getHostAddress();
-    Path props = broker.directory().resolve("server.properties");
-    Files.writeString(
-        props,
-        String.join(
-            "\n",
-            "broker.id=1",
-            "listeners=PLAINTEXT://" + address + ":" + BROKER_PORT,
-            "zookeeper.connect=" + coordAddress + ":2181",
-            "zookeeper.session.timeout.ms=1500",
-            "log.dirs=" + broker.dataDirectory().toAbsolutePath(),
-            "cairn.admin.host=" + address,
-            "cairn.admin.port=" + ADMIN_PORT,
-            "offsets.topic.num.partitions=1",
-            "transaction.state.log.num.partitions=1",
-            "transaction.state.log.replication.factor=1",
-            "group.initial.rebalance.delay.ms=0",
-            // Small segments: the logs roll (and snapshot their producer state) during the run.
-            "log.segment.bytes=65536",
-            ""));
-    broker.start(
-        classPath(Main.class.getName(), props), Readiness.readyz(broker.address(), ADMIN_PORT));
-    bootstrap = address + ":" + BROKER_PORT;
-  }
-
-  private static Launch classPath(String mainClass, Path config) {
-    return new Launch(
-        List.of(
-            "-cp",
-            System.getProperty("java.class.path"),
-            mainClass,
-            config.toAbsolutePath().toString()));
+    BrokerProcesses cluster =
+        BrokerProcesses.start(
+            faults,
+            1,
+            Map.of(
+                "zookeeper.session.timeout.ms", "1500",
+                "offsets.topic.num.partitions", "1",
+                "transaction.state.log.num.partitions", "1",
+                "transaction.state.log.replication.factor", "1",
+                // Small segments: the logs roll (and snapshot their producer state) during the run.
+                "log.segment.bytes", "65536"));
+    broker = cluster.broker(1);
+    bootstrap = cluster.bootstrap();
   }
 
   @Test
