@@ -30,7 +30,8 @@ import java.util.stream.Collectors;
  *
  * BrokerProcesses cluster = BrokerProcesses.start(faults, 3, Map.of("min.insync.replicas", "2"));
  * Admin.create(cluster.clientProps());
- * cluster.broker(2).kill(); cluster.broker(2).restart();
+ * cluster.kill(2); cluster.restart(2);           // SIGKILL, then the same broker again
+ * cluster.broker(2).stop();                       // SIGTERM, or pause(), resume(), ...
  * }</pre>
  *
  * <p>Brokers are numbered from 1 ({@code broker.id}, process name {@code broker<id>}). Each runs
@@ -176,6 +177,16 @@ public final class BrokerProcesses implements AutoCloseable {
   /** Broker ids to processes, in id order. */
   public Map<Integer, EngineProcess> brokers() {
     return Collections.unmodifiableMap(brokers);
+  }
+
+  /** kill -9 of broker {@code id}; returns once it is gone. */
+  public void kill(int id) {
+    broker(id).kill();
+  }
+
+  /** Starts broker {@code id} again on its address and log dir; returns once it is ready. */
+  public void restart(int id) {
+    broker(id).restart();
   }
 
   /** Restarts every broker that is not running (after a test that left one down). */

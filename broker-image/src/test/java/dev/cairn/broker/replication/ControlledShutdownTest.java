@@ -49,12 +49,7 @@ class ControlledShutdownTest {
 
   private Admin startClusterWithLeadersOn(int leader) throws Exception {
     zk = new TestingServer(true);
-    for (int id = 1; id <= 2; id++) {
-      brokers.add(
-          EngineExtension.startAndAwaitReady(
-              TestBrokers.broker(
-                  zk.getConnectString(), dir.resolve("logs" + id), Map.of("broker.id", "" + id))));
-    }
+    brokers.addAll(TestBrokers.startCluster(zk.getConnectString(), dir, 2));
     Properties props = new Properties();
     props.put(
         AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.broker.BrokerEngine;
 import dev.cairn.broker.TestBrokers;
-import dev.cairn.common.testkit.EngineExtension;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,12 +47,7 @@ class ReplicationThrottleTest {
   @BeforeEach
   void start() throws Exception {
     zk = new TestingServer(true);
-    for (int id = 1; id <= 2; id++) {
-      brokers.add(
-          EngineExtension.startAndAwaitReady(
-              TestBrokers.broker(
-                  zk.getConnectString(), dir.resolve("logs" + id), Map.of("broker.id", "" + id))));
-    }
+    brokers.addAll(TestBrokers.startCluster(zk.getConnectString(), dir, 2));
     admin = Admin.create(TestBrokers.admin(brokers.get(0)));
   }
 
