@@ -1,8 +1,11 @@
 package dev.cairn.broker;
 
 import dev.cairn.broker.config.BrokerConfig;
+import dev.cairn.common.testkit.EngineExtension;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -34,6 +37,18 @@ public final class TestBrokers {
     Map<String, String> m = baseConfig(zkConnect, logDir);
     m.putAll(extra);
     return new BrokerEngine(BrokerConfig.of(m));
+  }
+
+  /** Brokers 1..{@code count} on one coordinator, logs under {@code dir}, started and ready. */
+  public static List<BrokerEngine> startCluster(String zkConnect, Path dir, int count)
+      throws Exception {
+    List<BrokerEngine> brokers = new ArrayList<>();
+    for (int id = 1; id <= count; id++) {
+      brokers.add(
+          EngineExtension.startAndAwaitReady(
+              broker(zkConnect, dir.resolve("logs" + id), Map.of("broker.id", "" + id))));
+    }
+    return brokers;
   }
 
   public static String bootstrap(BrokerEngine b) {

@@ -1,10 +1,14 @@
 package dev.cairn.broker.api;
 
+import dev.cairn.broker.config.DynamicBrokerKeys;
+import dev.cairn.broker.config.TopicConfigs;
 import dev.cairn.broker.log.FetchDataInfo;
 import dev.cairn.broker.log.UnifiedLog;
+import dev.cairn.broker.metadata.MetadataImage;
 import dev.cairn.broker.replication.FetchPosition;
 import dev.cairn.broker.replication.LeaderReplica;
 import dev.cairn.broker.replication.Partition;
+import dev.cairn.broker.replication.ReplicationQuota;
 import dev.cairn.broker.server.BrokerContext;
 import dev.cairn.broker.server.FetchSessionCache;
 import dev.cairn.broker.server.FetchSessionCache.CachedPartition;
@@ -43,6 +47,9 @@ import org.apache.kafka.common.requests.FetchMetadata;
 public final class FetchHandler implements ApiHandler<FetchRequestData> {
   private final BrokerContext broker;
   private final Counter bytesOut;
+
+  /** leader.replication.throttled.rate over the partitions this broker leads that are listed. */
+  private final ReplicationQuota leaderThrottle = new ReplicationQuota();
 
   public FetchHandler(BrokerContext broker, MeterRegistry registry) {
     this.broker = broker;
@@ -238,9 +245,20 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
       if (c.fetchOffset < log.logStartOffset()) {
         return pd.setErrorCode(Errors.OFFSET_OUT_OF_RANGE.code());
       }
+      boolean throttled = leaderThrottled(tp);
+      long now = System.currentTimeMillis();
+      // As Kafka: an in-sync follower is never held back, so acks=all does not wait on a throttle.
+      if (throttled
+          && !broker.replicas().leaderPartition(tp).isr().contains(replicaId)
+          && leaderThrottle.exceeded(leaderThrottleRate(), now)) {
+        return pd;
+      }
       FetchDataInfo data = log.readToEnd(c.fetchOffset, Math.min(c.maxBytes, remaining), first);
       if (data.records() != null) {
         pd.setRecords(data.records());
+        if (throttled) {
+          leaderThrottle.record(data.records().sizeInBytes(), now);
+        }
       }
     } catch (Exception e) {
       pd.setErrorCode(Errors.forException(e).code())
@@ -249,6 +267,24 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
           .setLogStartOffset(-1);
     }
     return pd;
+  }
+
+  /** Whether the topic's leader.replication.throttled.replicas names this broker's replica. */
+  private boolean leaderThrottled(TopicPartition tp) {
+    MetadataImage.TopicImage topic = broker.replicas().image().topics().get(tp.topic());
+    return topic != null
+        && ReplicationQuota.lists(
+            topic.configs().get(TopicConfigs.LEADER_THROTTLED_REPLICAS),
+            tp.partition(),
+            broker.brokerId());
+  }
+
+  /** This broker's dynamic leader.replication.throttled.rate, else the cluster default. */
+  private long leaderThrottleRate() {
+    return DynamicBrokerKeys.rate(
+        broker.replicas().image().brokerConfigs(),
+        broker.brokerId(),
+        DynamicBrokerKeys.LEADER_THROTTLED_RATE);
   }
 
   private static PartitionData emptyPartition(TopicPartition tp) {

@@ -17,14 +17,17 @@ import java.util.Map;
 public final class DynamicBrokerKeys {
   private DynamicBrokerKeys() {}
 
+  public static final String LEADER_THROTTLED_RATE = "leader.replication.throttled.rate";
+  public static final String FOLLOWER_THROTTLED_RATE = "follower.replication.throttled.rate";
+
   /** Throttle rates in bytes per second, unlimited by default; no server.properties key. */
   private static final Map<String, ValueParser<Long>> RATES = new LinkedHashMap<>();
 
   static {
     for (String rate :
         List.of(
-            "leader.replication.throttled.rate",
-            "follower.replication.throttled.rate",
+            LEADER_THROTTLED_RATE,
+            FOLLOWER_THROTTLED_RATE,
             "replica.alter.log.dirs.io.max.bytes.per.second")) {
       RATES.put(rate, KafkaValidators.longAtLeast(0));
     }
@@ -35,6 +38,24 @@ public final class DynamicBrokerKeys {
     Map<String, String> defaults = new LinkedHashMap<>();
     RATES.keySet().forEach(k -> defaults.put(k, "" + Long.MAX_VALUE));
     return defaults;
+  }
+
+  /**
+   * A throttle rate as broker {@code brokerId} runs with it: its own dynamic value, else the
+   * cluster-wide default, else unlimited ({@code Long.MAX_VALUE}).
+   *
+   * @param byEntity dynamic broker configs by entity (a broker id or {@code <default>})
+   */
+  public static long rate(Map<String, Map<String, String>> byEntity, int brokerId, String name) {
+    String value = byEntity.getOrDefault("" + brokerId, Map.of()).get(name);
+    if (value == null) {
+      value = byEntity.getOrDefault("<default>", Map.of()).get(name);
+    }
+    try {
+      return value == null ? Long.MAX_VALUE : Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      return Long.MAX_VALUE; // validated when written; another tool's garbage throttles nothing
+    }
   }
 
   public static boolean isDynamic(String name) {

@@ -42,7 +42,32 @@ public final class ReplicaFetcher implements Runnable {
       int socketTimeoutMs,
       long backoffMs) {}
 
+  /**
+   * The follower side of replication throttling: which partitions to leave out of the next fetch
+   * (their quota is used up) and the bytes fetched for each.
+   */
+  public interface Throttle {
+    Throttle NONE =
+        new Throttle() {
+          @Override
+          public boolean holdBack(TopicPartition tp, long nowMs) {
+            return false;
+          }
+
+          @Override
+          public void fetched(TopicPartition tp, long bytes, long nowMs) {}
+        };
+
+    boolean holdBack(TopicPartition tp, long nowMs);
+
+    void fetched(TopicPartition tp, long bytes, long nowMs);
+  }
+
+  /** How long a held-back partition waits before the throttle is asked again. */
+  private static final long THROTTLE_RECHECK_MS = 100;
+
   private final Settings settings;
+  private final Throttle throttle;
   private final int leaderId;
   private final Supplier<InetSocketAddress> leaderAddress;
   private final BiConsumer<TopicPartition, RuntimeException> onLogFailure;
@@ -57,7 +82,17 @@ public final class ReplicaFetcher implements Runnable {
       int leaderId,
       Supplier<InetSocketAddress> leaderAddress,
       BiConsumer<TopicPartition, RuntimeException> onLogFailure) {
+    this(settings, Throttle.NONE, leaderId, leaderAddress, onLogFailure);
+  }
+
+  public ReplicaFetcher(
+      Settings settings,
+      Throttle throttle,
+      int leaderId,
+      Supplier<InetSocketAddress> leaderAddress,
+      BiConsumer<TopicPartition, RuntimeException> onLogFailure) {
     this.settings = settings;
+    this.throttle = throttle;
     this.leaderId = leaderId;
     this.leaderAddress = leaderAddress;
     this.onLogFailure = onLogFailure;
@@ -175,6 +210,10 @@ public final class ReplicaFetcher implements Runnable {
         nextDue = Math.min(nextDue, due);
         continue;
       }
+      if (throttle.holdBack(e.getKey(), now)) {
+        nextDue = Math.min(nextDue, now + THROTTLE_RECHECK_MS);
+        continue;
+      }
       FetchPosition pos = e.getValue().position();
       topics
           .computeIfAbsent(e.getKey().topic(), t -> new FetchRequestData.FetchTopic().setTopic(t))
@@ -258,6 +297,9 @@ public final class ReplicaFetcher implements Runnable {
       return;
     }
     MemoryRecords records = (MemoryRecords) pd.records();
+    if (records != null) {
+      throttle.fetched(tp, records.sizeInBytes(), System.currentTimeMillis());
+    }
     follower.onRecords(
         records == null || records.sizeInBytes() == 0 ? null : records, pd.highWatermark());
   }

@@ -1,5 +1,7 @@
 package dev.cairn.broker.server;
 
+import dev.cairn.broker.config.DynamicBrokerKeys;
+import dev.cairn.broker.config.TopicConfigs;
 import dev.cairn.broker.log.LogAppendInfo;
 import dev.cairn.broker.log.LogManager;
 import dev.cairn.broker.log.UnifiedLog;
@@ -13,6 +15,7 @@ import dev.cairn.broker.replication.LeaderReplica;
 import dev.cairn.broker.replication.LogReplica;
 import dev.cairn.broker.replication.Partition;
 import dev.cairn.broker.replication.ReplicaFetcher;
+import dev.cairn.broker.replication.ReplicationQuota;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -349,10 +352,52 @@ public final class ReplicaManager implements Consumer<MetadataImage> {
     }
   }
 
+  private final ReplicationQuota followerQuota = new ReplicationQuota();
+
+  /**
+   * follower.replication.throttled.rate over the partitions whose topic lists this broker's replica
+   * in follower.replication.throttled.replicas; a replica in the ISR is never held back.
+   */
+  private final ReplicaFetcher.Throttle followerThrottle =
+      new ReplicaFetcher.Throttle() {
+        @Override
+        public boolean holdBack(TopicPartition tp, long nowMs) {
+          MetadataImage current = image;
+          return listed(current, tp)
+              && !inSync(current, tp)
+              && followerQuota.exceeded(
+                  DynamicBrokerKeys.rate(
+                      current.brokerConfigs(), brokerId, DynamicBrokerKeys.FOLLOWER_THROTTLED_RATE),
+                  nowMs);
+        }
+
+        @Override
+        public void fetched(TopicPartition tp, long bytes, long nowMs) {
+          if (listed(image, tp)) {
+            followerQuota.record(bytes, nowMs);
+          }
+        }
+
+        private boolean listed(MetadataImage current, TopicPartition tp) {
+          MetadataImage.TopicImage t = current.topics().get(tp.topic());
+          return t != null
+              && ReplicationQuota.lists(
+                  t.configs().get(TopicConfigs.FOLLOWER_THROTTLED_REPLICAS),
+                  tp.partition(),
+                  brokerId);
+        }
+
+        private boolean inSync(MetadataImage current, TopicPartition tp) {
+          MetadataImage.PartitionImage p = current.partition(tp);
+          return p != null && p.state() != null && p.state().isr().contains(brokerId);
+        }
+      };
+
   private ReplicaFetcher newFetcher(int leaderId) {
     ReplicaFetcher f =
         new ReplicaFetcher(
             fetchSettings,
+            followerThrottle,
             leaderId,
             () -> {
               BrokerInfo b = image.brokers().get(leaderId);

@@ -1,5 +1,6 @@
 package dev.cairn.broker.replication;
 
+import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,7 +12,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.curator.test.TestingServer;
@@ -19,13 +22,17 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.ElectionType;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ElectionNotNeededException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A stopping broker hands its leaderships to in-sync followers through the coordinator, and stops
- * in bounded time when the coordinator is gone.
+ * in bounded time when the coordinator is gone; once it is back in sync, a preferred election
+ * (ElectLeaders, as kafka-leader-election.sh sends it) gives its leadership back.
  */
 class ControlledShutdownTest {
   @TempDir Path dir;
@@ -42,12 +49,7 @@ class ControlledShutdownTest {
 
   private Admin startClusterWithLeadersOn(int leader) throws Exception {
     zk = new TestingServer(true);
-    for (int id = 1; id <= 2; id++) {
-      brokers.add(
-          EngineExtension.startAndAwaitReady(
-              TestBrokers.broker(
-                  zk.getConnectString(), dir.resolve("logs" + id), Map.of("broker.id", "" + id))));
-    }
+    brokers.addAll(TestBrokers.startCluster(zk.getConnectString(), dir, 2));
     Properties props = new Properties();
     props.put(
         AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -76,6 +78,32 @@ class ControlledShutdownTest {
       await()
           .atMost(Duration.ofSeconds(10))
           .until(() -> describe(admin).leader() != null && describe(admin).leader().id() == 2);
+    }
+  }
+
+  @Test
+  void aPreferredElectionReturnsLeadershipToTheRestartedPreferredReplica() throws Exception {
+    try (Admin admin = startClusterWithLeadersOn(1)) {
+      brokers.get(0).stop(Duration.ofSeconds(1));
+      await().atMost(Duration.ofSeconds(10)).until(() -> describe(admin).leader().id() == 2);
+      brokers.set(
+          0,
+          EngineExtension.startAndAwaitReady(
+              TestBrokers.broker(
+                  zk.getConnectString(), dir.resolve("logs1"), Map.of("broker.id", "1"))));
+      await().atMost(Duration.ofSeconds(30)).until(() -> describe(admin).isr().size() == 2);
+      TopicPartition tp = new TopicPartition("t", 0);
+      // The default leader.imbalance.check.interval.seconds (300) leaves the election to us.
+      assertThat(describe(admin).leader().id()).isEqualTo(2);
+      Map<TopicPartition, Optional<Throwable>> elected =
+          admin.electLeaders(ElectionType.PREFERRED, Set.of(tp)).partitions().get(10, SECONDS);
+      assertThat(elected).containsEntry(tp, Optional.empty());
+      await().atMost(Duration.ofSeconds(10)).until(() -> describe(admin).leader().id() == 1);
+      assertThat(
+              admin.electLeaders(ElectionType.PREFERRED, Set.of(tp)).partitions().get(10, SECONDS))
+          .as("a second election is not needed")
+          .hasEntrySatisfying(
+              tp, e -> assertThat(e).containsInstanceOf(ElectionNotNeededException.class));
     }
   }
 

@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.net.InetSocketAddress;
@@ -31,15 +30,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.Watcher;
@@ -275,7 +269,7 @@ class EndToEndTest {
                 .pods()
                 .inNamespace(NS)
                 .withLabel("app.kubernetes.io/instance", "my-ensemble")
-                .watch(deletionsInto(restarted));
+                .watch(PlatformScenario.deletionsInto(restarted));
         CuratorLoad load = CuratorLoad.start(connect, "/roll-load")) {
       await().atMost(Duration.ofSeconds(30)).until(() -> load.acknowledged().size() >= 50);
       editSpec("Ensemble", "my-ensemble", spec -> configOf(spec).put("maxClientCnxns", "300"));
@@ -303,20 +297,6 @@ class EndToEndTest {
     }
     List<String> modes = podIps("my-ensemble").stream().map(ip -> srvrMode(ip)).toList();
     assertThat(modes).containsExactlyInAnyOrder("leader", "follower", "follower");
-  }
-
-  private static io.fabric8.kubernetes.client.Watcher<Pod> deletionsInto(List<String> names) {
-    return new io.fabric8.kubernetes.client.Watcher<>() {
-      @Override
-      public void eventReceived(Action action, Pod pod) {
-        if (action == Action.DELETED) {
-          names.add(pod.getMetadata().getName());
-        }
-      }
-
-      @Override
-      public void onClose(WatcherException cause) {}
-    };
   }
 
   private GenericKubernetesResource ensemble() {
@@ -528,44 +508,16 @@ class EndToEndTest {
   }
 
   private List<String> consumeAll(String topic) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    List<String> values = new ArrayList<>();
-    try (KafkaConsumer<String, String> consumer =
-        new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-              .map(p -> new TopicPartition(topic, p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
-          && System.nanoTime() < deadline) {
-        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-          values.add(r.value());
-        }
-      }
-    }
-    return values;
+    return PlatformScenario.consumeValues(bootstrap(), topic, Duration.ofSeconds(30));
   }
 
-  @SuppressWarnings("unchecked")
   private static Map<String, Object> configOf(Map<String, Object> spec) {
-    return (Map<String, Object>)
-        spec.computeIfAbsent("config", k -> new java.util.LinkedHashMap<String, Object>());
+    return PlatformScenario.configOf(spec);
   }
 
-  @SuppressWarnings("unchecked")
   private void editSpec(
       String kind, String name, java.util.function.Consumer<Map<String, Object>> edit) {
-    ResourceDefinitionContext context = CairnResources.kind(client, kind);
-    GenericKubernetesResource r =
-        client.genericKubernetesResources(context).inNamespace(NS).withName(name).get();
-    edit.accept((Map<String, Object>) r.getAdditionalProperties().get("spec"));
-    client.genericKubernetesResources(context).inNamespace(NS).resource(r).update();
+    PlatformScenario.editSpec(client, kind, NS, name, edit);
   }
 
   private List<Pod> podsOf(String instance) {

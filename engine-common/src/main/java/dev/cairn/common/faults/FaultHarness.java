@@ -10,7 +10,9 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -37,30 +39,77 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * starts, kept afterwards). After each test, whatever happened, every process is killed, every
  * partition rule deleted and every address released; a failed test first prints the end of each
  * process's output.
+ *
+ * <p>{@link #perClass()}, registered on a static field, keeps its processes for every test of the
+ * class instead ({@code target/faults/<class>/}, released after the last test): for scenarios that
+ * can share one expensive cluster. A failed test still prints each process's output.
  */
-public final class FaultHarness implements BeforeEachCallback, AfterEachCallback {
+public final class FaultHarness
+    implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback {
   /** Enough of each process's output to show its last start-up, errors and stack traces. */
   private static final int FAILURE_TAIL_LINES = 200;
 
+  private final boolean perClass;
   private final List<EngineProcess> processes = new ArrayList<>();
   private final List<LoopbackAddress> addresses = new ArrayList<>();
   private Partitions partitions;
   private Path directory;
 
+  /** Processes for one test at a time: register on an instance field. */
+  public FaultHarness() {
+    this(false);
+  }
+
+  private FaultHarness(boolean perClass) {
+    this.perClass = perClass;
+  }
+
+  /** Processes shared by every test of the class: register on a static field. */
+  public static FaultHarness perClass() {
+    return new FaultHarness(true);
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws IOException {
+    if (perClass) {
+      open(Path.of("target", "faults", context.getRequiredTestClass().getSimpleName()));
+    }
+  }
+
   @Override
   public void beforeEach(ExtensionContext context) throws IOException {
-    directory =
-        Path.of(
-            "target",
-            "faults",
-            context.getRequiredTestClass().getSimpleName(),
-            context.getRequiredTestMethod().getName());
+    if (!perClass) {
+      open(
+          Path.of(
+              "target",
+              "faults",
+              context.getRequiredTestClass().getSimpleName(),
+              context.getRequiredTestMethod().getName()));
+    }
+  }
+
+  private void open(Path directory) throws IOException {
+    this.directory = directory;
     deleteRecursively(directory);
     Files.createDirectories(directory);
   }
 
   @Override
   public void afterEach(ExtensionContext context) {
+    printTailsIfFailed(context);
+    if (!perClass) {
+      close();
+    }
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    if (perClass) {
+      close();
+    }
+  }
+
+  private void printTailsIfFailed(ExtensionContext context) {
     if (context.getExecutionException().isPresent()) {
       for (EngineProcess p : processes) {
         System.out.println(
@@ -74,13 +123,13 @@ public final class FaultHarness implements BeforeEachCallback, AfterEachCallback
                 + p.tail(FAILURE_TAIL_LINES));
       }
     }
-    close();
   }
 
   /** A new engine process, not started yet, with its own address and directory. */
   public EngineProcess process(String name) {
     if (directory == null) {
-      throw new IllegalStateException("register the harness with @RegisterExtension");
+      throw new IllegalStateException(
+          "register the harness with @RegisterExtension (perClass() on a static field)");
     }
     Path home = directory.resolve(name);
     if (Files.exists(home)) {

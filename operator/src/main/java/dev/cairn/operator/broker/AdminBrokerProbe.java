@@ -11,42 +11,65 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
 
 /**
  * Describes a broker cluster with the Kafka Admin API: the active controller ({@code
- * DescribeCluster}; broker ids are pod ordinals, so controller id N is pod {@code <name>-N}) and
- * every partition with its ISR and its topic's {@code min.insync.replicas} ({@code DescribeTopics},
- * {@code DescribeConfigs}). A single broker is its own controller. Each call is bounded by {@link
- * #TIMEOUT_MS}; brokers that do not answer give a view with the controller unknown and no
- * partitions.
+ * DescribeCluster}; broker ids are pod ordinals, so controller id N is pod {@code <name>-N}), the
+ * registered brokers, every partition with its replicas, ISR and its topic's {@code
+ * min.insync.replicas} ({@code DescribeTopics}, {@code DescribeConfigs}) and the reassignments in
+ * progress ({@code ListPartitionReassignments}). A single broker is its own controller. Each call
+ * is bounded by {@link #TIMEOUT_MS}; brokers that do not answer give a view with the controller
+ * unknown and no partitions.
  */
 public final class AdminBrokerProbe implements BrokerProbe {
   static final int TIMEOUT_MS = 3000;
 
+  private final Function<BrokerCluster, String> bootstrap;
+
+  /** Reaches the brokers through the cluster's client Service. */
+  public AdminBrokerProbe() {
+    this(BrokerWorkload::bootstrapServers);
+  }
+
+  /** Reaches the brokers at {@code bootstrap} (tests run brokers outside Kubernetes). */
+  public AdminBrokerProbe(Function<BrokerCluster, String> bootstrap) {
+    this.bootstrap = bootstrap;
+  }
+
   @Override
   public BrokerView observe(BrokerCluster cluster, List<PodView> pods) {
     if (pods.stream().noneMatch(PodView::ready)) {
-      return new BrokerView(null, List.of());
+      return BrokerView.unknown(null);
     }
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, BrokerWorkload.bootstrapServers(cluster));
-    props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
-    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
-    try (Admin admin = Admin.create(props)) {
+    try (Admin admin = open(bootstrap.apply(cluster))) {
       String controller = pods.size() == 1 ? pods.get(0).name() : null;
-      Node node = admin.describeCluster().controller().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+      DescribeClusterResult described = admin.describeCluster();
+      Node node = described.controller().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
       if (controller == null && node != null && !node.isEmpty()) {
         controller = Names.of(cluster) + "-" + node.id();
       }
+      Set<Integer> brokers =
+          described.nodes().get(TIMEOUT_MS, TimeUnit.MILLISECONDS).stream()
+              .map(Node::id)
+              .collect(Collectors.toSet());
+      Set<TopicPartition> reassigning =
+          admin
+              .listPartitionReassignments()
+              .reassignments()
+              .get(TIMEOUT_MS, TimeUnit.MILLISECONDS)
+              .keySet();
       Set<String> names =
           admin
               .listTopics(new ListTopicsOptions().listInternal(true))
@@ -74,18 +97,28 @@ public final class AdminBrokerProbe implements BrokerProbe {
               new BrokerView.PartitionView(
                   t.name(),
                   p.partition(),
-                  p.replicas().size(),
+                  p.replicas().stream().map(Node::id).toList(),
                   p.isr().size(),
                   p.leader() != null && !p.leader().isEmpty(),
                   minIsr.getOrDefault(t.name(), 1)));
         }
       }
-      return new BrokerView(controller, partitions);
+      return new BrokerView(controller, partitions, brokers, reassigning);
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      return new BrokerView(pods.size() == 1 ? pods.get(0).name() : null, List.of());
+      return BrokerView.unknown(pods.size() == 1 ? pods.get(0).name() : null);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return new BrokerView(null, List.of());
+      return BrokerView.unknown(null);
     }
+  }
+
+  /** An Admin client whose every call gives up after {@link #TIMEOUT_MS}. */
+  static Admin open(String bootstrapServers) {
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(AdminClientConfig.CLIENT_ID_CONFIG, "cairn-operator");
+    props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
+    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
+    return Admin.create(props);
   }
 }

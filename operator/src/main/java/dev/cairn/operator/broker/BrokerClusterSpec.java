@@ -54,4 +54,11 @@ public class BrokerClusterSpec {
 
   @JsonPropertyDescription("Scheduling of the pods.")
   public PodSettings template;
+
+  @JsonPropertyDescription(
+      "After a scale up, once every broker is registered and no partition is under-replicated:"
+          + " while a broker holds no replica and another holds two or more, move replicas by"
+          + " partition reassignment until no two brokers differ by more than one. Scale down"
+          + " always moves replicas off the brokers being removed first.")
+  public boolean rebalanceOnScaleUp;
 }

@@ -15,6 +15,9 @@ public class BrokerClusterStatus extends ReplicatedStatus {
   @JsonPropertyDescription("Partitions without a leader (0 when unknown).")
   public long offlinePartitions;
 
+  @JsonPropertyDescription("Partitions with a reassignment in progress (0 when unknown).")
+  public long reassigningPartitions;
+
   @JsonPropertyDescription("bootstrap.servers for clients, e.g. my-brokers.ns.svc:9092.")
   public String bootstrapServers;
 }

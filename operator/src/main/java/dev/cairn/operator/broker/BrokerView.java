@@ -1,7 +1,11 @@
 package dev.cairn.operator.broker;
 
 import dev.cairn.operator.common.EngineView;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * The broker cluster as its brokers describe it in one round of Admin calls; pure, so the rules
@@ -15,15 +19,58 @@ import java.util.List;
  *
  * @param controller the pod of the active controller, or null when unknown
  * @param partitions every partition, or an empty list when the brokers did not answer
+ * @param brokers the ids of the registered brokers (DescribeCluster), empty when unknown
+ * @param reassigning the partitions with a reassignment in progress (ListPartitionReassignments)
  */
-public record BrokerView(String controller, List<PartitionView> partitions) implements EngineView {
+public record BrokerView(
+    String controller,
+    List<PartitionView> partitions,
+    Set<Integer> brokers,
+    Set<TopicPartition> reassigning)
+    implements EngineView {
 
-  /** One partition as DescribeTopics and the topic's min.insync.replicas describe it. */
+  /**
+   * One partition as DescribeTopics and the topic's min.insync.replicas describe it.
+   *
+   * @param replicas the broker ids of its replicas, the preferred leader first
+   */
   public record PartitionView(
-      String topic, int partition, int replicas, int inSync, boolean hasLeader, int minInSync) {}
+      String topic,
+      int partition,
+      List<Integer> replicas,
+      int inSync,
+      boolean hasLeader,
+      int minInSync) {
+    public PartitionView {
+      replicas = List.copyOf(replicas);
+    }
+
+    public TopicPartition id() {
+      return new TopicPartition(topic, partition);
+    }
+
+    public int replicationFactor() {
+      return replicas.size();
+    }
+  }
 
   public BrokerView {
     partitions = List.copyOf(partitions);
+    brokers = Set.copyOf(brokers);
+    reassigning = Set.copyOf(reassigning);
+  }
+
+  /** A view of brokers that did not answer (or of a controller only). */
+  public static BrokerView unknown(String controller) {
+    return new BrokerView(controller, List.of(), Set.of(), Set.of());
+  }
+
+  /** How many replicas each broker holds, every registered broker included. */
+  public Map<Integer, Integer> replicasPerBroker() {
+    Map<Integer, Integer> counts = new HashMap<>();
+    brokers.forEach(b -> counts.put(b, 0));
+    partitions.forEach(p -> p.replicas().forEach(b -> counts.merge(b, 1, Integer::sum)));
+    return counts;
   }
 
   /** The controller goes last, so the controller moves once. */
@@ -33,7 +80,9 @@ public record BrokerView(String controller, List<PartitionView> partitions) impl
   }
 
   public long underReplicated() {
-    return partitions.stream().filter(p -> p.hasLeader() && p.inSync() < p.replicas()).count();
+    return partitions.stream()
+        .filter(p -> p.hasLeader() && p.inSync() < p.replicationFactor())
+        .count();
   }
 
   public long offline() {
@@ -49,7 +98,7 @@ public record BrokerView(String controller, List<PartitionView> partitions) impl
       return underReplicated() + " partition(s) are under-replicated";
     }
     for (PartitionView p : partitions) {
-      if (p.replicas() > p.minInSync() && p.inSync() <= p.minInSync()) {
+      if (p.replicationFactor() > p.minInSync() && p.inSync() <= p.minInSync()) {
         return p.topic()
             + "-"
             + p.partition()

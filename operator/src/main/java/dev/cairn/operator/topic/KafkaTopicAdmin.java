@@ -1,6 +1,7 @@
 package dev.cairn.operator.topic;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,22 +11,28 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewPartitionReassignment;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * {@link TopicAdmin} over kafka-clients' Admin API (CreateTopics, CreatePartitions,
- * IncrementalAlterConfigs, DeleteTopics, DescribeTopics, DescribeConfigs), the same calls {@code
- * kafka-topics.sh} makes. Every call waits at most {@link #TIMEOUT_MS}.
+ * IncrementalAlterConfigs, DeleteTopics, DescribeTopics, DescribeConfigs, DescribeCluster), the
+ * same calls {@code kafka-topics.sh} makes, and the reassignment calls of {@code
+ * kafka-reassign-partitions.sh} (AlterPartitionReassignments, ListPartitionReassignments). Every
+ * call waits at most {@link #TIMEOUT_MS}.
  */
 public final class KafkaTopicAdmin implements TopicAdmin {
   static final int TIMEOUT_MS = 10_000;
@@ -68,14 +75,53 @@ public final class KafkaTopicAdmin implements TopicAdmin {
         own.put(entry.name(), entry.value());
       }
     }
+    ConfigEntry minIsr = config.get("min.insync.replicas");
     int replicas =
         description.partitions().isEmpty() ? 0 : description.partitions().get(0).replicas().size();
+    List<ObservedTopic.PartitionReplicas> assignment =
+        description.partitions().stream()
+            .map(p ->
+                new ObservedTopic.PartitionReplicas(
+                    p.partition(),
+                    p.replicas().stream().map(Node::id).toList(),
+                    p.isr().stream().map(Node::id).toList(),
+                    p.leader() == null || p.leader().isEmpty() ? -1 : p.leader().id()))
+            .toList();
+    Set<Integer> brokers =
+        await("describe the cluster", admin.describeCluster().nodes()).stream()
+            .map(Node::id)
+            .collect(Collectors.toSet());
+    Set<TopicPartition> partitions =
+        description.partitions().stream()
+            .map(p -> new TopicPartition(topic, p.partition()))
+            .collect(Collectors.toSet());
+    boolean reassigning =
+        !await(
+                "list reassignments of " + topic,
+                admin.listPartitionReassignments(partitions).reassignments())
+            .isEmpty();
     return Optional.of(
         new ObservedTopic(
             description.topicId() == null ? null : description.topicId().toString(),
             description.partitions().size(),
             replicas,
-            own));
+            own,
+            assignment,
+            brokers,
+            minIsr == null || minIsr.value() == null ? 1 : Integer.parseInt(minIsr.value()),
+            reassigning));
+  }
+
+  @Override
+  public void reassign(String topic, Map<Integer, List<Integer>> targets) {
+    Map<TopicPartition, Optional<NewPartitionReassignment>> request = new HashMap<>();
+    targets.forEach((partition, replicas) ->
+        request.put(
+            new TopicPartition(topic, partition),
+            Optional.of(new NewPartitionReassignment(replicas))));
+    await(
+        "reassign " + targets.size() + " partition(s) of " + topic,
+        admin.alterPartitionReassignments(request).all());
   }
 
   @Override

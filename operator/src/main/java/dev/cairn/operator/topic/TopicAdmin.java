@@ -1,5 +1,6 @@
 package dev.cairn.operator.topic;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -16,6 +17,12 @@ public interface TopicAdmin extends AutoCloseable {
 
   /** Sets {@code set} and resets {@code reset} to the broker default, leaving other keys alone. */
   void alterConfigs(String topic, Map<String, String> set, Set<String> reset);
+
+  /**
+   * Starts moving each partition (by number) to its target replicas, preferred leader first
+   * (AlterPartitionReassignments); returns once the controller accepted, not when they finish.
+   */
+  void reassign(String topic, Map<Integer, List<Integer>> targets);
 
   void delete(String topic);
 

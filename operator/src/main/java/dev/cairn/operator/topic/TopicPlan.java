@@ -1,7 +1,10 @@
 package dev.cairn.operator.topic;
 
+import dev.cairn.operator.broker.ReplicaPlacement;
 import dev.cairn.operator.common.InvalidSpecException;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -9,15 +12,21 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * What to do to make a topic in the brokers match its spec; pure. Create a missing topic with its
  * configs; otherwise grow partitions when asked for more, and alter only the config keys whose
- * value differs (set) or that the spec no longer names (reset to the broker default). What the
- * brokers cannot do is reported as a problem instead: partitions never shrink, and changing the
- * replication factor needs a partition reassignment, which the operator does not do yet.
+ * value differs (set) or that the spec no longer names (reset to the broker default), and change
+ * the replication factor by partition reassignment ({@link ChangeReplicas}): a new replica goes to
+ * the broker holding the fewest of the topic's replicas; a removed one is, in this order, a replica
+ * out of the ISR, then the last in the list, never the leader. What the brokers cannot do is
+ * reported as a problem instead: partitions never shrink, and a replication factor above the number
+ * of brokers or below the topic's min.insync.replicas (every acks=all write would fail) is refused.
+ * While a reassignment of the topic is in progress, the replication factor is left alone ({@code
+ * waiting}).
  */
-public record TopicPlan(List<Action> actions, List<String> problems) {
+public record TopicPlan(List<Action> actions, List<String> problems, List<String> waiting) {
 
   /** One change to apply, in order. */
   public sealed interface Action {}
@@ -28,6 +37,14 @@ public record TopicPlan(List<Action> actions, List<String> problems) {
   public record GrowPartitions(int from, int to) implements Action {}
 
   public record AlterConfigs(Map<String, String> set, Set<String> reset) implements Action {}
+
+  /** Reassign each partition to its target replicas, changing the replication factor. */
+  public record ChangeReplicas(int from, int to, Map<Integer, List<Integer>> targets)
+      implements Action {}
+
+  public TopicPlan(List<Action> actions, List<String> problems) {
+    this(actions, problems, List.of());
+  }
 
   /** Topic configs a Topic may set (Kafka's topic-level configs). */
   public static final Set<String> ALLOWED_CONFIG =
@@ -99,13 +116,27 @@ public record TopicPlan(List<Action> actions, List<String> problems) {
               + spec.partitions
               + ".");
     }
-    if (spec.replicas != topic.replicas()) {
-      problems.add(
-          "Changing the replication factor from "
-              + topic.replicas()
-              + " to "
-              + spec.replicas
-              + " needs a partition reassignment, which the operator does not support yet.");
+    List<String> waiting = new ArrayList<>();
+    boolean replicasDiffer =
+        spec.replicas != topic.replicas()
+            || topic.assignment().stream().anyMatch(p -> p.replicas().size() != spec.replicas);
+    if (replicasDiffer) {
+      String change =
+          "Changing the replication factor from " + topic.replicas() + " to " + spec.replicas;
+      if (topic.reassigning()) {
+        waiting.add(change + ": waiting for the reassignment in progress to finish.");
+      } else if (spec.replicas > topic.brokers().size()) {
+        problems.add(
+            change + " needs " + spec.replicas + " brokers; " + topic.brokers().size() + " run.");
+      } else if (spec.replicas < topic.minInSync()) {
+        problems.add(
+            change
+                + " would put every partition under its min.insync.replicas="
+                + topic.minInSync()
+                + ": acks=all writes would all fail. Lower min.insync.replicas first.");
+      } else {
+        actions.add(changeReplicas(topic, spec.replicas));
+      }
     }
     Map<String, String> set = new TreeMap<>();
     desired.forEach((k, v) -> {
@@ -118,6 +149,36 @@ public record TopicPlan(List<Action> actions, List<String> problems) {
     if (!set.isEmpty() || !reset.isEmpty()) {
       actions.add(new AlterConfigs(set, reset));
     }
-    return new TopicPlan(actions, problems);
+    return new TopicPlan(actions, problems, waiting);
+  }
+
+  private static ChangeReplicas changeReplicas(ObservedTopic topic, int factor) {
+    Map<TopicPartition, List<Integer>> assignment = new LinkedHashMap<>();
+    topic.assignment().forEach(p -> assignment.put(key(p.partition()), p.replicas()));
+    ReplicaPlacement placement = new ReplicaPlacement(assignment, topic.brokers());
+    for (ObservedTopic.PartitionReplicas p : topic.assignment()) {
+      TopicPartition tp = key(p.partition());
+      for (int i = p.replicas().size(); i < factor; i++) {
+        placement.add(tp);
+      }
+      List<Integer> removable =
+          p.replicas().stream()
+              .filter(b -> b != p.leader())
+              .sorted(
+                  Comparator.comparing((Integer b) -> p.isr().contains(b))
+                      .thenComparing(b -> -p.replicas().indexOf(b)))
+              .toList();
+      for (int i = 0; i < p.replicas().size() - factor; i++) {
+        placement.remove(tp, removable.get(i));
+      }
+    }
+    Map<Integer, List<Integer>> targets = new TreeMap<>();
+    placement.changes().forEach((tp, replicas) -> targets.put(tp.partition(), replicas));
+    return new ChangeReplicas(topic.replicas(), factor, targets);
+  }
+
+  /** Placement works on partitions of one topic: the name does not matter. */
+  private static TopicPartition key(int partition) {
+    return new TopicPartition("", partition);
   }
 }

@@ -95,10 +95,24 @@ public class TopicReconciler implements Reconciler<Topic>, Cleaner<Topic> {
         status.partitions = t.partitions();
         status.replicas = t.replicas();
       });
-      Health health =
-          plan.problems().isEmpty()
-              ? Health.ready("Synced", "The topic matches its spec.")
-              : Health.degraded("UnsupportedChange", String.join(" ", plan.problems()));
+      boolean reassigning =
+          plan.actions().stream().anyMatch(a -> a instanceof TopicPlan.ChangeReplicas)
+              || !plan.waiting().isEmpty();
+      Health health;
+      if (!plan.problems().isEmpty()) {
+        health = Health.degraded("UnsupportedChange", String.join(" ", plan.problems()));
+      } else if (reassigning) {
+        health =
+            Health.progressing(
+                "Reassigning",
+                plan.waiting().isEmpty()
+                    ? "Reassigning partitions to change the replication factor to "
+                        + topic.getSpec().replicas
+                        + "."
+                    : String.join(" ", plan.waiting()));
+      } else {
+        health = Health.ready("Synced", "The topic matches its spec.");
+      }
       return finish(topic, status, health);
     } catch (TopicAdminException e) {
       return finish(topic, status, Health.degraded("BrokerError", e.getMessage()));
@@ -110,6 +124,7 @@ public class TopicReconciler implements Reconciler<Topic>, Cleaner<Topic> {
       case TopicPlan.Create c -> admin.create(name, c.partitions(), c.replicas(), c.config());
       case TopicPlan.GrowPartitions g -> admin.growPartitions(name, g.to());
       case TopicPlan.AlterConfigs a -> admin.alterConfigs(name, a.set(), a.reset());
+      case TopicPlan.ChangeReplicas r -> admin.reassign(name, r.targets());
     }
   }
 

@@ -18,7 +18,6 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,7 +46,10 @@ class BrokerClusterLifecycleTest {
             new BrokerReconciler(
                 managed,
                 (primary, pods) ->
-                    new BrokerView(pods.isEmpty() ? null : Names.of(primary) + "-1", List.of()),
+                    BrokerView.unknown(pods.isEmpty() ? null : Names.of(primary) + "-1"),
+                (cluster, moves) -> {
+                  throw new IllegalStateException("no brokers to reassign in this test");
+                },
                 recheck,
                 Clock.systemUTC()));
   }

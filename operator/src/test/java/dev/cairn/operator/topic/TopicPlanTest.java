@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.operator.common.ClusterRef;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -64,7 +65,63 @@ class TopicPlanTest {
     assertThat(plan.actions()).isEmpty();
     assertThat(plan.problems()).hasSize(2);
     assertThat(plan.problems().get(0)).contains("cannot shrink");
-    assertThat(plan.problems().get(1)).contains("replication factor from 1 to 3");
+    assertThat(plan.problems().get(1)).contains("replication factor from 1 to 3 needs 3 brokers");
+  }
+
+  private static ObservedTopic placed(int minIsr, ObservedTopic.PartitionReplicas... partitions) {
+    return new ObservedTopic(
+        "id",
+        partitions.length,
+        partitions[0].replicas().size(),
+        Map.of(),
+        List.of(partitions),
+        Set.of(0, 1, 2, 3),
+        minIsr,
+        false);
+  }
+
+  private static ObservedTopic.PartitionReplicas at(
+      int partition, int leader, List<Integer> isr, Integer... replicas) {
+    return new ObservedTopic.PartitionReplicas(partition, List.of(replicas), isr, leader);
+  }
+
+  @Test
+  void aHigherReplicationFactorAddsReplicasOnTheLeastLoadedBrokers() {
+    ObservedTopic rf1 = placed(1, at(0, 0, List.of(0), 0), at(1, 1, List.of(1), 1));
+    TopicPlan plan = TopicPlan.decide(spec(2, 2, null), Optional.of(rf1));
+    assertThat(plan.problems()).isEmpty();
+    assertThat(plan.actions())
+        .containsExactly(
+            new TopicPlan.ChangeReplicas(1, 2, Map.of(0, List.of(0, 2), 1, List.of(1, 3))));
+  }
+
+  @Test
+  void aLowerReplicationFactorDropsOutOfSyncReplicasFirstAndNeverTheLeader() {
+    ObservedTopic rf3 =
+        placed(
+            1,
+            at(0, 0, List.of(0, 1, 2), 0, 1, 2),
+            at(1, 2, List.of(2, 3), 1, 2, 3),
+            at(2, 3, List.of(1, 3, 0), 3, 0, 1));
+    TopicPlan plan = TopicPlan.decide(spec(3, 2, null), Optional.of(rf3));
+    assertThat(plan.actions())
+        .containsExactly(
+            new TopicPlan.ChangeReplicas(
+                3, 2, Map.of(0, List.of(0, 1), 1, List.of(2, 3), 2, List.of(3, 0))));
+  }
+
+  @Test
+  void replicationFactorChangesTheBrokersCannotKeepAreRefusedAndReassignmentsAwaited() {
+    ObservedTopic rf2 = placed(2, at(0, 0, List.of(0, 1), 0, 1));
+    assertThat(TopicPlan.decide(spec(1, 5, null), Optional.of(rf2)).problems())
+        .containsExactly("Changing the replication factor from 2 to 5 needs 5 brokers; 4 run.");
+    assertThat(TopicPlan.decide(spec(1, 1, null), Optional.of(rf2)).problems().get(0))
+        .contains("min.insync.replicas=2");
+    ObservedTopic moving =
+        new ObservedTopic("id", 1, 3, Map.of(), rf2.assignment(), rf2.brokers(), 1, true);
+    TopicPlan waiting = TopicPlan.decide(spec(1, 3, null), Optional.of(moving));
+    assertThat(waiting.actions()).isEmpty();
+    assertThat(waiting.waiting()).singleElement().asString().contains("in progress");
   }
 
   @Test
