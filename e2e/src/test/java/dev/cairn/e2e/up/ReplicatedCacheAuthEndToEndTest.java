@@ -26,7 +26,8 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * A replicated CacheCluster with a password (examples/replicated/cache-replicated-auth.yaml) in the
  * local cluster, used by a JedisSentinelPool with the password as applications do: the servers
  * require it and replicate with it, the sentinels monitor and fail over with it, the operator
- * probes with it; then the same cluster rolled to a new image and config under load.
+ * probes with it, the client Service follows the primary through a failover; then the same cluster
+ * rolled to a new image and config under load.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -58,6 +59,13 @@ class ReplicatedCacheAuthEndToEndTest {
   void deletedPrimaryFailsOverAndTheSentinelPoolReadsBackEveryAcknowledgedWrite() throws Exception {
     Pod primary = cache.primaryPod();
     String primaryIp = primary.getStatus().getPodIP();
+    assertThat(cache.status().get("primary")).isEqualTo(primary.getMetadata().getName());
+    // The client Service's name resolves to the ready pods the role label selects, once the local
+    // cluster's DNS (its hosts file) has caught up with the label: not necessarily yet at Ready.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> assertThat(cache.serviceAddresses(cache.name)).containsExactly(primaryIp));
     try (Jedis anonymous = new Jedis(primaryIp, 6379, 2000)) {
       assertThat(catchThrowable(() -> anonymous.set("x", "y")))
           .isInstanceOf(JedisDataException.class)
@@ -82,8 +90,16 @@ class ReplicatedCacheAuthEndToEndTest {
       int before = writer.acked();
       await().atMost(Duration.ofSeconds(30)).until(() -> writer.acked() >= before + 100);
       writer.close();
-      assertThat(cache.status().get("lastFailover")).isNotNull();
-      assertThat(pool.getCurrentHostMaster().getHost()).isEqualTo(promoted.getStatus().getPodIP());
+      String promotedIp = promoted.getStatus().getPodIP();
+      assertThat(pool.getCurrentHostMaster().getHost()).isEqualTo(promotedIp);
+      // The operator moves the role label, and with it the client Service, to the new primary.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(() -> {
+            assertThat(cache.status().get("primary")).isEqualTo(promoted.getMetadata().getName());
+            assertThat(cache.status().get("lastFailover")).isNotNull();
+            assertThat(cache.serviceAddresses(cache.name)).containsExactly(promotedIp);
+          });
       try (Jedis jedis = pool.getResource()) {
         assertThat(jedis.info("replication")).contains("role:master");
         assertThat(writer.missingFrom(jedis))
