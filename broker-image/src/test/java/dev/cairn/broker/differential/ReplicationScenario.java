@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewPartitionReassignment;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -99,8 +100,8 @@ final class ReplicationScenario {
   }
 
   /** The partition as described once {@code settled} holds (or the wait ended). */
-  private static String partition(
-      Admin admin, java.util.function.Predicate<TopicPartitionInfo> settled) throws Exception {
+  private static String partition(Admin admin, Predicate<TopicPartitionInfo> settled)
+      throws Exception {
     TopicPartitionInfo p =
         Scenario.settled(
             () -> {
