@@ -6,11 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -61,38 +64,50 @@ final class KafkaReferenceServer implements AutoCloseable {
   /**
    * Three nodes of one cluster, ids 1 to 3, under {@code dir}: node 1 is broker and the KRaft
    * controller (the only voter), nodes 2 and 3 are brokers only, so that any of them but node 1 can
-   * stop without the cluster losing its controller. Started at once; {@link #awaitReady} each.
+   * stop without the cluster losing its controller. Formatted and started in parallel in the
+   * background (each node's format is a JVM of its own); {@link #awaitReady} once they are there.
    */
-  static List<KafkaReferenceServer> startThree(Path dir, Map<String, String> settings)
-      throws Exception {
+  static CompletableFuture<List<KafkaReferenceServer>> startThree(
+      Path dir, Map<String, String> settings) throws IOException {
     int controllerPort = FreePorts.next();
     String voters = "1@127.0.0.1:" + controllerPort;
     String clusterId = Uuid.randomUuid().toString();
+    Map<String, String> kraft = new LinkedHashMap<>(settings);
+    // Heartbeats every 0.5 s (2 s by default): a controlled shutdown, which waits for the
+    // controller's answer to a heartbeat, takes a second rather than several.
+    kraft.put("broker.heartbeat.interval.ms", "500");
     List<CompletableFuture<KafkaReferenceServer>> nodes = new ArrayList<>();
-    for (int id = 1; id <= 3; id++) {
-      int node = id;
-      Path nodeDir = Files.createDirectories(dir.resolve("kafka-" + id));
-      nodes.add(
-          CompletableFuture.supplyAsync(() -> {
-            try {
-              return startNode(
-                  nodeDir,
-                  settings,
-                  node,
-                  FreePorts.next(),
-                  node == 1 ? controllerPort : 0,
-                  voters,
-                  clusterId);
-            } catch (Exception e) {
-              throw new CompletionException(e);
-            }
-          }));
+    // Not the common pool: on two cores it runs one task at a time.
+    ExecutorService starter = Executors.newVirtualThreadPerTaskExecutor();
+    try {
+      for (int id = 1; id <= 3; id++) {
+        int node = id;
+        Path nodeDir = Files.createDirectories(dir.resolve("kafka-" + id));
+        int port = FreePorts.next();
+        nodes.add(
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return startNode(
+                        nodeDir,
+                        kraft,
+                        node,
+                        port,
+                        node == 1 ? controllerPort : 0,
+                        voters,
+                        clusterId);
+                  } catch (Exception e) {
+                    throw new CompletionException(e);
+                  }
+                },
+                starter));
+      }
+      return CompletableFuture.allOf(nodes.toArray(CompletableFuture[]::new))
+          .thenApply(done -> nodes.stream().map(CompletableFuture::join).toList());
+    } finally {
+      // Takes no new tasks; the nodes' starts run on (closing the executor would wait for them).
+      starter.shutdown();
     }
-    List<KafkaReferenceServer> started = new ArrayList<>();
-    for (CompletableFuture<KafkaReferenceServer> node : nodes) {
-      started.add(node.get(120, TimeUnit.SECONDS));
-    }
-    return started;
   }
 
   /**

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,9 +34,10 @@ class ReplicatedKafkaDifferentialTest {
   @Test
   void threeKafkaAndThreeCairnBrokersObserveTheSameReplication() throws Exception {
     // Kafka boots in its own JVMs while the script runs on Cairn.
-    List<KafkaReferenceServer> kafka =
+    CompletableFuture<List<KafkaReferenceServer>> booting =
         KafkaReferenceServer.startThree(dir.resolve("kafka"), SETTINGS);
     List<BrokerEngine> cairn = new ArrayList<>();
+    long started = System.nanoTime();
     try (TestingServer zk = new TestingServer(true)) {
       for (int id = 1; id <= 3; id++) {
         Map<String, String> config = new HashMap<>(SETTINGS);
@@ -56,7 +59,10 @@ class ReplicatedKafkaDifferentialTest {
                   cairn.get(id - 1).stop(Duration.ofSeconds(10));
                 }
               });
+      System.out.printf("replication on cairn: %d ms%n", (System.nanoTime() - started) / 1_000_000);
+      List<KafkaReferenceServer> kafka = booting.get(2, TimeUnit.MINUTES);
       kafka.get(0).awaitReady(Duration.ofSeconds(60), 3);
+      System.out.printf("kafka ready: %d ms%n", (System.nanoTime() - started) / 1_000_000);
       Transcript onKafka =
           ReplicationScenario.run(
               new ReplicationScenario.ThreeBrokers() {
@@ -70,6 +76,7 @@ class ReplicatedKafkaDifferentialTest {
                   kafka.get(id - 1).stop();
                 }
               });
+      System.out.printf("replication on kafka: %d ms%n", (System.nanoTime() - started) / 1_000_000);
       System.out.println(onKafka);
 
       // Not vacuous: the script reached NOT_ENOUGH_REPLICAS with a single broker left.
@@ -83,7 +90,7 @@ class ReplicatedKafkaDifferentialTest {
       for (BrokerEngine b : cairn) {
         b.stop(Duration.ofSeconds(2));
       }
-      for (KafkaReferenceServer k : kafka) {
+      for (KafkaReferenceServer k : booting.get(2, TimeUnit.MINUTES)) {
         k.close();
       }
     }
