@@ -8,8 +8,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +21,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.TopicPartitionInfo;
 
 /**
  * A coordinator process and N broker processes from the {@link FaultHarness}, each on its own
@@ -35,9 +40,10 @@ import java.util.stream.Collectors;
  * }</pre>
  *
  * <p>Brokers are numbered from 1 ({@code broker.id}, process name {@code broker<id>}). Each runs
- * {@link #DEFAULTS} under the caller's overrides. The brokers start in parallel: each JVM's
- * start-up is seconds of mostly single-threaded class loading, so three take little more than one.
- * The harness owns the processes; {@link #close} only kills them early.
+ * {@link #DEFAULTS} under the caller's overrides ({@link #replicated} for replication factor 3
+ * everywhere). The brokers start in parallel: each JVM's start-up is seconds of mostly
+ * single-threaded class loading, so three take little more than one. The harness owns the
+ * processes; {@link #close} only kills them early.
  */
 public final class BrokerProcesses implements AutoCloseable {
   public static final int BROKER_PORT = 9092;
@@ -58,6 +64,9 @@ public final class BrokerProcesses implements AutoCloseable {
           "group.initial.rebalance.delay.ms", "0");
 
   private static final String COORDINATOR_TICK_MS = "250";
+
+  /** How long {@link #awaitFullIsr} waits, by default, for a restarted replica to catch up. */
+  public static final Duration AWAIT = Duration.ofSeconds(60);
 
   private final EngineProcess coordinator;
   private final Map<Integer, EngineProcess> brokers;
@@ -96,6 +105,26 @@ public final class BrokerProcesses implements AutoCloseable {
       starter.shutdownNow();
     }
     return new BrokerProcesses(coordinator, brokers);
+  }
+
+  /**
+   * Overrides for replicated tests, then {@code more}: every topic, internal ones included, with
+   * replication factor 3 and min.insync.replicas 2; one partition for each internal topic, so one
+   * broker coordinates every group and every transactional id.
+   */
+  public static Map<String, String> replicated(Map<String, String> more) {
+    Map<String, String> config =
+        new LinkedHashMap<>(
+            Map.of(
+                "default.replication.factor", "3",
+                "min.insync.replicas", "2",
+                "offsets.topic.replication.factor", "3",
+                "offsets.topic.num.partitions", "1",
+                "transaction.state.log.replication.factor", "3",
+                "transaction.state.log.min.isr", "2",
+                "transaction.state.log.num.partitions", "1"));
+    config.putAll(more);
+    return config;
   }
 
   private static EngineProcess startCoordinator(FaultHarness faults) throws IOException {
@@ -152,9 +181,15 @@ public final class BrokerProcesses implements AutoCloseable {
         .collect(Collectors.joining());
   }
 
+  /**
+   * Start-up over peak speed, as for the reference Kafka: on two shared cores a restarted broker's
+   * C2 compiler threads compete with the running ones, and kill tests restart brokers dozens of
+   * times.
+   */
   private static Launch launch(String mainClass, Path config) {
     return new Launch(
         List.of(
+            "-XX:TieredStopAtLevel=1",
             "-cp",
             System.getProperty("java.class.path"),
             mainClass,
@@ -206,6 +241,50 @@ public final class BrokerProcesses implements AutoCloseable {
     Properties p = new Properties();
     p.put("bootstrap.servers", bootstrap());
     return p;
+  }
+
+  /** String producers, consumers and admin clients for every broker. */
+  public ClientProps clients() {
+    return new ClientProps(bootstrap());
+  }
+
+  /** The partitions of {@code topic} as the cluster describes them now, by partition number. */
+  public static List<TopicPartitionInfo> describe(Admin admin, String topic) throws Exception {
+    return admin
+        .describeTopics(List.of(topic))
+        .allTopicNames()
+        .get(10, TimeUnit.SECONDS)
+        .get(topic)
+        .partitions()
+        .stream()
+        .sorted(Comparator.comparingInt(TopicPartitionInfo::partition))
+        .toList();
+  }
+
+  /** Waits until every partition of each topic has a leader and all its replicas in sync. */
+  public static void awaitFullIsr(Admin admin, Duration timeout, String... topics)
+      throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      try {
+        boolean whole = true;
+        for (String topic : topics) {
+          List<TopicPartitionInfo> parts = describe(admin, topic);
+          last = topic + " " + parts;
+          whole &=
+              parts.stream()
+                  .allMatch(p -> p.leader() != null && p.isr().size() == p.replicas().size());
+        }
+        if (whole) {
+          return;
+        }
+      } catch (Exception e) {
+        last = e.toString();
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("ISR not whole after " + timeout + ": " + last);
   }
 
   /** Kills every process now (SIGKILL); the harness would do it after the test anyway. */

@@ -536,13 +536,17 @@ public final class UnifiedLog implements Closeable {
       return;
     }
     headers.addAll(BatchHeader.all(records.buffer()));
+    // A fetch response cut at its size limit ends in part of a batch, as Kafka's do: append the
+    // whole batches only (the follower fetches the rest next), as Kafka's trimInvalidBytes does.
+    ByteBuffer whole = records.buffer().duplicate();
+    whole.limit(whole.position() + headers.stream().mapToInt(BatchHeader::sizeInBytes).sum());
     lock.lock();
     try {
       long first = logEndOffset();
       long now = clock.getAsLong();
       long maxTimestamp = headers.stream().mapToLong(BatchHeader::maxTimestamp).max().orElse(now);
       LogSegment segment = active();
-      if (segment.shouldRoll(config, records.sizeInBytes(), expected - 1, maxTimestamp, now)) {
+      if (segment.shouldRoll(config, whole.remaining(), expected - 1, maxTimestamp, now)) {
         segment = roll(first);
       }
       long records0 = 0;
@@ -556,8 +560,8 @@ public final class UnifiedLog implements Closeable {
         // drops, never a batch whose epoch is unknown.
         checkpointEpochs();
       }
-      segment.append(records.buffer());
-      updateProducers(records.buffer());
+      segment.append(whole);
+      updateProducers(whole);
       unflushedMessages += records0;
       if (unflushedMessages >= config.flushMessages()) {
         flushLocked();

@@ -476,6 +476,9 @@ public final class ReplicaManager implements Consumer<MetadataImage> {
     int controllerEpoch = pi == null || pi.state() == null ? 0 : pi.state().controllerEpoch();
     isrWriter.execute(() -> {
       try {
+        // Before the write: the coordinator's watch may apply the new ISR to the partition before
+        // the write returns here, and a shrink would then be counted (and logged) as no change.
+        List<Integer> before = p.isr();
         int version =
             isrStore.write(
                 tp,
@@ -486,7 +489,6 @@ public final class ReplicaManager implements Consumer<MetadataImage> {
           log.info("{}: ISR change to {} lost to a newer partition state", tp, proposal.isr());
           return;
         }
-        List<Integer> before = p.isr();
         p.onIsrCommitted(proposal.isr(), version);
         (proposal.isr().size() < before.size() ? isrShrinks : isrExpands).incrementAndGet();
         log.info(

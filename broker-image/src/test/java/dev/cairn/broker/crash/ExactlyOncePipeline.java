@@ -2,6 +2,7 @@ package dev.cairn.broker.crash;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cairn.broker.ClientProps;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,7 +17,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -28,8 +28,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * An exactly-once pipeline for crash tests: a kafka-clients consume-transform-produce loop
@@ -56,7 +54,7 @@ final class ExactlyOncePipeline {
   /** Input records per second: a few thousand over a run, enough for many transactions. */
   private static final int INPUT_RATE = 150;
 
-  private final String bootstrap;
+  private final ClientProps clients;
   private final AtomicBoolean feeding = new AtomicBoolean(true);
   private final AtomicBoolean transforming = new AtomicBoolean(true);
   private final AtomicLong sent = new AtomicLong();
@@ -68,8 +66,8 @@ final class ExactlyOncePipeline {
   /** Report of a finished run. */
   record Result(long records, int transactions, int restarts) {}
 
-  ExactlyOncePipeline(String bootstrap, long seed) {
-    this.bootstrap = bootstrap;
+  ExactlyOncePipeline(ClientProps clients, long seed) {
+    this.clients = clients;
     this.transformer = new Transformer(transforming, new Random(seed));
     this.feeder = new Thread(() -> feed(feeding, sent, inputFailure), "ctp-feeder");
     this.loop = new Thread(transformer, "ctp-transformer");
@@ -77,11 +75,9 @@ final class ExactlyOncePipeline {
 
   /** Creates the topics with {@code replicationFactor} (and min.insync.replicas 2 if above 1). */
   void createTopics(short replicationFactor) throws Exception {
-    Properties ap = new Properties();
-    ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     Map<String, String> configs =
         replicationFactor > 1 ? Map.of("min.insync.replicas", "2") : Map.of();
-    try (Admin admin = Admin.create(ap)) {
+    try (Admin admin = Admin.create(clients.admin())) {
       admin
           .createTopics(
               List.of(
@@ -148,19 +144,17 @@ final class ExactlyOncePipeline {
    * Sends {@code in-<n>} records until told to stop; every send's outcome is awaited at the end.
    */
   private void feed(AtomicBoolean feeding, AtomicLong sent, AtomicReference<Throwable> failure) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000");
-    // Retried through every restart; no record is given up on.
-    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "120000");
-    fastRecovery(p);
-    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "120000");
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+    Map<String, String> settings =
+        fastRecovery(
+            Map.of(
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, "5",
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000",
+                // Retried through every restart; no record is given up on.
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "120000",
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, "120000"));
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(clients.producer(settings))) {
       long n = 0;
       long start = System.nanoTime();
       while (feeding.get()) {
@@ -255,33 +249,28 @@ final class ExactlyOncePipeline {
     }
 
     private KafkaProducer<String, String> producer() {
-      Properties p = new Properties();
-      p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-      p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-      p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-      p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "ctp");
-      p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "10000");
-      p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000");
-      p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "6000");
-      p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
-      fastRecovery(p);
-      return new KafkaProducer<>(p);
+      return new KafkaProducer<>(
+          clients.producer(
+              fastRecovery(
+                  Map.of(
+                      ProducerConfig.TRANSACTIONAL_ID_CONFIG, "ctp",
+                      ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "10000",
+                      ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000",
+                      ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "6000",
+                      ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000"))));
     }
 
     private KafkaConsumer<String, String> consumer() {
-      Properties p = new Properties();
-      p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-      p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-      p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-      p.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP);
-      p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-      p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-      p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-      p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "50");
-      p.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000");
-      p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
-      fastRecovery(p);
-      return new KafkaConsumer<>(p);
+      return new KafkaConsumer<>(
+          clients.consumer(
+              GROUP,
+              fastRecovery(
+                  Map.of(
+                      ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                      ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                      ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "50",
+                      ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000",
+                      ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000"))));
     }
   }
 
@@ -289,28 +278,30 @@ final class ExactlyOncePipeline {
    * Clients reconnect and retry within a fraction of a second, so the broker's short lives between
    * kills are spent working (the defaults back off for up to a second).
    */
-  private static void fastRecovery(Properties p) {
-    p.put("reconnect.backoff.ms", "20");
-    p.put("reconnect.backoff.max.ms", "200");
-    p.put("retry.backoff.ms", "20");
-    p.put("retry.backoff.max.ms", "200");
+  private static Map<String, String> fastRecovery(Map<String, String> settings) {
+    Map<String, String> all = new HashMap<>(settings);
+    all.put("reconnect.backoff.ms", "20");
+    all.put("reconnect.backoff.max.ms", "200");
+    all.put("retry.backoff.ms", "20");
+    all.put("retry.backoff.max.ms", "200");
+    return all;
   }
 
   private Map<String, Integer> countCommitted(String topic) {
-    return countCommitted(bootstrap, topic, PARTITIONS);
+    return countCommitted(clients, topic, PARTITIONS);
   }
 
   /**
    * How often each key occurs in {@code topic} (partitions 0 to {@code partitions} - 1), read to
    * its last stable offsets with read_committed.
    */
-  static Map<String, Integer> countCommitted(String bootstrap, String topic, int partitions) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
+  static Map<String, Integer> countCommitted(ClientProps clients, String topic, int partitions) {
+    Properties p =
+        clients.consumer(
+            null,
+            Map.of(
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000"));
     Map<String, Integer> counts = new HashMap<>();
     try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
       List<TopicPartition> tps = new ArrayList<>();

@@ -2,8 +2,10 @@ package dev.cairn.broker.crash;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cairn.broker.BrokerProcesses;
 import dev.cairn.common.faults.EngineProcess;
 import dev.cairn.common.faults.FaultHarness;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,19 +26,15 @@ class ReplicatedConsumeTransformProduceKillNineTest {
   private static final int KILLS = 5;
 
   @RegisterExtension final FaultHarness faults = new FaultHarness();
-  private final ProcessCluster cluster = new ProcessCluster(faults);
 
   @Test
   void eachInputRecordIsInTheOutputExactlyOnceThroughKillsOfRandomBrokers() throws Exception {
     long seed = System.nanoTime();
     System.out.println("ReplicatedConsumeTransformProduceKillNineTest seed " + seed);
     Random random = new Random(seed);
-    cluster.start(
-        3,
-        2_000,
-        ProcessCluster.replicated(
-            "replica.lag.time.max.ms=3000", "group.initial.rebalance.delay.ms=0"));
-    ExactlyOncePipeline pipeline = new ExactlyOncePipeline(cluster.bootstrap(), seed + 1);
+    BrokerProcesses cluster =
+        BrokerProcesses.start(faults, 3, BrokerProcesses.replicated(Map.of()));
+    ExactlyOncePipeline pipeline = new ExactlyOncePipeline(cluster.clients(), seed + 1);
     pipeline.createTopics((short) 3);
     pipeline.start();
     for (int kill = 1; kill <= KILLS; kill++) {

@@ -2,6 +2,7 @@ package dev.cairn.broker.crash;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cairn.broker.BrokerProcesses;
 import dev.cairn.common.faults.EngineProcess;
 import dev.cairn.common.faults.FaultHarness;
 import java.time.Duration;
@@ -27,7 +28,6 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.internals.Topic;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -53,17 +53,17 @@ class TransactionCoordinatorFailoverTest {
   private static final Duration AWAIT = Duration.ofSeconds(60);
 
   @RegisterExtension final FaultHarness faults = new FaultHarness();
-  private final ProcessCluster cluster = new ProcessCluster(faults);
+  private BrokerProcesses cluster;
 
   @Test
   void everyTransactionIsWholeOrAbsentThroughCoordinatorKills() throws Exception {
-    cluster.start(3, 3_000, ProcessCluster.replicated("replica.lag.time.max.ms=4000"));
+    cluster = BrokerProcesses.start(faults, 3, BrokerProcesses.replicated(Map.of()));
     try (Admin admin = Admin.create(cluster.clientProps())) {
       admin
           .createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 3)))
           .all()
           .get(30, TimeUnit.SECONDS);
-      cluster.awaitFullIsr(admin, AWAIT, TOPIC);
+      BrokerProcesses.awaitFullIsr(admin, AWAIT, TOPIC);
 
       AtomicBoolean running = new AtomicBoolean(true);
       List<TxnProducer> producers = new ArrayList<>();
@@ -73,7 +73,7 @@ class TransactionCoordinatorFailoverTest {
       producers.forEach(p -> p.thread.start());
       try {
         awaitCommits(producers, 10);
-        cluster.awaitFullIsr(admin, AWAIT, Topic.TRANSACTION_STATE_TOPIC_NAME);
+        BrokerProcesses.awaitFullIsr(admin, AWAIT, Topic.TRANSACTION_STATE_TOPIC_NAME);
         for (int kill = 1; kill <= KILLS; kill++) {
           int coordinator = leader(admin, Topic.TRANSACTION_STATE_TOPIC_NAME);
           EngineProcess victim = cluster.broker(coordinator);
@@ -88,7 +88,7 @@ class TransactionCoordinatorFailoverTest {
           // The producers carry on against the new coordinator while the victim is down.
           awaitCommits(producers, before + 3 * PRODUCERS);
           victim.restart();
-          cluster.awaitFullIsr(admin, AWAIT, TOPIC, Topic.TRANSACTION_STATE_TOPIC_NAME);
+          BrokerProcesses.awaitFullIsr(admin, AWAIT, TOPIC, Topic.TRANSACTION_STATE_TOPIC_NAME);
         }
         int afterKills = committed(producers);
         awaitCommits(producers, afterKills + PRODUCERS);
@@ -132,7 +132,7 @@ class TransactionCoordinatorFailoverTest {
   private static int leader(Admin admin, String topic) throws Exception {
     long deadline = System.nanoTime() + AWAIT.toNanos();
     while (System.nanoTime() < deadline) {
-      TopicPartitionInfo p = ProcessCluster.describe(admin, topic).get(0);
+      TopicPartitionInfo p = BrokerProcesses.describe(admin, topic).get(0);
       if (p.leader() != null) {
         return p.leader().id();
       }
@@ -181,16 +181,23 @@ class TransactionCoordinatorFailoverTest {
 
     @Override
     public void run() {
-      Properties p = cluster.clientProps();
-      p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-      p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-      p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, id);
-      p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "30000");
-      p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
-      p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "45000");
-      p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "45000");
-      p.put("reconnect.backoff.max.ms", "200");
-      p.put("retry.backoff.max.ms", "200");
+      Properties p =
+          cluster
+              .clients()
+              .producer(
+                  Map.of(
+                      ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                      id,
+                      ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                      "30000",
+                      ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                      "45000",
+                      ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                      "45000",
+                      "reconnect.backoff.max.ms",
+                      "200",
+                      "retry.backoff.max.ms",
+                      "200"));
       try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
         producer.initTransactions();
         for (int n = 0; running.get(); n++) {
@@ -229,7 +236,7 @@ class TransactionCoordinatorFailoverTest {
       }
       assertThat(stable).as("last stable offsets reached the high watermarks").isEqualTo(hw);
     }
-    return ExactlyOncePipeline.countCommitted(cluster.bootstrap(), TOPIC, PARTITIONS);
+    return ExactlyOncePipeline.countCommitted(cluster.clients(), TOPIC, PARTITIONS);
   }
 
   private static Map<TopicPartition, Long> endOffsets(

@@ -129,7 +129,7 @@ class KafkaDifferentialTest {
     assertSameObservations(transactionsOnCairn, transactionsOnKafka);
   }
 
-  private static void assertSameObservations(Transcript cairnSide, Transcript kafkaSide) {
+  static void assertSameObservations(Transcript cairnSide, Transcript kafkaSide) {
     List<String> differences = cairnSide.differencesFrom(kafkaSide, "kafka");
     assertThat(differences)
         .as(

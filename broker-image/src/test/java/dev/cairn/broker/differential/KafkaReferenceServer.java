@@ -1,13 +1,19 @@
 package dev.cairn.broker.differential;
 
+import dev.cairn.common.testkit.FreePorts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -15,10 +21,11 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.AppInfoParser;
 
 /**
- * Apache Kafka (KRaft, one node that is both broker and controller) in a child JVM, run from the
- * jars the {@code kafka-reference} module copies from Maven Central. A child process because the
- * server's dependencies (Scala, its own kafka-clients, log4j) would clash with this test class
- * path. Bound to 127.0.0.1 on free ports; killed on {@link #close()} and by a shutdown hook.
+ * Apache Kafka (KRaft; one node that is both broker and controller, or three) in a child JVM, run
+ * from the jars the {@code kafka-reference} module copies from Maven Central. A child process
+ * because the server's dependencies (Scala, its own kafka-clients, log4j) would clash with this
+ * test class path. Bound to 127.0.0.1 on free ports; killed on {@link #close()} and by a shutdown
+ * hook.
  */
 final class KafkaReferenceServer implements AutoCloseable {
   /** Set by broker-image's surefire configuration: {@code kafka-reference/target/lib}. */
@@ -44,19 +51,92 @@ final class KafkaReferenceServer implements AutoCloseable {
   static KafkaReferenceServer start(
       Path dir, Map<String, String> settings, int port, int controllerPort)
       throws IOException, InterruptedException {
+    return startNode(
+        dir,
+        settings,
+        0,
+        port,
+        controllerPort,
+        "0@127.0.0.1:" + controllerPort,
+        Uuid.randomUuid().toString());
+  }
+
+  /**
+   * Three nodes of one cluster, ids 1 to 3, under {@code dir}: node 1 is broker and the KRaft
+   * controller (the only voter), nodes 2 and 3 are brokers only, so that any of them but node 1 can
+   * stop without the cluster losing its controller. Formatted and started in parallel in the
+   * background (each node's format is a JVM of its own); {@link #awaitReady} once they are there.
+   */
+  static CompletableFuture<List<KafkaReferenceServer>> startThree(
+      Path dir, Map<String, String> settings) throws IOException {
+    int controllerPort = FreePorts.next();
+    String voters = "1@127.0.0.1:" + controllerPort;
+    String clusterId = Uuid.randomUuid().toString();
+    Map<String, String> kraft = new LinkedHashMap<>(settings);
+    // Heartbeats every 0.5 s (2 s by default): a controlled shutdown, which waits for the
+    // controller's answer to a heartbeat, takes a second rather than several.
+    kraft.put("broker.heartbeat.interval.ms", "500");
+    List<CompletableFuture<KafkaReferenceServer>> nodes = new ArrayList<>();
+    // Not the common pool: on two cores it runs one task at a time.
+    ExecutorService starter = Executors.newVirtualThreadPerTaskExecutor();
+    try {
+      for (int id = 1; id <= 3; id++) {
+        int node = id;
+        Path nodeDir = Files.createDirectories(dir.resolve("kafka-" + id));
+        int port = FreePorts.next();
+        nodes.add(
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return startNode(
+                        nodeDir,
+                        kraft,
+                        node,
+                        port,
+                        node == 1 ? controllerPort : 0,
+                        voters,
+                        clusterId);
+                  } catch (Exception e) {
+                    throw new CompletionException(e);
+                  }
+                },
+                starter));
+      }
+      return CompletableFuture.allOf(nodes.toArray(CompletableFuture[]::new))
+          .thenApply(done -> nodes.stream().map(CompletableFuture::join).toList());
+    } finally {
+      // Takes no new tasks; the nodes' starts run on (closing the executor would wait for them).
+      starter.shutdown();
+    }
+  }
+
+  /**
+   * Formats and starts node {@code nodeId}: broker and controller on {@code controllerPort} if it
+   * is above 0, else a broker of the controllers {@code voters}.
+   */
+  private static KafkaReferenceServer startNode(
+      Path dir,
+      Map<String, String> settings,
+      int nodeId,
+      int port,
+      int controllerPort,
+      String voters,
+      String clusterId)
+      throws IOException, InterruptedException {
     Path lib = libDirectory();
     Path props = dir.resolve("kafka.properties");
+    boolean controller = controllerPort > 0;
     StringBuilder sb = new StringBuilder();
     settings.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
-    sb.append("process.roles=broker,controller\n")
-        .append("node.id=0\n")
-        .append("controller.quorum.voters=0@127.0.0.1:")
-        .append(controllerPort)
-        .append('\n')
-        .append("listeners=PLAINTEXT://127.0.0.1:")
+    sb.append("process.roles=")
+        .append(controller ? "broker,controller" : "broker")
+        .append("\nnode.id=")
+        .append(nodeId)
+        .append("\ncontroller.quorum.voters=")
+        .append(voters)
+        .append("\nlisteners=PLAINTEXT://127.0.0.1:")
         .append(port)
-        .append(",CONTROLLER://127.0.0.1:")
-        .append(controllerPort)
+        .append(controller ? ",CONTROLLER://127.0.0.1:" + controllerPort : "")
         .append('\n')
         .append("advertised.listeners=PLAINTEXT://127.0.0.1:")
         .append(port)
@@ -72,23 +152,17 @@ final class KafkaReferenceServer implements AutoCloseable {
     Path log = dir.resolve("kafka.log");
     String classPath = lib.resolve("*").toString();
 
-    Process format =
-        javaProcess(
-                classPath,
-                log,
-                "kafka.tools.StorageTool",
-                "format",
-                "-t",
-                Uuid.randomUuid().toString(),
-                "-c",
-                props.toString(),
-                // Without eligible leader replicas (KIP-966, not in Cairn), whose bootstrap would
-                // add a cluster-level dynamic min.insync.replicas that Cairn cannot have.
-                "--feature",
-                "eligible.leader.replicas.version=0")
-            .start();
-    if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
-      format.destroyForcibly();
+    List<String> format =
+        new ArrayList<>(
+            List.of("kafka.tools.StorageTool", "format", "-t", clusterId, "-c", props.toString()));
+    if (controller) {
+      // Without eligible leader replicas (KIP-966, not in Cairn), whose bootstrap would add a
+      // cluster-level dynamic min.insync.replicas that Cairn cannot have.
+      format.addAll(List.of("--feature", "eligible.leader.replicas.version=0"));
+    }
+    Process formatting = javaProcess(classPath, log, format.toArray(String[]::new)).start();
+    if (!formatting.waitFor(60, TimeUnit.SECONDS) || formatting.exitValue() != 0) {
+      formatting.destroyForcibly();
       throw new IllegalStateException("kafka storage format failed, see " + log);
     }
     Process server = javaProcess(classPath, log, "kafka.Kafka", props.toString()).start();
@@ -138,6 +212,11 @@ final class KafkaReferenceServer implements AutoCloseable {
 
   /** Waits until the broker is registered (DescribeCluster lists it) or fails after the timeout. */
   void awaitReady(Duration timeout) throws InterruptedException, IOException {
+    awaitReady(timeout, 1);
+  }
+
+  /** Waits until DescribeCluster, asked of this broker, lists {@code brokers} brokers. */
+  void awaitReady(Duration timeout, int brokers) throws InterruptedException, IOException {
     Properties p = new Properties();
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
     p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
@@ -150,7 +229,7 @@ final class KafkaReferenceServer implements AutoCloseable {
               "kafka exited with " + process.exitValue() + ":\n" + Files.readString(log));
         }
         try {
-          if (!admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty()) {
+          if (admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).size() >= brokers) {
             return;
           }
         } catch (Exception notYet) {
@@ -159,6 +238,14 @@ final class KafkaReferenceServer implements AutoCloseable {
       }
     }
     throw new IllegalStateException("kafka not ready after " + timeout + ", see " + log);
+  }
+
+  /** SIGTERM, as an operator stops a broker (controlled shutdown); waits until it exited. */
+  void stop() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
   }
 
   /** Kills the server outright: its data directory is thrown away, nothing needs a clean stop. */

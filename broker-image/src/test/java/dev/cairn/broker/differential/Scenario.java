@@ -8,6 +8,7 @@ import static dev.cairn.broker.differential.RawRequests.produceRequest;
 import static dev.cairn.broker.differential.RawRequests.rec;
 import static dev.cairn.broker.differential.RawRequests.tampered;
 
+import dev.cairn.broker.ClientProps;
 import dev.cairn.common.testkit.Transcript;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -593,7 +594,7 @@ final class Scenario {
         }
       }
     }
-    try (RawKafkaClient raw = clients.raw()) {
+    try (RawKafkaClient raw = RawKafkaClient.to(clients.bootstrap())) {
       for (long offset : List.of(1L, 5L, 100L)) {
         FetchResponse r = raw.send(fetch("alpha", 0, offset));
         var pd = r.data().responses().get(0).partitions().get(0);
@@ -611,7 +612,7 @@ final class Scenario {
   }
 
   private void idempotence(Admin admin) throws Exception {
-    try (RawKafkaClient raw = clients.raw()) {
+    try (RawKafkaClient raw = RawKafkaClient.to(clients.bootstrap())) {
       InitProducerIdResponse init =
           raw.send(
               new InitProducerIdRequest.Builder(
@@ -682,7 +683,7 @@ final class Scenario {
     // Fetch limits: a fetch starts at the batch holding the offset, and the first batch comes
     // whole even when larger than the partition's limit (KIP-74). Whole batches are compared; a
     // server may pad the answer with a truncated one, which clients drop.
-    try (RawKafkaClient raw = clients.raw()) {
+    try (RawKafkaClient raw = RawKafkaClient.to(clients.bootstrap())) {
       for (int[] f : new int[][] {{1, 1 << 20}, {4, 1 << 20}, {1, 10}, {5, 40}}) {
         FetchRequestData data = fetch("exactly", 0, f[0]).data();
         data.topics().get(0).partitions().get(0).setPartitionMaxBytes(f[1]);
@@ -810,7 +811,7 @@ final class Scenario {
     t.attempt("ghost described", () -> describeGroup(admin, "ghost"));
     t.attempt("ghost committed", () -> committed(admin, "ghost"));
     t.attempt("ghost delete", () -> ok(admin.deleteConsumerGroups(List.of("ghost")).all()));
-    try (RawKafkaClient raw = clients.raw()) {
+    try (RawKafkaClient raw = RawKafkaClient.to(clients.bootstrap())) {
       t.record(
           "produce to __consumer_offsets",
           produce(
@@ -846,7 +847,7 @@ final class Scenario {
             create(
                 admin,
                 new NewTopic("tiny", 1, (short) 1).configs(Map.of("segment.bytes", "1000"))));
-    try (RawKafkaClient raw = clients.raw()) {
+    try (RawKafkaClient raw = RawKafkaClient.to(clients.bootstrap())) {
       // Admin drops a repeated NewTopic itself; other clients send the request as it is.
       CreateTopicsRequestData request = new CreateTopicsRequestData().setTimeoutMs(10_000);
       for (String name : List.of("twice", "once", "twice")) {
@@ -1001,7 +1002,7 @@ final class Scenario {
 
   /** Leader epochs, fetch sessions, acks values and keyless records on compacted topics. */
   private void epochsAndSessions(Admin admin) throws Exception {
-    try (RawKafkaClient raw = clients.raw()) {
+    try (RawKafkaClient raw = RawKafkaClient.to(clients.bootstrap())) {
       for (int[] epochs : new int[][] {{0, -1}, {3, -1}, {0, 7}}) {
         OffsetsForLeaderEpochResponse r =
             raw.send(
@@ -1122,7 +1123,7 @@ final class Scenario {
    */
   private void classicProtocolByHand(Admin admin) throws Exception {
     String group = "manual";
-    try (RawKafkaClient raw = clients.raw()) {
+    try (RawKafkaClient raw = RawKafkaClient.to(clients.bootstrap())) {
       JoinGroupResponse first = raw.send(join(group, ""));
       String member = first.data().memberId();
       // The member id is the server's to make up (client id plus a UUID): only "one" is compared.

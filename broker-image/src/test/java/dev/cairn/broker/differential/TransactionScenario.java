@@ -4,6 +4,7 @@ import static dev.cairn.broker.differential.RawRequests.error;
 import static dev.cairn.broker.differential.RawRequests.produce;
 import static dev.cairn.broker.differential.RawRequests.rec;
 
+import dev.cairn.broker.ClientProps;
 import dev.cairn.common.testkit.Transcript;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -199,7 +200,7 @@ final class TransactionScenario {
   /** The coordinator's answers to requests out of turn, by raw requests. */
   private void coordinatorErrors() throws Exception {
     TopicPartition tp = new TopicPartition("txn-raw", 0);
-    try (RawKafkaClient raw = clients.raw()) {
+    try (RawKafkaClient raw = RawKafkaClient.to(clients.bootstrap())) {
       FindCoordinatorResponse found =
           raw.send(
               new FindCoordinatorRequest.Builder(
@@ -265,7 +266,7 @@ final class TransactionScenario {
   private void reinitAndStaleMarkers() throws Exception {
     TopicPartition tp = new TopicPartition("txn-reinit", 0);
     String id = "diff-reinit";
-    try (RawKafkaClient raw = clients.raw()) {
+    try (RawKafkaClient raw = RawKafkaClient.to(clients.bootstrap())) {
       InitProducerIdResponse first = retried(raw, () -> initTxn(raw, id));
       long pid = first.data().producerId();
       short epoch = first.data().producerEpoch();
@@ -377,7 +378,7 @@ final class TransactionScenario {
    * first offsets of the aborted transactions it reports, and the batches it returns.
    */
   private String rawFetch(TopicPartition tp, IsolationLevel level) throws Exception {
-    try (RawKafkaClient raw = clients.raw()) {
+    try (RawKafkaClient raw = RawKafkaClient.to(clients.bootstrap())) {
       FetchRequestData data =
           RawRequests.fetch(tp.topic(), tp.partition(), 0).data().setIsolationLevel(level.id());
       FetchResponse r = raw.send(new FetchRequest(data, (short) 12));

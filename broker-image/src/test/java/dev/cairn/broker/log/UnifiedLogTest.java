@@ -220,6 +220,37 @@ class UnifiedLogTest {
     log.close();
   }
 
+  /**
+   * A leader's fetch response cut at its size limit ends in part of a batch: the follower appends
+   * the whole batches before it and fetches the rest next (it used to fail the whole response, and
+   * fetched the same cut response again).
+   */
+  @Test
+  void aFollowerAppendsTheWholeBatchesOfAResponseThatEndsInPartOfOne() throws IOException {
+    UnifiedLog leader = appendMany(open(Map.of(), true), 3);
+    ByteBuffer all = leader.read(0, 1 << 20, false).records().readFully();
+    int cut = all.limit() - 5;
+    ByteBuffer partial = all.duplicate();
+    partial.limit(cut);
+    UnifiedLog follower =
+        UnifiedLog.load(
+            tp, dir.resolve("follower"), config(Map.of()), true, clock::get, FileSync.FORCE);
+
+    follower.appendAsFollower(MemoryRecords.readableRecords(partial.slice()));
+    assertThat(follower.logEndOffset()).as("the two whole batches").isEqualTo(2);
+    int whole = 0;
+    for (MutableRecordBatch b : MemoryRecords.readableRecords(partial.slice()).batches()) {
+      whole += b.sizeInBytes();
+    }
+    ByteBuffer rest = all.duplicate();
+    rest.position(whole);
+    follower.appendAsFollower(MemoryRecords.readableRecords(rest.slice()));
+    follower.updateHighWatermark(follower.logEndOffset());
+    assertThat(readAll(follower, 0)).containsExactly("0:v0", "1:v1", "2:v2");
+    leader.close();
+    follower.close();
+  }
+
   @Test
   void aRetriedIdempotentBatchIsAnsweredWithItsOriginalOffsetAndNotWrittenTwice()
       throws IOException {

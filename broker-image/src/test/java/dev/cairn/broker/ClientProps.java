@@ -1,6 +1,5 @@
-package dev.cairn.broker.differential;
+package dev.cairn.broker;
 
-import java.io.IOException;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -10,12 +9,14 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The clients of the differential scripts, for the broker at {@code bootstrap} (host:port): the
- * same settings against both servers, with timeouts short enough that a step that cannot succeed is
- * observed as its error within the script's bounded waits.
+ * kafka-clients settings for the brokers at {@code bootstrap} (host:port, comma-separated): string
+ * keys and values, with timeouts short enough that a step that cannot succeed is observed as its
+ * error within a test's bounded waits. The differential scripts use the same settings against both
+ * servers; a test with its own needs (a crash test's longer delivery timeout) passes them as
+ * extras.
  */
-record ClientProps(String bootstrap) {
-  Properties admin() {
+public record ClientProps(String bootstrap) {
+  public Properties admin() {
     Properties p = new Properties();
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
@@ -24,7 +25,7 @@ record ClientProps(String bootstrap) {
   }
 
   /** String producer settings, then {@code extra}. */
-  Properties producer(Map<String, String> extra) {
+  public Properties producer(Map<String, String> extra) {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -37,7 +38,7 @@ record ClientProps(String bootstrap) {
   }
 
   /** String consumer settings reading from the earliest offset, in {@code group} unless null. */
-  Properties consumer(String group, Map<String, String> extra) {
+  public Properties consumer(String group, Map<String, String> extra) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
@@ -48,9 +49,5 @@ record ClientProps(String bootstrap) {
     }
     p.putAll(extra);
     return p;
-  }
-
-  RawKafkaClient raw() throws IOException {
-    return RawKafkaClient.to(bootstrap);
   }
 }
