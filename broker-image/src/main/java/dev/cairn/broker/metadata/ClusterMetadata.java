@@ -360,6 +360,20 @@ public final class ClusterMetadata implements Closeable {
             stat.getCzxid());
         return stat.getCzxid();
       } catch (KeeperException.NodeExistsException e) {
+        // A create retried after a connection loss finds the node its first attempt made: this
+        // session's own registration (as Kafka's checked ephemeral create accepts it).
+        Stat existing = client.checkExists().forPath(ZkPaths.broker(self.id()));
+        if (existing != null
+            && existing.getEphemeralOwner()
+                == client.getZookeeperClient().getZooKeeper().getSessionId()) {
+          log.info(
+              "registered broker {} at {}:{}, broker epoch {} (create retried)",
+              self.id(),
+              self.host(),
+              self.port(),
+              existing.getCzxid());
+          return existing.getCzxid();
+        }
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException(
               "broker.id " + self.id() + " is already registered by a live broker");
