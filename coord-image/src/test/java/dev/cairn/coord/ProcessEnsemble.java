@@ -1,7 +1,5 @@
 package dev.cairn.coord;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.cairn.common.testkit.FreePorts;
 import java.io.IOException;
 import java.net.Socket;
@@ -37,7 +35,9 @@ final class ProcessEnsemble implements AutoCloseable {
   /** JVM options that make both kinds of server log their quorum roles and syncs. */
   static final String[] LOG_QUORUM = {
     "-Dorg.slf4j.simpleLogger.log.dev.cairn.coord.quorum=info",
-    "-Dorg.slf4j.simpleLogger.log.org.apache.zookeeper.server.quorum=info"
+    "-Dorg.slf4j.simpleLogger.log.org.apache.zookeeper.server.quorum=info",
+    // Wall-clock times let a failure's logs of several processes be read as one timeline.
+    "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS"
   };
 
   ProcessEnsemble(Path dir, String... jvmOptions) {
@@ -292,9 +292,34 @@ final class ProcessEnsemble implements AutoCloseable {
                 connected.countDown();
               }
             });
-    assertThat(connected.await(20, TimeUnit.SECONDS)).isTrue();
     clients.add(zk);
+    if (!connected.await(20, TimeUnit.SECONDS)) {
+      throw new AssertionError(
+          "no session with " + connectString + " within 20 s" + evidence(serversOf(connectString)));
+    }
     return zk;
+  }
+
+  /** The servers whose client ports {@code connectString} names. */
+  private List<Integer> serversOf(String connectString) {
+    List<String> addresses = List.of(connectString.split(","));
+    return clientPorts.keySet().stream()
+        .filter(id -> addresses.contains("127.0.0.1:" + clientPorts.get(id)))
+        .toList();
+  }
+
+  /**
+   * What a failure message needs to explain itself: the mode of every server started, and the log
+   * tail of each of {@code ids}.
+   */
+  String evidence(Collection<Integer> ids) {
+    Map<Integer, String> modes = new TreeMap<>();
+    processes.forEach((id, p) -> modes.put(id, p.isAlive() ? mode(id) : "dead"));
+    StringBuilder out = new StringBuilder(": modes now ").append(modes);
+    for (int id : ids) {
+      out.append("\n--- server ").append(id).append(" log (tail) ---\n").append(logTail(id));
+    }
+    return out.toString();
   }
 
   /** A client to close with the ensemble. */

@@ -51,6 +51,9 @@ final class LeaderRole {
     long syncedThrough;
     boolean epochAcked;
 
+    /** Acknowledged NEWLEADER: synced, told UPTODATE as soon as this leader is established. */
+    boolean newLeaderAcked;
+
     Learner(boolean observer, long now) {
       this.observer = observer;
       this.lastHeard = now;
@@ -295,6 +298,7 @@ final class LeaderRole {
 
   private void onAck(int from, Learner learner, long zxid) {
     if (zxid == Zxid.of(epoch, 0) && learner.phase == Phase.SYNCING) {
+      learner.newLeaderAcked = true;
       if (!learner.observer) {
         newLeaderAcks.add(from);
         for (Set<Integer> acks : outstanding.headMap(learner.syncedThrough, true).values()) {
@@ -323,9 +327,11 @@ final class LeaderRole {
     }
     established = true;
     peer.commitThrough(peer.txnLog.lastZxid());
+    // Observers too: their acks count for no quorum, but an observer that acked before the
+    // followers did waits for its UPTODATE like them (else only initLimit would end its wait).
     for (Map.Entry<Integer, Learner> e : learners.entrySet()) {
       Learner learner = e.getValue();
-      if (learner.phase == Phase.SYNCING && newLeaderAcks.contains(e.getKey())) {
+      if (learner.phase == Phase.SYNCING && learner.newLeaderAcked) {
         learner.phase = Phase.ACTIVE;
         peer.outbox.send(e.getKey(), new UpToDate(peer.committedZxid()));
       }

@@ -372,7 +372,10 @@ public final class EnsembleFront implements RequestProcessor, QuorumPeer.Listene
       }
       prep.forgetOutstanding();
       dropped.forEach(this::drop);
-      closeClients.run();
+      // After the replies already queued for the final stage: the answer to a txn this server
+      // committed (a reconfig that removed this leader, say) reaches its client before the close,
+      // as ZooKeeper's does (its removed leader answers it and goes a tick later).
+      finalStage.process(Request.task(closeClients));
       log.info(
           "not serving: {} queued requests dropped, client connections closed", dropped.size());
     } else {

@@ -568,6 +568,26 @@ class ZabSimulationTest {
         .isEqualTo(QuorumPeer.ReconfigCheck.OK);
   }
 
+  /**
+   * Observers sync with a new leader in the same round trips as its followers, so their NEWLEADER
+   * ACK may come before the followers' make the leader established: they serve with the leader all
+   * the same, as ZooKeeper's observers do (its LearnerHandler waits for the leader's startup, then
+   * sends UPTODATE) — not one initLimit later, when they give up and register again.
+   */
+  @Test
+  void anObserverThatSyncedBeforeTheLeaderWasEstablishedServesWithIt() {
+    for (long seed = 0; seed < 20; seed++) {
+      Simulator<Object> sim = new Simulator<>(seed, new NetworkFaults(1, 20, 0, 0, true), TICK);
+      List<Integer> servers = addServers(sim, initial(3, 2), 0, new Observed());
+      // initLimit is 2 s: a stuck observer would serve only after it.
+      assertThat(
+              sim.runUntil(
+                  () -> servers.stream().allMatch(id -> server(sim, id).peer.serving()), 1_500))
+          .as("seed %d: every server serves within 1.5 s: %s", seed, describe(sim, servers))
+          .isTrue();
+    }
+  }
+
   /** Committed reconfigurations over the seeds of one test, to show they happen. */
   private static long reconfigurations;
 
@@ -581,9 +601,10 @@ class ZabSimulationTest {
       Server s = server(sim, id);
       out.append(
           String.format(
-              "%n  %d: %s leader=%d epoch=%d logged=%s committed=%s applied=%d",
+              "%n  %d: %s serving=%b leader=%d epoch=%d logged=%s committed=%s applied=%d",
               id,
               s.peer.state(),
+              s.peer.serving(),
               s.peer.leaderId(),
               s.peer.currentEpoch(),
               Zxid.hex(s.peer.lastLoggedZxid()),
