@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.cairn.cache.CacheEngine;
 import dev.cairn.cache.config.CacheConfig;
-import dev.cairn.common.time.Clock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -141,24 +140,17 @@ class SentinelPasswordTest {
   }
 
   private SentinelEngine sentinel(CacheEngine primary, String line) throws Exception {
-    Path conf = Files.createTempFile(dir, "sentinel", ".conf");
-    Files.writeString(
-        conf,
-        String.join(
-            "\n",
-            "port 0",
-            "admin-port 0",
+    SentinelEngine s =
+        TestSentinels.start(
+            dir,
             "requirepass " + PASS,
             line,
             "sentinel monitor " + NAME + " 127.0.0.1 " + port(primary) + " 2",
             "sentinel down-after-milliseconds " + NAME + " 1000",
-            "sentinel failover-timeout " + NAME + " 5000",
-            ""));
-    SentinelEngine s =
-        new SentinelEngine(SentinelConfig.fromArgs(new String[] {conf.toString()}), Clock.system());
-    s.start();
+            "sentinel failover-timeout " + NAME + " 5000");
     if (!line.isEmpty()) {
-      assertThat(Files.readString(conf)).contains(line); // kept by the rewrite
+      // kept by the rewrite
+      assertThat(String.join("\n", Files.readAllLines(s.config().file))).contains(line);
     }
     return s;
   }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cairn.common.time.Clock;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -147,12 +146,8 @@ class SentinelTiltTest {
 
   @Test
   void aRunningSentinelPublishesTiltAndInfoShowsIt() throws Exception {
-    Path conf = dir.resolve("sentinel.conf");
-    Files.writeString(conf, "port 0\nadmin-port 0\n");
     JumpingClock clock = new JumpingClock();
-    SentinelEngine sentinel =
-        new SentinelEngine(SentinelConfig.fromArgs(new String[] {conf.toString()}), clock);
-    sentinel.start();
+    SentinelEngine sentinel = TestSentinels.start(dir, clock);
     List<String> published = new CopyOnWriteArrayList<>();
     JedisPubSub listener =
         new JedisPubSub() {
