@@ -39,11 +39,21 @@ public final class EffectEncoder {
     }
   }
 
+  /**
+   * {@code <type><n>\r\n} in one write: the stream encodes every write once per consumer (and a
+   * replica re-encodes its primary's), so no String per header and one call into the (synchronized)
+   * stream instead of several.
+   */
   private static void header(ByteArrayOutputStream out, char type, int n) {
-    out.write(type);
-    byte[] digits = Integer.toString(n).getBytes(StandardCharsets.US_ASCII);
-    out.write(digits, 0, digits.length);
-    out.write('\r');
-    out.write('\n');
+    byte[] h = new byte[14]; // type, at most 10 digits of a non-negative int, CR, LF
+    int end = h.length;
+    h[--end] = '\n';
+    h[--end] = '\r';
+    do {
+      h[--end] = (byte) ('0' + n % 10);
+      n /= 10;
+    } while (n > 0);
+    h[--end] = (byte) type;
+    out.write(h, end, h.length - end);
   }
 }

@@ -4,6 +4,9 @@ import dev.cairn.cache.db.Keyspace;
 import dev.cairn.cache.rdb.Chunk;
 import dev.cairn.cache.rdb.Snapshot;
 import dev.cairn.cache.rdb.SnapshotFormat;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.WriteBufferWaterMark;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -29,6 +31,14 @@ final class FullSync {
   /** Walker slice length, as a background save's. */
   private static final long SLICE_NANOS = 500_000;
 
+  /**
+   * How far a streamed snapshot may run ahead of the socket before the walk waits for it to drain
+   * (Netty's default is 64 KB, one chunk: the walk stopped after every chunk and a replica on a
+   * busy machine got its snapshot at the pace the two threads were scheduled, a few MB/s).
+   */
+  private static final WriteBufferWaterMark SYNC_WATER_MARK =
+      new WriteBufferWaterMark(1 << 20, 4 << 20);
+
   private final ReplicaLink link;
   private final ScheduledExecutorService loop;
   private final Consumer<FullSync> done;
@@ -38,6 +48,7 @@ final class FullSync {
   private final byte[] eofMark;
   private final long started = System.nanoTime();
   private boolean finished;
+  private boolean waiting;
 
   FullSync(
       ReplicaLink link,
@@ -58,6 +69,7 @@ final class FullSync {
       byte[] header =
           ("$EOF:" + new String(eofMark, StandardCharsets.US_ASCII) + "\r\n").getBytes();
       link.write(header, 0, header.length);
+      link.channel.config().setWriteBufferWaterMark(SYNC_WATER_MARK);
     } else {
       eofMark = null;
       assembled = new ByteArrayOutputStream();
@@ -110,6 +122,29 @@ final class FullSync {
     }
   }
 
+  /** Continues the walk as soon as the socket drained below the low water mark (or closed). */
+  private final class Resume extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+      if (ctx.channel().isWritable()) {
+        resume(ctx);
+      }
+      ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      resume(ctx);
+      ctx.fireChannelInactive();
+    }
+
+    private void resume(ChannelHandlerContext ctx) {
+      ctx.pipeline().remove(this);
+      waiting = false;
+      loop.execute(FullSync.this::walk);
+    }
+  }
+
   private void walk() {
     if (finished) {
       return;
@@ -120,8 +155,11 @@ final class FullSync {
       return;
     }
     if (assembled == null && !link.channel.isWritable()) {
+      if (!waiting) {
+        waiting = true;
+        link.channel.pipeline().addLast(new Resume());
+      }
       link.channel.flush();
-      loop.schedule(this::walk, 1, TimeUnit.MILLISECONDS);
       return;
     }
     boolean complete = snapshot.step(System.nanoTime() + SLICE_NANOS);

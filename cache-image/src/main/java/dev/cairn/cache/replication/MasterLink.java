@@ -224,6 +224,9 @@ final class MasterLink {
     private byte[] tail = new byte[0];
     private final RespParser parser = new RespParser(Long.MAX_VALUE);
 
+    /** Each command of the stream re-encoded: what it adds to the offset and the backlog. */
+    private final Scratch raw = new Scratch();
+
     /** An open transaction of the stream: its commands, and its bytes (fed only at EXEC). */
     private List<byte[][]> multi;
 
@@ -479,11 +482,12 @@ final class MasterLink {
     /** One command of the primary's stream. */
     @Override
     public boolean command(byte[][] argv) {
-      ByteArrayOutputStream raw = new ByteArrayOutputStream();
+      raw.reset();
       EffectEncoder.command(raw, argv);
-      byte[] bytes = raw.toByteArray();
+      byte[] bytes = raw.array();
+      int length = raw.size();
       if (Args.is(argv[0], "replconf")) {
-        repl.feed(bytes);
+        repl.feed(bytes, 0, length);
         if (argv.length > 1 && Args.is(argv[1], "getack")) {
           sendAck();
         }
@@ -494,19 +498,19 @@ final class MasterLink {
       if (Args.is(argv[0], "multi")) {
         multi = new ArrayList<>();
         multiBytes = new ByteArrayOutputStream();
-        multiBytes.write(bytes, 0, bytes.length);
+        multiBytes.write(bytes, 0, length);
       } else if (Args.is(argv[0], "exec") && multi != null) {
         apply(multi);
-        multiBytes.write(bytes, 0, bytes.length);
+        multiBytes.write(bytes, 0, length);
         repl.feed(multiBytes.toByteArray());
         multi = null;
         multiBytes = null;
       } else if (multi != null) {
         multi.add(argv);
-        multiBytes.write(bytes, 0, bytes.length);
+        multiBytes.write(bytes, 0, length);
       } else {
         apply(java.util.Collections.singletonList(argv));
-        repl.feed(bytes);
+        repl.feed(bytes, 0, length);
       }
       return true;
     }

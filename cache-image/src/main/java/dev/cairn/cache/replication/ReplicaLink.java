@@ -1,6 +1,7 @@
 package dev.cairn.cache.replication;
 
 import dev.cairn.cache.server.Client;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import java.io.ByteArrayOutputStream;
@@ -8,7 +9,11 @@ import java.io.ByteArrayOutputStream;
 /**
  * The primary's view of one attached replica: its connection, what it announced (REPLCONF
  * listening-port, capa), where its synchronisation stands, and the offset it last acknowledged.
- * Until it is online, the stream it must get after its snapshot waits in {@link #pending}.
+ * Until it is online, the stream it must get after its snapshot waits in {@link #pending}; once
+ * online, the stream between two flushes is gathered in one pooled buffer ({@link #stream}) and
+ * written as one message, not one per command: at -P 16 a message per command cost the primary a
+ * third of its throughput in allocation, Netty's per-message bookkeeping and GC copying of the
+ * messages queued for a lagging replica.
  */
 final class ReplicaLink {
   /** Redis's replica states, as INFO names them. */
@@ -42,6 +47,7 @@ final class ReplicaLink {
   long ackOffset;
   long lastAckMillis = System.currentTimeMillis();
   private ByteArrayOutputStream pending;
+  private ByteBuf stream;
 
   ReplicaLink(Client client, int listeningPort, boolean capaEof, boolean capaPsync2) {
     this.client = client;
@@ -62,14 +68,37 @@ final class ReplicaLink {
     pending = new ByteArrayOutputStream();
   }
 
-  /** Stream bytes for this replica (never modified afterwards by the caller). */
-  void send(byte[] bytes) {
+  /** Stream bytes for this replica (copied: the caller may reuse the array). */
+  void send(byte[] bytes, int off, int len) {
     switch (state) {
-      case ONLINE -> channel.write(Unpooled.wrappedBuffer(bytes), channel.voidPromise());
-      case SEND_BULK -> pending.write(bytes, 0, bytes.length);
+      case ONLINE -> {
+        if (stream == null) {
+          stream = channel.alloc().buffer(Math.max(len, 4096));
+        }
+        stream.writeBytes(bytes, off, len);
+      }
+      case SEND_BULK -> pending.write(bytes, off, len);
       case WAIT_BGSAVE -> {
         // its stream starts with the snapshot it is waiting for
       }
+    }
+  }
+
+  /** Writes and flushes the stream gathered since the last flush. */
+  void flush() {
+    if (stream != null) {
+      ByteBuf out = stream;
+      stream = null;
+      channel.write(out, channel.voidPromise()); // released by Netty, also when the channel is gone
+    }
+    channel.flush();
+  }
+
+  /** The link is gone: frees the gathered stream. */
+  void discard() {
+    if (stream != null) {
+      stream.release();
+      stream = null;
     }
   }
 
@@ -94,7 +123,8 @@ final class ReplicaLink {
   long pendingBytes() {
     var out = channel.unsafe().outboundBuffer();
     return (out == null ? 0 : out.totalPendingWriteBytes())
-        + (pending == null ? 0 : pending.size());
+        + (pending == null ? 0 : pending.size())
+        + (stream == null ? 0 : stream.readableBytes());
   }
 
   long lagSeconds(long now) {

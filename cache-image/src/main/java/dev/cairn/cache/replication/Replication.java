@@ -8,7 +8,6 @@ import dev.cairn.cache.server.Client;
 import dev.cairn.cache.server.CommandError;
 import dev.cairn.cache.server.Server;
 import io.netty.channel.EventLoop;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -60,7 +59,7 @@ public final class Replication implements Propagation.Listener {
 
   private Backlog backlog;
   private final EffectEncoder encoder = new EffectEncoder();
-  private final ByteArrayOutputStream scratch = new ByteArrayOutputStream();
+  private final Scratch scratch = new Scratch();
   final List<ReplicaLink> replicas = new ArrayList<>();
   private FullSync syncing;
   private boolean flushScheduled;
@@ -231,17 +230,21 @@ public final class Replication implements Propagation.Listener {
     }
     scratch.reset();
     encoder.encode(scratch, db, argv);
-    feed(scratch.toByteArray());
+    feed(scratch.array(), 0, scratch.size());
   }
 
-  /** Appends stream bytes to the backlog and sends them to every replica. */
   void feed(byte[] bytes) {
+    feed(bytes, 0, bytes.length);
+  }
+
+  /** Appends stream bytes to the backlog and sends them to every replica (copies them). */
+  void feed(byte[] bytes, int off, int len) {
     if (backlog == null) {
       return;
     }
-    backlog.append(bytes, 0, bytes.length);
+    backlog.append(bytes, off, len);
     for (ReplicaLink r : replicas) {
-      r.send(bytes);
+      r.send(bytes, off, len);
     }
     if (!flushScheduled && !replicas.isEmpty()) {
       flushScheduled = true;
@@ -253,7 +256,7 @@ public final class Replication implements Propagation.Listener {
     flushScheduled = false;
     for (ReplicaLink r : replicas) {
       if (r.state == ReplicaLink.State.ONLINE) {
-        r.channel.flush();
+        r.flush();
       }
     }
   }
@@ -433,6 +436,7 @@ public final class Replication implements Propagation.Listener {
       return;
     }
     replicas.remove(link);
+    link.discard();
     if (syncing != null && syncing.link() == link) {
       syncing.abandon();
       syncing = null;

@@ -113,6 +113,9 @@ final class MonitoredMaster {
     for (Instance s : sentinels.values()) {
       periodic(s, now);
     }
+    if (sentinel.tilt()) {
+      return; // Redis's "acting half" waits for TILT to end
+    }
     checkSdown(master, now);
     for (Instance r : replicas.values()) {
       checkSdown(r, now);
@@ -360,8 +363,8 @@ final class MonitoredMaster {
       i.offset = info.replOffset();
       i.announced = info.announced();
     }
-    if (i.kind != Kind.REPLICA) {
-      return;
+    if (i.kind != Kind.REPLICA || sentinel.tilt()) {
+      return; // in TILT, as Redis: the view is refreshed, nothing is acted on
     }
     if (info.master()) {
       if (i.promoted && state == FailoverState.WAIT_PROMOTION) {

@@ -173,7 +173,10 @@ final class SentinelCommands {
     }
   }
 
-  /** SENTINEL CONFIG GET|SET for the sentinel-wide settings: announce-ip and announce-port. */
+  /**
+   * SENTINEL CONFIG GET|SET for the sentinel-wide settings: announce-ip and announce-port (and SET
+   * of sentinel-user and sentinel-pass, which GET does not show).
+   */
   private void config(Client c, byte[][] a) {
     if (a.length == 4 && Args.is(a[2], "get")) {
       String pattern = Args.str(a[3]);
@@ -211,6 +214,14 @@ final class SentinelCommands {
             throw new CommandError("ERR Invalid port number");
           }
           engine.config().announcePort = port;
+        }
+        case "sentinel-user" -> {
+          engine.config().sentinelUser = value;
+          engine.dropSentinelLinks();
+        }
+        case "sentinel-pass" -> {
+          engine.config().sentinelPass = value;
+          engine.dropSentinelLinks();
         }
         default ->
             throw new CommandError("ERR Invalid argument '" + option + "' to SENTINEL CONFIG SET");
@@ -344,8 +355,8 @@ final class SentinelCommands {
     if (all || wanted.contains("sentinel")) {
       sb.append("# Sentinel\r\n");
       field(sb, "sentinel_masters", state().masters().size());
-      field(sb, "sentinel_tilt", 0);
-      field(sb, "sentinel_tilt_since_seconds", -1);
+      field(sb, "sentinel_tilt", state().tilt() ? 1 : 0);
+      field(sb, "sentinel_tilt_since_seconds", state().tiltSeconds(engine.now()));
       field(sb, "sentinel_running_scripts", 0);
       field(sb, "sentinel_scripts_queue_length", 0);
       field(sb, "sentinel_simulate_failure_flags", 0);

@@ -22,8 +22,10 @@ import java.util.random.RandomGenerator;
  * CacheConfig}; {@code sentinel ...} lines configure the sentinel: {@code monitor <name> <ip>
  * <port> <quorum>} and the per-master {@code down-after-milliseconds}, {@code failover-timeout},
  * {@code parallel-syncs}, {@code auth-pass}, {@code auth-user}; {@code announce-ip}, {@code
- * announce-port}; and the state the sentinel writes itself: {@code myid}, {@code current-epoch},
- * {@code config-epoch}, {@code leader-epoch}, {@code known-replica}, {@code known-sentinel}.
+ * announce-port}; {@code sentinel-user} and {@code sentinel-pass} (the credentials it sends other
+ * sentinels; without them its own {@code requirepass}, as Redis); and the state the sentinel writes
+ * itself: {@code myid}, {@code current-epoch}, {@code config-epoch}, {@code leader-epoch}, {@code
+ * known-replica}, {@code known-sentinel}.
  *
  * <p>The file is required and must be writable: the sentinel rewrites it (atomically: temp file,
  * fsync, rename) whenever what it must remember across a restart changes — its id, the epochs it
@@ -44,6 +46,11 @@ public final class SentinelConfig {
   final List<List<String>> directives;
   String announceIp = "";
   int announcePort;
+
+  /** What this sentinel AUTHs with to other sentinels; empty pass: its own requirepass. */
+  String sentinelUser = "";
+
+  String sentinelPass = "";
   String myId;
   long currentEpoch;
 
@@ -139,6 +146,8 @@ public final class SentinelConfig {
         case "current-epoch" -> currentEpoch = number(d, 1);
         case "announce-ip" -> announceIp = d.size() > 1 ? d.get(1) : "";
         case "announce-port" -> announcePort = (int) number(d, 1);
+        case "sentinel-user" -> sentinelUser = d.size() > 1 ? d.get(1) : "";
+        case "sentinel-pass" -> sentinelPass = d.size() > 1 ? d.get(1) : "";
         default -> {}
       }
     }
@@ -159,6 +168,8 @@ public final class SentinelConfig {
               "current-epoch",
               "announce-ip",
               "announce-port",
+              "sentinel-user",
+              "sentinel-pass",
               "deny-scripts-reconfig",
               "resolve-hostnames",
               "announce-hostnames" -> {}
@@ -233,6 +244,12 @@ public final class SentinelConfig {
     }
     if (announcePort != 0) {
       sb.append("sentinel announce-port ").append(announcePort).append('\n');
+    }
+    if (!sentinelUser.isEmpty()) {
+      sb.append("sentinel sentinel-user ").append(sentinelUser).append('\n');
+    }
+    if (!sentinelPass.isEmpty()) {
+      sb.append("sentinel sentinel-pass ").append(sentinelPass).append('\n');
     }
     for (String line : state.configLines()) {
       sb.append(line).append('\n');

@@ -177,7 +177,7 @@ public final class SentinelEngine implements Engine {
   private void tick() {
     try {
       long now = now();
-      state.tick(now);
+      state.tick(now, clock.wallMillis());
       Set<Address> servers = new HashSet<>();
       for (MonitoredMaster m : state.masters()) {
         List<Address> watched = new ArrayList<>(m.replicas.keySet());
@@ -237,8 +237,30 @@ public final class SentinelEngine implements Engine {
             sourceAddress());
     if (m != null) {
       l.auth(m.authUser, m.authPass);
+    } else if (!config.sentinelPass.isEmpty()) {
+      l.auth(config.sentinelUser, config.sentinelPass);
+    } else {
+      // as Redis: without sentinel-pass, a sentinel's requirepass is both what its clients and
+      // what it sends the other sentinels (they are configured alike)
+      l.auth("", server.config().get(CacheConfig.REQUIREPASS));
     }
     return l;
+  }
+
+  /** The credentials for other sentinels changed: their next connections use the new ones. */
+  void dropSentinelLinks() {
+    commandLinks
+        .entrySet()
+        .removeIf(e -> {
+          boolean toServer =
+              state.masters().stream()
+                  .map(m -> m.byAddress(e.getKey()))
+                  .anyMatch(i -> i != null && i.kind != Instance.Kind.SENTINEL);
+          if (!toServer) {
+            e.getValue().close();
+          }
+          return !toServer;
+        });
   }
 
   /** Carries out what the state machine asked for since the last call. */

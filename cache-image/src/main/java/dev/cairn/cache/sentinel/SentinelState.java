@@ -12,13 +12,13 @@ import java.util.random.RandomGenerator;
  * replicas (the master's INFO) and of other sentinels (hello messages), leader election by epoch,
  * and the failover of each monitored master ({@link MonitoredMaster}).
  *
- * <p>Inputs: {@link #tick} every 100 ms with the monotonic time, {@link #replied} with the replies
- * to what it asked for, {@link #hello} with messages read on {@code __sentinel__:hello}, and the
- * SENTINEL commands (monitor, remove, set, failover, reset, is-master-down-by-addr). Outputs, taken
- * with {@link #drain} after each input in order: commands to send, events to publish, and whether
- * the config file must be rewritten — in that order of appearance; a driver sends them and
- * publishes events as they come, and rewrites the file before answering the client whose command
- * changed it.
+ * <p>Inputs: {@link #tick} every 100 ms with the monotonic and the wall time, {@link #replied} with
+ * the replies to what it asked for, {@link #hello} with messages read on {@code
+ * __sentinel__:hello}, and the SENTINEL commands (monitor, remove, set, failover, reset,
+ * is-master-down-by-addr). Outputs, taken with {@link #drain} after each input in order: commands
+ * to send, events to publish, and whether the config file must be rewritten — in that order of
+ * appearance; a driver sends them and publishes events as they come, and rewrites the file before
+ * answering the client whose command changed it.
  *
  * <p>Replies are Java values: a simple or bulk string as {@link String}, an integer as {@link
  * Long}, an array as {@link List}, an error as {@link ErrorReply}, a null as null. Time is whatever
@@ -42,6 +42,11 @@ public final class SentinelState {
   static final long ELECTION_TIMEOUT = 10_000;
   static final long REPLICA_RECONF_TIMEOUT = 10_000;
 
+  /** Redis's SENTINEL_TILT_TRIGGER and SENTINEL_TILT_PERIOD. */
+  static final long TILT_TRIGGER = 2000;
+
+  static final long TILT_PERIOD = 30 * PING_PERIOD;
+
   private final String myId;
   private Address announced;
   private final RandomGenerator random;
@@ -49,6 +54,12 @@ public final class SentinelState {
   private final Map<String, MonitoredMaster> masters = new LinkedHashMap<>();
   private final List<Output> outputs = new ArrayList<>();
   private boolean saveQueued;
+
+  // TILT: the times of the previous tick, and since when (monotonic) the sentinel is in TILT
+  private long previousTick = NEVER;
+  private long previousWall;
+  private boolean tilt;
+  private long tiltSince = NEVER;
 
   /**
    * @param myId this sentinel's 40-character run id, kept across restarts (sentinel myid)
@@ -109,10 +120,53 @@ public final class SentinelState {
 
   // ---- inputs ----
 
-  public void tick(long now) {
+  /**
+   * The timer, every 100 ms: {@code now} the monotonic time every other input uses, {@code wall}
+   * the wall clock (milliseconds since the epoch), read only to notice it jump.
+   */
+  public void tick(long now, long wall) {
+    checkTilt(now, wall);
+    if (tilt && now - tiltSince >= TILT_PERIOD) {
+      tilt = false;
+      event("-tilt", "#tilt mode exited");
+    }
     for (MonitoredMaster m : List.copyOf(masters.values())) {
       m.tick(now);
     }
+  }
+
+  /**
+   * Redis's sentinelCheckTiltCondition: two timer runs more than 2 s apart, or the clock going
+   * back, mean this sentinel's view is stale (the process was stopped, the machine was starved or
+   * its clock was set): everything looks down because nothing was read. For 30 s (from the last
+   * such jump) it keeps monitoring but acts on nothing — no SDOWN, ODOWN or failover, and "not
+   * down" to other sentinels — until fresh replies rebuild its view. The monotonic time catches a
+   * stall, the wall clock a jump of the date, as Redis (which has only the wall clock) sees both.
+   */
+  private void checkTilt(long now, long wall) {
+    if (previousTick != NEVER) {
+      long delta = now - previousTick;
+      long wallDelta = wall - previousWall;
+      if (delta < 0 || delta > TILT_TRIGGER || wallDelta < 0 || wallDelta > TILT_TRIGGER) {
+        if (!tilt) {
+          event("+tilt", "#tilt mode entered");
+        }
+        tilt = true;
+        tiltSince = now;
+      }
+    }
+    previousTick = now;
+    previousWall = wall;
+  }
+
+  /** In TILT mode: watching, not acting. */
+  public boolean tilt() {
+    return tilt;
+  }
+
+  /** INFO's sentinel_tilt_since_seconds: whole seconds in TILT, -1 when not in it. */
+  public long tiltSeconds(long now) {
+    return tilt ? (now - tiltSince) / 1000 : -1;
   }
 
   /** The reply to {@code request} (see the class doc for how replies are represented). */
@@ -169,7 +223,7 @@ public final class SentinelState {
         break;
       }
     }
-    boolean down = m != null && m.master.sdown;
+    boolean down = !tilt && m != null && m.master.sdown;
     String leader = null;
     if (m != null && !runId.equals("*")) {
       leader = m.vote(epoch, runId, now);

@@ -52,7 +52,10 @@ record RedisProcess(Process process, int port) implements AutoCloseable {
         if (e.getMessage().startsWith("NOAUTH")) {
           return rp; // up, with requirepass
         }
-        throw e;
+        if (!e.getMessage().startsWith("LOADING") || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(50); // listening while it loads its files (slow on a busy machine)
       } catch (RuntimeException e) {
         if (System.nanoTime() > deadline || !p.isAlive()) {
           p.destroy();

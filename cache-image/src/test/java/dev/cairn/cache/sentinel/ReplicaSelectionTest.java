@@ -51,7 +51,7 @@ class ReplicaSelectionTest {
     s.failover("m", now);
     for (int t = 0; t < 5; t++) {
       now += 100;
-      s.tick(now);
+      s.tick(now, now);
       for (Output o : s.drain()) {
         if (o instanceof Output.Send(Request r)
             && r.kind() == Request.Kind.REPLICAOF

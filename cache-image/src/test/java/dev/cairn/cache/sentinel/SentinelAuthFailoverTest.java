@@ -5,11 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import dev.cairn.cache.CacheEngine;
 import dev.cairn.cache.config.CacheConfig;
-import dev.cairn.common.time.Clock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -101,22 +102,12 @@ class SentinelAuthFailoverTest {
 
   /** A sentinel with quorum 1 monitoring {@code primary}, plus {@code lines}. */
   private SentinelEngine sentinel(CacheEngine primary, String... lines) throws Exception {
-    Path conf = Files.createTempFile(dir, "sentinel", ".conf");
-    Files.writeString(
-        conf,
-        String.join(
-            "\n",
-            "port 0",
-            "admin-port 0",
-            "sentinel monitor " + NAME + " 127.0.0.1 " + port(primary) + " 1",
-            "sentinel down-after-milliseconds " + NAME + " 1000",
-            "sentinel failover-timeout " + NAME + " 6000",
-            String.join("\n", lines),
-            ""));
-    SentinelEngine sentinel =
-        new SentinelEngine(SentinelConfig.fromArgs(new String[] {conf.toString()}), Clock.system());
-    sentinel.start();
-    return sentinel;
+    List<String> all = new ArrayList<>();
+    all.add("sentinel monitor " + NAME + " 127.0.0.1 " + port(primary) + " 1");
+    all.add("sentinel down-after-milliseconds " + NAME + " 1000");
+    all.add("sentinel failover-timeout " + NAME + " 6000");
+    all.addAll(List.of(lines));
+    return TestSentinels.start(dir, all.toArray(String[]::new));
   }
 
   private CacheEngine cache(Map<String, String> extra) throws Exception {

@@ -204,7 +204,7 @@ class SentinelSimulationTest {
         unsubscribed.remove(s);
         env.transport().send(s, new Subscribe());
       }
-      state.tick(env.clock().monotonicMillis());
+      state.tick(env.clock().monotonicMillis(), env.clock().wallMillis());
       run();
     }
 
