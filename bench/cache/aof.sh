@@ -16,7 +16,7 @@ cd "$root"
 
 N="${1:-200000}"
 JAVA_OPTS="${CAIRN_JAVA_OPTS:-@cache-image/jvm.options}"
-jar=cache-image/target/cairn-cache.jar
+jar="${CAIRN_JAR:-cache-image/target/cairn-cache.jar}"
 for tool in redis-server redis-benchmark redis-cli; do
   command -v "$tool" >/dev/null || { echo "missing $tool (bash scripts/install-test-peers)" >&2; exit 1; }
 done

@@ -11,6 +11,7 @@
 # during the save — the proportional set size (PSS, /proc/<pid>/smaps_rollup) of the server plus
 # any child it forked, sampled every 20 ms, minus its value just before BGSAVE (PSS counts a page
 # shared by Redis's parent and child once, so copy-on-write is what grows it).
+# CAIRN_JAVA_OPTS overrides the JVM flags (default: cache-image/jvm.options), CAIRN_JAR the jar.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -19,7 +20,7 @@ cd "$root"
 KEYS="${1:-1000000}"
 WINDOW=200000 # SET requests per window
 JAVA_OPTS="${CAIRN_JAVA_OPTS:-@cache-image/jvm.options}"
-jar=cache-image/target/cairn-cache.jar
+jar="${CAIRN_JAR:-cache-image/target/cairn-cache.jar}"
 [[ -f "$jar" ]] || ./mvnw -B -q -ntp -DskipTests package -pl cache-image -am
 . bench/cache/lib.sh
 

@@ -9,7 +9,8 @@
 # each, and prints ops/s and p50/p99 with Cairn/Redis ratios. Before that, it loads 1,000,000 keys
 # with 100-byte values into each and compares INFO used_memory and the processes' RSS.
 # Both servers get the same warm-up run first (the JVM compiles the hot path during it).
-# CAIRN_JAVA_OPTS overrides the JVM flags (default: cache-image/jvm.options, as ./cairn up).
+# CAIRN_JAVA_OPTS overrides the JVM flags (default: cache-image/jvm.options, as ./cairn up), CAIRN_JAR
+# the jar (default: cache-image/target/cairn-cache.jar).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -18,7 +19,7 @@ cd "$root"
 N="${1:-500000}"
 KEYS=1000000
 JAVA_OPTS="${CAIRN_JAVA_OPTS:-@cache-image/jvm.options}"
-jar=cache-image/target/cairn-cache.jar
+jar="${CAIRN_JAR:-cache-image/target/cairn-cache.jar}"
 for tool in redis-server redis-benchmark redis-cli; do
   command -v "$tool" >/dev/null || { echo "missing $tool (bash scripts/install-test-peers)" >&2; exit 1; }
 done
@@ -70,7 +71,8 @@ bench() { # port pipeline requests -> CSV lines "test",rps,avg,min,p50,p95,p99,m
   if want EVALSHA; then
     local sha
     sha=$(redis-cli -p "$port" SCRIPT LOAD "$script")
-    custom "$port" "$p" "$n" EVALSHA EVALSHA "$sha" 1 key:__rand_int__
+    # its own keys: INCR fails on the strings SET leaves under key:__rand_int__ (which aborted runs)
+    custom "$port" "$p" "$n" EVALSHA EVALSHA "$sha" 1 counter:__rand_int__
   fi
 }
 custom() { # port pipeline requests name command... -> one CSV line named name

@@ -130,7 +130,11 @@ public final class BackgroundSave {
     if (snapshot.step(System.nanoTime() + SLICE_NANOS)) {
       queue.add(END);
     } else {
-      keyspaceThread.execute(this::walk);
+      // Scheduled, not executed: Netty's event loop runs queued tasks 64 at a time before it looks
+      // at its time budget and polls I/O again, so a walker re-queued with execute() ran 64 slices
+      // (32 ms) back to back while commands waited. A due scheduled task is only picked up on the
+      // loop's next iteration, after the sockets' pending commands: one slice per iteration.
+      keyspaceThread.schedule(this::walk, 0, TimeUnit.NANOSECONDS);
     }
   }
 

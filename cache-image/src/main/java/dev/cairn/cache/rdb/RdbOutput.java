@@ -11,6 +11,7 @@ import java.util.Arrays;
  */
 public final class RdbOutput {
   private final boolean compress;
+  private Lzf lzf;
   private byte[] buf;
   private int size;
 
@@ -96,12 +97,15 @@ public final class RdbOutput {
       }
     }
     if (compress && s.length > RdbFormat.LZF_MIN_LENGTH) {
-      byte[] packed = Lzf.compress(s, s.length - 4);
-      if (packed != null) {
+      if (lzf == null) {
+        lzf = new Lzf();
+      }
+      int packed = lzf.pack(s, s.length - 4);
+      if (packed >= 0) {
         writeByte((RdbFormat.ENCVAL << 6) | RdbFormat.ENC_LZF);
-        writeLength(packed.length);
+        writeLength(packed);
         writeLength(s.length);
-        writeBytes(packed);
+        writeBytes(lzf.packed(), 0, packed);
         return;
       }
     }

@@ -26,7 +26,7 @@ final class ConfigCommands {
       case "get" -> configGet(c, a);
       case "set" -> configSet(c, a);
       case "resetstat" -> {
-        c.server.resetCommandStats();
+        c.server.commandStats.reset();
         c.server.totalCommands = 0;
         c.server.keyspace.hits = 0;
         c.server.keyspace.misses = 0;

@@ -315,7 +315,7 @@ public final class Info {
     field(sb, "tracking_total_items", s.tracking.items());
     field(sb, "tracking_total_prefixes", s.tracking.prefixCount());
     field(sb, "unexpected_error_replies", 0);
-    field(sb, "total_error_replies", s.errorReplies);
+    field(sb, "total_error_replies", s.commandStats.errorReplies());
     field(sb, "dump_payload_sanitizations", 0);
     field(sb, "total_reads_processed", s.readsProcessed);
     field(sb, "total_writes_processed", s.writesProcessed);
@@ -369,7 +369,7 @@ public final class Info {
   private static void commandstats(StringBuilder sb, Server s) {
     sb.append("# Commandstats\r\n");
     for (Command cmd : s.commands.all()) {
-      Map<String, CommandStats> subs = s.subcommandStats(cmd);
+      Map<String, CommandStats> subs = s.commandStats.subcommands(cmd);
       CommandStats own = cmd.stats();
       long calls = own.calls;
       long micros = own.micros;
@@ -411,7 +411,8 @@ public final class Info {
   /** errorstat_CODE:count=N, by the error's first word. */
   private static void errorstats(StringBuilder sb, Server s) {
     sb.append("# Errorstats\r\n");
-    s.errorCodes()
+    s.commandStats
+        .errorCodes()
         .forEach((code, count) ->
             sb.append("errorstat_").append(code).append(":count=").append(count).append("\r\n"));
   }
@@ -422,7 +423,7 @@ public final class Info {
     double[] percentiles = s.latencyPercentiles();
     for (Command cmd : s.commands.all()) {
       latency(sb, cmd.name(), cmd.stats().latency, percentiles);
-      for (Map.Entry<String, CommandStats> e : s.subcommandStats(cmd).entrySet()) {
+      for (Map.Entry<String, CommandStats> e : s.commandStats.subcommands(cmd).entrySet()) {
         latency(sb, cmd.name() + "|" + e.getKey(), e.getValue().latency, percentiles);
       }
     }

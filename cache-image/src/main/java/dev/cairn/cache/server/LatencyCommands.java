@@ -342,7 +342,7 @@ final class LatencyCommands {
       if (bar < 0) {
         wanted.add(cmd);
       } else {
-        CommandStats st = c.server.subcommandStats(cmd).get(name.substring(bar + 1));
+        CommandStats st = c.server.commandStats.subcommands(cmd).get(name.substring(bar + 1));
         if (st != null && st.latency != null) {
           found.put(name, st.latency);
         }
@@ -353,7 +353,8 @@ final class LatencyCommands {
         found.put(cmd.name(), cmd.stats().latency);
       }
       c.server
-          .subcommandStats(cmd)
+          .commandStats
+          .subcommands(cmd)
           .forEach((sub, st) -> {
             if (st.latency != null) {
               found.put(cmd.name() + "|" + sub, st.latency);

@@ -22,7 +22,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,11 +41,8 @@ public final class Server implements Keyspace.Listener {
   public final CommandTable commands;
   private final SubcommandArity subcommandArity;
 
-  /** INFO commandstats per subcommand ("config|get"), as Redis 7.0 counts containers' calls. */
-  private final Map<String, Map<String, CommandStats>> subcommandStats = new HashMap<>();
-
-  /** INFO errorstats: error replies by their first word (ERR, WRONGTYPE...), at most 128 codes. */
-  private final Map<String, Long> errorCodes = new TreeMap<>();
+  /** INFO commandstats per subcommand and errorstats. */
+  public final CommandStatistics commandStats;
 
   public final Keyspace keyspace;
   private final Evictor evictor;
@@ -101,7 +97,6 @@ public final class Server implements Keyspace.Listener {
   public long totalCommands;
   public long totalConnections;
   public long rejectedConnections;
-  public long errorReplies;
   public long netInputBytes;
   public long netOutputBytes;
   public long readsProcessed;
@@ -130,13 +125,7 @@ public final class Server implements Keyspace.Listener {
     this.replication = new Replication(this);
     this.commands = commands;
     this.subcommandArity = new SubcommandArity(CommandCatalog.get());
-    for (CommandCatalog.Entry e : CommandCatalog.get().all()) {
-      for (CommandCatalog.Entry sub : e.subcommands()) {
-        subcommandStats
-            .computeIfAbsent(e.name(), k -> new LinkedHashMap<>())
-            .put(sub.name().substring(e.name().length() + 1), new CommandStats());
-      }
-    }
+    this.commandStats = new CommandStatistics(commands, CommandCatalog.get());
     this.scripting = new Scripting(this);
     persistence.functions(scripting.functions());
     byte[] id = new byte[20];
@@ -592,65 +581,16 @@ public final class Server implements Keyspace.Listener {
       c.multiError = true;
     }
     if (cmd != null) {
-      cmd.stats().rejected++;
-      CommandStats sub = subcommandStats(cmd, argv);
-      if (sub != null) {
-        sub.rejected++;
-      }
+      commandStats.rejected(cmd, commandStats.of(cmd, argv), error);
+    } else {
+      commandStats.countError(error);
     }
-    countError(error);
     c.reply.error(error);
-  }
-
-  /** The statistics of the subcommand this call names, null for a plain command or unknown one. */
-  private CommandStats subcommandStats(Command cmd, byte[][] argv) {
-    Map<String, CommandStats> subs = subcommandStats.get(cmd.name());
-    if (subs == null || argv == null || argv.length < 2) {
-      return null;
-    }
-    return subs.get(Args.lower(argv[1]));
   }
 
   /** INFO latencystats' percentiles (latency-tracking-info-percentiles). */
   double[] latencyPercentiles() {
     return latencyPercentiles;
-  }
-
-  /** Each container's subcommand statistics by subcommand name (INFO commandstats). */
-  public Map<String, CommandStats> subcommandStats(Command cmd) {
-    return subcommandStats.getOrDefault(cmd.name(), Map.of());
-  }
-
-  /** Counts one error reply, by code, for INFO errorstats and total_error_replies. */
-  void countError(String message) {
-    errorReplies++;
-    int space = message.indexOf(' ');
-    String code = space < 0 ? message : message.substring(0, space);
-    if (errorCodes.containsKey(code) || errorCodes.size() < 128) {
-      errorCodes.merge(code, 1L, Long::sum);
-    }
-  }
-
-  public Map<String, Long> errorCodes() {
-    return errorCodes;
-  }
-
-  /** CONFIG RESETSTAT's part for commands and errors. */
-  void resetCommandStats() {
-    for (Command cmd : commands.all()) {
-      cmd.stats().reset();
-    }
-    subcommandStats.values().forEach(m -> m.values().forEach(CommandStats::reset));
-    errorCodes.clear();
-    errorReplies = 0;
-  }
-
-  private void failed(Command cmd, CommandStats sub, String error) {
-    cmd.stats().failed++;
-    if (sub != null) {
-      sub.failed++;
-    }
-    countError(error);
   }
 
   private static String unknownCommand(byte[][] argv) {
@@ -679,18 +619,18 @@ public final class Server implements Keyspace.Listener {
     c.lastCommand = cmd.name();
     c.lastArgument = argv.length > 1 ? argv[1] : null;
     propagation.enter(keyspace.changes());
-    CommandStats sub = subcommandStats(cmd, argv);
+    CommandStats sub = commandStats.of(cmd, argv);
     c.argv = argv;
     try {
       cmd.handler().handle(c, argv);
     } catch (CommandError e) {
-      failed(cmd, sub, e.getMessage());
+      commandStats.failed(cmd, sub, e.getMessage());
       c.reply.error(e.getMessage());
     } catch (RuntimeException e) {
       // A bug must cost one command, not the connection or the server.
       log.error("cache client id={} command '{}' failed", c.id, cmd.name(), e);
       String error = "ERR internal error running '" + cmd.name() + "': " + e;
-      failed(cmd, sub, error);
+      commandStats.failed(cmd, sub, error);
       c.reply.error(error);
     }
     if (!c.blocked()) {

@@ -37,6 +37,27 @@ class RdbCodecTest {
   }
 
   @Test
+  void aReusedLzfCompressorIgnoresWhatEarlierInputsLeftInItsTable() {
+    Random rnd = new Random(11);
+    Lzf reused = new Lzf();
+    for (int round = 0; round < 2_000; round++) {
+      byte[] text = new byte[21 + rnd.nextInt(300)];
+      for (int i = 0; i < text.length; i++) {
+        text[i] = (byte) "abcab cabbage ".charAt(rnd.nextInt(round % 2 == 0 ? 3 : 14));
+      }
+      int n = reused.pack(text, text.length - 4);
+      byte[] fresh = Lzf.compress(text, text.length - 4);
+      if (fresh == null) {
+        assertThat(n).as("round %d", round).isEqualTo(-1);
+      } else {
+        // same bytes as a fresh table: no match may point into an earlier input
+        assertThat(java.util.Arrays.copyOf(reused.packed(), n)).isEqualTo(fresh);
+        assertThat(Lzf.decompress(fresh, text.length)).isEqualTo(text);
+      }
+    }
+  }
+
+  @Test
   void lzfRejectsBackReferencesBeforeTheStart() {
     assertThatThrownBy(() -> Lzf.decompress(new byte[] {(byte) 0x20, 5}, 3))
         .isInstanceOf(IllegalArgumentException.class);
