@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -165,7 +166,9 @@ final class FullSync {
     boolean complete = snapshot.step(System.nanoTime() + SLICE_NANOS);
     link.channel.flush();
     if (!complete) {
-      loop.execute(this::walk);
+      // Scheduled, not executed: one slice per event-loop iteration, after the clients' pending
+      // commands (see BackgroundSave.walk).
+      loop.schedule(this::walk, 0, TimeUnit.NANOSECONDS);
       return;
     }
     try {
