@@ -512,11 +512,14 @@ public final class UnifiedLog implements Closeable {
 
   /**
    * Appends a leader's batches as they are: offsets, leader epochs and producer fields come from
-   * the leader, so only integrity is checked (magic 2, CRC, offsets continuing this log's end).
+   * the leader, so only integrity is checked (magic 2, CRC, offsets continuing this log's end). A
+   * fetch answer may end inside a batch (the leader cuts at the fetch size); those trailing bytes
+   * are dropped, as Kafka's trimInvalidBytes does, and fetched again whole next time.
    */
   public void appendAsFollower(MemoryRecords records) throws IOException {
     List<BatchHeader> headers = new ArrayList<>();
     long expected = logEndOffset();
+    int completeBytes = 0;
     for (MutableRecordBatch batch : records.batches()) {
       if (batch.magic() != RecordBatch.MAGIC_VALUE_V2) {
         throw new CorruptRecordException(tp + ": replicated batch with magic " + batch.magic());
@@ -531,10 +534,14 @@ public final class UnifiedLog implements Closeable {
                 + expected);
       }
       expected = batch.lastOffset() + 1;
+      completeBytes += batch.sizeInBytes();
     }
     if (expected == logEndOffset()) {
       return;
     }
+    ByteBuffer complete = records.buffer().duplicate();
+    complete.limit(complete.position() + completeBytes);
+    records = MemoryRecords.readableRecords(complete.slice());
     headers.addAll(BatchHeader.all(records.buffer()));
     lock.lock();
     try {

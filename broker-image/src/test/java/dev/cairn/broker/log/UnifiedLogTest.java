@@ -220,6 +220,28 @@ class UnifiedLogTest {
     log.close();
   }
 
+  /**
+   * A follower fetching 200 bytes at a time gets answers that end inside a batch (the leader cuts
+   * at the fetch size): it appends the whole batches, drops the tail and fetches it again whole.
+   * Appending the tail once advanced the log end past records it never wrote.
+   */
+  @Test
+  void aFollowerAppendDropsATrailingPartialBatchAndCopiesEveryRecord() throws IOException {
+    UnifiedLog leader = appendMany(open(Map.of(), true), 20);
+    UnifiedLog follower =
+        UnifiedLog.load(tp, dir.resolve("f-0"), config(Map.of()), true, clock::get, FileSync.FORCE);
+    int fetches = 0;
+    while (follower.logEndOffset() < leader.logEndOffset() && fetches++ < 100) {
+      FetchDataInfo d = leader.readToEnd(follower.logEndOffset(), 200, true);
+      follower.appendAsFollower(MemoryRecords.readableRecords(d.records().readFully()));
+    }
+    follower.updateHighWatermark(follower.logEndOffset());
+    assertThat(fetches).as("fetches").isLessThan(100);
+    assertThat(readAll(follower, 0)).isEqualTo(readAll(leader, 0)).hasSize(20);
+    assertThat(Files.size(dir.resolve("f-0").resolve("00000000000000000000.log")))
+        .isEqualTo(Files.size(dir.resolve("t-0").resolve("00000000000000000000.log")));
+  }
+
   @Test
   void aRetriedIdempotentBatchIsAnsweredWithItsOriginalOffsetAndNotWrittenTwice()
       throws IOException {
