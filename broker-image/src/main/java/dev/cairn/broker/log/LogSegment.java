@@ -225,10 +225,12 @@ public final class LogSegment implements Closeable {
   }
 
   /**
-   * Appends batches that already carry their final offsets (at or above {@link #nextOffset()}),
-   * adding index entries every {@code index.interval.bytes}.
+   * Appends whole batches that already carry their final offsets (at or above {@link
+   * #nextOffset()}), adding index entries every {@code index.interval.bytes}. Checked before
+   * anything is written: a partial batch or an offset going back leaves the segment as it was.
    */
   public void append(ByteBuffer batches) throws IOException {
+    requireWholeBatches(batches);
     int start = size;
     ByteBuffer write = batches.duplicate();
     long pos = start;
@@ -237,18 +239,32 @@ public final class LogSegment implements Closeable {
     }
     ByteBuffer scan = batches.duplicate();
     int position = start;
-    while (scan.remaining() >= BatchHeader.SIZE) {
+    while (scan.hasRemaining()) {
       BatchHeader h = BatchHeader.parse(scan);
-      if (h.baseOffset() < nextOffset) {
-        throw new IllegalArgumentException(
-            logFile + ": batch base offset " + h.baseOffset() + " below next offset " + nextOffset);
-      }
       indexBatch(h, position);
       nextOffset = h.lastOffset() + 1;
       position += h.sizeInBytes();
       scan.position(scan.position() + h.sizeInBytes());
     }
     size = (int) pos;
+  }
+
+  private void requireWholeBatches(ByteBuffer batches) {
+    ByteBuffer scan = batches.duplicate();
+    long next = nextOffset;
+    while (scan.hasRemaining()) {
+      BatchHeader h = scan.remaining() >= BatchHeader.SIZE ? BatchHeader.parse(scan) : null;
+      if (h == null || h.sizeInBytes() > scan.remaining()) {
+        throw new IllegalArgumentException(
+            logFile + ": " + scan.remaining() + " trailing bytes are not a whole batch");
+      }
+      if (h.baseOffset() < next) {
+        throw new IllegalArgumentException(
+            logFile + ": batch base offset " + h.baseOffset() + " below next offset " + next);
+      }
+      next = h.lastOffset() + 1;
+      scan.position(scan.position() + h.sizeInBytes());
+    }
   }
 
   /**

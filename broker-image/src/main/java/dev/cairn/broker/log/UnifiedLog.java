@@ -512,7 +512,9 @@ public final class UnifiedLog implements Closeable {
 
   /**
    * Appends a leader's batches as they are: offsets, leader epochs and producer fields come from
-   * the leader, so only integrity is checked (magic 2, CRC, offsets continuing this log's end).
+   * the leader, so only integrity is checked (magic 2, CRC, offsets continuing this log's end). A
+   * fetch answer may end inside a batch (the leader cuts at the fetch size); those trailing bytes
+   * are dropped, as Kafka's trimInvalidBytes does, and fetched again whole next time.
    */
   public void appendAsFollower(MemoryRecords records) throws IOException {
     List<BatchHeader> headers = new ArrayList<>();
@@ -536,8 +538,7 @@ public final class UnifiedLog implements Closeable {
       return;
     }
     headers.addAll(BatchHeader.all(records.buffer()));
-    // A fetch response cut at its size limit ends in part of a batch, as Kafka's do: append the
-    // whole batches only (the follower fetches the rest next), as Kafka's trimInvalidBytes does.
+    // The whole batches only: the trailing part of a cut one is fetched again next time.
     ByteBuffer whole = records.buffer().duplicate();
     whole.limit(whole.position() + headers.stream().mapToInt(BatchHeader::sizeInBytes).sum());
     lock.lock();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.broker.BrokerEngine;
 import dev.cairn.broker.TestBrokers;
+import dev.cairn.common.testkit.EngineExtension;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +26,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Replication throttles as kafka-reassign-partitions.sh --throttle sets them: the leader's {@code
@@ -32,12 +35,16 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code leader.replication.throttled.replicas}, and the follower's {@code
  * follower.replication.throttled.rate} over {@code follower.replication.throttled.replicas}. A new
  * replica copying {@value #BYTES} bytes through a 400 KiB/s throttle takes about as long as the
- * rate allows; the same copy unthrottled is faster than that.
+ * rate allows; the same copy unthrottled is faster than that, also when the follower fetches 64 KiB
+ * at a time.
  */
 class ReplicationThrottleTest {
   private static final int BYTES = 4 * 1024 * 1024;
   private static final long RATE = 400 * 1024;
   private static final int FETCH_MAX_BYTES = 1024 * 1024;
+  private static final int SMALL_FETCH = 64 * 1024;
+  private static final Duration SMALL_FETCH_BOUND = Duration.ofMillis(BYTES / SMALL_FETCH * 150L);
+  private static final Logger log = LoggerFactory.getLogger(ReplicationThrottleTest.class);
 
   @TempDir Path dir;
   private TestingServer zk;
@@ -80,11 +87,16 @@ class ReplicationThrottleTest {
 
   /** Adds a replica on broker 2 and returns how long until it is in sync. */
   private Duration copyToBroker2(String topic) throws Exception {
+    return copyTo(topic, 2);
+  }
+
+  /** Adds a replica on {@code broker} and returns how long until it is in sync. */
+  private Duration copyTo(String topic, int broker) throws Exception {
     TopicPartition tp = new TopicPartition(topic, 0);
     long start = System.nanoTime();
     admin
         .alterPartitionReassignments(
-            Map.of(tp, Optional.of(new NewPartitionReassignment(List.of(1, 2)))))
+            Map.of(tp, Optional.of(new NewPartitionReassignment(List.of(1, broker)))))
         .all()
         .get(30, TimeUnit.SECONDS);
     long deadline = start + TimeUnit.SECONDS.toNanos(60);
@@ -97,7 +109,7 @@ class ReplicationThrottleTest {
       }
       Thread.sleep(100);
     }
-    throw new AssertionError(topic + " not copied to broker 2 within 60 s");
+    throw new AssertionError(topic + " not copied to broker " + broker + " within 60 s");
   }
 
   /** Throttles {@code topic}'s copy as {@code broker}'s {@code side} ("leader"/"follower"). */
@@ -141,6 +153,31 @@ class ReplicationThrottleTest {
     assertThrottled(copyToBroker2("slow"));
     // Only bounded by the machine: well under the throttled floor.
     assertThat(unthrottled).as("unthrottled copy").isLessThan(FLOOR);
+  }
+
+  /**
+   * replica.fetch.max.bytes 64 KiB: 64 fetches for the copy, each answer ending inside a batch. The
+   * follower once failed on that trailing part (and waited replica.fetch.backoff.ms, 1 s, after
+   * every fetch: 54 s, 75 KiB/s, for this copy); the bound allows 150 ms per fetch on a loaded
+   * machine.
+   */
+  @Test
+  void aFollowerFetchingSmallChunksCopiesWithoutAPerFetchWait() throws Exception {
+    brokers.add(
+        EngineExtension.startAndAwaitReady(
+            TestBrokers.broker(
+                zk.getConnectString(),
+                dir.resolve("logs3"),
+                Map.of("broker.id", "3", "replica.fetch.max.bytes", "" + SMALL_FETCH))));
+    fill("small");
+    Duration copy = copyTo("small", 3);
+    log.info(
+        "copied {} bytes in {} ms at {} KiB per fetch: {} KiB/s",
+        BYTES,
+        copy.toMillis(),
+        SMALL_FETCH / 1024,
+        BYTES / 1024 * 1000 / Math.max(1, copy.toMillis()));
+    assertThat(copy).as("copy at 64 KiB per fetch").isLessThan(SMALL_FETCH_BOUND);
   }
 
   @Test
