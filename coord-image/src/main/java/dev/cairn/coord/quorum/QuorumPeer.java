@@ -591,6 +591,11 @@ public final class QuorumPeer {
   private void holdUntilSynced() {
     boolean dirty = txnLog.dirty();
     if (!dirty && held.isEmpty()) {
+      // Everything logged is durable: written by a rewrite of the log (a snapshot's rebase) that
+      // fsynced it, if not by an fsync that already finished.
+      if (leader != null) {
+        leader.logSynced(txnLog.lastZxid());
+      }
       outbox.releaseTo(transport);
       return;
     }
@@ -599,7 +604,7 @@ public final class QuorumPeer {
       txnLog.syncLater(() -> logSynced(sync));
     }
     List<Outbox.Outgoing> waiting = outbox.hold(transport, m -> m instanceof QuorumMessage.Request);
-    if (dirty || !waiting.isEmpty()) {
+    if (dirty || !waiting.isEmpty() || leader != null) {
       held.add(new Held(syncsStarted, txnLog.lastZxid(), waiting));
     }
   }
