@@ -591,11 +591,6 @@ public final class QuorumPeer {
   private void holdUntilSynced() {
     boolean dirty = txnLog.dirty();
     if (!dirty && held.isEmpty()) {
-      // Everything logged is durable: written by a rewrite of the log (a snapshot's rebase) that
-      // fsynced it, if not by an fsync that already finished.
-      if (leader != null) {
-        leader.logSynced(txnLog.lastZxid());
-      }
       outbox.releaseTo(transport);
       return;
     }
@@ -604,7 +599,7 @@ public final class QuorumPeer {
       txnLog.syncLater(() -> logSynced(sync));
     }
     List<Outbox.Outgoing> waiting = outbox.hold(transport, m -> m instanceof QuorumMessage.Request);
-    if (dirty || !waiting.isEmpty() || leader != null) {
+    if (dirty || !waiting.isEmpty()) {
       held.add(new Held(syncsStarted, txnLog.lastZxid(), waiting));
     }
   }
