@@ -23,10 +23,9 @@ import org.slf4j.LoggerFactory;
  * Runs a {@link QuorumPeer} in a real server: one thread ("coord-quorum") owns the peer and takes
  * everything that happens to it from a queue — messages from the election and quorum ports, ticks,
  * client requests, broken connections — so the peer stays a single-threaded state machine exactly
- * as the simulator drives it; only the log's fsyncs run on a second thread ({@link SyncThread}),
- * whose completions come back through the same queue. Election notifications travel on the election
- * port in ZooKeeper's format ({@link ElectionNetwork}), so Cairn and Apache ZooKeeper servers elect
- * together; everything else on the quorum port, as in ZooKeeper.
+ * as the simulator drives it. Election notifications travel on the election port in ZooKeeper's
+ * format ({@link ElectionNetwork}), so Cairn and Apache ZooKeeper servers elect together;
+ * everything else on the quorum port, as in ZooKeeper.
  *
  * <p>When the peer stops following a leader, or stops leading, the quorum connections concerned are
  * reset, so nothing still buffered on them from the old relationship reaches the new one.
@@ -44,7 +43,6 @@ public final class QuorumDriver implements AutoCloseable {
   private final PeerNetwork quorum;
   private final QuorumPeer peer;
   private final Thread thread;
-  private final SyncThread syncThread;
   private final ScheduledExecutorService ticker;
   private volatile boolean stopped;
   private Quorums addressed;
@@ -93,8 +91,6 @@ public final class QuorumDriver implements AutoCloseable {
             },
             storage,
             listener);
-    this.syncThread = new SyncThread(events::add, onDeath);
-    peer.syncOn(syncThread);
     learnAddresses();
     thread.start();
     ticker =
@@ -237,7 +233,6 @@ public final class QuorumDriver implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    syncThread.close();
     election.close();
     quorum.close();
     storage.close();

@@ -40,9 +40,6 @@ final class QuorumLog {
   private boolean dirty;
   private long base;
 
-  /** Where fsyncs run when not on the caller's thread; null: {@link #sync} only. */
-  private SyncThread syncThread;
-
   /**
    * The log after {@code base}, the zxid of the snapshot that holds the history before; {@code
    * reconfigOf} tells which txns change the configuration, and to what.
@@ -234,9 +231,6 @@ final class QuorumLog {
   }
 
   private void replace(List<Txn> history) {
-    if (syncThread != null) {
-      syncThread.awaitIdle(); // the file it may be fsyncing is about to be closed
-    }
     int total = 0;
     List<byte[]> encoded = new ArrayList<>(history.size());
     for (Txn txn : history) {
@@ -257,25 +251,6 @@ final class QuorumLog {
     storage.writeAtomically(FILE, content.array());
     file = storage.openLog(FILE);
     dirty = false;
-  }
-
-  /** Lets {@link #syncLater} fsync on {@code thread}. */
-  void syncOn(SyncThread thread) {
-    this.syncThread = thread;
-  }
-
-  /** Whether appends or truncations wait for an fsync. */
-  boolean dirty() {
-    return dirty;
-  }
-
-  /**
-   * Starts making every append and truncation so far durable on the {@link #syncOn sync thread};
-   * {@code done} runs on the caller's thread when they are.
-   */
-  void syncLater(Runnable done) {
-    dirty = false;
-    syncThread.submit(file, done);
   }
 
   /** Makes every append and truncation so far durable. */

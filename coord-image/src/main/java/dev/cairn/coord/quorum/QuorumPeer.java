@@ -6,7 +6,6 @@ import dev.cairn.common.time.Clock;
 import dev.cairn.coord.quorum.QuorumMessage.FollowerInfo;
 import dev.cairn.coord.quorum.QuorumMessage.Notification;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,23 +61,6 @@ public final class QuorumPeer {
   private int sinceSnapshot;
   private boolean snapshotWanted;
   private volatile Status status;
-
-  /** Where the log's fsyncs run when not inline (the server's; the simulator syncs inline). */
-  private SyncThread syncThread;
-
-  /** Fsyncs started on the sync thread, and the last one finished: numbered in order. */
-  private long syncsStarted;
-
-  private long syncsFinished;
-
-  /** What waits for an fsync on the sync thread, oldest first. */
-  private final ArrayDeque<Held> held = new ArrayDeque<>();
-
-  /**
-   * Messages that may leave, and the leader's own acks for its proposals up to {@code
-   * loggedThrough} that count, once fsync {@code sync} finished.
-   */
-  private record Held(long sync, long loggedThrough, List<Outbox.Outgoing> messages) {}
 
   /**
    * What other threads (four-letter words, metrics) may read of the peer: published after every
@@ -214,16 +196,6 @@ public final class QuorumPeer {
       throw new IllegalStateException("unreadable " + MEMBERSHIP + " file: " + e.getMessage(), e);
     }
     return m.version() >= initial.version() ? m : initial;
-  }
-
-  /**
-   * From now on the log is fsynced on {@code thread} while this peer goes on: messages that vouch
-   * for its writes wait for the fsync, as before, but acks, commits and requests that arrive
-   * meanwhile are taken. Called before the peer's thread starts.
-   */
-  void syncOn(SyncThread thread) {
-    this.syncThread = thread;
-    txnLog.syncOn(thread);
   }
 
   /** The committed configuration. */
@@ -455,8 +427,6 @@ public final class QuorumPeer {
   }
 
   private void lookForLeader() {
-    // What still waits for an fsync belongs to the role given up: its connections are reset.
-    held.clear();
     state = ServerState.LOOKING;
     leader = null;
     learner = null;
@@ -582,44 +552,6 @@ public final class QuorumPeer {
     flush();
   }
 
-  /**
-   * With a sync thread: starts the fsync of the step's writes and holds what the step decided to
-   * send until it (and every fsync before it) finished, in order. A learner's forwarded client
-   * request vouches for nothing logged here and leaves at once, as ZooKeeper's follower forwards
-   * requests independently of its SyncRequestProcessor.
-   */
-  private void holdUntilSynced() {
-    boolean dirty = txnLog.dirty();
-    if (!dirty && held.isEmpty()) {
-      outbox.releaseTo(transport);
-      return;
-    }
-    if (dirty) {
-      long sync = ++syncsStarted;
-      txnLog.syncLater(() -> logSynced(sync));
-    }
-    List<Outbox.Outgoing> waiting = outbox.hold(transport, m -> m instanceof QuorumMessage.Request);
-    if (dirty || !waiting.isEmpty()) {
-      held.add(new Held(syncsStarted, txnLog.lastZxid(), waiting));
-    }
-  }
-
-  /** On the peer's thread: fsync {@code sync} finished; what waited for it goes on. */
-  private void logSynced(long sync) {
-    if (sync <= syncsFinished) {
-      return;
-    }
-    syncsFinished = sync;
-    while (!held.isEmpty() && held.peekFirst().sync() <= sync) {
-      Held h = held.pollFirst();
-      if (leader != null) {
-        leader.logSynced(h.loggedThrough());
-      }
-      Outbox.send(h.messages(), transport);
-    }
-    flush();
-  }
-
   /** Syncs the step's writes, then sends what the step decided to send. */
   private void flush() {
     if (batching) {
@@ -631,15 +563,11 @@ public final class QuorumPeer {
       // ZooKeeper.
       outbox.releaseTo(transport);
     }
-    if (syncThread == null) {
-      txnLog.sync();
-      if (leader != null) {
-        leader.logSynced(txnLog.lastZxid());
-      }
-      outbox.releaseTo(transport);
-    } else {
-      holdUntilSynced();
+    txnLog.sync();
+    if (leader != null) {
+      leader.logSynced();
     }
+    outbox.releaseTo(transport);
     boolean serving = serving();
     status =
         new Status(

@@ -208,9 +208,8 @@ public final class FileStorage implements Storage, AutoCloseable {
       }
     }
 
-    /** Not under the file's lock: appends go on while another thread fsyncs. */
     @Override
-    public void fsync() {
+    public synchronized void fsync() {
       try {
         channel.force(false);
       } catch (IOException e) {
