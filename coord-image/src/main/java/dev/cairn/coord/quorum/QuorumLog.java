@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * Appends are buffered by the storage until {@link #sync}; a peer acknowledges only what it has
- * synced. At start-up an entry cut short or failing its checksum ends the history (a write torn by
- * a crash) and the file is truncated there.
+ * synced. The file is a {@link Storage#openLog log}: zeros may follow the last entry. At start-up
+ * an entry cut short or failing its checksum ends the history (a write torn by a crash), as do
+ * zeros, and the file is truncated there.
  */
 final class QuorumLog {
   private static final Logger log = LoggerFactory.getLogger(QuorumLog.class);
@@ -47,7 +48,7 @@ final class QuorumLog {
     this.storage = storage;
     this.base = base;
     this.reconfigOf = reconfigOf;
-    this.file = storage.open(FILE);
+    this.file = storage.openLog(FILE);
     load();
   }
 
@@ -87,14 +88,34 @@ final class QuorumLog {
       position += HEADER + length;
     }
     if (position < size) {
-      log.warn(
-          "quorum log: torn tail at offset {} of {} bytes after zxid {}, truncated",
-          position,
-          size,
-          Zxid.hex(lastZxid()));
+      if (!zerosFrom(position, size)) {
+        log.warn(
+            "quorum log: torn tail at offset {} of {} bytes after zxid {}, truncated",
+            position,
+            size,
+            Zxid.hex(lastZxid()));
+      }
       file.truncate(position);
       file.fsync();
     }
+  }
+
+  /** Whether the file holds only zeros from {@code position}: space filled ahead of appends. */
+  private boolean zerosFrom(long position, long size) {
+    byte[] chunk = new byte[64 << 10];
+    for (long at = position; at < size; ) {
+      int n = file.read(at, chunk, 0, (int) Math.min(chunk.length, size - at));
+      if (n <= 0) {
+        break;
+      }
+      for (int i = 0; i < n; i++) {
+        if (chunk[i] != 0) {
+          return false;
+        }
+      }
+      at += n;
+    }
+    return true;
   }
 
   private void noteReconfig(Txn txn) {
@@ -228,7 +249,7 @@ final class QuorumLog {
       noteReconfig(history.get(i));
     }
     storage.writeAtomically(FILE, content.array());
-    file = storage.open(FILE);
+    file = storage.openLog(FILE);
     dirty = false;
   }
 

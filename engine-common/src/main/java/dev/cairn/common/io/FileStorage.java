@@ -18,6 +18,14 @@ import java.util.stream.Stream;
  * renamed over or {@link #close() closed}.
  */
 public final class FileStorage implements Storage, AutoCloseable {
+  /**
+   * How far ahead of its appends a log is filled with zeros. Zeros actually written, not a sparse
+   * hole: an fdatasync over written blocks flushes only the data, while one that allocates blocks
+   * or grows the file also commits the file system's journal (measured on ext4: 0.3 ms against 0.9
+   * to 3 ms). One fill costs a 4 MiB write every few thousand appends.
+   */
+  static final int LOG_PREALLOCATION = 4 << 20;
+
   private final Path dir;
   private final Map<String, ChannelFile> open = new HashMap<>();
 
@@ -32,7 +40,12 @@ public final class FileStorage implements Storage, AutoCloseable {
 
   @Override
   public synchronized StorageFile open(String name) {
-    return open.computeIfAbsent(name, n -> new ChannelFile(resolve(n)));
+    return open.computeIfAbsent(name, n -> new ChannelFile(resolve(n), 0));
+  }
+
+  @Override
+  public synchronized StorageFile openLog(String name) {
+    return open.computeIfAbsent(name, n -> new ChannelFile(resolve(n), LOG_PREALLOCATION));
   }
 
   @Override
@@ -105,15 +118,29 @@ public final class FileStorage implements Storage, AutoCloseable {
   }
 
   private static final class ChannelFile implements StorageFile {
+    private static final byte[] ZEROS = new byte[64 << 10];
+
     private final Path path;
     private final FileChannel channel;
 
-    ChannelFile(Path path) {
+    /** Bytes of zeros kept ahead of the appends (0: the file ends where they do). */
+    private final int preallocation;
+
+    /** Where appends go: the file's length, or less when zeros were written ahead of them. */
+    private long end;
+
+    /** The file's length on disk. */
+    private long length;
+
+    ChannelFile(Path path, int preallocation) {
       this.path = path;
+      this.preallocation = preallocation;
       try {
         channel =
             FileChannel.open(
                 path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        length = channel.size();
+        end = length;
       } catch (IOException e) {
         throw new UncheckedIOException("cannot open " + path, e);
       }
@@ -121,30 +148,41 @@ public final class FileStorage implements Storage, AutoCloseable {
 
     @Override
     public synchronized long size() {
-      try {
-        return channel.size();
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read the size of " + path, e);
-      }
+      return end;
     }
 
     @Override
     public synchronized void append(byte[] bytes, int offset, int length) {
       try {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
-        long position = channel.size();
-        while (buffer.hasRemaining()) {
-          position += channel.write(buffer, position);
+        if (end + length > this.length && preallocation > 0) {
+          fillWithZeros(end + length + preallocation);
         }
+        ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
+        while (buffer.hasRemaining()) {
+          end += channel.write(buffer, end);
+        }
+        this.length = Math.max(this.length, end);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot append to " + path, e);
       }
     }
 
+    /** Writes zeros from the end of the file on disk up to {@code newLength}. */
+    private void fillWithZeros(long newLength) throws IOException {
+      while (length < newLength) {
+        ByteBuffer zeros =
+            ByteBuffer.wrap(ZEROS, 0, (int) Math.min(ZEROS.length, newLength - length));
+        length += channel.write(zeros, length);
+      }
+    }
+
     @Override
     public synchronized int read(long position, byte[] into, int offset, int length) {
+      if (position >= end) {
+        return -1;
+      }
       try {
-        ByteBuffer buffer = ByteBuffer.wrap(into, offset, length);
+        ByteBuffer buffer = ByteBuffer.wrap(into, offset, (int) Math.min(length, end - position));
         int total = 0;
         while (buffer.hasRemaining()) {
           int n = channel.read(buffer, position + total);
@@ -163,6 +201,8 @@ public final class FileStorage implements Storage, AutoCloseable {
     public synchronized void truncate(long size) {
       try {
         channel.truncate(size);
+        length = Math.min(length, size);
+        end = Math.min(end, size);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot truncate " + path, e);
       }

@@ -17,6 +17,17 @@ public interface Storage {
   /** Opens the file, creating it empty if it does not exist. */
   StorageFile open(String name);
 
+  /**
+   * Opens a log: a file only appended to and truncated, whose reader takes a zero where an entry
+   * should start as its end. The implementation may fill the file with zeros ahead of the appends,
+   * so an fsync after an append need not also make a new file size durable (a journal commit on
+   * most file systems, the costlier part of a small fsync): {@link StorageFile#size} is then where
+   * the appends end, and the same file opened again after a restart ends in zeros.
+   */
+  default StorageFile openLog(String name) {
+    return open(name);
+  }
+
   boolean exists(String name);
 
   /** File names, sorted. */
