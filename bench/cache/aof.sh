@@ -15,12 +15,6 @@ cd "$root"
 . scripts/jdk.sh
 
 N="${1:-200000}"
-JAVA_OPTS="${CAIRN_JAVA_OPTS:-@cache-image/jvm.options}"
-jar="${CAIRN_JAR:-cache-image/target/cairn-cache.jar}"
-for tool in redis-server redis-benchmark redis-cli; do
-  command -v "$tool" >/dev/null || { echo "missing $tool (bash scripts/install-test-peers)" >&2; exit 1; }
-done
-[[ -f "$jar" ]] || ./mvnw -B -q -ntp -DskipTests package -pl cache-image -am
 
 work="$(mktemp -d "${AOF_DIR:-${TMPDIR:-/tmp}}/aof-bench.XXXXXX")"
 . bench/cache/lib.sh

@@ -19,9 +19,6 @@ cd "$root"
 
 KEYS="${1:-1000000}"
 WINDOW=200000 # SET requests per window
-JAVA_OPTS="${CAIRN_JAVA_OPTS:-@cache-image/jvm.options}"
-jar="${CAIRN_JAR:-cache-image/target/cairn-cache.jar}"
-[[ -f "$jar" ]] || ./mvnw -B -q -ntp -DskipTests package -pl cache-image -am
 . bench/cache/lib.sh
 
 load_file "$KEYS" "$work/load.resp"

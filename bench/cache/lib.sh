@@ -1,6 +1,14 @@
 # shellcheck shell=bash
-# Sourced by the cache benchmarks: free loopback ports, a work directory and the processes started
-# in it, both cleaned up on exit (set $work first to choose where it goes), and the SET load file.
+# Sourced by the cache benchmarks (from the repository root): the Redis tools checked, Cairn's jar
+# ($CAIRN_JAR, built if missing) and JVM flags ($CAIRN_JAVA_OPTS), free loopback ports, a work
+# directory and the processes started in it, both cleaned up on exit (set $work first to choose
+# where it goes), and the SET load file.
+for tool in redis-server redis-benchmark redis-cli; do
+  command -v "$tool" >/dev/null || { echo "missing $tool (bash scripts/install-test-peers)" >&2; exit 1; }
+done
+JAVA_OPTS="${CAIRN_JAVA_OPTS:-@cache-image/jvm.options}"
+jar="${CAIRN_JAR:-cache-image/target/cairn-cache.jar}"
+[[ -f "$jar" ]] || ./mvnw -B -q -ntp -DskipTests package -pl cache-image -am
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }

@@ -27,12 +27,6 @@ cd "$root"
 N="${1:-500000}"
 KEYS="${2:-1000000}"
 ROUNDS="${ROUNDS:-3}"
-JAVA_OPTS="${CAIRN_JAVA_OPTS:-@cache-image/jvm.options}"
-jar="${CAIRN_JAR:-cache-image/target/cairn-cache.jar}"
-for tool in redis-server redis-benchmark redis-cli; do
-  command -v "$tool" >/dev/null || { echo "missing $tool (bash scripts/install-test-peers)" >&2; exit 1; }
-done
-[[ -f "$jar" ]] || ./mvnw -B -q -ntp -DskipTests package -pl cache-image -am
 . bench/cache/lib.sh
 
 # start KIND NAME PORT [ARGS...]: a server of KIND (redis|cairn) in $work/NAME; its pid in $started

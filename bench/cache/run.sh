@@ -18,14 +18,6 @@ cd "$root"
 
 N="${1:-500000}"
 KEYS=1000000
-JAVA_OPTS="${CAIRN_JAVA_OPTS:-@cache-image/jvm.options}"
-jar="${CAIRN_JAR:-cache-image/target/cairn-cache.jar}"
-for tool in redis-server redis-benchmark redis-cli; do
-  command -v "$tool" >/dev/null || { echo "missing $tool (bash scripts/install-test-peers)" >&2; exit 1; }
-done
-if [[ ! -f "$jar" ]]; then
-  ./mvnw -B -q -ntp -DskipTests package -pl cache-image -am
-fi
 
 . bench/cache/lib.sh
 
