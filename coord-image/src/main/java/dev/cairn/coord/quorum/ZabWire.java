@@ -357,7 +357,14 @@ final class ZabWire {
           switch (syncType) {
             case DIFF -> new Diff(syncTxns);
             case TRUNC -> new Trunc(syncZxid, syncTxns);
-            default -> new Snap(syncZxid, snapshot, syncTxns);
+            // A ZooKeeper leader queues the proposals after the learner's sync point before it
+            // writes SNAP with its tree's last processed zxid, read later: the ones at or below
+            // that zxid are in the snapshot already (ZooKeeper's learners replay them).
+            default ->
+                new Snap(
+                    syncZxid,
+                    snapshot,
+                    syncTxns.stream().filter(t -> t.zxid() > syncZxid).toList());
           };
       syncType = -1;
       syncTxns = null;
