@@ -3,6 +3,7 @@ package dev.cairn.coord.quorum;
 import dev.cairn.coord.quorum.QuorumMessage.Ack;
 import dev.cairn.coord.quorum.QuorumMessage.AckEpoch;
 import dev.cairn.coord.quorum.QuorumMessage.Commit;
+import dev.cairn.coord.quorum.QuorumMessage.CommitAndActivate;
 import dev.cairn.coord.quorum.QuorumMessage.Diff;
 import dev.cairn.coord.quorum.QuorumMessage.FollowerInfo;
 import dev.cairn.coord.quorum.QuorumMessage.LeaderInfo;
@@ -282,7 +283,9 @@ final class LeaderRole {
       sync = snapshot(history);
     }
     peer.outbox.send(id, sync);
-    peer.outbox.send(id, new NewLeader(epoch, peer.membership()));
+    // The pending configuration, if any, as ZooKeeper's leader sends its last seen one: a ZooKeeper
+    // learner puts it in force at UPTODATE, while an activation sent during its sync may be lost.
+    peer.outbox.send(id, new NewLeader(epoch, peer.quorums().latest()));
     learner.phase = Phase.SYNCING;
     learner.syncedThrough = history.lastZxid();
   }
@@ -378,10 +381,17 @@ final class LeaderRole {
     while (!outstanding.isEmpty()
         && peer.committable(outstanding.firstKey(), outstanding.firstEntry().getValue())) {
       long zxid = outstanding.pollFirstEntry().getKey();
+      // A reconfiguration names this leader even when it leaves the voters: learners of either
+      // kind then stay until it steps down and elect together, rather than ZooKeeper learners
+      // going straight to a designated leader that Cairn learners would not know of.
+      QuorumMessage commit =
+          peer.txnLog.reconfigAt(zxid) == null
+              ? new Commit(zxid)
+              : new CommitAndActivate(zxid, config.myId());
       peer.commitThrough(zxid);
       for (Map.Entry<Integer, Learner> e : learners.entrySet()) {
         if (e.getValue().phase != Phase.DISCOVERY) {
-          peer.outbox.send(e.getKey(), new Commit(zxid));
+          peer.outbox.send(e.getKey(), commit);
         }
       }
       // After the commit, before any later one: a learner answers its sync in its queue's turn.

@@ -3,6 +3,7 @@ package dev.cairn.coord.quorum;
 import dev.cairn.coord.quorum.QuorumMessage.Ack;
 import dev.cairn.coord.quorum.QuorumMessage.AckEpoch;
 import dev.cairn.coord.quorum.QuorumMessage.Commit;
+import dev.cairn.coord.quorum.QuorumMessage.CommitAndActivate;
 import dev.cairn.coord.quorum.QuorumMessage.Diff;
 import dev.cairn.coord.quorum.QuorumMessage.FollowerInfo;
 import dev.cairn.coord.quorum.QuorumMessage.LeaderInfo;
@@ -120,6 +121,18 @@ final class LearnerRole {
       case Commit commit -> {
         if (phase == Phase.UP_TO_DATE) {
           peer.commitThrough(commit.zxid());
+        }
+      }
+      case CommitAndActivate activate -> {
+        if (phase == Phase.UP_TO_DATE) {
+          peer.commitThrough(activate.zxid());
+          if (activate.leader() != leader && peer.learnerRole() == this) {
+            peer.abandon(
+                "configuration "
+                    + Long.toHexString(activate.zxid())
+                    + " is led by server "
+                    + activate.leader());
+          }
         }
       }
       case Ping ping ->

@@ -48,7 +48,9 @@ public sealed interface QuorumMessage {
 
   /**
    * Leader → learner: the history so far is the new epoch's; persist the epoch and acknowledge.
-   * Carries the leader's committed configuration, which the learner adopts.
+   * Carries the newest configuration the leader knows, as ZooKeeper's leader sends its last seen
+   * one: committed, or one whose reconfig txn the sync carries and which the learner puts in force
+   * when that txn commits (a ZooKeeper learner puts it in force at UPTODATE).
    */
   record NewLeader(long epoch, Membership config) implements QuorumMessage {}
 
@@ -64,6 +66,16 @@ public sealed interface QuorumMessage {
   record Ack(long zxid) implements QuorumMessage {}
 
   record Commit(long zxid) implements QuorumMessage {}
+
+  /**
+   * Leader → learner: {@code zxid}, a reconfiguration, is committed, and its configuration is in
+   * force with {@code leader} leading it (ZooKeeper's COMMITANDACTIVATE, and INFORMANDACTIVATE to
+   * an observer). A ZooKeeper learner puts a committed configuration into force only on these: on a
+   * plain COMMIT it updates {@code /zookeeper/config} and goes on with the old membership. A
+   * learner told of a leader other than its own leaves it to elect, as a ZooKeeper learner goes to
+   * the one named.
+   */
+  record CommitAndActivate(long zxid, long leader) implements QuorumMessage {}
 
   /** Leader → learner: are you there (with the leader's last proposed zxid). */
   record Ping(long zxid) implements QuorumMessage {}

@@ -238,8 +238,19 @@ public final class QuorumPeer {
         && (next == null || zxid < next.version() || next.isQuorum(acks));
   }
 
-  /** Learner: the leader's committed configuration, at NEWLEADER. */
+  /** The learner role this peer plays now, null when it plays none. */
+  LearnerRole learnerRole() {
+    return learner;
+  }
+
+  /**
+   * Learner: the leader's configuration, at NEWLEADER. One whose reconfig txn this peer logged and
+   * has not applied is the leader's pending one: it comes into force when that txn commits.
+   */
   void adoptLeaderMembership(Membership leaders) {
+    if (leaders.version() > appliedZxid && txnLog.reconfigAt(leaders.version()) != null) {
+      return;
+    }
     if (leaders.version() > committedConfig.version()
         || leaders.version() == committedConfig.version()
             && !leaders.sameServers(committedConfig)) {

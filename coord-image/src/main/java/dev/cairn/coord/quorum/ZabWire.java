@@ -3,6 +3,7 @@ package dev.cairn.coord.quorum;
 import dev.cairn.coord.quorum.QuorumMessage.Ack;
 import dev.cairn.coord.quorum.QuorumMessage.AckEpoch;
 import dev.cairn.coord.quorum.QuorumMessage.Commit;
+import dev.cairn.coord.quorum.QuorumMessage.CommitAndActivate;
 import dev.cairn.coord.quorum.QuorumMessage.Diff;
 import dev.cairn.coord.quorum.QuorumMessage.FollowerInfo;
 import dev.cairn.coord.quorum.QuorumMessage.LeaderInfo;
@@ -47,6 +48,9 @@ import org.apache.zookeeper.server.quorum.QuorumPacket;
  *       learner's log to its committed point and sends the rest again, so everything else a learner
  *       holds is committed).
  *   <li>Observers get one INFORM (zxid + txn) per committed txn instead of PROPOSAL and COMMIT.
+ *   <li>A committed reconfiguration is COMMITANDACTIVATE (data: the id of the leader of the new
+ *       configuration, 8 bytes) instead of COMMIT, INFORMANDACTIVATE (that id, then the txn)
+ *       instead of INFORM: a ZooKeeper learner puts a configuration in force only on these.
  * </ul>
  */
 final class ZabWire {
@@ -105,6 +109,18 @@ final class ZabWire {
 
   private static byte[] intBytes(int value) {
     return ByteBuffer.allocate(4).putInt(value).array();
+  }
+
+  private static byte[] longBytes(long value) {
+    return ByteBuffer.allocate(8).putLong(value).array();
+  }
+
+  /** The leader id that COMMITANDACTIVATE and INFORMANDACTIVATE start with. */
+  private static long activatingLeader(QuorumPacket p) throws IOException {
+    if (p.getData() == null || p.getData().length < 8) {
+      throw new IOException("packet type " + p.getType() + " without the leader's id");
+    }
+    return ByteBuffer.wrap(p.getData()).getLong();
   }
 
   private static Txn txn(QuorumPacket p) {
@@ -188,6 +204,18 @@ final class ZabWire {
         }
         case Proposal p -> propose(List.of(p.txn()), out);
         case Commit c -> commitThrough(c.zxid(), out);
+        case CommitAndActivate c -> {
+          commitThrough(c.zxid() - 1, out);
+          if (!uncommitted.isEmpty() && uncommitted.peekFirst() == c.zxid()) {
+            uncommitted.pollFirst();
+            write(out, packet(COMMITANDACTIVATE, c.zxid(), longBytes(c.leader())));
+          }
+          if (!held.isEmpty() && held.peekFirst().zxid() == c.zxid()) {
+            byte[] txn = held.pollFirst().data();
+            byte[] data = ByteBuffer.allocate(8 + txn.length).putLong(c.leader()).put(txn).array();
+            write(out, packet(INFORMANDACTIVATE, c.zxid(), data));
+          }
+        }
         case Ping ping -> write(out, packet(PING, ping.zxid(), null));
         case Sync sync -> write(out, packet(SYNC, 0, null));
         case Revalidated r -> {
@@ -300,7 +328,7 @@ final class ZabWire {
         case COMMIT, COMMITANDACTIVATE -> {
           uncommitted.remove(p.getZxid());
           if (syncType < 0) {
-            return List.of(new Commit(p.getZxid()));
+            return List.of(committed(p));
           }
         }
         case INFORM, INFORMANDACTIVATE -> {
@@ -308,7 +336,7 @@ final class ZabWire {
           if (syncType >= 0) {
             syncTxns.add(txn);
           } else {
-            return List.of(new Proposal(txn), new Commit(txn.zxid()));
+            return List.of(new Proposal(txn), committed(p));
           }
         }
         case NEWLEADER -> {
@@ -372,10 +400,21 @@ final class ZabWire {
       return List.of(sync, new NewLeader(Zxid.epoch(p.getZxid()), config));
     }
 
+    /**
+     * What a COMMIT or INFORM says is committed; the ...ANDACTIVATE kinds carry the new
+     * configuration's leader. (During a sync the configuration comes with NEWLEADER instead.)
+     */
+    private static QuorumMessage committed(QuorumPacket p) throws IOException {
+      return p.getType() == COMMITANDACTIVATE || p.getType() == INFORMANDACTIVATE
+          ? new CommitAndActivate(p.getZxid(), activatingLeader(p))
+          : new Commit(p.getZxid());
+    }
+
     /** An INFORM's txn; INFORMANDACTIVATE puts the suggested leader's id before it. */
-    private static Txn informed(QuorumPacket p) {
+    private static Txn informed(QuorumPacket p) throws IOException {
       byte[] data = p.getData();
       if (p.getType() == INFORMANDACTIVATE) {
+        activatingLeader(p);
         data = java.util.Arrays.copyOfRange(data, 8, data.length);
       }
       return new Txn(p.getZxid(), data);
