@@ -169,9 +169,14 @@ final class ProcessEnsemble implements AutoCloseable {
     }
   }
 
+  /** What server {@code id} answers a four-letter word with ("" if it does not answer). */
+  String fourLetterWord(int id, String word) {
+    return fourLetters(clientPorts.get(id), word);
+  }
+
   /** The server's {@code srvr} mode: leader, follower, observer, or "not serving". */
   String mode(int id) {
-    String srvr = fourLetters(clientPorts.get(id), "srvr");
+    String srvr = fourLetterWord(id, "srvr");
     for (String line : srvr.split("\n")) {
       if (line.startsWith("Mode: ")) {
         return line.substring(6);
