@@ -17,13 +17,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Dynamic reconfiguration of a mixed ensemble (real processes on one zoo.cfg): a Cairn leader (3)
- * with Cairn 2 and ZooKeeper 1, and ZooKeeper 4 joining. One reconfig, asked through ZooKeeper 1
- * while clients write, adds 4 and removes 1. A ZooKeeper server puts a configuration in force only
- * when its leader says COMMITANDACTIVATE: afterwards every server shows the new configuration, each
- * ZooKeeper server runs with it (its {@code conf} membership and its dynamic config file, which a
- * plain COMMIT leaves as they were), and the new voters elect a leader among themselves once the
- * Cairn leader is killed, with no acknowledged write lost.
+ * Dynamic reconfiguration of a mixed ensemble (real processes on one zoo.cfg), one incremental
+ * reconfig adding a joiner and removing a member while clients write, led by either kind. A
+ * ZooKeeper server puts a configuration in force only when its leader says COMMITANDACTIVATE:
+ * afterwards every server shows the new configuration, each ZooKeeper server runs with it (its
+ * {@code conf} membership and its dynamic config file, which a plain COMMIT leaves as they were),
+ * the new voters lead, and no acknowledged write is lost.
  */
 class MixedEnsembleReconfigTest {
   private static final String SUPER = "super:test";
@@ -31,70 +30,22 @@ class MixedEnsembleReconfigTest {
 
   @Test
   void aCairnLeaderAddsAZooKeeperServerAndRemovesAnother(@TempDir Path dir) throws Exception {
-    try (ProcessEnsemble ensemble =
-        new ProcessEnsemble(
-            dir,
-            "-Dzookeeper.DigestAuthenticationProvider.superDigest="
-                + DigestAuthenticationProvider.generateDigest(SUPER),
-            ProcessEnsemble.LOG_QUORUM[0],
-            ProcessEnsemble.LOG_QUORUM[1],
-            ProcessEnsemble.LOG_QUORUM[2])) {
-      Set<Integer> zooKeeper = Set.of(1, 4);
-      for (int id = 1; id <= 4; id++) {
-        ensemble.allocate(id);
-      }
-      for (int id = 1; id <= 4; id++) {
-        // The joiner's zoo.cfg names the ensemble and itself, as ZooKeeper's procedure has it.
-        Set<Integer> known = new TreeSet<>(Set.of(1, 2, 3));
-        known.add(id);
-        ensemble.writeConfig(
-            id,
-            ensemble.serverLines(known),
-            zooKeeper.contains(id)
-                ? new String[] {"reconfigEnabled=true", "4lw.commands.whitelist=*"}
-                : new String[] {"reconfigEnabled=true"});
-      }
+    Set<Integer> zooKeeper = Set.of(1, 4);
+    try (ProcessEnsemble ensemble = ensemble(dir, zooKeeper, 4)) {
       ensemble.startMixed(3, List.of(2, 1), zooKeeper);
       assertThat(ensemble.awaitLeader(Set.of(1, 2, 3), TIMEOUT_MILLIS)).isEqualTo(3);
       ensemble.startZooKeeper(4);
       ensemble.awaitLeader(Set.of(1, 2, 3, 4), TIMEOUT_MILLIS);
-
       CreateLoad load = CreateLoad.on(ensemble, ensemble.connectString(Set.of(1, 2, 3)), 2);
       AcknowledgedWrites<String> acked = load.acked();
       awaitAcked(acked, 50);
 
-      ZooKeeperAdmin admin =
-          ensemble.closeLater(
-              new ZooKeeperAdmin(ensemble.connectString(Set.of(1)), 10_000, e -> {}));
-      admin.addAuthInfo("digest", SUPER.getBytes(StandardCharsets.UTF_8));
-      String four = ensemble.serverLines(Set.of(4)).getFirst();
-      String config = text(admin.reconfigure(four, "1", null, -1, new Stat()));
-      String version = config.substring(config.lastIndexOf("version=") + 8).trim();
-      List<String> members = config.lines().filter(l -> l.startsWith("server.")).toList();
-      // ZooKeeper answers a reconfig with the configuration it runs with once the reconfig commits.
-      assertThat(members)
-          .as("the configuration ZooKeeper 1 answers the reconfig with")
-          .hasSize(3)
-          .noneMatch(l -> l.startsWith("server.1="));
-      assertThat(config).contains(four.replace(";", ":participant;"));
+      // Asked through ZooKeeper 1, which answers with the configuration it runs with once the
+      // reconfig commits.
+      String config = reconfigure(ensemble, 1, 4, 1);
       awaitAcked(acked, acked.count() + 50);
-
-      for (int id = 1; id <= 4; id++) {
-        ZooKeeper zk = ensemble.connect(ensemble.connectString(Set.of(id)));
-        MixedEnsembleQuorumTest.sync(zk, "/zookeeper/config");
-        assertThat(text(zk.getConfig(false, new Stat())))
-            .as("getConfig at server %d", id)
-            .isEqualTo(config);
-      }
-      for (int id : zooKeeper) {
-        assertThat(membershipInForce(ensemble, id))
-            .as("the configuration ZooKeeper %d runs with", id)
-            .containsExactlyInAnyOrderElementsOf(config.lines().toList());
-        Path cfg = ensemble.configFile(id);
-        assertThat(cfg.resolveSibling(cfg.getFileName() + ".dynamic." + version))
-            .as("ZooKeeper %d's dynamic config file", id)
-            .exists();
-      }
+      sameConfigEverywhere(ensemble, Set.of(1, 2, 3, 4), config);
+      runWith(ensemble, zooKeeper, config);
 
       // The voters are 2, 3 and 4 now: without the Cairn leader, Cairn 2 and ZooKeeper 4 are a
       // quorum and one of them leads.
@@ -102,36 +53,163 @@ class MixedEnsembleReconfigTest {
       int leader = ensemble.awaitLeader(Set.of(2, 4), TIMEOUT_MILLIS);
       awaitAcked(acked, acked.count() + 50);
       load.close();
-      for (int id : List.of(2, 4)) {
-        ZooKeeper reader = ensemble.connect(ensemble.connectString(Set.of(id)));
-        MixedEnsembleQuorumTest.sync(reader, "/");
-        List<String> children = reader.getChildren("/", false).stream().map(c -> "/" + c).toList();
-        assertThat(acked.missingFrom(children)).as("acknowledged writes on %d", id).isEmpty();
-      }
+      noneLost(ensemble, Set.of(2, 4), acked);
       System.out.printf(
-          "mixed reconfig +4 -1 to version %s, then leader %d: %d creates acknowledged, none"
-              + " lost%n",
-          version, leader, acked.count());
+          "Cairn leader 3: +4 -1, then leader %d: %d creates acknowledged, none lost%n",
+          leader, acked.count());
+    }
+  }
+
+  /**
+   * A ZooKeeper leader (3, with ZooKeeper 2 and Cairn 1) removes itself and adds Cairn 4: it names
+   * a new voter that acknowledged the reconfig to lead (COMMITANDACTIVATE's leader id), and every
+   * server goes to that one without an election, Cairn's as ZooKeeper's.
+   */
+  @Test
+  void aZooKeeperLeaderRemovesItselfAndAddsACairnServer(@TempDir Path dir) throws Exception {
+    Set<Integer> zooKeeper = Set.of(2, 3);
+    try (ProcessEnsemble ensemble = ensemble(dir, zooKeeper, 4)) {
+      ensemble.startMixed(3, List.of(2, 1), zooKeeper);
+      assertThat(ensemble.awaitLeader(Set.of(1, 2, 3), TIMEOUT_MILLIS)).isEqualTo(3);
+      ensemble.start(4);
+      ensemble.awaitLeader(Set.of(1, 2, 3, 4), TIMEOUT_MILLIS);
+      CreateLoad load = CreateLoad.on(ensemble, ensemble.connectString(Set.of(1, 2)), 2);
+      AcknowledgedWrites<String> acked = load.acked();
+      awaitAcked(acked, 50);
+
+      long before = System.nanoTime();
+      String config = reconfigure(ensemble, 1, 4, 3);
+      int leader = ensemble.awaitLeader(Set.of(1, 2, 4), TIMEOUT_MILLIS);
+      long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before);
+      awaitAcked(acked, acked.count() + 50);
+      sameConfigEverywhere(ensemble, Set.of(1, 2, 3, 4), config);
+      runWith(ensemble, zooKeeper, config);
+      load.close();
+      noneLost(ensemble, Set.of(1, 2, 4), acked);
+      System.out.printf(
+          "ZooKeeper leader 3: +4 -3, leader %d serving %d ms after the reconfig was asked: %d"
+              + " creates acknowledged, none lost%n",
+          leader, took, acked.count());
+    }
+  }
+
+  /**
+   * Four servers with ports, {@code joiner}'s zoo.cfg naming 1, 2, 3 and itself (as ZooKeeper's
+   * procedure has it), the others' 1, 2, 3; reconfig enabled; the super user's digest set.
+   */
+  private static ProcessEnsemble ensemble(Path dir, Set<Integer> zooKeeper, int joiner)
+      throws Exception {
+    ProcessEnsemble ensemble =
+        new ProcessEnsemble(
+            dir,
+            "-Dzookeeper.DigestAuthenticationProvider.superDigest="
+                + DigestAuthenticationProvider.generateDigest(SUPER),
+            ProcessEnsemble.LOG_QUORUM[0],
+            ProcessEnsemble.LOG_QUORUM[1],
+            ProcessEnsemble.LOG_QUORUM[2]);
+    for (int id = 1; id <= 4; id++) {
+      ensemble.allocate(id);
+    }
+    for (int id = 1; id <= 4; id++) {
+      Set<Integer> known = new TreeSet<>(Set.of(1, 2, 3));
+      known.add(id);
+      ensemble.writeConfig(
+          id,
+          ensemble.serverLines(id == joiner ? known : Set.of(1, 2, 3)),
+          zooKeeper.contains(id)
+              ? new String[] {"reconfigEnabled=true", "4lw.commands.whitelist=*"}
+              : new String[] {"reconfigEnabled=true"});
+    }
+    return ensemble;
+  }
+
+  /**
+   * Adds {@code joining} and removes {@code leaving} by one incremental reconfig asked through
+   * server {@code via}; returns the configuration it answers with, checked to be the new one.
+   */
+  private static String reconfigure(ProcessEnsemble ensemble, int via, int joining, int leaving)
+      throws Exception {
+    ZooKeeperAdmin admin =
+        ensemble.closeLater(
+            new ZooKeeperAdmin(ensemble.connectString(Set.of(via)), 10_000, e -> {}));
+    admin.addAuthInfo("digest", SUPER.getBytes(StandardCharsets.UTF_8));
+    String joiner = ensemble.serverLines(Set.of(joining)).getFirst();
+    String config = text(admin.reconfigure(joiner, String.valueOf(leaving), null, -1, new Stat()));
+    assertThat(config.lines().filter(l -> l.startsWith("server.")))
+        .as("the configuration server %d answers the reconfig with", via)
+        .hasSize(3)
+        .noneMatch(l -> l.startsWith("server." + leaving + "="))
+        .contains(joiner.replace(";", ":participant;"));
+    return config;
+  }
+
+  /**
+   * Every server's {@code getConfig} names the servers of {@code config} and its version. (The
+   * order of the lines may differ: ZooKeeper keeps the reconfig txn's text, Cairn writes its
+   * configurations sorted by server id.)
+   */
+  private static void sameConfigEverywhere(
+      ProcessEnsemble ensemble, Set<Integer> ids, String config) throws Exception {
+    for (int id : ids) {
+      ZooKeeper zk = ensemble.connect(ensemble.connectString(Set.of(id)));
+      MixedEnsembleQuorumTest.sync(zk, "/zookeeper/config");
+      assertThat(text(zk.getConfig(false, new Stat())).lines())
+          .as("getConfig at server %d", id)
+          .containsExactlyInAnyOrderElementsOf(config.lines().toList());
+    }
+  }
+
+  /**
+   * Each of the ZooKeeper servers {@code ids} runs with {@code config}: its {@code conf} shows it
+   * as membership, and it wrote its dynamic config file — what a plain COMMIT leaves undone.
+   */
+  private static void runWith(ProcessEnsemble ensemble, Set<Integer> ids, String config)
+      throws Exception {
+    String version = config.substring(config.lastIndexOf("version=") + 8).trim();
+    for (int id : ids) {
+      assertThat(membershipInForce(ensemble, id, version))
+          .as("the configuration ZooKeeper %d runs with", id)
+          .containsExactlyInAnyOrderElementsOf(config.lines().toList());
+      Path cfg = ensemble.configFile(id);
+      assertThat(cfg.resolveSibling(cfg.getFileName() + ".dynamic." + version))
+          .as("ZooKeeper %d's dynamic config file", id)
+          .exists();
+    }
+  }
+
+  private static void noneLost(
+      ProcessEnsemble ensemble, Set<Integer> ids, AcknowledgedWrites<String> acked)
+      throws Exception {
+    for (int id : ids) {
+      ZooKeeper reader = ensemble.connect(ensemble.connectString(Set.of(id)));
+      MixedEnsembleQuorumTest.sync(reader, "/");
+      List<String> children = reader.getChildren("/", false).stream().map(c -> "/" + c).toList();
+      assertThat(acked.missingFrom(children)).as("acknowledged writes on %d", id).isEmpty();
     }
   }
 
   /**
    * The configuration ZooKeeper server {@code id} has in force: the lines after "membership:" in
-   * its {@code conf}, read until they show a version (the server may still be rejoining).
+   * its {@code conf}, read until they show {@code version} (a server that rejoins a leader after
+   * the reconfig may not serve yet) or the time is up.
    */
-  private static List<String> membershipInForce(ProcessEnsemble ensemble, int id)
+  private static List<String> membershipInForce(ProcessEnsemble ensemble, int id, String version)
       throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MILLIS);
     String conf = "";
     while (System.nanoTime() < deadline) {
       conf = ensemble.fourLetterWord(id, "conf");
       int at = conf.indexOf("membership:");
-      if (at >= 0 && conf.indexOf("version=", at) >= 0) {
-        return conf.substring(at + "membership:".length()).trim().lines().toList();
+      if (at >= 0 && conf.contains("version=" + version)) {
+        break;
       }
       Thread.sleep(50);
     }
-    throw new AssertionError("server " + id + " shows no membership in conf: " + conf);
+    int at = conf.indexOf("membership:");
+    if (at < 0) {
+      throw new AssertionError("server " + id + " shows no membership in conf: " + conf);
+    }
+    return conf.substring(at + "membership:".length()).trim().lines().toList();
   }
 
   private static void awaitAcked(AcknowledgedWrites<String> acked, int count)

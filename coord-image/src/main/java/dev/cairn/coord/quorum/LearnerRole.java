@@ -127,11 +127,7 @@ final class LearnerRole {
         if (phase == Phase.UP_TO_DATE) {
           peer.commitThrough(activate.zxid());
           if (activate.leader() != leader && peer.learnerRole() == this) {
-            peer.abandon(
-                "configuration "
-                    + Long.toHexString(activate.zxid())
-                    + " is led by server "
-                    + activate.leader());
+            peer.goToDesignatedLeader(activate.leader());
           }
         }
       }

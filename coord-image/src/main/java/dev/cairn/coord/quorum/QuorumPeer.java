@@ -456,6 +456,34 @@ public final class QuorumPeer {
   private void decide(Vote vote) {
     logicalClock = election.logicalClock();
     election = null;
+    take(vote);
+  }
+
+  /**
+   * Learner: a committed reconfiguration names {@code designated} to lead the new configuration
+   * (ZooKeeper's designated leader, a voter of it that acknowledged the reconfig). As a ZooKeeper
+   * server, this peer goes to it without an election — leads, if it is the one named — since the
+   * other servers, ZooKeeper's included, go to it straight away and would not answer an election
+   * until initLimit ends their wait. Zab still decides: the designated leader needs a quorum to
+   * accept its epoch and abandons if a voter is ahead of it.
+   */
+  void goToDesignatedLeader(long designated) {
+    if (!committedConfig.isVoter((int) designated)) {
+      abandon("the leader " + designated + " a reconfiguration names is no voter");
+      return;
+    }
+    log.info(
+        "server {}: {} -> leader {}, named by configuration {}",
+        config.myId(),
+        state,
+        designated,
+        Long.toHexString(committedConfig.version()));
+    leader = null;
+    learner = null;
+    take(new Vote(designated, txnLog.lastZxid(), logicalClock, epochs.current()));
+  }
+
+  private void take(Vote vote) {
     currentVote = vote;
     long now = clock.monotonicMillis();
     if (vote.leader() == config.myId()) {

@@ -48,11 +48,34 @@ class LearnerActivationTest {
   }
 
   @Test
-  void aCommitAndActivateNamingAnotherLeaderCommitsThenLooksForIt() {
+  void aCommitAndActivateNamingAnotherLeaderCommitsThenFollowsThatOneWithoutAnElection() {
     synced(List.of());
     peer.receive(1, new Proposal(reconfig));
 
     peer.receive(1, new CommitAndActivate(RECONFIG_ZXID, 3));
+
+    assertThat(peer.membership()).isEqualTo(FOUR);
+    assertThat(peer.state()).isEqualTo(ServerState.FOLLOWING);
+    assertThat(peer.leaderId()).isEqualTo(3);
+  }
+
+  @Test
+  void aCommitAndActivateNamingThisServerMakesItLead() {
+    synced(List.of());
+    peer.receive(1, new Proposal(reconfig));
+
+    peer.receive(1, new CommitAndActivate(RECONFIG_ZXID, 2));
+
+    assertThat(peer.state()).isEqualTo(ServerState.LEADING);
+    assertThat(peer.leaderId()).isEqualTo(2);
+  }
+
+  @Test
+  void aCommitAndActivateNamingNoVoterMakesItElect() {
+    synced(List.of());
+    peer.receive(1, new Proposal(reconfig));
+
+    peer.receive(1, new CommitAndActivate(RECONFIG_ZXID, 7));
 
     assertThat(peer.membership()).isEqualTo(FOUR);
     assertThat(peer.state()).isEqualTo(ServerState.LOOKING);
