@@ -413,8 +413,17 @@ public final class QuorumPeer {
   private void onNotification(int from, Notification n) {
     if (election == null) {
       if (n.state() == ServerState.LOOKING) {
+        // The leader's epoch once this peer serves in it, the decided vote's until then, as
+        // ZooKeeper updates its vote only after UPTODATE (a learner) or once established (a
+        // leader): servers of both kinds then name the same epoch to a joining server at any time,
+        // which counts them as agreeing only when they do.
         Vote v = currentVote;
-        Vote now = new Vote(v.leader(), v.zxid(), v.electionEpoch(), epochs.current());
+        Vote now =
+            new Vote(
+                v.leader(),
+                v.zxid(),
+                v.electionEpoch(),
+                serving() ? epochs.current() : v.peerEpoch());
         outbox.send(from, new Notification(now, state, committedConfig));
       }
       return;

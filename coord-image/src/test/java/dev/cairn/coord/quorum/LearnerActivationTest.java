@@ -12,6 +12,7 @@ import dev.cairn.coord.quorum.QuorumMessage.NewLeader;
 import dev.cairn.coord.quorum.QuorumMessage.Notification;
 import dev.cairn.coord.quorum.QuorumMessage.Proposal;
 import dev.cairn.coord.quorum.QuorumMessage.UpToDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.apache.zookeeper.data.Id;
@@ -31,7 +32,8 @@ class LearnerActivationTest {
 
   private final Txn write = new Txn(Zxid.of(1, 1), new byte[] {0, 0, 0, 1});
   private final Txn reconfig = new Txn(RECONFIG_ZXID, new ReconfigTxn(1, 9, 1, FOUR).encode());
-  private final QuorumPeer peer = follower();
+  private final List<QuorumMessage> sent = new ArrayList<>();
+  private final QuorumPeer peer = follower(sent);
 
   @Test
   void aCommitAndActivateNamingTheLeaderPutsTheConfigurationInForceAndKeepsFollowing() {
@@ -105,8 +107,32 @@ class LearnerActivationTest {
     assertThat(peer.serving()).isTrue();
   }
 
-  /** Server 2, following leader 1 that server 3 follows too. */
-  private static QuorumPeer follower() {
+  /**
+   * A server looking for the leader is told the leader's epoch only once this one serves in it, as
+   * a ZooKeeper server updates its vote after UPTODATE: until then the decided vote's (0).
+   */
+  @Test
+  void aLookingServerIsToldTheNewEpochOnlyOnceThisOneIsUpToDate() {
+    peer.receive(1, new LeaderInfo(1));
+    peer.receive(1, new Diff(List.of()));
+    peer.receive(1, new NewLeader(1, THREE));
+    assertThat(peer.currentEpoch()).isEqualTo(1);
+    assertThat(answerToALookingServer().peerEpoch()).isEqualTo(0);
+
+    peer.receive(1, new UpToDate(Long.MAX_VALUE));
+    assertThat(answerToALookingServer().peerEpoch()).isEqualTo(1);
+  }
+
+  private Vote answerToALookingServer() {
+    sent.clear();
+    peer.receive(3, new Notification(new Vote(3, 0, 1, 0), ServerState.LOOKING, THREE));
+    Notification answer = (Notification) sent.getLast();
+    assertThat(answer.state()).isEqualTo(ServerState.FOLLOWING);
+    return answer.vote();
+  }
+
+  /** Server 2, following leader 1 that server 3 follows too; what it sends goes to {@code sent}. */
+  private static QuorumPeer follower(List<QuorumMessage> sent) {
     Clock clock =
         new Clock() {
           @Override
@@ -123,7 +149,7 @@ class LearnerActivationTest {
         new QuorumPeer(
             new QuorumConfig(2, THREE, 10_000, 5_000, 200, 0),
             clock,
-            (to, message) -> {},
+            (to, message) -> sent.add(message),
             new SimStorage(),
             new QuorumPeer.Listener() {
               @Override
