@@ -32,13 +32,8 @@ class MixedEnsembleReconfigTest {
   void aCairnLeaderAddsAZooKeeperServerAndRemovesAnother(@TempDir Path dir) throws Exception {
     Set<Integer> zooKeeper = Set.of(1, 4);
     try (ProcessEnsemble ensemble = ensemble(dir, zooKeeper, 4)) {
-      ensemble.startMixed(3, List.of(2, 1), zooKeeper);
-      assertThat(ensemble.awaitLeader(Set.of(1, 2, 3), TIMEOUT_MILLIS)).isEqualTo(3);
-      ensemble.startZooKeeper(4);
-      ensemble.awaitLeader(Set.of(1, 2, 3, 4), TIMEOUT_MILLIS);
-      CreateLoad load = CreateLoad.on(ensemble, ensemble.connectString(Set.of(1, 2, 3)), 2);
+      CreateLoad load = started(ensemble, zooKeeper, Set.of(1, 2, 3));
       AcknowledgedWrites<String> acked = load.acked();
-      awaitAcked(acked, 50);
 
       // Asked through ZooKeeper 1, which answers with the configuration it runs with once the
       // reconfig commits.
@@ -69,13 +64,8 @@ class MixedEnsembleReconfigTest {
   void aZooKeeperLeaderRemovesItselfAndAddsACairnServer(@TempDir Path dir) throws Exception {
     Set<Integer> zooKeeper = Set.of(2, 3);
     try (ProcessEnsemble ensemble = ensemble(dir, zooKeeper, 4)) {
-      ensemble.startMixed(3, List.of(2, 1), zooKeeper);
-      assertThat(ensemble.awaitLeader(Set.of(1, 2, 3), TIMEOUT_MILLIS)).isEqualTo(3);
-      ensemble.start(4);
-      ensemble.awaitLeader(Set.of(1, 2, 3, 4), TIMEOUT_MILLIS);
-      CreateLoad load = CreateLoad.on(ensemble, ensemble.connectString(Set.of(1, 2)), 2);
+      CreateLoad load = started(ensemble, zooKeeper, Set.of(1, 2));
       AcknowledgedWrites<String> acked = load.acked();
-      awaitAcked(acked, 50);
 
       long before = System.nanoTime();
       String config = reconfigure(ensemble, 1, 4, 3);
@@ -121,6 +111,21 @@ class MixedEnsembleReconfigTest {
               : new String[] {"reconfigEnabled=true"});
     }
     return ensemble;
+  }
+
+  /**
+   * Starts 3 first (it leads: every server is empty), then 2 and 1, then the joiner 4, and two
+   * writers through {@code writeVia}; returns once they have 50 creates acknowledged.
+   */
+  private static CreateLoad started(
+      ProcessEnsemble ensemble, Set<Integer> zooKeeper, Set<Integer> writeVia) throws Exception {
+    ensemble.startMixed(3, List.of(2, 1), zooKeeper);
+    assertThat(ensemble.awaitLeader(Set.of(1, 2, 3), TIMEOUT_MILLIS)).isEqualTo(3);
+    ensemble.startAs(4, zooKeeper);
+    ensemble.awaitLeader(Set.of(1, 2, 3, 4), TIMEOUT_MILLIS);
+    CreateLoad load = CreateLoad.on(ensemble, ensemble.connectString(writeVia), 2);
+    awaitAcked(load.acked(), 50);
+    return load;
   }
 
   /**

@@ -51,36 +51,30 @@ class LearnerActivationTest {
 
   @Test
   void aCommitAndActivateNamingAnotherLeaderCommitsThenFollowsThatOneWithoutAnElection() {
-    synced(List.of());
-    peer.receive(1, new Proposal(reconfig));
-
-    peer.receive(1, new CommitAndActivate(RECONFIG_ZXID, 3));
-
-    assertThat(peer.membership()).isEqualTo(FOUR);
+    reconfigCommittedNaming(3);
     assertThat(peer.state()).isEqualTo(ServerState.FOLLOWING);
     assertThat(peer.leaderId()).isEqualTo(3);
   }
 
   @Test
   void aCommitAndActivateNamingThisServerMakesItLead() {
-    synced(List.of());
-    peer.receive(1, new Proposal(reconfig));
-
-    peer.receive(1, new CommitAndActivate(RECONFIG_ZXID, 2));
-
+    reconfigCommittedNaming(2);
     assertThat(peer.state()).isEqualTo(ServerState.LEADING);
     assertThat(peer.leaderId()).isEqualTo(2);
   }
 
   @Test
   void aCommitAndActivateNamingNoVoterMakesItElect() {
+    reconfigCommittedNaming(7);
+    assertThat(peer.state()).isEqualTo(ServerState.LOOKING);
+  }
+
+  /** Synced and up to date, the reconfig proposed, then committed naming {@code designated}. */
+  private void reconfigCommittedNaming(long designated) {
     synced(List.of());
     peer.receive(1, new Proposal(reconfig));
-
-    peer.receive(1, new CommitAndActivate(RECONFIG_ZXID, 7));
-
+    peer.receive(1, new CommitAndActivate(RECONFIG_ZXID, designated));
     assertThat(peer.membership()).isEqualTo(FOUR);
-    assertThat(peer.state()).isEqualTo(ServerState.LOOKING);
   }
 
   @Test
