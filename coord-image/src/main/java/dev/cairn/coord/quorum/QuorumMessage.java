@@ -72,8 +72,8 @@ public sealed interface QuorumMessage {
    * force with {@code leader} leading it (ZooKeeper's COMMITANDACTIVATE, and INFORMANDACTIVATE to
    * an observer). A ZooKeeper learner puts a committed configuration into force only on these: on a
    * plain COMMIT it updates {@code /zookeeper/config} and goes on with the old membership. A
-   * learner told of a leader other than its own leaves it to elect, as a ZooKeeper learner goes to
-   * the one named.
+   * learner told of a leader other than its own goes to that one without an election, as a
+   * ZooKeeper learner does.
    */
   record CommitAndActivate(long zxid, long leader) implements QuorumMessage {}
 
