@@ -143,8 +143,8 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
    * headers (page cache) and hands file regions to the socket, without locks held across I/O; a
    * fetch that must wait parks in the purgatory. Skipping the hop to a request thread and back
    * saves two thread wake-ups per fetch, which on a loaded machine are most of a fetch's time.
-   * Followers' fetches stay on request threads: they move the ISR and high watermark, which can
-   * write to the coordinator.
+   * Followers' fetches stay on request threads: they take the partition's monitor, which an append
+   * holds while it writes.
    */
   @Override
   public boolean runsOnNetworkThread(FetchRequestData request) {
