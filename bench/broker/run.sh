@@ -11,6 +11,8 @@
 #   bench/broker/run.sh                       # RECORDS=200000 per case by default
 #   RECORDS=50000 bench/broker/run.sh         # quicker
 #   CASES="6 txn" bench/broker/run.sh         # chosen cases: "<partitions> <1|all|txn|txn100>", comma-separated
+#   KAFKA_PROPS="socket.send.buffer.bytes=-1" bench/broker/run.sh  # extra server settings
+#                                             # (KAFKA_PROPS, CAIRN_PROPS: newline-separated lines)
 #   WARM=1 RECORDS=500000 bench/broker/run.sh # both servers started once and kept for every case;
 #                                             # each topic is consumed ROUNDS times (default 3), the
 #                                             # two servers alternating; the median round is reported
@@ -89,6 +91,7 @@ offsets.topic.replication.factor=1
 transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 group.initial.rebalance.delay.ms=0
+${KAFKA_PROPS:-}
 CFG
   java -cp "$LIB/*" kafka.tools.StorageTool format -t "$(java -cp "$LIB/*" kafka.tools.StorageTool random-uuid)" \
     -c "$WORK/kafka.properties" > "$WORK/kafka-format.log" 2>&1
@@ -106,6 +109,7 @@ log.dirs=$dir
 cairn.admin.host=127.0.0.1
 cairn.admin.port=19404
 group.initial.rebalance.delay.ms=0
+${CAIRN_PROPS:-}
 CFG
   java -Xmx1g ${CAIRN_JVM_OPTS:-} -Dio.netty.leakDetection.level=disabled -jar "$CAIRN_JAR" "$WORK/cairn.properties" > "$WORK/cairn.log" 2>&1 &
   PIDS[cairn]=$!
@@ -145,9 +149,17 @@ produce_case() {
 # CPU seconds (user + system) the process has used so far.
 cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
 
+# Context switches (voluntary + involuntary) of all the process's threads so far: how often its
+# threads went to sleep and had to be woken, each a scheduling delay on a busy machine.
+context_switches() {
+  cat /proc/"$1"/task/*/status 2>/dev/null |
+    awk '/^(non)?voluntary_ctxt_switches/ { n += $2 } END { print n + 0 }'
+}
+
 # Consuming one case from the start with ConsumerPerformance's defaults. Prints "MBps recs
-# fetchMBps serverCpuSeconds": MB/s over the whole run (the tool's MB.sec, group join included),
-# MB/s while fetching (fetch.MB.sec) and the CPU the server spent on this consume (load-proof).
+# fetchMBps serverCpuSeconds serverWakeups": MB/s over the whole run (the tool's MB.sec, group
+# join included), MB/s while fetching (fetch.MB.sec), and the CPU and context switches of the
+# server during this consume (both load-proof).
 consume_case() {
   local server=$1 partitions=$2 acks=$3 topic="bench-p$2-a$3" isolation=read_uncommitted
   local port pid
@@ -155,14 +167,14 @@ consume_case() {
   case "$acks" in txn | txn100) isolation=read_committed ;; esac
   echo "isolation.level=$isolation" > "$WORK/consumer.properties"
   local c cpu0
-  cpu0=$(cpu_seconds "$pid")
+  cpu0=$(cpu_seconds "$pid") csw0=$(context_switches "$pid")
   c=$(java -cp "$LIB/*" org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "127.0.0.1:$port" \
       --topic "$topic" --messages "$RECORDS" --timeout 60000 \
       --consumer.config "$WORK/consumer.properties" 2>/dev/null | tail -1)
   # CSV: start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec,
   # rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec
   awk -F', *' -v cpu="$(awk -v a="$cpu0" -v b="$(cpu_seconds "$pid")" 'BEGIN { print b - a }')" \
-    '{ print $4, $6, $9, cpu }' <<<"$c"
+    -v csw="$(($(context_switches "$pid") - csw0))" '{ print $4, $6, $9, cpu, csw }' <<<"$c"
 }
 
 # The median of the "MBps recs" lines on stdin, by MB/s.
@@ -187,7 +199,7 @@ if [ "$WARM" = 1 ]; then
     done
     for server in kafka cairn; do
       RESULT["$server $c"]+=" $(printf %s "${ROUND[$server]}" | grep . | median)"
-      echo "$server $c consume rounds (MB/s rec/s fetch-MB/s server-cpu-s):" ${ROUND[$server]} >&2
+      echo "$server $c consume rounds (MB/s rec/s fetch-MB/s server-cpu-s server-wakeups):" ${ROUND[$server]} >&2
     done
   done
   stop_all
@@ -207,14 +219,15 @@ fi
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 printf "records=%s size=%s kafka=%s cores=%s warm=%s load=%s\n" "$RECORDS" "$RECORD_SIZE" "$KAFKA_VERSION" "$(nproc)" \
   "$WARM" "$(cut -d" " -f1-3 /proc/loadavg)"
-printf "%-14s | %-46s | %-46s | %s\n" "case" "Kafka prod MB/s rec/s p50 p99 / cons MB/s rec/s fetchMB/s cpu-s" \
-  "Cairn prod MB/s rec/s p50 p99 / cons MB/s rec/s fetchMB/s cpu-s" "ratio prod MB/s, p99 (K/C), cons MB/s, fetch MB/s, cpu (C/K)"
+printf "%-14s | %-46s | %-46s | %s\n" "case" "Kafka prod MB/s rec/s p50 p99 / cons MB/s rec/s fetchMB/s cpu-s wakeups" \
+  "Cairn prod MB/s rec/s p50 p99 / cons MB/s rec/s fetchMB/s cpu-s wakeups" \
+  "ratio prod MB/s, p99 (K/C), cons MB/s, fetch MB/s, cpu (C/K), wakeups (C/K)"
 for c in "${CASES[@]}"; do
-  read -r km kr k50 k99 kcm kcr kfm kcpu <<<"${RESULT["kafka $c"]}"
-  read -r cm cr c50 c99 ccm ccr cfm ccpu <<<"${RESULT["cairn $c"]}"
+  read -r km kr k50 k99 kcm kcr kfm kcpu kcsw <<<"${RESULT["kafka $c"]}"
+  read -r cm cr c50 c99 ccm ccr cfm ccpu ccsw <<<"${RESULT["cairn $c"]}"
   set -- $c
-  printf "%-14s | %6s %8s %5s %5s / %6s %8s %6s %5s | %6s %8s %5s %5s / %6s %8s %6s %5s | %s %s %s %s %s\n" \
-    "p=$1 acks=$2" "$km" "$kr" "$k50" "$k99" "$kcm" "$kcr" "$kfm" "$kcpu" "$cm" "$cr" "$c50" "$c99" "$ccm" "$ccr" \
-    "$cfm" "$ccpu" "$(ratio "$cm" "$km")" "$(ratio "$k99" "$c99")" "$(ratio "$ccm" "$kcm")" \
-    "$(ratio "$cfm" "$kfm")" "$(ratio "$ccpu" "$kcpu")"
+  printf "%-14s | %6s %8s %5s %5s / %6s %8s %6s %5s %5s | %6s %8s %5s %5s / %6s %8s %6s %5s %5s | %s %s %s %s %s %s\n" \
+    "p=$1 acks=$2" "$km" "$kr" "$k50" "$k99" "$kcm" "$kcr" "$kfm" "$kcpu" "$kcsw" "$cm" "$cr" "$c50" "$c99" "$ccm" \
+    "$ccr" "$cfm" "$ccpu" "$ccsw" "$(ratio "$cm" "$km")" "$(ratio "$k99" "$c99")" "$(ratio "$ccm" "$kcm")" \
+    "$(ratio "$cfm" "$kfm")" "$(ratio "$ccpu" "$kcpu")" "$(ratio "$ccsw" "$kcsw")"
 done

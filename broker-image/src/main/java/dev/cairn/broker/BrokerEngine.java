@@ -316,7 +316,11 @@ public final class BrokerEngine implements Engine {
             new ChannelInitializer<SocketChannel>() {
               @Override
               protected void initChannel(SocketChannel ch) {
-                ch.config().setOption(ChannelOption.SO_SNDBUF, sendBuffer());
+                int sendBuffer = config.get(BrokerConfig.SOCKET_SEND_BUFFER);
+                if (sendBuffer > 0) {
+                  // As Kafka: -1 leaves the kernel's default and its autotuning.
+                  ch.config().setOption(ChannelOption.SO_SNDBUF, sendBuffer);
+                }
                 ch.pipeline()
                     .addLast(new KafkaFrameDecoder(maxFrame))
                     .addLast(
@@ -410,11 +414,6 @@ public final class BrokerEngine implements Engine {
     }
     log.info("embedded coordinator on {}", coordinator.connectString());
     return coordinator.connectString();
-  }
-
-  private int sendBuffer() {
-    int b = config.get(BrokerConfig.SOCKET_SEND_BUFFER);
-    return b <= 0 ? 65536 : b;
   }
 
   private String clusterId() throws Exception {

@@ -64,8 +64,16 @@ public final class BrokerConfig {
       ConfigKey.of("num.recovery.threads.per.data.dir", intRange(1, 256), 1);
   public static final ConfigKey<Integer> SOCKET_REQUEST_MAX_BYTES =
       ConfigKey.of("socket.request.max.bytes", intRange(1, Integer.MAX_VALUE), 104_857_600);
+
+  /**
+   * -1 (the kernel's default and autotuning; Kafka's default is 102400): with a fixed 100 KiB
+   * buffer a 1 MiB fetch response leaves the network thread to be woken five or more times to
+   * refill the socket, each wake-up a scheduling delay on a busy machine; an autotuned buffer takes
+   * the whole response in one sendfile. See docs/benchmarks.md (warm consume).
+   */
   public static final ConfigKey<Integer> SOCKET_SEND_BUFFER =
-      ConfigKey.of("socket.send.buffer.bytes", intRange(-1, Integer.MAX_VALUE), 102_400);
+      ConfigKey.of("socket.send.buffer.bytes", intRange(-1, Integer.MAX_VALUE), -1);
+
   public static final ConfigKey<Integer> SOCKET_RECEIVE_BUFFER =
       ConfigKey.of("socket.receive.buffer.bytes", intRange(-1, Integer.MAX_VALUE), 102_400);
   public static final ConfigKey<Integer> MESSAGE_MAX_BYTES =

@@ -29,9 +29,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One connection's request pipeline: frames are parsed (header, then body by API and version),
- * dispatched to the API's handler on the request executor, and answered strictly in arrival order —
- * like Kafka, a connection has one request being processed at a time and the next waits, which is
- * what clients rely on for ordering (a long-polling fetch holds its connection).
+ * dispatched to the API's handler on the request executor (or on the event loop itself for requests
+ * the handler says never block, see {@link ApiHandler#runsOnNetworkThread}), and answered strictly
+ * in arrival order — like Kafka, a connection has one request being processed at a time and the
+ * next waits, which is what clients rely on for ordering (a long-polling fetch holds its
+ * connection).
  *
  * <p>Failures: an API or version outside the {@link ApiTable} closes the connection (except
  * ApiVersions, answered with UNSUPPORTED_VERSION and our versions so the client can downgrade); an
@@ -112,7 +114,11 @@ public final class RequestChannelHandler extends ChannelInboundHandlerAdapter {
     inFlight.begin();
     Timer.Sample sample = Timer.start(registry);
     CompletableFuture<ApiMessage> response = new CompletableFuture<>();
-    executor.execute(() -> dispatch(entry, rc, request, response));
+    if (runsOnNetworkThread(entry, request)) {
+      dispatch(entry, rc, request, response);
+    } else {
+      executor.execute(() -> dispatch(entry, rc, request, response));
+    }
     response.whenComplete((body, error) ->
         ctx.executor()
             .execute(() -> {
@@ -129,6 +135,11 @@ public final class RequestChannelHandler extends ChannelInboundHandlerAdapter {
                 processNext();
               }
             }));
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static boolean runsOnNetworkThread(ApiTable.Entry entry, AbstractRequest request) {
+    return ((ApiHandler) entry.handler()).runsOnNetworkThread(request.data());
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

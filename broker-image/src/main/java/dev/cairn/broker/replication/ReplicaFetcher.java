@@ -1,12 +1,12 @@
 package dev.cairn.broker.replication;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
@@ -73,6 +73,7 @@ public final class ReplicaFetcher implements Runnable {
   private final BiConsumer<TopicPartition, RuntimeException> onLogFailure;
   private final Map<TopicPartition, FollowerReplica<MemoryRecords>> partitions = new HashMap<>();
   private final Map<TopicPartition, Long> delayedUntil = new HashMap<>();
+  private final Map<TopicPartition, FollowerReplica<MemoryRecords>> failed = new HashMap<>();
   private final Thread thread;
   private volatile boolean running = true;
   private volatile BrokerLink link;
@@ -111,6 +112,7 @@ public final class ReplicaFetcher implements Runnable {
   public synchronized void add(TopicPartition tp, FollowerReplica<MemoryRecords> follower) {
     partitions.put(tp, follower);
     delayedUntil.remove(tp);
+    failed.remove(tp);
     notifyAll();
   }
 
@@ -118,14 +120,22 @@ public final class ReplicaFetcher implements Runnable {
   public synchronized void remove(TopicPartition tp) {
     partitions.remove(tp);
     delayedUntil.remove(tp);
+    failed.remove(tp);
   }
 
   public synchronized boolean isEmpty() {
-    return partitions.isEmpty();
+    return partitions.isEmpty() && failed.isEmpty();
   }
 
+  /** The follower of {@code tp}, also when its replication failed (see {@link #failed}). */
   public synchronized FollowerReplica<MemoryRecords> follower(TopicPartition tp) {
-    return partitions.get(tp);
+    FollowerReplica<MemoryRecords> f = partitions.get(tp);
+    return f != null ? f : failed.get(tp);
+  }
+
+  /** The partitions whose replication stopped on an error this fetcher could not apply. */
+  public synchronized Set<TopicPartition> failed() {
+    return Set.copyOf(failed.keySet());
   }
 
   /**
@@ -261,10 +271,8 @@ public final class ReplicaFetcher implements Runnable {
         }
         try {
           applyOne(tp, follower, pd);
-        } catch (UncheckedIOException | org.apache.kafka.common.KafkaException e) {
-          log.error("broker {}: {}: cannot apply replicated data", settings.brokerId(), tp, e);
-          partitions.remove(tp);
-          onLogFailure.accept(tp, e);
+        } catch (RuntimeException e) {
+          fail(tp, follower, e);
         }
       }
     }
@@ -302,6 +310,29 @@ public final class ReplicaFetcher implements Runnable {
     }
     follower.onRecords(
         records == null || records.sizeInBytes() == 0 ? null : records, pd.highWatermark());
+  }
+
+  /**
+   * As Kafka's fetcher marks a partition failed: an answer this broker cannot apply (a storage
+   * error or an unexpected exception, such as a bug meeting unusual data) stops replication of that
+   * partition only, with one ERROR line naming it. It is not fetched again until its leader or
+   * leader epoch changes (a new {@link #add}); meanwhile the leader drops this replica from the ISR
+   * as it falls behind. Retrying would repeat the failure forever and look like slowness.
+   */
+  private void fail(
+      TopicPartition tp, FollowerReplica<MemoryRecords> follower, RuntimeException e) {
+    log.error(
+        "broker {}: {}: replication from leader {} stopped at offset {}: cannot apply the"
+            + " leader's data; not fetched again until its leader or leader epoch changes",
+        settings.brokerId(),
+        tp,
+        leaderId,
+        follower.position().fetchOffset(),
+        e);
+    partitions.remove(tp);
+    delayedUntil.remove(tp);
+    failed.put(tp, follower);
+    onLogFailure.accept(tp, e);
   }
 
   private void delay(TopicPartition tp) {

@@ -404,9 +404,11 @@ public final class ReplicaManager implements Consumer<MetadataImage> {
               return b == null ? null : new InetSocketAddress(b.host(), b.port());
             },
             (tp, e) -> {
-              following.remove(tp);
+              // Any other failure keeps the partition with its fetcher, marked failed, until
+              // its leader or epoch changes (becomeFollower then replaces it).
               UnifiedLog l = logs.get(tp);
               if (l != null && e instanceof UncheckedIOException io) {
+                following.remove(tp);
                 logs.failed(l, io.getCause());
               }
             });
