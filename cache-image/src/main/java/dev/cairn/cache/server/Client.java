@@ -230,7 +230,7 @@ public final class Client {
 
   /** Whether a command may block now (not inside MULTI/EXEC, not a retry that found nothing). */
   public boolean canBlock() {
-    return channel != null && !server.executingTransaction && multi == null;
+    return channel != null && !server.transactions.executing() && multi == null;
   }
 
   /**

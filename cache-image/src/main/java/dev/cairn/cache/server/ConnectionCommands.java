@@ -82,9 +82,7 @@ public final class ConnectionCommands {
 
   public static void reset(Client c, byte[][] a) {
     c.server.monitors.remove(c);
-    c.multi = null;
-    c.multiError = false;
-    c.server.unwatchAll(c);
+    c.server.transactions.discard(c);
     c.server.pubsub.unsubscribeAll(c);
     c.server.tracking.disable(c);
     c.db = c.server.keyspace.db(0);
@@ -589,7 +587,7 @@ public final class ConnectionCommands {
     if (c.multi != null) {
       throw new CommandError("ERR MULTI calls can not be nested");
     }
-    c.multi = new ArrayList<>();
+    c.server.transactions.begin(c);
     c.reply.ok();
   }
 
@@ -597,16 +595,14 @@ public final class ConnectionCommands {
     if (c.multi == null) {
       throw new CommandError("ERR EXEC without MULTI");
     }
-    c.server.exec(c);
+    c.server.transactions.exec(c);
   }
 
   public static void discard(Client c, byte[][] a) {
     if (c.multi == null) {
       throw new CommandError("ERR DISCARD without MULTI");
     }
-    c.multi = null;
-    c.multiError = false;
-    c.server.unwatchAll(c);
+    c.server.transactions.discard(c);
     c.reply.ok();
   }
 
@@ -615,13 +611,13 @@ public final class ConnectionCommands {
       throw new CommandError("ERR WATCH inside MULTI is not allowed");
     }
     for (int i = 1; i < a.length; i++) {
-      c.server.watch(c, a[i]);
+      c.server.transactions.watch(c, a[i]);
     }
     c.reply.ok();
   }
 
   public static void unwatch(Client c, byte[][] a) {
-    c.server.unwatchAll(c);
+    c.server.transactions.unwatchAll(c);
     c.reply.ok();
   }
 

@@ -16,9 +16,7 @@ import dev.cairn.cache.script.Scripting;
 import dev.cairn.cache.tracking.Tracking;
 import io.netty.channel.Channel;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +54,9 @@ public final class Server implements Keyspace.Listener {
   /** The live encoding thresholds every hash, set and sorted set of this server reads. */
   public final Encodings encodings = new Encodings();
 
+  /** MULTI/EXEC and WATCH. */
+  public final Transactions transactions = new Transactions(this);
+
   final Blocking blocking = new Blocking(this);
   final Monitors monitors = new Monitors();
   final Pause pause = new Pause(this);
@@ -79,7 +80,6 @@ public final class Server implements Keyspace.Listener {
   public final HeldReplies heldReplies = new HeldReplies();
 
   final Map<Long, Client> clients = new LinkedHashMap<>();
-  private final Map<WatchKey, List<Client>> watchers = new HashMap<>();
   public final long startedAt = System.currentTimeMillis();
   public final String runId;
   private CacheConfig config;
@@ -93,7 +93,6 @@ public final class Server implements Keyspace.Listener {
   private long normalOutputLimit;
   private long pubsubOutputLimit;
   long nextClientId = 1;
-  boolean executingTransaction;
   public long totalCommands;
   public long totalConnections;
   public long rejectedConnections;
@@ -105,9 +104,6 @@ public final class Server implements Keyspace.Listener {
   final InstantaneousRate opsRate = new InstantaneousRate();
   final InstantaneousRate inputRate = new InstantaneousRate();
   final InstantaneousRate outputRate = new InstantaneousRate();
-
-  /** A key some client WATCHes. */
-  private record WatchKey(int db, String key) {}
 
   public Server(CacheConfig config) {
     this(config, Commands.table());
@@ -248,7 +244,7 @@ public final class Server implements Keyspace.Listener {
     replication.disconnected(c);
     monitors.remove(c);
     pause.remove(c);
-    unwatchAll(c);
+    transactions.unwatchAll(c);
     pubsub.unsubscribeAll(c);
     tracking.disable(c);
     blocking.unblock(c);
@@ -455,9 +451,7 @@ public final class Server implements Keyspace.Listener {
     }
     return c.multi != null
         && cmd.name().equals("exec")
-        && c.multi.stream()
-            .map(argv -> commands.lookup(argv[0]))
-            .anyMatch(q -> q != null && q.has(Command.Flag.WRITE));
+        && transactions.anyQueued(c, (q, argv) -> q.has(Command.Flag.WRITE));
   }
 
   public static final String MASTERDOWN =
@@ -470,19 +464,13 @@ public final class Server implements Keyspace.Listener {
     }
     return c.multi != null
         && cmd.name().equals("exec")
-        && c.multi.stream()
-            .anyMatch(q -> {
-              Command queued = commands.lookup(q[0]);
-              return queued != null && !StaleCommands.allowed(queued.name(), q);
-            });
+        && transactions.anyQueued(c, (q, queued) -> !StaleCommands.allowed(q.name(), queued));
   }
 
   /** Rejects a command; a rejected EXEC discards its transaction (Redis's execCommandAbort). */
   private void refuse(Client c, Command cmd, byte[][] argv, String error) {
     if (c.multi != null && cmd.name().equals("exec")) {
-      c.multi = null;
-      c.multiError = false;
-      unwatchAll(c);
+      transactions.discard(c);
       reject(c, cmd, argv, "EXECABORT Transaction discarded because of: " + error);
     } else {
       reject(c, cmd, argv, error);
@@ -501,10 +489,7 @@ public final class Server implements Keyspace.Listener {
       return false;
     }
     return switch (cmd.name()) {
-      case "exec" ->
-          c.multi.stream()
-              .map(argv -> commands.lookup(argv[0]))
-              .anyMatch(q -> q != null && q.has(Command.Flag.DENYOOM));
+      case "exec" -> transactions.anyQueued(c, (q, argv) -> q.has(Command.Flag.DENYOOM));
       case "discard", "quit", "reset" -> false;
       default -> true;
     };
@@ -552,15 +537,15 @@ public final class Server implements Keyspace.Listener {
       return false;
     }
     keyspace.tick();
-    boolean wasInTransaction = executingTransaction;
-    executingTransaction = true; // a blocking command answers at once instead of waiting
+    boolean wasInTransaction = transactions.executing();
+    transactions.executing(true); // a blocking command answers at once instead of waiting
     propagation.enter(keyspace.changes());
     try {
       cmd.handler().handle(c, argv);
     } catch (CommandError e) {
       // a replayed command failing is the command's own outcome, as for Redis's AOF client
     } finally {
-      executingTransaction = wasInTransaction;
+      transactions.executing(wasInTransaction);
     }
     propagation.exit(c.db.id, argv, keyspace.changes(), cmd.propagatesItself());
     keyspace.settle();
@@ -569,11 +554,6 @@ public final class Server implements Keyspace.Listener {
       dropped.release();
     }
     return true;
-  }
-
-  /** Whether EXEC is running a transaction's commands now. */
-  public boolean inTransaction() {
-    return executingTransaction;
   }
 
   private void reject(Client c, Command cmd, byte[][] argv, String error) {
@@ -681,76 +661,6 @@ public final class Server implements Keyspace.Listener {
     }
   }
 
-  // ---- MULTI / EXEC ----
-
-  void exec(Client c) {
-    List<byte[][]> queue = c.multi;
-    c.multi = null;
-    if (c.multiError) {
-      c.multiError = false;
-      unwatchAll(c);
-      throw new CommandError("EXECABORT Transaction discarded because of previous errors.");
-    }
-    if (c.dirtyCas || watchedKeyExpired(c)) {
-      unwatchAll(c);
-      c.reply.nullArray();
-      return;
-    }
-    unwatchAll(c);
-    c.reply.array(queue.size());
-    executingTransaction = true;
-    try {
-      for (byte[][] argv : queue) {
-        Command cmd = commands.lookup(argv[0]);
-        String denied = aclDenied(c, c.user, cmd, argv, "multi");
-        if (denied != null) {
-          c.reply.error(denied);
-          continue;
-        }
-        call(c, cmd, argv);
-      }
-    } finally {
-      executingTransaction = false;
-    }
-  }
-
-  private boolean watchedKeyExpired(Client c) {
-    long now = keyspace.now();
-    for (Client.Watch w : c.watched) {
-      if (w.expireAtWatch() != 0 && w.expireAtWatch() <= now) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  void watch(Client c, byte[] key) {
-    WatchKey wk = new WatchKey(c.db.id, new String(key, StandardCharsets.ISO_8859_1));
-    for (Client.Watch w : c.watched) {
-      if (w.db() == c.db && Arrays.equals(w.key(), key)) {
-        return;
-      }
-    }
-    var e = c.db.peek(key);
-    c.watched.add(new Client.Watch(c.db, key, e == null ? 0 : e.expireAt));
-    watchers.computeIfAbsent(wk, k -> new ArrayList<>()).add(c);
-  }
-
-  void unwatchAll(Client c) {
-    for (Client.Watch w : c.watched) {
-      WatchKey wk = new WatchKey(w.db().id, new String(w.key(), StandardCharsets.ISO_8859_1));
-      List<Client> list = watchers.get(wk);
-      if (list != null) {
-        list.remove(c);
-        if (list.isEmpty()) {
-          watchers.remove(wk);
-        }
-      }
-    }
-    c.watched.clear();
-    c.dirtyCas = false;
-  }
-
   // ---- keyspace events ----
 
   @Override
@@ -758,15 +668,7 @@ public final class Server implements Keyspace.Listener {
     if (!keyspace.flushing()) {
       tracking.modified(key);
     }
-    if (!watchers.isEmpty()) {
-      List<Client> list =
-          watchers.get(new WatchKey(db.id, new String(key, StandardCharsets.ISO_8859_1)));
-      if (list != null) {
-        for (Client w : list) {
-          w.dirtyCas = true;
-        }
-      }
-    }
+    transactions.touched(db, key);
     if (blocking.hasWaiters()) {
       blocking.signal(db, key);
     }
@@ -778,15 +680,6 @@ public final class Server implements Keyspace.Listener {
       blocking.signalExisting(a);
       blocking.signalExisting(b);
     }
-  }
-
-  /** Marks every WATCHer of a database dirty (FLUSHDB, SWAPDB). */
-  public void touchAllWatched(int dbId) {
-    watchers.forEach((k, list) -> {
-      if (k.db() == dbId || dbId < 0) {
-        list.forEach(w -> w.dirtyCas = true);
-      }
-    });
   }
 
   @Override
