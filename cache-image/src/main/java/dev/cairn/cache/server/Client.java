@@ -312,10 +312,10 @@ public final class Client {
         out.release();
         return;
       }
-      server.writesProcessed++;
-      server.netOutputBytes += out.readableBytes();
+      server.stats.writesProcessed++;
+      server.stats.netOutputBytes += out.readableBytes();
       channel.writeAndFlush(out, channel.voidPromise());
-      server.checkOutputLimit(this);
+      server.clients.checkOutputLimit(this);
     }
   }
 

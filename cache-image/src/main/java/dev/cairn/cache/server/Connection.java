@@ -35,7 +35,7 @@ final class Connection extends ByteToMessageDecoder implements RespParser.Sink {
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
     this.ctx = ctx;
-    client = server.connect(ctx.channel());
+    client = server.clients.connect(ctx.channel());
     if (client != null) {
       client.resumer = this::resume;
     }
@@ -55,8 +55,8 @@ final class Connection extends ByteToMessageDecoder implements RespParser.Sink {
     if (client == null || client.closed || client.waiting()) {
       return;
     }
-    server.readsProcessed++;
-    server.netInputBytes += in.readableBytes();
+    server.stats.readsProcessed++;
+    server.stats.netInputBytes += in.readableBytes();
     // as Redis's query buffer, it holds the commands being run (CLIENT LIST of oneself shows them)
     client.queryBuffered = in.readableBytes() + parser.pendingBytes();
     client.queryFree = in.writableBytes();

@@ -229,7 +229,7 @@ public final class ConnectionCommands {
         } else if (a.length != 2) {
           throw CommandError.SYNTAX;
         }
-        for (Client x : c.server.clients()) {
+        for (Client x : c.server.clients.all()) {
           if (type != null && !type.equals(x.subscribed() ? "pubsub" : "normal")) {
             continue;
           }
@@ -300,7 +300,7 @@ public final class ConnectionCommands {
                   + Args.str(a[1])
                   + "'. Try CLIENT HELP.");
         }
-        Client target = c.server.client(Args.toLong(a[2]));
+        Client target = c.server.clients.get(Args.toLong(a[2]));
         boolean error = a.length == 4 && is(a[3], "error");
         if (a.length == 4 && !error && !is(a[3], "timeout")) {
           throw new CommandError("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
@@ -577,7 +577,7 @@ public final class ConnectionCommands {
 
   private static List<Client> clientList(Client c) {
     List<Client> out = new ArrayList<>();
-    c.server.clients().forEach(out::add);
+    c.server.clients.all().forEach(out::add);
     return out;
   }
 

@@ -14,12 +14,8 @@ import dev.cairn.cache.replication.Replication;
 import dev.cairn.cache.replication.StaleCommands;
 import dev.cairn.cache.script.Scripting;
 import dev.cairn.cache.tracking.Tracking;
-import io.netty.channel.Channel;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,7 +75,12 @@ public final class Server implements Keyspace.Listener {
   /** Replies waiting for the append-only file to have their writes. */
   public final HeldReplies heldReplies = new HeldReplies();
 
-  final Map<Long, Client> clients = new LinkedHashMap<>();
+  /** INFO stats' server-wide counters. */
+  public final ServerStats stats = new ServerStats();
+
+  /** The connected clients and the limits on them. */
+  public final ClientRegistry clients = new ClientRegistry(this);
+
   public final long startedAt = System.currentTimeMillis();
   public final String runId;
   private CacheConfig config;
@@ -90,20 +91,6 @@ public final class Server implements Keyspace.Listener {
   private long latencyThresholdMillis;
   private boolean latencyTracking;
   private double[] latencyPercentiles;
-  private long normalOutputLimit;
-  private long pubsubOutputLimit;
-  long nextClientId = 1;
-  public long totalCommands;
-  public long totalConnections;
-  public long rejectedConnections;
-  public long netInputBytes;
-  public long netOutputBytes;
-  public long readsProcessed;
-  public long writesProcessed;
-  long peakMemory;
-  final InstantaneousRate opsRate = new InstantaneousRate();
-  final InstantaneousRate inputRate = new InstantaneousRate();
-  final InstantaneousRate outputRate = new InstantaneousRate();
 
   public Server(CacheConfig config) {
     this(config, Commands.table());
@@ -165,8 +152,7 @@ public final class Server implements Keyspace.Listener {
         percentiles.isEmpty()
             ? new double[0]
             : Arrays.stream(percentiles.split("\\s+")).mapToDouble(Double::parseDouble).toArray();
-    this.normalOutputLimit = next.outputHardLimit("normal");
-    this.pubsubOutputLimit = next.outputHardLimit("pubsub");
+    clients.configure(next);
     this.notifyFlags = Notifications.parse(next.get(CacheConfig.NOTIFY_KEYSPACE_EVENTS));
     tracking.maxKeys(next.get(CacheConfig.TRACKING_TABLE_MAX_KEYS));
     slowlog.maxLen(next.get(CacheConfig.SLOWLOG_MAX_LEN));
@@ -220,24 +206,8 @@ public final class Server implements Keyspace.Listener {
 
   // ---- clients ----
 
-  /** Registers a new connection; null if maxclients is reached (the caller closes it). */
-  Client connect(Channel channel) {
-    totalConnections++;
-    Client c = new Client(nextClientId++, this, channel);
-    c.db = keyspace.db(0);
-    c.user = acl.defaultUser();
-    c.authenticated = !acl.defaultUser().requiresPassword();
-    if (clients.size() >= config.get(CacheConfig.MAXCLIENTS)) {
-      rejectedConnections++;
-      c.closeWithError("ERR max number of clients reached");
-      return null;
-    }
-    clients.put(c.id, c);
-    return c;
-  }
-
   void disconnect(Client c) {
-    if (clients.remove(c.id) == null) {
+    if (!clients.remove(c)) {
       return;
     }
     c.closed = true;
@@ -254,72 +224,10 @@ public final class Server implements Keyspace.Listener {
     }
   }
 
-  public Iterable<Client> clients() {
-    return clients.values();
-  }
-
-  public int clientCount() {
-    return clients.size();
-  }
-
-  public Client client(long id) {
-    return clients.get(id);
-  }
-
-  /**
-   * Closes clients idle for longer than {@code timeout} seconds (0: never), as Redis's clients cron
-   * does; clients blocked in a command or subscribed to channels are not idle.
-   */
-  public void closeIdleClients() {
-    long timeoutMillis = config.get(CacheConfig.TIMEOUT) * 1000L;
-    if (timeoutMillis == 0) {
-      return;
-    }
-    long now = System.currentTimeMillis();
-    for (Client c : List.copyOf(clients.values())) {
-      if (!c.blocked() && !c.subscribed() && now - c.lastInteraction > timeoutMillis) {
-        log.debug("cache client id={} addr={} closed: idle past timeout", c.id, c.address());
-        c.close();
-      }
-    }
-  }
-
-  /** CONFIG RESETSTAT's share of the connection and traffic counters. */
-  void resetNetStats() {
-    netInputBytes = 0;
-    netOutputBytes = 0;
-    readsProcessed = 0;
-    writesProcessed = 0;
-    totalConnections = 0;
-    rejectedConnections = 0;
-    peakMemory = 0;
-    opsRate.reset();
-    inputRate.reset();
-    outputRate.reset();
-  }
-
-  /** Every 100 ms, as Redis's serverCron: instantaneous rates and the memory peak. */
   public void sampleStats() {
-    long now = System.currentTimeMillis();
-    opsRate.sample(totalCommands, now);
-    inputRate.sample(netInputBytes, now);
-    outputRate.sample(netOutputBytes, now);
-    peakMemory = Math.max(peakMemory, keyspace.usedMemory());
+    stats.sample(keyspace.usedMemory());
     if (!scripting.busy()) {
       evictor.evict(); // a pass skipped while a script was busy
-    }
-  }
-
-  /** Closes a client whose pending output exceeds its class's hard limit. */
-  void checkOutputLimit(Client c) {
-    long limit = c.subscribed() ? pubsubOutputLimit : normalOutputLimit;
-    if (limit > 0 && c.outputPending() > limit) {
-      log.warn(
-          "cache client id={} addr={} closed: output buffer over {} bytes",
-          c.id,
-          c.address(),
-          limit);
-      c.close();
     }
   }
 
@@ -517,15 +425,6 @@ public final class Server implements Keyspace.Listener {
           + " (stop-writes-on-bgsave-error option). Please check the Redis logs for details about"
           + " the RDB error.";
 
-  /** A client with no connection, for replaying commands (AOF loading); its replies are dropped. */
-  public Client replayClient() {
-    Client c = new Client(0, this, new io.netty.channel.embedded.EmbeddedChannel());
-    c.db = keyspace.db(0);
-    c.user = acl.defaultUser();
-    c.authenticated = true;
-    return c;
-  }
-
   /**
    * Runs a command read from a log, as Redis runs the AOF's fake client: no checks, no statistics,
    * nothing blocks, errors and replies dropped; its effects propagate like any command's. False if
@@ -636,7 +535,7 @@ public final class Server implements Keyspace.Listener {
     } else {
       cmd.stats().record(nanos, trackLatency);
     }
-    totalCommands++;
+    stats.totalCommands++;
     if (slowerThanMicros >= 0
         && nanos / 1000 >= slowerThanMicros
         && !cmd.has(Command.Flag.SKIP_SLOWLOG)) {
