@@ -420,7 +420,7 @@ public final class Info {
   /** latency_percentiles_usec_NAME:p50=...,p99=...,p99.9=... per command called since reset. */
   private static void latencystats(StringBuilder sb, Server s) {
     sb.append("# Latencystats\r\n");
-    double[] percentiles = s.latencyPercentiles();
+    double[] percentiles = s.timings.latencyPercentiles();
     for (Command cmd : s.commands.all()) {
       latency(sb, cmd.name(), cmd.stats().latency, percentiles);
       for (Map.Entry<String, CommandStats> e : s.commandStats.subcommands(cmd).entrySet()) {

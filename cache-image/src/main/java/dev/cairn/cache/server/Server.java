@@ -15,7 +15,6 @@ import dev.cairn.cache.replication.StaleCommands;
 import dev.cairn.cache.script.Scripting;
 import dev.cairn.cache.tracking.Tracking;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,16 +80,15 @@ public final class Server implements Keyspace.Listener {
   /** The connected clients and the limits on them. */
   public final ClientRegistry clients = new ClientRegistry(this);
 
+  /** Command run times into the statistics, SLOWLOG and the LATENCY monitor. */
+  final CommandTimings timings = new CommandTimings(stats, slowlog, latency);
+
   public final long startedAt = System.currentTimeMillis();
   public final String runId;
   private CacheConfig config;
   private Runnable shutdown;
   private long maxmemory;
   private int notifyFlags;
-  private long slowerThanMicros;
-  private long latencyThresholdMillis;
-  private boolean latencyTracking;
-  private double[] latencyPercentiles;
 
   public Server(CacheConfig config) {
     this(config, Commands.table());
@@ -144,18 +142,10 @@ public final class Server implements Keyspace.Listener {
     this.config = next;
     this.maxmemory = next.get(CacheConfig.MAXMEMORY);
     evictor.configure(next);
-    this.slowerThanMicros = next.get(CacheConfig.SLOWLOG_LOG_SLOWER_THAN);
-    this.latencyThresholdMillis = next.get(CacheConfig.LATENCY_MONITOR_THRESHOLD);
-    this.latencyTracking = next.get(CacheConfig.LATENCY_TRACKING);
-    String percentiles = next.get(CacheConfig.LATENCY_TRACKING_INFO_PERCENTILES).trim();
-    this.latencyPercentiles =
-        percentiles.isEmpty()
-            ? new double[0]
-            : Arrays.stream(percentiles.split("\\s+")).mapToDouble(Double::parseDouble).toArray();
+    timings.configure(next);
     clients.configure(next);
     this.notifyFlags = Notifications.parse(next.get(CacheConfig.NOTIFY_KEYSPACE_EVENTS));
     tracking.maxKeys(next.get(CacheConfig.TRACKING_TABLE_MAX_KEYS));
-    slowlog.maxLen(next.get(CacheConfig.SLOWLOG_MAX_LEN));
     keyspace.policy(
         next.policy(), next.get(CacheConfig.LFU_LOG_FACTOR), next.get(CacheConfig.LFU_DECAY_TIME));
     String requirepass = next.get(CacheConfig.REQUIREPASS);
@@ -224,6 +214,7 @@ public final class Server implements Keyspace.Listener {
     }
   }
 
+  /** Every 100 ms, as Redis's serverCron: the stats sampled, an eviction pass a script held up. */
   public void sampleStats() {
     stats.sample(keyspace.usedMemory());
     if (!scripting.busy()) {
@@ -467,11 +458,6 @@ public final class Server implements Keyspace.Listener {
     c.reply.error(error);
   }
 
-  /** INFO latencystats' percentiles (latency-tracking-info-percentiles). */
-  double[] latencyPercentiles() {
-    return latencyPercentiles;
-  }
-
   private static String unknownCommand(byte[][] argv) {
     StringBuilder sb = new StringBuilder("ERR unknown command '");
     sb.append(trim(argv[0])).append("', with args beginning with: ");
@@ -528,22 +514,7 @@ public final class Server implements Keyspace.Listener {
     if (!cmd.has(Command.Flag.SKIP_MONITOR)) {
       monitors.feed(c, cmd, argv);
     }
-    boolean trackLatency = latencyTracking;
-    if (sub != null) {
-      cmd.stats().record(nanos);
-      sub.record(nanos, trackLatency);
-    } else {
-      cmd.stats().record(nanos, trackLatency);
-    }
-    stats.totalCommands++;
-    if (slowerThanMicros >= 0
-        && nanos / 1000 >= slowerThanMicros
-        && !cmd.has(Command.Flag.SKIP_SLOWLOG)) {
-      slowlog.add(c, argv, nanos / 1000);
-    }
-    if (latencyThresholdMillis > 0 && nanos / 1_000_000 >= latencyThresholdMillis) {
-      latency.add(cmd.has(Command.Flag.FAST) ? "fast-command" : "command", nanos / 1_000_000);
-    }
+    timings.record(c, cmd, sub, argv, nanos);
     keyspace.settle();
     if (outer == null && !c.dropReply) {
       // a dropped reply (CLIENT REPLY OFF/SKIP) is cut after this: Connection sends them then
