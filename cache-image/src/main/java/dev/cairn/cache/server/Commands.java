@@ -422,7 +422,7 @@ final class Commands {
         0,
         0,
         0,
-        ConnectionCommands::multi);
+        TransactionCommands::multi);
     def(
         "exec",
         1,
@@ -431,7 +431,7 @@ final class Commands {
         0,
         0,
         0,
-        ConnectionCommands::exec);
+        TransactionCommands::exec);
     def(
         "discard",
         1,
@@ -440,7 +440,7 @@ final class Commands {
         0,
         0,
         0,
-        ConnectionCommands::discard);
+        TransactionCommands::discard);
     def(
         "watch",
         -2,
@@ -449,7 +449,7 @@ final class Commands {
         1,
         -1,
         1,
-        ConnectionCommands::watch);
+        TransactionCommands::watch);
     def(
         "unwatch",
         1,
@@ -458,7 +458,7 @@ final class Commands {
         0,
         0,
         0,
-        ConnectionCommands::unwatch);
+        TransactionCommands::unwatch);
     def(
         "subscribe",
         -2,

@@ -10,9 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Connection commands: PING, ECHO, QUIT, RESET, HELLO, AUTH, and the CLIENT family. Also the
- * transaction commands (MULTI, EXEC, DISCARD, WATCH, UNWATCH) and pub/sub, which are per connection
- * state too.
+ * Connection commands: PING, ECHO, QUIT, RESET, HELLO, AUTH, and the CLIENT family. Also pub/sub,
+ * which is per connection state too.
  */
 public final class ConnectionCommands {
   /**
@@ -579,46 +578,6 @@ public final class ConnectionCommands {
     List<Client> out = new ArrayList<>();
     c.server.clients.all().forEach(out::add);
     return out;
-  }
-
-  // ---- transactions ----
-
-  public static void multi(Client c, byte[][] a) {
-    if (c.multi != null) {
-      throw new CommandError("ERR MULTI calls can not be nested");
-    }
-    c.server.transactions.begin(c);
-    c.reply.ok();
-  }
-
-  public static void exec(Client c, byte[][] a) {
-    if (c.multi == null) {
-      throw new CommandError("ERR EXEC without MULTI");
-    }
-    c.server.transactions.exec(c);
-  }
-
-  public static void discard(Client c, byte[][] a) {
-    if (c.multi == null) {
-      throw new CommandError("ERR DISCARD without MULTI");
-    }
-    c.server.transactions.discard(c);
-    c.reply.ok();
-  }
-
-  public static void watch(Client c, byte[][] a) {
-    if (c.multi != null) {
-      throw new CommandError("ERR WATCH inside MULTI is not allowed");
-    }
-    for (int i = 1; i < a.length; i++) {
-      c.server.transactions.watch(c, a[i]);
-    }
-    c.reply.ok();
-  }
-
-  public static void unwatch(Client c, byte[][] a) {
-    c.server.transactions.unwatchAll(c);
-    c.reply.ok();
   }
 
   // ---- pub/sub ----
