@@ -13,6 +13,7 @@ import dev.cairn.cache.stream.StreamGroups;
 import dev.cairn.cache.stream.StreamInfo;
 import dev.cairn.cache.stream.StreamReads;
 import dev.cairn.cache.stream.Streams;
+import dev.cairn.cache.transaction.TransactionCommands;
 import dev.cairn.cache.types.Bitfield;
 import dev.cairn.cache.types.Hashes;
 import dev.cairn.cache.types.Keys;

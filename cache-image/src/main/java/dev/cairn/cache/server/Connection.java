@@ -93,7 +93,7 @@ final class Connection extends ByteToMessageDecoder implements RespParser.Sink {
       client.reply.truncate(mark);
     }
     server.tracking.afterCommand(client);
-    if (client.multi == null && !Args.is(argv[0], "client")) {
+    if (!client.inMulti() && !Args.is(argv[0], "client")) {
       client.tracking.commandDone(); // CLIENT CACHING covered one command (or one transaction)
     }
     if (client.closeAfterReply) {

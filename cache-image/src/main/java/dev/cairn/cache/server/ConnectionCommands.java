@@ -397,14 +397,7 @@ public final class ConnectionCommands {
         argvMem += arg.length;
       }
     }
-    long multiMem = 0;
-    if (x.multi != null) {
-      for (byte[][] queued : x.multi) {
-        for (byte[] arg : queued) {
-          multiMem += arg.length;
-        }
-      }
-    }
+    long multiMem = x.transaction.queuedBytes();
     long oll = 0;
     long omem = 0;
     var outbound = x.channel == null ? null : x.channel.unsafe().outboundBuffer();
@@ -435,10 +428,10 @@ public final class ConnectionCommands {
     String flags =
         (x.server.monitors.contains(x) ? "O" : "")
             + (x.subscribed() ? "P" : "")
-            + (x.multi != null ? "x" : "")
+            + (x.inMulti() ? "x" : "")
             + (x.blocked() ? "b" : "")
             + x.tracking.flags()
-            + (x.dirtyCas ? "d" : "")
+            + (x.transaction.dirty() ? "d" : "")
             + (x.closeAfterReply ? "c" : "")
             + (x.noEvict ? "e" : "");
     ClientMemory m = memory(x);
@@ -468,7 +461,7 @@ public final class ConnectionCommands {
         + " ssub="
         + x.shardChannels.size()
         + " multi="
-        + (x.multi == null ? -1 : x.multi.size())
+        + x.transaction.queued()
         + " qbuf="
         + m.qbuf()
         + " qbuf-free="

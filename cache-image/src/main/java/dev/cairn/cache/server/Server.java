@@ -14,6 +14,7 @@ import dev.cairn.cache.replication.Replication;
 import dev.cairn.cache.replication.StaleCommands;
 import dev.cairn.cache.script.Scripting;
 import dev.cairn.cache.tracking.Tracking;
+import dev.cairn.cache.transaction.Transactions;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
@@ -314,8 +315,8 @@ public final class Server implements Keyspace.Listener {
     if (tracking.clients() > 0) {
       tracking.limit();
     }
-    if (c.multi != null && !cmd.has(Command.Flag.TX_CONTROL)) {
-      c.multi.add(argv);
+    if (c.transaction.active() && !cmd.has(Command.Flag.TX_CONTROL)) {
+      c.transaction.queue(argv);
       c.lastCommand = cmd.name(); // CLIENT LIST's cmd: the last command sent, queued or not
       c.lastArgument = argv.length > 1 ? argv[1] : null;
       c.reply.simple("QUEUED");
@@ -348,7 +349,7 @@ public final class Server implements Keyspace.Listener {
     if (cmd.has(Command.Flag.WRITE)) {
       return true;
     }
-    return c.multi != null
+    return c.transaction.active()
         && cmd.name().equals("exec")
         && transactions.anyQueued(c, (q, argv) -> q.has(Command.Flag.WRITE));
   }
@@ -361,14 +362,14 @@ public final class Server implements Keyspace.Listener {
     if (!StaleCommands.allowed(cmd.name(), argv)) {
       return true;
     }
-    return c.multi != null
+    return c.transaction.active()
         && cmd.name().equals("exec")
         && transactions.anyQueued(c, (q, queued) -> !StaleCommands.allowed(q.name(), queued));
   }
 
   /** Rejects a command; a rejected EXEC discards its transaction (Redis's execCommandAbort). */
   private void refuse(Client c, Command cmd, byte[][] argv, String error) {
-    if (c.multi != null && cmd.name().equals("exec")) {
+    if (c.transaction.active() && cmd.name().equals("exec")) {
       transactions.discard(c);
       reject(c, cmd, argv, "EXECABORT Transaction discarded because of: " + error);
     } else {
@@ -384,7 +385,7 @@ public final class Server implements Keyspace.Listener {
     if (cmd.has(Command.Flag.DENYOOM)) {
       return true;
     }
-    if (c.multi == null) {
+    if (!c.transaction.active()) {
       return false;
     }
     return switch (cmd.name()) {
@@ -447,9 +448,7 @@ public final class Server implements Keyspace.Listener {
   }
 
   private void reject(Client c, Command cmd, byte[][] argv, String error) {
-    if (c.multi != null) {
-      c.multiError = true;
-    }
+    c.transaction.refused();
     if (cmd != null) {
       commandStats.rejected(cmd, commandStats.of(cmd, argv), error);
     } else {

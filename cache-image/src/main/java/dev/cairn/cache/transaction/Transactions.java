@@ -1,6 +1,10 @@
-package dev.cairn.cache.server;
+package dev.cairn.cache.transaction;
 
 import dev.cairn.cache.db.Database;
+import dev.cairn.cache.server.Client;
+import dev.cairn.cache.server.Command;
+import dev.cairn.cache.server.CommandError;
+import dev.cairn.cache.server.Server;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,7 +16,7 @@ import java.util.function.BiPredicate;
 /**
  * MULTI/EXEC and WATCH across clients: which clients WATCH a key (marked dirty when it changes),
  * EXEC running a queue, and whether a transaction is executing now. A client's own queue and flags
- * stay on its {@link Client}, read by the dispatcher on every command.
+ * are its {@link ClientTransaction}, read by the dispatcher on every command.
  */
 public final class Transactions {
   private final Server server;
@@ -27,7 +31,7 @@ public final class Transactions {
   /** A key some client WATCHes. */
   private record WatchKey(int db, String key) {}
 
-  Transactions(Server server) {
+  public Transactions(Server server) {
     this.server = server;
   }
 
@@ -36,18 +40,20 @@ public final class Transactions {
     return executing;
   }
 
-  void executing(boolean executing) {
+  /** Sets whether commands run as inside EXEC (a command replayed from a log runs so). */
+  public void executing(boolean executing) {
     this.executing = executing;
   }
 
-  void begin(Client c) {
-    c.multi = new ArrayList<>();
+  public void begin(Client c) {
+    c.transaction.queue = new ArrayList<>();
   }
 
   /** Ends c's transaction without running it (DISCARD, RESET, an EXEC refused). */
-  void discard(Client c) {
-    c.multi = null;
-    c.multiError = false;
+  public void discard(Client c) {
+    ClientTransaction t = c.transaction;
+    t.queue = null;
+    t.queueingFailed = false;
     unwatchAll(c);
   }
 
@@ -55,11 +61,12 @@ public final class Transactions {
    * Whether a command queued in c's transaction satisfies {@code test}: an EXEC is checked as the
    * commands it would run (writes, denyoom, stale data, pause).
    */
-  boolean anyQueued(Client c, BiPredicate<Command, byte[][]> test) {
-    if (c.multi == null) {
+  public boolean anyQueued(Client c, BiPredicate<Command, byte[][]> test) {
+    List<byte[][]> queue = c.transaction.queue;
+    if (queue == null) {
       return false;
     }
-    for (byte[][] argv : c.multi) {
+    for (byte[][] argv : queue) {
       Command queued = server.commands.lookup(argv[0]);
       if (queued != null && test.test(queued, argv)) {
         return true;
@@ -68,15 +75,16 @@ public final class Transactions {
     return false;
   }
 
-  void exec(Client c) {
-    List<byte[][]> queue = c.multi;
-    c.multi = null;
-    if (c.multiError) {
-      c.multiError = false;
+  public void exec(Client c) {
+    ClientTransaction t = c.transaction;
+    List<byte[][]> queue = t.queue;
+    t.queue = null;
+    if (t.queueingFailed) {
+      t.queueingFailed = false;
       unwatchAll(c);
       throw new CommandError("EXECABORT Transaction discarded because of previous errors.");
     }
-    if (c.dirtyCas || watchedKeyExpired(c)) {
+    if (t.dirty || watchedKeyExpired(t)) {
       unwatchAll(c);
       c.reply.nullArray();
       return;
@@ -87,21 +95,21 @@ public final class Transactions {
     try {
       for (byte[][] argv : queue) {
         Command cmd = server.commands.lookup(argv[0]);
-        String denied = server.aclDenied(c, c.user, cmd, argv, "multi");
+        String denied = server.aclDenied(c, c.user(), cmd, argv, "multi");
         if (denied != null) {
           c.reply.error(denied);
           continue;
         }
-        server.call(c, cmd, argv);
+        c.call(cmd, argv);
       }
     } finally {
       executing = false;
     }
   }
 
-  private boolean watchedKeyExpired(Client c) {
+  private boolean watchedKeyExpired(ClientTransaction t) {
     long now = server.keyspace.now();
-    for (Client.Watch w : c.watched) {
+    for (ClientTransaction.Watch w : t.watched) {
       if (w.expireAtWatch() != 0 && w.expireAtWatch() <= now) {
         return true;
       }
@@ -109,20 +117,23 @@ public final class Transactions {
     return false;
   }
 
-  void watch(Client c, byte[] key) {
-    WatchKey wk = new WatchKey(c.db.id, new String(key, StandardCharsets.ISO_8859_1));
-    for (Client.Watch w : c.watched) {
-      if (w.db() == c.db && Arrays.equals(w.key(), key)) {
+  public void watch(Client c, byte[] key) {
+    Database db = c.db();
+    WatchKey wk = new WatchKey(db.id, new String(key, StandardCharsets.ISO_8859_1));
+    ClientTransaction t = c.transaction;
+    for (ClientTransaction.Watch w : t.watched) {
+      if (w.db() == db && Arrays.equals(w.key(), key)) {
         return;
       }
     }
-    var e = c.db.peek(key);
-    c.watched.add(new Client.Watch(c.db, key, e == null ? 0 : e.expireAt));
+    var e = db.peek(key);
+    t.watched.add(new ClientTransaction.Watch(db, key, e == null ? 0 : e.expireAt));
     watchers.computeIfAbsent(wk, k -> new ArrayList<>()).add(c);
   }
 
-  void unwatchAll(Client c) {
-    for (Client.Watch w : c.watched) {
+  public void unwatchAll(Client c) {
+    ClientTransaction t = c.transaction;
+    for (ClientTransaction.Watch w : t.watched) {
       WatchKey wk = new WatchKey(w.db().id, new String(w.key(), StandardCharsets.ISO_8859_1));
       List<Client> list = watchers.get(wk);
       if (list != null) {
@@ -132,18 +143,18 @@ public final class Transactions {
         }
       }
     }
-    c.watched.clear();
-    c.dirtyCas = false;
+    t.watched.clear();
+    t.dirty = false;
   }
 
   /** A key changed: the clients WATCHing it will have their EXEC fail. */
-  void touched(Database db, byte[] key) {
+  public void touched(Database db, byte[] key) {
     if (!watchers.isEmpty()) {
       List<Client> list =
           watchers.get(new WatchKey(db.id, new String(key, StandardCharsets.ISO_8859_1)));
       if (list != null) {
         for (Client w : list) {
-          w.dirtyCas = true;
+          w.transaction.dirty = true;
         }
       }
     }
@@ -153,7 +164,7 @@ public final class Transactions {
   public void touchAll(int dbId) {
     watchers.forEach((k, list) -> {
       if (k.db() == dbId || dbId < 0) {
-        list.forEach(w -> w.dirtyCas = true);
+        list.forEach(w -> w.transaction.dirty = true);
       }
     });
   }
