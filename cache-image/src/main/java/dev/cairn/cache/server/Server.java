@@ -21,9 +21,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The cache's core: keyspace, command table, clients, pub/sub, ACL, and the dispatcher that runs
- * every command through the same checks in Redis's order (lookup, arity, authentication, ACL,
- * subscribed-mode restrictions, MULTI queueing, maxmemory) before calling its handler.
+ * The cache's core: it wires the components (keyspace, command table, clients, transactions,
+ * pub/sub, ACL, persistence, replication), hands each its part of the configuration, and is the
+ * dispatcher that runs every command through the same checks in Redis's order (lookup, arity,
+ * authentication, ACL, subscribed-mode restrictions, MULTI queueing, maxmemory) before calling its
+ * handler.
  *
  * <p>Threading: all of it runs on one thread (the single Netty event loop that owns every client
  * connection), so commands are atomic and MULTI/EXEC isolated without any lock. Other threads
