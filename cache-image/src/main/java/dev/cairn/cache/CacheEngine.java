@@ -116,7 +116,7 @@ public final class CacheEngine implements Engine {
     loop.scheduleAtFixedRate(
         () -> {
           if (!server.scripting.busy()) {
-            server.closeIdleClients();
+            server.clients.closeIdle();
           }
         },
         1,

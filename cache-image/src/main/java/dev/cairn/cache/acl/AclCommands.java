@@ -128,7 +128,7 @@ public final class AclCommands {
       return;
     }
     List<Client> clients = new ArrayList<>();
-    c.server.clients().forEach(clients::add);
+    c.server.clients.all().forEach(clients::add);
     for (Client x : clients) {
       if (users.contains(x.user())) {
         if (x == c) {

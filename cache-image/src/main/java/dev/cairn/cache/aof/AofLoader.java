@@ -61,7 +61,7 @@ final class AofLoader {
     this.server = server;
     this.dir = dir;
     this.loadTruncated = loadTruncated;
-    this.client = server.replayClient();
+    this.client = server.clients.replayClient();
   }
 
   /** Loads every file of {@code manifest}; returns the total size loaded. */

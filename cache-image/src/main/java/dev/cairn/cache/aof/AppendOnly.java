@@ -543,7 +543,7 @@ public final class AppendOnly implements Propagation.Listener, HeldReplies.Log {
       throw new CommandError("ERR Unable to turn on AOF. Check server logs.");
     }
     turnOn(State.WAIT_REWRITE);
-    if (server.keyspace.snapshotRunning() || server.inTransaction()) {
+    if (server.keyspace.snapshotRunning() || server.transactions.executing()) {
       rewriteScheduled = true;
       log.info("cache AOF switched on: a rewrite is scheduled to write its base");
     } else if (!startRewrite("appendonly switched on")) {

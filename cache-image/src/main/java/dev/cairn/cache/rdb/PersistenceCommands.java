@@ -28,11 +28,11 @@ public final class PersistenceCommands {
     if (a.length > 2 || (a.length == 2 && !is(a[1], "schedule"))) {
       throw CommandError.SYNTAX;
     }
-    c.reply.simple(c.server.persistence.bgsave(c.server.inTransaction(), a.length == 2));
+    c.reply.simple(c.server.persistence.bgsave(c.server.transactions.executing(), a.length == 2));
   }
 
   public static void bgrewriteaof(Client c, byte[][] a) {
-    c.reply.simple(c.server.aof.bgrewriteaof(c.server.inTransaction()));
+    c.reply.simple(c.server.aof.bgrewriteaof(c.server.transactions.executing()));
   }
 
   public static void dump(Client c, byte[][] a) {

@@ -79,7 +79,7 @@ final class MasterLink {
     this.host = host;
     this.port = port;
     this.loop = loop;
-    this.primaryClient = server.replayClient();
+    this.primaryClient = server.clients.replayClient();
   }
 
   /** The database the primary's stream has selected (saved in the RDB aux fields). */

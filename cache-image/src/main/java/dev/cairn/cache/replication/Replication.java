@@ -488,7 +488,7 @@ public final class Replication implements Propagation.Listener {
     }
     long target = c.writeOffset;
     int acked = acknowledged(target);
-    if (acked >= numReplicas || c.inMulti() || server.inTransaction()) {
+    if (acked >= numReplicas || c.inMulti() || server.transactions.executing()) {
       c.reply.integer(acked);
       return;
     }
@@ -583,7 +583,7 @@ public final class Replication implements Propagation.Listener {
   void loadSnapshot(Path rdb) throws IOException {
     var ks = server.keyspace;
     ks.flushAll();
-    server.touchAllWatched(-1);
+    server.transactions.touchAll(-1);
     var r = dev.cairn.cache.rdb.RdbLoader.load(rdb, ks, server.encodings);
     createBacklog();
     hasHistory = true;

@@ -93,7 +93,7 @@ public final class Scripting {
    * Inside MULTI/EXEC the script runs to its end at once.
    */
   public boolean run(Runnable call, Executor loop, Runnable finished) {
-    if (!Fiber.SUPPORTED || server.inTransaction()) {
+    if (!Fiber.SUPPORTED || server.transactions.executing()) {
       call.run();
       return true;
     }

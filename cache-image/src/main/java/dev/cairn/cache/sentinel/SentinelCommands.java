@@ -343,13 +343,13 @@ final class SentinelCommands {
     }
     if (all || wanted.contains("clients")) {
       sb.append("# Clients\r\n");
-      field(sb, "connected_clients", c.server.clientCount());
+      field(sb, "connected_clients", c.server.clients.count());
       sb.append("\r\n");
     }
     if (all || wanted.contains("stats")) {
       sb.append("# Stats\r\n");
-      field(sb, "total_connections_received", c.server.totalConnections);
-      field(sb, "total_commands_processed", c.server.totalCommands);
+      field(sb, "total_connections_received", c.server.stats.totalConnections);
+      field(sb, "total_commands_processed", c.server.stats.totalCommands);
       sb.append("\r\n");
     }
     if (all || wanted.contains("sentinel")) {

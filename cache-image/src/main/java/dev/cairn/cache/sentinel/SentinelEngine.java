@@ -1,6 +1,7 @@
 package dev.cairn.cache.sentinel;
 
 import dev.cairn.cache.config.CacheConfig;
+import dev.cairn.cache.server.ClientRegistry;
 import dev.cairn.cache.server.CommandTable;
 import dev.cairn.cache.server.Server;
 import dev.cairn.cache.server.ServerChannels;
@@ -141,7 +142,7 @@ public final class SentinelEngine implements Engine {
     Gauge.builder("cairn_sentinel_current_epoch", state, SentinelState::currentEpoch)
         .description("the sentinel's current epoch (each failover attempt takes a new one)")
         .register(registry);
-    Gauge.builder("cairn_sentinel_clients_connected", server, Server::clientCount)
+    Gauge.builder("cairn_sentinel_clients_connected", server.clients, ClientRegistry::count)
         .register(registry);
     admin =
         AdminServer.start(

@@ -4,12 +4,12 @@ import dev.cairn.cache.acl.User;
 import dev.cairn.cache.db.Database;
 import dev.cairn.cache.resp.RespWriter;
 import dev.cairn.cache.tracking.ClientTracking;
+import dev.cairn.cache.transaction.ClientTransaction;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -79,16 +79,8 @@ public final class Client {
   /** Its EVAL/FCALL outlived busy-reply-threshold and runs on: its further input waits. */
   boolean scriptRunning;
 
-  /** Queued commands while in MULTI, null otherwise. */
-  List<byte[][]> multi;
-
-  /** A command failed to queue: EXEC answers -EXECABORT. */
-  boolean multiError;
-
-  /** A WATCHed key changed: EXEC answers null. */
-  boolean dirtyCas;
-
-  final List<Watch> watched = new ArrayList<>();
+  /** MULTI's queue and the WATCHed keys. */
+  public final ClientTransaction transaction = new ClientTransaction();
 
   /** CLIENT TRACKING's state for this connection. */
   public final ClientTracking tracking = new ClientTracking();
@@ -116,9 +108,6 @@ public final class Client {
 
   /** Set while a handler runs from the blocked-client retry path: do not block again. */
   boolean retrying;
-
-  /** A WATCHed key: database and key, and whether it was a live key with a TTL at WATCH. */
-  record Watch(Database db, byte[] key, long expireAtWatch) {}
 
   Client(long id, Server server, Channel channel) {
     this.id = id;
@@ -189,7 +178,7 @@ public final class Client {
   }
 
   public boolean inMulti() {
-    return multi != null;
+    return transaction.active();
   }
 
   public boolean blocked() {
@@ -230,7 +219,7 @@ public final class Client {
 
   /** Whether a command may block now (not inside MULTI/EXEC, not a retry that found nothing). */
   public boolean canBlock() {
-    return channel != null && !server.executingTransaction && multi == null;
+    return channel != null && !server.transactions.executing() && !transaction.active();
   }
 
   /**
@@ -312,10 +301,10 @@ public final class Client {
         out.release();
         return;
       }
-      server.writesProcessed++;
-      server.netOutputBytes += out.readableBytes();
+      server.stats.writesProcessed++;
+      server.stats.netOutputBytes += out.readableBytes();
       channel.writeAndFlush(out, channel.voidPromise());
-      server.checkOutputLimit(this);
+      server.clients.checkOutputLimit(this);
     }
   }
 

@@ -13,6 +13,7 @@ import dev.cairn.cache.stream.StreamGroups;
 import dev.cairn.cache.stream.StreamInfo;
 import dev.cairn.cache.stream.StreamReads;
 import dev.cairn.cache.stream.Streams;
+import dev.cairn.cache.transaction.TransactionCommands;
 import dev.cairn.cache.types.Bitfield;
 import dev.cairn.cache.types.Hashes;
 import dev.cairn.cache.types.Keys;
@@ -422,7 +423,7 @@ final class Commands {
         0,
         0,
         0,
-        ConnectionCommands::multi);
+        TransactionCommands::multi);
     def(
         "exec",
         1,
@@ -431,7 +432,7 @@ final class Commands {
         0,
         0,
         0,
-        ConnectionCommands::exec);
+        TransactionCommands::exec);
     def(
         "discard",
         1,
@@ -440,7 +441,7 @@ final class Commands {
         0,
         0,
         0,
-        ConnectionCommands::discard);
+        TransactionCommands::discard);
     def(
         "watch",
         -2,
@@ -449,7 +450,7 @@ final class Commands {
         1,
         -1,
         1,
-        ConnectionCommands::watch);
+        TransactionCommands::watch);
     def(
         "unwatch",
         1,
@@ -458,7 +459,7 @@ final class Commands {
         0,
         0,
         0,
-        ConnectionCommands::unwatch);
+        TransactionCommands::unwatch);
     def(
         "subscribe",
         -2,

@@ -27,13 +27,12 @@ final class ConfigCommands {
       case "set" -> configSet(c, a);
       case "resetstat" -> {
         c.server.commandStats.reset();
-        c.server.totalCommands = 0;
         c.server.keyspace.hits = 0;
         c.server.keyspace.misses = 0;
         c.server.keyspace.expired = 0;
         c.server.keyspace.evicted = 0;
         c.server.slowlog.reset();
-        c.server.resetNetStats();
+        c.server.stats.reset();
         c.reply.ok();
       }
       case "rewrite" -> throw new CommandError("ERR The server is running without a config file");

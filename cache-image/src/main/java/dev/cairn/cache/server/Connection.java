@@ -35,7 +35,7 @@ final class Connection extends ByteToMessageDecoder implements RespParser.Sink {
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
     this.ctx = ctx;
-    client = server.connect(ctx.channel());
+    client = server.clients.connect(ctx.channel());
     if (client != null) {
       client.resumer = this::resume;
     }
@@ -55,8 +55,8 @@ final class Connection extends ByteToMessageDecoder implements RespParser.Sink {
     if (client == null || client.closed || client.waiting()) {
       return;
     }
-    server.readsProcessed++;
-    server.netInputBytes += in.readableBytes();
+    server.stats.readsProcessed++;
+    server.stats.netInputBytes += in.readableBytes();
     // as Redis's query buffer, it holds the commands being run (CLIENT LIST of oneself shows them)
     client.queryBuffered = in.readableBytes() + parser.pendingBytes();
     client.queryFree = in.writableBytes();
@@ -93,7 +93,7 @@ final class Connection extends ByteToMessageDecoder implements RespParser.Sink {
       client.reply.truncate(mark);
     }
     server.tracking.afterCommand(client);
-    if (client.multi == null && !Args.is(argv[0], "client")) {
+    if (!client.inMulti() && !Args.is(argv[0], "client")) {
       client.tracking.commandDone(); // CLIENT CACHING covered one command (or one transaction)
     }
     if (client.closeAfterReply) {

@@ -10,9 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Connection commands: PING, ECHO, QUIT, RESET, HELLO, AUTH, and the CLIENT family. Also the
- * transaction commands (MULTI, EXEC, DISCARD, WATCH, UNWATCH) and pub/sub, which are per connection
- * state too.
+ * Connection commands: PING, ECHO, QUIT, RESET, HELLO, AUTH, and the CLIENT family. Also pub/sub,
+ * which is per connection state too.
  */
 public final class ConnectionCommands {
   /**
@@ -82,9 +81,7 @@ public final class ConnectionCommands {
 
   public static void reset(Client c, byte[][] a) {
     c.server.monitors.remove(c);
-    c.multi = null;
-    c.multiError = false;
-    c.server.unwatchAll(c);
+    c.server.transactions.discard(c);
     c.server.pubsub.unsubscribeAll(c);
     c.server.tracking.disable(c);
     c.db = c.server.keyspace.db(0);
@@ -231,7 +228,7 @@ public final class ConnectionCommands {
         } else if (a.length != 2) {
           throw CommandError.SYNTAX;
         }
-        for (Client x : c.server.clients()) {
+        for (Client x : c.server.clients.all()) {
           if (type != null && !type.equals(x.subscribed() ? "pubsub" : "normal")) {
             continue;
           }
@@ -302,7 +299,7 @@ public final class ConnectionCommands {
                   + Args.str(a[1])
                   + "'. Try CLIENT HELP.");
         }
-        Client target = c.server.client(Args.toLong(a[2]));
+        Client target = c.server.clients.get(Args.toLong(a[2]));
         boolean error = a.length == 4 && is(a[3], "error");
         if (a.length == 4 && !error && !is(a[3], "timeout")) {
           throw new CommandError("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
@@ -400,14 +397,7 @@ public final class ConnectionCommands {
         argvMem += arg.length;
       }
     }
-    long multiMem = 0;
-    if (x.multi != null) {
-      for (byte[][] queued : x.multi) {
-        for (byte[] arg : queued) {
-          multiMem += arg.length;
-        }
-      }
-    }
+    long multiMem = x.transaction.queuedBytes();
     long oll = 0;
     long omem = 0;
     var outbound = x.channel == null ? null : x.channel.unsafe().outboundBuffer();
@@ -438,10 +428,10 @@ public final class ConnectionCommands {
     String flags =
         (x.server.monitors.contains(x) ? "O" : "")
             + (x.subscribed() ? "P" : "")
-            + (x.multi != null ? "x" : "")
+            + (x.inMulti() ? "x" : "")
             + (x.blocked() ? "b" : "")
             + x.tracking.flags()
-            + (x.dirtyCas ? "d" : "")
+            + (x.transaction.dirty() ? "d" : "")
             + (x.closeAfterReply ? "c" : "")
             + (x.noEvict ? "e" : "");
     ClientMemory m = memory(x);
@@ -471,7 +461,7 @@ public final class ConnectionCommands {
         + " ssub="
         + x.shardChannels.size()
         + " multi="
-        + (x.multi == null ? -1 : x.multi.size())
+        + x.transaction.queued()
         + " qbuf="
         + m.qbuf()
         + " qbuf-free="
@@ -579,50 +569,8 @@ public final class ConnectionCommands {
 
   private static List<Client> clientList(Client c) {
     List<Client> out = new ArrayList<>();
-    c.server.clients().forEach(out::add);
+    c.server.clients.all().forEach(out::add);
     return out;
-  }
-
-  // ---- transactions ----
-
-  public static void multi(Client c, byte[][] a) {
-    if (c.multi != null) {
-      throw new CommandError("ERR MULTI calls can not be nested");
-    }
-    c.multi = new ArrayList<>();
-    c.reply.ok();
-  }
-
-  public static void exec(Client c, byte[][] a) {
-    if (c.multi == null) {
-      throw new CommandError("ERR EXEC without MULTI");
-    }
-    c.server.exec(c);
-  }
-
-  public static void discard(Client c, byte[][] a) {
-    if (c.multi == null) {
-      throw new CommandError("ERR DISCARD without MULTI");
-    }
-    c.multi = null;
-    c.multiError = false;
-    c.server.unwatchAll(c);
-    c.reply.ok();
-  }
-
-  public static void watch(Client c, byte[][] a) {
-    if (c.multi != null) {
-      throw new CommandError("ERR WATCH inside MULTI is not allowed");
-    }
-    for (int i = 1; i < a.length; i++) {
-      c.server.watch(c, a[i]);
-    }
-    c.reply.ok();
-  }
-
-  public static void unwatch(Client c, byte[][] a) {
-    c.server.unwatchAll(c);
-    c.reply.ok();
   }
 
   // ---- pub/sub ----

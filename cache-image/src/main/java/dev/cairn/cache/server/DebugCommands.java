@@ -79,7 +79,7 @@ final class DebugCommands {
     }
     Keyspace ks = c.server.keyspace;
     ks.flushAll();
-    c.server.touchAllWatched(-1);
+    c.server.transactions.touchAll(-1);
     try {
       p.load();
     } catch (IOException e) {

@@ -146,7 +146,7 @@ public final class Info {
 
   private static void clients(StringBuilder sb, Server s) {
     sb.append("# Clients\r\n");
-    field(sb, "connected_clients", s.clientCount());
+    field(sb, "connected_clients", s.clients.count());
     field(sb, "cluster_connections", 0);
     field(sb, "maxclients", s.config().get(CacheConfig.MAXCLIENTS));
     field(sb, "client_recent_max_input_buffer", 0);
@@ -179,12 +179,12 @@ public final class Info {
     Runtime rt = Runtime.getRuntime();
     long heapUsed = rt.totalMemory() - rt.freeMemory();
     long heapCommitted = rt.totalMemory();
-    long peak = Math.max(s.peakMemory, used);
+    long peak = Math.max(s.stats.peakMemory, used);
     long system =
         ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
             .getTotalMemorySize();
     long clients = 0;
-    for (Client x : s.clients()) {
+    for (Client x : s.clients.all()) {
       clients += ConnectionCommands.memory(x).total();
     }
     var scripts = s.scripting.eval();
@@ -275,18 +275,18 @@ public final class Info {
 
   private static void stats(StringBuilder sb, Server s) {
     sb.append("# Stats\r\n");
-    field(sb, "total_connections_received", s.totalConnections);
-    field(sb, "total_commands_processed", s.totalCommands);
-    field(sb, "instantaneous_ops_per_sec", s.opsRate.perSecond());
-    field(sb, "total_net_input_bytes", s.netInputBytes);
-    field(sb, "total_net_output_bytes", s.netOutputBytes);
+    field(sb, "total_connections_received", s.stats.totalConnections);
+    field(sb, "total_commands_processed", s.stats.totalCommands);
+    field(sb, "instantaneous_ops_per_sec", s.stats.opsRate.perSecond());
+    field(sb, "total_net_input_bytes", s.stats.netInputBytes);
+    field(sb, "total_net_output_bytes", s.stats.netOutputBytes);
     field(sb, "total_net_repl_input_bytes", 0);
     field(sb, "total_net_repl_output_bytes", 0);
-    field(sb, "instantaneous_input_kbps", kbps(s.inputRate));
-    field(sb, "instantaneous_output_kbps", kbps(s.outputRate));
+    field(sb, "instantaneous_input_kbps", kbps(s.stats.inputRate));
+    field(sb, "instantaneous_output_kbps", kbps(s.stats.outputRate));
     field(sb, "instantaneous_input_repl_kbps", "0.00");
     field(sb, "instantaneous_output_repl_kbps", "0.00");
-    field(sb, "rejected_connections", s.rejectedConnections);
+    field(sb, "rejected_connections", s.stats.rejectedConnections);
     s.replication.stats(sb);
     field(sb, "expired_keys", s.keyspace.expired);
     field(sb, "expired_stale_perc", "0.00");
@@ -317,8 +317,8 @@ public final class Info {
     field(sb, "unexpected_error_replies", 0);
     field(sb, "total_error_replies", s.commandStats.errorReplies());
     field(sb, "dump_payload_sanitizations", 0);
-    field(sb, "total_reads_processed", s.readsProcessed);
-    field(sb, "total_writes_processed", s.writesProcessed);
+    field(sb, "total_reads_processed", s.stats.readsProcessed);
+    field(sb, "total_writes_processed", s.stats.writesProcessed);
     field(sb, "io_threaded_reads_processed", 0);
     field(sb, "io_threaded_writes_processed", 0);
     field(sb, "reply_buffer_shrinks", 0);
@@ -420,7 +420,7 @@ public final class Info {
   /** latency_percentiles_usec_NAME:p50=...,p99=...,p99.9=... per command called since reset. */
   private static void latencystats(StringBuilder sb, Server s) {
     sb.append("# Latencystats\r\n");
-    double[] percentiles = s.latencyPercentiles();
+    double[] percentiles = s.timings.latencyPercentiles();
     for (Command cmd : s.commands.all()) {
       latency(sb, cmd.name(), cmd.stats().latency, percentiles);
       for (Map.Entry<String, CommandStats> e : s.commandStats.subcommands(cmd).entrySet()) {

@@ -46,8 +46,7 @@ final class Pause {
       return false;
     }
     if (cmd.name().equals("exec")) {
-      return c.multi != null
-          && c.multi.stream().anyMatch(argv -> writes(server.commands.lookup(argv[0])));
+      return server.transactions.anyQueued(c, (queued, argv) -> writes(queued));
     }
     return writes(cmd);
   }

@@ -14,22 +14,18 @@ import dev.cairn.cache.replication.Replication;
 import dev.cairn.cache.replication.StaleCommands;
 import dev.cairn.cache.script.Scripting;
 import dev.cairn.cache.tracking.Tracking;
-import io.netty.channel.Channel;
+import dev.cairn.cache.transaction.Transactions;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The cache's core: keyspace, command table, clients, pub/sub, ACL, and the dispatcher that runs
- * every command through the same checks in Redis's order (lookup, arity, authentication, ACL,
- * subscribed-mode restrictions, MULTI queueing, maxmemory) before calling its handler.
+ * The cache's core: it wires the components (keyspace, command table, clients, transactions,
+ * pub/sub, ACL, persistence, replication), hands each its part of the configuration, and is the
+ * dispatcher that runs every command through the same checks in Redis's order (lookup, arity,
+ * authentication, ACL, subscribed-mode restrictions, MULTI queueing, maxmemory) before calling its
+ * handler.
  *
  * <p>Threading: all of it runs on one thread (the single Netty event loop that owns every client
  * connection), so commands are atomic and MULTI/EXEC isolated without any lock. Other threads
@@ -56,6 +52,9 @@ public final class Server implements Keyspace.Listener {
   /** The live encoding thresholds every hash, set and sorted set of this server reads. */
   public final Encodings encodings = new Encodings();
 
+  /** MULTI/EXEC and WATCH. */
+  public final Transactions transactions = new Transactions(this);
+
   final Blocking blocking = new Blocking(this);
   final Monitors monitors = new Monitors();
   final Pause pause = new Pause(this);
@@ -78,36 +77,21 @@ public final class Server implements Keyspace.Listener {
   /** Replies waiting for the append-only file to have their writes. */
   public final HeldReplies heldReplies = new HeldReplies();
 
-  final Map<Long, Client> clients = new LinkedHashMap<>();
-  private final Map<WatchKey, List<Client>> watchers = new HashMap<>();
+  /** INFO stats' server-wide counters. */
+  public final ServerStats stats = new ServerStats();
+
+  /** The connected clients and the limits on them. */
+  public final ClientRegistry clients = new ClientRegistry(this);
+
+  /** Command run times into the statistics, SLOWLOG and the LATENCY monitor. */
+  final CommandTimings timings = new CommandTimings(stats, slowlog, latency);
+
   public final long startedAt = System.currentTimeMillis();
   public final String runId;
   private CacheConfig config;
   private Runnable shutdown;
   private long maxmemory;
   private int notifyFlags;
-  private long slowerThanMicros;
-  private long latencyThresholdMillis;
-  private boolean latencyTracking;
-  private double[] latencyPercentiles;
-  private long normalOutputLimit;
-  private long pubsubOutputLimit;
-  long nextClientId = 1;
-  boolean executingTransaction;
-  public long totalCommands;
-  public long totalConnections;
-  public long rejectedConnections;
-  public long netInputBytes;
-  public long netOutputBytes;
-  public long readsProcessed;
-  public long writesProcessed;
-  long peakMemory;
-  final InstantaneousRate opsRate = new InstantaneousRate();
-  final InstantaneousRate inputRate = new InstantaneousRate();
-  final InstantaneousRate outputRate = new InstantaneousRate();
-
-  /** A key some client WATCHes. */
-  private record WatchKey(int db, String key) {}
 
   public Server(CacheConfig config) {
     this(config, Commands.table());
@@ -161,19 +145,10 @@ public final class Server implements Keyspace.Listener {
     this.config = next;
     this.maxmemory = next.get(CacheConfig.MAXMEMORY);
     evictor.configure(next);
-    this.slowerThanMicros = next.get(CacheConfig.SLOWLOG_LOG_SLOWER_THAN);
-    this.latencyThresholdMillis = next.get(CacheConfig.LATENCY_MONITOR_THRESHOLD);
-    this.latencyTracking = next.get(CacheConfig.LATENCY_TRACKING);
-    String percentiles = next.get(CacheConfig.LATENCY_TRACKING_INFO_PERCENTILES).trim();
-    this.latencyPercentiles =
-        percentiles.isEmpty()
-            ? new double[0]
-            : Arrays.stream(percentiles.split("\\s+")).mapToDouble(Double::parseDouble).toArray();
-    this.normalOutputLimit = next.outputHardLimit("normal");
-    this.pubsubOutputLimit = next.outputHardLimit("pubsub");
+    timings.configure(next);
+    clients.configure(next);
     this.notifyFlags = Notifications.parse(next.get(CacheConfig.NOTIFY_KEYSPACE_EVENTS));
     tracking.maxKeys(next.get(CacheConfig.TRACKING_TABLE_MAX_KEYS));
-    slowlog.maxLen(next.get(CacheConfig.SLOWLOG_MAX_LEN));
     keyspace.policy(
         next.policy(), next.get(CacheConfig.LFU_LOG_FACTOR), next.get(CacheConfig.LFU_DECAY_TIME));
     String requirepass = next.get(CacheConfig.REQUIREPASS);
@@ -224,31 +199,15 @@ public final class Server implements Keyspace.Listener {
 
   // ---- clients ----
 
-  /** Registers a new connection; null if maxclients is reached (the caller closes it). */
-  Client connect(Channel channel) {
-    totalConnections++;
-    Client c = new Client(nextClientId++, this, channel);
-    c.db = keyspace.db(0);
-    c.user = acl.defaultUser();
-    c.authenticated = !acl.defaultUser().requiresPassword();
-    if (clients.size() >= config.get(CacheConfig.MAXCLIENTS)) {
-      rejectedConnections++;
-      c.closeWithError("ERR max number of clients reached");
-      return null;
-    }
-    clients.put(c.id, c);
-    return c;
-  }
-
   void disconnect(Client c) {
-    if (clients.remove(c.id) == null) {
+    if (!clients.remove(c)) {
       return;
     }
     c.closed = true;
     replication.disconnected(c);
     monitors.remove(c);
     pause.remove(c);
-    unwatchAll(c);
+    transactions.unwatchAll(c);
     pubsub.unsubscribeAll(c);
     tracking.disable(c);
     blocking.unblock(c);
@@ -258,72 +217,11 @@ public final class Server implements Keyspace.Listener {
     }
   }
 
-  public Iterable<Client> clients() {
-    return clients.values();
-  }
-
-  public int clientCount() {
-    return clients.size();
-  }
-
-  public Client client(long id) {
-    return clients.get(id);
-  }
-
-  /**
-   * Closes clients idle for longer than {@code timeout} seconds (0: never), as Redis's clients cron
-   * does; clients blocked in a command or subscribed to channels are not idle.
-   */
-  public void closeIdleClients() {
-    long timeoutMillis = config.get(CacheConfig.TIMEOUT) * 1000L;
-    if (timeoutMillis == 0) {
-      return;
-    }
-    long now = System.currentTimeMillis();
-    for (Client c : List.copyOf(clients.values())) {
-      if (!c.blocked() && !c.subscribed() && now - c.lastInteraction > timeoutMillis) {
-        log.debug("cache client id={} addr={} closed: idle past timeout", c.id, c.address());
-        c.close();
-      }
-    }
-  }
-
-  /** CONFIG RESETSTAT's share of the connection and traffic counters. */
-  void resetNetStats() {
-    netInputBytes = 0;
-    netOutputBytes = 0;
-    readsProcessed = 0;
-    writesProcessed = 0;
-    totalConnections = 0;
-    rejectedConnections = 0;
-    peakMemory = 0;
-    opsRate.reset();
-    inputRate.reset();
-    outputRate.reset();
-  }
-
-  /** Every 100 ms, as Redis's serverCron: instantaneous rates and the memory peak. */
+  /** Every 100 ms, as Redis's serverCron: the stats sampled, an eviction pass a script held up. */
   public void sampleStats() {
-    long now = System.currentTimeMillis();
-    opsRate.sample(totalCommands, now);
-    inputRate.sample(netInputBytes, now);
-    outputRate.sample(netOutputBytes, now);
-    peakMemory = Math.max(peakMemory, keyspace.usedMemory());
+    stats.sample(keyspace.usedMemory());
     if (!scripting.busy()) {
       evictor.evict(); // a pass skipped while a script was busy
-    }
-  }
-
-  /** Closes a client whose pending output exceeds its class's hard limit. */
-  void checkOutputLimit(Client c) {
-    long limit = c.subscribed() ? pubsubOutputLimit : normalOutputLimit;
-    if (limit > 0 && c.outputPending() > limit) {
-      log.warn(
-          "cache client id={} addr={} closed: output buffer over {} bytes",
-          c.id,
-          c.address(),
-          limit);
-      c.close();
     }
   }
 
@@ -419,8 +317,8 @@ public final class Server implements Keyspace.Listener {
     if (tracking.clients() > 0) {
       tracking.limit();
     }
-    if (c.multi != null && !cmd.has(Command.Flag.TX_CONTROL)) {
-      c.multi.add(argv);
+    if (c.transaction.active() && !cmd.has(Command.Flag.TX_CONTROL)) {
+      c.transaction.queue(argv);
       c.lastCommand = cmd.name(); // CLIENT LIST's cmd: the last command sent, queued or not
       c.lastArgument = argv.length > 1 ? argv[1] : null;
       c.reply.simple("QUEUED");
@@ -453,11 +351,9 @@ public final class Server implements Keyspace.Listener {
     if (cmd.has(Command.Flag.WRITE)) {
       return true;
     }
-    return c.multi != null
+    return c.transaction.active()
         && cmd.name().equals("exec")
-        && c.multi.stream()
-            .map(argv -> commands.lookup(argv[0]))
-            .anyMatch(q -> q != null && q.has(Command.Flag.WRITE));
+        && transactions.anyQueued(c, (q, argv) -> q.has(Command.Flag.WRITE));
   }
 
   public static final String MASTERDOWN =
@@ -468,21 +364,15 @@ public final class Server implements Keyspace.Listener {
     if (!StaleCommands.allowed(cmd.name(), argv)) {
       return true;
     }
-    return c.multi != null
+    return c.transaction.active()
         && cmd.name().equals("exec")
-        && c.multi.stream()
-            .anyMatch(q -> {
-              Command queued = commands.lookup(q[0]);
-              return queued != null && !StaleCommands.allowed(queued.name(), q);
-            });
+        && transactions.anyQueued(c, (q, queued) -> !StaleCommands.allowed(q.name(), queued));
   }
 
   /** Rejects a command; a rejected EXEC discards its transaction (Redis's execCommandAbort). */
   private void refuse(Client c, Command cmd, byte[][] argv, String error) {
-    if (c.multi != null && cmd.name().equals("exec")) {
-      c.multi = null;
-      c.multiError = false;
-      unwatchAll(c);
+    if (c.transaction.active() && cmd.name().equals("exec")) {
+      transactions.discard(c);
       reject(c, cmd, argv, "EXECABORT Transaction discarded because of: " + error);
     } else {
       reject(c, cmd, argv, error);
@@ -497,14 +387,11 @@ public final class Server implements Keyspace.Listener {
     if (cmd.has(Command.Flag.DENYOOM)) {
       return true;
     }
-    if (c.multi == null) {
+    if (!c.transaction.active()) {
       return false;
     }
     return switch (cmd.name()) {
-      case "exec" ->
-          c.multi.stream()
-              .map(argv -> commands.lookup(argv[0]))
-              .anyMatch(q -> q != null && q.has(Command.Flag.DENYOOM));
+      case "exec" -> transactions.anyQueued(c, (q, argv) -> q.has(Command.Flag.DENYOOM));
       case "discard", "quit", "reset" -> false;
       default -> true;
     };
@@ -532,15 +419,6 @@ public final class Server implements Keyspace.Listener {
           + " (stop-writes-on-bgsave-error option). Please check the Redis logs for details about"
           + " the RDB error.";
 
-  /** A client with no connection, for replaying commands (AOF loading); its replies are dropped. */
-  public Client replayClient() {
-    Client c = new Client(0, this, new io.netty.channel.embedded.EmbeddedChannel());
-    c.db = keyspace.db(0);
-    c.user = acl.defaultUser();
-    c.authenticated = true;
-    return c;
-  }
-
   /**
    * Runs a command read from a log, as Redis runs the AOF's fake client: no checks, no statistics,
    * nothing blocks, errors and replies dropped; its effects propagate like any command's. False if
@@ -552,15 +430,15 @@ public final class Server implements Keyspace.Listener {
       return false;
     }
     keyspace.tick();
-    boolean wasInTransaction = executingTransaction;
-    executingTransaction = true; // a blocking command answers at once instead of waiting
+    boolean wasInTransaction = transactions.executing();
+    transactions.executing(true); // a blocking command answers at once instead of waiting
     propagation.enter(keyspace.changes());
     try {
       cmd.handler().handle(c, argv);
     } catch (CommandError e) {
       // a replayed command failing is the command's own outcome, as for Redis's AOF client
     } finally {
-      executingTransaction = wasInTransaction;
+      transactions.executing(wasInTransaction);
     }
     propagation.exit(c.db.id, argv, keyspace.changes(), cmd.propagatesItself());
     keyspace.settle();
@@ -571,26 +449,14 @@ public final class Server implements Keyspace.Listener {
     return true;
   }
 
-  /** Whether EXEC is running a transaction's commands now. */
-  public boolean inTransaction() {
-    return executingTransaction;
-  }
-
   private void reject(Client c, Command cmd, byte[][] argv, String error) {
-    if (c.multi != null) {
-      c.multiError = true;
-    }
+    c.transaction.refused();
     if (cmd != null) {
       commandStats.rejected(cmd, commandStats.of(cmd, argv), error);
     } else {
       commandStats.countError(error);
     }
     c.reply.error(error);
-  }
-
-  /** INFO latencystats' percentiles (latency-tracking-info-percentiles). */
-  double[] latencyPercentiles() {
-    return latencyPercentiles;
   }
 
   private static String unknownCommand(byte[][] argv) {
@@ -649,22 +515,7 @@ public final class Server implements Keyspace.Listener {
     if (!cmd.has(Command.Flag.SKIP_MONITOR)) {
       monitors.feed(c, cmd, argv);
     }
-    boolean trackLatency = latencyTracking;
-    if (sub != null) {
-      cmd.stats().record(nanos);
-      sub.record(nanos, trackLatency);
-    } else {
-      cmd.stats().record(nanos, trackLatency);
-    }
-    totalCommands++;
-    if (slowerThanMicros >= 0
-        && nanos / 1000 >= slowerThanMicros
-        && !cmd.has(Command.Flag.SKIP_SLOWLOG)) {
-      slowlog.add(c, argv, nanos / 1000);
-    }
-    if (latencyThresholdMillis > 0 && nanos / 1_000_000 >= latencyThresholdMillis) {
-      latency.add(cmd.has(Command.Flag.FAST) ? "fast-command" : "command", nanos / 1_000_000);
-    }
+    timings.record(c, cmd, sub, argv, nanos);
     keyspace.settle();
     if (outer == null && !c.dropReply) {
       // a dropped reply (CLIENT REPLY OFF/SKIP) is cut after this: Connection sends them then
@@ -681,76 +532,6 @@ public final class Server implements Keyspace.Listener {
     }
   }
 
-  // ---- MULTI / EXEC ----
-
-  void exec(Client c) {
-    List<byte[][]> queue = c.multi;
-    c.multi = null;
-    if (c.multiError) {
-      c.multiError = false;
-      unwatchAll(c);
-      throw new CommandError("EXECABORT Transaction discarded because of previous errors.");
-    }
-    if (c.dirtyCas || watchedKeyExpired(c)) {
-      unwatchAll(c);
-      c.reply.nullArray();
-      return;
-    }
-    unwatchAll(c);
-    c.reply.array(queue.size());
-    executingTransaction = true;
-    try {
-      for (byte[][] argv : queue) {
-        Command cmd = commands.lookup(argv[0]);
-        String denied = aclDenied(c, c.user, cmd, argv, "multi");
-        if (denied != null) {
-          c.reply.error(denied);
-          continue;
-        }
-        call(c, cmd, argv);
-      }
-    } finally {
-      executingTransaction = false;
-    }
-  }
-
-  private boolean watchedKeyExpired(Client c) {
-    long now = keyspace.now();
-    for (Client.Watch w : c.watched) {
-      if (w.expireAtWatch() != 0 && w.expireAtWatch() <= now) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  void watch(Client c, byte[] key) {
-    WatchKey wk = new WatchKey(c.db.id, new String(key, StandardCharsets.ISO_8859_1));
-    for (Client.Watch w : c.watched) {
-      if (w.db() == c.db && Arrays.equals(w.key(), key)) {
-        return;
-      }
-    }
-    var e = c.db.peek(key);
-    c.watched.add(new Client.Watch(c.db, key, e == null ? 0 : e.expireAt));
-    watchers.computeIfAbsent(wk, k -> new ArrayList<>()).add(c);
-  }
-
-  void unwatchAll(Client c) {
-    for (Client.Watch w : c.watched) {
-      WatchKey wk = new WatchKey(w.db().id, new String(w.key(), StandardCharsets.ISO_8859_1));
-      List<Client> list = watchers.get(wk);
-      if (list != null) {
-        list.remove(c);
-        if (list.isEmpty()) {
-          watchers.remove(wk);
-        }
-      }
-    }
-    c.watched.clear();
-    c.dirtyCas = false;
-  }
-
   // ---- keyspace events ----
 
   @Override
@@ -758,15 +539,7 @@ public final class Server implements Keyspace.Listener {
     if (!keyspace.flushing()) {
       tracking.modified(key);
     }
-    if (!watchers.isEmpty()) {
-      List<Client> list =
-          watchers.get(new WatchKey(db.id, new String(key, StandardCharsets.ISO_8859_1)));
-      if (list != null) {
-        for (Client w : list) {
-          w.dirtyCas = true;
-        }
-      }
-    }
+    transactions.touched(db, key);
     if (blocking.hasWaiters()) {
       blocking.signal(db, key);
     }
@@ -778,15 +551,6 @@ public final class Server implements Keyspace.Listener {
       blocking.signalExisting(a);
       blocking.signalExisting(b);
     }
-  }
-
-  /** Marks every WATCHer of a database dirty (FLUSHDB, SWAPDB). */
-  public void touchAllWatched(int dbId) {
-    watchers.forEach((k, list) -> {
-      if (k.db() == dbId || dbId < 0) {
-        list.forEach(w -> w.dirtyCas = true);
-      }
-    });
   }
 
   @Override

@@ -26,10 +26,10 @@ public final class ServerMetrics {
           .tag("command", c.name())
           .register(r);
     }
-    FunctionCounter.builder("cairn_cache_commands_processed_all", s, x -> x.totalCommands)
+    FunctionCounter.builder("cairn_cache_commands_processed_all", s, x -> x.stats.totalCommands)
         .description("Commands processed, all commands")
         .register(r);
-    Gauge.builder("cairn_cache_clients_connected", s, x -> x.clients.size())
+    Gauge.builder("cairn_cache_clients_connected", s, x -> x.clients.count())
         .description("Connected clients")
         .register(r);
     Gauge.builder("cairn_cache_clients_blocked", s, x -> x.blocking.blockedCount())
@@ -70,7 +70,7 @@ public final class ServerMetrics {
             "cairn_cache_replication_connected_replicas", s, x -> x.replication.connectedReplicas())
         .description("Replicas attached to this server (connected_slaves)")
         .register(r);
-    FunctionCounter.builder("cairn_cache_connections_received", s, x -> x.totalConnections)
+    FunctionCounter.builder("cairn_cache_connections_received", s, x -> x.stats.totalConnections)
         .description("Connections accepted")
         .register(r);
   }

@@ -211,7 +211,7 @@ public final class Tracking {
     }
     items -= ids.size();
     for (long id : ids) {
-      Client target = server.client(id);
+      Client target = server.clients.get(id);
       if (target == null || !target.tracking.on || target.tracking.bcast) {
         continue; // gone, stopped tracking, or switched to BCAST since it read the key
       }
@@ -231,7 +231,7 @@ public final class Tracking {
    */
   public void flushed() {
     if (clients > 0) {
-      for (Client c : server.clients()) {
+      for (Client c : server.clients.all()) {
         if (c.tracking.on) {
           if (c == current) {
             pending.add(null);
@@ -340,7 +340,7 @@ public final class Tracking {
     ClientTracking t = c.tracking;
     boolean redirected = false;
     if (t.redirect != 0) {
-      Client r = server.client(t.redirect);
+      Client r = server.clients.get(t.redirect);
       if (r == null) {
         t.brokenRedirect = true;
         if (c.reply.resp3()) {

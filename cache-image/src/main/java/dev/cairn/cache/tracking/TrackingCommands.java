@@ -33,7 +33,7 @@ public final class TrackingCommands {
         }
         redirect = Args.toLong(a[j]);
         // checked now though it may leave later (then the redirect is "broken"), as Redis does
-        if (c.server.client(redirect) == null) {
+        if (c.server.clients.get(redirect) == null) {
           throw new CommandError("ERR The client ID you want redirect to does not exist");
         }
       } else if (Args.is(a[j], "bcast")) {

@@ -564,8 +564,8 @@ public final class Keys {
       throw new CommandError("ERR DB index is out of range");
     }
     c.server.keyspace.swap(x.intValue(), y.intValue());
-    c.server.touchAllWatched(x.intValue());
-    c.server.touchAllWatched(y.intValue());
+    c.server.transactions.touchAll(x.intValue());
+    c.server.transactions.touchAll(y.intValue());
     c.server.keysSwapped(c.server.keyspace.db(x.intValue()), c.server.keyspace.db(y.intValue()));
     c.reply.ok();
   }
