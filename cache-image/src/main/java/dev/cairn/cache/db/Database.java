@@ -131,7 +131,7 @@ public final class Database {
     boolean created = e.value == null;
     if (created) {
       keyspace.initClock(e);
-      e.epoch = keyspace.epoch(); // created now: not part of a running snapshot
+      keyspace.bornSettled(e); // created now: not part of a running snapshot
     } else {
       keyspace.beforeChange(this, e);
       if (e.expireAt != 0 && e.expireAt <= keyspace.now()) {

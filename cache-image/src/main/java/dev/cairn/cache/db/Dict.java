@@ -49,25 +49,46 @@ public final class Dict implements Iterable<Dict.Entry> {
     }
   }
 
-  /** A keyspace entry. */
+  /**
+   * A keyspace entry: 40 bytes with compact object headers. The access clock and the snapshot epoch
+   * share one int so the entry does not grow to 48 bytes (a million keys: 8 MB).
+   */
   public static final class KeyEntry extends Entry {
+    private static final int LRU_BITS = 0xFFFFFF;
+
     /** Absolute expiry in ms since the epoch, 0 = none. */
     public long expireAt;
 
-    /** LRU clock (seconds) or LFU (minutes << 8 | log counter), as Redis's robj.lru. */
-    public int lru;
+    /**
+     * Bits 0-23: the LRU clock (seconds) or LFU (minutes << 8 | log counter), as Redis's 24-bit
+     * robj.lru. Bits 24-31: the snapshot epoch this entry is settled for, modulo 256 ({@link
+     * Keyspace#settleForSnapshot} keeps the epochs of live entries within 256 of each other).
+     */
+    private int clock;
 
     /** Last memory estimate added to the database total. */
     int memo;
 
-    /**
-     * The snapshot epoch this entry is settled for: equal to {@link Keyspace#epoch()} once a
-     * running snapshot has written it or when it was created after the snapshot began.
-     */
-    int epoch;
-
     KeyEntry(byte[] key, int hash, Object value) {
       super(key, hash, value);
+    }
+
+    /** The 24-bit LRU clock or LFU word (OBJECT, DEBUG OBJECT, eviction). */
+    public int lru() {
+      return clock & LRU_BITS;
+    }
+
+    void lru(int value) {
+      clock = (clock & ~LRU_BITS) | (value & LRU_BITS);
+    }
+
+    /** The low 8 bits of the snapshot epoch this entry is settled for. */
+    int epochTag() {
+      return clock >>> 24;
+    }
+
+    void epochTag(int tag) {
+      clock = (clock & LRU_BITS) | (tag << 24);
     }
   }
 
