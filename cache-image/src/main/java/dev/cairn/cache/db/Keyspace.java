@@ -58,7 +58,7 @@ public final class Keyspace {
   /**
    * Every live entry's epoch tag is that of an epoch in [{@code tagFloor}, {@link #epoch}]: entries
    * take the current epoch when created or settled, and {@link #beginSnapshot} re-tags them all
-   * before the 8-bit tags could wrap onto a new epoch. (A completed snapshot leaves every entry at
+   * before the 7-bit tags could wrap onto a new epoch. (A completed snapshot leaves every entry at
    * its epoch, but an abandoned one does not, so the window is kept for all.)
    */
   private int tagFloor;
@@ -161,7 +161,7 @@ public final class Keyspace {
     if (snapshot != null) {
       throw new IllegalStateException("a snapshot is already running");
     }
-    if (epoch + 1 - tagFloor >= 256) {
+    if (epoch + 1 - tagFloor >= 128) {
       retagAll();
     }
     snapshot = hook;
@@ -170,12 +170,12 @@ public final class Keyspace {
 
   /**
    * Tags every live entry with the current epoch, so the next one's tag is new to all of them: one
-   * walk of the keyspace every 255 snapshots, on the keyspace thread (a few ms per million keys).
+   * walk of the keyspace every 127 snapshots, on the keyspace thread (a few ms per million keys).
    */
   private void retagAll() {
     for (Database db : dbs) {
       for (Dict.Entry e : db.keys) {
-        ((KeyEntry) e).epochTag(epoch & 0xFF);
+        ((KeyEntry) e).epochTag(epoch & 0x7F);
       }
     }
     tagFloor = epoch;
@@ -193,16 +193,16 @@ public final class Keyspace {
 
   /** Settles {@code e} for the running snapshot; true if it was not settled yet. */
   public boolean settleForSnapshot(KeyEntry e) {
-    if (e.epochTag() == (epoch & 0xFF)) {
+    if (e.epochTag() == (epoch & 0x7F)) {
       return false;
     }
-    e.epochTag(epoch & 0xFF);
+    e.epochTag(epoch & 0x7F);
     return true;
   }
 
   /** A new entry: settled for the running snapshot, if any, which must not write it. */
   void bornSettled(KeyEntry e) {
-    e.epochTag(epoch & 0xFF);
+    e.epochTag(epoch & 0x7F);
   }
 
   void beforeChange(Database db, KeyEntry e) {
