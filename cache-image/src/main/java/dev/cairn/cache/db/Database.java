@@ -131,7 +131,7 @@ public final class Database {
     boolean created = e.value == null;
     if (created) {
       keyspace.initClock(e);
-      e.epoch = keyspace.epoch(); // created now: not part of a running snapshot
+      keyspace.bornSettled(e); // created now: not part of a running snapshot
     } else {
       keyspace.beforeChange(this, e);
       if (e.expireAt != 0 && e.expireAt <= keyspace.now()) {
@@ -142,7 +142,7 @@ public final class Database {
         setExpire(e, 0);
       }
     }
-    keys.setValue(e, value);
+    replaceValue(e, value);
     keyspace.touch(e);
     keyspace.modified(this, e);
     if (created && notifyNew) {
@@ -159,7 +159,7 @@ public final class Database {
   /** Replaces the value of a live entry in place, keeping its TTL (INCR, APPEND...). */
   public void replace(KeyEntry e, Object value) {
     keyspace.beforeChange(this, e);
-    keys.setValue(e, value);
+    replaceValue(e, value);
     keyspace.touch(e);
     keyspace.modified(this, e);
   }
@@ -192,9 +192,28 @@ public final class Database {
     if (e.expireAt != 0) {
       expires.remove(e.key);
     }
-    bytes -= e.memo;
-    e.memo = REMOVED;
+    unaccount(e.value);
+    e.markRemoved();
     keyspace.removed(this, e);
+  }
+
+  /** Sets an entry's value; the estimate of the container it replaces leaves the total. */
+  private void replaceValue(KeyEntry e, Object value) {
+    if (e.value != value) {
+      unaccount(e.value);
+    }
+    keys.setValue(e, value);
+  }
+
+  /**
+   * Takes a container's estimate out of the total: its key lost it (deleted, or given another
+   * value). RENAME and MOVE hand the same container to a new key, which counts it afresh.
+   */
+  private void unaccount(Object value) {
+    if (value instanceof Container c) {
+      bytes -= c.accounted;
+      c.accounted = 0;
+    }
   }
 
   /** Sets (ms since epoch) or clears (0) an entry's expiry. */
@@ -212,20 +231,16 @@ public final class Database {
     e.expireAt = at;
   }
 
-  /** Marks an entry that left the dict (entries are never reused). */
-  private static final int REMOVED = -1;
-
-  /** Re-estimates an entry's memory after its value changed. */
+  /**
+   * Re-estimates an entry's memory after its value changed. A string needs nothing: the dict counts
+   * it as a leaf value.
+   */
   void remeasure(KeyEntry e) {
-    if (e.memo == REMOVED) {
-      return;
+    if (!e.removed() && e.value instanceof Container c) {
+      long size = Memory.sizeOfValue(c);
+      bytes += size - c.accounted;
+      c.accounted = size;
     }
-    int size = (int) Math.min(Integer.MAX_VALUE, Memory.sizeOfValue(e.value));
-    if (e.value instanceof byte[]) {
-      size = 0; // already counted by the dict as a leaf value
-    }
-    bytes += size - e.memo;
-    e.memo = size;
   }
 
   /** Every live key (used by KEYS; a full walk, as in Redis). */
@@ -243,7 +258,10 @@ public final class Database {
 
   void clear() {
     for (Dict.Entry e : keys) {
-      ((KeyEntry) e).memo = REMOVED;
+      ((KeyEntry) e).markRemoved();
+      if (e.value instanceof Container c) {
+        c.accounted = 0;
+      }
     }
     keys = new Dict(Dict.Kind.KEYSPACE);
     expires = new Dict(Dict.Kind.INDEX);

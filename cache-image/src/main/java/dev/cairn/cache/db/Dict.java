@@ -31,43 +31,85 @@ import java.util.function.Consumer;
  * <p>{@link #bytes()} estimates the memory held: entry objects, keys and {@code byte[]} or {@code
  * Double} values (nested containers are accounted by their owners). Not thread-safe.
  */
-public final class Dict implements Iterable<Dict.Entry> {
+public final class Dict extends Container implements Iterable<Dict.Entry> {
   /** Object header + key/value/next references + hash, rounded (compressed oops). */
   static final int ENTRY_OVERHEAD = 32;
 
-  /** A dict entry; keyspace entries also carry expiry, access clock and memory estimate. */
-  public static class Entry {
+  /**
+   * A dict entry: a {@link Member}, or a {@link KeyEntry} in the keyspace, which also carries
+   * expiry and the access clock.
+   */
+  public abstract static class Entry {
     public final byte[] key;
-    final int hash;
     public Object value;
     Entry next;
 
-    Entry(byte[] key, int hash, Object value) {
+    Entry(byte[] key) {
       this.key = key;
-      this.hash = hash;
-      this.value = value;
     }
   }
 
-  /** A keyspace entry. */
+  /** A member of a hash, set, sorted set or index: keeps its hash, compared before the key. */
+  static final class Member extends Entry {
+    final int hash;
+
+    Member(byte[] key, int hash) {
+      super(key);
+      this.hash = hash;
+    }
+  }
+
+  /**
+   * A keyspace entry: 32 bytes with compact object headers (Redis's dictEntry + robj are 40). The
+   * hash is recomputed from the key where needed (chains are compared by key, a resize rehashes),
+   * the memory estimate of a list, hash, set, sorted set or stream lives in that value ({@link
+   * Container}), and the access clock, the snapshot epoch and the removed mark share one int: at 48
+   * bytes before, a million keys took 16 MB more.
+   */
   public static final class KeyEntry extends Entry {
+    private static final int LRU_BITS = 0xFFFFFF;
+    private static final int TAG_BITS = 0x7F << 24;
+    private static final int REMOVED = 1 << 31;
+
     /** Absolute expiry in ms since the epoch, 0 = none. */
     public long expireAt;
 
-    /** LRU clock (seconds) or LFU (minutes << 8 | log counter), as Redis's robj.lru. */
-    public int lru;
-
-    /** Last memory estimate added to the database total. */
-    int memo;
-
     /**
-     * The snapshot epoch this entry is settled for: equal to {@link Keyspace#epoch()} once a
-     * running snapshot has written it or when it was created after the snapshot began.
+     * Bits 0-23: the LRU clock (seconds) or LFU (minutes << 8 | log counter), as Redis's 24-bit
+     * robj.lru. Bits 24-30: the snapshot epoch this entry is settled for, modulo 128 ({@link
+     * Keyspace#settleForSnapshot} keeps the epochs of live entries within 128 of each other). Bit
+     * 31: the entry left its dict (entries are never reused).
      */
-    int epoch;
+    private int clock;
 
-    KeyEntry(byte[] key, int hash, Object value) {
-      super(key, hash, value);
+    KeyEntry(byte[] key) {
+      super(key);
+    }
+
+    /** The 24-bit LRU clock or LFU word (OBJECT, DEBUG OBJECT, eviction). */
+    public int lru() {
+      return clock & LRU_BITS;
+    }
+
+    void lru(int value) {
+      clock = (clock & ~LRU_BITS) | (value & LRU_BITS);
+    }
+
+    /** The low 7 bits of the snapshot epoch this entry is settled for. */
+    int epochTag() {
+      return (clock & TAG_BITS) >>> 24;
+    }
+
+    void epochTag(int tag) {
+      clock = (clock & ~TAG_BITS) | ((tag << 24) & TAG_BITS);
+    }
+
+    boolean removed() {
+      return (clock & REMOVED) != 0;
+    }
+
+    void markRemoved() {
+      clock |= REMOVED;
     }
   }
 
@@ -153,6 +195,16 @@ public final class Dict implements Iterable<Dict.Entry> {
     return h ^ (h >>> 16) ^ (h >>> 7);
   }
 
+  /** The hash an entry is filed under: kept by members, recomputed for keyspace entries. */
+  private static int hashOf(Entry e) {
+    return e instanceof Member m ? m.hash : hash(e.key);
+  }
+
+  /** Whether {@code e} holds {@code key} (whose hash is {@code h}). */
+  private static boolean holds(Entry e, int h, byte[] key) {
+    return (!(e instanceof Member m) || m.hash == h) && Arrays.equals(e.key, key);
+  }
+
   public Entry find(byte[] key) {
     int h = hash(key);
     if (compact) {
@@ -160,7 +212,7 @@ public final class Dict implements Iterable<Dict.Entry> {
       return i < 0 ? null : table[i];
     }
     for (Entry e = table[h & (table.length - 1)]; e != null; e = e.next) {
-      if (e.hash == h && Arrays.equals(e.key, key)) {
+      if (holds(e, h, key)) {
         return e;
       }
     }
@@ -184,25 +236,25 @@ public final class Dict implements Iterable<Dict.Entry> {
       if (at >= 0) {
         return table[at];
       }
-      Entry e = new Entry(key, h, null);
+      Member e = new Member(key, h);
       if (compactAdd(e)) {
         return e;
       }
       toTable();
-      return link(e);
+      return link(e, h);
     }
     int i = h & (table.length - 1);
     for (Entry e = table[i]; e != null; e = e.next) {
-      if (e.hash == h && Arrays.equals(e.key, key)) {
+      if (holds(e, h, key)) {
         return e;
       }
     }
-    return link(keyspace ? new KeyEntry(key, h, null) : new Entry(key, h, null));
+    return link(keyspace ? new KeyEntry(key) : new Member(key, h), h);
   }
 
-  /** Adds a new entry to the hash table. */
-  private Entry link(Entry e) {
-    int i = e.hash & (table.length - 1);
+  /** Adds a new entry, whose key hashes to {@code h}, to the hash table. */
+  private Entry link(Entry e, int h) {
+    int i = h & (table.length - 1);
     e.next = table[i];
     table[i] = e;
     size++;
@@ -251,7 +303,7 @@ public final class Dict implements Iterable<Dict.Entry> {
     int i = h & (table.length - 1);
     Entry prev = null;
     for (Entry e = table[i]; e != null; prev = e, e = e.next) {
-      if (e.hash == h && Arrays.equals(e.key, key)) {
+      if (holds(e, h, key)) {
         if (prev == null) {
           table[i] = e.next;
         } else {
@@ -301,7 +353,7 @@ public final class Dict implements Iterable<Dict.Entry> {
   }
 
   /** Adds a new entry in order if the dict stays compact; false if it must become a table. */
-  private boolean compactAdd(Entry e) {
+  private boolean compactAdd(Member e) {
     int at = size;
     long v = 0;
     if (ints != null) {
@@ -347,7 +399,7 @@ public final class Dict implements Iterable<Dict.Entry> {
     table = new Entry[Math.max(4, Integer.highestOneBit(Math.max(n, 1)) * 2)];
     for (int i = 0; i < n; i++) {
       Entry e = dense[i];
-      int slot = e.hash & (table.length - 1);
+      int slot = hashOf(e) & (table.length - 1);
       e.next = table[slot];
       table[slot] = e;
     }
@@ -361,7 +413,7 @@ public final class Dict implements Iterable<Dict.Entry> {
     for (Entry head : old) {
       for (Entry e = head; e != null; ) {
         Entry next = e.next;
-        int i = e.hash & mask;
+        int i = hashOf(e) & mask;
         e.next = fresh[i];
         fresh[i] = e;
         e = next;

@@ -55,6 +55,14 @@ public final class Keyspace {
   private boolean flushing;
   private int epoch;
 
+  /**
+   * Every live entry's epoch tag is that of an epoch in [{@code tagFloor}, {@link #epoch}]: entries
+   * take the current epoch when created or settled, and {@link #beginSnapshot} re-tags them all
+   * before the 7-bit tags could wrap onto a new epoch. (A completed snapshot leaves every entry at
+   * its epoch, but an abandoned one does not, so the window is kept for all.)
+   */
+  private int tagFloor;
+
   /** Changes since the last successful save (rdb_changes_since_last_save), as Redis's dirty. */
   public long dirty;
 
@@ -145,11 +153,6 @@ public final class Keyspace {
 
   // ---- point-in-time snapshots ----
 
-  /** The current snapshot epoch: entries whose {@code epoch} equals it are settled. */
-  public int epoch() {
-    return epoch;
-  }
-
   /**
    * Starts a snapshot: every entry present now becomes unsettled (a new epoch) and {@code hook}
    * hears of each one before its first change. Returns the snapshot's epoch.
@@ -158,8 +161,24 @@ public final class Keyspace {
     if (snapshot != null) {
       throw new IllegalStateException("a snapshot is already running");
     }
+    if (epoch + 1 - tagFloor >= 128) {
+      retagAll();
+    }
     snapshot = hook;
     return ++epoch;
+  }
+
+  /**
+   * Tags every live entry with the current epoch, so the next one's tag is new to all of them: one
+   * walk of the keyspace every 127 snapshots, on the keyspace thread (a few ms per million keys).
+   */
+  private void retagAll() {
+    for (Database db : dbs) {
+      for (Dict.Entry e : db.keys) {
+        ((KeyEntry) e).epochTag(epoch & 0x7F);
+      }
+    }
+    tagFloor = epoch;
   }
 
   /** Whether a snapshot (BGSAVE, an AOF rewrite) is running: there is one at a time. */
@@ -174,11 +193,16 @@ public final class Keyspace {
 
   /** Settles {@code e} for the running snapshot; true if it was not settled yet. */
   public boolean settleForSnapshot(KeyEntry e) {
-    if (e.epoch == epoch) {
+    if (e.epochTag() == (epoch & 0x7F)) {
       return false;
     }
-    e.epoch = epoch;
+    e.epochTag(epoch & 0x7F);
     return true;
+  }
+
+  /** A new entry: settled for the running snapshot, if any, which must not write it. */
+  void bornSettled(KeyEntry e) {
+    e.epochTag(epoch & 0x7F);
   }
 
   void beforeChange(Database db, KeyEntry e) {
@@ -262,16 +286,16 @@ public final class Keyspace {
   }
 
   void initClock(KeyEntry e) {
-    e.lru = policy.lfu() ? (lfuMinutes() << 8) | LFU_INIT : lruClock();
+    e.lru(policy.lfu() ? (lfuMinutes() << 8) | LFU_INIT : lruClock());
   }
 
   void touch(KeyEntry e) {
     if (policy.lfu()) {
       int counter = lfuDecrAndReturn(e);
       counter = lfuLogIncr(counter);
-      e.lru = (lfuMinutes() << 8) | counter;
+      e.lru((lfuMinutes() << 8) | counter);
     } else {
-      e.lru = lruClock();
+      e.lru(lruClock());
     }
   }
 
@@ -282,24 +306,24 @@ public final class Keyspace {
   public void restoreClock(KeyEntry e, long idleSeconds, int frequency) {
     initClock(e);
     if (policy.lfu() && frequency >= 0) {
-      e.lru = (lfuMinutes() << 8) | Math.min(frequency, 255);
+      e.lru((lfuMinutes() << 8) | Math.min(frequency, 255));
     } else if (!policy.lfu() && idleSeconds >= 0) {
-      e.lru = (int) ((lruClock() - idleSeconds) & 0xFFFFFF);
+      e.lru((int) ((lruClock() - idleSeconds) & 0xFFFFFF));
     }
   }
 
   /** The idle time in ms (OBJECT IDLETIME, LRU eviction). */
   public long idleMillis(KeyEntry e) {
     int clock = lruClock();
-    int lru = e.lru & 0xFFFFFF;
+    int lru = e.lru();
     long idle = clock >= lru ? clock - lru : (0xFFFFFF - lru) + clock;
     return idle * 1000;
   }
 
   /** The decayed LFU counter (OBJECT FREQ). */
   public int lfuDecrAndReturn(KeyEntry e) {
-    int ldt = (e.lru >>> 8) & 0xFFFF;
-    int counter = e.lru & 0xFF;
+    int ldt = (e.lru() >>> 8) & 0xFFFF;
+    int counter = e.lru() & 0xFF;
     int nowMin = lfuMinutes();
     int elapsed = nowMin >= ldt ? nowMin - ldt : 65535 - ldt + nowMin;
     int periods = lfuDecayMinutes > 0 ? elapsed / lfuDecayMinutes : 0;

@@ -48,7 +48,7 @@ final class DebugCommands {
             "Value at:0x0 refcount:1 encoding:"
                 + dev.cairn.cache.types.Keys.encoding(e.value)
                 + " serializedlength:0 lru:"
-                + (e.lru & 0xFFFFFF)
+                + e.lru()
                 + " lru_seconds_idle:"
                 + c.server.keyspace.idleMillis(e) / 1000);
       }

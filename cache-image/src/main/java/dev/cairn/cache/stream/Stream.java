@@ -1,5 +1,6 @@
 package dev.cairn.cache.stream;
 
+import dev.cairn.cache.db.Container;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -18,7 +19,7 @@ import java.util.TreeMap;
  * tombstone and frees a node once nothing live is left in it, as Redis does, so node boundaries —
  * what approximate trimming removes — are Redis's. Not thread-safe: owned by the keyspace thread.
  */
-public final class Stream {
+public final class Stream extends Container {
   final TreeMap<StreamId, StreamNode> nodes = new TreeMap<>();
   long length;
   StreamId lastId = StreamId.MIN;

@@ -1,5 +1,6 @@
 package dev.cairn.cache.types;
 
+import dev.cairn.cache.db.Container;
 import dev.cairn.cache.db.Memory;
 
 /**
@@ -7,7 +8,7 @@ import dev.cairn.cache.db.Memory;
  * access (LINDEX, LRANGE, LSET). Inserting or removing in the middle shifts elements, as Redis's
  * listpack nodes do. Tracks its memory estimate as elements come and go. Not thread-safe.
  */
-public final class ListValue {
+public final class ListValue extends Container {
   private byte[][] items = new byte[8][];
   private int head;
   private int size;

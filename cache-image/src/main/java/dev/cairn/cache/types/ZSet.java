@@ -1,5 +1,6 @@
 package dev.cairn.cache.types;
 
+import dev.cairn.cache.db.Container;
 import dev.cairn.cache.db.Dict;
 import dev.cairn.cache.db.Encodings;
 import dev.cairn.cache.db.Memory;
@@ -25,7 +26,7 @@ import java.util.Arrays;
  *
  * <p>Not thread-safe; {@link Node}s are positions valid until the next change.
  */
-public final class ZSet {
+public final class ZSet extends Container {
   private static final int DEFAULT_CAPACITY = 64;
 
   private final int capacity;
