@@ -52,7 +52,8 @@ final class FullSync {
   private boolean waiting;
 
   /**
-   * Where the time went, for the log line: the walk's CPU, its slices, the waits for the socket.
+   * Where the time went, for the log line: the slices' time (walk, encoding and flush), their
+   * number, and how often the walk waited for the socket to drain.
    */
   private long walkNanos;
 
