@@ -10,7 +10,8 @@
 # before the measurements:
 #   1. SET load with the replica attached: redis-benchmark -c 50 -r 100000 -t set at -P 1 and -P 16
 #      against a primary, then until its replica has it all; Redis's and Cairn's windows alternate,
-#      ROUNDS times (default 3), so a change of the machine's load between windows hits both alike.
+#      ROUNDS times (default 3), so a change of the machine's load between windows hits both alike;
+#      ROUNDS=0 skips this part (a resync-only run).
 #   2. Full resync: each primary loaded with KEYS `SET key:<12 digits> <100 bytes>`, a fresh empty
 #      server told REPLICAOF; the time from that command until its INFO says master_link_status:up
 #      and its DBSIZE equals the primary's (polled every 20 ms), and the replica's RSS then.
@@ -118,6 +119,7 @@ for kind in redis cairn; do
   wait "$started" "${p_pid[$kind]}" 2>/dev/null || true
 done
 
+if ((ROUNDS > 0)); then
 echo "## SET with one replica attached: redis-benchmark -c 50 -n $N -r 100000 -t set (redis-server $(redis-server --version | grep -o 'v=[^ ]*'), $(nproc) cores)"
 printf '| %5s | %2s | %12s | %12s | %5s | %9s | %9s | %9s | %9s |\n' \
   round P "redis ops/s" "cairn ops/s" ratio "redis p50" "cairn p50" "redis p99" "cairn p99"
@@ -139,6 +141,7 @@ for p, rs in ratios.items():
     print(f"-P {p}: Cairn/Redis ops/s, median of {len(rs)} rounds: {rs[len(rs) // 2]:.2f}")
 PY
 echo
+fi
 echo "## full resync of $KEYS keys (100-byte values): REPLICAOF to link up with every key"
 echo "| server | seconds | replica RSS |"
 echo "|--------|---------|-------------|"

@@ -151,6 +151,15 @@ public final class Database {
     return e;
   }
 
+  /**
+   * Sizes both dicts for a snapshot's RESIZEDB counts before its keys arrive, so loading them does
+   * not rehash the growing table again and again.
+   */
+  public void reserve(int keyCount, int expiresCount) {
+    keys.reserve(keyCount);
+    expires.reserve(expiresCount);
+  }
+
   /** Adds a key read from a snapshot: no "new" event, as Redis's dbAddRDBLoad. */
   public KeyEntry addLoaded(byte[] key, Object value) {
     return set(key, value, false, false);

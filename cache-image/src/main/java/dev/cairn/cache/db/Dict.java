@@ -406,6 +406,16 @@ public final class Dict extends Container implements Iterable<Dict.Entry> {
     bytes += 4L * (table.length - dense.length);
   }
 
+  /**
+   * Grows the table to hold {@code entries} without rehashing (a loader's hint, as Redis's
+   * dictExpand for RESIZEDB); a smaller hint or a compact dict is left alone.
+   */
+  public void reserve(int entries) {
+    if (!compact && entries > table.length) {
+      resize(Integer.highestOneBit(entries - 1) << 1);
+    }
+  }
+
   private void resize(int capacity) {
     Entry[] old = table;
     Entry[] fresh = new Entry[capacity];
@@ -446,6 +456,31 @@ public final class Dict extends Container implements Iterable<Dict.Entry> {
       e = e.next;
     }
     return e;
+  }
+
+  /**
+   * The number of buckets {@link #visitBucket} takes: the table's length, which changes only when
+   * the table is resized (1 for a compact dict).
+   */
+  public int buckets() {
+    return compact ? 1 : table.length;
+  }
+
+  /**
+   * Visits the entries of bucket {@code i} of the current table (a compact dict: all of them at 0).
+   * Walking 0, 1, 2... follows the table in memory order, unlike {@link #scan}'s reversed-bit
+   * cursor, which jumps across it at every step.
+   */
+  public void visitBucket(int i, Consumer<Entry> visitor) {
+    if (compact) {
+      scan(0, visitor);
+      return;
+    }
+    for (Entry e = table[i]; e != null; ) {
+      Entry next = e.next;
+      visitor.accept(e);
+      e = next;
+    }
   }
 
   /**

@@ -87,8 +87,12 @@ public final class RdbLoader {
         case RdbFormat.FREQ -> freq = in.readByte();
         case RdbFormat.AUX -> aux.put(in.readText(), in.readText());
         case RdbFormat.RESIZEDB -> {
-          in.readLength();
-          in.readLength();
+          // a hint, bounded by what the rest of the file can hold (a record takes at least 3
+          // bytes), so a corrupt count cannot allocate a huge table
+          long bound = Math.min(in.remaining() / 3, 1 << 30);
+          long size = Math.min(in.readLength(), bound);
+          long volatileKeys = Math.min(in.readLength(), bound);
+          db.reserve((int) size, (int) volatileKeys);
         }
         case RdbFormat.SELECTDB -> {
           long id = in.readLength();
@@ -113,10 +117,11 @@ public final class RdbLoader {
           byte[] key = in.readString();
           Object value = ValueReader.read(in, type, limits);
           if (value != null && (expireAt == 0 || expireAt > now)) {
-            if (db.keys().find(key) != null) {
+            int before = db.size();
+            KeyEntry e = db.addLoaded(key, value);
+            if (db.size() == before) { // one lookup, not a find before the add
               throw in.corrupt("duplicate key in database " + db.id);
             }
-            KeyEntry e = db.addLoaded(key, value);
             if (expireAt != 0) {
               db.setExpire(e, expireAt);
             }

@@ -21,10 +21,10 @@ import java.util.function.Consumer;
  *       then.
  * </ul>
  *
- * Entries created after the start are born settled and never written. The dict scan returns every
- * entry present for the whole walk at least once, and an entry removed before the walker reached it
- * went through {@link #beforeChange}, so when the walk ends the snapshot holds exactly the dataset
- * at its start. Records of one database may arrive in several runs (the writer repeats SELECTDB),
+ * Entries created after the start are born settled and never written. The walk meets every entry
+ * present for the whole walk at least once, and an entry removed before the walker reached it went
+ * through {@link #beforeChange}, so when the walk ends the snapshot holds exactly the dataset at
+ * its start. Records of one database may arrive in several runs (the writer repeats SELECTDB),
  * which RDB loaders accept.
  *
  * <p>Extra memory is the encoded records not yet written out: the walker's bounded buffer plus the
@@ -43,7 +43,18 @@ public final class Snapshot implements Keyspace.SnapshotHook {
   private RdbOutput buffer;
   private int bufferDb = -1;
   private int walkDb;
-  private long cursor;
+
+  /**
+   * The walk's place in {@code walkDb}'s table: the next bucket, and the table length it counts in
+   * (0 before the first). The buckets are walked in memory order — entries a young collection
+   * promoted together lie together, so the walk reads memory mostly ahead, where the scan cursor's
+   * reversed-bit order missed the cache at every entry (two thirds of a save's time). A resize
+   * between two slices restarts the walk of that table: an entry present for the whole walk is then
+   * met in the last, uninterrupted pass, and those already written are settled and skipped.
+   */
+  private int bucket;
+
+  private int buckets;
   private boolean done;
   private long keysTotal;
   private long keysWritten;
@@ -128,12 +139,17 @@ public final class Snapshot implements Keyspace.SnapshotHook {
   public boolean step(long deadlineNanos) {
     int produced = 0;
     while (!done && walkDb < keyspace.count()) {
-      Database db = keyspace.db(walkDb);
+      Dict keys = keyspace.db(walkDb).keys();
+      if (keys.buckets() != buckets) {
+        buckets = keys.buckets();
+        bucket = 0;
+      }
       int before = buffer.size();
-      cursor = db.keys().scan(cursor, this::walked);
+      keys.visitBucket(bucket++, this::walked);
       produced += Math.max(0, buffer.size() - before);
-      if (cursor == 0) {
+      if (bucket == buckets) {
         walkDb++;
+        buckets = 0;
       }
       if (produced >= CHUNK_BYTES || System.nanoTime() >= deadlineNanos) {
         break;

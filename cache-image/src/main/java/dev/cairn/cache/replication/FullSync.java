@@ -51,6 +51,16 @@ final class FullSync {
   private boolean finished;
   private boolean waiting;
 
+  /**
+   * Where the time went, for the log line: the slices' time (walk, encoding and flush), their
+   * number, and how often the walk waited for the socket to drain.
+   */
+  private long walkNanos;
+
+  private int slices;
+  private int socketWaits;
+  private long bytes;
+
   FullSync(
       ReplicaLink link,
       Keyspace keyspace,
@@ -85,6 +95,7 @@ final class FullSync {
 
               @Override
               public void write(byte[] b, int off, int len) {
+                bytes += len;
                 link.write(b, off, len);
               }
             }
@@ -103,6 +114,16 @@ final class FullSync {
 
   long millis() {
     return (System.nanoTime() - started) / 1_000_000;
+  }
+
+  /** How the sync spent its time, for the log line that reports it done. */
+  String stats() {
+    return String.format(
+        "%.1f MB, walk %d ms in %d slices, %d waits for the socket",
+        (assembled == null ? bytes : assembled.size()) / 1e6,
+        walkNanos / 1_000_000,
+        slices,
+        socketWaits);
   }
 
   void start() {
@@ -158,13 +179,17 @@ final class FullSync {
     if (assembled == null && !link.channel.isWritable()) {
       if (!waiting) {
         waiting = true;
+        socketWaits++;
         link.channel.pipeline().addLast(new Resume());
       }
       link.channel.flush();
       return;
     }
-    boolean complete = snapshot.step(System.nanoTime() + SLICE_NANOS);
+    long sliceStart = System.nanoTime();
+    boolean complete = snapshot.step(sliceStart + SLICE_NANOS);
     link.channel.flush();
+    walkNanos += System.nanoTime() - sliceStart;
+    slices++;
     if (!complete) {
       // Scheduled, not executed: one slice per event-loop iteration, after the clients' pending
       // commands (see BackgroundSave.walk).

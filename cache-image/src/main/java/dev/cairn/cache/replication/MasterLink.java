@@ -222,6 +222,7 @@ final class MasterLink {
     private FileChannel file;
     private byte[] eofMark;
     private byte[] tail = new byte[0];
+    private long transferStart;
     private final RespParser parser = new RespParser(Long.MAX_VALUE);
 
     /** Each command of the stream re-encoded: what it adds to the offset and the backlog. */
@@ -412,6 +413,7 @@ final class MasterLink {
               .resolve(
                   "temp-repl-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".rdb");
       file = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      transferStart = System.nanoTime();
       if (line.startsWith("$EOF:")) {
         eofMark = line.substring(5).getBytes(StandardCharsets.US_ASCII);
         if (eofMark.length != MARK) {
@@ -428,29 +430,31 @@ final class MasterLink {
       if (eofMark == null) {
         n = (int) Math.min(n, syncTotal - syncRead);
       }
-      byte[] b = new byte[n];
-      in.readBytes(b);
-      file.write(java.nio.ByteBuffer.wrap(b));
-      syncRead += n;
       boolean complete;
       if (eofMark != null) {
-        byte[] joined = new byte[tail.length + n];
+        // the mark may straddle reads: the last MARK bytes seen so far, kept across them
+        int keep = Math.min(n, MARK);
+        byte[] joined = new byte[tail.length + keep];
         System.arraycopy(tail, 0, joined, 0, tail.length);
-        System.arraycopy(b, 0, joined, tail.length, n);
+        in.getBytes(in.readerIndex() + n - keep, joined, tail.length, keep);
         tail = Arrays.copyOfRange(joined, Math.max(0, joined.length - MARK), joined.length);
         complete = Arrays.equals(tail, eofMark);
-        if (complete) {
-          file.truncate(file.size() - MARK);
-        }
       } else {
-        complete = syncRead == syncTotal;
+        complete = syncRead + n == syncTotal;
+      }
+      for (int left = n; left > 0; ) { // straight from the socket's buffer, no copy on the heap
+        left -= in.readBytes(file, left);
+      }
+      syncRead += n;
+      if (complete && eofMark != null) {
+        file.truncate(file.size() - MARK);
       }
       if (complete) {
         file.force(true);
         file.close();
         file = null;
         try {
-          repl.loadSnapshot(temp);
+          repl.loadSnapshot(temp, syncRead, (System.nanoTime() - transferStart) / 1_000_000);
         } finally {
           discardTemp();
         }

@@ -410,11 +410,12 @@ public final class Replication implements Propagation.Listener {
     syncing = null;
     if (s.link().channel.isActive()) {
       log.info(
-          "cache replica {}:{} synchronized: {} keys in {} ms",
+          "cache replica {}:{} synchronized: {} keys in {} ms ({})",
           s.link().ip(),
           s.link().listeningPort,
           s.keys(),
-          s.millis());
+          s.millis(),
+          s.stats());
     }
     startWaitingSync(true);
   }
@@ -580,7 +581,8 @@ public final class Replication implements Propagation.Listener {
   }
 
   /** The primary's snapshot, received into {@code rdb}: replaces the dataset. */
-  void loadSnapshot(Path rdb) throws IOException {
+  void loadSnapshot(Path rdb, long bytes, long transferMillis) throws IOException {
+    long start = System.nanoTime();
     var ks = server.keyspace;
     ks.flushAll();
     server.transactions.touchAll(-1);
@@ -588,10 +590,14 @@ public final class Replication implements Propagation.Listener {
     createBacklog();
     hasHistory = true;
     log.info(
-        "cache replica loaded the primary's snapshot: {} keys, replid {} offset {}",
+        "cache replica loaded the primary's snapshot: {} keys, replid {} offset {} ({} MB"
+            + " received in {} ms, loaded in {} ms)",
         r.keys(),
         replid,
-        offset());
+        offset(),
+        String.format("%.1f", bytes / 1e6),
+        transferMillis,
+        (System.nanoTime() - start) / 1_000_000);
     if (server.aof.enabled() && !server.aof.rewriteInProgress()) {
       server.aof.bgrewriteaof(false); // the AOF must describe the new dataset
     }

@@ -18,6 +18,26 @@ class RdbCodecTest {
   }
 
   @Test
+  void crc64OverSplitsAndOffsetsEqualsTheBitwiseDefinition() {
+    Random rnd = new Random(11);
+    for (int n : new int[] {0, 1, 7, 8, 9, 15, 16, 17, 100, 4099}) {
+      byte[] b = new byte[n + 5];
+      rnd.nextBytes(b);
+      long expected = 0;
+      for (int i = 3; i < 3 + n; i++) { // reflected, LSB first, one bit at a time
+        expected ^= b[i] & 0xff;
+        for (int bit = 0; bit < 8; bit++) {
+          expected = (expected & 1) != 0 ? (expected >>> 1) ^ 0x95ac9329ac4bc9b5L : expected >>> 1;
+        }
+      }
+      int cut = n == 0 ? 0 : rnd.nextInt(n);
+      long split = Crc64.update(Crc64.update(0, b, 3, cut), b, 3 + cut, n - cut);
+      assertThat(Crc64.update(0, b, 3, n)).as("length %d", n).isEqualTo(expected);
+      assertThat(split).as("length %d cut at %d", n, cut).isEqualTo(expected);
+    }
+  }
+
+  @Test
   void lzfRoundTripsAndGivesUpOnIncompressibleData() {
     Random rnd = new Random(7);
     for (int n : new int[] {21, 100, 1000, 70_000}) {
