@@ -45,8 +45,9 @@ final class CachePasswordRotation {
   }
 
   /**
-   * One round of the rotation from {@code previous} to {@code next}.
+   * One round of the rotation to {@code next}.
    *
+   * @param held the passwords the servers may hold now ({@link CachePassword#held})
    * @param sentinels the sentinel pods; empty for a standalone cache
    * @return null once every server accepts only {@code next} (and follows its primary with it, and
    *     the sentinels hold it), else what the rotation waits for
@@ -55,34 +56,35 @@ final class CachePasswordRotation {
       String name,
       List<PodView> servers,
       List<PodView> sentinels,
-      String previous,
+      List<String> held,
       String next,
       boolean replicated) {
+    String waiting = null;
+    // Every server that answers takes the new password at once, even while another is not ready:
+    // the operator's own probes use it.
     for (PodView p : servers) {
       if (p.ip() == null || p.terminating() || !p.ready()) {
-        return "pod " + p.name() + " is not ready";
-      }
-      if (!"PONG".equals(server(p, next, "PING"))) {
-        Object added = server(p, previous, "ACL", "SETUSER", "default", ">" + next);
-        if (!"OK".equals(added)) {
-          return "server " + p.name() + " refuses the previous password too: " + added;
-        }
-        LOG.info("CacheCluster {}: {} takes the new password next to the old one", name, p.name());
-      }
-      if (replicated && !"OK".equals(server(p, next, "CONFIG", "SET", "masterauth", next))) {
-        return "server " + p.name() + " did not take the new masterauth";
+        waiting = "pod " + p.name() + " is not ready";
+      } else if (!"PONG".equals(server(p, next, "PING")) && !add(name, p, held, next)) {
+        waiting = "server " + p.name() + " refuses every password the operator knows";
+      } else if (replicated && !"OK".equals(server(p, next, "CONFIG", "SET", "masterauth", next))) {
+        waiting = "server " + p.name() + " did not take the new masterauth";
       }
     }
     for (PodView s : sentinels) {
       if (s.ip() == null || s.terminating()) {
-        return "sentinel " + s.name() + " is not running";
+        waiting = "sentinel " + s.name() + " is not running";
+        continue;
       }
       Object set = sentinel(s, "SENTINEL", "SET", name, "auth-pass", next);
       // one that does not monitor the master yet gets the new password with SENTINEL MONITOR
       if (!"OK".equals(set)
           && sentinel(s, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", name) instanceof List<?>) {
-        return "sentinel " + s.name() + " did not take the new auth-pass: " + set;
+        waiting = "sentinel " + s.name() + " did not take the new auth-pass: " + set;
       }
+    }
+    if (waiting != null) {
+      return waiting;
     }
     for (PodView p : servers) {
       if (!"OK".equals(server(p, next, "CONFIG", "SET", "requirepass", next))) {
@@ -91,6 +93,17 @@ final class CachePasswordRotation {
     }
     LOG.info("CacheCluster {}: every server takes the new password only", name);
     return null;
+  }
+
+  /** {@code ACL SETUSER default >next}, authenticated with whichever held password works. */
+  private boolean add(String name, PodView p, List<String> held, String next) {
+    for (String password : held) {
+      if ("OK".equals(server(p, password, "ACL", "SETUSER", "default", ">" + next))) {
+        LOG.info("CacheCluster {}: {} takes the new password next to the old", name, p.name());
+        return true;
+      }
+    }
+    return false;
   }
 
   private Object server(PodView p, String password, String... args) {

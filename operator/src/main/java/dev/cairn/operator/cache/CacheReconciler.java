@@ -20,6 +20,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -169,8 +170,8 @@ public class CacheReconciler extends ClusterReconciler<CacheCluster, CacheCluste
   }
 
   /**
-   * Moves the running servers to the Secret's password when it differs from the one they hold
-   * ({@link CachePasswordRotation}), and records it once they all hold it. The first time (a new
+   * Moves the running servers to the Secret's password when they may hold another ({@link
+   * CachePasswordRotation}), and records it once they all hold it alone. The first time (a new
    * cache, or one from before the operator kept the password) the pods run with the Secret's.
    *
    * @return what the rotation waits for, or null when none is under way
@@ -181,22 +182,28 @@ public class CacheReconciler extends ClusterReconciler<CacheCluster, CacheCluste
       List<PodView> sentinels,
       String password,
       Context<CacheCluster> context) {
-    String applied = CachePassword.applied(cache, context.getClient()).orElse(null);
-    if (password.equals(applied)) {
+    List<String> held = CachePassword.held(cache, context.getClient());
+    if (held.equals(List.of(password))) {
       return null;
     }
+    if (!held.isEmpty() && !held.contains(password)) {
+      // recorded before any server gets it: a later change of the Secret must still find it
+      held = new ArrayList<>(held);
+      held.add(password);
+      CachePassword.remember(cache, context.getClient(), held);
+    }
     String waiting =
-        applied == null
+        held.isEmpty()
             ? null
             : rotation.rotate(
                 cache.getMetadata().getName(),
                 pods,
                 sentinels,
-                applied,
+                held,
                 password,
                 cache.getSpec().replicated());
     if (waiting == null) {
-      CachePassword.remember(cache, context.getClient(), password);
+      CachePassword.remember(cache, context.getClient(), List.of(password));
     }
     return waiting;
   }

@@ -25,7 +25,7 @@ class SentinelResetTest {
             sight(1, "master", List.of(up("10.0.0.2"), down("10.0.0.3"))),
             sight(2, "master", List.of(up("10.0.0.2"), down("10.0.0.3"))),
             sight(3, "master", List.of(up("10.0.0.2"))));
-    SentinelReset plan = SentinelReset.plan(sights, 3, MASTER, SERVERS, true, LIVE, SENTINELS);
+    SentinelReset plan = plan(sights);
     assertThat(plan.unsettled()).isNull();
     assertThat(plan.reset().pod().name()).isEqualTo("s-1");
     assertThat(plan.removed()).isEqualTo("10.0.0.3");
@@ -33,12 +33,8 @@ class SentinelResetTest {
 
   @Test
   void waitsWhileASentinelJustResetHasNotFoundTheOthersAgain() {
-    List<SentinelSight> sights =
-        List.of(
-            sight(1, "master", List.of(up("10.0.0.2")), List.of()),
-            sight(2, "master", List.of(up("10.0.0.2"), down("10.0.0.3"))),
-            sight(3, "master", List.of(up("10.0.0.2"), down("10.0.0.3"))));
-    SentinelReset plan = SentinelReset.plan(sights, 3, MASTER, SERVERS, true, LIVE, SENTINELS);
+    List<SentinelSight> sights = firstAnd(sight(1, "master", List.of(up("10.0.0.2")), List.of()));
+    SentinelReset plan = plan(sights);
     assertThat(plan.reset()).isNull();
     assertThat(plan.unsettled()).startsWith("sentinel s-1 does not know the sentinel 10.0.1.");
   }
@@ -47,12 +43,8 @@ class SentinelResetTest {
   void waitsWhileASentinelHasNotReadALiveReplicasInfo() {
     Map<String, String> unread =
         Map.of("ip", "10.0.0.2", "flags", "slave", "master-link-status", "err");
-    List<SentinelSight> sights =
-        List.of(
-            sight(1, "master", List.of(unread)),
-            sight(2, "master", List.of(up("10.0.0.2"), down("10.0.0.3"))),
-            sight(3, "master", List.of(up("10.0.0.2"), down("10.0.0.3"))));
-    SentinelReset plan = SentinelReset.plan(sights, 3, MASTER, SERVERS, true, LIVE, SENTINELS);
+    List<SentinelSight> sights = firstAnd(sight(1, "master", List.of(unread)));
+    SentinelReset plan = plan(sights);
     assertThat(plan.reset()).isNull();
     assertThat(plan.unsettled()).contains("replica 10.0.0.2");
   }
@@ -60,17 +52,12 @@ class SentinelResetTest {
   @Test
   void neverDuringAFailoverNorBeforeTheScaleDownCompletedNorWithASentinelSilent() {
     List<Map<String, String>> stale = List.of(up("10.0.0.2"), down("10.0.0.3"));
-    List<SentinelSight> failingOver =
-        List.of(
-            sight(1, "master,failover_in_progress", stale),
-            sight(2, "master", stale),
-            sight(3, "master", stale));
-    assertThat(SentinelReset.plan(failingOver, 3, MASTER, SERVERS, true, LIVE, SENTINELS))
+    List<SentinelSight> failingOver = firstAnd(sight(1, "master,failover_in_progress", stale));
+    assertThat(plan(failingOver))
         .isEqualTo(
             new SentinelReset(
                 "sentinel s-1 flags the master master,failover_in_progress", null, null));
-    List<SentinelSight> all =
-        List.of(sight(1, "master", stale), sight(2, "master", stale), sight(3, "master", stale));
+    List<SentinelSight> all = firstAnd(sight(1, "master", stale));
     assertThat(SentinelReset.plan(all, 3, MASTER, SERVERS, false, LIVE, SENTINELS).reset())
         .isNull();
     assertThat(
@@ -90,6 +77,17 @@ class SentinelResetTest {
             sight(3, "master", replicas));
     assertThat(SentinelReset.plan(sights, 3, MASTER, servers, true, LIVE, SENTINELS))
         .isEqualTo(new SentinelReset(null, null, null));
+  }
+
+  /** Every server pod ready and online, all three sentinels answered. */
+  private static SentinelReset plan(List<SentinelSight> sights) {
+    return SentinelReset.plan(sights, 3, MASTER, SERVERS, true, LIVE, SENTINELS);
+  }
+
+  /** Sentinel 1 as given; 2 and 3 settled, still listing the removed 10.0.0.3. */
+  private static List<SentinelSight> firstAnd(SentinelSight first) {
+    List<Map<String, String>> stale = List.of(up("10.0.0.2"), down("10.0.0.3"));
+    return List.of(first, sight(2, "master", stale), sight(3, "master", stale));
   }
 
   private static SentinelSight sight(int n, String flags, List<Map<String, String>> replicas) {
