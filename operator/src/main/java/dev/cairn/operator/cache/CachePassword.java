@@ -3,7 +3,7 @@ package dev.cairn.operator.cache;
 import dev.cairn.operator.common.EngineKind;
 import dev.cairn.operator.common.Labels;
 import dev.cairn.operator.common.Names;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import dev.cairn.operator.common.Owners;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
@@ -86,14 +86,7 @@ final class CachePassword {
                 .withName(appliedSecretName(cache))
                 .withNamespace(cache.getMetadata().getNamespace())
                 .withLabels(Labels.all(cache, EngineKind.CACHE))
-                .withOwnerReferences(
-                    new OwnerReferenceBuilder()
-                        .withApiVersion(cache.getApiVersion())
-                        .withKind(cache.getKind())
-                        .withName(cache.getMetadata().getName())
-                        .withUid(cache.getMetadata().getUid())
-                        .withController(true)
-                        .build())
+                .withOwnerReferences(Owners.controller(cache))
                 .endMetadata()
                 .withData(data)
                 .build())
