@@ -733,13 +733,21 @@ final class MonitoredMaster {
     sentinel.saveConfig();
   }
 
-  /** SENTINEL RESET: forgets replicas and sentinels and any failover; rediscovers them. */
+  /**
+   * SENTINEL RESET, as Redis's sentinelResetMaster: forgets replicas and sentinels and any
+   * failover, and may fail over again at once (no failover start time, no leader); the master's
+   * settings and the epochs stay. Replicas and sentinels are found again from INFO and hellos.
+   */
   void reset(long now) {
     Address address = master.address;
     master = new Instance(Kind.MASTER, address, now);
     replicas.clear();
     sentinels.clear();
     state = FailoverState.NONE;
+    stateChangeTime = NEVER;
+    failoverStartTime = NEVER;
+    odownStartAfter = NEVER;
+    leader = null;
     forced = false;
     promoted = null;
     event("+reset-master", describe(master));

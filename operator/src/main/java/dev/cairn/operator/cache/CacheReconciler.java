@@ -20,6 +20,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -70,10 +71,14 @@ import java.util.Map;
 public class CacheReconciler extends ClusterReconciler<CacheCluster, CacheClusterStatus, CacheView>
     implements Reconciler<CacheCluster> {
 
-  /** How often a replicated cache is asked who its primary is, even when Ready. */
+  /**
+   * How often a replicated cache is asked who its primary is, and a cache with a password whether
+   * its Secret changed, even when Ready.
+   */
   static final Duration FOLLOW = Duration.ofSeconds(3);
 
   private final CacheReplication replication;
+  private final CachePasswordRotation rotation;
   private final Clock clock;
 
   @Inject
@@ -82,13 +87,18 @@ public class CacheReconciler extends ClusterReconciler<CacheCluster, CacheCluste
   }
 
   public CacheReconciler(ManagedResources managed, Duration recheck, Clock clock) {
-    this(managed, recheck, clock, CacheReplication.standard());
+    this(managed, recheck, clock, CacheReplication.standard(), CachePasswordRotation.standard());
   }
 
   CacheReconciler(
-      ManagedResources managed, Duration recheck, Clock clock, CacheReplication replication) {
+      ManagedResources managed,
+      Duration recheck,
+      Clock clock,
+      CacheReplication replication,
+      CachePasswordRotation rotation) {
     super(managed, recheck, clock);
     this.replication = replication;
+    this.rotation = rotation;
     this.clock = clock;
   }
 
@@ -96,8 +106,11 @@ public class CacheReconciler extends ClusterReconciler<CacheCluster, CacheCluste
   public UpdateControl<CacheCluster> reconcile(CacheCluster cache, Context<CacheCluster> context) {
     UpdateControl<CacheCluster> control = super.reconcile(cache, context);
     // A failover happens without any Kubernetes event the operator sees in time (the old primary's
-    // pod may be alive), so the client Service's label must be checked on a schedule.
-    return cache.getSpec().replicated() && !control.getScheduleDelay().isPresent()
+    // pod may be alive), so the client Service's label must be checked on a schedule; so must the
+    // password Secret, for a rotation: it is no event source (watching Secrets would take list and
+    // watch on every Secret of the namespace).
+    boolean follow = cache.getSpec().replicated() || cache.getSpec().auth != null;
+    return follow && !control.getScheduleDelay().isPresent()
         ? control.rescheduleAfter(FOLLOW)
         : control;
   }
@@ -131,25 +144,68 @@ public class CacheReconciler extends ClusterReconciler<CacheCluster, CacheCluste
   @Override
   protected CacheView observe(
       CacheCluster cache, List<PodView> pods, Context<CacheCluster> context) {
-    if (!cache.getSpec().replicated()) {
-      return CacheView.none(0, List.of(), null);
-    }
     List<PodView> sentinels =
-        context
-            .getClient()
-            .pods()
-            .inNamespace(cache.getMetadata().getNamespace())
-            .withLabels(CacheSentinels.selector(cache))
-            .list()
-            .getItems()
-            .stream()
-            .map(PodView::of)
-            .toList();
-    CacheView view = replication.observe(cache, pods, sentinels, password(cache, context));
+        !cache.getSpec().replicated()
+            ? List.of()
+            : context
+                .getClient()
+                .pods()
+                .inNamespace(cache.getMetadata().getNamespace())
+                .withLabels(CacheSentinels.selector(cache))
+                .list()
+                .getItems()
+                .stream()
+                .map(PodView::of)
+                .toList();
+    String password = password(cache, context);
+    String rotating = password == null ? null : rotate(cache, pods, sentinels, password, context);
+    if (!cache.getSpec().replicated()) {
+      return CacheView.none(0, List.of(), null).rotating(rotating);
+    }
+    CacheView view = replication.observe(cache, pods, sentinels, password);
     if (view.primaryPod() != null) {
       labelRoles(cache, view.primaryPod(), context);
     }
-    return view;
+    return view.rotating(rotating);
+  }
+
+  /**
+   * Moves the running servers to the Secret's password when they may hold another ({@link
+   * CachePasswordRotation}), and records it once they all hold it alone. The first time (a new
+   * cache, or one from before the operator kept the password) the pods run with the Secret's.
+   *
+   * @return what the rotation waits for, or null when none is under way
+   */
+  private String rotate(
+      CacheCluster cache,
+      List<PodView> pods,
+      List<PodView> sentinels,
+      String password,
+      Context<CacheCluster> context) {
+    List<String> held = CachePassword.held(cache, context.getClient());
+    if (held.equals(List.of(password))) {
+      return null;
+    }
+    if (!held.isEmpty() && !held.contains(password)) {
+      // recorded before any server gets it: a later change of the Secret must still find it
+      held = new ArrayList<>(held);
+      held.add(password);
+      CachePassword.remember(cache, context.getClient(), held);
+    }
+    String waiting =
+        held.isEmpty()
+            ? null
+            : rotation.rotate(
+                cache.getMetadata().getName(),
+                pods,
+                sentinels,
+                held,
+                password,
+                cache.getSpec().replicated());
+    if (waiting == null) {
+      CachePassword.remember(cache, context.getClient(), List.of(password));
+    }
+    return waiting;
   }
 
   /** The servers' password, null when the cache has none (or its Secret is not there yet). */
@@ -182,7 +238,7 @@ public class CacheReconciler extends ClusterReconciler<CacheCluster, CacheCluste
    * A replicated cache's roll: replicas first (the primary is {@link CacheView#last}), then a
    * planned failover ({@link CacheReplication#handOver}) instead of deleting the primary, so that
    * the pod restarted last is a replica by then; once the servers are current, the sentinels one at
-   * a time, each Ready before the next.
+   * a time, each Ready and knowing the replicas and the other sentinels again before the next.
    */
   @Override
   protected RollingRestart.Step beforeStep(
@@ -212,7 +268,8 @@ public class CacheReconciler extends ClusterReconciler<CacheCluster, CacheCluste
             sentinels.configHash(),
             sentinels.image(),
             null,
-            null);
+            view.restartBlocked()); // a sentinel restarts empty: the next waits for it to
+    // rediscover
     return sentinelStep.kind() == RollingRestart.Step.Kind.IDLE
         ? step
         : new RollingRestart.Step(
@@ -221,6 +278,9 @@ public class CacheReconciler extends ClusterReconciler<CacheCluster, CacheCluste
 
   @Override
   protected Health assess(CacheCluster cache, CacheView view, Health fromPods) {
+    if (view.rotating() != null && fromPods.state() == Health.State.READY) {
+      return Health.progressing("PasswordRotation", "Password rotation: " + view.rotating() + ".");
+    }
     if (!cache.getSpec().replicated() || fromPods.state() != Health.State.READY) {
       return fromPods;
     }

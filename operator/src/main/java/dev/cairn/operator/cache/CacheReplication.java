@@ -1,15 +1,16 @@
 package dev.cairn.operator.cache;
 
 import dev.cairn.operator.common.PodView;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,10 @@ import org.slf4j.LoggerFactory;
  *       its emptyDir) gets {@code SENTINEL MONITOR} with the address the other sentinels name and
  *       the spec's quorum and timings.
  *   <li><b>Hand-over</b> before the primary's pod restarts ({@link #handOver}).
+ *   <li><b>Forgetting removed replicas.</b> Sentinels never forget a replica; after a scale-down,
+ *       or a pod back at another address, one that lists it gets {@code SENTINEL RESET} ({@link
+ *       SentinelReset}), and restarts wait until every sentinel knows the live replicas and the
+ *       other sentinels again.
  * </ul>
  *
  * Every call is bounded by a short timeout; a pod that does not answer is skipped, never fatal.
@@ -151,6 +156,7 @@ final class CacheReplication {
 
     // 5. The replicas as the primary sees them.
     List<CacheReplicaStatus> replicas = new ArrayList<>();
+    Set<String> liveReplicaIps = new HashSet<>();
     Long offset = null;
     Map<String, String> info = info(masterIp, password);
     if (info != null) {
@@ -164,6 +170,9 @@ final class CacheReplication {
           r.offset = parseLong(f.get("offset"));
           r.lagSeconds = parseLong(f.get("lag"));
           replicas.add(r);
+          if ("online".equals(r.state)) {
+            liveReplicaIps.add(f.get("ip"));
+          }
         }
       }
     }
@@ -175,8 +184,17 @@ final class CacheReplication {
             : online < expected
                 ? online + " of " + expected + " replicas are online with the primary " + primaryPod
                 : null;
+    // 6. Sentinels that still list a removed replica, one reset at a time.
+    String unsettled = forgetRemoved(name, servers, sentinels, masterIp, liveReplicaIps);
     return new CacheView(
-        primaryPod, replicas, offset, readySentinels, masterIp, sentinels, missing);
+        primaryPod,
+        replicas,
+        offset,
+        readySentinels,
+        masterIp,
+        sentinels,
+        missing != null ? missing : unsettled,
+        null);
   }
 
   private void place(
@@ -213,6 +231,69 @@ final class CacheReplication {
         }
       }
     }
+  }
+
+  /**
+   * Asks every sentinel what it knows ({@link SentinelSight}) and resets at most one that still
+   * lists a removed replica ({@link SentinelReset#plan}).
+   *
+   * @return why a restart must wait for the sentinels, or null
+   */
+  private String forgetRemoved(
+      String name,
+      List<PodView> servers,
+      List<PodView> sentinels,
+      String masterIp,
+      Set<String> liveReplicaIps) {
+    Set<String> serverIps = new HashSet<>();
+    boolean serversSettled = true;
+    for (PodView p : servers) {
+      if (p.ip() != null) {
+        serverIps.add(p.ip()); // terminating ones too: a restart in progress is not a removal
+      }
+      serversSettled &=
+          p.ip() != null
+              && p.ready()
+              && !p.terminating()
+              && (p.ip().equals(masterIp) || liveReplicaIps.contains(p.ip()));
+    }
+    Set<String> sentinelIps = new HashSet<>();
+    List<SentinelSight> sights = new ArrayList<>();
+    for (PodView s : sentinels) {
+      if (s.ip() == null || s.terminating()) {
+        continue;
+      }
+      sentinelIps.add(s.ip());
+      SentinelSight sight =
+          SentinelSight.of(
+              s,
+              sentinel(s.ip(), "SENTINEL", "MASTER", name),
+              sentinel(s.ip(), "SENTINEL", "REPLICAS", name),
+              sentinel(s.ip(), "SENTINEL", "SENTINELS", name));
+      if (sight != null) {
+        sights.add(sight);
+      }
+    }
+    SentinelReset plan =
+        SentinelReset.plan(
+            sights,
+            sentinelIps.size(),
+            masterIp,
+            serverIps,
+            serversSettled,
+            liveReplicaIps,
+            sentinelIps);
+    if (plan.reset() != null) {
+      Object reply = sentinel(plan.reset().pod().ip(), "SENTINEL", "RESET", name);
+      LOG.info(
+          "CacheCluster {}: sentinel {} lists the removed replica {}; SENTINEL RESET: {}",
+          name,
+          plan.reset().pod().name(),
+          plan.removed(),
+          reply);
+      return "sentinel " + plan.reset().pod().name() + " was reset and rediscovers";
+    }
+    return plan.unsettled();
   }
 
   /** Whether a server's INFO says it still follows {@link #NO_PRIMARY}. */
@@ -273,8 +354,7 @@ final class CacheReplication {
       return "no sentinel is ready to fail over with";
     }
     if (sentinel(sentinel.ip(), "SENTINEL", "MASTER", name) instanceof List<?> flat
-        && flat.contains("flags")
-        && String.valueOf(flat.get(flat.indexOf("flags") + 1)).contains("failover_in_progress")) {
+        && SentinelSight.fields(flat).getOrDefault("flags", "").contains("failover_in_progress")) {
       return "a failover is in progress";
     }
     String primary = view.primaryIp();
@@ -425,11 +505,6 @@ final class CacheReplication {
   }
 
   private Object call(String ip, int port, String password, String... args) {
-    try {
-      return Resp.callWithAuth(new InetSocketAddress(ip, port), timeout, password, args);
-    } catch (IOException | RuntimeException e) {
-      LOG.debug("{}:{} {}: {}", ip, port, args[0], e.toString());
-      return new Resp.Error(Objects.toString(e.getMessage(), e.toString()));
-    }
+    return Resp.quietly(new InetSocketAddress(ip, port), timeout, password, args);
   }
 }

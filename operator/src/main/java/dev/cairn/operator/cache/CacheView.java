@@ -13,9 +13,11 @@ import java.util.List;
  * @param readySentinels sentinel pods that are ready
  * @param primaryIp the primary pod's IP, or null
  * @param sentinels the sentinel pods
- * @param missingReplicas why a restart must wait for replicas, or null: a server pod restarted
- *     while another replica is not online with the primary could leave it none to acknowledge
- *     writes (WAIT) or to fail over to
+ * @param restartBlocked why a restart must wait, or null: a server pod restarted while another
+ *     replica is not online with the primary could leave it none to acknowledge writes (WAIT) or to
+ *     fail over to; one restarted while a sentinel does not know the live replicas and the other
+ *     sentinels (just reset, or just started) could leave no quorum or nothing to promote
+ * @param rotating what a password rotation waits for, or null when none is under way
  */
 record CacheView(
     String primaryPod,
@@ -24,20 +26,28 @@ record CacheView(
     int readySentinels,
     String primaryIp,
     List<PodView> sentinels,
-    String missingReplicas)
+    String restartBlocked,
+    String rotating)
     implements EngineView {
   /** No primary known: a standalone cache, or (with {@code blocked}) a replicated one. */
   static CacheView none(int readySentinels, List<PodView> sentinels, String blocked) {
-    return new CacheView(null, List.of(), null, readySentinels, null, sentinels, blocked);
+    return new CacheView(null, List.of(), null, readySentinels, null, sentinels, blocked, null);
+  }
+
+  CacheView rotating(String waiting) {
+    return new CacheView(
+        primaryPod,
+        replicas,
+        offset,
+        readySentinels,
+        primaryIp,
+        sentinels,
+        restartBlocked,
+        waiting);
   }
 
   @Override
   public String last() {
     return primaryPod;
-  }
-
-  @Override
-  public String restartBlocked() {
-    return missingReplicas;
   }
 }

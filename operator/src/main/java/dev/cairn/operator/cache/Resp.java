@@ -11,6 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One RESP2 command to a cache server or sentinel over a fresh connection, bounded by a timeout:
@@ -18,6 +21,8 @@ import java.util.List;
  * dependency for that. Replies: String (simple and bulk), Long, null, List, or {@link Error}.
  */
 final class Resp {
+  private static final Logger LOG = LoggerFactory.getLogger(Resp.class);
+
   /** An error reply ({@code -ERR ...}). */
   record Error(String message) {}
 
@@ -52,6 +57,20 @@ final class Resp {
         return refused;
       }
       return read(in);
+    }
+  }
+
+  /**
+   * {@link #callWithAuth} with a failure to connect or to read as an {@link Error}: a pod that does
+   * not answer is skipped, never fatal.
+   */
+  static Object quietly(
+      InetSocketAddress address, Duration timeout, String password, String... args) {
+    try {
+      return callWithAuth(address, timeout, password, args);
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("{} {}: {}", address, args[0], e.toString());
+      return new Error(Objects.toString(e.getMessage(), e.toString()));
     }
   }
 

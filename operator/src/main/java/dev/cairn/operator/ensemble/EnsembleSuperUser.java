@@ -1,7 +1,7 @@
 package dev.cairn.operator.ensemble;
 
 import dev.cairn.operator.common.Names;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import dev.cairn.operator.common.Owners;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -44,14 +44,7 @@ final class EnsembleSuperUser {
             .withNewMetadata()
             .withName(secretName(ensemble))
             .withNamespace(ensemble.getMetadata().getNamespace())
-            .withOwnerReferences(
-                new OwnerReferenceBuilder()
-                    .withApiVersion(ensemble.getApiVersion())
-                    .withKind(ensemble.getKind())
-                    .withName(ensemble.getMetadata().getName())
-                    .withUid(ensemble.getMetadata().getUid())
-                    .withController(true)
-                    .build())
+            .withOwnerReferences(Owners.controller(ensemble))
             .endMetadata()
             .addToData(PASSWORD, base64(password))
             .addToData(DIGEST, base64(digest(password)))

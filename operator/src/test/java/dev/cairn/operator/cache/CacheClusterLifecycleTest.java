@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,7 +37,8 @@ class CacheClusterLifecycleTest {
                 Duration.ofMillis(200),
                 Clock.systemUTC(),
                 // the simulated pods' IPs lead nowhere: do not wait on them
-                new CacheReplication(6379, 26379, Duration.ofMillis(50))));
+                new CacheReplication(6379, 26379, Duration.ofMillis(50)),
+                new CachePasswordRotation(6379, 26379, Duration.ofMillis(50))));
   }
 
   @AfterAll
@@ -104,6 +106,25 @@ class CacheClusterLifecycleTest {
                 .get("redis.conf"))
         .contains("maxmemory 64mb")
         .doesNotContain("s3cret");
+    assertThat(CachePassword.held(c, client)).containsExactly("s3cret");
+
+    // Rotated: the running servers (here unreachable) must be moved to it before it counts as
+    // theirs; until then the operator keeps the old one to reach them with.
+    client
+        .secrets()
+        .inNamespace("auth")
+        .withName("redis-auth")
+        .edit(s ->
+            new SecretBuilder(s)
+                .withStringData(null)
+                .withData(Map.of("password", Base64.getEncoder().encodeToString("n3w".getBytes())))
+                .build());
+    await()
+        .untilAsserted(() ->
+            assertThat(condition(client, CacheCluster.class, "auth", "redis", "Ready"))
+                .isNotNull()
+                .satisfies(cond -> assertThat(cond.getReason()).isEqualTo("PasswordRotation")));
+    assertThat(CachePassword.held(c, client)).containsExactly("s3cret", "n3w");
   }
 
   @Test

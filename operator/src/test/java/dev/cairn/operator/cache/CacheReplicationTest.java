@@ -1,6 +1,7 @@
 package dev.cairn.operator.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.cache.CacheEngine;
 import dev.cairn.cache.config.CacheConfig;
@@ -18,11 +19,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * {@link CacheReplication} against real Cairn cache servers and sentinels, each on its own loopback
@@ -66,10 +72,221 @@ class CacheReplicationTest {
   }
 
   /**
+   * A scale-down: the last replica's pod is gone; the sentinels, which never forget a replica, list
+   * it down until the operator resets them, one at a time, each after the one before has found the
+   * other sentinels and the live replica again; then they list the live one only. While the pod is
+   * still there (a restart), nothing is reset.
+   */
+  @Test
+  void afterAScaleDownTheSentinelsAreResetOneAtATimeAndForgetTheRemovedReplica() throws Exception {
+    Cluster c = start(null);
+    servers.get(2).stop(Duration.ZERO);
+    List<PodView> restarting = new ArrayList<>(c.serverPods());
+    restarting.set(2, new PodView("orders-2", 2, false, "h", "img", false, c.net() + "3"));
+    for (PodView s : c.sentinelPods()) {
+      until(
+          () -> {
+            c.replication().observe(c.cache(), restarting, c.sentinelPods(), null);
+            return sentinel(c, s, "REPLICAS");
+          },
+          r -> r instanceof List<?> l && l.toString().contains("s_down"),
+          Duration.ofSeconds(15));
+    }
+    CacheView view = c.replication().observe(c.cache(), restarting, c.sentinelPods(), null);
+    assertThat(view.restartBlocked()).contains("1 of 2 replicas are online");
+    for (PodView s : c.sentinelPods()) {
+      assertThat(sentinel(c, s, "REPLICAS")).asList().hasSize(2);
+    }
+
+    List<PodView> remaining = c.serverPods().subList(0, 2);
+    until(
+        () -> {
+          CacheView v = c.replication().observe(c.cache(), remaining, c.sentinelPods(), null);
+          int resetting = 0;
+          boolean forgotten = true;
+          for (PodView s : c.sentinelPods()) {
+            Map<String, String> master = SentinelSight.fields((List<?>) sentinel(c, s, "MASTER"));
+            resetting += Integer.parseInt(master.get("num-other-sentinels")) < 2 ? 1 : 0;
+            forgotten &= "1".equals(master.get("num-slaves"));
+          }
+          assertThat(resetting).as("sentinels reset and not rediscovered yet").isLessThan(2);
+          return forgotten && v.restartBlocked() == null;
+        },
+        done -> done,
+        Duration.ofSeconds(30));
+    for (PodView s : c.sentinelPods()) {
+      assertThat(sentinel(c, s, "REPLICAS").toString()).contains(c.net() + "2,");
+    }
+    // the reset sentinels found each other again: a failover can still be agreed on
+    assertThat(sentinel(c, c.sentinelPods().get(0), "CKQUORUM")).asString().startsWith("OK");
+  }
+
+  /**
+   * A rotated password, moved live onto the running servers and sentinels ({@link
+   * CachePasswordRotation}): a client connected with the old one keeps working, new clients get in
+   * with the new one only, replication goes on, also over links made anew (masterauth), and the
+   * sentinels still reach every server after their connections are cut (auth-pass).
+   */
+  @Test
+  void aRotatedPasswordReachesTheRunningServersAndSentinelsWithoutAnOutage() throws Exception {
+    Cluster c = start("old pass");
+    CachePasswordRotation rotation =
+        new CachePasswordRotation(c.serverPort(), c.sentinelPort(), Duration.ofMillis(500));
+    HostAndPort primary = new HostAndPort(c.net() + "1", c.serverPort());
+    // an earlier rotation, abandoned when the Secret changed again, left one server with its
+    // target only: the operator must still reach it, and the new password must end it
+    try (Jedis third = new Jedis(new HostAndPort(c.net() + "3", c.serverPort()))) {
+      third.auth("old pass");
+      third.configSet("requirepass", "abandoned pass");
+    }
+    try (Jedis before = new Jedis(primary)) {
+      before.auth("old pass");
+      until(
+          () ->
+              Objects.requireNonNullElse(
+                  rotation.rotate(
+                      "orders",
+                      c.serverPods(),
+                      c.sentinelPods(),
+                      List.of("old pass", "abandoned pass"),
+                      "new pass",
+                      true),
+                  "done"),
+          "done"::equals,
+          Duration.ofSeconds(10));
+      assertThat(before.set("during", "1")).isEqualTo("OK"); // authenticated before: still served
+    }
+    for (int i = 0; i < 3; i++) {
+      for (String stale : List.of("old pass", "abandoned pass")) {
+        try (Jedis refused = new Jedis(new HostAndPort(c.net() + (i + 1), c.serverPort()))) {
+          assertThatThrownBy(() -> refused.auth(stale))
+              .isInstanceOf(JedisDataException.class)
+              .hasMessageContaining("WRONGPASS");
+        }
+      }
+    }
+    try (Jedis after = new Jedis(primary)) {
+      after.auth("new pass");
+      assertThat(after.set("after", "2")).isEqualTo("OK");
+      assertThat(after.waitReplicas(2, 5000)).isEqualTo(2);
+    }
+    // a pod restarted meanwhile starts with the Secret's new password and replicates with it
+    servers.get(2).stop(Duration.ZERO);
+    Map<String, String> conf = new HashMap<>(c.confs().get(2));
+    conf.put("requirepass", "new pass");
+    conf.put("masterauth", "new pass");
+    CacheEngine restarted = new CacheEngine(CacheConfig.of(conf));
+    restarted.start();
+    servers.set(2, restarted);
+    // every other connection cut: replica links and sentinels come back with the new password
+    for (int i = 0; i < 2; i++) {
+      try (Jedis server = new Jedis(new HostAndPort(c.net() + (i + 1), c.serverPort()))) {
+        server.auth("new pass");
+        for (String type : List.of("replica", "pubsub", "normal")) {
+          server.sendCommand(Protocol.Command.CLIENT, "KILL", "TYPE", type);
+        }
+      }
+    }
+    Thread.sleep(2 * c.cache().getSpec().sentinel.downAfterMilliseconds);
+    CacheView view =
+        until(
+            () -> c.replication().observe(c.cache(), c.serverPods(), c.sentinelPods(), "new pass"),
+            v -> "orders-0".equals(v.primaryPod()) && v.restartBlocked() == null,
+            Duration.ofSeconds(15));
+    assertThat(view.replicas()).allMatch(r -> "online".equals(r.state));
+    try (Jedis replica = new Jedis(new HostAndPort(c.net() + "3", c.serverPort()))) {
+      replica.auth("new pass");
+      assertThat(replica.get("after")).isEqualTo("2");
+    }
+  }
+
+  private static Object sentinel(Cluster c, PodView s, String command) throws Exception {
+    return Resp.call(
+        new InetSocketAddress(s.ip(), c.sentinelPort()),
+        Duration.ofSeconds(1),
+        "SENTINEL",
+        command,
+        "orders");
+  }
+
+  /**
    * @param planned hand the primary over ({@link CacheReplication#handOver}) instead of stopping it
    *     and starting it again at once
    */
   private void bootstrapMonitorAndFailOver(String password, boolean planned) throws Exception {
+    Cluster c = start(password);
+    String net = c.net();
+    int serverPort = c.serverPort();
+    List<PodView> serverPods = c.serverPods();
+    List<PodView> sentinelPods = c.sentinelPods();
+    List<Map<String, String>> confs = c.confs();
+    CacheCluster cache = c.cache();
+    CacheReplication replication = c.replication();
+    InetSocketAddress primary = new InetSocketAddress(net + "1", serverPort);
+    CacheView view = c.view();
+    if (planned) {
+      assertThat(replication.handOver(cache, view, password))
+          .startsWith("SENTINEL FAILOVER orders started");
+    } else {
+      // Stopped and back at once at the same address with its data, as a deleted pod in the local
+      // cluster: it must not take writes while the sentinels promote a replica.
+      servers.get(0).stop(Duration.ZERO);
+      CacheEngine restarted = new CacheEngine(CacheConfig.of(confs.get(0)));
+      restarted.start();
+      servers.set(0, restarted);
+      assertThat(Resp.callWithAuth(primary, Duration.ofSeconds(2), password, "SET", "lost", "1"))
+          .isInstanceOfSatisfying(
+              Resp.Error.class, e -> assertThat(e.message()).startsWith("READONLY"));
+    }
+    view =
+        until(
+            () -> replication.observe(cache, serverPods, sentinelPods, password),
+            v -> v.primaryPod() != null && !v.primaryPod().equals("orders-0"),
+            Duration.ofSeconds(30));
+    int promoted = view.primaryPod().equals("orders-1") ? 1 : 2;
+    assertThat(
+            Resp.callWithAuth(
+                new InetSocketAddress(net + (promoted + 1), serverPort),
+                Duration.ofSeconds(2),
+                password,
+                "GET",
+                "acked"))
+        .isEqualTo("yes");
+    // The old primary (handed over, or restarted) ends up a replica of the new one. Handed over it
+    // is still a master; the sentinels convert it once its INFO (every 10 s) says so and it has
+    // said so for 4 hello periods (8 s), as Redis's: up to about 20 s. Their reconfiguration ends
+    // with CLIENT KILL TYPE normal, which may cut this probe's connection.
+    until(
+        () ->
+            Resp.quietly(
+                new InetSocketAddress(net + "1", serverPort),
+                Duration.ofSeconds(1),
+                password,
+                "ROLE"),
+        r ->
+            r instanceof List<?> role
+                && "slave".equals(role.get(0))
+                && (net + (promoted + 1)).equals(role.get(1)),
+        Duration.ofSeconds(30));
+  }
+
+  /** Three servers and three sentinels, each on its own loopback address, as pods. */
+  private record Cluster(
+      String net,
+      int serverPort,
+      int sentinelPort,
+      List<PodView> serverPods,
+      List<PodView> sentinelPods,
+      List<Map<String, String>> confs,
+      CacheCluster cache,
+      CacheReplication replication,
+      CacheView view) {}
+
+  /**
+   * Starts the cluster and observes until pod 0 is the primary with both replicas online and in
+   * step, and every sentinel knows both replicas.
+   */
+  private Cluster start(String password) throws Exception {
     String net = "127.0." + ThreadLocalRandom.current().nextInt(100, 250) + ".";
     int serverPort = freePort(net + "1");
     int sentinelPort = freePort(net + "11");
@@ -135,60 +352,15 @@ class CacheReplicationTest {
             v -> v.replicas().stream().allMatch(r -> r.offset.equals(v.offset())),
             Duration.ofSeconds(10));
     assertThat(view.offset()).isPositive();
-    // Every sentinel must know both replicas before the primary goes, else none can be promoted.
-    for (PodView s : sentinelPods) {
-      until(
-          () ->
-              Resp.call(
-                  new InetSocketAddress(s.ip(), sentinelPort),
-                  Duration.ofSeconds(1),
-                  "SENTINEL",
-                  "REPLICAS",
-                  "orders"),
-          r -> r instanceof List<?> l && l.size() == 2,
-          Duration.ofSeconds(20));
-    }
-
-    if (planned) {
-      assertThat(replication.handOver(cache, view, password)).startsWith("SENTINEL FAILOVER");
-    } else {
-      // Stopped and back at once at the same address with its data, as a deleted pod in the local
-      // cluster: it must not take writes while the sentinels promote a replica.
-      servers.get(0).stop(Duration.ZERO);
-      CacheEngine restarted = new CacheEngine(CacheConfig.of(confs.get(0)));
-      restarted.start();
-      servers.set(0, restarted);
-      assertThat(Resp.callWithAuth(primary, Duration.ofSeconds(2), password, "SET", "lost", "1"))
-          .isInstanceOfSatisfying(
-              Resp.Error.class, e -> assertThat(e.message()).startsWith("READONLY"));
-    }
+    // Every sentinel must know both replicas (their INFO read) and the other sentinels before the
+    // primary goes, else none could be promoted: what the operator waits for before a restart.
     view =
         until(
             () -> replication.observe(cache, serverPods, sentinelPods, password),
-            v -> v.primaryPod() != null && !v.primaryPod().equals("orders-0"),
-            Duration.ofSeconds(30));
-    int promoted = view.primaryPod().equals("orders-1") ? 1 : 2;
-    assertThat(
-            Resp.callWithAuth(
-                new InetSocketAddress(net + (promoted + 1), serverPort),
-                Duration.ofSeconds(2),
-                password,
-                "GET",
-                "acked"))
-        .isEqualTo("yes");
-    // the old primary (handed over, or restarted) ends up a replica of the new one
-    until(
-        () ->
-            Resp.callWithAuth(
-                new InetSocketAddress(net + "1", serverPort),
-                Duration.ofSeconds(1),
-                password,
-                "ROLE"),
-        r ->
-            r instanceof List<?> role
-                && "slave".equals(role.get(0))
-                && (net + (promoted + 1)).equals(role.get(1)),
-        Duration.ofSeconds(20));
+            v -> v.restartBlocked() == null,
+            Duration.ofSeconds(20));
+    return new Cluster(
+        net, serverPort, sentinelPort, serverPods, sentinelPods, confs, cache, replication, view);
   }
 
   private static int freePort(String ip) throws Exception {
