@@ -165,6 +165,16 @@ final class MasterLink {
         });
   }
 
+  /** CLIENT KILL TYPE master: drops the connection; the link reconnects and resyncs partially. */
+  boolean drop() {
+    if (closed || channel == null || !channel.isActive()) {
+      return false;
+    }
+    log.info("cache replica drops its connection to primary {}:{} (CLIENT KILL)", host, port);
+    channel.close();
+    return true;
+  }
+
   /** Stops following this primary. */
   void close() {
     closed = true;

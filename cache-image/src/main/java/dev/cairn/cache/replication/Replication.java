@@ -429,6 +429,16 @@ public final class Replication implements Propagation.Listener {
     return null;
   }
 
+  /** Whether this connection is a replica that asked for the stream (CLIENT LIST/KILL TYPE). */
+  public boolean isReplica(Client c) {
+    return linkOf(c) != null;
+  }
+
+  /** CLIENT KILL TYPE master: whether there was a live connection to the primary to drop. */
+  public boolean dropPrimaryConnection() {
+    return master != null && master.drop();
+  }
+
   /** A connection closed: if it was a replica, it is detached. */
   public void disconnected(Client c) {
     announced.remove(c);

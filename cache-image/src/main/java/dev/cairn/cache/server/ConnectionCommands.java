@@ -212,10 +212,7 @@ public final class ConnectionCommands {
         String type = null;
         java.util.Set<Long> ids = null;
         if (a.length == 4 && is(a[2], "type")) {
-          type = Args.lower(a[3]);
-          if (!List.of("normal", "pubsub", "master", "replica", "slave").contains(type)) {
-            throw new CommandError("ERR Unknown client type '" + Args.str(a[3]) + "'");
-          }
+          type = clientType(a[3]);
         } else if (a.length > 3 && is(a[2], "id")) {
           ids = new java.util.HashSet<>();
           for (int i = 3; i < a.length; i++) {
@@ -229,7 +226,7 @@ public final class ConnectionCommands {
           throw CommandError.SYNTAX;
         }
         for (Client x : c.server.clients.all()) {
-          if (type != null && !type.equals(x.subscribed() ? "pubsub" : "normal")) {
+          if (type != null && !type.equals(typeOf(x))) {
             continue;
           }
           if (ids != null && !ids.contains(x.id)) {
@@ -517,6 +514,7 @@ public final class ConnectionCommands {
     String laddr = null;
     String user = null;
     boolean skipMe = true;
+    String type = null;
     for (int i = 2; i < a.length; i += 2) {
       String v = Args.str(a[i + 1]);
       if (is(a[i], "id")) {
@@ -533,14 +531,24 @@ public final class ConnectionCommands {
       } else if (is(a[i], "skipme")) {
         skipMe = onOffYesNo(a[i + 1]);
       } else if (is(a[i], "type")) {
-        continue;
+        type = clientType(a[i + 1]);
       } else {
         throw CommandError.SYNTAX;
       }
     }
     int killed = 0;
+    // the link to the primary is no client connection here, but Redis lists and kills it as one
+    if ("master".equals(type)
+        && id == null
+        && addr == null
+        && laddr == null
+        && user == null
+        && c.server.replication.dropPrimaryConnection()) {
+      killed++;
+    }
     for (Client x : List.copyOf(clientList(c))) {
-      if ((id != null && x.id != id)
+      if ((type != null && !type.equals(typeOf(x)))
+          || (id != null && x.id != id)
           || (addr != null && !x.address().equals(addr))
           || (laddr != null && !x.localAddress().equals(laddr))
           || (user != null && !x.user.name().equals(user))
@@ -555,6 +563,23 @@ public final class ConnectionCommands {
       killed++;
     }
     c.reply.integer(killed);
+  }
+
+  /** A TYPE argument of CLIENT LIST/KILL, "replica" spelled as Redis's own "slave". */
+  private static String clientType(byte[] arg) {
+    String type = Args.lower(arg);
+    return switch (type) {
+      case "normal", "pubsub", "master" -> type;
+      case "replica", "slave" -> "slave";
+      default -> throw new CommandError("ERR Unknown client type '" + Args.str(arg) + "'");
+    };
+  }
+
+  private static String typeOf(Client x) {
+    if (x.server.replication.isReplica(x)) {
+      return "slave";
+    }
+    return x.subscribed() ? "pubsub" : "normal";
   }
 
   private static boolean onOffYesNo(byte[] v) {

@@ -97,6 +97,14 @@ class ReplicationRedisInteropTest {
             .contains("Master accepted a Partial Resynchronization");
         assertThat(field(c.info("stats"), "sync_partial_ok")).isEqualTo("1");
         assertThat(field(c.info("stats"), "sync_full")).isEqualTo("1");
+
+        // the primary's side: TYPE replica closes the replica's connection and nothing else
+        assertThat(c.clientKill(new ClientKillParams().type(ClientType.REPLICA))).isEqualTo(1);
+        assertThat(c.ping()).isEqualTo("PONG");
+        writesOfEveryType(c, "c");
+        caughtUp(c, r);
+        InteropDataset.assertSameData(c, r, true);
+        assertThat(field(c.info("stats"), "sync_partial_ok")).isEqualTo("2");
       }
     } finally {
       cairn.stop(Duration.ZERO);
@@ -131,6 +139,17 @@ class ReplicationRedisInteropTest {
         InteropDataset.assertSameData(r, c, true);
         assertThat(Files.readString(dir.resolve("redis-" + redis.port() + ".log")))
             .containsPattern("Partial resynchronization request from .* accepted");
+
+        // killing the link from the replica's side: only the link goes, then a partial resync
+        try (Jedis other = client(cairn)) {
+          assertThat(other.ping()).isEqualTo("PONG");
+          assertThat(c.clientKill(new ClientKillParams().type(ClientType.MASTER))).isEqualTo(1);
+          assertThat(other.ping()).isEqualTo("PONG");
+        }
+        writesOfEveryType(r, "c");
+        caughtUp(r, c);
+        InteropDataset.assertSameData(r, c, true);
+        assertThat(field(r.info("stats"), "sync_partial_ok")).isEqualTo("2");
 
         String redisId = info(r, "master_replid");
         assertThat(c.replicaofNoOne()).isEqualTo("OK");
