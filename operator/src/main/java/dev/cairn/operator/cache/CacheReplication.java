@@ -368,7 +368,8 @@ final class CacheReplication {
     if (paused instanceof Resp.Error e) {
       return "CLIENT PAUSE refused: " + e.message();
     }
-    if (!caughtUp(primary, password)) {
+    List<String> replicas = caughtUp(primary, password);
+    if (replicas == null) {
       server(primary, password, "CLIENT", "UNPAUSE");
       return "the replicas did not catch up with the paused primary in time; retrying";
     }
@@ -381,11 +382,31 @@ final class CacheReplication {
         name,
         view.primaryPod(),
         sentinel.name());
-    return "SENTINEL FAILOVER " + name + " started by " + sentinel.name();
+    String promoted = promoted(replicas, password);
+    if (promoted == null) {
+      return "SENTINEL FAILOVER " + name + " started by " + sentinel.name();
+    }
+    // The sentinels would convert the old primary only after its INFO has said "master" for some
+    // seconds (up to about 20 s), longer than the pause: clients still connected to it would have
+    // writes acknowledged that the new primary never sees. Demoted now, while its writes are
+    // paused, those writes fail with READONLY instead.
+    server(primary, password, "REPLICAOF", promoted, Integer.toString(serverPort));
+    LOG.info(
+        "CacheCluster {}: {} follows the promoted replica {}", name, view.primaryPod(), promoted);
+    return "SENTINEL FAILOVER "
+        + name
+        + " started by "
+        + sentinel.name()
+        + ", "
+        + promoted
+        + " promoted";
   }
 
-  /** Whether every replica the primary lists has acknowledged its whole stream, within 3 s. */
-  private boolean caughtUp(String primary, String password) {
+  /**
+   * The addresses of the primary's replicas once every one has acknowledged its whole stream,
+   * within 3 s; null when they did not.
+   */
+  private List<String> caughtUp(String primary, String password) {
     long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
     do {
       Map<String, String> info = info(primary, password);
@@ -398,17 +419,41 @@ final class CacheReplication {
                 .toList();
         if (!replicas.isEmpty()
             && replicas.stream().allMatch(r -> Objects.equals(r.get("offset"), offset))) {
-          return true;
+          return replicas.stream().map(r -> r.get("ip")).toList();
         }
       }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
+      if (!pause()) {
+        return null;
       }
     } while (System.nanoTime() < end);
-    return false;
+    return null;
+  }
+
+  /** Which of these replicas the sentinels promoted (reports itself master), within 5 s. */
+  private String promoted(List<String> replicas, String password) {
+    long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    do {
+      for (String ip : replicas) {
+        Map<String, String> info = info(ip, password);
+        if (info != null && "master".equals(info.get("role"))) {
+          return ip;
+        }
+      }
+      if (!pause()) {
+        return null;
+      }
+    } while (System.nanoTime() < end);
+    return null;
+  }
+
+  private static boolean pause() {
+    try {
+      Thread.sleep(100);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /**

@@ -226,7 +226,13 @@ class CacheReplicationTest {
     CacheView view = c.view();
     if (planned) {
       assertThat(replication.handOver(cache, view, password))
-          .startsWith("SENTINEL FAILOVER orders started");
+          .startsWith("SENTINEL FAILOVER orders started")
+          .endsWith(" promoted");
+      // demoted by the hand-over itself, before its pause ends: a client still writing to it gets
+      // READONLY, never an OK the new primary lacks
+      assertThat(Resp.callWithAuth(primary, Duration.ofSeconds(12), password, "SET", "late", "1"))
+          .isInstanceOfSatisfying(
+              Resp.Error.class, e -> assertThat(e.message()).startsWith("READONLY"));
     } else {
       // Stopped and back at once at the same address with its data, as a deleted pod in the local
       // cluster: it must not take writes while the sentinels promote a replica.
