@@ -3,11 +3,14 @@ package dev.cairn.broker;
 import dev.cairn.broker.config.BrokerConfig;
 import dev.cairn.common.testkit.EngineExtension;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -48,7 +51,28 @@ public final class TestBrokers {
           EngineExtension.startAndAwaitReady(
               broker(zkConnect, dir.resolve("logs" + id), Map.of("broker.id", "" + id))));
     }
+    awaitEachOther(brokers);
     return brokers;
+  }
+
+  /**
+   * Waits (up to 20 s) until every broker's metadata lists all of them: a broker is ready once it
+   * registered, but the others learn of it through their coordinator watch a moment later, and a
+   * create naming it there would be refused as an unknown broker.
+   */
+  public static void awaitEachOther(List<BrokerEngine> brokers) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    for (BrokerEngine b : brokers) {
+      try (Admin admin = Admin.create(admin(b))) {
+        while (admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size() < brokers.size()) {
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException(
+                "broker at " + bootstrap(b) + " does not list all " + brokers.size() + " brokers");
+          }
+          Thread.sleep(20);
+        }
+      }
+    }
   }
 
   public static String bootstrap(BrokerEngine b) {

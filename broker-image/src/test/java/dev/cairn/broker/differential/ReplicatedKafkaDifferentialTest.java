@@ -46,6 +46,7 @@ class ReplicatedKafkaDifferentialTest {
             EngineExtension.startAndAwaitReady(
                 TestBrokers.broker(zk.getConnectString(), dir.resolve("cairn-" + id), config)));
       }
+      TestBrokers.awaitEachOther(cairn); // as Kafka's side waits for three brokers
       Transcript onCairn =
           ReplicationScenario.run(
               new ReplicationScenario.ThreeBrokers() {
