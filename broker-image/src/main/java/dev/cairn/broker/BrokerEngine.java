@@ -445,6 +445,12 @@ public final class BrokerEngine implements Engine {
         .description("Partitions this broker leads whose ISR is smaller than their replicas")
         .register(registry);
     Gauge.builder(
+            "cairn_broker_replica_fetcher_failed_partitions",
+            replicas,
+            ReplicaManager::failedPartitions)
+        .description("Partitions a follower stopped fetching on an error it could not apply")
+        .register(registry);
+    Gauge.builder(
             "cairn_broker_offline_log_dirs", logs, l -> l.dirs().size() - l.onlineDirs().size())
         .description("Log dirs taken offline by a disk error")
         .register(registry);

@@ -2,6 +2,11 @@ package dev.cairn.broker;
 
 import dev.cairn.broker.config.BrokerConfig;
 import dev.cairn.common.testkit.EngineExtension;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,6 +54,15 @@ public final class TestBrokers {
               broker(zkConnect, dir.resolve("logs" + id), Map.of("broker.id", "" + id))));
     }
     return brokers;
+  }
+
+  /** The broker's Prometheus exposition, as a scraper reads it from its admin port. */
+  public static String metrics(BrokerEngine b) throws IOException, InterruptedException {
+    URI uri = URI.create("http://127.0.0.1:" + b.adminAddress().getPort() + "/metrics");
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      return http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString())
+          .body();
+    }
   }
 
   public static String bootstrap(BrokerEngine b) {
