@@ -313,6 +313,7 @@ public final class BrokerEngine implements Engine {
     boundAddress =
         server.listen(
             bind,
+            config.get(BrokerConfig.SOCKET_RECEIVE_BUFFER),
             new ChannelInitializer<SocketChannel>() {
               @Override
               protected void initChannel(SocketChannel ch) {
