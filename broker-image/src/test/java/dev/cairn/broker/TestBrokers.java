@@ -1,6 +1,7 @@
 package dev.cairn.broker;
 
 import dev.cairn.broker.config.BrokerConfig;
+import dev.cairn.broker.log.FileSync;
 import dev.cairn.common.testkit.EngineExtension;
 import java.io.IOException;
 import java.net.URI;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -63,6 +65,16 @@ public final class TestBrokers {
       return http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString())
           .body();
     }
+  }
+
+  /** A disk whose fsync fails, as an EIO would, for the files under any of {@code failingDirs}. */
+  public static FileSync failingUnder(Set<Path> failingDirs) {
+    return (file, channel) -> {
+      if (failingDirs.stream().anyMatch(file::startsWith)) {
+        throw new IOException("Input/output error (injected)");
+      }
+      channel.force(false);
+    };
   }
 
   public static String bootstrap(BrokerEngine b) {

@@ -10,7 +10,6 @@ import dev.cairn.broker.log.FileSync;
 import dev.cairn.broker.log.LeaderEpochCache;
 import dev.cairn.broker.log.LeaderEpochCache.EpochEnd;
 import dev.cairn.common.testkit.EngineExtension;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -124,13 +123,7 @@ class ReplicaFetcherFailureTest {
     Path a = dir.resolve("logs2a");
     Path b = dir.resolve("logs2b");
     Set<Path> failingDirs = ConcurrentHashMap.newKeySet();
-    FileSync disk =
-        (file, channel) -> {
-          if (failingDirs.stream().anyMatch(file::startsWith)) {
-            throw new IOException("Input/output error (injected)");
-          }
-          channel.force(false);
-        };
+    FileSync disk = TestBrokers.failingUnder(failingDirs);
     Map<String, String> cfg = TestBrokers.baseConfig(zk.getConnectString(), a);
     cfg.put("broker.id", "2");
     cfg.put("log.dirs", a + "," + b);
