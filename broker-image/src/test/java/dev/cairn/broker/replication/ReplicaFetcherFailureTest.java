@@ -69,14 +69,7 @@ class ReplicaFetcherFailureTest {
           .all()
           .get(30, TimeUnit.SECONDS);
     }
-    var props = TestBrokers.producer(brokers.get(0));
-    props.put("acks", "1");
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
-      for (int i = 0; i < RECORDS; i++) {
-        producer.send(new ProducerRecord<>("t", i % 2, null, "v" + i));
-      }
-      producer.flush();
-    }
+    produceToBothPartitions("t");
     // This test's fetcher takes broker 2's place as the follower of both partitions.
     brokers.remove(1).stop(Duration.ofSeconds(1));
 
@@ -154,14 +147,7 @@ class ReplicaFetcherFailureTest {
     assertThat(failedPartitions(follower)).isZero();
 
     failingDirs.add(a);
-    var props = TestBrokers.producer(brokers.get(0));
-    props.put("acks", "1");
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
-      for (int i = 0; i < RECORDS; i++) {
-        producer.send(new ProducerRecord<>("disk", i % 2, null, "v" + i));
-      }
-      producer.flush();
-    }
+    produceToBothPartitions("disk");
 
     await().atMost(Duration.ofSeconds(20)).until(() -> failedPartitions(follower) == 1);
     await()
@@ -169,6 +155,18 @@ class ReplicaFetcherFailureTest {
         .until(() -> follower.logManager().get(onB).logEndOffset() == RECORDS / 2);
     assertThat(failedPartitions(follower)).isEqualTo(1);
     assertThat(fatal).isEmpty();
+  }
+
+  /** {@link #RECORDS} records through broker 1, half to each partition. */
+  private void produceToBothPartitions(String topic) {
+    var props = TestBrokers.producer(brokers.get(0));
+    props.put("acks", "1");
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+      for (int i = 0; i < RECORDS; i++) {
+        producer.send(new ProducerRecord<>(topic, i % 2, null, "v" + i));
+      }
+      producer.flush();
+    }
   }
 
   private static double failedPartitions(BrokerEngine broker) throws Exception {
