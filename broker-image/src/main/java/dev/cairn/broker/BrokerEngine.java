@@ -313,6 +313,7 @@ public final class BrokerEngine implements Engine {
     boundAddress =
         server.listen(
             bind,
+            config.get(BrokerConfig.SOCKET_RECEIVE_BUFFER),
             new ChannelInitializer<SocketChannel>() {
               @Override
               protected void initChannel(SocketChannel ch) {
@@ -443,6 +444,12 @@ public final class BrokerEngine implements Engine {
             replicas,
             r -> r.image().underReplicatedLedBy(r.brokerId()))
         .description("Partitions this broker leads whose ISR is smaller than their replicas")
+        .register(registry);
+    Gauge.builder(
+            "cairn_broker_replica_fetcher_failed_partitions",
+            replicas,
+            ReplicaManager::failedPartitions)
+        .description("Partitions a follower stopped fetching on an error it could not apply")
         .register(registry);
     Gauge.builder(
             "cairn_broker_offline_log_dirs", logs, l -> l.dirs().size() - l.onlineDirs().size())

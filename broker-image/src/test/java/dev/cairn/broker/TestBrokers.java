@@ -1,7 +1,13 @@
 package dev.cairn.broker;
 
 import dev.cairn.broker.config.BrokerConfig;
+import dev.cairn.broker.log.FileSync;
 import dev.cairn.common.testkit.EngineExtension;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,6 +17,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import java.util.Set;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -73,6 +80,25 @@ public final class TestBrokers {
         }
       }
     }
+  }
+
+  /** The broker's Prometheus exposition, as a scraper reads it from its admin port. */
+  public static String metrics(BrokerEngine b) throws IOException, InterruptedException {
+    URI uri = URI.create("http://127.0.0.1:" + b.adminAddress().getPort() + "/metrics");
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      return http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString())
+          .body();
+    }
+  }
+
+  /** A disk whose fsync fails, as an EIO would, for the files under any of {@code failingDirs}. */
+  public static FileSync failingUnder(Set<Path> failingDirs) {
+    return (file, channel) -> {
+      if (failingDirs.stream().anyMatch(file::startsWith)) {
+        throw new IOException("Input/output error (injected)");
+      }
+      channel.force(false);
+    };
   }
 
   public static String bootstrap(BrokerEngine b) {

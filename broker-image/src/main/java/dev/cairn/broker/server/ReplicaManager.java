@@ -643,6 +643,14 @@ public final class ReplicaManager implements Consumer<MetadataImage> {
     return hw;
   }
 
+  /**
+   * Partitions this broker's fetchers stopped replicating on an answer they could not apply
+   * (Kafka's ReplicaFetcherManager FailedPartitionsCount).
+   */
+  public int failedPartitions() {
+    return fetchers.values().stream().mapToInt(f -> f.failed().size()).sum();
+  }
+
   /** ISR changes this broker's leaders wrote that removed members (Kafka's IsrShrinksPerSec). */
   public long isrShrinks() {
     return isrShrinks.get();

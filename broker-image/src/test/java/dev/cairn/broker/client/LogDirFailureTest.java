@@ -8,7 +8,6 @@ import dev.cairn.broker.TestBrokers;
 import dev.cairn.broker.config.BrokerConfig;
 import dev.cairn.broker.log.FileSync;
 import dev.cairn.common.testkit.EngineExtension;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -37,14 +36,7 @@ class LogDirFailureTest {
     Path a = dir.resolve("a");
     Path b = dir.resolve("b");
     Set<Path> failingDirs = ConcurrentHashMap.newKeySet();
-    // The injected disk: fsync fails for files under a failing dir, as an EIO would.
-    FileSync disk =
-        (file, channel) -> {
-          if (failingDirs.stream().anyMatch(file::startsWith)) {
-            throw new IOException("Input/output error (injected)");
-          }
-          channel.force(false);
-        };
+    FileSync disk = TestBrokers.failingUnder(failingDirs);
     List<String> fatal = new CopyOnWriteArrayList<>();
     try (TestingServer zk = new TestingServer(true)) {
       Map<String, String> cfg = TestBrokers.baseConfig(zk.getConnectString(), a);

@@ -5,8 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.cairn.broker.BrokerEngine;
 import dev.cairn.broker.TestBrokers;
+import dev.cairn.broker.config.BrokerConfig;
+import dev.cairn.broker.log.FileSync;
 import dev.cairn.broker.log.LeaderEpochCache;
 import dev.cairn.broker.log.LeaderEpochCache.EpochEnd;
+import dev.cairn.common.testkit.EngineExtension;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.test.TestingServer;
@@ -64,14 +69,7 @@ class ReplicaFetcherFailureTest {
           .all()
           .get(30, TimeUnit.SECONDS);
     }
-    var props = TestBrokers.producer(brokers.get(0));
-    props.put("acks", "1");
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
-      for (int i = 0; i < RECORDS; i++) {
-        producer.send(new ProducerRecord<>("t", i % 2, null, "v" + i));
-      }
-      producer.flush();
-    }
+    produceToBothPartitions("t");
     // This test's fetcher takes broker 2's place as the follower of both partitions.
     brokers.remove(1).stop(Duration.ofSeconds(1));
 
@@ -101,6 +99,84 @@ class ReplicaFetcherFailureTest {
     assertThat(fetcher.follower(broken)).isNotNull();
     assertThat(fetcher.isEmpty()).isFalse();
     assertThat(healthyLog.logEndOffset()).isEqualTo(RECORDS / 2);
+  }
+
+  /**
+   * The same failure in a broker's own fetcher — the disk under one partition it follows fails —
+   * shows in its metrics, as Kafka's FailedPartitionsCount; the partition on the other log dir
+   * keeps replicating.
+   */
+  @Test
+  void aBrokersFailedFollowerPartitionIsCountedInItsMetrics() throws Exception {
+    zk = new TestingServer(true);
+    brokers.add(
+        EngineExtension.startAndAwaitReady(
+            TestBrokers.broker(
+                zk.getConnectString(), dir.resolve("logs1"), Map.of("broker.id", "1"))));
+    Path a = dir.resolve("logs2a");
+    Path b = dir.resolve("logs2b");
+    Set<Path> failingDirs = ConcurrentHashMap.newKeySet();
+    FileSync disk = TestBrokers.failingUnder(failingDirs);
+    Map<String, String> cfg = TestBrokers.baseConfig(zk.getConnectString(), a);
+    cfg.put("broker.id", "2");
+    cfg.put("log.dirs", a + "," + b);
+    List<String> fatal = new CopyOnWriteArrayList<>();
+    BrokerEngine follower =
+        EngineExtension.startAndAwaitReady(
+            new BrokerEngine(BrokerConfig.of(cfg), disk, fatal::add));
+    brokers.add(follower);
+    TopicPartition p0 = new TopicPartition("disk", 0);
+    TopicPartition p1 = new TopicPartition("disk", 1);
+    try (Admin admin = Admin.create(TestBrokers.admin(brokers.get(0)))) {
+      // flush.messages=1: every append the follower makes fsyncs.
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic("disk", Map.of(0, List.of(1, 2), 1, List.of(1, 2)))
+                      .configs(Map.of("flush.messages", "1"))))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+    }
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> follower.logManager().get(p0) != null && follower.logManager().get(p1) != null);
+    TopicPartition onA = follower.logManager().get(p0).dir().startsWith(a) ? p0 : p1;
+    TopicPartition onB = onA == p0 ? p1 : p0;
+    assertThat(follower.logManager().get(onB).dir().startsWith(b)).isTrue();
+    assertThat(failedPartitions(follower)).isZero();
+
+    failingDirs.add(a);
+    produceToBothPartitions("disk");
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> failedPartitions(follower) == 1);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> follower.logManager().get(onB).logEndOffset() == RECORDS / 2);
+    assertThat(failedPartitions(follower)).isEqualTo(1);
+    assertThat(fatal).isEmpty();
+  }
+
+  /** {@link #RECORDS} records through broker 1, half to each partition. */
+  private void produceToBothPartitions(String topic) {
+    var props = TestBrokers.producer(brokers.get(0));
+    props.put("acks", "1");
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+      for (int i = 0; i < RECORDS; i++) {
+        producer.send(new ProducerRecord<>(topic, i % 2, null, "v" + i));
+      }
+      producer.flush();
+    }
+  }
+
+  private static double failedPartitions(BrokerEngine broker) throws Exception {
+    String name = "cairn_broker_replica_fetcher_failed_partitions";
+    return TestBrokers.metrics(broker)
+        .lines()
+        .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(name + " is not exported"));
   }
 
   /** A follower's log in memory: its end and epoch from the batches it took. */

@@ -99,6 +99,18 @@ public final class NettyServer implements AutoCloseable {
   public InetSocketAddress listen(
       InetSocketAddress address, ChannelInitializer<SocketChannel> initializer)
       throws InterruptedException {
+    return listen(address, -1, initializer);
+  }
+
+  /**
+   * Binds a listener whose socket has an SO_RCVBUF of {@code receiveBuffer} bytes, which the
+   * connections it accepts inherit, as Kafka applies {@code socket.receive.buffer.bytes}: set on
+   * the listening socket, before any handshake, so TCP window scaling is negotiated for it. -1 (or
+   * any value below 1) leaves the kernel's default and its autotuning.
+   */
+  public InetSocketAddress listen(
+      InetSocketAddress address, int receiveBuffer, ChannelInitializer<SocketChannel> initializer)
+      throws InterruptedException {
     Class<? extends ServerChannel> channelClass =
         epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     ServerBootstrap bootstrap =
@@ -117,6 +129,9 @@ public final class NettyServer implements AutoCloseable {
                     ch.pipeline().addLast(initializer);
                   }
                 });
+    if (receiveBuffer > 0) {
+      bootstrap.option(ChannelOption.SO_RCVBUF, receiveBuffer);
+    }
     ChannelFuture bound = bootstrap.bind(address).sync();
     Channel channel = bound.channel();
     listeners.add(channel);

@@ -5,16 +5,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.common.engine.EchoEngine;
 import dev.cairn.common.testkit.EngineExtension;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class NettyServerTest {
@@ -61,6 +65,34 @@ class NettyServerTest {
       engine.stop(Duration.ofMillis(200));
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
       assertThat(slow.read()).isNull();
+    }
+  }
+
+  @Test
+  void aReceiveBufferIsSetOnTheListenerAndInheritedByTheConnectionsItAccepts() throws Exception {
+    assertThat(acceptedReceiveBuffer(40_000))
+        .as("Linux reports twice the size asked for, its bookkeeping included")
+        .isIn(40_000, 80_000);
+    assertThat(acceptedReceiveBuffer(-1)).as("the kernel's default").isNotIn(40_000, 80_000);
+  }
+
+  /** SO_RCVBUF of a connection accepted by a listener with {@code receiveBuffer}. */
+  private static int acceptedReceiveBuffer(int receiveBuffer) throws Exception {
+    try (NettyServer server = new NettyServer("test", 1)) {
+      CompletableFuture<Integer> accepted = new CompletableFuture<>();
+      InetSocketAddress address =
+          server.listen(
+              new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+              receiveBuffer,
+              new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(SocketChannel ch) {
+                  accepted.complete(ch.config().getReceiveBufferSize());
+                }
+              });
+      try (Socket client = new Socket(address.getAddress(), address.getPort())) {
+        return accepted.get(5, TimeUnit.SECONDS);
+      }
     }
   }
 

@@ -27,7 +27,7 @@ import org.apache.kafka.common.config.ConfigResource;
 /**
  * Describes a broker cluster with the Kafka Admin API: the active controller ({@code
  * DescribeCluster}; broker ids are pod ordinals, so controller id N is pod {@code <name>-N}), the
- * registered brokers, every partition with its replicas, ISR and its topic's {@code
+ * registered brokers and their racks, every partition with its replicas, ISR and its topic's {@code
  * min.insync.replicas} ({@code DescribeTopics}, {@code DescribeConfigs}) and the reassignments in
  * progress ({@code ListPartitionReassignments}). A single broker is its own controller. Each call
  * is bounded by {@link #TIMEOUT_MS}; brokers that do not answer give a view with the controller
@@ -60,10 +60,8 @@ public final class AdminBrokerProbe implements BrokerProbe {
       if (controller == null && node != null && !node.isEmpty()) {
         controller = Names.of(cluster) + "-" + node.id();
       }
-      Set<Integer> brokers =
-          described.nodes().get(TIMEOUT_MS, TimeUnit.MILLISECONDS).stream()
-              .map(Node::id)
-              .collect(Collectors.toSet());
+      Collection<Node> nodes = described.nodes().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+      Set<Integer> brokers = nodes.stream().map(Node::id).collect(Collectors.toSet());
       Set<TopicPartition> reassigning =
           admin
               .listPartitionReassignments()
@@ -103,7 +101,8 @@ public final class AdminBrokerProbe implements BrokerProbe {
                   minIsr.getOrDefault(t.name(), 1)));
         }
       }
-      return new BrokerView(controller, partitions, brokers, reassigning);
+      return new BrokerView(
+          controller, partitions, brokers, ReplicaPlacement.racks(nodes), reassigning);
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
       return BrokerView.unknown(pods.size() == 1 ? pods.get(0).name() : null);
     } catch (InterruptedException e) {

@@ -18,13 +18,13 @@ import org.apache.kafka.common.TopicPartition;
  *
  * <p>Scaling down, as Strimzi's "empty the broker first" rule: while a partition still has a
  * replica on a broker being removed, the StatefulSet keeps its size and the operator reassigns
- * those replicas (AlterPartitionReassignments) to the least-loaded remaining brokers; the brokers
- * add the new replicas, wait until they are in sync and only then drop the old ones, so no
- * partition loses an in-sync replica on the way. Once no partition is on a removed broker and no
- * reassignment is in progress, the StatefulSet shrinks. A scale-down that could never finish safely
- * is refused and nothing is applied: fewer brokers than a partition's replication factor (its
- * replicas could not all be placed) or than its {@code min.insync.replicas} (acks=all writes would
- * fail for good).
+ * those replicas (AlterPartitionReassignments) to the least-loaded remaining brokers (rack-aware
+ * when the brokers have racks: {@link ReplicaPlacement}); the brokers add the new replicas, wait
+ * until they are in sync and only then drop the old ones, so no partition loses an in-sync replica
+ * on the way. Once no partition is on a removed broker and no reassignment is in progress, the
+ * StatefulSet shrinks. A scale-down that could never finish safely is refused and nothing is
+ * applied: fewer brokers than a partition's replication factor (its replicas could not all be
+ * placed) or than its {@code min.insync.replicas} (acks=all writes would fail for good).
  *
  * <p>Scaling up applies at once. With {@code rebalanceOnScaleUp}, once every broker is registered
  * and the cluster is settled (no reassignment in progress, nothing under-replicated or offline), a
@@ -121,7 +121,8 @@ record BrokerScaling(Kind kind, Map<TopicPartition, List<Integer>> moves, String
         return wait(change + ": waiting for " + p.id() + " to have a leader before it moves.");
       }
     }
-    ReplicaPlacement placement = new ReplicaPlacement(assignment(view.partitions()), staying);
+    ReplicaPlacement placement =
+        new ReplicaPlacement(assignment(view.partitions()), staying, view.racks());
     for (PartitionView p : toMove) {
       for (int broker : p.replicas()) {
         if (leaving.contains(broker) && !placement.replace(p.id(), broker, staying)) {
@@ -171,7 +172,8 @@ record BrokerScaling(Kind kind, Map<TopicPartition, List<Integer>> moves, String
         || view.partitions().isEmpty()) {
       return Map.of();
     }
-    ReplicaPlacement placement = new ReplicaPlacement(assignment(view.partitions()), expected);
+    ReplicaPlacement placement =
+        new ReplicaPlacement(assignment(view.partitions()), expected, view.racks());
     Map<Integer, Integer> load = placement.load();
     boolean emptyBroker = load.containsValue(0);
     if (!emptyBroker || load.values().stream().mapToInt(Integer::intValue).max().orElse(0) < 2) {

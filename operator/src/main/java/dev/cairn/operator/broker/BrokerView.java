@@ -20,12 +20,14 @@ import org.apache.kafka.common.TopicPartition;
  * @param controller the pod of the active controller, or null when unknown
  * @param partitions every partition, or an empty list when the brokers did not answer
  * @param brokers the ids of the registered brokers (DescribeCluster), empty when unknown
+ * @param racks the rack of each registered broker that has one (DescribeCluster)
  * @param reassigning the partitions with a reassignment in progress (ListPartitionReassignments)
  */
 public record BrokerView(
     String controller,
     List<PartitionView> partitions,
     Set<Integer> brokers,
+    Map<Integer, String> racks,
     Set<TopicPartition> reassigning)
     implements EngineView {
 
@@ -57,7 +59,17 @@ public record BrokerView(
   public BrokerView {
     partitions = List.copyOf(partitions);
     brokers = Set.copyOf(brokers);
+    racks = Map.copyOf(racks);
     reassigning = Set.copyOf(reassigning);
+  }
+
+  /** A view of brokers without racks. */
+  public BrokerView(
+      String controller,
+      List<PartitionView> partitions,
+      Set<Integer> brokers,
+      Set<TopicPartition> reassigning) {
+    this(controller, partitions, brokers, Map.of(), reassigning);
   }
 
   /** A view of brokers that did not answer (or of a controller only). */

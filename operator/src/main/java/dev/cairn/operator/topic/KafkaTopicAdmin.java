@@ -1,6 +1,8 @@
 package dev.cairn.operator.topic;
 
+import dev.cairn.operator.broker.ReplicaPlacement;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,10 +89,8 @@ public final class KafkaTopicAdmin implements TopicAdmin {
                     p.isr().stream().map(Node::id).toList(),
                     p.leader() == null || p.leader().isEmpty() ? -1 : p.leader().id()))
             .toList();
-    Set<Integer> brokers =
-        await("describe the cluster", admin.describeCluster().nodes()).stream()
-            .map(Node::id)
-            .collect(Collectors.toSet());
+    Collection<Node> nodes = await("describe the cluster", admin.describeCluster().nodes());
+    Set<Integer> brokers = nodes.stream().map(Node::id).collect(Collectors.toSet());
     Set<TopicPartition> partitions =
         description.partitions().stream()
             .map(p -> new TopicPartition(topic, p.partition()))
@@ -108,6 +108,7 @@ public final class KafkaTopicAdmin implements TopicAdmin {
             own,
             assignment,
             brokers,
+            ReplicaPlacement.racks(nodes),
             minIsr == null || minIsr.value() == null ? 1 : Integer.parseInt(minIsr.value()),
             reassigning));
   }

@@ -19,12 +19,13 @@ import org.apache.kafka.common.TopicPartition;
  * configs; otherwise grow partitions when asked for more, and alter only the config keys whose
  * value differs (set) or that the spec no longer names (reset to the broker default), and change
  * the replication factor by partition reassignment ({@link ChangeReplicas}): a new replica goes to
- * the broker holding the fewest of the topic's replicas; a removed one is, in this order, a replica
- * out of the ISR, then the last in the list, never the leader. What the brokers cannot do is
- * reported as a problem instead: partitions never shrink, and a replication factor above the number
- * of brokers or below the topic's min.insync.replicas (every acks=all write would fail) is refused.
- * While a reassignment of the topic is in progress, the replication factor is left alone ({@code
- * waiting}).
+ * the broker holding the fewest of the topic's replicas (in the rack holding the fewest of the
+ * partition's replicas, when the brokers have racks: {@link ReplicaPlacement}); a removed one is,
+ * in this order, a replica out of the ISR, then one sharing its rack with another replica, then the
+ * last in the list, never the leader. What the brokers cannot do is reported as a problem instead:
+ * partitions never shrink, and a replication factor above the number of brokers or below the
+ * topic's min.insync.replicas (every acks=all write would fail) is refused. While a reassignment of
+ * the topic is in progress, the replication factor is left alone ({@code waiting}).
  */
 public record TopicPlan(List<Action> actions, List<String> problems, List<String> waiting) {
 
@@ -155,21 +156,24 @@ public record TopicPlan(List<Action> actions, List<String> problems, List<String
   private static ChangeReplicas changeReplicas(ObservedTopic topic, int factor) {
     Map<TopicPartition, List<Integer>> assignment = new LinkedHashMap<>();
     topic.assignment().forEach(p -> assignment.put(key(p.partition()), p.replicas()));
-    ReplicaPlacement placement = new ReplicaPlacement(assignment, topic.brokers());
+    ReplicaPlacement placement = new ReplicaPlacement(assignment, topic.brokers(), topic.racks());
     for (ObservedTopic.PartitionReplicas p : topic.assignment()) {
       TopicPartition tp = key(p.partition());
       for (int i = p.replicas().size(); i < factor; i++) {
         placement.add(tp);
       }
       List<Integer> removable =
-          p.replicas().stream()
-              .filter(b -> b != p.leader())
-              .sorted(
-                  Comparator.comparing((Integer b) -> p.isr().contains(b))
-                      .thenComparing(b -> -p.replicas().indexOf(b)))
-              .toList();
+          new ArrayList<>(p.replicas().stream().filter(b -> b != p.leader()).toList());
       for (int i = 0; i < p.replicas().size() - factor; i++) {
-        placement.remove(tp, removable.get(i));
+        int broker =
+            removable.stream()
+                .min(
+                    Comparator.comparing((Integer b) -> p.isr().contains(b))
+                        .thenComparing(b -> !placement.sharesRack(tp, b))
+                        .thenComparing(b -> -p.replicas().indexOf(b)))
+                .orElseThrow();
+        removable.remove(Integer.valueOf(broker));
+        placement.remove(tp, broker);
       }
     }
     Map<Integer, List<Integer>> targets = new TreeMap<>();

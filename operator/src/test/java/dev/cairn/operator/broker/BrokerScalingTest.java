@@ -45,6 +45,25 @@ class BrokerScalingTest {
   }
 
   @Test
+  void scalingDownKeepsAPartitionInTheRackOfTheReplicaItMoves() {
+    List<PartitionView> partitions =
+        List.of(p("orders", 0, 1, 3, 0), p("orders", 1, 1, 1, 0), p("orders", 2, 1, 1, 2));
+    BrokerView unaware = view(Set.of(0, 1, 2, 3), partitions.toArray(PartitionView[]::new));
+    assertThat(BrokerScaling.next(3, 4, false, unaware).moves())
+        .containsExactly(Map.entry(new TopicPartition("orders", 0), List.of(2, 0)));
+    BrokerView racked =
+        new BrokerView(
+            "kafka-0",
+            partitions,
+            Set.of(0, 1, 2, 3),
+            Map.of(0, "a", 1, "b", 2, "a", 3, "b"),
+            Set.of());
+    // Broker 2 is less loaded, but in rack a with broker 0: broker 1 keeps it on both racks.
+    assertThat(BrokerScaling.next(3, 4, false, racked).moves())
+        .containsExactly(Map.entry(new TopicPartition("orders", 0), List.of(1, 0)));
+  }
+
+  @Test
   void scalingDownShrinksOnlyOnceTheLeavingBrokersAreEmptyAndNothingIsMoving() {
     BrokerView moving =
         new BrokerView(

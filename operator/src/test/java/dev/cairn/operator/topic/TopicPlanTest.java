@@ -76,6 +76,7 @@ class TopicPlanTest {
         Map.of(),
         List.of(partitions),
         Set.of(0, 1, 2, 3),
+        Map.of(),
         minIsr,
         false);
   }
@@ -111,6 +112,36 @@ class TopicPlanTest {
   }
 
   @Test
+  void withRacksReplicasAreAddedInRacksLackingOneAndRemovedFromCrowdedOnes() {
+    Map<Integer, String> racks = Map.of(0, "a", 1, "a", 2, "a", 3, "b");
+    ObservedTopic rf1 = racked(placed(1, at(0, 0, List.of(0), 0), at(1, 1, List.of(1), 1)), racks);
+    assertThat(TopicPlan.decide(spec(2, 2, null), Optional.of(rf1)).actions())
+        .containsExactly(
+            new TopicPlan.ChangeReplicas(1, 2, Map.of(0, List.of(0, 3), 1, List.of(1, 3))));
+
+    ObservedTopic rf3 = placed(1, at(0, 0, List.of(0, 2, 3), 0, 2, 3));
+    assertThat(TopicPlan.decide(spec(1, 2, null), Optional.of(rf3)).actions())
+        .as("without racks the last replica goes")
+        .containsExactly(new TopicPlan.ChangeReplicas(3, 2, Map.of(0, List.of(0, 2))));
+    assertThat(TopicPlan.decide(spec(1, 2, null), Optional.of(racked(rf3, racks))).actions())
+        .as("with racks the one sharing rack a with the leader goes")
+        .containsExactly(new TopicPlan.ChangeReplicas(3, 2, Map.of(0, List.of(0, 3))));
+  }
+
+  private static ObservedTopic racked(ObservedTopic topic, Map<Integer, String> racks) {
+    return new ObservedTopic(
+        topic.topicId(),
+        topic.partitions(),
+        topic.replicas(),
+        topic.config(),
+        topic.assignment(),
+        topic.brokers(),
+        racks,
+        topic.minInSync(),
+        topic.reassigning());
+  }
+
+  @Test
   void replicationFactorChangesTheBrokersCannotKeepAreRefusedAndReassignmentsAwaited() {
     ObservedTopic rf2 = placed(2, at(0, 0, List.of(0, 1), 0, 1));
     assertThat(TopicPlan.decide(spec(1, 5, null), Optional.of(rf2)).problems())
@@ -118,7 +149,7 @@ class TopicPlanTest {
     assertThat(TopicPlan.decide(spec(1, 1, null), Optional.of(rf2)).problems().get(0))
         .contains("min.insync.replicas=2");
     ObservedTopic moving =
-        new ObservedTopic("id", 1, 3, Map.of(), rf2.assignment(), rf2.brokers(), 1, true);
+        new ObservedTopic("id", 1, 3, Map.of(), rf2.assignment(), rf2.brokers(), Map.of(), 1, true);
     TopicPlan waiting = TopicPlan.decide(spec(1, 3, null), Optional.of(moving));
     assertThat(waiting.actions()).isEmpty();
     assertThat(waiting.waiting()).singleElement().asString().contains("in progress");
