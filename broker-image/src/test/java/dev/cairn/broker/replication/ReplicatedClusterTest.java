@@ -15,9 +15,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -136,8 +138,14 @@ class ReplicatedClusterTest {
         victim.restart();
         awaitFullIsr(admin);
       }
+      // this test's partitions only: another test's topic on the shared cluster may still be
+      // healing its ISR (PREFERRED_LEADER_NOT_AVAILABLE there is right)
+      Set<TopicPartition> mine = new HashSet<>();
+      for (TopicPartitionInfo p : describe(admin)) {
+        mine.add(new TopicPartition(topic, p.partition()));
+      }
       Map<TopicPartition, java.util.Optional<Throwable>> elected =
-          admin.electLeaders(ElectionType.PREFERRED, null).partitions().get(30, TimeUnit.SECONDS);
+          admin.electLeaders(ElectionType.PREFERRED, mine).partitions().get(30, TimeUnit.SECONDS);
       elected.forEach((tp, error) ->
           assertThat(error.map(Throwable::getClass).orElse(null))
               .as("%s elected or already led by its preferred replica", tp)
