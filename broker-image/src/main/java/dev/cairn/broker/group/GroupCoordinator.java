@@ -153,10 +153,16 @@ public final class GroupCoordinator {
     int records = 0;
     unload(tp);
     try {
+      // To the log end, re-read as it grows, not to the high watermark: a new leader's tail above
+      // a high watermark not yet advanced holds commits (and transaction markers) the previous
+      // leader acknowledged, and a marker appended while this replay runs completes its
+      // transaction here only if the replay reads it (its own completion may have found nothing
+      // pending yet). A transactional offset left pending would answer UNSTABLE_OFFSET_COMMIT
+      // forever.
       UnifiedLog l = p.log();
       long offset = l.logStartOffset();
-      while (offset < l.highWatermark()) {
-        FetchDataInfo data = l.read(offset, 1 << 20, true);
+      while (offset < l.logEndOffset()) {
+        FetchDataInfo data = l.readToEnd(offset, 1 << 20, true);
         if (data.records() == null) {
           break;
         }

@@ -20,6 +20,8 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.ControlRecordType;
+import org.apache.kafka.common.record.EndTransactionMarker;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.SimpleRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -44,9 +46,13 @@ class GroupCoordinatorLoadingTest {
   }
 
   private static MetadataImage ledBy(int leader, int epoch) {
+    return ledBy(leader, epoch, List.of(leader));
+  }
+
+  private static MetadataImage ledBy(int leader, int epoch, List<Integer> isr) {
     var partition =
         new MetadataImage.PartitionImage(
-            0, List.of(0, 1), new PartitionState(leader, epoch, List.of(leader), 1));
+            0, List.of(0, 1), new PartitionState(leader, epoch, isr, 1));
     var topic =
         new MetadataImage.TopicImage(
             OFFSETS.topic(), OFFSETS_ID, Map.of(0, partition), Map.of("cleanup.policy", "compact"));
@@ -99,6 +105,64 @@ class GroupCoordinatorLoadingTest {
     reloadMayRun.countDown();
     awaitOwnership(groups, Errors.NONE);
     assertThat(groups.fetchOffsets("g", List.of(ORDERS)).get(ORDERS).offset()).isEqualTo(9);
+    logs.close();
+  }
+
+  /**
+   * A new leader's log may end above its high watermark (the previous leader's last appends, which
+   * it acknowledged once this replica held them): a transactional offset commit and its COMMIT
+   * marker there count. Read to the high watermark only, the commit stayed pending and OffsetFetch
+   * answered UNSTABLE_OFFSET_COMMIT forever, so a read_committed consumer of the group never
+   * started.
+   */
+  @Test
+  void transactionalOffsetsAndTheirMarkerAboveTheHighWatermarkAreReplayed() throws Exception {
+    BrokerConfig config = BrokerConfig.of(Map.of("offsets.topic.num.partitions", "1"));
+    LogManager logs =
+        new LogManager(
+            List.of(dir),
+            t -> LogConfig.of(config, Map.of()),
+            System::currentTimeMillis,
+            FileSync.FORCE);
+    ReplicaManager replicas = new ReplicaManager(0, logs);
+    GroupCoordinator groups =
+        new GroupCoordinator(config, replicas, null, null, System::currentTimeMillis);
+    groups.start(scheduler);
+    replicas.accept(ledBy(0, 0));
+    awaitOwnership(groups, Errors.NONE);
+    replicas.accept(ledBy(1, 1, List.of(1, 0)));
+    long producerId = 7;
+    short producerEpoch = 3;
+    var log = logs.get(OFFSETS);
+    log.appendAsLeader(
+        MemoryRecords.withTransactionalRecords(
+            Compression.NONE,
+            producerId,
+            producerEpoch,
+            0,
+            new SimpleRecord(
+                0, OffsetRecords.key("g", ORDERS.topic(), 0), OffsetRecords.value(12, -1, "", 0))),
+        1,
+        true);
+    log.appendAsLeader(
+        MemoryRecords.withEndTransactionMarker(
+            0L,
+            0L,
+            1,
+            producerId,
+            producerEpoch,
+            new EndTransactionMarker(ControlRecordType.COMMIT, 0)),
+        1,
+        true);
+    assertThat(log.highWatermark()).isLessThan(log.logEndOffset());
+
+    // Broker 1 is gone; this replica leads with the follower that has not fetched yet.
+    replicas.accept(ledBy(0, 2, List.of(0, 1)));
+    awaitOwnership(groups, Errors.NONE);
+    assertThat(groups.hasPendingTransactionalOffset("g", ORDERS)).isFalse();
+    OffsetRecords.Value committed = groups.fetchOffsets("g", List.of(ORDERS)).get(ORDERS);
+    assertThat(committed).as("the committed transaction's offset").isNotNull();
+    assertThat(committed.offset()).isEqualTo(12);
     logs.close();
   }
 
