@@ -17,7 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -27,6 +30,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -113,6 +117,9 @@ final class ExactlyOncePipeline {
       }
       Thread.sleep(500);
     }
+    if (output.values().stream().mapToInt(Integer::intValue).sum() < inputCount) {
+      printWhyTheLoopIsBehind();
+    }
     transforming.set(false);
     loop.join(30_000);
     output = countCommitted(OUTPUT);
@@ -126,6 +133,66 @@ final class ExactlyOncePipeline {
         .isEmpty();
     assertThat(minus(output.keySet(), input.keySet())).as("output records of no input").isEmpty();
     return new Result(inputCount, duringFaults, transformer.restarts.get());
+  }
+
+  /**
+   * What a stalled loop waits for: where its thread is, the group's committed offsets as a
+   * read_committed consumer asks for them (UNSTABLE_OFFSET_COMMIT while a transaction holds one),
+   * the transaction's state and each partition's last stable offset against its end.
+   */
+  private void printWhyTheLoopIsBehind() {
+    StringBuilder why = new StringBuilder("ExactlyOncePipeline: the loop is behind after 30 s");
+    why.append("\n  transformer thread (").append(loop.getState()).append("):");
+    for (StackTraceElement frame : loop.getStackTrace()) {
+      why.append("\n    at ").append(frame);
+    }
+    why.append("\n  transactions ")
+        .append(transformer.transactions.get())
+        .append(", restarts ")
+        .append(transformer.restarts.get());
+    try (Admin admin = Admin.create(clients.admin())) {
+      why.append("\n  group offsets (require stable): ");
+      try {
+        why.append(
+            admin
+                .listConsumerGroupOffsets(
+                    GROUP, new ListConsumerGroupOffsetsOptions().requireStable(true))
+                .partitionsToOffsetAndMetadata()
+                .get(15, TimeUnit.SECONDS));
+      } catch (Exception e) {
+        why.append(e);
+      }
+      why.append("\n  transaction: ");
+      try {
+        why.append(admin.describeTransactions(List.of("ctp")).all().get(15, TimeUnit.SECONDS));
+      } catch (Exception e) {
+        why.append(e);
+      }
+      for (String topic : List.of(INPUT, OUTPUT)) {
+        for (int i = 0; i < PARTITIONS; i++) {
+          TopicPartition tp = new TopicPartition(topic, i);
+          why.append("\n  ").append(tp).append(": ");
+          try {
+            why.append("last stable ")
+                .append(offset(admin, tp, OffsetSpec.latest(), IsolationLevel.READ_COMMITTED))
+                .append(", end ")
+                .append(offset(admin, tp, OffsetSpec.latest(), IsolationLevel.READ_UNCOMMITTED));
+          } catch (Exception e) {
+            why.append(e);
+          }
+        }
+      }
+    }
+    System.out.println(why);
+  }
+
+  private static long offset(Admin admin, TopicPartition tp, OffsetSpec spec, IsolationLevel level)
+      throws Exception {
+    return admin
+        .listOffsets(Map.of(tp, spec), new ListOffsetsOptions(level))
+        .partitionResult(tp)
+        .get(15, TimeUnit.SECONDS)
+        .offset();
   }
 
   private static List<String> moreThanOnce(Map<String, Integer> counts) {
