@@ -657,6 +657,57 @@ public final class GroupCoordinator {
     return Errors.NONE;
   }
 
+  /** OffsetDelete's answer: a group-level error, else each partition's (NONE when deleted). */
+  public record OffsetDeletion(Errors error, Map<TopicPartition, Errors> partitions) {}
+
+  /**
+   * OffsetDelete, as Kafka: an unknown group is GROUP_ID_NOT_FOUND, a group with members that does
+   * not speak the consumer protocol NON_EMPTY_GROUP; a partition of a topic a member subscribes to
+   * keeps its offset (GROUP_SUBSCRIBED_TO_TOPIC); the others' offsets get tombstones.
+   */
+  public OffsetDeletion deleteOffsets(String groupId, List<TopicPartition> partitions) {
+    Errors owner = ownership(groupId);
+    if (owner != Errors.NONE) {
+      return new OffsetDeletion(owner, Map.of());
+    }
+    ClassicGroup g = groups.get(groupId);
+    if (g == null) {
+      return new OffsetDeletion(Errors.GROUP_ID_NOT_FOUND, Map.of());
+    }
+    synchronized (g) {
+      if (g.state != GroupState.EMPTY && !g.usesConsumerProtocol()) {
+        return new OffsetDeletion(Errors.NON_EMPTY_GROUP, Map.of());
+      }
+      Map<TopicPartition, Errors> result = new java.util.LinkedHashMap<>();
+      List<SimpleRecord> tombstones = new ArrayList<>();
+      long now = clock.getAsLong();
+      for (TopicPartition tp : partitions) {
+        if (g.isSubscribedTo(tp.topic())) {
+          result.put(tp, Errors.GROUP_SUBSCRIBED_TO_TOPIC);
+          continue;
+        }
+        result.put(tp, Errors.NONE);
+        if (g.offsets.containsKey(tp)) {
+          tombstones.add(
+              new SimpleRecord(
+                  now, OffsetRecords.key(groupId, tp.topic(), tp.partition()), (byte[]) null));
+        }
+      }
+      if (!tombstones.isEmpty()) {
+        Errors written = append(groupId, tombstones);
+        if (written != Errors.NONE) {
+          return new OffsetDeletion(written, Map.of());
+        }
+        result.forEach((tp, e) -> {
+          if (e == Errors.NONE) {
+            g.offsets.remove(tp);
+          }
+        });
+      }
+      return new OffsetDeletion(Errors.NONE, result);
+    }
+  }
+
   private void tick() {
     long now = clock.getAsLong();
     for (ClassicGroup g : groups.values()) {
