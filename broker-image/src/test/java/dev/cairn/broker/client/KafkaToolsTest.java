@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.cairn.broker.BrokerEngine;
 import dev.cairn.broker.TestBrokers;
+import dev.cairn.common.testkit.EngineExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.test.TestingServer;
@@ -57,7 +59,7 @@ class KafkaToolsTest {
   @BeforeAll
   static void startCluster() throws Exception {
     zk = new TestingServer(true);
-    brokers = TestBrokers.startCluster(zk.getConnectString(), dir, 3);
+    brokers = new ArrayList<>(TestBrokers.startCluster(zk.getConnectString(), dir, 3));
     bootstrap = TestBrokers.bootstrap(brokers.get(0));
     admin = Admin.create(TestBrokers.admin(brokers.get(0)));
   }
@@ -381,6 +383,47 @@ class KafkaToolsTest {
   }
 
   @Test
+  void kafkaTopicsAndLeaderElectionAroundAStoppedBroker() throws Exception {
+    String replicated = "tools-broker-down";
+    String single = "tools-broker-down-single";
+    topics("--create", "--topic", replicated, "--replica-assignment", "3:1:2").ok();
+    topics("--create", "--topic", single, "--replica-assignment", "3").ok();
+    brokers.get(2).stop(Duration.ofSeconds(1));
+    try {
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() ->
+              topics("--describe", "--under-replicated-partitions")
+                  .out()
+                  .contains("Topic: " + replicated + "\tPartition: 0\tLeader: 1"));
+      assertThat(topics("--describe", "--unavailable-partitions").ok().out())
+          .contains("Topic: " + single + "\tPartition: 0\tLeader: none");
+    } finally {
+      brokers.set(
+          2,
+          EngineExtension.startAndAwaitReady(
+              TestBrokers.broker(
+                  zk.getConnectString(), dir.resolve("logs3"), Map.of("broker.id", "3"))));
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> topics("--describe", "--under-replicated-partitions").out().isBlank());
+    assertThat(
+            run(
+                    LeaderElectionCommand::main,
+                    withBootstrap(
+                        "--election-type", "preferred", "--topic", replicated, "--partition", "0"))
+                .ok()
+                .out())
+        .contains(
+            "Successfully completed leader election (PREFERRED) for partitions " + replicated);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() ->
+            topics("--describe", "--topic", replicated).out().contains("Partition: 0\tLeader: 3"));
+  }
+
+  @Test
   void getOffsetShellDeleteRecordsAndLogDirs() throws Exception {
     String topic = "tools-offsets";
     topics("--create", "--topic", topic, "--partitions", "1", "--replication-factor", "3").ok();
@@ -476,8 +519,6 @@ class KafkaToolsTest {
             "--add-config",
             "log.retention.ms=604800000")
         .ok();
-    assertThat(configs("--describe", "--entity-type", "brokers", "--entity-name", "1").ok().out())
-        .contains("log.retention.ms=604800000 sensitive=false synonyms={DYNAMIC_BROKER_CONFIG");
     configs(
             "--alter",
             "--entity-type",
@@ -487,12 +528,18 @@ class KafkaToolsTest {
             "log.retention.bytes=1073741824")
         .ok();
     assertThat(configs("--describe", "--entity-type", "brokers", "--entity-default").ok().out())
-        .contains("log.retention.bytes=1073741824");
+        .contains(
+            "log.retention.bytes=1073741824 sensitive=false"
+                + " synonyms={DYNAMIC_DEFAULT_BROKER_CONFIG:log.retention.bytes=1073741824,"
+                + " DEFAULT_CONFIG:log.retention.bytes=-1}");
     assertThat(
-            configs("--describe", "--all", "--entity-type", "brokers", "--entity-name", "2")
+            configs("--describe", "--all", "--entity-type", "brokers", "--entity-name", "1")
                 .ok()
                 .out())
-        .contains("log.retention.bytes=1073741824", "num.io.threads=4");
+        .contains(
+            "log.retention.ms=604800000 sensitive=false synonyms={DYNAMIC_BROKER_CONFIG",
+            "log.retention.bytes=1073741824 sensitive=false synonyms={DYNAMIC_DEFAULT_BROKER_CONFIG",
+            "num.io.threads=4");
     configs(
             "--alter",
             "--entity-type",
