@@ -11,6 +11,7 @@ import dev.cairn.broker.server.ReplicationWaiter;
 import dev.cairn.broker.server.TopicAdmin;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -637,18 +638,9 @@ public final class GroupCoordinator {
       if (g.state != GroupState.EMPTY) {
         return Errors.NON_EMPTY_GROUP;
       }
-      List<SimpleRecord> tombstones = new ArrayList<>();
-      long now = clock.getAsLong();
-      for (TopicPartition tp : g.offsets.keySet()) {
-        tombstones.add(
-            new SimpleRecord(
-                now, OffsetRecords.key(groupId, tp.topic(), tp.partition()), (byte[]) null));
-      }
-      if (!tombstones.isEmpty()) {
-        Errors written = append(groupId, tombstones);
-        if (written != Errors.NONE) {
-          return written;
-        }
+      Errors written = writeTombstones(groupId, g.offsets.keySet());
+      if (written != Errors.NONE) {
+        return written;
       }
       g.state = GroupState.DEAD;
       groups.remove(groupId);
@@ -679,33 +671,33 @@ public final class GroupCoordinator {
         return new OffsetDeletion(Errors.NON_EMPTY_GROUP, Map.of());
       }
       Map<TopicPartition, Errors> result = new java.util.LinkedHashMap<>();
-      List<SimpleRecord> tombstones = new ArrayList<>();
-      long now = clock.getAsLong();
+      List<TopicPartition> deleted = new ArrayList<>();
       for (TopicPartition tp : partitions) {
-        if (g.isSubscribedTo(tp.topic())) {
-          result.put(tp, Errors.GROUP_SUBSCRIBED_TO_TOPIC);
-          continue;
-        }
-        result.put(tp, Errors.NONE);
-        if (g.offsets.containsKey(tp)) {
-          tombstones.add(
-              new SimpleRecord(
-                  now, OffsetRecords.key(groupId, tp.topic(), tp.partition()), (byte[]) null));
+        boolean subscribed = g.isSubscribedTo(tp.topic());
+        result.put(tp, subscribed ? Errors.GROUP_SUBSCRIBED_TO_TOPIC : Errors.NONE);
+        if (!subscribed && g.offsets.containsKey(tp)) {
+          deleted.add(tp);
         }
       }
-      if (!tombstones.isEmpty()) {
-        Errors written = append(groupId, tombstones);
-        if (written != Errors.NONE) {
-          return new OffsetDeletion(written, Map.of());
-        }
-        result.forEach((tp, e) -> {
-          if (e == Errors.NONE) {
-            g.offsets.remove(tp);
-          }
-        });
+      Errors written = writeTombstones(groupId, deleted);
+      if (written != Errors.NONE) {
+        return new OffsetDeletion(written, Map.of());
       }
+      deleted.forEach(g.offsets::remove);
       return new OffsetDeletion(Errors.NONE, result);
     }
+  }
+
+  /** Appends a tombstone for each of the group's committed offsets of {@code partitions}. */
+  private Errors writeTombstones(String groupId, Collection<TopicPartition> partitions) {
+    List<SimpleRecord> tombstones = new ArrayList<>();
+    long now = clock.getAsLong();
+    for (TopicPartition tp : partitions) {
+      tombstones.add(
+          new SimpleRecord(
+              now, OffsetRecords.key(groupId, tp.topic(), tp.partition()), (byte[]) null));
+    }
+    return tombstones.isEmpty() ? Errors.NONE : append(groupId, tombstones);
   }
 
   private void tick() {

@@ -187,6 +187,15 @@ class KafkaToolsTest {
     return run(ConsumerGroupCommand::main, withBootstrap(args));
   }
 
+  /** kafka-consumer-groups --reset-offsets ... --execute; what it printed. */
+  private static String resetOffsets(String group, String topic, String... spec) {
+    List<String> args =
+        new ArrayList<>(List.of("--reset-offsets", "--group", group, "--topic", topic));
+    args.addAll(List.of(spec));
+    args.add("--execute");
+    return groups(args.toArray(String[]::new)).ok().out();
+  }
+
   private static String[] withBootstrap(String... args) {
     List<String> all = new ArrayList<>(List.of("--bootstrap-server", bootstrap));
     all.addAll(List.of(args));
@@ -278,30 +287,8 @@ class KafkaToolsTest {
     String offsets = groups("--describe", "--group", group, "--offsets").ok().out();
     assertThat(offsets).containsPattern(topic + "\\s+0\\s+10\\s+10\\s+0");
     assertThat(groups("--describe", "--group", group, "--state").ok().out()).contains("Empty");
-    assertThat(
-            groups(
-                    "--reset-offsets",
-                    "--group",
-                    group,
-                    "--topic",
-                    topic,
-                    "--to-earliest",
-                    "--execute")
-                .ok()
-                .out())
-        .containsPattern(topic + "\\s+0\\s+0");
-    assertThat(
-            groups(
-                    "--reset-offsets",
-                    "--group",
-                    group,
-                    "--topic",
-                    topic + ":1",
-                    "--to-datetime",
-                    "2999-01-01T00:00:00.000",
-                    "--execute")
-                .ok()
-                .out())
+    assertThat(resetOffsets(group, topic, "--to-earliest")).containsPattern(topic + "\\s+0\\s+0");
+    assertThat(resetOffsets(group, topic + ":1", "--to-datetime", "2999-01-01T00:00:00.000"))
         .containsPattern(topic + "\\s+1\\s+5");
     assertThat(groups("--delete-offsets", "--group", group, "--topic", topic + ":1").ok().out())
         .contains("Request succeeded for deleting offsets from group " + group);
