@@ -1,5 +1,6 @@
 package dev.cairn.broker;
 
+import dev.cairn.broker.api.AclHandlers;
 import dev.cairn.broker.api.ApiTable;
 import dev.cairn.broker.api.ApiVersionsHandler;
 import dev.cairn.broker.api.ConfigHandlers;
@@ -285,6 +286,7 @@ public final class BrokerEngine implements Engine {
         .add(ApiKeys.DELETE_GROUPS, 2, groupApis.delete())
         .add(ApiKeys.OFFSET_COMMIT, 8, offsetApis.commit())
         .add(ApiKeys.OFFSET_FETCH, 8, offsetApis.fetch())
+        .add(ApiKeys.OFFSET_DELETE, 0, offsetApis.delete())
         .add(ApiKeys.DESCRIBE_CONFIGS, 4, configApis.describe())
         .add(ApiKeys.INCREMENTAL_ALTER_CONFIGS, 1, configApis.incrementalAlter())
         .add(ApiKeys.ALTER_CONFIGS, 2, configApis.alter())
@@ -301,7 +303,10 @@ public final class BrokerEngine implements Engine {
         .add(ApiKeys.WRITE_TXN_MARKERS, 1, txnApis.writeMarkers())
         .add(ApiKeys.LIST_TRANSACTIONS, 2, txnAdmin.list())
         .add(ApiKeys.DESCRIBE_TRANSACTIONS, 0, txnAdmin.describe())
-        .add(ApiKeys.DESCRIBE_PRODUCERS, 0, txnAdmin.describeProducers());
+        .add(ApiKeys.DESCRIBE_PRODUCERS, 0, txnAdmin.describeProducers())
+        .add(ApiKeys.DESCRIBE_ACLS, 3, AclHandlers.describe())
+        .add(ApiKeys.CREATE_ACLS, 3, AclHandlers.create())
+        .add(ApiKeys.DELETE_ACLS, 3, AclHandlers.delete());
 
     server = new NettyServer("broker", config.get(BrokerConfig.NUM_NETWORK_THREADS));
     int maxFrame = config.get(BrokerConfig.SOCKET_REQUEST_MAX_BYTES);

@@ -151,11 +151,21 @@ public final class ConfigHandlers {
     // Mutable: the caller filters the list by the requested keys.
     List<DescribeConfigsResourceResult> out = new ArrayList<>();
     if (name.isEmpty()) {
+      // As Kafka's describe of the cluster default (perBrokerConfig false): the synonyms below the
+      // per-broker layer, so kafka-configs --entity-default shows the default it overrides.
       layers
           .clusterDefault()
           .forEach((key, value) ->
               out.add(
-                  brokerEntry(key, value, ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG, List.of())));
+                  brokerEntry(
+                      key,
+                      value,
+                      ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG,
+                      synonyms
+                          ? layers.synonyms(key).stream()
+                              .filter(y -> y.source() != ConfigSource.DYNAMIC_BROKER_CONFIG)
+                              .toList()
+                          : List.of())));
       return out;
     }
     if (!name.equals("" + broker.brokerId())) {

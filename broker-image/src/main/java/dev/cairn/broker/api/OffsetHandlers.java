@@ -13,6 +13,10 @@ import org.apache.kafka.common.message.OffsetCommitRequestData;
 import org.apache.kafka.common.message.OffsetCommitResponseData;
 import org.apache.kafka.common.message.OffsetCommitResponseData.OffsetCommitResponsePartition;
 import org.apache.kafka.common.message.OffsetCommitResponseData.OffsetCommitResponseTopic;
+import org.apache.kafka.common.message.OffsetDeleteRequestData;
+import org.apache.kafka.common.message.OffsetDeleteResponseData;
+import org.apache.kafka.common.message.OffsetDeleteResponseData.OffsetDeleteResponsePartition;
+import org.apache.kafka.common.message.OffsetDeleteResponseData.OffsetDeleteResponseTopic;
 import org.apache.kafka.common.message.OffsetFetchRequestData;
 import org.apache.kafka.common.message.OffsetFetchResponseData;
 import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseGroup;
@@ -23,8 +27,8 @@ import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchRespon
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * OffsetCommit and OffsetFetch (v0-7 single group, v8+ batched groups). A partition without a
- * committed offset is answered with offset -1 and no error, as Kafka does; with {@code
+ * OffsetCommit, OffsetFetch (v0-7 single group, v8+ batched groups) and OffsetDelete. A partition
+ * without a committed offset is answered with offset -1 and no error, as Kafka does; with {@code
  * require_stable} (v7+, read_committed consumers) a partition whose offset an unfinished
  * transaction holds is UNSTABLE_OFFSET_COMMIT. Commits for topics that do not exist are
  * UNKNOWN_TOPIC_OR_PARTITION and never reach the group (Kafka filters them the same way before its
@@ -120,6 +124,35 @@ public final class OffsetHandlers {
       for (OffsetFetchRequestData.OffsetFetchRequestGroup g : r.groups()) {
         response.groups().add(fetchGroup(g, r.requireStable()));
       }
+      return CompletableFuture.completedFuture(response);
+    };
+  }
+
+  public ApiHandler<OffsetDeleteRequestData> delete() {
+    return (ctx, r) -> {
+      List<TopicPartition> partitions = new ArrayList<>();
+      r.topics()
+          .forEach(t ->
+              t.partitions()
+                  .forEach(p -> partitions.add(new TopicPartition(t.name(), p.partitionIndex()))));
+      GroupCoordinator.OffsetDeletion deletion = groups.deleteOffsets(r.groupId(), partitions);
+      OffsetDeleteResponseData response =
+          new OffsetDeleteResponseData().setErrorCode(deletion.error().code());
+      deletion
+          .partitions()
+          .forEach((tp, e) -> {
+            OffsetDeleteResponseTopic topic = response.topics().find(tp.topic());
+            if (topic == null) {
+              topic = new OffsetDeleteResponseTopic().setName(tp.topic());
+              response.topics().add(topic);
+            }
+            topic
+                .partitions()
+                .add(
+                    new OffsetDeleteResponsePartition()
+                        .setPartitionIndex(tp.partition())
+                        .setErrorCode(e.code()));
+          });
       return CompletableFuture.completedFuture(response);
     };
   }

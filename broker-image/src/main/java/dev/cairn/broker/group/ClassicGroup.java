@@ -1,5 +1,6 @@
 package dev.cairn.broker.group;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.JoinGroupRequestData;
 import org.apache.kafka.common.message.JoinGroupResponseData;
@@ -16,6 +18,7 @@ import org.apache.kafka.common.message.JoinGroupResponseData.JoinGroupResponseMe
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.protocol.types.SchemaException;
 
 /**
  * One consumer group under the classic protocol (see {@link GroupState} for the transitions):
@@ -53,6 +56,36 @@ final class ClassicGroup {
 
   ClassicGroup(String groupId) {
     this.groupId = groupId;
+  }
+
+  /** Whether the members speak the consumer protocol (or there are none), as Kafka checks it. */
+  boolean usesConsumerProtocol() {
+    return protocolType == null || ConsumerProtocol.PROTOCOL_TYPE.equals(protocolType);
+  }
+
+  /**
+   * Whether a member of this generation subscribes to {@code topic}, read from the consumer
+   * protocol metadata of the chosen protocol; false for other protocols or unreadable metadata, as
+   * Kafka's subscribedTopics is then unknown.
+   */
+  boolean isSubscribedTo(String topic) {
+    if (!ConsumerProtocol.PROTOCOL_TYPE.equals(protocolType) || protocolName == null) {
+      return false;
+    }
+    try {
+      for (GroupMember m : members.values()) {
+        byte[] metadata = m.protocols.get(protocolName);
+        if (metadata != null
+            && ConsumerProtocol.deserializeSubscription(ByteBuffer.wrap(metadata))
+                .topics()
+                .contains(topic)) {
+          return true;
+        }
+      }
+    } catch (SchemaException e) {
+      return false;
+    }
+    return false;
   }
 
   /** Group settings from the broker config. */

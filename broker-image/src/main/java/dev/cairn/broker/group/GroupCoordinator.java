@@ -11,6 +11,7 @@ import dev.cairn.broker.server.ReplicationWaiter;
 import dev.cairn.broker.server.TopicAdmin;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -643,24 +644,66 @@ public final class GroupCoordinator {
       if (g.state != GroupState.EMPTY) {
         return Errors.NON_EMPTY_GROUP;
       }
-      List<SimpleRecord> tombstones = new ArrayList<>();
-      long now = clock.getAsLong();
-      for (TopicPartition tp : g.offsets.keySet()) {
-        tombstones.add(
-            new SimpleRecord(
-                now, OffsetRecords.key(groupId, tp.topic(), tp.partition()), (byte[]) null));
-      }
-      if (!tombstones.isEmpty()) {
-        Errors written = append(groupId, tombstones);
-        if (written != Errors.NONE) {
-          return written;
-        }
+      Errors written = writeTombstones(groupId, g.offsets.keySet());
+      if (written != Errors.NONE) {
+        return written;
       }
       g.state = GroupState.DEAD;
       groups.remove(groupId);
     }
     log.info("group {} deleted", groupId);
     return Errors.NONE;
+  }
+
+  /** OffsetDelete's answer: a group-level error, else each partition's (NONE when deleted). */
+  public record OffsetDeletion(Errors error, Map<TopicPartition, Errors> partitions) {}
+
+  /**
+   * OffsetDelete, as Kafka: an unknown group is GROUP_ID_NOT_FOUND, a group with members that does
+   * not speak the consumer protocol NON_EMPTY_GROUP; a partition of a topic a member subscribes to
+   * keeps its offset (GROUP_SUBSCRIBED_TO_TOPIC); the others' offsets get tombstones.
+   */
+  public OffsetDeletion deleteOffsets(String groupId, List<TopicPartition> partitions) {
+    Errors owner = ownership(groupId);
+    if (owner != Errors.NONE) {
+      return new OffsetDeletion(owner, Map.of());
+    }
+    ClassicGroup g = groups.get(groupId);
+    if (g == null) {
+      return new OffsetDeletion(Errors.GROUP_ID_NOT_FOUND, Map.of());
+    }
+    synchronized (g) {
+      if (g.state != GroupState.EMPTY && !g.usesConsumerProtocol()) {
+        return new OffsetDeletion(Errors.NON_EMPTY_GROUP, Map.of());
+      }
+      Map<TopicPartition, Errors> result = new java.util.LinkedHashMap<>();
+      List<TopicPartition> deleted = new ArrayList<>();
+      for (TopicPartition tp : partitions) {
+        boolean subscribed = g.isSubscribedTo(tp.topic());
+        result.put(tp, subscribed ? Errors.GROUP_SUBSCRIBED_TO_TOPIC : Errors.NONE);
+        if (!subscribed && g.offsets.containsKey(tp)) {
+          deleted.add(tp);
+        }
+      }
+      Errors written = writeTombstones(groupId, deleted);
+      if (written != Errors.NONE) {
+        return new OffsetDeletion(written, Map.of());
+      }
+      deleted.forEach(g.offsets::remove);
+      return new OffsetDeletion(Errors.NONE, result);
+    }
+  }
+
+  /** Appends a tombstone for each of the group's committed offsets of {@code partitions}. */
+  private Errors writeTombstones(String groupId, Collection<TopicPartition> partitions) {
+    List<SimpleRecord> tombstones = new ArrayList<>();
+    long now = clock.getAsLong();
+    for (TopicPartition tp : partitions) {
+      tombstones.add(
+          new SimpleRecord(
+              now, OffsetRecords.key(groupId, tp.topic(), tp.partition()), (byte[]) null));
+    }
+    return tombstones.isEmpty() ? Errors.NONE : append(groupId, tombstones);
   }
 
   private void tick() {
