@@ -299,19 +299,19 @@ public final class Server implements Keyspace.Listener {
     }
     boolean write = writes(c, cmd);
     if (write && replication.tooFewGoodReplicas()) {
-      refuse(c, cmd, argv, NOREPLICAS);
+      reject(c, cmd, argv, NOREPLICAS);
       return true;
     }
     if (write && replication.refusesWrites()) {
-      refuse(c, cmd, argv, READONLY);
+      reject(c, cmd, argv, READONLY);
       return true;
     }
     if (replication.stale() && deniedWhileStale(c, cmd, argv)) {
-      refuse(c, cmd, argv, MASTERDOWN);
+      reject(c, cmd, argv, MASTERDOWN);
       return true;
     }
     if (maxmemory > 0 && evictor.evict() == Keyspace.Eviction.FAILED && refusesOnOom(c, cmd)) {
-      refuse(c, cmd, argv, CommandError.OOM.getMessage());
+      reject(c, cmd, argv, CommandError.OOM.getMessage());
       return true;
     }
     if (tracking.clients() > 0) {
@@ -367,16 +367,6 @@ public final class Server implements Keyspace.Listener {
     return c.transaction.active()
         && cmd.name().equals("exec")
         && transactions.anyQueued(c, (q, queued) -> !StaleCommands.allowed(q.name(), queued));
-  }
-
-  /** Rejects a command; a rejected EXEC discards its transaction (Redis's execCommandAbort). */
-  private void refuse(Client c, Command cmd, byte[][] argv, String error) {
-    if (c.transaction.active() && cmd.name().equals("exec")) {
-      transactions.discard(c);
-      reject(c, cmd, argv, "EXECABORT Transaction discarded because of: " + error);
-    } else {
-      reject(c, cmd, argv, error);
-    }
   }
 
   /**
@@ -449,7 +439,15 @@ public final class Server implements Keyspace.Listener {
     return true;
   }
 
+  /**
+   * Refuses a command (Redis's rejectCommand): an open transaction is flagged, and a refused EXEC
+   * (a busy script, no good replicas...) discards it, as Redis's execCommandAbort.
+   */
   private void reject(Client c, Command cmd, byte[][] argv, String error) {
+    if (cmd != null && c.transaction.active() && cmd.name().equals("exec")) {
+      transactions.discard(c);
+      error = "EXECABORT Transaction discarded because of: " + error;
+    }
     c.transaction.refused();
     if (cmd != null) {
       commandStats.rejected(cmd, commandStats.of(cmd, argv), error);
