@@ -106,7 +106,7 @@ public final class Sets {
         return;
       }
       db.lookupWrite(a[1]);
-      byte[] m = s.random().key;
+      byte[] m = s.fairRandom().key;
       s.remove(m);
       c.server.propagation.rewrite(SREM, a[1], m);
       c.server.notify(db, a[1], 's', "spop");
@@ -174,7 +174,7 @@ public final class Sets {
     }
     Dict s = Values.set(c.db().lookupRead(a[1]));
     if (a.length == 2) {
-      c.reply.bulk(s == null ? null : s.random().key);
+      c.reply.bulk(s == null ? null : s.fairRandom().key);
       return;
     }
     long count = Args.toLong(a[2]);

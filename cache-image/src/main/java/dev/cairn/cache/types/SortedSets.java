@@ -929,7 +929,7 @@ public final class SortedSets {
     }
     ZSet z = Values.zset(c.db().lookupRead(a[1]));
     if (count == null) {
-      c.reply.bulk(z == null ? null : z.dict().random().key);
+      c.reply.bulk(z == null ? null : z.dict().fairRandom().key);
       return;
     }
     List<Scored> out = new ArrayList<>();
