@@ -272,6 +272,11 @@ public final class Server implements Keyspace.Listener {
       reject(c, cmd, argv, "NOAUTH Authentication required.");
       return true;
     }
+    if (c.inMulti() && noMulti(cmd)) {
+      // SAVE, SHUTDOWN, SYNC... are refused, not queued: an EXEC would run them
+      reject(c, cmd, argv, "ERR Command not allowed inside a transaction");
+      return true;
+    }
     String denied = aclDenied(c, c.user, cmd, argv, c.inMulti() ? "multi" : "toplevel");
     if (denied != null) {
       reject(c, cmd, argv, denied);
@@ -437,6 +442,12 @@ public final class Server implements Keyspace.Listener {
       dropped.release();
     }
     return true;
+  }
+
+  /** Whether Redis 7.0 flags the command no_multi (its catalog's COMMAND INFO). */
+  private static boolean noMulti(Command cmd) {
+    CommandCatalog.Entry e = CommandCatalog.get().lookup(cmd.name());
+    return e != null && e.flags().contains("no_multi");
   }
 
   /**
