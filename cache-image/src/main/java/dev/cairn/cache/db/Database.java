@@ -107,6 +107,19 @@ public final class Database {
   }
 
   /**
+   * A lookup for a write that may change nothing (SETBIT or BITFIELD writing the bits already
+   * there): resets the LRU/LFU clock, as Redis's lookupKeyWrite, but leaves marking the key
+   * modified to the caller's {@link #set}, so an unchanged key fails no WATCH and counts no change.
+   */
+  public KeyEntry lookupMaybeWrite(byte[] key) {
+    KeyEntry e = peek(key);
+    if (e != null) {
+      keyspace.touch(e);
+    }
+    return e;
+  }
+
+  /**
    * A lookup before a change Redis does not signal (a stream's consumer groups and pending
    * entries): a snapshot in progress still takes the value first and the change counts for saves,
    * but WATCHers and blocked clients are not told.

@@ -140,7 +140,9 @@ public final class HyperLogLog {
   }
 
   static int xzeroLen(byte[] b, int p) {
-    return (((b[p] & 0x3f) << 8) | (b[p + 1] & 0xff)) + 1;
+    // a corrupt value may end in the middle of an XZERO: Redis reads the string's NUL there
+    int low = p + 1 < b.length ? b[p + 1] & 0xff : 0;
+    return (((b[p] & 0x3f) << 8) | low) + 1;
   }
 
   static int valValue(int op) {

@@ -13,8 +13,10 @@ import org.luaj.vm2.Varargs;
  * The {@code cjson} library Redis bundles (lua-cjson 2.1): encode and decode with its defaults —
  * numbers as {@code %.14g}, '/' escaped as {@code \/}, tables with only positive integer keys as
  * arrays (holes as null) unless excessively sparse (an error), other tables as objects, {@code
- * cjson.null} for JSON null, depth limits of 1000, NaN and Inf refused — and its error messages
- * ("Expected value but found T_END at character 1").
+ * cjson.null} for JSON null, depth limits of 1000, NaN and Inf refused when encoding (unless
+ * encode_invalid_numbers) but read, with hex and leading zeros, when decoding (unless
+ * decode_invalid_numbers is off) — and its error messages ("Expected value but found T_END at
+ * character 1").
  */
 final class CjsonLib {
   /** JSON null (lua-cjson's NULL light userdata). */
@@ -26,6 +28,10 @@ final class CjsonLib {
   private boolean sparseConvert;
   private int sparseRatio = 2;
   private int sparseSafe = 10;
+  // 0 "off" (an error), 1 "on" (written as nan/inf), 2 "null"
+  private int encodeInvalidNumbers;
+  private boolean decodeInvalidNumbers = true;
+  private boolean keepBuffer = true;
 
   private CjsonLib() {}
 
@@ -64,15 +70,64 @@ final class CjsonLib {
                   LuaValue.valueOf(lib.sparseRatio),
                   LuaValue.valueOf(lib.sparseSafe));
             }));
-    t.rawset("encode_keep_buffer", new NamedFunction("encode_keep_buffer", a -> LuaValue.TRUE));
+    // keep_buffer only tunes lua-cjson's memory reuse: remembered, no effect
     t.rawset(
-        "encode_invalid_numbers", new NamedFunction("encode_invalid_numbers", a -> LuaValue.FALSE));
+        "encode_keep_buffer",
+        new NamedFunction(
+            "encode_keep_buffer",
+            a ->
+                LuaValue.valueOf(
+                    lib.keepBuffer = option(a, "encode_keep_buffer", lib.keepBuffer))));
     t.rawset(
-        "decode_invalid_numbers", new NamedFunction("decode_invalid_numbers", a -> LuaValue.FALSE));
+        "decode_invalid_numbers",
+        new NamedFunction(
+            "decode_invalid_numbers",
+            a ->
+                LuaValue.valueOf(
+                    lib.decodeInvalidNumbers =
+                        option(a, "decode_invalid_numbers", lib.decodeInvalidNumbers))));
+    t.rawset(
+        "encode_invalid_numbers",
+        new NamedFunction("encode_invalid_numbers", lib::encodeInvalidNumbers));
     t.rawset("null", NULL);
     t.rawset("_NAME", LuaValue.valueOf("cjson"));
     t.rawset("_VERSION", LuaValue.valueOf("2.1.0"));
     return t;
+  }
+
+  /** An on/off setting as lua-cjson's json_enum_option: a boolean, "on" or "off"; nil keeps it. */
+  private static boolean option(Varargs a, String function, boolean current) {
+    return switch (enumOption(a, function, new String[] {"off", "on"}, current ? 1 : 0)) {
+      case 0 -> false;
+      default -> true;
+    };
+  }
+
+  private static int enumOption(Varargs a, String function, String[] options, int current) {
+    LuaValue v = a.arg1();
+    if (v.isnil()) {
+      return current;
+    }
+    if (v.isboolean()) {
+      return v.toboolean() ? 1 : 0;
+    }
+    String name = a.checkjstring(1);
+    for (int i = 0; i < options.length; i++) {
+      if (options[i].equals(name)) {
+        return i;
+      }
+    }
+    throw NamedFunction.badArgument(function, 1, "invalid option '" + name + "'");
+  }
+
+  /** encode_invalid_numbers: true/"on", false/"off" or "null"; answers as it was given. */
+  private Varargs encodeInvalidNumbers(Varargs a) {
+    encodeInvalidNumbers =
+        enumOption(
+            a, "encode_invalid_numbers", new String[] {"off", "on", "null"}, encodeInvalidNumbers);
+    return encodeInvalidNumbers == 2
+        ? LuaValue.valueOf("null")
+        : LuaValue.valueOf(encodeInvalidNumbers == 1);
   }
 
   // ---- encode ----
@@ -181,7 +236,19 @@ final class CjsonLib {
 
   private void number(ByteArrayOutputStream out, double d, LuaValue v) {
     if (Double.isNaN(d) || Double.isInfinite(d)) {
-      throw new LuaError("Cannot serialise " + v.typename() + ": must not be NaN or Inf");
+      switch (encodeInvalidNumbers) {
+        case 0 ->
+            throw new LuaError("Cannot serialise " + v.typename() + ": must not be NaN or Inf");
+        case 1 -> {
+          // lua-cjson writes NaN itself: printf may say "-nan"
+          ascii(out, Double.isNaN(d) ? "nan" : d > 0 ? "inf" : "-inf");
+          return;
+        }
+        default -> {
+          ascii(out, "null");
+          return;
+        }
+      }
     }
     ascii(out, precision == 14 ? CFormat.number(d) : CFormat.g(d, precision, false, false));
   }
@@ -222,7 +289,7 @@ final class CjsonLib {
       throw NamedFunction.badArgument("decode", 1, "expected 1 argument");
     }
     byte[] s = LuaToReply.bytes(args.checkstring(1));
-    Parser p = new Parser(s, decodeMaxDepth);
+    Parser p = new Parser(s, decodeMaxDepth, decodeInvalidNumbers);
     LuaValue v = p.value(p.token());
     Token end = p.token();
     if (end.type != T.END) {
@@ -251,12 +318,14 @@ final class CjsonLib {
   private static final class Parser {
     final byte[] s;
     final int maxDepth;
+    final boolean invalidNumbers;
     int p;
     int depth;
 
-    Parser(byte[] s, int maxDepth) {
+    Parser(byte[] s, int maxDepth, boolean invalidNumbers) {
       this.s = s;
       this.maxDepth = maxDepth;
+      this.invalidNumbers = invalidNumbers;
     }
 
     void fail(String expected, Token t) {
@@ -305,6 +374,9 @@ final class CjsonLib {
         default -> {}
       }
       if (c == '-' || (c >= '0' && c <= '9')) {
+        if (!invalidNumbers && invalidNumber()) {
+          return new Token(T.ERROR, at, null, "invalid number");
+        }
         return number(at);
       }
       for (String word : new String[] {"true", "false", "null"}) {
@@ -314,6 +386,9 @@ final class CjsonLib {
               ? new Token(T.NULL, at, NULL, null)
               : new Token(T.BOOLEAN, at, LuaValue.valueOf(word.equals("true")), null);
         }
+      }
+      if (invalidNumbers && invalidNumber()) {
+        return number(at);
       }
       return new Token(T.ERROR, at, null, "invalid token");
     }
@@ -330,19 +405,33 @@ final class CjsonLib {
       return true;
     }
 
-    private Token number(int at) {
-      int end = p;
-      while (end < s.length && "+-0123456789.eE".indexOf(s[end]) >= 0) {
-        end++;
+    /** Not JSON but strtod reads it: a leading '+', hex, leading zeros, Inf, NaN. */
+    private boolean invalidNumber() {
+      int q = p;
+      if (s[q] == '+') {
+        return true;
       }
-      String text = new String(s, p, end - p, StandardCharsets.US_ASCII);
-      try {
-        double d = Double.parseDouble(text);
-        p = end;
-        return new Token(T.NUMBER, at, LuaValue.valueOf(d), null);
-      } catch (NumberFormatException e) {
+      if (s[q] == '-') {
+        q++;
+      }
+      int c = q < s.length ? s[q] : 0;
+      if (c == '0') {
+        int c2 = q + 1 < s.length ? s[q + 1] : 0;
+        return (c2 | 0x20) == 'x' || (c2 >= '0' && c2 <= '9');
+      }
+      if (c <= '9') {
+        return false;
+      }
+      return Strtod.word(s, q, "inf") || Strtod.word(s, q, "nan");
+    }
+
+    private Token number(int at) {
+      Strtod.Result r = Strtod.parse(s, p);
+      if (r == null) {
         return new Token(T.ERROR, at, null, "invalid number");
       }
+      p = r.end();
+      return new Token(T.NUMBER, at, LuaValue.valueOf(r.value()), null);
     }
 
     private Token string(int at) {

@@ -18,6 +18,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaFunction;
 import org.luaj.vm2.LuaValue;
@@ -48,7 +49,8 @@ public final class Functions implements dev.cairn.cache.rdb.FunctionLibraries {
   private final Scripting scripting;
   private final LuaEngine engine;
   private final Map<String, Library> libraries = new LinkedHashMap<>();
-  private final Map<String, Function> functions = new LinkedHashMap<>();
+  // FCALL finds a function whatever the case of its name, as Redis's functions dict
+  private final Map<String, Function> functions = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
 
   /** The library whose code is being loaded (redis.register_function adds to it). */
   private Map<String, Function> loading;
@@ -241,7 +243,7 @@ public final class Functions implements dev.cairn.cache.rdb.FunctionLibraries {
           "Library names can only contain letters, numbers, or underscores(_) and must be at least"
               + " one character long");
     }
-    if (!engineName.equals("lua")) {
+    if (!engineName.equalsIgnoreCase("lua")) { // Redis's engine names are case-insensitive
       throw new ScriptException("Engine '" + engineName + "' not found");
     }
     Library old = libraries.get(name);
@@ -254,7 +256,7 @@ public final class Functions implements dev.cairn.cache.rdb.FunctionLibraries {
     }
     for (String f : registered.keySet()) {
       Function existing = functions.get(f);
-      if (existing != null && (old == null || !old.functions().containsKey(f))) {
+      if (existing != null && (old == null || !old.functions().containsValue(existing))) {
         throw new ScriptException("Function " + f + " already exists");
       }
     }

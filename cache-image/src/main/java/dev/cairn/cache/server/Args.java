@@ -239,18 +239,11 @@ public final class Args {
 
   /** Errors of the form "ERR ... for '<cmd>' command". */
   /**
-   * The parsed {@code numkeys key [key ...] [LIMIT limit]} of SINTERCARD and ZINTERCARD.
-   *
-   * @param keysEnd index after the last key (the keys are {@code a[2..keysEnd)})
-   * @param limit the LIMIT, 0 for none
+   * The keys of SINTERCARD/ZINTERCARD ({@code numkeys key [key ...] [LIMIT limit]}): the index
+   * after the last, the keys being {@code a[2..end)}. The two commands word their numkeys errors
+   * differently in Redis, so the caller passes them.
    */
-  public record Intercard(int keysEnd, long limit) {}
-
-  /**
-   * Parses SINTERCARD/ZINTERCARD arguments; the two commands word their numkeys errors differently
-   * in Redis, so the caller passes them.
-   */
-  public static Intercard intercard(
+  public static int intercardKeys(
       byte[][] a, CommandError unparsable, CommandError noKeys, CommandError tooManyKeys) {
     long numkeys = toLong(a[1], unparsable);
     if (numkeys <= 0) {
@@ -259,18 +252,49 @@ public final class Args {
     if (numkeys > a.length - 2) {
       throw tooManyKeys;
     }
+    return (int) (2 + numkeys);
+  }
+
+  /**
+   * The LIMIT after SINTERCARD/ZINTERCARD's keys (0 for none). As Redis, it may be repeated (the
+   * last wins) and an unparsable one is "negative" too. SINTERCARD reads it before the keys,
+   * ZINTERCARD after (a key of another type is answered first).
+   */
+  public static long intercardLimit(byte[][] a, int keysEnd) {
     long limit = 0;
-    int end = (int) (2 + numkeys);
-    if (end < a.length) {
-      if (!is(a[end], "limit") || end + 2 != a.length) {
+    for (int i = keysEnd; i < a.length; i += 2) {
+      if (!is(a[i], "limit") || i + 1 == a.length) {
         throw CommandError.SYNTAX;
       }
-      limit = toLong(a[end + 1]);
-      if (limit < 0) {
+      Long v = tryLong(a[i + 1]);
+      if (v == null || v < 0) {
         throw new CommandError("ERR LIMIT can't be negative");
       }
+      limit = v;
     }
-    return new Intercard(end, limit);
+    return limit;
+  }
+
+  /**
+   * The optional {@code COUNT n} ending LMPOP/ZMPOP and their blocking forms, at {@code a[i]}:
+   * {@code absent} when there is none. Redis reads the count (an unparsable one is "should be
+   * greater than 0" too) before it calls anything after it a syntax error.
+   */
+  public static long mpopCount(byte[][] a, int i, long absent) {
+    if (i >= a.length) {
+      return absent;
+    }
+    if (!is(a[i], "count") || i + 1 == a.length) {
+      throw CommandError.SYNTAX;
+    }
+    Long v = tryLong(a[i + 1]);
+    if (v == null || v <= 0) {
+      throw new CommandError("ERR count should be greater than 0");
+    }
+    if (i + 2 < a.length) {
+      throw CommandError.SYNTAX;
+    }
+    return v;
   }
 
   public static CommandError wrongArgs(String cmd) {

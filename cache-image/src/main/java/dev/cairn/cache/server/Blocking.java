@@ -130,11 +130,16 @@ final class Blocking {
 
   /**
    * After SWAPDB: every key someone waits on in this database that now holds a value is ready, as
-   * Redis's scanDatabaseForReadyKeys.
+   * Redis's scanDatabaseForReadyKeys, and so is one an XREADGROUP waits on whatever it holds now
+   * (scanDatabaseForDeletedStreams: a stream swapped away fails its group's readers).
    */
   void signalExisting(Database db) {
-    for (Key k : List.copyOf(waiting.keySet())) {
-      if (k.db() == db.id && db.peek(k.key().getBytes(StandardCharsets.ISO_8859_1)) != null) {
+    for (Map.Entry<Key, ArrayDeque<Client>> w : List.copyOf(waiting.entrySet())) {
+      Key k = w.getKey();
+      if (k.db() == db.id
+          && (db.peek(k.key().getBytes(StandardCharsets.ISO_8859_1)) != null
+              || w.getValue().stream()
+                  .anyMatch(c -> c.blockedCommand.name().equals("xreadgroup")))) {
         ready.add(k);
       }
     }
@@ -151,7 +156,10 @@ final class Blocking {
     }
     return switch (cmd.name()) {
       case "bzpopmin", "bzpopmax", "bzmpop" -> e.value instanceof ZSet;
-      case "xread", "xreadgroup" -> e.value instanceof Stream;
+      case "xread" -> e.value instanceof Stream;
+      // a key no longer a stream took the group with it: the retry fails the client, as Redis's
+      // unblockDeletedStreamReadgroupClients
+      case "xreadgroup" -> true;
       default -> e.value instanceof ListValue;
     };
   }

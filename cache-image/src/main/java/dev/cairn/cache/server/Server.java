@@ -272,6 +272,11 @@ public final class Server implements Keyspace.Listener {
       reject(c, cmd, argv, "NOAUTH Authentication required.");
       return true;
     }
+    if (c.inMulti() && noMulti(cmd)) {
+      // SAVE, SHUTDOWN, SYNC... are refused, not queued: an EXEC would run them
+      reject(c, cmd, argv, "ERR Command not allowed inside a transaction");
+      return true;
+    }
     String denied = aclDenied(c, c.user, cmd, argv, c.inMulti() ? "multi" : "toplevel");
     if (denied != null) {
       reject(c, cmd, argv, denied);
@@ -299,19 +304,19 @@ public final class Server implements Keyspace.Listener {
     }
     boolean write = writes(c, cmd);
     if (write && replication.tooFewGoodReplicas()) {
-      refuse(c, cmd, argv, NOREPLICAS);
+      reject(c, cmd, argv, NOREPLICAS);
       return true;
     }
     if (write && replication.refusesWrites()) {
-      refuse(c, cmd, argv, READONLY);
+      reject(c, cmd, argv, READONLY);
       return true;
     }
     if (replication.stale() && deniedWhileStale(c, cmd, argv)) {
-      refuse(c, cmd, argv, MASTERDOWN);
+      reject(c, cmd, argv, MASTERDOWN);
       return true;
     }
     if (maxmemory > 0 && evictor.evict() == Keyspace.Eviction.FAILED && refusesOnOom(c, cmd)) {
-      refuse(c, cmd, argv, CommandError.OOM.getMessage());
+      reject(c, cmd, argv, CommandError.OOM.getMessage());
       return true;
     }
     if (tracking.clients() > 0) {
@@ -367,16 +372,6 @@ public final class Server implements Keyspace.Listener {
     return c.transaction.active()
         && cmd.name().equals("exec")
         && transactions.anyQueued(c, (q, queued) -> !StaleCommands.allowed(q.name(), queued));
-  }
-
-  /** Rejects a command; a rejected EXEC discards its transaction (Redis's execCommandAbort). */
-  private void refuse(Client c, Command cmd, byte[][] argv, String error) {
-    if (c.transaction.active() && cmd.name().equals("exec")) {
-      transactions.discard(c);
-      reject(c, cmd, argv, "EXECABORT Transaction discarded because of: " + error);
-    } else {
-      reject(c, cmd, argv, error);
-    }
   }
 
   /**
@@ -449,7 +444,21 @@ public final class Server implements Keyspace.Listener {
     return true;
   }
 
+  /** Whether Redis 7.0 flags the command no_multi (its catalog's COMMAND INFO). */
+  private static boolean noMulti(Command cmd) {
+    CommandCatalog.Entry e = CommandCatalog.get().lookup(cmd.name());
+    return e != null && e.flags().contains("no_multi");
+  }
+
+  /**
+   * Refuses a command (Redis's rejectCommand): an open transaction is flagged, and a refused EXEC
+   * (a busy script, no good replicas...) discards it, as Redis's execCommandAbort.
+   */
   private void reject(Client c, Command cmd, byte[][] argv, String error) {
+    if (cmd != null && c.transaction.active() && cmd.name().equals("exec")) {
+      transactions.discard(c);
+      error = "EXECABORT Transaction discarded because of: " + error;
+    }
     c.transaction.refused();
     if (cmd != null) {
       commandStats.rejected(cmd, commandStats.of(cmd, argv), error);

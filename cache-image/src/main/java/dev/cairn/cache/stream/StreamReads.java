@@ -50,6 +50,11 @@ public final class StreamReads {
     for (int i = 1; i < a.length; i++) {
       int more = a.length - i - 1;
       if (is(a[i], "block") && more > 0) {
+        if (c.scripted()) {
+          // as Redis: refused outright rather than run as a non-blocking read
+          throw new CommandError(
+              "ERR " + Args.str(a[0]) + " command is not allowed with BLOCK option from scripts");
+        }
         timeout = blockTimeout(a[++i]);
       } else if (is(a[i], "count") && more > 0) {
         count = Math.max(0, Args.toLong(a[++i]));

@@ -86,7 +86,7 @@ public final class Bitfield {
       }
     }
     Database db = c.db();
-    byte[] old = Values.string(writes ? db.lookupWrite(a[1]) : db.lookupRead(a[1]));
+    byte[] old = Values.string(writes ? db.lookupMaybeWrite(a[1]) : db.lookupRead(a[1]));
     byte[] v = old == null ? new byte[0] : old;
     if (writes) {
       long needed = 0;

@@ -198,7 +198,7 @@ public final class Hashes {
     }
     Dict h = Values.hash(c.db().lookupRead(a[1]));
     if (count == null) {
-      c.reply.bulk(h == null ? null : h.random().key);
+      c.reply.bulk(h == null ? null : h.fairRandom().key);
       return;
     }
     if (h == null || count == 0) {

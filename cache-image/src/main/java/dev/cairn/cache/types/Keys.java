@@ -179,7 +179,7 @@ public final class Keys {
   public static void randomkey(Client c, byte[][] a) {
     Database db = c.db();
     for (int tries = 0; tries < 100 && db.size() > 0; tries++) {
-      KeyEntry e = (KeyEntry) db.keys().random();
+      KeyEntry e = (KeyEntry) db.keys().fairRandom();
       if (db.peek(e.key) != null) {
         c.reply.bulk(e.key);
         return;

@@ -407,17 +407,7 @@ public final class Lists {
       }
       int i = (int) (from + 1 + numkeys);
       boolean left = side(a[i++]);
-      long count = -1;
-      if (i < a.length) {
-        if (is(a[i], "count") && i + 1 < a.length && i + 2 == a.length) {
-          count = Args.toLong(a[i + 1]);
-          if (count <= 0) {
-            throw new CommandError("ERR count should be greater than 0");
-          }
-        } else {
-          throw CommandError.SYNTAX;
-        }
-      }
+      long count = Args.mpopCount(a, i, -1);
       return new MultiPop(keys, left, count);
     }
   }

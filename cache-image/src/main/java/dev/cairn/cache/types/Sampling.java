@@ -27,7 +27,7 @@ final class Sampling {
     List<Dict.Entry> out = new ArrayList<>();
     if (count < 0) {
       for (long i = 0; i < -count; i++) {
-        out.add(d.random());
+        out.add(d.fairRandom());
       }
       return out;
     }
@@ -46,7 +46,7 @@ final class Sampling {
     }
     Map<Dict.Entry, Boolean> picked = new IdentityHashMap<>();
     while (picked.size() < count) {
-      Dict.Entry e = d.random();
+      Dict.Entry e = d.fairRandom();
       if (picked.put(e, Boolean.TRUE) == null) {
         out.add(e);
       }

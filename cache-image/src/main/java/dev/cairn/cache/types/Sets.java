@@ -106,7 +106,7 @@ public final class Sets {
         return;
       }
       db.lookupWrite(a[1]);
-      byte[] m = s.random().key;
+      byte[] m = s.fairRandom().key;
       s.remove(m);
       c.server.propagation.rewrite(SREM, a[1], m);
       c.server.notify(db, a[1], 's', "spop");
@@ -174,7 +174,7 @@ public final class Sets {
     }
     Dict s = Values.set(c.db().lookupRead(a[1]));
     if (a.length == 2) {
-      c.reply.bulk(s == null ? null : s.random().key);
+      c.reply.bulk(s == null ? null : s.fairRandom().key);
       return;
     }
     long count = Args.toLong(a[2]);
@@ -209,6 +209,10 @@ public final class Sets {
     if (dst == null) {
       dst = new Dict(Dict.Kind.SET, c.server.encodings);
       db.add(a[2], dst);
+    } else if (dst.contains(a[3])) {
+      // the destination already had it: unchanged, so no WATCH of it fails and no "sadd"
+      c.reply.integer(1);
+      return;
     } else {
       db.lookupWrite(a[2]);
     }
@@ -324,13 +328,14 @@ public final class Sets {
 
   /** SINTERCARD numkeys key [key ...] [LIMIT limit]. */
   public static void sintercard(Client c, byte[][] a) {
-    Args.Intercard args =
-        Args.intercard(
+    int keysEnd =
+        Args.intercardKeys(
             a,
             Args.NUMKEYS,
             Args.NUMKEYS,
             new CommandError("ERR Number of keys can't be greater than number of args"));
-    c.reply.integer(compute(c, a, 2, args.keysEnd(), Op.INTER, args.limit()).size());
+    long limit = Args.intercardLimit(a, keysEnd);
+    c.reply.integer(compute(c, a, 2, keysEnd, Op.INTER, limit).size());
   }
 
   public static void sscan(Client c, byte[][] a) {

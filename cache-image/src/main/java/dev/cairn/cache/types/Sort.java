@@ -86,8 +86,9 @@ public final class Sort {
     KeyEntry source = db.lookupRead(a[1]);
     Object value = source == null ? null : source.value;
     List<byte[]> elements = elements(value, dontSort && desc);
-    if (dontSort && value instanceof Dict && store != null) {
-      // a set's iteration order is not a result: stored output is sorted, as in Redis
+    if (dontSort && value instanceof Dict && (store != null || c.scripted())) {
+      // a set's iteration order is not a result: output stored or given to a script is sorted,
+      // as in Redis (the same on every replica)
       dontSort = false;
       alpha = true;
       by = null;

@@ -387,6 +387,8 @@ public final class SortedSets {
 
   /** Parses ZRANGE-style options after start/stop at index from. */
   private static RangeSpec parseRange(byte[][] a, int from, By by, boolean rev, boolean store) {
+    // only ZRANGE and ZRANGESTORE (no type given) take REV, once: the older commands name theirs
+    boolean revAllowed = by == null;
     long offset = 0;
     long count = -1;
     boolean withScores = false;
@@ -403,7 +405,7 @@ public final class SortedSets {
         by = By.SCORE;
       } else if (is(a[i], "bylex") && by == null) {
         by = By.LEX;
-      } else if (is(a[i], "rev")) {
+      } else if (is(a[i], "rev") && revAllowed && !rev) {
         rev = true;
       } else {
         throw CommandError.SYNTAX;
@@ -507,6 +509,7 @@ public final class SortedSets {
 
   private static void removeRange(Client c, byte[][] a, By by) {
     RangeSpec r = new RangeSpec(by, false, a[2], a[3], 0, -1, false);
+    checkBounds(r);
     Database db = c.db();
     ZSet z = Values.zset(db.lookupWrite(a[1]));
     List<Node> nodes = collect(z, r);
@@ -645,17 +648,7 @@ public final class SortedSets {
     } else {
       throw CommandError.SYNTAX;
     }
-    long count = 1;
-    if (i + 1 < a.length) {
-      if (is(a[i + 1], "count") && i + 3 == a.length) {
-        count = Args.toLong(a[i + 2]);
-        if (count <= 0) {
-          throw new CommandError("ERR count should be greater than 0");
-        }
-      } else {
-        throw CommandError.SYNTAX;
-      }
-    }
+    long count = Args.mpopCount(a, i + 1, 1);
     for (int k = 0; k < numkeys; k++) {
       keys.add(a[from + 1 + k]);
     }
@@ -913,15 +906,16 @@ public final class SortedSets {
 
   /** ZINTERCARD numkeys key [key ...] [LIMIT limit]. */
   public static void zintercard(Client c, byte[][] a) {
-    Args.Intercard args =
-        Args.intercard(
+    int keysEnd =
+        Args.intercardKeys(
             a,
             CommandError.NOT_INTEGER,
             new CommandError("ERR at least 1 input key is needed for 'zintercard' command"),
             CommandError.SYNTAX);
-    byte[][] sub = Arrays.copyOf(a, args.keysEnd());
+    byte[][] sub = Arrays.copyOf(a, keysEnd);
     int n = algebra(c, sub, 1, Op.INTER, "zintercard", true, new boolean[1]).size();
-    c.reply.integer(args.limit() > 0 ? Math.min(args.limit(), n) : n);
+    long limit = Args.intercardLimit(a, keysEnd);
+    c.reply.integer(limit > 0 ? Math.min(limit, n) : n);
   }
 
   /** ZRANDMEMBER key [count [WITHSCORES]]. */
@@ -935,7 +929,7 @@ public final class SortedSets {
     }
     ZSet z = Values.zset(c.db().lookupRead(a[1]));
     if (count == null) {
-      c.reply.bulk(z == null ? null : z.dict().random().key);
+      c.reply.bulk(z == null ? null : z.dict().fairRandom().key);
       return;
     }
     List<Scored> out = new ArrayList<>();

@@ -532,14 +532,22 @@ public final class Strings {
       throw new CommandError("ERR bit is not an integer or out of range");
     }
     Database db = c.db();
-    byte[] old = Values.string(db.lookupWrite(a[1]));
+    byte[] old = Values.string(db.lookupMaybeWrite(a[1]));
     int byteIndex = (int) (offset >>> 3);
     checkSize(c, byteIndex + 1L);
+    int mask = 1 << (7 - (int) (offset & 7));
+    if (old != null && byteIndex < old.length) {
+      int previous = (old[byteIndex] & mask) != 0 ? 1 : 0;
+      if (previous == bit) {
+        // as Redis: the bit already so is no change (no event, no WATCH failure, not propagated)
+        c.reply.integer(previous);
+        return;
+      }
+    }
     byte[] v =
         old == null
             ? new byte[byteIndex + 1]
             : Arrays.copyOf(old, Math.max(old.length, byteIndex + 1));
-    int mask = 1 << (7 - (int) (offset & 7));
     int previous = (v[byteIndex] & mask) != 0 ? 1 : 0;
     if (bit == 1) {
       v[byteIndex] |= (byte) mask;
@@ -592,16 +600,22 @@ public final class Strings {
     boolean bitUnit = false;
     long start = 0;
     long end = -1;
-    if (a.length == 5) {
-      if (is(a[4], "bit")) {
-        bitUnit = true;
-      } else if (!is(a[4], "byte")) {
-        throw CommandError.SYNTAX;
-      }
-    }
-    if (a.length >= 4) {
+    if (a.length == 4 || a.length == 5) {
       start = Args.toLong(a[2]);
       end = Args.toLong(a[3]);
+      // as Redis: both from the end with start past end is empty before the clamping, which
+      // would make it the first byte of a short string, and before the unit is checked
+      if (start < 0 && end < 0 && start > end) {
+        c.reply.integer(0);
+        return;
+      }
+      if (a.length == 5) {
+        if (is(a[4], "bit")) {
+          bitUnit = true;
+        } else if (!is(a[4], "byte")) {
+          throw CommandError.SYNTAX;
+        }
+      }
     } else if (a.length != 2) {
       throw CommandError.SYNTAX;
     }

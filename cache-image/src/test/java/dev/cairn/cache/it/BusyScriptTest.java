@@ -114,6 +114,44 @@ class BusyScriptTest {
     assertThat(transcripts.get(1)).containsExactlyElementsOf(transcripts.get(0));
   }
 
+  /**
+   * A command refused as BUSY fails the transaction it was sent in, and an EXEC refused as BUSY
+   * discards its transaction (EXECABORT): nothing of it runs, the connection leaves MULTI.
+   */
+  @Test
+  void aTransactionMeetingABusyScriptIsDiscarded() throws Exception {
+    List<List<String>> transcripts =
+        both(port -> {
+          List<String> t = new ArrayList<>();
+          try (Jedis other = new Jedis("127.0.0.1", port);
+              Jedis tx = new Jedis("127.0.0.1", port);
+              Jedis execOnly = new Jedis("127.0.0.1", port)) {
+            t.add(run(other, "SET", "xx", "1"));
+            t.add(run(tx, "MULTI"));
+            t.add(run(tx, "INCR", "xx"));
+            t.add(run(execOnly, "MULTI"));
+            t.add(run(execOnly, "INCR", "xx"));
+            CompletableFuture<String> eval = background(port, "EVAL", LOOP, "0");
+            awaitBusy(other);
+            t.add(run(tx, "INCR", "xx"));
+            t.add(run(tx, "EXEC"));
+            t.add(run(execOnly, "EXEC"));
+            t.add(run(other, "SCRIPT", "KILL"));
+            t.add(eval.get(10, TimeUnit.SECONDS));
+            t.add(run(other, "GET", "xx"));
+            t.add(run(tx, "PING", "out of multi"));
+            t.add(run(execOnly, "PING", "out of multi"));
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+          return t;
+        });
+    assertThat(transcripts.get(0)).contains("\"1\"", "\"out of multi\"");
+    assertThat(transcripts.get(0).get(6))
+        .startsWith("-EXECABORT Transaction discarded because of: BUSY");
+    assertThat(transcripts.get(1)).containsExactlyElementsOf(transcripts.get(0));
+  }
+
   @Test
   void aScriptThatWroteIsUnkillableAndShutdownNosaveStopsTheServer() throws Exception {
     List<List<String>> transcripts =

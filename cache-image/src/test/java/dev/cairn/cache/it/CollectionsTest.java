@@ -55,6 +55,41 @@ class CollectionsTest {
     return ((List<?>) reply).stream().map(b -> new String((byte[]) b)).toList();
   }
 
+  /**
+   * Random picks from a hashtable-encoded set or hash are uniform, as Redis's dictGetFairRandomKey
+   * (its own suite's histogram tests): a chi-square of 1000 picks among 10 members stays under 40
+   * (df = 9: a 1 in 100,000 chance for a fair draw). Picking a random bucket, then a random entry
+   * of its chain, favours short chains far past that.
+   */
+  @Test
+  void randomMembersOfABigEncodingAreUniform() {
+    String[] members = {"1", "5", "10", "50", "125", "MARY", "PATRICIA", "LINDA", "BARBARA", "x"};
+    members[9] = "x".repeat(80); // too long for a listpack
+    jedis.sadd("set", members);
+    for (String m : members) {
+      jedis.hset("hash", m, "v".repeat(80));
+    }
+    assertThat(jedis.objectEncoding("set")).isEqualTo("hashtable");
+    assertThat(jedis.objectEncoding("hash")).isEqualTo("hashtable");
+    assertThat(chiSquare(raw("SRANDMEMBER", "set", "-1000"))).isLessThan(40);
+    assertThat(chiSquare(raw("HRANDFIELD", "hash", "-1000"))).isLessThan(40);
+    List<String> pairs = new java.util.ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      pairs.addAll(raw("SRANDMEMBER", "set", "2"));
+    }
+    assertThat(chiSquare(pairs)).isLessThan(40);
+  }
+
+  private static double chiSquare(List<String> picks) {
+    Map<String, Long> counts =
+        picks.stream()
+            .collect(
+                java.util.stream.Collectors.groupingBy(
+                    x -> x, java.util.stream.Collectors.counting()));
+    double expected = (double) picks.size() / counts.size();
+    return counts.values().stream().mapToDouble(n -> Math.pow(n - expected, 2) / expected).sum();
+  }
+
   @Test
   void smallHashesKeepInsertionOrderAndSmallIntegerSetsNumericOrderAsRedisDoes() {
     jedis.hset("h", "z", "1");

@@ -109,6 +109,28 @@ class FunctionDifferentialTest {
     c.add(new String[] {"FUNCTION", "LOAD", "#!lua name=x foo=bar\nreturn 1"});
     c.add(new String[] {"FUNCTION", "LOAD", "#!lua name=x name=y\nreturn 1"});
     c.add(new String[] {"FUNCTION", "LOAD", "#!js name=x\nreturn 1"});
+    // engine and function names are case-insensitive
+    c.add(
+        new String[] {
+          "FUNCTION",
+          "LOAD",
+          "#!LUA name=upper\nredis.register_function('upperf', function() return 1 end)"
+        });
+    c.add(new String[] {"FCALL", "UPPERF", "0"});
+    c.add(
+        new String[] {
+          "FUNCTION",
+          "LOAD",
+          "#!lua name=upper2\nredis.register_function('UpperF', function() return 2 end)"
+        });
+    c.add(
+        new String[] {
+          "FUNCTION",
+          "LOAD",
+          "REPLACE",
+          "#!lua name=upper\nredis.register_function('UPPERF', function() return 3 end)"
+        });
+    c.add(new String[] {"FCALL", "upperf", "0"});
     c.add(new String[] {"FUNCTION", "LOAD", "#!lua name=x-y\nreturn 1"});
     c.add(new String[] {"FUNCTION", "LOAD", "#!lua name=x\nreturn 1"});
     c.add(new String[] {"FUNCTION", "LOAD", "#!lua name=x\nredis.register_function('f', 1)"});
