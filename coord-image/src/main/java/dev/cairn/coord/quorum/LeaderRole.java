@@ -361,18 +361,20 @@ final class LeaderRole {
     }
   }
 
-  /** The log is synced: our own proposals count as acknowledged by us. */
-  void logSynced() {
-    if (unsyncedOwn.isEmpty()) {
-      return;
-    }
-    for (long zxid : unsyncedOwn) {
-      Set<Integer> acks = outstanding.get(zxid);
+  /** The log is durable through {@code zxid}: our own proposals up to it count as acked by us. */
+  void logSynced(long zxid) {
+    int synced = 0;
+    while (synced < unsyncedOwn.size() && unsyncedOwn.get(synced) <= zxid) {
+      Set<Integer> acks = outstanding.get(unsyncedOwn.get(synced));
       if (acks != null) {
         acks.add(config.myId());
       }
+      synced++;
     }
-    unsyncedOwn.clear();
+    if (synced == 0) {
+      return;
+    }
+    unsyncedOwn.subList(0, synced).clear();
     commitReady();
   }
 

@@ -1,6 +1,7 @@
 package dev.cairn.coord.quorum;
 
 import dev.cairn.common.io.FileStorage;
+import dev.cairn.common.io.FsyncThread;
 import dev.cairn.common.time.Clock;
 import dev.cairn.coord.quorum.QuorumMessage.Notification;
 import java.io.IOException;
@@ -23,9 +24,11 @@ import org.slf4j.LoggerFactory;
  * Runs a {@link QuorumPeer} in a real server: one thread ("coord-quorum") owns the peer and takes
  * everything that happens to it from a queue — messages from the election and quorum ports, ticks,
  * client requests, broken connections — so the peer stays a single-threaded state machine exactly
- * as the simulator drives it. Election notifications travel on the election port in ZooKeeper's
- * format ({@link ElectionNetwork}), so Cairn and Apache ZooKeeper servers elect together;
- * everything else on the quorum port, as in ZooKeeper.
+ * as the simulator drives it; only the log's fsyncs run on a second thread ("coord-quorum-fsync",
+ * {@link FsyncThread}), whose completions come back through the same queue, so the peer takes acks,
+ * commits and requests while the disk works. Election notifications travel on the election port in
+ * ZooKeeper's format ({@link ElectionNetwork}), so Cairn and Apache ZooKeeper servers elect
+ * together; everything else on the quorum port, as in ZooKeeper.
  *
  * <p>When the peer stops following a leader, or stops leading, the quorum connections concerned are
  * reset, so nothing still buffered on them from the old relationship reaches the new one.
@@ -43,6 +46,7 @@ public final class QuorumDriver implements AutoCloseable {
   private final PeerNetwork quorum;
   private final QuorumPeer peer;
   private final Thread thread;
+  private final FsyncThread fsyncThread;
   private final ScheduledExecutorService ticker;
   private volatile boolean stopped;
   private Quorums addressed;
@@ -78,6 +82,7 @@ public final class QuorumDriver implements AutoCloseable {
     this.thread = new Thread(this::run, "coord-quorum");
     thread.setDaemon(true);
     thread.setUncaughtExceptionHandler(onDeath);
+    this.fsyncThread = new FsyncThread("coord-quorum-fsync", events::add, onDeath);
     this.peer =
         new QuorumPeer(
             config,
@@ -90,6 +95,7 @@ public final class QuorumDriver implements AutoCloseable {
               }
             },
             storage,
+            fsyncThread,
             listener);
     learnAddresses();
     thread.start();
@@ -233,6 +239,7 @@ public final class QuorumDriver implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    fsyncThread.close();
     election.close();
     quorum.close();
     storage.close();

@@ -1,5 +1,6 @@
 package dev.cairn.coord.quorum;
 
+import dev.cairn.common.io.BackgroundFsync;
 import dev.cairn.common.io.Crc32c;
 import dev.cairn.common.io.Storage;
 import dev.cairn.common.io.StorageFile;
@@ -21,10 +22,11 @@ import org.slf4j.LoggerFactory;
  * entry := length of zxid + data (int) | crc32c of zxid + data (int) | zxid (long) | data
  * </pre>
  *
- * Appends are buffered by the storage until {@link #sync}; a peer acknowledges only what it has
- * synced. The file is a {@link Storage#openLog log}: zeros may follow the last entry. At start-up
- * an entry cut short or failing its checksum ends the history (a write torn by a crash), as do
- * zeros, and the file is truncated there.
+ * Appends are buffered by the storage until {@link #sync} or a {@link #requestSync requested}
+ * background fsync finished; a peer acknowledges only what is durable. The file is a {@link
+ * Storage#openLog log}: zeros may follow the last entry. At start-up an entry cut short or failing
+ * its checksum ends the history (a write torn by a crash), as do zeros, and the file is truncated
+ * there.
  */
 final class QuorumLog {
   private static final Logger log = LoggerFactory.getLogger(QuorumLog.class);
@@ -40,12 +42,34 @@ final class QuorumLog {
   private boolean dirty;
   private long base;
 
+  /** Where {@link #requestSync} fsyncs; null: on the caller's thread, at once. */
+  private final BackgroundFsync background;
+
+  /**
+   * Background fsyncs requested so far, numbered from 1, and the last one known finished: every
+   * write made before fsync {@code durable} was requested is durable.
+   */
+  private long requested;
+
+  private long durable;
+
+  /** A log that fsyncs on the caller's thread only. */
+  QuorumLog(Storage storage, long base, Function<Txn, Membership> reconfigOf) {
+    this(storage, null, base, reconfigOf);
+  }
+
   /**
    * The log after {@code base}, the zxid of the snapshot that holds the history before; {@code
-   * reconfigOf} tells which txns change the configuration, and to what.
+   * reconfigOf} tells which txns change the configuration, and to what; {@code background}, if not
+   * null, runs the fsyncs {@link #requestSync} asks for.
    */
-  QuorumLog(Storage storage, long base, Function<Txn, Membership> reconfigOf) {
+  QuorumLog(
+      Storage storage,
+      BackgroundFsync background,
+      long base,
+      Function<Txn, Membership> reconfigOf) {
     this.storage = storage;
+    this.background = background;
     this.base = base;
     this.reconfigOf = reconfigOf;
     this.file = storage.openLog(FILE);
@@ -231,6 +255,9 @@ final class QuorumLog {
   }
 
   private void replace(List<Txn> history) {
+    if (background != null) {
+      background.awaitIdle(); // the file it may be syncing is about to be closed
+    }
     int total = 0;
     List<byte[]> encoded = new ArrayList<>(history.size());
     for (Txn txn : history) {
@@ -251,14 +278,45 @@ final class QuorumLog {
     storage.writeAtomically(FILE, content.array());
     file = storage.openLog(FILE);
     dirty = false;
+    durable = requested; // the new file was synced whole
   }
 
-  /** Makes every append and truncation so far durable. */
+  /**
+   * Makes every append and truncation so far durable, at once (covering any background fsync still
+   * running).
+   */
   void sync() {
-    if (dirty) {
+    if (dirty || durable < requested) {
       file.fsync();
       dirty = false;
     }
+    durable = requested;
+  }
+
+  /**
+   * Starts making every append and truncation so far durable, and returns the number of the fsync
+   * that does: they are durable once {@link #durable} holds for it. With a background fsync, {@code
+   * done} runs on the caller's thread when a new one finished; without, the log syncs at once.
+   */
+  long requestSync(Runnable done) {
+    if (background == null) {
+      sync();
+    } else if (dirty) {
+      dirty = false;
+      long fsync = ++requested;
+      background.request(
+          file,
+          () -> {
+            durable = Math.max(durable, fsync);
+            done.run();
+          });
+    }
+    return requested;
+  }
+
+  /** Whether the writes {@link #requestSync} numbered {@code fsync} are durable. */
+  boolean durable(long fsync) {
+    return fsync <= durable;
   }
 
   private static byte[] encode(Txn txn) {

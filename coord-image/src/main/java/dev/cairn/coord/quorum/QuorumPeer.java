@@ -1,11 +1,13 @@
 package dev.cairn.coord.quorum;
 
+import dev.cairn.common.io.BackgroundFsync;
 import dev.cairn.common.io.Storage;
 import dev.cairn.common.net.Transport;
 import dev.cairn.common.time.Clock;
 import dev.cairn.coord.quorum.QuorumMessage.FollowerInfo;
 import dev.cairn.coord.quorum.QuorumMessage.Notification;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +19,12 @@ import org.slf4j.LoggerFactory;
  * One server of a ZooKeeper ensemble as a pure state machine: FastLeaderElection, then Zab's
  * discovery, synchronisation and broadcast as leader or learner. Messages, ticks and client writes
  * go in; the peer writes its log and epochs to its {@link Storage}, sends through its {@link
- * Transport} only after those writes are synced, and hands committed txns, in zxid order, to the
- * {@code apply} callback. No threads, sockets or clocks of its own: the caller drives it from one
- * thread (the simulator, or the server's quorum thread).
+ * Transport} only after those writes are durable, and hands committed txns, in zxid order, to the
+ * {@code apply} callback. With a {@link BackgroundFsync} the log's fsyncs run while the peer goes
+ * on taking messages, as ZooKeeper's SyncRequestProcessor: what vouches for a write (a learner's
+ * ACK, everything it sends after it, the leader's own ack) waits for the fsync covering it. No
+ * threads, sockets or clocks of its own: the caller drives it from one thread (the simulator, or
+ * the server's quorum thread).
  *
  * <p>Logged and committed differ: the log may end in proposals no quorum acknowledged, which a
  * later leader truncates; only txns up to {@link #committedZxid()} are applied. After a restart
@@ -61,6 +66,15 @@ public final class QuorumPeer {
   private int sinceSnapshot;
   private boolean snapshotWanted;
   private volatile Status status;
+
+  /** What waits for a log fsync, oldest first. */
+  private final ArrayDeque<Held> held = new ArrayDeque<>();
+
+  /**
+   * Messages that may leave, and the leader's own acks for its proposals through {@code
+   * loggedThrough} that count, once the log's fsync number {@code fsync} finished.
+   */
+  private record Held(long fsync, long loggedThrough, List<Outbox.Outgoing> messages) {}
 
   /**
    * What other threads (four-letter words, metrics) may read of the peer: published after every
@@ -148,11 +162,26 @@ public final class QuorumPeer {
     default void membershipChanged(Membership committed) {}
   }
 
+  /** A peer that fsyncs its log on the caller's thread, in each step. */
   public QuorumPeer(
       QuorumConfig config,
       Clock clock,
       Transport<QuorumMessage> transport,
       Storage storage,
+      Listener listener) {
+    this(config, clock, transport, storage, null, listener);
+  }
+
+  /**
+   * A peer whose log fsyncs run on {@code fsync} (null: on the caller's thread), whose {@code done}
+   * must come back on the peer's thread.
+   */
+  public QuorumPeer(
+      QuorumConfig config,
+      Clock clock,
+      Transport<QuorumMessage> transport,
+      Storage storage,
+      BackgroundFsync fsync,
       Listener listener) {
     this.config = config;
     this.clock = clock;
@@ -161,7 +190,8 @@ public final class QuorumPeer {
     this.storage = storage;
     QuorumSnapshot snapshot = QuorumSnapshot.read(storage);
     this.txnLog =
-        new QuorumLog(storage, snapshot == null ? 0 : snapshot.zxid(), listener::membershipIn);
+        new QuorumLog(
+            storage, fsync, snapshot == null ? 0 : snapshot.zxid(), listener::membershipIn);
     this.epochs = new Epochs(storage, txnLog.lastZxid());
     this.committedConfig = storedMembership(storage, config.initial());
     if (snapshot != null) {
@@ -450,6 +480,7 @@ public final class QuorumPeer {
     state = ServerState.LOOKING;
     leader = null;
     learner = null;
+    settleLog();
     election =
         new FastLeaderElection(
             config.myId(),
@@ -489,6 +520,7 @@ public final class QuorumPeer {
         Long.toHexString(committedConfig.version()));
     leader = null;
     learner = null;
+    settleLog();
     take(new Vote(designated, txnLog.lastZxid(), logicalClock, epochs.current()));
   }
 
@@ -582,6 +614,17 @@ public final class QuorumPeer {
         Zxid.hex(zxid));
   }
 
+  /** Sends, oldest first, what waited for fsyncs that finished; a leader's own acks count. */
+  private void releaseDurable() {
+    while (!held.isEmpty() && txnLog.durable(held.peekFirst().fsync())) {
+      Held h = held.pollFirst();
+      if (leader != null) {
+        leader.logSynced(h.loggedThrough());
+      }
+      Outbox.send(h.messages(), transport);
+    }
+  }
+
   /**
    * Runs several steps with one fsync and one round of sends at the end (group commit): what the
    * steps logged is synced before anything they decided to send leaves, as for a single step.
@@ -600,22 +643,42 @@ public final class QuorumPeer {
     flush();
   }
 
-  /** Syncs the step's writes, then sends what the step decided to send. */
+  /**
+   * Between roles: what the last one logged is made durable at once and what waited for it leaves
+   * (its connections are about to be reset), so the next role starts from a durable log — its
+   * votes, its history as a new leader, its epoch acks name only durable txns — with nothing held.
+   */
+  private void settleLog() {
+    txnLog.sync();
+    releaseDurable();
+  }
+
+  /**
+   * Starts the fsync of the step's writes and sends what the step decided to send once the writes
+   * it vouches for are durable (at once when the log syncs inline), in order, behind what earlier
+   * steps hold.
+   */
   private void flush() {
     if (batching) {
       return;
     }
     if (leader != null) {
-      // A leader's messages never vouch for its own durability (its own ack counts only after
-      // the sync below), so proposals leave first and followers fsync while it does, as in
+      // A leader's messages never vouch for its own durability (its own ack counts only once its
+      // log is durable), so proposals leave first and followers fsync while it does, as in
       // ZooKeeper.
       outbox.releaseTo(transport);
     }
-    txnLog.sync();
-    if (leader != null) {
-      leader.logSynced();
+    long fsync = txnLog.requestSync(this::flush);
+    // A learner's forwarded client requests vouch for nothing logged here: they leave at once, as
+    // ZooKeeper's follower forwards requests apart from its SyncRequestProcessor.
+    List<Outbox.Outgoing> waiting = outbox.hold(transport, m -> m instanceof QuorumMessage.Request);
+    if (!waiting.isEmpty() || leader != null) {
+      held.add(new Held(fsync, txnLog.lastZxid(), waiting));
     }
-    outbox.releaseTo(transport);
+    releaseDurable();
+    if (leader != null) {
+      outbox.releaseTo(transport); // the commits its own acks allowed
+    }
     boolean serving = serving();
     status =
         new Status(

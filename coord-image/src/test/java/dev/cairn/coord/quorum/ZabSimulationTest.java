@@ -13,6 +13,7 @@ import dev.cairn.common.sim.NetworkFaults;
 import dev.cairn.common.sim.NodeEnv;
 import dev.cairn.common.sim.Seeds;
 import dev.cairn.common.sim.SimProcess;
+import dev.cairn.common.sim.SimStorage;
 import dev.cairn.common.sim.Simulator;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +33,13 @@ import org.junit.jupiter.api.Test;
  * server applies the same txns in the same order (so no committed txn is lost or reordered by a
  * later leader); client histories are linearizable; after healing all servers converge and the
  * ensemble serves again.
+ *
+ * <p>Servers fsync their logs in the background, as the real server's fsync thread does, and each
+ * seed picks how slow the disk is: fsyncs finish in the seed's order while servers take acks,
+ * commits and requests, and a crash before one finished loses what it covered. Checked when a
+ * message leaves: a learner's ACK of a proposal only once the proposal is durable on its disk, a
+ * leader's COMMIT only once the txn is durable on a quorum of voters (the leader's own ack included
+ * only after its fsync).
  *
  * <p>With reconfigurations, five servers run and a reconfiguring client moves the ensemble from
  * three voters to five and back to three (two of the five, at random, removed or made observers —
@@ -125,17 +134,68 @@ class ZabSimulationTest {
   private static final class Server implements SimProcess<Object>, QuorumPeer.Listener {
     final NodeEnv<Object> env;
     final Observed observed;
+    final List<Integer> servers;
+    final IntFunction<SimStorage> disks;
     final QuorumPeer peer;
+    long lastCommitChecked;
     final Map<String, Long> values = new HashMap<>();
     int applied;
     long snapshotZxid;
     byte[] snapshot;
 
-    Server(NodeEnv<Object> env, QuorumConfig config, Observed observed) {
+    Server(
+        NodeEnv<Object> env,
+        QuorumConfig config,
+        Observed observed,
+        List<Integer> servers,
+        IntFunction<SimStorage> disks) {
       this.env = env;
       this.observed = observed;
-      this.peer = new QuorumPeer(config, env.clock(), env.transport()::send, env.storage(), this);
+      this.servers = servers;
+      this.disks = disks;
+      this.peer = new QuorumPeer(config, env.clock(), this::send, env.storage(), env.fsync(), this);
       check();
+    }
+
+    /** Sends what the peer sends, once what it vouches for is durable where it must be. */
+    private void send(int to, QuorumMessage message) {
+      switch (message) {
+        case QuorumMessage.Ack ack when Zxid.counter(ack.zxid()) != 0 -> {
+          if (!durablyHolds(disks.apply(env.id()), ack.zxid())) {
+            throw new AssertionError(
+                "server " + env.id() + " acks " + Zxid.hex(ack.zxid()) + " before it is durable");
+          }
+        }
+        case QuorumMessage.Commit commit -> checkCommitDurable(commit.zxid());
+        case QuorumMessage.CommitAndActivate commit -> checkCommitDurable(commit.zxid());
+        default -> {}
+      }
+      env.transport().send(to, message);
+    }
+
+    private void checkCommitDurable(long zxid) {
+      if (zxid == lastCommitChecked) {
+        return; // the same commit to the next learner
+      }
+      lastCommitChecked = zxid;
+      Set<Integer> voters = peer.membership().voters();
+      Set<Integer> holding = new TreeSet<>();
+      for (int id : voters) {
+        if (servers.contains(id) && durablyHolds(disks.apply(id), zxid)) {
+          holding.add(id);
+        }
+      }
+      if (!peer.membership().isQuorum(holding)) {
+        throw new AssertionError(
+            "leader "
+                + env.id()
+                + " commits "
+                + Zxid.hex(zxid)
+                + " durable only on "
+                + holding
+                + " of voters "
+                + voters);
+      }
     }
 
     @Override
@@ -284,6 +344,14 @@ class ZabSimulationTest {
     }
   }
 
+  /** Whether what a crash that keeps nothing unsynced leaves of {@code disk} holds {@code zxid}. */
+  private static boolean durablyHolds(SimStorage disk, long zxid) {
+    SimStorage durable = disk.durableCopy();
+    QuorumSnapshot snapshot = QuorumSnapshot.read(durable);
+    long base = snapshot == null ? 0 : snapshot.zxid();
+    return zxid <= base || new QuorumLog(durable, base, txn -> null).holds(zxid);
+  }
+
   /** One operation at a time against a random server; unknown outcome after a timeout. */
   private static final class Client implements SimProcess<Object> {
     final NodeEnv<Object> env;
@@ -413,6 +481,9 @@ class ZabSimulationTest {
     Observed observed = new Observed();
     History<Op, Result> history = new History<>();
     Simulator<Object> sim = new Simulator<>(seed, new NetworkFaults(1, 20, 0.005, 0, true), TICK);
+    // A fast disk (fsyncs mostly finish before the acks they race with), or slower than the
+    // network.
+    sim.fsyncDelays(0, new long[] {1, 10, 40}[sim.random().nextInt(3)]);
     Membership initial = initial(voters, observers);
     List<Integer> servers = addServers(sim, initial, joiners, observed);
     List<Client> clients = new ArrayList<>();
@@ -502,7 +573,7 @@ class ZabSimulationTest {
     List<Integer> servers = new ArrayList<>(initial.servers().keySet());
     for (int id : servers) {
       QuorumConfig config = new QuorumConfig(id, initial, 2_000, 1_000, 200, SNAP_COUNT);
-      sim.add(id, env -> new Server(env, config, observed));
+      sim.add(id, env -> new Server(env, config, observed, servers, sim::storage));
     }
     int first = servers.size() + 1;
     for (int id = first; id < first + joiners; id++) {
@@ -513,8 +584,8 @@ class ZabSimulationTest {
       QuorumConfig config =
           new QuorumConfig(
               id, TestMemberships.of(0, withMe, observers), 2_000, 1_000, 200, SNAP_COUNT);
-      sim.add(id, env -> new Server(env, config, observed));
       servers.add(id);
+      sim.add(id, env -> new Server(env, config, observed, servers, sim::storage));
     }
     return servers;
   }

@@ -208,8 +208,9 @@ public final class FileStorage implements Storage, AutoCloseable {
       }
     }
 
+    /** Not under the file's lock: appends go on while a {@link FsyncThread} fsyncs. */
     @Override
-    public synchronized void fsync() {
+    public void fsync() {
       try {
         channel.force(false);
       } catch (IOException e) {

@@ -19,6 +19,9 @@ public interface StorageFile {
   /** Cuts the file to {@code size} bytes (a torn tail found at recovery, a truncated log). */
   void truncate(long size);
 
-  /** Makes everything written so far survive a crash. */
+  /**
+   * Makes everything written so far survive a crash. May run on another thread than the writes
+   * ({@link BackgroundFsync}): it then covers what was written before it was called.
+   */
   void fsync();
 }

@@ -2,6 +2,7 @@ package dev.cairn.common.sim;
 
 import dev.cairn.common.io.Storage;
 import dev.cairn.common.io.StorageFile;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,11 +14,29 @@ import java.util.random.RandomGenerator;
  * since; {@link #crash} decides, with the simulation's randomness, what of the unsynced part
  * survives, as a real disk may: nothing, a prefix cut in the middle of a write, or that prefix with
  * its last bytes zeroed (the size reached the disk, the data did not).
+ *
+ * <p>An fsync may also run in the background ({@link dev.cairn.common.io.BackgroundFsync}, which
+ * the {@link Simulator} drives): it covers what the file held when it was requested, and that
+ * becomes durable only when the simulator finishes it; a crash before then treats it as never made.
  */
 public final class SimStorage implements Storage {
   private final TreeMap<String, SimFile> files = new TreeMap<>();
+  private final ArrayDeque<PendingFsync> pending = new ArrayDeque<>();
   private long fsyncs;
   private boolean crashAtNextFsync;
+
+  /** A background fsync requested and not yet finished: the file as it was when requested. */
+  static final class PendingFsync {
+    private final SimFile file;
+    private final long version;
+    private final byte[] content;
+
+    private PendingFsync(SimFile file) {
+      this.file = file;
+      this.version = file.version;
+      this.content = Arrays.copyOf(file.data, file.size);
+    }
+  }
 
   /** Thrown by an fsync the simulator chose to crash in: the node dies mid-step. */
   static final class Crash extends RuntimeException {
@@ -64,6 +83,51 @@ public final class SimStorage implements Storage {
     crashAtNextFsync = false;
   }
 
+  /** Whether the fsync finishing now is the one to crash in (and it will not be any more). */
+  boolean takeCrashAtFsync() {
+    boolean crash = crashAtNextFsync;
+    crashAtNextFsync = false;
+    return crash;
+  }
+
+  /** A background fsync of {@code file} starts: it covers what the file holds now. */
+  PendingFsync requestFsync(StorageFile file) {
+    PendingFsync fsync = new PendingFsync((SimFile) file);
+    pending.add(fsync);
+    return fsync;
+  }
+
+  /** The disk finished {@code fsync}, and every background fsync requested before it. */
+  void finishFsync(PendingFsync fsync) {
+    while (pending.contains(fsync)) {
+      PendingFsync first = pending.poll();
+      first.file.synced(first.version, first.content);
+      fsyncs++;
+    }
+  }
+
+  /** The disk finishes every background fsync requested so far. */
+  void finishFsyncs() {
+    if (!pending.isEmpty()) {
+      finishFsync(pending.peekLast());
+    }
+  }
+
+  /**
+   * What a crash that keeps nothing unsynced would leave, as a separate disk: for checkers asking
+   * whether something a node acknowledged is durable.
+   */
+  public SimStorage durableCopy() {
+    SimStorage copy = new SimStorage();
+    files.forEach((name, file) -> {
+      SimFile f = (SimFile) copy.open(name);
+      f.data = Arrays.copyOf(file.synced, file.synced.length);
+      f.size = file.synced.length;
+      f.synced = file.synced;
+    });
+    return copy;
+  }
+
   /** How many fsyncs this disk has seen: simulations count them as the cost of durability. */
   public long fsyncs() {
     return fsyncs;
@@ -75,6 +139,7 @@ public final class SimStorage implements Storage {
    */
   void crash(RandomGenerator random) {
     crashAtNextFsync = false;
+    pending.clear();
     for (SimFile file : files.values()) {
       file.crash(random);
     }
@@ -84,6 +149,11 @@ public final class SimStorage implements Storage {
     private byte[] data = new byte[0];
     private int size;
     private byte[] synced = new byte[0];
+
+    /** Counts appends and truncations: an fsync is durable only over an older one's content. */
+    private long version;
+
+    private long syncedVersion;
 
     @Override
     public long size() {
@@ -97,6 +167,7 @@ public final class SimStorage implements Storage {
       }
       System.arraycopy(bytes, offset, data, size, length);
       size += length;
+      version++;
     }
 
     @Override
@@ -113,6 +184,7 @@ public final class SimStorage implements Storage {
     public void truncate(long newSize) {
       if (newSize < size) {
         size = (int) newSize;
+        version++;
       }
     }
 
@@ -122,8 +194,18 @@ public final class SimStorage implements Storage {
         crashAtNextFsync = false;
         throw new Crash();
       }
-      synced = Arrays.copyOf(data, size);
+      synced(version, Arrays.copyOf(data, size));
       fsyncs++;
+    }
+
+    /**
+     * {@code content}, the file as of {@code asOf}, is durable, unless a newer content already is.
+     */
+    void synced(long asOf, byte[] content) {
+      if (asOf >= syncedVersion) {
+        synced = content;
+        syncedVersion = asOf;
+      }
     }
 
     void crash(RandomGenerator random) {
@@ -141,6 +223,7 @@ public final class SimStorage implements Storage {
       data = Arrays.copyOf(survivor, survivor.length);
       size = survivor.length;
       synced = survivor;
+      syncedVersion = ++version;
     }
   }
 }

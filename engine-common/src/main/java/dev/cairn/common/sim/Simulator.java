@@ -1,5 +1,7 @@
 package dev.cairn.common.sim;
 
+import dev.cairn.common.io.BackgroundFsync;
+import dev.cairn.common.io.StorageFile;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -23,6 +25,10 @@ import java.util.function.BooleanSupplier;
  * network itself loses, duplicates and reorders messages as its {@link NetworkFaults} say. {@link
  * Nemesis} injects them at random.
  *
+ * <p>A node's {@link NodeEnv#fsync() background fsyncs} finish when the seeded scheduler says, a
+ * random {@link #fsyncDelays delay} after they were requested and in request order; the node takes
+ * messages and ticks meanwhile, and a crash before one finished loses what it was to make durable.
+ *
  * @param <M> the protocol's message type
  */
 public final class Simulator<M> {
@@ -41,6 +47,8 @@ public final class Simulator<M> {
   private long sequence;
   private long trace = 1125899906842597L;
   private long delivered;
+  private long minFsyncMillis;
+  private long maxFsyncMillis = 5;
 
   public Simulator(long seed, NetworkFaults faults, long tickMillis) {
     if (tickMillis <= 0) {
@@ -68,6 +76,19 @@ public final class Simulator<M> {
   /** The simulation's randomness, for tests choosing what to do next. */
   public SplittableRandom random() {
     return random;
+  }
+
+  /**
+   * How long a background fsync takes from now on: a uniform delay in {@code [minMillis,
+   * maxMillis]} (0 to 5 ms unless set), never finishing before one requested earlier on that node.
+   */
+  public void fsyncDelays(long minMillis, long maxMillis) {
+    if (minMillis < 0 || maxMillis < minMillis) {
+      throw new IllegalArgumentException(
+          "fsync delays must satisfy 0 <= min <= max: " + minMillis + ", " + maxMillis);
+    }
+    this.minFsyncMillis = minMillis;
+    this.maxFsyncMillis = maxMillis;
   }
 
   /** Changes how the network misbehaves from now on (messages in flight keep their fate). */
@@ -143,7 +164,8 @@ public final class Simulator<M> {
 
   /**
    * Kills a node in the middle of its next fsync, the moment a real crash hurts most: the writes of
-   * the step in progress are torn or lost, and nothing the step meant to send after it leaves.
+   * the step in progress are torn or lost, and nothing the step meant to send after it leaves. A
+   * background fsync is struck when it would have finished: its {@code done} never runs.
    */
   public void crashDuringNextFsync(int id) {
     Node node = node(id);
@@ -280,7 +302,8 @@ public final class Simulator<M> {
             node.clock,
             new SplittableRandom(random.nextLong()),
             (to, message) -> send(node.id, incarnation, to, message),
-            node.storage);
+            node.storage,
+            new NodeFsync(node, incarnation));
     try {
       node.process = node.factory.start(env);
     } catch (SimStorage.Crash crash) {
@@ -317,6 +340,48 @@ public final class Simulator<M> {
       action.run();
     } catch (SimStorage.Crash crash) {
       crash(node.id);
+    }
+  }
+
+  /** A node's background fsyncs: each finishes at a time the seed decides, then tells the node. */
+  private final class NodeFsync implements BackgroundFsync {
+    private final Node node;
+    private final int incarnation;
+
+    NodeFsync(Node node, int incarnation) {
+      this.node = node;
+      this.incarnation = incarnation;
+    }
+
+    @Override
+    public void request(StorageFile file, Runnable done) {
+      SimStorage.PendingFsync fsync = node.storage.requestFsync(file);
+      long at =
+          Math.max(now + random.nextLong(minFsyncMillis, maxFsyncMillis + 1), node.lastFsyncAt);
+      node.lastFsyncAt = at;
+      queue.add(
+          new Event(
+              at,
+              sequence++,
+              () -> {
+                if (node.incarnation != incarnation || node.process == null) {
+                  return;
+                }
+                if (node.storage.takeCrashAtFsync()) {
+                  record("crash-in-fsync", node.id);
+                  crash(node.id);
+                  return;
+                }
+                record("fsync", node.id);
+                node.storage.finishFsync(fsync);
+                whenRunning(node, incarnation, done);
+              }));
+    }
+
+    /** The disk finishes what was requested now; the {@code done}s still come at their times. */
+    @Override
+    public void awaitIdle() {
+      node.storage.finishFsyncs();
     }
   }
 
@@ -492,6 +557,7 @@ public final class Simulator<M> {
     final SimStorage storage;
     final SimClock clock;
     final List<Runnable> held = new ArrayList<>();
+    long lastFsyncAt;
     SimProcess<M> process;
     boolean paused;
     int incarnation;

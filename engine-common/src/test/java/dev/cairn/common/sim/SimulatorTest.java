@@ -155,6 +155,73 @@ class SimulatorTest {
     assertThat(sim.storage(1).open("data").size()).isGreaterThan(kept);
   }
 
+  /** Appends a byte per tick and asks for a background fsync of it; counts the fsyncs finished. */
+  private static final class BackgroundWriter implements SimProcess<byte[]> {
+    final NodeEnv<byte[]> env;
+    final List<Long> finished = new ArrayList<>();
+    long requested;
+
+    BackgroundWriter(NodeEnv<byte[]> env) {
+      this.env = env;
+    }
+
+    @Override
+    public void receive(int from, byte[] message) {}
+
+    @Override
+    public void tick() {
+      env.storage().open("data").append(new byte[] {1});
+      long n = ++requested;
+      env.fsync().request(env.storage().open("data"), () -> finished.add(n));
+    }
+  }
+
+  @Test
+  void aBackgroundFsyncMakesWritesDurableOnlyWhenItFinishesInRequestOrder() {
+    for (long seed = 0; seed < 50; seed++) {
+      Simulator<byte[]> sim = new Simulator<>(seed, NetworkFaults.reliable(1, 5, true), 10);
+      sim.fsyncDelays(0, 35);
+      sim.add(1, BackgroundWriter::new);
+      sim.runFor(1_000);
+      BackgroundWriter writer = (BackgroundWriter) sim.process(1);
+      assertThat(writer.finished).as("seed %d", seed).isSorted().doesNotHaveDuplicates();
+      long durable = writer.finished.getLast();
+      // Durable: exactly the bytes the finished fsyncs covered.
+      assertThat(sim.storage(1).durableCopy().open("data").size()).isEqualTo(durable);
+      sim.crash(1);
+      long kept = sim.storage(1).open("data").size();
+      assertThat(kept).isGreaterThanOrEqualTo(durable).isLessThanOrEqualTo(writer.requested);
+      sim.runFor(100);
+      assertThat(sim.storage(1).open("data").size())
+          .as("nothing finishes after the crash")
+          .isEqualTo(kept);
+    }
+  }
+
+  @Test
+  void aPausedNodeHearsOfItsFinishedFsyncsWhenResumedAndACrashAtFsyncStrikesWhenOneFinishes() {
+    Simulator<byte[]> sim = new Simulator<>(3, NetworkFaults.reliable(1, 5, true), 10);
+    sim.fsyncDelays(20, 20);
+    sim.add(1, BackgroundWriter::new);
+    sim.runFor(100);
+    BackgroundWriter writer = (BackgroundWriter) sim.process(1);
+    sim.pause(1);
+    int heard = writer.finished.size();
+    sim.runFor(100);
+    assertThat(writer.finished).hasSize(heard);
+    long durable = sim.storage(1).durableCopy().open("data").size();
+    assertThat(durable).as("the disk went on while the node was paused").isGreaterThan(heard);
+    sim.resume(1);
+    assertThat(writer.finished.getLast()).isEqualTo(durable);
+
+    sim.crashDuringNextFsync(1);
+    sim.runFor(15);
+    assertThat(sim.isUp(1)).as("up while its next fsync runs").isTrue();
+    sim.runFor(10);
+    assertThat(sim.isUp(1)).as("struck when it would have finished").isFalse();
+    assertThat(sim.storage(1).durableCopy().open("data").size()).isEqualTo(durable);
+  }
+
   @Test
   void aFailingSeedIsNamedForReplay() {
     assertThatThrownBy(() ->
