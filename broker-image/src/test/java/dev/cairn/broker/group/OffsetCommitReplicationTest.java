@@ -177,19 +177,19 @@ class OffsetCommitReplicationTest {
 
   @Test
   void offsetCommitErrorsAreMappedAsKafkasGroupCoordinatorDoes() {
-    assertThat(GroupCoordinator.offsetCommitError(Errors.NOT_ENOUGH_REPLICAS))
-        .isEqualTo(Errors.COORDINATOR_NOT_AVAILABLE);
-    assertThat(GroupCoordinator.offsetCommitError(Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND))
-        .isEqualTo(Errors.COORDINATOR_NOT_AVAILABLE);
-    assertThat(GroupCoordinator.offsetCommitError(Errors.REQUEST_TIMED_OUT))
-        .isEqualTo(Errors.COORDINATOR_NOT_AVAILABLE);
-    assertThat(GroupCoordinator.offsetCommitError(Errors.UNKNOWN_TOPIC_OR_PARTITION))
-        .isEqualTo(Errors.COORDINATOR_NOT_AVAILABLE);
-    assertThat(GroupCoordinator.offsetCommitError(Errors.NOT_LEADER_OR_FOLLOWER))
-        .isEqualTo(Errors.NOT_COORDINATOR);
-    assertThat(GroupCoordinator.offsetCommitError(Errors.RECORD_LIST_TOO_LARGE))
-        .isEqualTo(Errors.INVALID_COMMIT_OFFSET_SIZE);
-    assertThat(GroupCoordinator.offsetCommitError(Errors.MESSAGE_TOO_LARGE))
-        .isEqualTo(Errors.INVALID_COMMIT_OFFSET_SIZE);
+    Map<Errors, Errors> answered =
+        Map.of(
+            Errors.NOT_ENOUGH_REPLICAS, Errors.COORDINATOR_NOT_AVAILABLE,
+            Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND, Errors.COORDINATOR_NOT_AVAILABLE,
+            Errors.REQUEST_TIMED_OUT, Errors.COORDINATOR_NOT_AVAILABLE,
+            Errors.UNKNOWN_TOPIC_OR_PARTITION, Errors.COORDINATOR_NOT_AVAILABLE,
+            Errors.NOT_LEADER_OR_FOLLOWER, Errors.NOT_COORDINATOR,
+            Errors.KAFKA_STORAGE_ERROR, Errors.NOT_COORDINATOR,
+            Errors.RECORD_LIST_TOO_LARGE, Errors.INVALID_COMMIT_OFFSET_SIZE,
+            Errors.MESSAGE_TOO_LARGE, Errors.INVALID_COMMIT_OFFSET_SIZE);
+    answered.forEach((written, answer) ->
+        assertThat(GroupCoordinator.offsetCommitError(written))
+            .as("%s", written)
+            .isEqualTo(answer));
   }
 }
