@@ -158,8 +158,12 @@ public final class GroupCoordinator {
     int records = 0;
     unload(tp);
     try {
-      // To the log end, not the high watermark: as a new leader this log is the truth, and its
-      // tail above a high watermark not yet advanced holds the commits last acknowledged.
+      // To the log end, re-read as it grows, not to the high watermark: a new leader's tail above
+      // a high watermark not yet advanced holds commits (and transaction markers) the previous
+      // leader acknowledged, and a marker appended while this replay runs completes its
+      // transaction here only if the replay reads it (its own completion may have found nothing
+      // pending yet). A transactional offset left pending would answer UNSTABLE_OFFSET_COMMIT
+      // forever.
       UnifiedLog l = p.log();
       long offset = l.logStartOffset();
       while (offset < l.logEndOffset()) {
