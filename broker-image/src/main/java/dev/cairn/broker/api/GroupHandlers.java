@@ -4,6 +4,8 @@ import dev.cairn.broker.group.GroupCoordinator;
 import dev.cairn.broker.group.GroupCoordinator.GroupSummary;
 import dev.cairn.broker.group.GroupCoordinator.MemberSummary;
 import dev.cairn.broker.group.GroupState;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.DeleteGroupsRequestData;
 import org.apache.kafka.common.message.DeleteGroupsResponseData;
@@ -154,12 +156,15 @@ public final class GroupHandlers {
   public ApiHandler<DeleteGroupsRequestData> delete() {
     return (ctx, r) -> {
       DeleteGroupsResponseData response = new DeleteGroupsResponseData();
+      List<CompletableFuture<Void>> deleted = new ArrayList<>();
       for (String id : r.groupsNames()) {
-        response
-            .results()
-            .add(new DeletableGroupResult().setGroupId(id).setErrorCode(groups.delete(id).code()));
+        DeletableGroupResult result = new DeletableGroupResult().setGroupId(id);
+        response.results().add(result);
+        // Each answered once the ISR holds its tombstones.
+        deleted.add(groups.delete(id).thenAccept(e -> result.setErrorCode(e.code())));
       }
-      return CompletableFuture.completedFuture(response);
+      return CompletableFuture.allOf(deleted.toArray(new CompletableFuture<?>[0]))
+          .thenApply(v -> response);
     };
   }
 }

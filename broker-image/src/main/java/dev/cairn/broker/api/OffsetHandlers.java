@@ -32,7 +32,8 @@ import org.apache.kafka.common.protocol.Errors;
  * require_stable} (v7+, read_committed consumers) a partition whose offset an unfinished
  * transaction holds is UNSTABLE_OFFSET_COMMIT. Commits for topics that do not exist are
  * UNKNOWN_TOPIC_OR_PARTITION and never reach the group (Kafka filters them the same way before its
- * group coordinator).
+ * group coordinator). A commit is answered once {@code __consumer_offsets}' ISR holds it ({@link
+ * GroupCoordinator#commit}).
  */
 public final class OffsetHandlers {
   private final GroupCoordinator groups;
@@ -60,26 +61,29 @@ public final class OffsetHandlers {
                   tp, p.committedOffset(), p.committedLeaderEpoch(), p.committedMetadata()));
         }
       }
-      if (!commits.isEmpty()) {
-        result.putAll(
-            groups.commit(
-                r.groupId(),
-                r.memberId(),
-                r.groupInstanceId(),
-                r.generationIdOrMemberEpoch(),
-                commits));
-      }
-      Map<String, OffsetCommitResponseTopic> topics = new LinkedHashMap<>();
-      result.forEach((tp, e) ->
-          topics
-              .computeIfAbsent(tp.topic(), n -> new OffsetCommitResponseTopic().setName(n))
-              .partitions()
-              .add(
-                  new OffsetCommitResponsePartition()
-                      .setPartitionIndex(tp.partition())
-                      .setErrorCode(e.code())));
-      return CompletableFuture.completedFuture(
-          new OffsetCommitResponseData().setTopics(new ArrayList<>(topics.values())));
+      CompletableFuture<Map<TopicPartition, Errors>> written =
+          commits.isEmpty()
+              ? CompletableFuture.completedFuture(Map.of())
+              : groups.commit(
+                  r.groupId(),
+                  r.memberId(),
+                  r.groupInstanceId(),
+                  r.generationIdOrMemberEpoch(),
+                  commits);
+      // Answered when the ISR holds the offsets: no request thread waits meanwhile.
+      return written.thenApply(w -> {
+        result.putAll(w);
+        Map<String, OffsetCommitResponseTopic> topics = new LinkedHashMap<>();
+        result.forEach((tp, e) ->
+            topics
+                .computeIfAbsent(tp.topic(), n -> new OffsetCommitResponseTopic().setName(n))
+                .partitions()
+                .add(
+                    new OffsetCommitResponsePartition()
+                        .setPartitionIndex(tp.partition())
+                        .setErrorCode(e.code())));
+        return new OffsetCommitResponseData().setTopics(new ArrayList<>(topics.values()));
+      });
     };
   }
 
@@ -135,25 +139,28 @@ public final class OffsetHandlers {
           .forEach(t ->
               t.partitions()
                   .forEach(p -> partitions.add(new TopicPartition(t.name(), p.partitionIndex()))));
-      GroupCoordinator.OffsetDeletion deletion = groups.deleteOffsets(r.groupId(), partitions);
-      OffsetDeleteResponseData response =
-          new OffsetDeleteResponseData().setErrorCode(deletion.error().code());
-      deletion
-          .partitions()
-          .forEach((tp, e) -> {
-            OffsetDeleteResponseTopic topic = response.topics().find(tp.topic());
-            if (topic == null) {
-              topic = new OffsetDeleteResponseTopic().setName(tp.topic());
-              response.topics().add(topic);
-            }
-            topic
+      return groups
+          .deleteOffsets(r.groupId(), partitions)
+          .thenApply(deletion -> {
+            OffsetDeleteResponseData response =
+                new OffsetDeleteResponseData().setErrorCode(deletion.error().code());
+            deletion
                 .partitions()
-                .add(
-                    new OffsetDeleteResponsePartition()
-                        .setPartitionIndex(tp.partition())
-                        .setErrorCode(e.code()));
+                .forEach((tp, e) -> {
+                  OffsetDeleteResponseTopic topic = response.topics().find(tp.topic());
+                  if (topic == null) {
+                    topic = new OffsetDeleteResponseTopic().setName(tp.topic());
+                    response.topics().add(topic);
+                  }
+                  topic
+                      .partitions()
+                      .add(
+                          new OffsetDeleteResponsePartition()
+                              .setPartitionIndex(tp.partition())
+                              .setErrorCode(e.code()));
+                });
+            return response;
           });
-      return CompletableFuture.completedFuture(response);
     };
   }
 

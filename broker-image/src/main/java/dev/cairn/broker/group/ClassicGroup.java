@@ -11,7 +11,6 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.JoinGroupRequestData;
 import org.apache.kafka.common.message.JoinGroupResponseData;
 import org.apache.kafka.common.message.JoinGroupResponseData.JoinGroupResponseMember;
@@ -50,7 +49,7 @@ final class ClassicGroup {
   final Map<String, GroupMember> members = new LinkedHashMap<>();
   final Map<String, String> staticMembers = new HashMap<>();
   final Map<String, Long> pendingMembers = new HashMap<>();
-  final Map<TopicPartition, OffsetRecords.Value> offsets = new HashMap<>();
+  final GroupOffsets offsets = new GroupOffsets();
   private long rebalanceDeadlineMs;
   private long initialDelayDeadlineMs;
 

@@ -12,6 +12,7 @@ import dev.cairn.broker.server.TopicAdmin;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -33,6 +34,7 @@ import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.MutableRecordBatch;
 import org.apache.kafka.common.record.Record;
 import org.apache.kafka.common.record.SimpleRecord;
+import org.apache.kafka.common.requests.ApiError;
 import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,11 +43,14 @@ import org.slf4j.LoggerFactory;
  * The group coordinator: owns the groups whose {@code __consumer_offsets} partition ({@code
  * abs(groupId.hashCode()) mod offsets.topic.num.partitions}, as Kafka) this broker leads.
  *
- * <p>Offsets are durable: a commit is appended to the group's offsets partition (acks=all) before
- * it is acknowledged and applied in memory; when this broker becomes leader of an offsets partition
- * it replays that partition's log (latest value per key wins, tombstones delete) and answers
- * COORDINATOR_LOAD_IN_PROGRESS meanwhile. Group membership is not persisted: after a coordinator
- * restart members rejoin (UNKNOWN_MEMBER_ID) and keep their committed offsets.
+ * <p>Offsets are durable: a commit is appended to the group's offsets partition and answered only
+ * once every in-sync replica holds it (acks=all, as Kafka's {@code offsets.commit.required.acks}
+ * -1, at most {@code offsets.commit.timeout.ms}); only then does OffsetFetch see it, so an
+ * acknowledged offset survives the loss of this broker. The wait parks in the produce purgatory: no
+ * request thread is held while followers fetch. When this broker becomes leader of an offsets
+ * partition it replays that partition's log to its end (latest record per key wins, tombstones
+ * delete) and answers COORDINATOR_LOAD_IN_PROGRESS meanwhile. Group membership is not persisted:
+ * after a coordinator restart members rejoin (UNKNOWN_MEMBER_ID) and keep their committed offsets.
  *
  * <p>Concurrency: each group's monitor guards it; a ticker every 100 ms expires sessions and
  * completes timed-out join phases.
@@ -74,12 +79,12 @@ public final class GroupCoordinator {
    * Offsets committed inside transactions not finished yet: producer id → group → offsets. They are
    * in the log (a transactional batch) but applied only when the commit marker arrives.
    */
-  private final Map<Long, Map<String, Map<TopicPartition, OffsetRecords.Value>>> pendingTxn =
+  private final Map<Long, Map<String, Map<TopicPartition, GroupOffsets.Written>>> pendingTxn =
       new ConcurrentHashMap<>();
 
   /**
-   * @param acksAll how transactional offset commits wait for the ISR (null: a broker that only
-   *     leads, whose appends are replicated as soon as written)
+   * @param acksAll how writes to {@code __consumer_offsets} wait for the ISR (null: a broker that
+   *     only leads, whose appends are replicated as soon as written)
    */
   public GroupCoordinator(
       BrokerConfig config,
@@ -206,7 +211,7 @@ public final class GroupCoordinator {
       return;
     }
     loaded.remove(tp.partition());
-    for (Map<String, Map<TopicPartition, OffsetRecords.Value>> byGroup : pendingTxn.values()) {
+    for (Map<String, Map<TopicPartition, GroupOffsets.Written>> byGroup : pendingTxn.values()) {
       byGroup.keySet().removeIf(groupId -> partitionFor(groupId) == tp.partition());
     }
     int before = groups.size();
@@ -228,9 +233,10 @@ public final class GroupCoordinator {
     synchronized (g) {
       TopicPartition tp = new TopicPartition(key.topic(), key.partition());
       if (r.hasValue()) {
-        g.offsets.put(tp, OffsetRecords.parseValue(r.value()));
+        g.offsets.put(
+            tp, new GroupOffsets.Written(OffsetRecords.parseValue(r.value()), r.offset()));
       } else {
-        g.offsets.remove(tp);
+        g.offsets.remove(tp, r.offset());
       }
     }
   }
@@ -243,7 +249,9 @@ public final class GroupCoordinator {
     pendingTxn
         .computeIfAbsent(producerId, id -> new ConcurrentHashMap<>())
         .computeIfAbsent(key.group(), g -> new ConcurrentHashMap<>())
-        .put(new TopicPartition(key.topic(), key.partition()), OffsetRecords.parseValue(r.value()));
+        .put(
+            new TopicPartition(key.topic(), key.partition()),
+            new GroupOffsets.Written(OffsetRecords.parseValue(r.value()), r.offset()));
   }
 
   /**
@@ -261,7 +269,7 @@ public final class GroupCoordinator {
       String instanceId,
       int generation,
       List<Commit> commits) {
-    Map<TopicPartition, Errors> result = new java.util.LinkedHashMap<>();
+    Map<TopicPartition, Errors> result = new LinkedHashMap<>();
     Errors e = ownership(groupId);
     if (e == Errors.NONE && generation >= 0 && memberId != null && !memberId.isEmpty()) {
       ClassicGroup g = group(groupId);
@@ -269,8 +277,43 @@ public final class GroupCoordinator {
         e = g.validateMember(memberId, instanceId, generation);
       }
     }
-    List<SimpleRecord> records = new ArrayList<>();
     long now = clock.getAsLong();
+    List<Accepted> accepted = accept(commits, e, now, result);
+    if (accepted.isEmpty()) {
+      return CompletableFuture.completedFuture(result);
+    }
+    // Sequence 0 as Kafka writes it: coordinator appends skip the sequence checks.
+    Append a =
+        append(
+            groupId,
+            MemoryRecords.withTransactionalRecords(
+                Compression.NONE, producerId, producerEpoch, 0, records(groupId, accepted, now)),
+            true);
+    if (a.error() != Errors.NONE) {
+      return CompletableFuture.completedFuture(failed(result, offsetCommitError(a.error())));
+    }
+    Map<TopicPartition, GroupOffsets.Written> pending =
+        pendingTxn
+            .computeIfAbsent(producerId, id -> new ConcurrentHashMap<>())
+            .computeIfAbsent(groupId, g -> new ConcurrentHashMap<>());
+    long first = a.appended().info().firstOffset();
+    for (int i = 0; i < accepted.size(); i++) {
+      pending.put(
+          accepted.get(i).tp(), new GroupOffsets.Written(accepted.get(i).value(), first + i));
+    }
+    return replicated(a.appended()).thenApply(w -> failed(result, offsetCommitError(w)));
+  }
+
+  /** A commit that passed validation, with the value it writes. */
+  private record Accepted(TopicPartition tp, OffsetRecords.Value value) {}
+
+  /**
+   * Puts every commit's error in {@code result}: {@code e} (the committer's), else its own (too
+   * much metadata), else NONE; returns those with NONE, in order.
+   */
+  private static List<Accepted> accept(
+      List<Commit> commits, Errors e, long now, Map<TopicPartition, Errors> result) {
+    List<Accepted> accepted = new ArrayList<>();
     for (Commit c : commits) {
       Errors pe = e;
       if (pe == Errors.NONE
@@ -279,57 +322,24 @@ public final class GroupCoordinator {
         pe = Errors.OFFSET_METADATA_TOO_LARGE;
       }
       if (pe == Errors.NONE) {
-        records.add(
-            new SimpleRecord(
-                now,
-                OffsetRecords.key(groupId, c.tp().topic(), c.tp().partition()),
-                OffsetRecords.value(c.offset(), c.leaderEpoch(), c.metadata(), now)));
+        accepted.add(
+            new Accepted(
+                c.tp(), new OffsetRecords.Value(c.offset(), c.leaderEpoch(), c.metadata(), now)));
       }
       result.put(c.tp(), pe);
     }
-    if (records.isEmpty()) {
-      return CompletableFuture.completedFuture(result);
-    }
-    TopicPartition tp = new TopicPartition(Topic.GROUP_METADATA_TOPIC_NAME, partitionFor(groupId));
-    Errors written = Errors.NONE;
-    ReplicaManager.Appended appended = null;
-    try {
-      // Sequence 0 as Kafka writes it: coordinator appends skip the sequence checks.
-      appended =
-          replicas.appendAsCoordinator(
-              tp,
-              MemoryRecords.withTransactionalRecords(
-                  Compression.NONE,
-                  producerId,
-                  producerEpoch,
-                  0,
-                  records.toArray(new SimpleRecord[0])));
-    } catch (Exception ex) {
-      log.warn("group {}: writing transactional offsets failed: {}", groupId, ex.toString());
-      written = Errors.forException(ex);
-      if (written == Errors.NOT_LEADER_OR_FOLLOWER) {
-        written = Errors.NOT_COORDINATOR;
-      }
-    }
-    if (written != Errors.NONE) {
-      return CompletableFuture.completedFuture(failed(result, written));
-    }
-    Map<TopicPartition, OffsetRecords.Value> pending =
-        pendingTxn
-            .computeIfAbsent(producerId, id -> new ConcurrentHashMap<>())
-            .computeIfAbsent(groupId, g -> new ConcurrentHashMap<>());
-    for (Commit c : commits) {
-      if (result.get(c.tp()) == Errors.NONE) {
-        pending.put(
-            c.tp(), new OffsetRecords.Value(c.offset(), c.leaderEpoch(), c.metadata(), now));
-      }
-    }
-    if (acksAll == null) {
-      return CompletableFuture.completedFuture(result);
-    }
-    return acksAll
-        .await(tp, appended, config.get(BrokerConfig.OFFSETS_COMMIT_TIMEOUT_MS))
-        .thenApply(w -> failed(result, ReplicationWaiter.coordinatorError(w.error())));
+    return accepted;
+  }
+
+  private static SimpleRecord[] records(String groupId, List<Accepted> accepted, long now) {
+    return accepted.stream()
+        .map(c ->
+            new SimpleRecord(
+                now,
+                OffsetRecords.key(groupId, c.tp().topic(), c.tp().partition()),
+                OffsetRecords.value(
+                    c.value().offset(), c.value().leaderEpoch(), c.value().metadata(), now)))
+        .toArray(SimpleRecord[]::new);
   }
 
   /** {@code result} with every partition that had no error of its own failed with {@code e}. */
@@ -341,11 +351,62 @@ public final class GroupCoordinator {
   }
 
   /**
+   * What an offset commit answers when its write failed, as Kafka's group coordinator maps it: as
+   * every coordinator write ({@link ReplicationWaiter#coordinatorError}), but a batch too large is
+   * the committer's fault (INVALID_COMMIT_OFFSET_SIZE).
+   */
+  static Errors offsetCommitError(Errors e) {
+    return switch (e) {
+      case MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE, INVALID_FETCH_SIZE ->
+          Errors.INVALID_COMMIT_OFFSET_SIZE;
+      default -> ReplicationWaiter.coordinatorError(e);
+    };
+  }
+
+  /** Where an append to a group's offsets partition landed, or why it failed (as answered). */
+  private record Append(ReplicaManager.Appended appended, Errors error) {}
+
+  /**
+   * Appends to {@code groupId}'s offsets partition: with acks=all's min.insync.replicas check
+   * (NOT_ENOUGH_REPLICAS before writing), or as the coordinator's transactional batch.
+   */
+  private Append append(String groupId, MemoryRecords records, boolean transactional) {
+    TopicPartition tp = new TopicPartition(Topic.GROUP_METADATA_TOPIC_NAME, partitionFor(groupId));
+    try {
+      return new Append(
+          transactional
+              ? replicas.appendAsCoordinator(tp, records)
+              : replicas.appendAsLeader(tp, records, (short) -1),
+          Errors.NONE);
+    } catch (Exception ex) {
+      log.warn("group {}: writing offsets failed: {}", groupId, ex.toString());
+      return new Append(null, Errors.forException(ex));
+    }
+  }
+
+  /**
+   * Completes, on a purgatory thread or at once, when the ISR holds {@code appended}: NONE, or the
+   * replication error (NOT_LEADER_OR_FOLLOWER, NOT_ENOUGH_REPLICAS_AFTER_APPEND, REQUEST_TIMED_OUT
+   * after {@code offsets.commit.timeout.ms}), for the caller to map.
+   */
+  private CompletableFuture<Errors> replicated(ReplicaManager.Appended appended) {
+    if (acksAll == null) {
+      return CompletableFuture.completedFuture(Errors.NONE);
+    }
+    return acksAll
+        .await(
+            appended.partition().topicPartition(),
+            appended,
+            config.get(BrokerConfig.OFFSETS_COMMIT_TIMEOUT_MS))
+        .thenApply(ApiError::error);
+  }
+
+  /**
    * A transaction marker reached offsets partition {@code partition}: the producer's pending
    * offsets of the groups stored there are applied (commit) or dropped (abort).
    */
   public void completeTransaction(int partition, long producerId, boolean commit) {
-    Map<String, Map<TopicPartition, OffsetRecords.Value>> byGroup = pendingTxn.get(producerId);
+    Map<String, Map<TopicPartition, GroupOffsets.Written>> byGroup = pendingTxn.get(producerId);
     if (byGroup == null) {
       return;
     }
@@ -353,11 +414,11 @@ public final class GroupCoordinator {
       if (partitionFor(groupId) != partition) {
         continue;
       }
-      Map<TopicPartition, OffsetRecords.Value> offsets = byGroup.remove(groupId);
+      Map<TopicPartition, GroupOffsets.Written> offsets = byGroup.remove(groupId);
       if (commit && offsets != null) {
         ClassicGroup g = group(groupId);
         synchronized (g) {
-          g.offsets.putAll(offsets);
+          offsets.forEach(g.offsets::put);
         }
       }
     }
@@ -366,8 +427,8 @@ public final class GroupCoordinator {
 
   /** Whether an unfinished transaction holds an offset of {@code tp} for {@code groupId}. */
   public boolean hasPendingTransactionalOffset(String groupId, TopicPartition tp) {
-    for (Map<String, Map<TopicPartition, OffsetRecords.Value>> byGroup : pendingTxn.values()) {
-      Map<TopicPartition, OffsetRecords.Value> offsets = byGroup.get(groupId);
+    for (Map<String, Map<TopicPartition, GroupOffsets.Written>> byGroup : pendingTxn.values()) {
+      Map<TopicPartition, GroupOffsets.Written> offsets = byGroup.get(groupId);
       if (offsets != null && offsets.containsKey(tp)) {
         return true;
       }
@@ -460,86 +521,80 @@ public final class GroupCoordinator {
   public record Commit(TopicPartition tp, long offset, int leaderEpoch, String metadata) {}
 
   /**
-   * Validates the committer (a member of the current generation, or a standalone consumer with
-   * generation -1 of an empty group), appends the commits durably, then applies them. Returns the
-   * error for every partition (NONE, or e.g. ILLEGAL_GENERATION, REBALANCE_IN_PROGRESS).
+   * OffsetCommit: validates the committer (a member of the current generation, or a standalone
+   * consumer with generation -1 of an empty group), appends the commits, and completes once the ISR
+   * holds them, applying them in memory only then: an offset OffsetFetch shows, or an acknowledged
+   * one, is on every in-sync replica. The error for every partition: NONE, the committer's (e.g.
+   * ILLEGAL_GENERATION, REBALANCE_IN_PROGRESS), or the write's as Kafka maps it ({@link
+   * #offsetCommitError}: COORDINATOR_NOT_AVAILABLE when too few replicas are in sync or they did
+   * not take it within {@code offsets.commit.timeout.ms}, NOT_COORDINATOR when leadership moved).
    */
-  public Map<TopicPartition, Errors> commit(
+  public CompletableFuture<Map<TopicPartition, Errors>> commit(
       String groupId, String memberId, String instanceId, int generation, List<Commit> commits) {
-    Map<TopicPartition, Errors> result = new java.util.LinkedHashMap<>();
-    Errors e = ownership(groupId);
-    ClassicGroup g = e == Errors.NONE ? group(groupId) : null;
-    if (g != null) {
-      synchronized (g) {
-        if (generation < 0 && memberId.isEmpty()) {
-          e = g.state == GroupState.EMPTY ? Errors.NONE : Errors.UNKNOWN_MEMBER_ID;
-        } else {
-          e = g.validateMember(memberId, instanceId, generation);
-          if (e == Errors.NONE && g.state == GroupState.COMPLETING_REBALANCE) {
-            e = Errors.REBALANCE_IN_PROGRESS;
-          }
-          if (e == Errors.NONE) {
-            g.members.get(memberId).heartbeat(clock.getAsLong());
-          }
-        }
-      }
-    }
-    List<SimpleRecord> records = new ArrayList<>();
+    Map<TopicPartition, Errors> result = new LinkedHashMap<>();
     long now = clock.getAsLong();
-    for (Commit c : commits) {
-      Errors pe = e;
-      if (pe == Errors.NONE
-          && c.metadata() != null
-          && c.metadata().length() > OFFSET_METADATA_MAX_BYTES) {
-        pe = Errors.OFFSET_METADATA_TOO_LARGE;
-      }
-      if (pe == Errors.NONE) {
-        records.add(
-            new SimpleRecord(
-                now,
-                OffsetRecords.key(groupId, c.tp().topic(), c.tp().partition()),
-                OffsetRecords.value(c.offset(), c.leaderEpoch(), c.metadata(), now)));
-      }
-      result.put(c.tp(), pe);
+    Errors owner = ownership(groupId);
+    if (owner != Errors.NONE) {
+      accept(commits, owner, now, result);
+      return CompletableFuture.completedFuture(result);
     }
-    if (!records.isEmpty()) {
-      Errors written = append(groupId, records);
-      if (written != Errors.NONE) {
-        result.replaceAll((tp, err) -> err == Errors.NONE ? written : err);
-      } else {
-        synchronized (g) {
-          for (Commit c : commits) {
-            if (result.get(c.tp()) == Errors.NONE) {
-              g.offsets.put(
-                  c.tp(), new OffsetRecords.Value(c.offset(), c.leaderEpoch(), c.metadata(), now));
+    ClassicGroup g = group(groupId);
+    List<Accepted> accepted;
+    Append a;
+    // Validation and append under the group's monitor: a commit validated against a generation
+    // is in the log before anything that changes the group (a deletion's tombstones).
+    synchronized (g) {
+      accepted =
+          accept(commits, validateCommitter(g, memberId, instanceId, generation), now, result);
+      if (accepted.isEmpty()) {
+        return CompletableFuture.completedFuture(result);
+      }
+      a =
+          append(
+              groupId,
+              MemoryRecords.withRecords(Compression.NONE, records(groupId, accepted, now)),
+              false);
+      if (a.error() != Errors.NONE) {
+        return CompletableFuture.completedFuture(failed(result, offsetCommitError(a.error())));
+      }
+      accepted.forEach(c -> g.offsets.pending(c.tp()));
+    }
+    long first = a.appended().info().firstOffset();
+    return replicated(a.appended())
+        .thenApply(w -> {
+          Errors e = offsetCommitError(w);
+          synchronized (g) {
+            for (int i = 0; i < accepted.size(); i++) {
+              Accepted c = accepted.get(i);
+              g.offsets.settle(
+                  c.tp(), e == Errors.NONE ? new GroupOffsets.Written(c.value(), first + i) : null);
             }
           }
-        }
-      }
-    }
-    return result;
+          return failed(result, e);
+        });
   }
 
-  private Errors append(String groupId, List<SimpleRecord> records) {
-    TopicPartition tp = new TopicPartition(Topic.GROUP_METADATA_TOPIC_NAME, partitionFor(groupId));
-    try {
-      replicas.appendToLeader(
-          tp,
-          MemoryRecords.withRecords(Compression.NONE, records.toArray(new SimpleRecord[0])),
-          (short) -1);
-      return Errors.NONE;
-    } catch (Exception ex) {
-      log.warn("group {}: writing offsets failed: {}", groupId, ex.toString());
-      Errors err = Errors.forException(ex);
-      return err == Errors.NOT_LEADER_OR_FOLLOWER ? Errors.NOT_COORDINATOR : err;
+  /** Whether {@code memberId} may commit now; a member's commit counts as its heartbeat. */
+  private Errors validateCommitter(
+      ClassicGroup g, String memberId, String instanceId, int generation) {
+    if (generation < 0 && memberId.isEmpty()) {
+      return g.state == GroupState.EMPTY ? Errors.NONE : Errors.UNKNOWN_MEMBER_ID;
     }
+    Errors e = g.validateMember(memberId, instanceId, generation);
+    if (e == Errors.NONE && g.state == GroupState.COMPLETING_REBALANCE) {
+      e = Errors.REBALANCE_IN_PROGRESS;
+    }
+    if (e == Errors.NONE) {
+      g.members.get(memberId).heartbeat(clock.getAsLong());
+    }
+    return e;
   }
 
   /** Committed offsets of a group: the given partitions, or all when {@code partitions} is null. */
   public Map<TopicPartition, OffsetRecords.Value> fetchOffsets(
       String groupId, List<TopicPartition> partitions) {
     ClassicGroup g = groups.get(groupId);
-    Map<TopicPartition, OffsetRecords.Value> result = new java.util.LinkedHashMap<>();
+    Map<TopicPartition, OffsetRecords.Value> result = new LinkedHashMap<>();
     if (g == null) {
       if (partitions != null) {
         partitions.forEach(tp -> result.put(tp, null));
@@ -548,7 +603,7 @@ public final class GroupCoordinator {
     }
     synchronized (g) {
       if (partitions == null) {
-        result.putAll(g.offsets);
+        result.putAll(g.offsets.all());
       } else {
         partitions.forEach(tp -> result.put(tp, g.offsets.get(tp)));
       }
@@ -565,7 +620,7 @@ public final class GroupCoordinator {
       }
       Map<TopicPartition, Long> offsets = new java.util.HashMap<>();
       synchronized (e.getValue()) {
-        e.getValue().offsets.forEach((tp, v) -> offsets.put(tp, v.offset()));
+        e.getValue().offsets.all().forEach((tp, v) -> offsets.put(tp, v.offset()));
       }
       if (!offsets.isEmpty()) {
         result.put(e.getKey(), offsets);
@@ -630,29 +685,41 @@ public final class GroupCoordinator {
     return result;
   }
 
-  /** DeleteGroups: only empty groups; their offsets get tombstones. */
-  public Errors delete(String groupId) {
+  /**
+   * DeleteGroups: only empty groups. Their offsets (and commits still replicating) get tombstones;
+   * the group is gone from this leader once they are appended (joins meanwhile start a new group,
+   * whose commits follow the tombstones in the log), and the deletion is answered once the ISR
+   * holds them, with the write's error as {@link ReplicationWaiter#coordinatorError} maps it
+   * otherwise.
+   */
+  public CompletableFuture<Errors> delete(String groupId) {
     Errors owner = ownership(groupId);
     if (owner != Errors.NONE) {
-      return owner;
+      return CompletableFuture.completedFuture(owner);
     }
     ClassicGroup g = groups.get(groupId);
     if (g == null) {
-      return Errors.GROUP_ID_NOT_FOUND;
+      return CompletableFuture.completedFuture(Errors.GROUP_ID_NOT_FOUND);
     }
+    Append a = null;
     synchronized (g) {
-      if (g.state != GroupState.EMPTY) {
-        return Errors.NON_EMPTY_GROUP;
+      if (g.state == GroupState.DEAD) {
+        return CompletableFuture.completedFuture(Errors.GROUP_ID_NOT_FOUND);
       }
-      Errors written = writeTombstones(groupId, g.offsets.keySet());
-      if (written != Errors.NONE) {
-        return written;
+      if (g.state != GroupState.EMPTY) {
+        return CompletableFuture.completedFuture(Errors.NON_EMPTY_GROUP);
+      }
+      a = appendTombstones(groupId, g.offsets.partitions());
+      if (a != null && a.error() != Errors.NONE) {
+        return CompletableFuture.completedFuture(ReplicationWaiter.coordinatorError(a.error()));
       }
       g.state = GroupState.DEAD;
-      groups.remove(groupId);
+      groups.remove(groupId, g);
     }
     log.info("group {} deleted", groupId);
-    return Errors.NONE;
+    return a == null
+        ? CompletableFuture.completedFuture(Errors.NONE)
+        : replicated(a.appended()).thenApply(ReplicationWaiter::coordinatorError);
   }
 
   /** OffsetDelete's answer: a group-level error, else each partition's (NONE when deleted). */
@@ -661,49 +728,70 @@ public final class GroupCoordinator {
   /**
    * OffsetDelete, as Kafka: an unknown group is GROUP_ID_NOT_FOUND, a group with members that does
    * not speak the consumer protocol NON_EMPTY_GROUP; a partition of a topic a member subscribes to
-   * keeps its offset (GROUP_SUBSCRIBED_TO_TOPIC); the others' offsets get tombstones.
+   * keeps its offset (GROUP_SUBSCRIBED_TO_TOPIC); the others' offsets get tombstones, answered once
+   * the ISR holds them.
    */
-  public OffsetDeletion deleteOffsets(String groupId, List<TopicPartition> partitions) {
+  public CompletableFuture<OffsetDeletion> deleteOffsets(
+      String groupId, List<TopicPartition> partitions) {
     Errors owner = ownership(groupId);
     if (owner != Errors.NONE) {
-      return new OffsetDeletion(owner, Map.of());
+      return CompletableFuture.completedFuture(new OffsetDeletion(owner, Map.of()));
     }
     ClassicGroup g = groups.get(groupId);
     if (g == null) {
-      return new OffsetDeletion(Errors.GROUP_ID_NOT_FOUND, Map.of());
+      return CompletableFuture.completedFuture(
+          new OffsetDeletion(Errors.GROUP_ID_NOT_FOUND, Map.of()));
     }
+    Map<TopicPartition, Errors> result = new LinkedHashMap<>();
+    Append a;
     synchronized (g) {
       if (g.state != GroupState.EMPTY && !g.usesConsumerProtocol()) {
-        return new OffsetDeletion(Errors.NON_EMPTY_GROUP, Map.of());
+        return CompletableFuture.completedFuture(
+            new OffsetDeletion(Errors.NON_EMPTY_GROUP, Map.of()));
       }
-      Map<TopicPartition, Errors> result = new java.util.LinkedHashMap<>();
       List<TopicPartition> deleted = new ArrayList<>();
       for (TopicPartition tp : partitions) {
         boolean subscribed = g.isSubscribedTo(tp.topic());
         result.put(tp, subscribed ? Errors.GROUP_SUBSCRIBED_TO_TOPIC : Errors.NONE);
-        if (!subscribed && g.offsets.containsKey(tp)) {
+        if (!subscribed && g.offsets.get(tp) != null) {
           deleted.add(tp);
         }
       }
-      Errors written = writeTombstones(groupId, deleted);
-      if (written != Errors.NONE) {
-        return new OffsetDeletion(written, Map.of());
+      a = appendTombstones(groupId, deleted);
+      if (a == null) {
+        return CompletableFuture.completedFuture(new OffsetDeletion(Errors.NONE, result));
       }
-      deleted.forEach(g.offsets::remove);
-      return new OffsetDeletion(Errors.NONE, result);
+      if (a.error() != Errors.NONE) {
+        return CompletableFuture.completedFuture(
+            new OffsetDeletion(ReplicationWaiter.coordinatorError(a.error()), Map.of()));
+      }
+      // Gone on this leader at once, as a deleted group; answered once the ISR holds the
+      // tombstones.
+      long at = a.appended().info().lastOffset();
+      deleted.forEach(tp -> g.offsets.remove(tp, at));
     }
+    return replicated(a.appended())
+        .thenApply(e ->
+            e == Errors.NONE
+                ? new OffsetDeletion(Errors.NONE, result)
+                : new OffsetDeletion(ReplicationWaiter.coordinatorError(e), Map.of()));
   }
 
-  /** Appends a tombstone for each of the group's committed offsets of {@code partitions}. */
-  private Errors writeTombstones(String groupId, Collection<TopicPartition> partitions) {
-    List<SimpleRecord> tombstones = new ArrayList<>();
+  /**
+   * Appends a tombstone for each of the group's offsets of {@code partitions}; null when there are
+   * none.
+   */
+  private Append appendTombstones(String groupId, Collection<TopicPartition> partitions) {
     long now = clock.getAsLong();
-    for (TopicPartition tp : partitions) {
-      tombstones.add(
-          new SimpleRecord(
-              now, OffsetRecords.key(groupId, tp.topic(), tp.partition()), (byte[]) null));
-    }
-    return tombstones.isEmpty() ? Errors.NONE : append(groupId, tombstones);
+    SimpleRecord[] tombstones =
+        partitions.stream()
+            .map(tp ->
+                new SimpleRecord(
+                    now, OffsetRecords.key(groupId, tp.topic(), tp.partition()), (byte[]) null))
+            .toArray(SimpleRecord[]::new);
+    return tombstones.length == 0
+        ? null
+        : append(groupId, MemoryRecords.withRecords(Compression.NONE, tombstones), false);
   }
 
   private void tick() {
