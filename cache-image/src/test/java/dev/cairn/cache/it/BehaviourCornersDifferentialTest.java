@@ -8,6 +8,7 @@ import dev.cairn.common.testkit.EngineExtension;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -345,14 +346,16 @@ class BehaviourCornersDifferentialTest {
 
   private static List<String> run(int port) throws Exception {
     Map<String, RawResp> conns = new LinkedHashMap<>();
+    Map<RawResp, String> ids = new HashMap<>();
     List<String> transcript = new ArrayList<>();
-    try {
+    try (RawResp control = new RawResp(port)) {
       for (String step : SCENARIO) {
         String[] words = step.split(" ");
         RawResp conn = conns.get(words[0]);
         if (conn == null) {
           conn = new RawResp(port);
           conns.put(words[0], conn);
+          ids.put(conn, conn.call("CLIENT", "ID").substring(1).trim());
         }
         if (words[1].equals("?")) {
           transcript.add(step + " -> " + normalize(conn.frame()));
@@ -367,6 +370,9 @@ class BehaviourCornersDifferentialTest {
           args[i] = args[i].equals("''") ? "" : args[i];
         }
         conn.send(args);
+        if (blocks) {
+          awaitBlocked(control, ids.get(conn), conn);
+        }
         transcript.add(step + (blocks ? "" : " -> " + normalize(conn.frame())));
       }
     } finally {
@@ -375,6 +381,22 @@ class BehaviourCornersDifferentialTest {
       }
     }
     return transcript;
+  }
+
+  /**
+   * Waits until the server has blocked {@code conn}'s command (or answered it): the next step goes
+   * out on another connection, and were it processed first the scenario would test another order (a
+   * SET before an XREAD makes the XREAD fail at once, not while blocked).
+   */
+  private static void awaitBlocked(RawResp control, String id, RawResp conn) throws Exception {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (System.nanoTime() < deadline && !conn.hasInput()) {
+      String line = control.call("CLIENT", "LIST", "ID", id);
+      if (line.matches("(?s).* flags=[A-Za-z]*b.*")) {
+        return;
+      }
+      Thread.sleep(1);
+    }
   }
 
   /** SLOWLOG entries: ids, times, durations and client ports differ between runs. */
