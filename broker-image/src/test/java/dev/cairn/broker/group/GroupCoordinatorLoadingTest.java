@@ -25,6 +25,7 @@ import org.apache.kafka.common.record.EndTransactionMarker;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.SimpleRecord;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,9 +41,29 @@ class GroupCoordinatorLoadingTest {
   @TempDir Path dir;
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
 
+  private LogManager logs;
+  private ReplicaManager replicas;
+  private GroupCoordinator groups;
+
+  /** Broker 0's coordinator of a one-partition {@code __consumer_offsets}. */
+  @BeforeEach
+  void start() throws Exception {
+    BrokerConfig config = BrokerConfig.of(Map.of("offsets.topic.num.partitions", "1"));
+    logs =
+        new LogManager(
+            List.of(dir),
+            t -> LogConfig.of(config, Map.of()),
+            System::currentTimeMillis,
+            FileSync.FORCE);
+    replicas = new ReplicaManager(0, logs);
+    groups = new GroupCoordinator(config, replicas, null, null, System::currentTimeMillis);
+    groups.start(scheduler);
+  }
+
   @AfterEach
-  void stop() {
+  void stop() throws Exception {
     scheduler.shutdownNow();
+    logs.close();
   }
 
   private static MetadataImage ledBy(int leader, int epoch) {
@@ -61,18 +82,6 @@ class GroupCoordinatorLoadingTest {
 
   @Test
   void offsetsWrittenUnderAnotherLeaderAreReadBeforeLeadershipReturnsToService() throws Exception {
-    BrokerConfig config = BrokerConfig.of(Map.of("offsets.topic.num.partitions", "1"));
-    LogManager logs =
-        new LogManager(
-            List.of(dir),
-            t -> LogConfig.of(config, Map.of()),
-            System::currentTimeMillis,
-            FileSync.FORCE);
-    ReplicaManager replicas = new ReplicaManager(0, logs);
-    GroupCoordinator groups =
-        new GroupCoordinator(config, replicas, null, null, System::currentTimeMillis);
-    groups.start(scheduler);
-
     replicas.accept(ledBy(0, 0));
     awaitOwnership(groups, Errors.NONE);
     groups.commit("g", "", null, -1, List.of(new GroupCoordinator.Commit(ORDERS, 5, -1, "")));
@@ -105,7 +114,6 @@ class GroupCoordinatorLoadingTest {
     reloadMayRun.countDown();
     awaitOwnership(groups, Errors.NONE);
     assertThat(groups.fetchOffsets("g", List.of(ORDERS)).get(ORDERS).offset()).isEqualTo(9);
-    logs.close();
   }
 
   /**
@@ -117,17 +125,6 @@ class GroupCoordinatorLoadingTest {
    */
   @Test
   void transactionalOffsetsAndTheirMarkerAboveTheHighWatermarkAreReplayed() throws Exception {
-    BrokerConfig config = BrokerConfig.of(Map.of("offsets.topic.num.partitions", "1"));
-    LogManager logs =
-        new LogManager(
-            List.of(dir),
-            t -> LogConfig.of(config, Map.of()),
-            System::currentTimeMillis,
-            FileSync.FORCE);
-    ReplicaManager replicas = new ReplicaManager(0, logs);
-    GroupCoordinator groups =
-        new GroupCoordinator(config, replicas, null, null, System::currentTimeMillis);
-    groups.start(scheduler);
     replicas.accept(ledBy(0, 0));
     awaitOwnership(groups, Errors.NONE);
     replicas.accept(ledBy(1, 1, List.of(1, 0)));
@@ -163,7 +160,6 @@ class GroupCoordinatorLoadingTest {
     OffsetRecords.Value committed = groups.fetchOffsets("g", List.of(ORDERS)).get(ORDERS);
     assertThat(committed).as("the committed transaction's offset").isNotNull();
     assertThat(committed.offset()).isEqualTo(12);
-    logs.close();
   }
 
   private static void awaitOwnership(GroupCoordinator groups, Errors expected)
