@@ -78,6 +78,11 @@ public final class ReplicaManager implements Consumer<MetadataImage> {
   private final Map<TopicPartition, SentProposal> sentProposals = new ConcurrentHashMap<>();
   private final ExecutorService isrWriter;
   private volatile MetadataImage image = MetadataImage.EMPTY;
+
+  /** Orders {@link #accept} against {@link #shutdown}, which sets {@link #stopped}. */
+  private final Object lifecycle = new Object();
+
+  private boolean stopped;
   private volatile long brokerEpoch;
 
   /** Writes a leader's ISR change if the state is still at the version; the new version or -1. */
@@ -147,8 +152,15 @@ public final class ReplicaManager implements Consumer<MetadataImage> {
         TimeUnit.MILLISECONDS);
   }
 
-  /** Stops every replica fetcher. */
+  /**
+   * Stops every replica fetcher; metadata applied afterwards is ignored (a stopping broker still
+   * hears of leadership changes until its session closes, and a fetcher started then would append
+   * to logs being closed — the log dir went offline and the clean stop exited 1).
+   */
   public void shutdown() {
+    synchronized (lifecycle) {
+      stopped = true;
+    }
     fetchers.values().forEach(ReplicaFetcher::shutdown);
     fetchers.clear();
     following.clear();
@@ -189,6 +201,14 @@ public final class ReplicaManager implements Consumer<MetadataImage> {
   /** Applies a metadata image (on the metadata event thread). */
   @Override
   public void accept(MetadataImage next) {
+    synchronized (lifecycle) {
+      if (!stopped) {
+        apply(next);
+      }
+    }
+  }
+
+  private void apply(MetadataImage next) {
     image = next;
     removeStrayLogs(next);
     for (MetadataImage.TopicImage t : next.topics().values()) {
