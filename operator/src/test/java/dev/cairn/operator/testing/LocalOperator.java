@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 
 /**
  * The operator's reconcilers in a plain java-operator-sdk {@link Operator} (no Quarkus start-up)
@@ -34,6 +35,11 @@ public final class LocalOperator implements AutoCloseable {
   }
 
   public static LocalOperator start(KubernetesClient client, Reconciler<?>... reconcilers) {
+    // Tests await what users see (resources and status). By default Awaitility also fails on any
+    // uncaught exception in another thread: java-operator-sdk's executor once threw one from its
+    // own retry timer ("Task already scheduled or cancelled") while the reconciler worked, which is
+    // not the behaviour under test; a retry truly lost still fails the await by its timeout.
+    Awaitility.doNotCatchUncaughtExceptionsByDefault();
     registerCrds(client);
     for (Class<? extends KubernetesResource> type :
         List.of(Ensemble.class, BrokerCluster.class, Topic.class, CacheCluster.class)) {
